@@ -1,0 +1,254 @@
+//! `driftcheck.toml`: found by walking up from the working directory, parsed
+//! strictly (unknown keys are errors with a line and a "did you mean"), then
+//! validated into environments ready to list.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::env::{Selection, glob_set};
+use crate::error::{Error, did_you_mean};
+use crate::formats::{Format, FormatOverrides, line_of};
+
+/// The file name looked for.
+pub const FILE_NAME: &str = "driftcheck.toml";
+
+/// `driftcheck.toml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    /// Policy file globs (read by the policy stage).
+    #[serde(default)]
+    policies: Vec<String>,
+    #[serde(default)]
+    env: BTreeMap<String, RawEnv>,
+    #[serde(default)]
+    formats: BTreeMap<String, String>,
+    /// `[policy]`: switches for the built-in pack (validated by the policy stage).
+    #[serde(default)]
+    policy: Option<toml::Table>,
+    /// `[review]`: the gate's settings (validated by the gate).
+    #[serde(default)]
+    review: Option<toml::Table>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEnv {
+    root: Option<String>,
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    layers: Option<Vec<String>>,
+    render: Option<Vec<String>>,
+    render_timeout: Option<String>,
+}
+
+/// One declared environment.
+#[derive(Debug, Clone)]
+pub struct EnvConfig {
+    /// Its name.
+    pub name: String,
+    /// Declared aliases.
+    pub aliases: Vec<String>,
+    /// Which files make it up.
+    pub selection: Selection,
+}
+
+/// A validated `driftcheck.toml`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The directory paths are relative to (the file's directory).
+    pub root: PathBuf,
+    /// Environments in declaration order (TOML tables are sorted by name).
+    pub envs: Vec<EnvConfig>,
+    /// Format overrides.
+    pub formats: FormatOverrides,
+    /// Policy globs.
+    pub policies: Vec<String>,
+}
+
+/// Find `driftcheck.toml` in `start` or a parent, stopping at the repository
+/// root (a directory holding `.git`).
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Read and validate a config file.
+///
+/// # Errors
+/// When it cannot be read, is not valid TOML, has unknown keys or invalid values.
+pub fn load(path: &Path) -> Result<Config, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(&text, path)
+}
+
+/// Parse and validate config text read from `path`.
+///
+/// # Errors
+/// As [`load`].
+pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| line_of(text.as_bytes(), s.start))
+            .unwrap_or(0);
+        Error::Config {
+            path: path.to_path_buf(),
+            line,
+            message: with_suggestion(e.message()),
+        }
+    })?;
+    let _ = (&raw.policy, &raw.review);
+    let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let err = |message: String| Error::Config {
+        path: path.to_path_buf(),
+        line: line_containing(text, &message),
+        message,
+    };
+    let mut envs = Vec::new();
+    for (name, e) in raw.env {
+        let rendered = e.layers.is_some() || e.render.is_some() || e.render_timeout.is_some();
+        let selection = match (e.root, rendered) {
+            (Some(r), false) => Selection::Root {
+                dir: root.join(r),
+                include: e.include,
+                exclude: e.exclude,
+            },
+            (None, false) => {
+                return Err(err(format!(
+                    "[env.{name}] needs `root` (or `layers` / `render`)"
+                )));
+            }
+            (None, true) => {
+                return Err(err(format!(
+                    "[env.{name}]: `layers` and `render` are not supported by this version yet; use `root`"
+                )));
+            }
+            (Some(_), true) => {
+                return Err(err(format!(
+                    "[env.{name}]: give only one of `root`, `layers` and `render`"
+                )));
+            }
+        };
+        if let Selection::Root {
+            include, exclude, ..
+        } = &selection
+        {
+            glob_set(include, &path.display().to_string())?;
+            glob_set(exclude, &path.display().to_string())?;
+        }
+        envs.push(EnvConfig {
+            name,
+            aliases: e.aliases,
+            selection,
+        });
+    }
+    let mut globs = Vec::new();
+    let mut formats = Vec::new();
+    for (glob, name) in raw.formats {
+        let Some(f) = Format::from_name(&name) else {
+            let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+            let hint = did_you_mean(&name, names.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(err(format!(
+                "[formats] `{glob}`: unknown format `{name}`{hint}; known: {}",
+                names.join(", ")
+            )));
+        };
+        globs.push(glob);
+        formats.push(f);
+    }
+    let set = glob_set(&globs, &path.display().to_string())?;
+    Ok(Config {
+        path: path.to_path_buf(),
+        root,
+        envs,
+        formats: FormatOverrides::new(set, formats),
+        policies: raw.policies,
+    })
+}
+
+/// The line of the first `[env.X]`-style header mentioned in `message`, for errors found after parsing.
+fn line_containing(text: &str, message: &str) -> u32 {
+    let Some(start) = message.find('[') else {
+        return 0;
+    };
+    let Some(end) = message[start..].find(']') else {
+        return 0;
+    };
+    let header = &message[start..=start + end];
+    text.lines()
+        .position(|l| l.trim() == header)
+        .map_or(0, |i| i as u32 + 1)
+}
+
+/// Add "did you mean" to serde's "unknown field `x`, expected one of `a`, `b`".
+fn with_suggestion(message: &str) -> String {
+    let message = message.trim();
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((field, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match did_you_mean(field, candidates) {
+        Some(s) => format!("{message} (did you mean `{s}`?)"),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_have_lines_and_suggestions() {
+        let e = parse("[env.prod]\nroots = \"x\"\n", Path::new("driftcheck.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("driftcheck.toml:2"), "{e}");
+        assert!(e.contains("did you mean `root`"), "{e}");
+        let e = parse("[formats]\n\"*.conf\" = \"ymal\"\n", Path::new("d.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `yaml`"), "{e}");
+        let e = parse("[env.prod]\ninclude = [\"a\"]\n", Path::new("d.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("d.toml:1") && e.contains("needs `root`"), "{e}");
+    }
+
+    #[test]
+    fn valid_config() {
+        let c = parse(
+            "policies = [\"policies/*.toml\"]\n[env.staging]\nroot = \"deploy/staging\"\naliases = [\"stg\"]\n[env.prod]\nroot = \"deploy/prod\"\n[policy]\nbuiltin = true\n",
+            Path::new("/repo/driftcheck.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.envs.len(), 2);
+        assert_eq!(c.root, Path::new("/repo"));
+    }
+}

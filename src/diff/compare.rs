@@ -1,0 +1,341 @@
+//! Comparing one document across environments, key by key, and classifying
+//! each difference into a built-in rule.
+
+use std::collections::HashMap;
+
+use crate::finding::{Finding, Rule, Shown, Site};
+use crate::model::flatten::{Entry, FlatDoc, parent};
+use crate::model::value::{Secrecy, Value, ValueKind};
+use crate::secrets::keys;
+
+/// Everything compare needs to know about the run's environments.
+pub struct Ctx<'a> {
+    /// Environment names, in the order given.
+    pub names: &'a [String],
+}
+
+/// Findings of one comparison, plus the values equal only modulo env names.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Drift findings.
+    pub findings: Vec<Finding>,
+    /// Equal after normalising environment names (shown with `-v`).
+    pub equivalent: Vec<Finding>,
+}
+
+/// Compare one document present in the environments of `docs` (`None`:
+/// absent there; the caller reports missing documents).
+pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&FlatDoc>], out: &mut Found) {
+    let present: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].is_some()).collect();
+    if present.len() < 2 {
+        return;
+    }
+    let all_mask: u64 = present.iter().map(|&i| 1u64 << i).sum();
+    let first = docs[present[0]].expect("present");
+    let file = first.key.clone();
+    let document = (!first.id.doc.is_empty()).then(|| first.id.doc.clone());
+    let mut cursors = vec![0usize; docs.len()];
+    let mut masks: HashMap<&str, u64> = HashMap::new();
+    let mut row: Vec<Option<&Entry>> = vec![None; docs.len()];
+    loop {
+        // The smallest path among the cursors.
+        let mut min: Option<&str> = None;
+        for &i in &present {
+            if let Some(e) = docs[i].expect("present").entries.get(cursors[i]) {
+                if min.is_none_or(|m| *e.path < *m) {
+                    min = Some(&e.path);
+                }
+            }
+        }
+        let Some(path) = min else { break };
+        let mut mask = 0u64;
+        for &i in &present {
+            let entries = &docs[i].expect("present").entries;
+            row[i] = match entries.get(cursors[i]) {
+                Some(e) if &*e.path == path => {
+                    cursors[i] += 1;
+                    mask |= 1 << i;
+                    Some(e)
+                }
+                _ => None,
+            };
+        }
+        masks.insert(path, mask);
+        let site = |i: usize| -> (String, Option<Site>) {
+            let d = docs[i];
+            let site = match (d, row[i]) {
+                (Some(d), Some(e)) => Some(Site {
+                    file: d.file.clone(),
+                    line: e.line,
+                    value: Some(shown(&e.value)),
+                }),
+                _ => None,
+            };
+            (ctx.names[i].clone(), site)
+        };
+        let base = |rule: Rule, message: String| {
+            let mut f = Finding::builtin(rule, message, file.clone());
+            f.document = document.clone();
+            f.key = Some(path.to_string());
+            f.envs = (0..docs.len())
+                .filter(|i| docs[*i].is_some())
+                .map(site)
+                .collect();
+            f
+        };
+        if mask != all_mask {
+            let parent_mask = parent(path)
+                .and_then(|p| masks.get(p).copied())
+                .unwrap_or(all_mask);
+            if parent_mask != mask {
+                let have: Vec<&str> = present
+                    .iter()
+                    .filter(|&&i| mask & (1 << i) != 0)
+                    .map(|&i| &*ctx.names[i])
+                    .collect();
+                out.findings.push(base(
+                    Rule::MissingKey,
+                    format!("key exists in {} only", list(&have)),
+                ));
+            }
+            continue;
+        }
+        let values: Vec<(usize, &Value)> = present
+            .iter()
+            .map(|&i| (i, &row[i].expect("all present").value))
+            .collect();
+        match classify(ctx, path, &values) {
+            Verdict::Same => {}
+            Verdict::SameModuloEnv => {
+                let mut f = base(
+                    Rule::Value,
+                    "values differ only by environment name".to_string(),
+                );
+                f.help = None;
+                out.equivalent.push(f);
+            }
+            Verdict::Differ(rule, message) => out.findings.push(base(rule, message)),
+        }
+    }
+}
+
+/// What a set of values, one per environment, amounts to.
+enum Verdict {
+    /// Equal (or differing only where differences are expected, like secrets).
+    Same,
+    /// Equal once environment names are normalised.
+    SameModuloEnv,
+    /// A finding.
+    Differ(Rule, String),
+}
+
+/// Decide which rule (if any) a set of values, one per environment, triggers.
+fn classify(ctx: &Ctx<'_>, path: &str, values: &[(usize, &Value)]) -> Verdict {
+    let names = |idx: &[usize]| list(&idx.iter().map(|&i| &*ctx.names[i]).collect::<Vec<_>>());
+    let all: Vec<usize> = values.iter().map(|(i, _)| *i).collect();
+
+    // Equal secrets are the finding, so look at fingerprints before equality.
+    let mut reused: Vec<usize> = Vec::new();
+    for (a, (ia, va)) in values.iter().enumerate() {
+        for (ib, vb) in &values[a + 1..] {
+            let shared = va
+                .secrecy
+                .fingerprints()
+                .iter()
+                .any(|fp| vb.secrecy.fingerprints().contains(fp));
+            if shared {
+                for i in [*ia, *ib] {
+                    if !reused.contains(&i) {
+                        reused.push(i);
+                    }
+                }
+            }
+        }
+    }
+    if !reused.is_empty() {
+        reused.sort_unstable();
+        return Verdict::Differ(
+            Rule::CredentialReused,
+            format!("the same secret is used in {}", names(&reused)),
+        );
+    }
+
+    let (_, first) = values[0];
+    if values.iter().all(|(_, v)| v.same_as(first)) {
+        if values.iter().any(|(_, v)| v.equal_modulo_env(first)) {
+            return Verdict::SameModuloEnv;
+        }
+        return Verdict::Same;
+    }
+    if first.kind.is_container() && values.iter().all(|(_, v)| v.kind == first.kind) {
+        return Verdict::Same;
+    }
+
+    let literal: Vec<usize> = values
+        .iter()
+        .filter(|(_, v)| matches!(v.secrecy, Secrecy::Secret(_)))
+        .map(|(i, _)| *i)
+        .collect();
+    let reference: Vec<usize> = values
+        .iter()
+        .filter(|(_, v)| v.secrecy == Secrecy::Reference)
+        .map(|(i, _)| *i)
+        .collect();
+    if !literal.is_empty() && !reference.is_empty() {
+        return Verdict::Differ(
+            Rule::SecretLiteral,
+            format!(
+                "secret is a literal in {} but a reference in {}",
+                names(&literal),
+                names(&reference)
+            ),
+        );
+    }
+    // Different secrets per environment are how it should be.
+    let masked_only = values
+        .iter()
+        .all(|(_, v)| matches!(v.secrecy, Secrecy::Secret(_) | Secrecy::Encrypted(_)))
+        || {
+            let visible: Vec<String> = values
+                .iter()
+                .map(|(_, v)| without_masks(v.norm()))
+                .collect();
+            values
+                .iter()
+                .any(|(_, v)| matches!(v.secrecy, Secrecy::Partial(_)))
+                && visible.iter().all(|s| *s == visible[0])
+        };
+    if masked_only {
+        return Verdict::Same;
+    }
+
+    let across = names(&all);
+    let kinds_differ = values.iter().any(|(_, v)| v.kind != first.kind);
+    let mut note = String::new();
+    if kinds_differ {
+        let ks: Vec<&str> = values.iter().map(|(_, v)| v.kind.noun()).collect();
+        note.push_str(&format!(" (types differ: {})", ks.join(" vs ")));
+    }
+    if let Some(amb) = values.iter().find_map(|(_, v)| v.ambiguity) {
+        note.push_str(&format!(" (ambiguous YAML: {amb})"));
+    }
+    if values.iter().all(|(_, v)| is_flag(v)) {
+        return Verdict::Differ(Rule::Flag, format!("flag differs across {across}{note}"));
+    }
+    let path_key = path_like_key(path);
+    let any_text = values
+        .iter()
+        .any(|(_, v)| matches!(v.kind, ValueKind::Str | ValueKind::List));
+    if any_text && (path_key || values.iter().any(|(_, v)| is_abs_path(v.norm()))) {
+        return Verdict::Differ(
+            Rule::DataPath,
+            format!("data path differs across {across}{note}"),
+        );
+    }
+    Verdict::Differ(Rule::Value, format!("value differs across {across}{note}"))
+}
+
+/// `a and b`, `a, b and c`.
+pub fn list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A value as printed in a finding.
+pub fn shown(v: &Value) -> Shown {
+    match &v.secrecy {
+        Secrecy::Secret(fp) => Shown::Secret {
+            fingerprint: fp.short(),
+        },
+        _ => Shown::Value(v.shown.to_string()),
+    }
+}
+
+fn without_masks(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("<secret fp=") {
+        out.push_str(&rest[..start]);
+        out.push_str("<secret>");
+        match rest[start..].find('>') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+const FLAG_WORDS: &[&str] = &[
+    "true", "false", "yes", "no", "on", "off", "enabled", "disabled", "enable", "disable",
+];
+
+fn is_flag(v: &Value) -> bool {
+    v.kind == ValueKind::Bool
+        || (v.kind == ValueKind::Str && FLAG_WORDS.iter().any(|w| w.eq_ignore_ascii_case(&v.shown)))
+}
+
+const PATH_TOKENS: &[&str] = &[
+    "path",
+    "paths",
+    "dir",
+    "dirs",
+    "directory",
+    "folder",
+    "datadir",
+    "mount",
+];
+
+/// Whether the key's own name (or, for `env[name=X].value`, `X`) looks like a path.
+fn path_like_key(path: &str) -> bool {
+    let (name, parent) = match parent(path) {
+        Some(p) => (&path[p.len()..], Some(p)),
+        None => (path, None),
+    };
+    let name = name.trim_start_matches('.');
+    let name = match (name, parent) {
+        ("value", Some(p)) => p
+            .rsplit_once("[name=")
+            .map(|(_, n)| n.trim_end_matches(']'))
+            .unwrap_or(name),
+        _ => name,
+    };
+    keys::tokens(name)
+        .iter()
+        .any(|t| PATH_TOKENS.contains(&t.as_str()))
+}
+
+fn is_abs_path(s: &str) -> bool {
+    let s = s.trim_matches(['[', ']', '"']);
+    (s.starts_with('/') && !s.starts_with("//") && s.len() > 1)
+        || s.starts_with("~/")
+        || s.starts_with("file://")
+        || (s.len() > 2 && s.as_bytes()[1] == b':' && s.as_bytes()[2] == b'\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_keys() {
+        assert!(path_like_key("storage.data_path"));
+        assert!(path_like_key(
+            "spec.containers[name=api].env[name=DATA_PATH].value"
+        ));
+        assert!(path_like_key("volumeMounts[name=data].mountPath"));
+        assert!(!path_like_key("spec.replicas"));
+        assert!(!path_like_key("env[name=HOST].value"));
+    }
+
+    #[test]
+    fn masks_are_ignored_for_visible_comparison() {
+        assert_eq!(
+            without_masks("pg://u:<secret fp=abc>@h"),
+            "pg://u:<secret>@h"
+        );
+    }
+}

@@ -1,0 +1,285 @@
+//! Comparing environments: align their files and documents, compare each
+//! aligned document key by key, and collect findings.
+//!
+//! Work is done per file key, in parallel: every environment's copy of one
+//! file is loaded, compared and dropped before the next, so memory stays
+//! bounded by the largest file rather than the tree. Kubernetes resources that
+//! live in differently named files in different environments are set aside and
+//! matched by identity at the end.
+
+mod compare;
+mod text;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+pub use compare::list;
+
+use crate::env::{EnvFile, Environment};
+use crate::finding::{Finding, Rule, Site};
+use crate::formats::Limits;
+use crate::load::{Loaded, load};
+use crate::model::flatten::{DocId, FlatDoc};
+use crate::secrets::Masker;
+
+/// The result of comparing environments.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Findings, sorted by file, line and key.
+    pub findings: Vec<Finding>,
+    /// Values equal only after normalising environment names (for `-v`).
+    pub equivalent: Vec<Finding>,
+    /// Files read and parsed.
+    pub files_ok: usize,
+    /// Files that failed to parse.
+    pub files_failed: usize,
+}
+
+/// What one file key yields.
+#[derive(Default)]
+struct KeyOutcome {
+    found: compare::Found,
+    leftovers: Vec<(usize, FlatDoc)>,
+    ok: usize,
+    failed: usize,
+}
+
+/// Compare `envs` (two or more).
+pub fn run(envs: &[Environment], masker: &Masker, limits: &Limits) -> Outcome {
+    let names: Vec<String> = envs.iter().map(|e| e.name.clone()).collect();
+    let mut keys: BTreeMap<&str, Vec<Option<&EnvFile>>> = BTreeMap::new();
+    for (i, env) in envs.iter().enumerate() {
+        for f in &env.files {
+            keys.entry(&f.key).or_insert_with(|| vec![None; envs.len()])[i] = Some(f);
+        }
+    }
+    let keys: Vec<(&str, Vec<Option<&EnvFile>>)> = keys.into_iter().collect();
+    let results: Vec<KeyOutcome> = keys
+        .par_iter()
+        .map(|(_, files)| one_key(&names, envs, files, masker, limits))
+        .collect();
+
+    let mut out = Outcome::default();
+    let mut leftovers: BTreeMap<DocId, Vec<Option<FlatDoc>>> = BTreeMap::new();
+    for r in results {
+        out.findings.extend(r.found.findings);
+        out.equivalent.extend(r.found.equivalent);
+        out.files_ok += r.ok;
+        out.files_failed += r.failed;
+        for (i, doc) in r.leftovers {
+            let slot = leftovers
+                .entry(doc.id.clone())
+                .or_insert_with(|| vec![None; envs.len()]);
+            if slot[i].is_none() {
+                slot[i] = Some(doc);
+            }
+        }
+    }
+    let ctx = compare::Ctx { names: &names };
+    let mut found = compare::Found::default();
+    for docs in leftovers.values() {
+        let refs: Vec<Option<&FlatDoc>> = docs.iter().map(Option::as_ref).collect();
+        if let Some(f) = missing_document(&names, &refs) {
+            found.findings.push(f);
+        }
+        compare::documents(&ctx, &refs, &mut found);
+    }
+    out.findings.extend(found.findings);
+    out.equivalent.extend(found.equivalent);
+    for list in [&mut out.findings, &mut out.equivalent] {
+        list.sort_by(|a, b| {
+            (&a.file, &a.document, a.first_line(), &a.key, &a.rule).cmp(&(
+                &b.file,
+                &b.document,
+                b.first_line(),
+                &b.key,
+                &b.rule,
+            ))
+        });
+    }
+    out
+}
+
+/// Load and compare every environment's copy of one file.
+fn one_key(
+    names: &[String],
+    envs: &[Environment],
+    files: &[Option<&EnvFile>],
+    masker: &Masker,
+    limits: &Limits,
+) -> KeyOutcome {
+    let mut out = KeyOutcome::default();
+    let loaded: Vec<Option<Loaded>> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| f.map(|f| load(&envs[i], f, masker, limits)))
+        .collect();
+    let mut any_failed = false;
+    for (i, l) in loaded.iter().enumerate() {
+        match l {
+            Some(Loaded::Failed(e)) => {
+                let file = files[i].expect("loaded implies present");
+                out.failed += 1;
+                any_failed = true;
+                let msg = match e.col {
+                    Some(col) => {
+                        format!("cannot parse {} (column {col}): {}", file.format, e.message)
+                    }
+                    None => format!("cannot parse {}: {}", file.format, e.message),
+                };
+                let mut f = Finding::builtin(Rule::ParseError, msg, file.key.clone());
+                f.envs = vec![(
+                    names[i].clone(),
+                    Some(Site {
+                        file: file.display.clone(),
+                        line: e.line,
+                        value: None,
+                    }),
+                )];
+                out.found.findings.push(f);
+            }
+            Some(_) => out.ok += 1,
+            None => {}
+        }
+    }
+    if any_failed {
+        return out;
+    }
+
+    // Text files.
+    if loaded
+        .iter()
+        .flatten()
+        .all(|l| matches!(l, Loaded::Text(_)))
+    {
+        let texts: Vec<Option<(&str, &[crate::model::value::Value])>> = loaded
+            .iter()
+            .enumerate()
+            .map(|(i, l)| match l {
+                Some(Loaded::Text(lines)) => Some((
+                    files[i].expect("present").display.as_str(),
+                    lines.as_slice(),
+                )),
+                _ => None,
+            })
+            .collect();
+        if let Some(f) = missing_file(names, files) {
+            out.found.findings.push(f);
+        }
+        let key = files.iter().flatten().next().map_or("", |f| f.key.as_str());
+        out.found.findings.extend(text::compare(names, key, &texts));
+        return out;
+    }
+
+    // Structured documents, grouped by identity.
+    let mut by_id: BTreeMap<DocId, Vec<Option<FlatDoc>>> = BTreeMap::new();
+    let mut has_plain_doc = false;
+    for (i, l) in loaded.into_iter().enumerate() {
+        if let Some(Loaded::Docs(docs)) = l {
+            if docs.is_empty() {
+                has_plain_doc = true;
+            }
+            for d in docs {
+                has_plain_doc |= !d.id.is_resource();
+                let slot = by_id
+                    .entry(d.id.clone())
+                    .or_insert_with(|| vec![None; envs.len()]);
+                slot[i] = Some(d);
+            }
+        }
+    }
+    let file_missing = files.iter().any(Option::is_none);
+    if file_missing && has_plain_doc {
+        out.found.findings.extend(missing_file(names, files));
+    }
+    let ctx = compare::Ctx { names };
+    for (id, docs) in by_id {
+        let everywhere = docs.iter().all(Option::is_some);
+        if id.is_resource() && !everywhere {
+            // It may live in another file elsewhere: match by identity at the end.
+            out.leftovers.extend(
+                docs.into_iter()
+                    .enumerate()
+                    .filter_map(|(i, d)| d.map(|d| (i, d))),
+            );
+            continue;
+        }
+        let refs: Vec<Option<&FlatDoc>> = docs.iter().map(Option::as_ref).collect();
+        if !file_missing {
+            out.found.findings.extend(missing_document(names, &refs));
+        }
+        compare::documents(&ctx, &refs, &mut out.found);
+    }
+    out
+}
+
+/// `drift/missing-file` for a file present in some environments only.
+fn missing_file(names: &[String], files: &[Option<&EnvFile>]) -> Option<Finding> {
+    if files.iter().all(Option::is_some) {
+        return None;
+    }
+    let have: Vec<&str> = (0..files.len())
+        .filter(|&i| files[i].is_some())
+        .map(|i| names[i].as_str())
+        .collect();
+    let first = files.iter().flatten().next()?;
+    let mut f = Finding::builtin(
+        Rule::MissingFile,
+        format!("file exists in {} only", list(&have)),
+        first.key.clone(),
+    );
+    f.envs = files
+        .iter()
+        .enumerate()
+        .map(|(i, file)| {
+            (
+                names[i].clone(),
+                file.map(|f| Site {
+                    file: f.display.clone(),
+                    line: 0,
+                    value: None,
+                }),
+            )
+        })
+        .collect();
+    Some(f)
+}
+
+/// `drift/missing-file` for a document or resource present in some environments only.
+fn missing_document(names: &[String], docs: &[Option<&FlatDoc>]) -> Option<Finding> {
+    if docs.iter().all(Option::is_some) {
+        return None;
+    }
+    let have: Vec<&str> = (0..docs.len())
+        .filter(|&i| docs[i].is_some())
+        .map(|i| names[i].as_str())
+        .collect();
+    let first = docs.iter().flatten().next()?;
+    let what = if first.id.is_resource() {
+        "resource"
+    } else {
+        "document"
+    };
+    let mut f = Finding::builtin(
+        Rule::MissingFile,
+        format!("{what} {} exists in {} only", first.id.doc, list(&have)),
+        first.key.clone(),
+    );
+    f.document = Some(first.id.doc.clone());
+    f.envs = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            (
+                names[i].clone(),
+                d.map(|d| Site {
+                    file: d.file.clone(),
+                    line: d.line,
+                    value: None,
+                }),
+            )
+        })
+        .collect();
+    Some(f)
+}

@@ -1,0 +1,205 @@
+//! Environments and the files they are made of.
+//!
+//! An environment is a name, its name tokens, and a list of files, each with
+//! a *key* that aligns it with the same file in other environments (its path
+//! relative to the environment root, with environment names normalised, so
+//! `values-staging.yaml` and `values-prod.yaml` align). Listing is separate
+//! from reading so that a git revision or the index can supply the same list
+//! later.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use walkdir::WalkDir;
+
+use crate::error::Error;
+use crate::formats::{Format, FormatOverrides};
+use crate::model::envtoken::EnvTokens;
+
+/// One environment, ready to load.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    /// Its name as given on the command line or in `driftcheck.toml`.
+    pub name: String,
+    /// Name and alias tokens.
+    pub tokens: EnvTokens,
+    /// Its files, sorted by key.
+    pub files: Vec<EnvFile>,
+}
+
+/// One file of an environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvFile {
+    /// Alignment key: path relative to the environment root, env names normalised.
+    pub key: String,
+    /// Path relative to the repository root, `/`-separated, for messages.
+    pub display: String,
+    /// Where to read it.
+    pub path: PathBuf,
+    /// How to parse it.
+    pub format: Format,
+    /// Set when the file must not be read (a symlink leaving the root); the
+    /// reason becomes a `parse/error` finding.
+    pub refused: Option<&'static str>,
+}
+
+/// How an environment's files are chosen.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    /// Every file under a root directory, filtered by globs relative to it.
+    Root {
+        /// The root directory.
+        dir: PathBuf,
+        /// Include globs (empty: everything).
+        include: Vec<String>,
+        /// Exclude globs.
+        exclude: Vec<String>,
+    },
+    /// An explicit list of files (discovered `values-staging.yaml` pairs).
+    Files(Vec<PathBuf>),
+}
+
+/// Build a glob set, naming the offending glob on error.
+pub fn glob_set(globs: &[String], what: &str) -> Result<GlobSet, Error> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        let glob = Glob::new(g).map_err(|e| Error::Config {
+            path: PathBuf::from(what),
+            line: 0,
+            message: format!("invalid glob `{g}`: {}", e.kind()),
+        })?;
+        b.add(glob);
+    }
+    b.build().map_err(|e| Error::Config {
+        path: PathBuf::from(what),
+        line: 0,
+        message: e.to_string(),
+    })
+}
+
+/// `/`-separated path of `p` relative to `base` (or `p` itself when outside).
+pub fn relative(p: &Path, base: &Path) -> String {
+    let rel = p.strip_prefix(base).unwrap_or(p);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// List an environment's files.
+///
+/// # Errors
+/// When the root does not exist or cannot be walked, or a glob is invalid.
+pub fn list(
+    name: &str,
+    tokens: &EnvTokens,
+    selection: &Selection,
+    repo_root: &Path,
+    overrides: &FormatOverrides,
+) -> Result<Vec<EnvFile>, Error> {
+    let mut files = Vec::new();
+    match selection {
+        Selection::Root {
+            dir,
+            include,
+            exclude,
+        } => {
+            if !dir.is_dir() {
+                return Err(Error::EnvRoot {
+                    env: name.to_string(),
+                    root: relative(dir, repo_root),
+                });
+            }
+            let include_set = (!include.is_empty())
+                .then(|| glob_set(include, "driftcheck.toml"))
+                .transpose()?;
+            let exclude_set = glob_set(exclude, "driftcheck.toml")?;
+            let canonical_root = dir.canonicalize().map_err(|source| Error::Io {
+                path: dir.clone(),
+                source,
+            })?;
+            let walker = WalkDir::new(dir)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter();
+            for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored_dir(e)) {
+                let entry = entry.map_err(|e| Error::Walk {
+                    env: name.to_string(),
+                    message: e.to_string(),
+                })?;
+                let ft = entry.file_type();
+                if ft.is_dir() {
+                    continue;
+                }
+                let rel = relative(entry.path(), dir);
+                if include_set.as_ref().is_some_and(|s| !s.is_match(&rel))
+                    || exclude_set.is_match(&rel)
+                {
+                    continue;
+                }
+                let mut refused = None;
+                let mut path = entry.path().to_path_buf();
+                if ft.is_symlink() {
+                    match entry.path().canonicalize() {
+                        Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {
+                            path = target
+                        }
+                        Ok(target) if target.is_dir() => continue,
+                        Ok(_) => {
+                            refused = Some("symbolic link points outside the environment root")
+                        }
+                        Err(_) => refused = Some("symbolic link is broken"),
+                    }
+                }
+                let display = relative(entry.path(), repo_root);
+                let format = overrides.format_for(Path::new(&display));
+                files.push(EnvFile {
+                    key: tokens.normalize(&rel).into_owned(),
+                    display,
+                    path,
+                    format,
+                    refused,
+                });
+            }
+        }
+        Selection::Files(paths) => {
+            for p in paths {
+                let name_only = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let display = relative(p, repo_root);
+                let format = overrides.format_for(Path::new(&display));
+                files.push(EnvFile {
+                    key: tokens.normalize(&name_only).into_owned(),
+                    display,
+                    path: p.clone(),
+                    format,
+                    refused: None,
+                });
+            }
+        }
+    }
+    files.sort_by(|a, b| a.key.cmp(&b.key));
+    // Two files whose keys collide after normalisation keep their raw paths.
+    let mut i = 1;
+    while i < files.len() {
+        if files[i].key == files[i - 1].key {
+            let (a, b) = files.split_at_mut(i);
+            a[i - 1].key = a[i - 1].display.clone();
+            b[0].key = b[0].display.clone();
+        }
+        i += 1;
+    }
+    files.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(files)
+}
+
+/// Directories never read: VCS metadata and build output.
+pub fn is_ignored_dir(e: &walkdir::DirEntry) -> bool {
+    e.file_type().is_dir()
+        && matches!(
+            e.file_name().to_str(),
+            Some(".git" | ".hg" | ".svn" | "node_modules" | "target")
+        )
+}

@@ -1,0 +1,206 @@
+//! dotenv files: `KEY=value` lines with `export`, quotes and `#` comments.
+//!
+//! Nothing is substituted. `${DB_PASSWORD}` stays as written, because reading
+//! the process environment would put the operator's own secrets into a diff
+//! (dotenvy does exactly that). A repeated key is an error, as in every other
+//! format: which of two values "wins" depends on the loader.
+
+use super::json::printable_key;
+use super::{Limits, NodeBudget, ParseError};
+use crate::model::node::{Document, MapEntry, Node, NodeValue, Scalar};
+
+/// Parse a dotenv file into one flat map.
+pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError> {
+    let mut budget = NodeBudget::new(limits);
+    budget.node(1, 1)?;
+    let mut entries: Vec<MapEntry> = Vec::new();
+    let mut lines = text.split('\n').enumerate();
+    while let Some((i, raw)) = lines.next() {
+        let line_no = i as u32 + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw).trim_start();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line
+            .strip_prefix("export ")
+            .map(str::trim_start)
+            .unwrap_or(line);
+        let Some(eq) = line.find('=') else {
+            return Err(ParseError::new(line_no, None, "expected `KEY=value`"));
+        };
+        let key = line[..eq].trim_end();
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+        {
+            return Err(ParseError::new(line_no, Some(1), "invalid variable name"));
+        }
+        let rest = line[eq + 1..].trim_start();
+        let value = match rest.as_bytes().first() {
+            Some(&q @ (b'"' | b'\'')) => {
+                let mut body = String::new();
+                let mut cur = &rest[1..];
+                loop {
+                    if let Some(end) = find_closing(cur, q as char) {
+                        body.push_str(&cur[..end]);
+                        let tail = cur[end + 1..].trim_start();
+                        if !(tail.is_empty() || tail.starts_with('#')) {
+                            return Err(ParseError::new(
+                                line_no,
+                                None,
+                                "unexpected text after the closing quote",
+                            ));
+                        }
+                        break;
+                    }
+                    // Quoted values may span lines.
+                    body.push_str(cur);
+                    body.push('\n');
+                    match lines.next() {
+                        Some((_, next)) => cur = next.strip_suffix('\r').unwrap_or(next),
+                        None => {
+                            return Err(ParseError::new(
+                                line_no,
+                                None,
+                                "unterminated quoted value",
+                            ));
+                        }
+                    }
+                }
+                if q == b'"' {
+                    unescape_double(&body)
+                } else {
+                    body
+                }
+            }
+            _ => {
+                // Unquoted: a ` #` starts a comment; a `#` inside a word (`URL=http://x/#frag`) does not.
+                let cut = rest
+                    .find(" #")
+                    .or_else(|| rest.find("\t#"))
+                    .unwrap_or(rest.len());
+                rest[..cut].trim_end().to_string()
+            }
+        };
+        if let Some(first) = entries.iter().find(|e| e.key == key) {
+            return Err(ParseError::new(
+                line_no,
+                None,
+                format!(
+                    "duplicate key `{}` (first defined on line {})",
+                    printable_key(key),
+                    first.line
+                ),
+            ));
+        }
+        budget.node(2, line_no)?;
+        entries.push(MapEntry {
+            key: key.to_string(),
+            line: line_no,
+            value: Node::scalar(Scalar::string(value), line_no),
+        });
+    }
+    Ok(Document {
+        root: Node {
+            value: NodeValue::Map(entries),
+            line: 1,
+        },
+        line: 1,
+    })
+}
+
+/// Byte offset of the closing quote in `s`, honouring backslash escapes in `"…"`.
+fn find_closing(s: &str, q: char) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' && q == '"' {
+            escaped = true;
+        } else if c == q {
+            return Some(i);
+        }
+    }
+    None
+}
+
+fn unescape_double(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(o) => out.push(o),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(s: &str) -> Vec<(String, String, u32)> {
+        let doc = parse(s, &Limits::default()).unwrap();
+        let NodeValue::Map(m) = doc.root.value else {
+            panic!()
+        };
+        m.into_iter()
+            .map(|e| match e.value.value {
+                NodeValue::Scalar(s) => (e.key, s.text, e.line),
+                _ => panic!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn values_comments_quotes() {
+        let got = pairs(
+            "# top\nexport TOKEN=abc # comment\nURL=http://x/#frag\nQ=\"a\\nb\" # c\nS='it s'\nE=\nREF=${DB_PASSWORD}\r\n",
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("TOKEN".into(), "abc".into(), 2),
+                ("URL".into(), "http://x/#frag".into(), 3),
+                ("Q".into(), "a\nb".into(), 4),
+                ("S".into(), "it s".into(), 5),
+                ("E".into(), "".into(), 6),
+                ("REF".into(), "${DB_PASSWORD}".into(), 7),
+            ]
+        );
+    }
+
+    #[test]
+    fn multiline_quoted_value() {
+        let got = pairs("KEY=\"line1\nline2\"\nNEXT=1\n");
+        assert_eq!(got[0].1, "line1\nline2");
+        assert_eq!(got[1].2, 3);
+    }
+
+    #[test]
+    fn errors_name_the_line_not_the_value() {
+        let e = parse("A=1\nPASSWORD=\"canary-secret\n", &Limits::default()).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(!e.to_string().contains("canary"));
+        let e = parse("A=1\nA=2\n", &Limits::default()).unwrap_err();
+        assert!(e.message.contains("line 1"), "{e}");
+        assert!(parse("just words\n", &Limits::default()).is_err());
+    }
+
+    #[test]
+    fn no_substitution_from_the_process_environment() {
+        // PATH is set in every test environment; it must not leak into values.
+        let got = pairs("P=$PATH\nQ=${PATH}\n");
+        assert_eq!(got[0].1, "$PATH");
+        assert_eq!(got[1].1, "${PATH}");
+    }
+}

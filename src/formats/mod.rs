@@ -1,0 +1,209 @@
+//! Reading config files of many formats into the one parse tree of
+//! [`crate::model::node`].
+//!
+//! Every parser here reports a line for every value, enforces [`Limits`], and
+//! never executes or resolves anything: no YAML tags, no `$VAR` lookups, no
+//! includes. Error messages never quote the source text, because the line that
+//! failed to parse may hold a password: they say *what* is wrong and *where*.
+
+mod dotenv;
+mod json;
+mod limits;
+mod toml;
+mod yaml;
+
+use std::path::Path;
+
+use globset::GlobSet;
+
+pub use limits::{Limits, NodeBudget};
+
+use crate::model::node::Document;
+
+/// A config format driftcheck can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// YAML 1.2, multi-document.
+    Yaml,
+    /// JSON, with `//` and `/* */` comments accepted.
+    Json,
+    /// TOML 1.0.
+    Toml,
+    /// dotenv: `KEY=value` lines, `export`, quotes, `#` comments; no substitution.
+    Dotenv,
+    /// Anything else: compared as lines of text.
+    Text,
+}
+
+impl Format {
+    /// The name used in `[formats]` and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+            Format::Toml => "toml",
+            Format::Dotenv => "dotenv",
+            Format::Text => "text",
+        }
+    }
+
+    /// Every format, for "did you mean" and documentation.
+    pub const ALL: [Format; 5] = [
+        Format::Yaml,
+        Format::Json,
+        Format::Toml,
+        Format::Dotenv,
+        Format::Text,
+    ];
+
+    /// Parse a format name as written in `[formats]`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .or(match name {
+                "yml" => Some(Format::Yaml),
+                "jsonc" => Some(Format::Json),
+                "env" => Some(Format::Dotenv),
+                _ => None,
+            })
+    }
+
+    /// Detect the format of a file from its name.
+    pub fn detect(path: &Path) -> Format {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let lower = name.to_ascii_lowercase();
+        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        match ext {
+            "yaml" | "yml" => return Format::Yaml,
+            "json" | "jsonc" => return Format::Json,
+            "toml" => return Format::Toml,
+            "env" => return Format::Dotenv,
+            _ => {}
+        }
+        if lower == ".env" || lower.starts_with(".env.") {
+            return Format::Dotenv;
+        }
+        Format::Text
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Format overrides from `[formats]` in `driftcheck.toml`: the first glob that
+/// matches a path (relative to the repository root) decides its format.
+#[derive(Debug, Default, Clone)]
+pub struct FormatOverrides {
+    set: Option<GlobSet>,
+    formats: Vec<Format>,
+}
+
+impl FormatOverrides {
+    /// Build from `(glob, format)` pairs, in file order.
+    pub fn new(set: GlobSet, formats: Vec<Format>) -> Self {
+        FormatOverrides {
+            set: Some(set),
+            formats,
+        }
+    }
+
+    /// The format for `path`: an override if one matches, else detection by name.
+    pub fn format_for(&self, repo_relative: &Path) -> Format {
+        if let Some(set) = &self.set {
+            if let Some(&i) = set.matches(repo_relative).first() {
+                return self.formats[i];
+            }
+        }
+        Format::detect(repo_relative)
+    }
+}
+
+/// Why a file could not be parsed. The message never contains source text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line of the problem (0 when it concerns the whole file).
+    pub line: u32,
+    /// 1-based column, where the format knows it.
+    pub col: Option<u32>,
+    /// What is wrong, in lowercase, without quoting the input.
+    pub message: String,
+}
+
+impl ParseError {
+    /// An error at `line` (and optionally `col`).
+    pub fn new(line: u32, col: Option<u32>, message: impl Into<String>) -> Self {
+        ParseError {
+            line,
+            col,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.col {
+            Some(col) => write!(f, "line {}, column {col}: {}", self.line, self.message),
+            None if self.line > 0 => write!(f, "line {}: {}", self.line, self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Decode bytes as UTF-8 (a BOM is dropped), or say on which line the first
+/// invalid byte is, without echoing it.
+pub fn decode<'b>(bytes: &'b [u8], limits: &Limits) -> Result<&'b str, ParseError> {
+    if bytes.len() > limits.max_file_bytes {
+        return Err(ParseError::new(
+            0,
+            None,
+            format!(
+                "file is {} bytes, over the limit of {} bytes",
+                bytes.len(),
+                limits.max_file_bytes
+            ),
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            if let Some(pos) = memchr::memchr(0, bytes) {
+                let line = line_of(bytes, pos);
+                return Err(ParseError::new(
+                    line,
+                    None,
+                    "file contains a NUL byte (binary file?)",
+                ));
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let line = line_of(bytes, e.valid_up_to());
+            Err(ParseError::new(line, None, "file is not valid UTF-8"))
+        }
+    }
+}
+
+/// 1-based line number of byte offset `pos`.
+pub(crate) fn line_of(bytes: &[u8], pos: usize) -> u32 {
+    let end = pos.min(bytes.len());
+    (memchr::memchr_iter(b'\n', &bytes[..end]).count() + 1) as u32
+}
+
+/// Parse `text` as `format` into documents. Text files yield no documents: they
+/// are compared as lines by [`crate::diff`].
+pub fn parse(format: Format, text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
+    match format {
+        Format::Yaml => yaml::parse(text, limits),
+        Format::Json => json::parse(text, limits).map(|d| vec![d]),
+        Format::Toml => toml::parse(text, limits).map(|d| vec![d]),
+        Format::Dotenv => dotenv::parse(text, limits).map(|d| vec![d]),
+        Format::Text => Ok(Vec::new()),
+    }
+}

@@ -1,0 +1,28 @@
+//! driftcheck compares the configuration of environments (staging, prod, ...)
+//! key by key and reports the drift that matters, without printing secrets.
+//!
+//! The library exists for structure and tests; its API is not stable. Data
+//! flows one way:
+//!
+//! ```text
+//! config / discover ─► env (list files) ─► load (formats::parse ─► model::flatten, masking in secrets)
+//!        ─► diff (align, compare, classify) ─► finding ─► report (human, json)
+//! ```
+//!
+//! Only `env`, `load`, `config`, `discover` and `report` (through a writer it
+//! is handed) touch the outside world; `model`, `secrets` and `diff` are pure.
+
+pub mod cli;
+pub mod config;
+pub mod diff;
+pub mod discover;
+pub mod env;
+pub mod error;
+pub mod finding;
+pub mod formats;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod secrets;
+
+pub use error::{Error, Result};

@@ -1,0 +1,170 @@
+//! Environment-token normalisation: `api.staging.internal` and
+//! `api.prod.internal` are the same setting, written for two environments.
+//!
+//! Whole-token occurrences (runs of ASCII letters and digits, compared without
+//! case) of an environment's name and aliases are replaced by `{env}` before
+//! values, keys and file names are compared. `/var/lib/clickhouse/` vs
+//! `/data/clickhouse/` is still drift. Raw equality always wins: `/health/live`
+//! in every environment is equal even though `live` is an alias of prod.
+
+use std::borrow::Cow;
+
+/// Aliases every environment of a group gets without being told (SPEC §2).
+const DEFAULT_GROUPS: &[&[&str]] = &[
+    &["prod", "production", "prd", "live"],
+    &["staging", "stage", "stg"],
+    &["dev", "development"],
+];
+
+/// The placeholder written in place of an environment token.
+pub const PLACEHOLDER: &str = "{env}";
+
+/// The tokens that name one environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvTokens {
+    tokens: Vec<String>,
+    compound: Vec<String>,
+}
+
+impl EnvTokens {
+    /// Tokens for environment `name`: the name, its default aliases and `declared` ones.
+    pub fn new(name: &str, declared: &[String]) -> Self {
+        let mut tokens: Vec<String> = vec![name.to_ascii_lowercase()];
+        for group in DEFAULT_GROUPS {
+            if group.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+                tokens.extend(group.iter().map(|t| t.to_string()));
+            }
+        }
+        tokens.extend(declared.iter().map(|a| a.to_ascii_lowercase()));
+        tokens.retain(|t| !t.is_empty());
+        tokens.sort();
+        tokens.dedup();
+        // Compound names (`cluster-a`) are matched as bounded substrings,
+        // longest first, before single-word tokens.
+        let (mut compound, tokens): (Vec<String>, Vec<String>) = tokens
+            .into_iter()
+            .partition(|t| !t.bytes().all(|b| b.is_ascii_alphanumeric()));
+        compound.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        EnvTokens { tokens, compound }
+    }
+
+    /// Whether `word` (a whole token) names this environment.
+    pub fn is_token(&self, word: &str) -> bool {
+        self.tokens
+            .iter()
+            .chain(&self.compound)
+            .any(|t| t.eq_ignore_ascii_case(word))
+    }
+
+    /// All tokens, lowercase (name and aliases).
+    pub fn tokens(&self) -> &[String] {
+        &self.tokens
+    }
+
+    /// Replace whole-token occurrences of this environment's names by `{env}`.
+    pub fn normalize<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        if self.compound.is_empty() {
+            return self.normalize_words(s);
+        }
+        let mut cur: Cow<'a, str> = Cow::Borrowed(s);
+        for t in &self.compound {
+            if let Some(replaced) = replace_bounded(&cur, t) {
+                cur = Cow::Owned(replaced);
+            }
+        }
+        match cur {
+            Cow::Borrowed(b) => self.normalize_words(b),
+            Cow::Owned(o) => Cow::Owned(self.normalize_words(&o).into_owned()),
+        }
+    }
+
+    fn normalize_words<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        let bytes = s.as_bytes();
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            // A token only counts between non-alphanumeric ASCII (or the ends).
+            if self.is_token(&s[start..i]) {
+                let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+                o.push_str(&s[copied..start]);
+                o.push_str(PLACEHOLDER);
+                copied = i;
+            }
+        }
+        match out {
+            Some(mut o) => {
+                o.push_str(&s[copied..]);
+                Cow::Owned(o)
+            }
+            None => Cow::Borrowed(s),
+        }
+    }
+}
+
+/// Replace case-insensitive occurrences of `token` that are bounded by
+/// non-alphanumeric characters (or the ends); `None` when there is none.
+fn replace_bounded(s: &str, token: &str) -> Option<String> {
+    let lower = s.to_ascii_lowercase();
+    let b = s.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find(token) {
+        let start = from + pos;
+        let end = start + token.len();
+        let left_ok = start == 0 || !b[start - 1].is_ascii_alphanumeric();
+        let right_ok = end == b.len() || !b[end].is_ascii_alphanumeric();
+        if left_ok && right_ok {
+            out.push_str(&s[copied..start]);
+            out.push_str(PLACEHOLDER);
+            copied = end;
+        }
+        from = end;
+    }
+    (copied > 0).then(|| {
+        out.push_str(&s[copied..]);
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_tokens_only() {
+        let prod = EnvTokens::new("prod", &[]);
+        assert_eq!(prod.normalize("api.prod.internal"), "api.{env}.internal");
+        assert_eq!(prod.normalize("orders-production"), "orders-{env}");
+        assert_eq!(prod.normalize("PROD_DB_HOST"), "{env}_DB_HOST");
+        assert_eq!(prod.normalize("product"), "product");
+        assert_eq!(prod.normalize("/var/lib/prodx"), "/var/lib/prodx");
+        let staging = EnvTokens::new("staging", &["eu1".to_string()]);
+        assert_eq!(staging.normalize("db.stg.eu1"), "db.{env}.{env}");
+        assert_eq!(staging.normalize("/data/staging/"), "/data/{env}/");
+    }
+
+    #[test]
+    fn aliases_work_both_ways() {
+        let production = EnvTokens::new("production", &[]);
+        assert!(production.is_token("prod"));
+        assert!(production.is_token("live"));
+        let custom = EnvTokens::new("canary", &[]);
+        assert_eq!(custom.tokens(), &["canary".to_string()]);
+        let a = EnvTokens::new("cluster-a", &[]);
+        assert_eq!(
+            a.normalize("memcached.cluster-a.internal"),
+            "memcached.{env}.internal"
+        );
+        assert_eq!(a.normalize("supercluster-ab"), "supercluster-ab");
+    }
+}

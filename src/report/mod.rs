@@ -1,0 +1,99 @@
+//! Rendering findings. One model ([`Report`]), one renderer per format; each
+//! writes to an `impl Write` and never prints by itself, so tests render into
+//! a buffer. Values arrive already masked: renderers only escape them.
+
+mod human;
+mod json;
+
+use std::io::Write;
+
+use crate::finding::{Finding, Summary};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Grouped by file, like compiler diagnostics.
+    Human,
+    /// One JSON object (see docs/json.md).
+    Json,
+}
+
+/// Everything a renderer needs.
+#[derive(Debug)]
+pub struct Report<'a> {
+    /// The subcommand (`diff`, `check`).
+    pub command: &'a str,
+    /// Environment names, in the order given.
+    pub envs: &'a [String],
+    /// Findings to show.
+    pub findings: &'a [Finding],
+    /// Values equal only modulo environment names (shown with `-v`).
+    pub equivalent: &'a [Finding],
+    /// Counts by severity of `findings`.
+    pub summary: Summary,
+    /// How many files were compared.
+    pub files: usize,
+}
+
+/// Rendering options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Also show values equal only modulo environment names.
+    pub verbose: bool,
+    /// Only findings, no help lines or summary.
+    pub quiet: bool,
+}
+
+/// Render `report` in `format`.
+///
+/// # Errors
+/// When writing fails.
+pub fn write(
+    format: OutputFormat,
+    report: &Report<'_>,
+    opts: Options,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        OutputFormat::Human => human::write(report, opts, out),
+        OutputFormat::Json => json::write(report, opts, out),
+    }
+}
+
+/// Make a value safe for a terminal: control characters, bidi overrides and
+/// zero-width characters are escaped, and very long values are cut.
+pub fn escape(value: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(value.len().min(max_chars + 8));
+    for (n, c) in value.chars().enumerate() {
+        if n >= max_chars {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}') =>
+            {
+                out.push_str(&c.escape_unicode().to_string());
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_terminal_tricks() {
+        assert_eq!(escape("\u{1b}]52;c;x\u{7}", 100), "\\u{1b}]52;c;x\\u{7}");
+        assert_eq!(escape("admin\u{202e}", 100), "admin\\u{202e}");
+        assert_eq!(escape("abcdef", 3), "abc…");
+    }
+}

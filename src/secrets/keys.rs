@@ -1,0 +1,323 @@
+//! Classifying a value by the name of its key (research Table A).
+//!
+//! Masking must fail closed: `password: hunter2` has low entropy and slips
+//! through every leak scanner's generic rule, so any value under a
+//! secret-looking key is masked whatever it looks like. The exclusions keep
+//! paths, ids and sizes visible (`password_file`, `secretKeyRef`,
+//! `ssl_certificate_key`, nginx `proxy_pass`): those are exactly the drifts
+//! driftcheck exists to show.
+
+/// What a key's name says about its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyClass {
+    /// The value is a secret (unless it is a reference, empty or a boolean).
+    Secret,
+    /// The name says "not a secret" (a path, id, size...): value rules still apply.
+    Exempt,
+    /// Nothing known: value rules and the entropy fallback apply.
+    Neutral,
+}
+
+/// Tokens that make a key secret wherever they stand.
+const SECRET_TOKENS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "passphrase",
+    "passwords",
+    "contrasena",
+    "contraseña",
+    "secret",
+    "secrets",
+    "token",
+    "credential",
+    "credentials",
+    "creds",
+    "authorization",
+    "htpasswd",
+    "salt",
+    "pepper",
+    "signature",
+    "apikey",
+    "privatekey",
+    "secretkey",
+    "accesskey",
+    "clientsecret",
+    "authtoken",
+    "passcode",
+    "pin",
+    "sas",
+];
+
+/// Words that, before `key`, make it a secret key (`api_key`, `private_key`).
+const KEY_QUALIFIERS: &[&str] = &[
+    "api",
+    "access",
+    "secret",
+    "private",
+    "priv",
+    "client",
+    "service",
+    "account",
+    "master",
+    "signing",
+    "encryption",
+    "session",
+    "db",
+    "hmac",
+    "auth",
+    "app",
+    "license",
+    "crypt",
+];
+
+/// Last tokens that mark a key as describing something other than the secret itself.
+const EXEMPT_LAST: &[&str] = &[
+    "file",
+    "files",
+    "path",
+    "paths",
+    "dir",
+    "directory",
+    "name",
+    "names",
+    "id",
+    "ids",
+    "length",
+    "len",
+    "size",
+    "ttl",
+    "timeout",
+    "expiry",
+    "expires",
+    "expire",
+    "expiration",
+    "age",
+    "rounds",
+    "count",
+    "interval",
+    "min",
+    "max",
+    "limit",
+    "retries",
+    "enabled",
+    "enable",
+    "disabled",
+    "required",
+    "type",
+    "mode",
+    "algorithm",
+    "alg",
+    "version",
+    "rotation",
+    "endpoint",
+    "url",
+    "uri",
+    "urls",
+    "header",
+    "field",
+    "prefix",
+    "suffix",
+    "format",
+    "policy",
+    "ref",
+    "reference",
+    "selector",
+    "arn",
+    "env",
+    "var",
+    "location",
+    "store",
+    "manager",
+    "provider",
+    "source",
+    "method",
+    "methods",
+    "scheme",
+    "encoding",
+    "hint",
+    "user",
+    "username",
+    "login",
+    "owner",
+    "lifetime",
+    "duration",
+    "period",
+    "days",
+    "hours",
+    "minutes",
+    "seconds",
+    "storetype",
+    "template",
+    "pattern",
+    "regex",
+    "strength",
+    "complexity",
+    "reset",
+    "changed",
+    "at",
+];
+
+/// Whole key names (tokens joined by `_`) that are known not to be secrets.
+const EXEMPT_NAMES: &[&str] = &[
+    "public_key",
+    "pubkey",
+    "primary_key",
+    "foreign_key",
+    "partition_key",
+    "sort_key",
+    "key_alias",
+    "keyboard",
+    "author",
+    "accessor",
+    "access_id",
+    "csrf_token",
+    "token_endpoint",
+    "public_token",
+    "api_version",
+    "api_name",
+    "proxy_pass",
+    "fastcgi_pass",
+    "uwsgi_pass",
+    "scgi_pass",
+    "grpc_pass",
+    "memcached_pass",
+    "ssl_certificate_key",
+    "bypass",
+    "pass_through",
+    "passthrough",
+    "token_type",
+    "auth_type",
+    "auth_method",
+    "auth_mode",
+    "auth_enabled",
+];
+
+/// Split a key name into lowercase tokens at `.`, `_`, `-`, `/`, spaces and
+/// camelCase boundaries (`dbPassword` → `db`, `password`; `APIKey` → `api`, `key`).
+pub fn tokens(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if c.is_uppercase() && !cur.is_empty() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Classify a key by its name.
+pub fn classify_key(name: &str) -> KeyClass {
+    let toks = tokens(name);
+    let Some(last) = toks.last() else {
+        return KeyClass::Neutral;
+    };
+    let joined = toks.join("_");
+    if EXEMPT_NAMES.contains(&joined.as_str())
+        || toks.iter().any(|t| EXEMPT_NAMES.contains(&t.as_str()))
+        || toks
+            .windows(2)
+            .any(|w| EXEMPT_NAMES.contains(&format!("{}_{}", w[0], w[1]).as_str()))
+    {
+        return KeyClass::Exempt;
+    }
+    if EXEMPT_LAST.contains(&last.as_str()) {
+        return KeyClass::Exempt;
+    }
+    let secret = toks.iter().any(|t| SECRET_TOKENS.contains(&t.as_str()))
+        || toks
+            .windows(2)
+            .any(|w| (w[1] == "key" || w[1] == "keys") && KEY_QUALIFIERS.contains(&w[0].as_str()))
+        || joined == "auth";
+    if secret {
+        KeyClass::Secret
+    } else {
+        KeyClass::Neutral
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenises_like_people_write_keys() {
+        assert_eq!(tokens("dbPassword"), ["db", "password"]);
+        assert_eq!(tokens("APIKey"), ["api", "key"]);
+        assert_eq!(tokens("DB_PASS"), ["db", "pass"]);
+        assert_eq!(tokens("x-api-key"), ["x", "api", "key"]);
+        assert_eq!(tokens("secretAccessKey"), ["secret", "access", "key"]);
+    }
+
+    #[test]
+    fn research_table_a_examples() {
+        for k in [
+            "passwd",
+            "dbPassword",
+            "DB_PASS",
+            "clientSecret",
+            "x-api-key",
+            "secretAccessKey",
+            "password",
+            "spring.datasource.password",
+            "GITHUB_TOKEN",
+            "access_token",
+            "jwt_secret",
+            "private_key",
+            "encryption_key",
+            "credentials",
+            "Authorization",
+            "auth",
+            "password_sha256_hex",
+            "secure_link_secret",
+            "PASSWORD",
+        ] {
+            assert_eq!(classify_key(k), KeyClass::Secret, "{k}");
+        }
+        for k in [
+            "keyboard_layout",
+            "primary_key",
+            "token_endpoint",
+            "author",
+            "password_file",
+            "ssl_certificate_key",
+            "proxy_pass",
+            "secretKeyRef",
+            "secretName",
+            "key_id",
+            "access_key_id",
+            "auth_basic_user_file",
+            "ssl_password_file",
+            "token_ttl",
+            "password_min_length",
+        ] {
+            assert_eq!(classify_key(k), KeyClass::Exempt, "{k}");
+        }
+        for k in [
+            "host",
+            "port",
+            "replicas",
+            "data_path_x",
+            "image",
+            "bypass_cache",
+        ] {
+            assert_ne!(classify_key(k), KeyClass::Secret, "{k}");
+        }
+    }
+}

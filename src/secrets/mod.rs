@@ -1,0 +1,227 @@
+//! Deciding what is a secret and turning scalars into masked [`Value`]s.
+//!
+//! This is the only place that sees a secret's text. It classifies by key
+//! name ([`keys`]) and value shape ([`values`]), fingerprints what is secret
+//! ([`fingerprint`]) and hands on a [`Value`] that holds the fingerprint
+//! instead of the text.
+
+mod fingerprint;
+pub mod keys;
+pub mod values;
+
+use std::ops::Range;
+
+pub use fingerprint::{Fingerprint, Fingerprinter};
+use keys::KeyClass;
+
+use crate::model::envtoken::EnvTokens;
+use crate::model::node::{Scalar, ScalarKind};
+use crate::model::value::{Secrecy, Value, ValueKind};
+
+/// Why a value was treated as secret even without a secret-looking name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forced {
+    /// Nothing forces it.
+    No,
+    /// Every value here is secret (the `data` of a Kubernetes `Secret`).
+    Secret,
+}
+
+/// Turns scalars into masked values under one run's fingerprint key.
+#[derive(Debug, Clone)]
+pub struct Masker {
+    fp: Fingerprinter,
+}
+
+impl Masker {
+    /// A masker using `fp`.
+    pub fn new(fp: Fingerprinter) -> Self {
+        Masker { fp }
+    }
+
+    /// Fingerprint a secret text.
+    pub fn fingerprint(&self, secret: &str) -> Fingerprint {
+        self.fp.fingerprint(secret)
+    }
+
+    /// Classify and mask one scalar found under key `key` in environment `env`.
+    pub fn value(
+        &self,
+        key: Option<&str>,
+        scalar: &Scalar,
+        forced: Forced,
+        env: &EnvTokens,
+    ) -> Value {
+        let kind = value_kind(scalar.kind);
+        let text = scalar.text.as_str();
+        let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
+        let mut v = self.classify(kind, text, scalar.tag.as_deref(), class, forced, env);
+        v.ambiguity = scalar.ambiguity;
+        v
+    }
+
+    /// Mask a free-standing string (a line of a text file, a list item) as if under `class`.
+    pub fn text(&self, text: &str, class: KeyClass, env: &EnvTokens) -> Value {
+        self.classify(ValueKind::Str, text, None, class, Forced::No, env)
+    }
+
+    fn classify(
+        &self,
+        kind: ValueKind,
+        text: &str,
+        tag: Option<&str>,
+        class: KeyClass,
+        forced: Forced,
+        env: &EnvTokens,
+    ) -> Value {
+        if values::is_encrypted(text, tag) {
+            let fp = self.fp.fingerprint(text);
+            return Value::new(
+                kind,
+                format!("<encrypted fp={fp}>"),
+                None,
+                Secrecy::Encrypted(fp),
+            );
+        }
+        let trivial = text.is_empty() || matches!(kind, ValueKind::Bool | ValueKind::Null);
+        let secret_key = class == KeyClass::Secret || forced == Forced::Secret;
+        if secret_key && !trivial {
+            if values::is_reference(text) {
+                return match values::reference_default(text) {
+                    Some(default) => self.partial(kind, text, vec![default], env),
+                    None => public(kind, text, env, Secrecy::Reference),
+                };
+            }
+            let fp = self.fp.fingerprint(text);
+            return Value::new(kind, format!("<secret fp={fp}>"), None, Secrecy::Secret(fp));
+        }
+        let parts = values::secret_parts(text);
+        if !parts.is_empty() {
+            return self.partial(kind, text, parts, env);
+        }
+        if class == KeyClass::Neutral && kind == ValueKind::Str && values::looks_random(text) {
+            let fp = self.fp.fingerprint(text);
+            return Value::new(kind, format!("<secret fp={fp}>"), None, Secrecy::Secret(fp));
+        }
+        public(kind, text, env, Secrecy::Public)
+    }
+
+    /// Mask `ranges` of `text`, keeping the rest visible and normalised.
+    fn partial(
+        &self,
+        kind: ValueKind,
+        text: &str,
+        ranges: Vec<Range<usize>>,
+        env: &EnvTokens,
+    ) -> Value {
+        if ranges.len() == 1 && ranges[0] == (0..text.len()) {
+            let fp = self.fp.fingerprint(text);
+            return Value::new(kind, format!("<secret fp={fp}>"), None, Secrecy::Secret(fp));
+        }
+        let mut shown = String::with_capacity(text.len() + 16);
+        let mut norm = String::with_capacity(text.len() + 16);
+        let mut fps = Vec::with_capacity(ranges.len());
+        let mut at = 0;
+        for r in ranges {
+            shown.push_str(&text[at..r.start]);
+            norm.push_str(&env.normalize(&text[at..r.start]));
+            let fp = self.fp.fingerprint(&text[r.clone()]);
+            let mask = format!("<secret fp={fp}>");
+            shown.push_str(&mask);
+            norm.push_str(&mask);
+            fps.push(fp);
+            at = r.end;
+        }
+        shown.push_str(&text[at..]);
+        norm.push_str(&env.normalize(&text[at..]));
+        Value::new(kind, shown, Some(norm), Secrecy::Partial(fps))
+    }
+}
+
+fn public(kind: ValueKind, text: &str, env: &EnvTokens, secrecy: Secrecy) -> Value {
+    let norm = match env.normalize(text) {
+        std::borrow::Cow::Owned(n) => Some(n),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    Value::new(kind, text.to_string(), norm, secrecy)
+}
+
+fn value_kind(kind: ScalarKind) -> ValueKind {
+    match kind {
+        ScalarKind::Null => ValueKind::Null,
+        ScalarKind::Bool => ValueKind::Bool,
+        ScalarKind::Int => ValueKind::Int,
+        ScalarKind::Float => ValueKind::Float,
+        ScalarKind::Str => ValueKind::Str,
+        ScalarKind::DateTime => ValueKind::DateTime,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masker() -> Masker {
+        Masker::new(Fingerprinter::with_key(b"test"))
+    }
+
+    #[test]
+    fn secret_keys_mask_whole_values_and_keep_references() {
+        let m = masker();
+        let env = EnvTokens::new("prod", &[]);
+        let v = m.value(
+            Some("password"),
+            &Scalar::string("hunter2"),
+            Forced::No,
+            &env,
+        );
+        assert!(v.shown.starts_with("<secret fp="));
+        assert!(!format!("{v:?}").contains("hunter2"));
+        let r = m.value(
+            Some("password"),
+            &Scalar::string("${DB_PASSWORD}"),
+            Forced::No,
+            &env,
+        );
+        assert_eq!(
+            (&*r.shown, &r.secrecy),
+            ("${DB_PASSWORD}", &Secrecy::Reference)
+        );
+        let d = m.value(
+            Some("password"),
+            &Scalar::string("${DB_PASSWORD:-hunter2}"),
+            Forced::No,
+            &env,
+        );
+        assert!(!d.shown.contains("hunter2") && d.shown.starts_with("${DB_PASSWORD:-<secret"));
+        let b = m.value(
+            Some("password_enabled"),
+            &Scalar::of(ScalarKind::Bool, "true"),
+            Forced::No,
+            &env,
+        );
+        assert_eq!(&*b.shown, "true");
+    }
+
+    #[test]
+    fn partial_values_normalise_the_visible_part() {
+        let m = masker();
+        let prod = EnvTokens::new("prod", &[]);
+        let staging = EnvTokens::new("staging", &[]);
+        let a = m.value(
+            Some("url"),
+            &Scalar::string("postgres://u:pw1@db.prod.internal/x"),
+            Forced::No,
+            &prod,
+        );
+        let b = m.value(
+            Some("url"),
+            &Scalar::string("postgres://u:pw1@db.staging.internal/x"),
+            Forced::No,
+            &staging,
+        );
+        assert!(a.same_as(&b), "{a:?} {b:?}");
+        assert_eq!(a.secrecy.fingerprints(), b.secrecy.fingerprints());
+        assert!(!a.shown.contains("pw1"));
+    }
+}

@@ -1,0 +1,301 @@
+//! Classifying a value by its shape (research Tables B and C): private keys,
+//! URL userinfo, `password=` in connection strings, tokens with known
+//! prefixes, password hashes, and — for keys nobody named — high entropy.
+//! References (`${DB_PASSWORD}`, `vault:…`) are not secrets and stay visible.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("valid static regex")
+}
+
+static PRIVATE_KEY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----"));
+static URL_USERINFO: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^/\s:@]{0,256}:([^@\s/]{1,512})@"));
+static CONN_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)(?:^|[\s;,]|--)(?:password|pwd|passwd|pass)\s*=\s*('(?:[^'\\]|\\.)*'|"[^"]*"|[^;\s,]+)"#,
+    )
+});
+static QUERY_SECRET: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)[?&;](?:password|passwd|pwd|token|access_token|api_?key|secret|sig|signature|x-amz-signature|x-amz-credential|client_secret)=([^&#\s]+)",
+    )
+});
+static HTTP_AUTH: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:basic|bearer|token)\s+([A-Za-z0-9._~+/=-]{8,})"));
+static WHOLE_TOKENS: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"\bey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*",
+        r"|\bgh[pousr]_[A-Za-z0-9]{36,}|\bgithub_pat_\w{82}|\bglpat-[\w-]{20,}",
+        r"|\bxox[baprs]-[A-Za-z0-9-]{10,}|\b[sr]k_(?:live|test)_[A-Za-z0-9]{24,}",
+        r"|\bAIza[\w-]{35}|\bnpm_[A-Za-z0-9]{36}|\b4b1d[A-Za-z0-9]{38}",
+        r"|\$2[abxy]\$\d\d\$[./A-Za-z0-9]{53}|\$(?:1|5|6|y)\$[^\s:]{8,}",
+        r"|SCRAM-SHA-256\$\d+:[^\s]+|\bmd5[0-9a-f]{32}\b",
+    ))
+});
+static ENV_DEFAULT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=?]([^}]*)\}$"));
+
+/// What a value's shape says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// Nothing secret-looking.
+    Plain,
+    /// These byte ranges are secret (they may cover the whole value).
+    Secret(Vec<Range<usize>>),
+    /// A reference to a secret kept elsewhere.
+    Reference,
+    /// Encrypted content.
+    Encrypted,
+}
+
+/// Whether `text` is a reference rather than a literal (Table C). `${X:-default}`
+/// is a reference whose default part is still a literal: see [`reference_default`].
+pub fn is_reference(text: &str) -> bool {
+    let t = text.trim();
+    let var = |s: &str| {
+        let mut c = s.chars();
+        c.next()
+            .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+            && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+    };
+    (t.starts_with("${") && t.ends_with('}') && !t[2..t.len() - 1].contains(['{', '}']))
+        || (t.starts_with("$(") && t.ends_with(')') && var(&t[2..t.len() - 1]))
+        || (t.starts_with('$') && var(&t[1..]))
+        || (t.starts_with("{{") && t.ends_with("}}") && !t[2..t.len() - 2].contains(['{', '}']))
+        || [
+            "vault:",
+            "ref+",
+            "op://",
+            "arn:aws:secretsmanager:",
+            "arn:aws:ssm:",
+            "secretref:",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+/// The byte range of the default in `${X:-default}`, if it has a non-empty one.
+pub fn reference_default(text: &str) -> Option<Range<usize>> {
+    let caps = ENV_DEFAULT.captures(text)?;
+    let m = caps.get(1)?;
+    (!m.as_str().is_empty()).then(|| m.range())
+}
+
+/// Whether `text` is encrypted content.
+pub fn is_encrypted(text: &str, tag: Option<&str>) -> bool {
+    let t = text.trim_start();
+    tag == Some("!vault")
+        || t.starts_with("ENC[")
+        || t.starts_with("$ANSIBLE_VAULT;")
+        || t.starts_with("-----BEGIN PGP MESSAGE-----")
+}
+
+/// Secret parts found by shape alone (Table B, V1–V8), whatever the key.
+pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    if text.len() < 8 {
+        return out;
+    }
+    if text.contains("PRIVATE KEY") && PRIVATE_KEY.is_match(text) {
+        return vec![0..text.len()];
+    }
+    if text.contains("://") && text.contains('@') {
+        out.extend(
+            URL_USERINFO
+                .captures_iter(text)
+                .filter_map(|c| c.get(1))
+                .map(|m| m.range()),
+        );
+    }
+    if text.contains('=') {
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("pass") || lower.contains("pwd") {
+            out.extend(
+                CONN_PASSWORD
+                    .captures_iter(text)
+                    .filter_map(|c| c.get(1))
+                    .map(|m| m.range()),
+            );
+        }
+        if text.contains(['?', '&', ';']) {
+            out.extend(
+                QUERY_SECRET
+                    .captures_iter(text)
+                    .filter_map(|c| c.get(1))
+                    .map(|m| m.range()),
+            );
+        }
+    }
+    if text.contains(' ') {
+        out.extend(
+            HTTP_AUTH
+                .captures_iter(text)
+                .filter_map(|c| c.get(1))
+                .filter(|m| m.as_str().bytes().any(|b| b.is_ascii_digit()) || m.len() >= 20)
+                .map(|m| m.range()),
+        );
+    }
+    if text.len() >= 20 || text.contains('$') {
+        out.extend(WHOLE_TOKENS.find_iter(text).map(|m| m.range()));
+    }
+    merge(out)
+}
+
+/// Sort and merge overlapping ranges.
+fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// The entropy fallback (V9) for values under keys nobody named: long,
+/// token-like, mixed letters and digits, high Shannon entropy, and not a
+/// path, URL, UUID or reference.
+pub fn looks_random(text: &str) -> bool {
+    let len = text.len();
+    if !(16..=512).contains(&len) {
+        return false;
+    }
+    let b = text.as_bytes();
+    if !b
+        .iter()
+        .all(|c| c.is_ascii_alphanumeric() || b"+/=_-".contains(c))
+    {
+        return false;
+    }
+    if b[0] == b'/' || text.contains("//") || is_uuid(text) {
+        return false;
+    }
+    let has_digit = b.iter().any(u8::is_ascii_digit);
+    let has_alpha = b.iter().any(u8::is_ascii_alphabetic);
+    if !(has_digit && has_alpha) {
+        return false;
+    }
+    // Identifiers with separators are words, not keys: `ingest-service-v2-worker`.
+    if text
+        .split(['-', '_', '/'])
+        .filter(|p| !p.is_empty())
+        .count()
+        > 2
+    {
+        return false;
+    }
+    let hex = b.iter().all(u8::is_ascii_hexdigit);
+    let e = entropy(b);
+    if hex { e >= 3.0 } else { e >= 3.5 }
+}
+
+fn is_uuid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5
+        && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts
+            .iter()
+            .all(|p| p.bytes().all(|c| c.is_ascii_hexdigit()))
+}
+
+fn entropy(b: &[u8]) -> f64 {
+    let mut counts = [0u32; 256];
+    for &c in b {
+        counts[c as usize] += 1;
+    }
+    let n = b.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| c as f64 / n)
+        .map(|p| -p * p.log2())
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(text: &str) -> String {
+        let mut out = text.to_string();
+        for r in secret_parts(text).into_iter().rev() {
+            out.replace_range(r, "***");
+        }
+        out
+    }
+
+    #[test]
+    fn partial_masks_keep_the_rest_visible() {
+        assert_eq!(
+            masked("postgres://app:hunter22@db:5432/x"),
+            "postgres://app:***@db:5432/x"
+        );
+        assert_eq!(
+            masked("host=db port=5432 dbname=app user=app password=s3cr3t"),
+            "host=db port=5432 dbname=app user=app password=***"
+        );
+        assert_eq!(
+            masked("https://x.blob/c?sv=1&sig=abcdEFGH123"),
+            "https://x.blob/c?sv=1&sig=***"
+        );
+        assert_eq!(
+            masked("Authorization: Bearer abcdef123456"),
+            "Authorization: Bearer ***"
+        );
+        assert_eq!(
+            masked("--db-password=x --password=zz9"),
+            "--db-password=x --password=***"
+        );
+    }
+
+    #[test]
+    fn whole_value_shapes() {
+        assert_eq!(masked("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"), "***");
+        assert_eq!(masked("ghp_0123456789abcdefghijklmnopqrstuvwxyzAB"), "***");
+        assert_eq!(masked("SCRAM-SHA-256$4096:abc=$def="), "***");
+        assert_eq!(masked("/var/lib/clickhouse/"), "/var/lib/clickhouse/");
+        assert_eq!(masked("http://10.0.0.5:8123"), "http://10.0.0.5:8123");
+    }
+
+    #[test]
+    fn references_and_encryption() {
+        for r in [
+            "${DB_PASSWORD}",
+            "$DB_PASSWORD",
+            "{{ .Values.pw }}",
+            "vault:secret/db#pw",
+            "$(PW)",
+        ] {
+            assert!(is_reference(r), "{r}");
+        }
+        for l in ["hunter2", "$ecret!", "{{a}}b"] {
+            assert!(!is_reference(l), "{l}");
+        }
+        assert_eq!(reference_default("${DB_PASSWORD:-hunter2}"), Some(15..22));
+        assert_eq!(reference_default("${DB_PASSWORD}"), None);
+        assert!(is_encrypted("ENC[AES256_GCM,data:abc]", None));
+        assert!(is_encrypted("x", Some("!vault")));
+    }
+
+    #[test]
+    fn entropy_fallback_spares_config_data() {
+        assert!(looks_random("a8Fk2LmQ9zT4xWv7Rb3N"));
+        for v in [
+            "/var/lib/clickhouse-prod/data/",
+            "ctrl+shift+down",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "ingest-service-v2-worker-pool",
+            "registry.internal/api:1.2.0",
+        ] {
+            assert!(!looks_random(v), "{v}");
+        }
+    }
+}
