@@ -296,11 +296,16 @@ fn environments(
     selected: &[EnvConfig],
     overrides: &FormatOverrides,
 ) -> Result<Vec<Environment>, Error> {
+    let tokens: Vec<EnvTokens> = selected
+        .iter()
+        .map(|c| EnvTokens::new(&c.name, &c.aliases))
+        .collect();
+    let ids = EnvTokens::union(&tokens.iter().collect::<Vec<_>>());
     selected
         .iter()
-        .map(|c| {
-            let tokens = EnvTokens::new(&c.name, &c.aliases);
-            let files = env::list(&c.name, &tokens, &c.selection, root, overrides)?;
+        .zip(tokens)
+        .map(|(c, tokens)| {
+            let files = env::list(&c.name, &ids, &c.selection, root, overrides)?;
             if files.is_empty() {
                 let what = match &c.selection {
                     env::Selection::Root { dir, .. } => {
@@ -316,6 +321,7 @@ fn environments(
             Ok(Environment {
                 name: c.name.clone(),
                 tokens,
+                ids: ids.clone(),
                 files,
             })
         })

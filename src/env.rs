@@ -23,6 +23,8 @@ pub struct Environment {
     pub name: String,
     /// Name and alias tokens.
     pub tokens: EnvTokens,
+    /// Every compared environment's tokens, for identities (see [`EnvTokens::union`]).
+    pub ids: EnvTokens,
     /// Its files, sorted by key.
     pub files: Vec<EnvFile>,
 }

@@ -41,6 +41,7 @@ pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits)
             let f = Flattener {
                 masker,
                 env: &env.tokens,
+                ids: &env.ids,
             };
             Loaded::Docs(f.file(&docs, &file.key, &file.display))
         }

@@ -41,10 +41,10 @@ pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&FlatDoc>], out: &mut Found) {
         // The smallest path among the cursors.
         let mut min: Option<&str> = None;
         for &i in &present {
-            if let Some(e) = docs[i].expect("present").entries.get(cursors[i]) {
-                if min.is_none_or(|m| *e.path < *m) {
-                    min = Some(&e.path);
-                }
+            if let Some(e) = docs[i].expect("present").entries.get(cursors[i])
+                && min.is_none_or(|m| *e.path < *m)
+            {
+                min = Some(&e.path);
             }
         }
         let Some(path) = min else { break };

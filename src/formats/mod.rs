@@ -7,9 +7,11 @@
 //! failed to parse may hold a password: they say *what* is wrong and *where*.
 
 mod dotenv;
+mod ini;
 mod json;
 mod limits;
 mod toml;
+mod xml;
 mod yaml;
 
 use std::path::Path;
@@ -31,6 +33,10 @@ pub enum Format {
     Toml,
     /// dotenv: `KEY=value` lines, `export`, quotes, `#` comments; no substitution.
     Dotenv,
+    /// INI (pgbouncer dialect: comments only at line start).
+    Ini,
+    /// XML (ClickHouse style).
+    Xml,
     /// Anything else: compared as lines of text.
     Text,
 }
@@ -43,16 +49,20 @@ impl Format {
             Format::Json => "json",
             Format::Toml => "toml",
             Format::Dotenv => "dotenv",
+            Format::Ini => "ini",
+            Format::Xml => "xml",
             Format::Text => "text",
         }
     }
 
     /// Every format, for "did you mean" and documentation.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 7] = [
         Format::Yaml,
         Format::Json,
         Format::Toml,
         Format::Dotenv,
+        Format::Ini,
+        Format::Xml,
         Format::Text,
     ];
 
@@ -79,6 +89,8 @@ impl Format {
             "json" | "jsonc" => return Format::Json,
             "toml" => return Format::Toml,
             "env" => return Format::Dotenv,
+            "ini" => return Format::Ini,
+            "xml" => return Format::Xml,
             _ => {}
         }
         if lower == ".env" || lower.starts_with(".env.") {
@@ -113,10 +125,10 @@ impl FormatOverrides {
 
     /// The format for `path`: an override if one matches, else detection by name.
     pub fn format_for(&self, repo_relative: &Path) -> Format {
-        if let Some(set) = &self.set {
-            if let Some(&i) = set.matches(repo_relative).first() {
-                return self.formats[i];
-            }
+        if let Some(set) = &self.set
+            && let Some(&i) = set.matches(repo_relative).first()
+        {
+            return self.formats[i];
         }
         Format::detect(repo_relative)
     }
@@ -204,6 +216,8 @@ pub fn parse(format: Format, text: &str, limits: &Limits) -> Result<Vec<Document
         Format::Json => json::parse(text, limits).map(|d| vec![d]),
         Format::Toml => toml::parse(text, limits).map(|d| vec![d]),
         Format::Dotenv => dotenv::parse(text, limits).map(|d| vec![d]),
+        Format::Ini => ini::parse(text, limits).map(|d| vec![d]),
+        Format::Xml => xml::parse(text, limits).map(|d| vec![d]),
         Format::Text => Ok(Vec::new()),
     }
 }

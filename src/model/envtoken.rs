@@ -48,6 +48,22 @@ impl EnvTokens {
         EnvTokens { tokens, compound }
     }
 
+    /// The tokens of several environments at once: identities (key names,
+    /// Kubernetes names, file names) are normalised with every environment's
+    /// names, so a copy of prod named `orders-prod` still aligns with prod.
+    pub fn union(all: &[&EnvTokens]) -> Self {
+        let mut tokens: Vec<String> = all.iter().flat_map(|t| t.tokens.iter().cloned()).collect();
+        let mut compound: Vec<String> = all
+            .iter()
+            .flat_map(|t| t.compound.iter().cloned())
+            .collect();
+        tokens.sort();
+        tokens.dedup();
+        compound.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        compound.dedup();
+        EnvTokens { tokens, compound }
+    }
+
     /// Whether `word` (a whole token) names this environment.
     pub fn is_token(&self, word: &str) -> bool {
         self.tokens

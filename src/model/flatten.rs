@@ -62,8 +62,10 @@ pub struct FlatDoc {
 pub struct Flattener<'a> {
     /// Masks scalars.
     pub masker: &'a Masker,
-    /// The environment's name tokens.
+    /// The environment's name tokens (for values).
     pub env: &'a EnvTokens,
+    /// Every compared environment's tokens (for keys and identities).
+    pub ids: &'a EnvTokens,
 }
 
 impl Flattener<'_> {
@@ -137,9 +139,9 @@ impl Flattener<'_> {
             return None;
         };
         let name = get(meta, "name").or_else(|| get(meta, "generateName"))?;
-        let name = self.env.normalize(&name);
+        let name = self.ids.normalize(&name);
         Some(match get(meta, "namespace") {
-            Some(ns) => format!("{kind}/{}/{name}", self.env.normalize(&ns)),
+            Some(ns) => format!("{kind}/{}/{name}", self.ids.normalize(&ns)),
             None => format!("{kind}/{name}"),
         })
     }
@@ -261,7 +263,7 @@ impl Flattener<'_> {
                 if s.text.is_empty() {
                     continue 'keys;
                 }
-                ids.push(self.env.normalize(&s.text).into_owned());
+                ids.push(self.ids.normalize(&s.text).into_owned());
             }
             let mut sorted: Vec<&String> = ids.iter().collect();
             sorted.sort();
@@ -416,6 +418,7 @@ mod tests {
         let f = Flattener {
             masker: &masker,
             env: &tokens,
+            ids: &tokens,
         };
         let docs = f.file(
             &[Document {

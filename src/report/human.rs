@@ -128,10 +128,10 @@ fn finding(f: &Finding, paint: &Paint, opts: Options, out: &mut dyn Write) -> st
             writeln!(out, "      {}", escape(line, 400))?;
         }
     }
-    if !opts.quiet {
-        if let Some(help) = &f.help {
-            writeln!(out, "    {} {help}", paint.wrap("32", "help:"))?;
-        }
+    if !opts.quiet
+        && let Some(help) = &f.help
+    {
+        writeln!(out, "    {} {help}", paint.wrap("32", "help:"))?;
     }
     Ok(())
 }

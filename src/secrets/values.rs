@@ -103,7 +103,7 @@ pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
         return out;
     }
     if text.contains("PRIVATE KEY") && PRIVATE_KEY.is_match(text) {
-        return vec![0..text.len()];
+        return std::iter::once(0..text.len()).collect();
     }
     if text.contains("://") && text.contains('@') {
         out.extend(

@@ -1,0 +1,177 @@
+//! XML (ClickHouse `config.xml` / `users.xml` style): an element with
+//! children becomes a map keyed by tag, repeated siblings become a list
+//! (aligned later by a `name`/`id`/`key` child when they have one),
+//! attributes become `@name` keys, and a text-only element is a scalar.
+//!
+//! DTDs are refused (no entity expansion, no external entities) and nothing
+//! is resolved: `from_env`, `from_zk` and `incl` stay visible as attributes.
+
+use roxmltree::{Node as XmlNode, ParsingOptions};
+
+use super::{Limits, NodeBudget, ParseError};
+use crate::model::node::{Document, MapEntry, Node, NodeValue, Scalar};
+
+/// Parse an XML document: a map holding the root element.
+pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError> {
+    let opts = ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: u32::try_from(limits.max_nodes).unwrap_or(u32::MAX),
+        ..ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(text, opts).map_err(|e| {
+        let pos = e.pos();
+        let message = match e {
+            roxmltree::Error::DtdDetected => {
+                "DTDs are not allowed (entities are never expanded)".to_string()
+            }
+            roxmltree::Error::NodesLimitReached => format!(
+                "file has more than the limit of {} values",
+                limits.max_nodes
+            ),
+            other => {
+                // roxmltree messages end in " at LINE:COL"; keep the description only.
+                let s = other.to_string();
+                s.rsplit_once(" at ")
+                    .map_or(s.clone(), |(m, _)| m.to_string())
+                    .to_lowercase()
+            }
+        };
+        ParseError::new(pos.row, Some(pos.col), message)
+    })?;
+    let mut budget = NodeBudget::new(limits);
+    let root = doc.root_element();
+    let line = |n: XmlNode<'_, '_>| doc.text_pos_at(n.range().start).row;
+    // Depth-first with an explicit stack so deep nesting cannot overflow.
+    let value = element(root, 1, &mut budget, &line)?;
+    let root_line = line(root);
+    let entry = MapEntry {
+        key: root.tag_name().name().to_string(),
+        line: root_line,
+        value,
+    };
+    Ok(Document {
+        root: Node {
+            value: NodeValue::Map(vec![entry]),
+            line: root_line,
+        },
+        line: root_line,
+    })
+}
+
+fn element(
+    el: XmlNode<'_, '_>,
+    depth: usize,
+    budget: &mut NodeBudget,
+    line: &dyn Fn(XmlNode<'_, '_>) -> u32,
+) -> Result<Node, ParseError> {
+    let at = line(el);
+    budget.node(depth, at)?;
+    let children: Vec<XmlNode<'_, '_>> = el.children().filter(XmlNode::is_element).collect();
+    let attrs: Vec<_> = el.attributes().collect();
+    if children.is_empty() && attrs.is_empty() {
+        let text: String = el
+            .children()
+            .filter(XmlNode::is_text)
+            .filter_map(|t| t.text())
+            .collect();
+        return Ok(Node::scalar(Scalar::string(text.trim()), at));
+    }
+    let mut entries: Vec<MapEntry> = Vec::new();
+    for a in attrs {
+        budget.node(depth + 1, at)?;
+        entries.push(MapEntry {
+            key: format!("@{}", a.name()),
+            line: at,
+            value: Node::scalar(Scalar::string(a.value()), at),
+        });
+    }
+    let text: String = el
+        .children()
+        .filter(XmlNode::is_text)
+        .filter_map(|t| t.text())
+        .collect();
+    if !text.trim().is_empty() {
+        entries.push(MapEntry {
+            key: "#text".into(),
+            line: at,
+            value: Node::scalar(Scalar::string(text.trim()), at),
+        });
+    }
+    let mut i = 0;
+    while i < children.len() {
+        let tag = children[i].tag_name().name();
+        if entries.iter().any(|e| e.key == tag) {
+            i += 1;
+            continue; // already gathered with its first sibling
+        }
+        let same: Vec<XmlNode<'_, '_>> = children
+            .iter()
+            .copied()
+            .filter(|c| c.tag_name().name() == tag)
+            .collect();
+        let first_line = line(same[0]);
+        let value = if same.len() == 1 {
+            element(same[0], depth + 1, budget, line)?
+        } else {
+            budget.node(depth + 1, first_line)?;
+            let mut items = Vec::with_capacity(same.len());
+            for c in same {
+                items.push(element(c, depth + 2, budget, line)?);
+            }
+            Node {
+                value: NodeValue::Seq(items),
+                line: first_line,
+            }
+        };
+        entries.push(MapEntry {
+            key: tag.to_string(),
+            line: first_line,
+            value,
+        });
+        i += 1;
+    }
+    Ok(Node {
+        value: NodeValue::Map(entries),
+        line: at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clickhouse_shape() {
+        let doc = parse(
+            "<?xml version=\"1.0\"?>\n<clickhouse>\n  <path>/var/lib/clickhouse/</path>\n  <shard><host>a</host></shard>\n  <shard><host>b</host></shard>\n  <password from_env=\"CH_PW\"/>\n</clickhouse>\n",
+            &Limits::default(),
+        )
+        .unwrap();
+        let NodeValue::Map(top) = &doc.root.value else {
+            panic!()
+        };
+        assert_eq!(top[0].key, "clickhouse");
+        let NodeValue::Map(ch) = &top[0].value.value else {
+            panic!()
+        };
+        assert_eq!((ch[0].key.as_str(), ch[0].line), ("path", 3));
+        assert!(matches!(ch[1].value.value, NodeValue::Seq(ref s) if s.len() == 2));
+        let NodeValue::Map(pw) = &ch[2].value.value else {
+            panic!()
+        };
+        assert_eq!(pw[0].key, "@from_env");
+    }
+
+    #[test]
+    fn dtd_and_entities_are_refused() {
+        let e = parse(
+            "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><password>&e;</password>",
+            &Limits::default(),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("DTD"), "{e}");
+        assert!(parse("<a><b></a>", &Limits::default()).is_err());
+        let deep = format!("{}{}", "<a>".repeat(10_000), "</a>".repeat(10_000));
+        assert!(parse(&deep, &Limits::default()).is_err());
+    }
+}

@@ -1,0 +1,131 @@
+//! No output may contain a secret: a canary planted under every secret-looking
+//! key in every format must not appear, even as a 6-character piece, in any
+//! output format, error message or `-v` output.
+
+use crate::harness::Tree;
+
+const STAGING: &str = "Zq7Xw3Lp9Vb2Nk5Rt8Ym";
+const PROD: &str = "Hd4Gs6Jf1Kc8Mx2Pw7Qe";
+const SHARED: &str = "Tn3Bv9Cx5Zl1Aw6Sy4Ur";
+
+const KEYS: &[&str] = &[
+    "password",
+    "db_password",
+    "dbPassword",
+    "DB_PASS",
+    "client_secret",
+    "api_key",
+    "x-api-key",
+    "access_token",
+    "GITHUB_TOKEN",
+    "secretAccessKey",
+    "private_key",
+    "credentials",
+    "auth",
+    "passphrase",
+    "jwt_secret",
+    "encryption_key",
+    "htpasswd",
+    "session_secret",
+];
+
+fn files(c: &str) -> Vec<(String, String)> {
+    let mut yaml = String::new();
+    let mut json = Vec::new();
+    let mut toml = String::new();
+    let mut env = String::new();
+    let mut conf = String::new();
+    for k in KEYS {
+        yaml.push_str(&format!("{k}: \"{c}-{k}\"\n"));
+        json.push(format!("  \"{k}\": \"{c}-{k}\""));
+        toml.push_str(&format!("\"{k}\" = \"{c}-{k}\"\n"));
+        let env_key = k.replace('-', "_");
+        env.push_str(&format!("{env_key}={c}-{k}\n"));
+        conf.push_str(&format!("{k} = {c}-{k}\n"));
+    }
+    yaml.push_str(&format!(
+        "shared_password: {SHARED}\nurl: postgres://app:{c}url@db.x.internal:5432/app\n\
+         dsn: host=db port=5432 password={c}dsn user=app\nanchor: &pw {c}anchor\nreuse_password: *pw\n\
+         env:\n  - name: DB_PASSWORD\n    value: {c}envlist\n\
+         header: \"Bearer {c}bearer1\"\nref_password: ${{DB_PASSWORD:-{c}default}}\n\
+         ---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  anything: {c}k8s\n"
+    ));
+    json.push(format!("  \"conn\": \"mysql://root:{c}json@db/x\""));
+    vec![
+        ("app.yaml".into(), yaml),
+        ("app.json".into(), format!("{{\n{}\n}}\n", json.join(",\n"))),
+        ("app.toml".into(), toml),
+        (".env".into(), env),
+        ("app.conf".into(), conf),
+        // Malformed files: the canary sits on the line that fails.
+        ("bad.yaml".into(), format!("a: 1\npassword: \"{c}badyaml\n")),
+        (
+            "bad.json".into(),
+            format!("{{\"password\": \"{c}badjson\n}}"),
+        ),
+        ("bad.toml".into(), format!("password = \"{c}badtoml\n")),
+        ("bad.env".into(), format!("PASSWORD=\"{c}badenv\n")),
+        (
+            "dup.yaml".into(),
+            format!("password: {c}dup1\npassword: {c}dup2\n"),
+        ),
+        (
+            "dup.json".into(),
+            format!("{{\"password\": \"{c}dup1\", \"password\": \"{c}dup2\"}}"),
+        ),
+    ]
+}
+
+fn leaks(output: &str, canary: &str) -> Option<String> {
+    let chars: Vec<char> = canary.chars().collect();
+    chars
+        .windows(6)
+        .map(|w| w.iter().collect::<String>())
+        .find(|piece| output.contains(piece.as_str()))
+}
+
+#[test]
+fn no_output_contains_a_secret() {
+    let tree = Tree::new(&[]);
+    for (name, content) in files(STAGING) {
+        tree.write(&format!("staging/{name}"), &content);
+    }
+    for (name, content) in files(PROD) {
+        tree.write(&format!("prod/{name}"), &content);
+    }
+    let runs: &[&[&str]] = &[
+        &["diff", "staging", "prod"],
+        &["diff", "staging", "prod", "-v"],
+        &["diff", "staging", "prod", "--format", "json"],
+        &["diff", "staging", "prod", "--format", "json", "-v"],
+        &["diff", "staging", "prod", "-q"],
+        &["diff", "prod", "staging", "-v", "--color", "always"],
+    ];
+    for args in runs {
+        let run = tree.run(args);
+        assert_eq!(run.code, 1, "{args:?}\n{}", run.all());
+        let all = run.all();
+        for canary in [STAGING, PROD, SHARED] {
+            if let Some(piece) = leaks(&all, canary) {
+                panic!("{args:?} leaked `{piece}` of a canary:\n{all}");
+            }
+        }
+        // The findings are there, masked.
+        assert!(all.contains("fp="), "{args:?}\n{all}");
+    }
+    let json = crate::harness::json(&tree.run(&["diff", "staging", "prod", "--format", "json"]));
+    let findings = json["findings"].as_array().unwrap();
+    let reused = findings
+        .iter()
+        .filter(|f| f["rule"] == "drift/credential-reused")
+        .count();
+    assert!(reused >= 1, "shared_password must be reported as reused");
+    let parse_errors = findings
+        .iter()
+        .filter(|f| f["rule"] == "parse/error")
+        .count();
+    assert_eq!(
+        parse_errors, 12,
+        "every malformed file in both environments"
+    );
+}

@@ -1,0 +1,391 @@
+//! The command line end to end: the demo, exit codes, discovery, config errors.
+
+use crate::harness::{Tree, driftcheck, json, repo, rules_and_keys, stable};
+
+#[test]
+fn demo_human_snapshot() {
+    let run = driftcheck(&repo().join("fixtures/demo"), &["diff", "staging", "prod"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    insta::assert_snapshot!("demo_human", stable(&run.all()));
+}
+
+#[test]
+fn demo_json_snapshot() {
+    let run = driftcheck(
+        &repo().join("fixtures/demo"),
+        &["diff", "staging", "prod", "--format", "json"],
+    );
+    assert_eq!(run.code, 1, "{}", run.all());
+    let v = json(&run);
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["command"], "diff");
+    insta::assert_snapshot!("demo_json", stable(&run.stdout));
+}
+
+#[test]
+fn demo_shows_every_finding_kind() {
+    let v = json(&driftcheck(
+        &repo().join("fixtures/demo"),
+        &["diff", "staging", "prod", "--format", "json"],
+    ));
+    let rules: Vec<String> = rules_and_keys(&v).into_iter().map(|(r, _)| r).collect();
+    for rule in [
+        "drift/data-path",
+        "drift/credential-reused",
+        "drift/secret-literal",
+        "drift/flag",
+        "drift/missing-key",
+        "drift/missing-file",
+        "drift/value",
+    ] {
+        assert!(
+            rules.iter().any(|r| r == rule),
+            "{rule} missing from {rules:?}"
+        );
+    }
+}
+
+#[test]
+fn verbose_lists_values_equal_modulo_env() {
+    let run = driftcheck(
+        &repo().join("fixtures/demo"),
+        &["diff", "staging", "prod", "-v"],
+    );
+    assert!(
+        run.stdout
+            .contains("equal once environment names are normalised"),
+        "{}",
+        run.all()
+    );
+    let quiet = driftcheck(&repo().join("fixtures/demo"), &["diff", "staging", "prod"]);
+    assert!(
+        !quiet.stdout.contains("orders-db.staging.internal"),
+        "{}",
+        quiet.all()
+    );
+}
+
+#[test]
+fn exit_codes_follow_severity() {
+    let clean = Tree::new(&[("staging/a.yaml", "x: 1\n"), ("prod/a.yaml", "x: 1\n")]);
+    let r = clean.run(&["diff", "staging", "prod"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stdout.contains("0 errors, 0 warnings, 0 notes"),
+        "{}",
+        r.all()
+    );
+
+    let warn = Tree::new(&[
+        ("staging/a.yaml", "x: 1\nenabled: true\n"),
+        ("prod/a.yaml", "x: 1\nenabled: false\n"),
+    ]);
+    assert_eq!(warn.run(&["diff", "staging", "prod"]).code, 0);
+    assert_eq!(warn.run(&["diff", "staging", "prod", "--strict"]).code, 1);
+
+    let err = Tree::new(&[
+        ("staging/a.yaml", "path: /var/lib/a\n"),
+        ("prod/a.yaml", "path: /data/a\n"),
+    ]);
+    assert_eq!(err.run(&["diff", "staging", "prod"]).code, 1);
+}
+
+#[test]
+fn discovers_directories_and_file_pairs() {
+    let dirs = Tree::new(&[
+        ("deploy/overlays/staging/app.yaml", "replicas: 1\n"),
+        ("deploy/overlays/production/app.yaml", "replicas: 3\n"),
+        ("README.md", "x\n"),
+    ]);
+    let r = dirs.run(&["diff", "staging", "prod", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        rules_and_keys(&json(&r)),
+        vec![("drift/value".to_string(), "replicas".to_string())]
+    );
+
+    let pairs = Tree::new(&[
+        ("helm/values-staging.yaml", "image: {tag: a}\n"),
+        ("helm/values-prod.yaml", "image: {tag: b}\n"),
+        (".env.staging", "A=1\n"),
+        (".env.production", "A=1\n"),
+    ]);
+    let r = pairs.run(&["diff", "staging", "prod", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let v = json(&r);
+    assert_eq!(
+        rules_and_keys(&v),
+        vec![("drift/value".to_string(), "image.tag".to_string())]
+    );
+    assert_eq!(v["summary"]["files"], 4);
+}
+
+#[test]
+fn ambiguous_or_missing_environments_exit_2_with_a_snippet() {
+    let amb = Tree::new(&[
+        ("a/staging/x.yaml", "a: 1\n"),
+        ("a/prod/x.yaml", "a: 1\n"),
+        ("b/staging/x.yaml", "a: 1\n"),
+        ("b/prod/x.yaml", "a: 1\n"),
+    ]);
+    let r = amb.run(&["diff", "staging", "prod"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("a/prod") && r.stderr.contains("b/prod"),
+        "{}",
+        r.all()
+    );
+    assert!(r.stderr.contains("[env.staging]"), "{}", r.all());
+
+    let none = Tree::new(&[("x.yaml", "a: 1\n")]);
+    let r = none.run(&["diff", "staging", "prod"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("[env.prod]\n    root = \"path/to/prod\""),
+        "{}",
+        r.all()
+    );
+}
+
+#[test]
+fn config_errors_name_the_line_and_suggest() {
+    let t = Tree::new(&[
+        (
+            "driftcheck.toml",
+            "[env.staging]\nroot = \"s\"\n[env.prod]\nroots = \"p\"\n",
+        ),
+        ("s/a.yaml", "a: 1\n"),
+    ]);
+    let r = t.run(&["diff", "staging", "prod"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("driftcheck.toml:4"), "{}", r.all());
+    assert!(r.stderr.contains("did you mean `root`"), "{}", r.all());
+
+    let t = Tree::new(&[
+        (
+            "driftcheck.toml",
+            "[env.staging]\nroot = \"s\"\n[env.prod]\nroot = \"p\"\n",
+        ),
+        ("s/a.yaml", "a: 1\n"),
+        ("p/a.yaml", "a: 1\n"),
+    ]);
+    let r = t.run(&["diff", "staging", "prdo"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean `prod`"), "{}", r.all());
+    assert_eq!(t.run(&["check"]).code, 0);
+
+    let t = Tree::new(&[
+        (
+            "driftcheck.toml",
+            "[env.staging]\nroot = \"nope\"\n[env.prod]\nroot = \"p\"\n",
+        ),
+        ("p/a.yaml", "a: 1\n"),
+    ]);
+    let r = t.run(&["diff", "staging", "prod"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("root `nope` is not a directory"),
+        "{}",
+        r.all()
+    );
+}
+
+#[test]
+fn a_broken_file_is_a_finding_and_the_rest_is_compared() {
+    let run = driftcheck(
+        &repo().join("fixtures/broken"),
+        &["diff", "staging", "prod", "--format", "json"],
+    );
+    assert_eq!(run.code, 1, "{}", run.all());
+    let v = json(&run);
+    let parse: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "parse/error")
+        .collect();
+    assert_eq!(parse.len(), 1, "{}", run.stdout);
+    assert_eq!(parse[0]["envs"]["prod"]["line"], 6);
+    // app.json was still compared in both environments.
+    assert_eq!(v["summary"]["files"], 4, "{}", run.stdout);
+    let verbose = json(&driftcheck(
+        &repo().join("fixtures/broken"),
+        &["diff", "staging", "prod", "--format", "json", "-v"],
+    ));
+    assert!(
+        verbose["equivalent"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["file"] == "app.json"),
+        "{verbose}"
+    );
+    assert!(!run.all().contains("canary"), "{}", run.all());
+
+    let all_broken = Tree::new(&[("staging/a.json", "{\"a\": \n"), ("prod/a.json", "[1,\n")]);
+    let r = all_broken.run(&["diff", "staging", "prod"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("nothing could be compared"),
+        "{}",
+        r.all()
+    );
+    assert!(r.stdout.contains("a.json"), "{}", r.all());
+}
+
+#[test]
+fn incident_feature_flag_flip() {
+    let run = driftcheck(
+        &repo().join("fixtures/incidents/feature-flag-flip"),
+        &["diff", "cluster-a", "cluster-b", "--format", "json"],
+    );
+    let v = json(&run);
+    assert_eq!(
+        rules_and_keys(&v),
+        vec![(
+            "drift/flag".to_string(),
+            "flags.cache_writes_enabled".to_string()
+        )],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn incident_credential_reused() {
+    let run = driftcheck(
+        &repo().join("fixtures/incidents/credential-reused"),
+        &["diff", "staging", "prod", "--format", "json"],
+    );
+    let v = json(&run);
+    let reused: Vec<(String, String)> = rules_and_keys(&v)
+        .into_iter()
+        .filter(|(r, _)| r == "drift/credential-reused")
+        .collect();
+    assert_eq!(
+        reused,
+        vec![(
+            "drift/credential-reused".to_string(),
+            "POSTGRES_SUPERUSER_PASSWORD".to_string()
+        )],
+        "{}",
+        run.stdout
+    );
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "drift/credential-reused")
+        .unwrap();
+    assert_eq!(
+        f["envs"]["staging"]["secret"]["fingerprint"],
+        f["envs"]["prod"]["secret"]["fingerprint"]
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn three_environments_give_a_matrix() {
+    let t = Tree::new(&[
+        ("dev/app.yaml", "replicas: 1\nhost: api.dev.internal\n"),
+        (
+            "staging/app.yaml",
+            "replicas: 2\nhost: api.staging.internal\n",
+        ),
+        (
+            "prod/app.yaml",
+            "replicas: 2\nhost: api.prod.internal\nextra: 1\n",
+        ),
+    ]);
+    let r = t.run(&["diff", "dev", "staging", "prod", "--format", "json"]);
+    let v = json(&r);
+    assert_eq!(v["envs"], serde_json::json!(["dev", "staging", "prod"]));
+    let f = &v["findings"].as_array().unwrap();
+    let replicas = f.iter().find(|f| f["key"] == "replicas").unwrap();
+    assert_eq!(replicas["envs"]["dev"]["value"], "1");
+    assert_eq!(replicas["envs"]["prod"]["value"], "2");
+    let extra = f.iter().find(|f| f["key"] == "extra").unwrap();
+    assert_eq!(extra["rule"], "drift/missing-key");
+    assert!(extra["envs"]["dev"].is_null());
+    assert!(!f.iter().any(|f| f["key"] == "host"));
+}
+
+#[test]
+fn kubernetes_resources_align_wherever_they_live() {
+    let dep = |ns: &str, replicas: u32| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop-{ns}\nspec:\n  replicas: {replicas}\n"
+        )
+    };
+    let t = Tree::new(&[
+        (
+            "staging/all.yaml",
+            &format!(
+                "{}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n",
+                dep("staging", 1)
+            ),
+        ),
+        ("prod/deployment.yaml", &dep("prod", 3)),
+        (
+            "prod/service.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n",
+        ),
+    ]);
+    let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
+    let v = json(&r);
+    assert_eq!(
+        rules_and_keys(&v),
+        vec![("drift/value".to_string(), "spec.replicas".to_string())],
+        "{}",
+        r.stdout
+    );
+    let f = &v["findings"][0];
+    assert_eq!(f["document"], "Deployment/shop-{env}/api");
+    assert_eq!(f["envs"]["prod"]["file"], "prod/deployment.yaml");
+    assert_eq!(f["envs"]["prod"]["line"], 7);
+}
+
+#[test]
+fn text_files_get_a_masked_unified_diff() {
+    let t = Tree::new(&[
+        (
+            "staging/app.conf",
+            "listen 80;\nserver_name api.staging.internal;\npassword = hunter2-staging\nworkers 4;\n",
+        ),
+        (
+            "prod/app.conf",
+            "listen 80;\nserver_name api.prod.internal;\npassword = hunter2-prod\nworkers 8;\n",
+        ),
+    ]);
+    let r = t.run(&["diff", "staging", "prod"]);
+    assert!(
+        r.stdout.contains("-workers 4;") && r.stdout.contains("+workers 8;"),
+        "{}",
+        r.all()
+    );
+    assert!(!r.stdout.contains("hunter2"), "{}", r.all());
+    assert!(!r.stdout.contains("-server_name"), "{}", r.all());
+}
+
+#[test]
+fn explain_known_and_unknown_rules() {
+    let here = repo();
+    let r = driftcheck(&here, &["explain", "drift/data-path"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("## Why is this bad?"), "{}", r.all());
+    let r = driftcheck(&here, &["explain", "drift/data-pth"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("did you mean `drift/data-path`"),
+        "{}",
+        r.all()
+    );
+}
+
+#[test]
+fn help_shows_exit_codes() {
+    let r = driftcheck(&repo(), &["--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Exit codes:"), "{}", r.all());
+}
