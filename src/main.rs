@@ -4,6 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// driftcheck allocates many small strings (key paths, values); mimalloc
+/// handles that about twice as fast as the system allocator (docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // A panic message could quote data being processed; print only where it happened.
     std::panic::set_hook(Box::new(|info| {

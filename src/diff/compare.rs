@@ -35,6 +35,8 @@ pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&FlatDoc>], out: &mut Found) {
     let file = first.key.clone();
     let document = (!first.id.doc.is_empty()).then(|| first.id.doc.clone());
     let mut cursors = vec![0usize; docs.len()];
+    // Presence of paths missing somewhere; a path not in here is present
+    // everywhere the document is (the common case, so it costs nothing).
     let mut masks: HashMap<&str, u64> = HashMap::new();
     let mut row: Vec<Option<&Entry>> = vec![None; docs.len()];
     loop {
@@ -60,7 +62,9 @@ pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&FlatDoc>], out: &mut Found) {
                 _ => None,
             };
         }
-        masks.insert(path, mask);
+        if mask != all_mask {
+            masks.insert(path, mask);
+        }
         let site = |i: usize| -> (String, Option<Site>) {
             let d = docs[i];
             let site = match (d, row[i]) {

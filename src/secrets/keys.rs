@@ -222,8 +222,28 @@ pub fn tokens(name: &str) -> Vec<String> {
     out
 }
 
-/// Classify a key by its name.
+/// Classify a key by its name. Key names repeat across thousands of values,
+/// so results are remembered per thread (bounded, cleared when full).
 pub fn classify_key(name: &str) -> KeyClass {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<Box<str>, KeyClass>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(&class) = cache.get(name) {
+            return class;
+        }
+        if cache.len() > 50_000 {
+            cache.clear();
+        }
+        let class = classify_uncached(name);
+        cache.insert(name.into(), class);
+        class
+    })
+}
+
+fn classify_uncached(name: &str) -> KeyClass {
     let toks = tokens(name);
     let Some(last) = toks.last() else {
         return KeyClass::Neutral;

@@ -15,7 +15,7 @@ fn re(pattern: &str) -> Regex {
 static PRIVATE_KEY: LazyLock<Regex> =
     LazyLock::new(|| re(r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----"));
 static URL_USERINFO: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^/\s:@]{0,256}:([^@\s/]{1,512})@"));
+    LazyLock::new(|| re(r"(?i)(?-u:\b)[a-z][a-z0-9+.-]{1,20}://[^/\s:@]{0,256}:([^@\s/]{1,512})@"));
 static CONN_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r#"(?i)(?:^|[\s;,]|--)(?:password|pwd|passwd|pass)\s*=\s*('(?:[^'\\]|\\.)*'|"[^"]*"|[^;\s,]+)"#,
@@ -27,17 +27,23 @@ static QUERY_SECRET: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static HTTP_AUTH: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(?:basic|bearer|token)\s+([A-Za-z0-9._~+/=-]{8,})"));
+    LazyLock::new(|| re(r"(?i)(?-u:\b)(?:basic|bearer|token)\s+([A-Za-z0-9._~+/=-]{8,})"));
 static WHOLE_TOKENS: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
-        r"\bey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*",
-        r"|\bgh[pousr]_[A-Za-z0-9]{36,}|\bgithub_pat_\w{82}|\bglpat-[\w-]{20,}",
-        r"|\bxox[baprs]-[A-Za-z0-9-]{10,}|\b[sr]k_(?:live|test)_[A-Za-z0-9]{24,}",
-        r"|\bAIza[\w-]{35}|\bnpm_[A-Za-z0-9]{36}|\b4b1d[A-Za-z0-9]{38}",
+        r"(?-u:\b)ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*",
+        r"|(?-u:\b)gh[pousr]_[A-Za-z0-9]{36,}|(?-u:\b)github_pat_[A-Za-z0-9_]{82}|(?-u:\b)glpat-[A-Za-z0-9_-]{20,}",
+        r"|(?-u:\b)xox[baprs]-[A-Za-z0-9-]{10,}|(?-u:\b)[sr]k_(?:live|test)_[A-Za-z0-9]{24,}",
+        r"|(?-u:\b)AIza[A-Za-z0-9_-]{35}|(?-u:\b)npm_[A-Za-z0-9]{36}|(?-u:\b)4b1d[A-Za-z0-9]{38}",
         r"|\$2[abxy]\$\d\d\$[./A-Za-z0-9]{53}|\$(?:1|5|6|y)\$[^\s:]{8,}",
-        r"|SCRAM-SHA-256\$\d+:[^\s]+|\bmd5[0-9a-f]{32}\b",
+        r"|SCRAM-SHA-256\$\d+:[^\s]+|(?-u:\b)md5[0-9a-f]{32}(?-u:\b)",
     ))
 });
+/// Literal pieces every `WHOLE_TOKENS` match contains: a cheap test that
+/// spares the regex on the vast majority of values.
+const TOKEN_MARKERS: &[&str] = &[
+    "ey", "gh", "glpat-", "xox", "k_live_", "k_test_", "AIza", "npm_", "4b1d", "$", "SCRAM", "md5",
+];
+
 static ENV_DEFAULT: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=?]([^}]*)\}$"));
 
@@ -141,7 +147,7 @@ pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
                 .map(|m| m.range()),
         );
     }
-    if text.len() >= 20 || text.contains('$') {
+    if (text.len() >= 20 || text.contains('$')) && TOKEN_MARKERS.iter().any(|m| text.contains(m)) {
         out.extend(WHOLE_TOKENS.find_iter(text).map(|m| m.range()));
     }
     merge(out)
