@@ -5,8 +5,7 @@
 //! (dotenvy does exactly that). A repeated key is an error, as in every other
 //! format: which of two values "wins" depends on the loader.
 
-use super::json::printable_key;
-use super::{Limits, NodeBudget, ParseError};
+use super::{KeySet, Limits, NodeBudget, ParseError};
 use crate::model::node::{Document, MapEntry, Node, NodeValue, Scalar};
 
 /// Parse a dotenv file into one flat map.
@@ -14,6 +13,7 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
     let mut budget = NodeBudget::new(limits);
     budget.node(1, 1)?;
     let mut entries: Vec<MapEntry> = Vec::new();
+    let mut keys = KeySet::default();
     let mut lines = text.split('\n').enumerate();
     while let Some((i, raw)) = lines.next() {
         let line_no = i as u32 + 1;
@@ -83,17 +83,7 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
                 rest[..cut].trim_end().to_string()
             }
         };
-        if let Some(first) = entries.iter().find(|e| e.key == key) {
-            return Err(ParseError::new(
-                line_no,
-                None,
-                format!(
-                    "duplicate key `{}` (first defined on line {})",
-                    printable_key(key),
-                    first.line
-                ),
-            ));
-        }
+        keys.insert(key, line_no)?;
         budget.node(2, line_no)?;
         entries.push(MapEntry {
             key: key.to_string(),

@@ -4,8 +4,7 @@
 //! processing, so `C:\Users` stays intact), and a key repeated within a
 //! section is an error. A section repeated later continues the first.
 
-use super::json::printable_key;
-use super::{Limits, NodeBudget, ParseError};
+use super::{KeySet, Limits, NodeBudget, ParseError};
 use crate::model::node::{Document, MapEntry, Node, NodeValue, Scalar};
 
 /// Parse an INI file into a map of sections (keys before any section sit at the top).
@@ -15,6 +14,8 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
     let mut top: Vec<MapEntry> = Vec::new();
     // Index into `top` of the current section, if any.
     let mut section: Option<usize> = None;
+    // One key set per section (`None`: keys before any section).
+    let mut keys: std::collections::HashMap<Option<usize>, KeySet> = Default::default();
     for (i, raw) in text.split('\n').enumerate() {
         let line_no = i as u32 + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw).trim();
@@ -64,17 +65,7 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
             },
             None => &mut top,
         };
-        if let Some(first) = entries.iter().find(|e| e.key == key) {
-            return Err(ParseError::new(
-                line_no,
-                None,
-                format!(
-                    "duplicate key `{}` (first defined on line {})",
-                    printable_key(key),
-                    first.line
-                ),
-            ));
-        }
+        keys.entry(section).or_default().insert(key, line_no)?;
         budget.node(if section.is_some() { 3 } else { 2 }, line_no)?;
         entries.push(MapEntry {
             key: key.to_string(),

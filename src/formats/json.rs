@@ -6,7 +6,7 @@
 //! The parser is iterative, so nesting depth is bounded by [`Limits`] rather
 //! than by the native stack.
 
-use super::{Limits, NodeBudget, ParseError};
+use super::{KeySet, Limits, NodeBudget, ParseError};
 use crate::model::node::{Document, MapEntry, Node, NodeValue, Scalar, ScalarKind};
 
 /// Parse one JSON document.
@@ -40,6 +40,7 @@ enum Frame {
         entries: Vec<MapEntry>,
         line: u32,
         pending: Option<(String, u32)>,
+        keys: KeySet,
     },
     Seq {
         items: Vec<Node>,
@@ -136,10 +137,13 @@ impl Parser<'_> {
                         }
                     } else {
                         let key = self.key()?;
+                        let mut keys = KeySet::default();
+                        keys.insert(&key.0, key.1)?;
                         stack.push(Frame::Map {
                             entries: Vec::new(),
                             line,
                             pending: Some(key),
+                            keys,
                         });
                         continue;
                     }
@@ -194,22 +198,9 @@ impl Parser<'_> {
                         if self.peek() == Some(closer) {
                             return Err(self.err("trailing comma"));
                         }
-                        if let Frame::Map {
-                            entries, pending, ..
-                        } = top
-                        {
+                        if let Frame::Map { pending, keys, .. } = top {
                             let (key, key_line) = self.key()?;
-                            if let Some(first) = entries.iter().find(|e| e.key == key) {
-                                return Err(ParseError::new(
-                                    key_line,
-                                    None,
-                                    format!(
-                                        "duplicate key `{}` (first defined on line {})",
-                                        printable_key(&key),
-                                        first.line
-                                    ),
-                                ));
-                            }
+                            keys.insert(&key, key_line)?;
                             *pending = Some((key, key_line));
                         }
                         break;
@@ -425,11 +416,6 @@ impl Parser<'_> {
         self.pos += 4;
         Ok(v)
     }
-}
-
-/// Keys are shown in errors (never values), but with control characters escaped.
-pub(crate) fn printable_key(key: &str) -> String {
-    key.chars().flat_map(char::escape_debug).take(80).collect()
 }
 
 #[cfg(test)]

@@ -168,6 +168,30 @@ impl std::fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// Detects repeated keys in one map, in constant time per key (a hostile
+/// file may hold a million keys in one map).
+#[derive(Debug, Default)]
+pub(crate) struct KeySet {
+    seen: std::collections::HashMap<String, u32>,
+}
+
+impl KeySet {
+    /// Record `key` at `line`, or fail naming the line it was first defined on.
+    /// Key names are shown (escaped); values never are.
+    pub(crate) fn insert(&mut self, key: &str, line: u32) -> Result<(), ParseError> {
+        if let Some(&first) = self.seen.get(key) {
+            let shown: String = key.chars().flat_map(char::escape_debug).take(80).collect();
+            return Err(ParseError::new(
+                line,
+                None,
+                format!("duplicate key `{shown}` (first defined on line {first})"),
+            ));
+        }
+        self.seen.insert(key.to_string(), line);
+        Ok(())
+    }
+}
+
 /// Decode bytes as UTF-8 (a BOM is dropped), or say on which line the first
 /// invalid byte is, without echoing it.
 pub fn decode<'b>(bytes: &'b [u8], limits: &Limits) -> Result<&'b str, ParseError> {
@@ -219,5 +243,25 @@ pub fn parse(format: Format, text: &str, limits: &Limits) -> Result<Vec<Document
         Format::Ini => ini::parse(text, limits).map(|d| vec![d]),
         Format::Xml => xml::parse(text, limits).map(|d| vec![d]),
         Format::Text => Ok(Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_million_keys_in_one_map_is_fast() {
+        let text: String = (0..1_000_000).map(|i| format!("K{i}=v\n")).collect();
+        let start = std::time::Instant::now();
+        let docs = parse(Format::Dotenv, &text, &Limits::default()).unwrap();
+        assert_eq!(docs.len(), 1);
+        // Linear, not quadratic: well under a minute even in a debug build.
+        assert!(start.elapsed().as_secs() < 30);
+        let e = parse(Format::Dotenv, "A=1\nB=2\nA=3\n", &Limits::default()).unwrap_err();
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (3, "duplicate key `A` (first defined on line 1)")
+        );
     }
 }
