@@ -6,7 +6,7 @@
 //! format: which of two values "wins" depends on the loader.
 
 use super::{KeySet, Limits, NodeBudget, ParseError};
-use crate::model::node::{Document, MapEntry, Node, NodeValue, Scalar};
+use crate::model::node::{Document, MapEntry, Node, NodeValue, Scalar, ScalarKind};
 
 /// Parse a dotenv file into one flat map.
 pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError> {
@@ -26,6 +26,23 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
             .map(str::trim_start)
             .unwrap_or(line);
         let Some(eq) = line.find('=') else {
+            // A bare `KEY` (docker and kustomize env files): the value comes
+            // from the environment at deploy time; kept as a null, never looked up.
+            let key = line.trim_end();
+            if !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+            {
+                keys.insert(key, line_no)?;
+                budget.node(2, line_no)?;
+                entries.push(MapEntry {
+                    key: key.to_string(),
+                    line: line_no,
+                    value: Node::scalar(Scalar::of(ScalarKind::Null, ""), line_no),
+                });
+                continue;
+            }
             return Err(ParseError::new(line_no, None, "expected `KEY=value`"));
         };
         let key = line[..eq].trim_end();
@@ -184,6 +201,8 @@ mod tests {
         let e = parse("A=1\nA=2\n", &Limits::default()).unwrap_err();
         assert!(e.message.contains("line 1"), "{e}");
         assert!(parse("just words\n", &Limits::default()).is_err());
+        // A bare key is valid (docker/kustomize env files).
+        assert!(parse("staging", &Limits::default()).is_ok());
     }
 
     #[test]

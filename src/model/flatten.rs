@@ -178,7 +178,7 @@ impl Flattener<'_> {
                 let top = path.is_empty();
                 for (entry, seg) in entries.iter().zip(keys) {
                     let len = path.len();
-                    if !path.is_empty() {
+                    if !path.is_empty() && !seg.starts_with('[') {
                         path.push('.');
                     }
                     path.push_str(&seg);
@@ -509,13 +509,15 @@ mod tests {
             vec![
                 ("a.b", seq(vec![s("error", 1), s("timeout", 1)], 1)),
                 ("prod_db", s("x", 2)),
+                ("sites", map(vec![("example.com", s("y", 3))], 3)),
             ],
             1,
         );
         let got = flat(root, "prod");
         assert_eq!(got[0].0, "[\"a.b\"]");
         assert_eq!(got[0].1, "[error, timeout]");
-        assert_eq!(got[1].0, "{env}_db");
+        assert_eq!(got[2].0, "sites[\"example.com\"]");
+        assert_eq!(got[3].0, "{env}_db");
     }
 
     #[test]

@@ -257,7 +257,12 @@ fn classify_uncached(name: &str) -> KeyClass {
     {
         return KeyClass::Exempt;
     }
-    if EXEMPT_LAST.contains(&last.as_str()) {
+    if EXEMPT_LAST.contains(&last.as_str())
+        || matches!(
+            toks[0].as_str(),
+            "allow" | "enable" | "disable" | "require" | "use" | "is" | "has"
+        )
+    {
         return KeyClass::Exempt;
     }
     let secret = toks.iter().any(|t| SECRET_TOKENS.contains(&t.as_str()))
@@ -326,6 +331,8 @@ mod tests {
             "ssl_password_file",
             "token_ttl",
             "password_min_length",
+            "allow_plaintext_password",
+            "require_password",
         ] {
             assert_eq!(classify_key(k), KeyClass::Exempt, "{k}");
         }

@@ -83,7 +83,12 @@ impl Masker {
                 Secrecy::Encrypted(fp),
             );
         }
-        let trivial = text.is_empty() || matches!(kind, ValueKind::Bool | ValueKind::Null);
+        // Switches (`allow_plaintext_password: 0` in XML, where everything is text) are not secrets.
+        let trivial = text.is_empty()
+            || matches!(kind, ValueKind::Bool | ValueKind::Null)
+            || FLAG_WORDS
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(text.trim()));
         let secret_key = class == KeyClass::Secret || forced == Forced::Secret;
         if secret_key && !trivial {
             if values::is_reference(text) {
@@ -137,6 +142,11 @@ impl Masker {
         Value::new(kind, shown, Some(norm), Secrecy::Partial(fps))
     }
 }
+
+/// Values that are switches, never credentials.
+const FLAG_WORDS: &[&str] = &[
+    "true", "false", "yes", "no", "on", "off", "0", "1", "enabled", "disabled", "none",
+];
 
 fn public(kind: ValueKind, text: &str, env: &EnvTokens, secrecy: Secrecy) -> Value {
     let norm = match env.normalize(text) {
