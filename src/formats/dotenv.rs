@@ -6,7 +6,7 @@
 //! format: which of two values "wins" depends on the loader.
 
 use super::{KeySet, Limits, NodeBudget, ParseError};
-use crate::model::node::{Document, MapEntry, Node, NodeValue, Scalar, ScalarKind};
+use crate::model::node::{Document, MapEntry, Scalar, ScalarKind};
 
 /// Parse a dotenv file into one flat map.
 pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError> {
@@ -36,11 +36,11 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
             {
                 keys.insert(key, line_no)?;
                 budget.node(2, line_no)?;
-                entries.push(MapEntry {
-                    key: key.to_string(),
-                    line: line_no,
-                    value: Node::scalar(Scalar::of(ScalarKind::Null, ""), line_no),
-                });
+                entries.push(MapEntry::scalar(
+                    key,
+                    line_no,
+                    Scalar::of(ScalarKind::Null, ""),
+                ));
                 continue;
             }
             return Err(ParseError::new(line_no, None, "expected `KEY=value`"));
@@ -102,19 +102,9 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
         };
         keys.insert(key, line_no)?;
         budget.node(2, line_no)?;
-        entries.push(MapEntry {
-            key: key.to_string(),
-            line: line_no,
-            value: Node::scalar(Scalar::string(value), line_no),
-        });
+        entries.push(MapEntry::scalar(key, line_no, Scalar::string(value)));
     }
-    Ok(Document {
-        root: Node {
-            value: NodeValue::Map(entries),
-            line: 1,
-        },
-        line: 1,
-    })
+    Ok(Document::flat_map(entries))
 }
 
 /// Byte offset of the closing quote in `s`, honouring backslash escapes in `"…"`.
@@ -154,6 +144,7 @@ fn unescape_double(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::node::NodeValue;
 
     fn pairs(s: &str) -> Vec<(String, String, u32)> {
         let doc = parse(s, &Limits::default()).unwrap();

@@ -67,19 +67,9 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
         };
         keys.entry(section).or_default().insert(key, line_no)?;
         budget.node(if section.is_some() { 3 } else { 2 }, line_no)?;
-        entries.push(MapEntry {
-            key: key.to_string(),
-            line: line_no,
-            value: Node::scalar(Scalar::string(value), line_no),
-        });
+        entries.push(MapEntry::scalar(key, line_no, Scalar::string(value)));
     }
-    Ok(Document {
-        root: Node {
-            value: NodeValue::Map(top),
-            line: 1,
-        },
-        line: 1,
-    })
+    Ok(Document::flat_map(top))
 }
 
 #[cfg(test)]

@@ -104,6 +104,30 @@ pub enum ScalarKind {
     DateTime,
 }
 
+impl MapEntry {
+    /// A `key: scalar` entry whose key and value share one line (dotenv, INI).
+    pub fn scalar(key: &str, line: u32, scalar: Scalar) -> Self {
+        MapEntry {
+            key: key.to_string(),
+            line,
+            value: Node::scalar(scalar, line),
+        }
+    }
+}
+
+impl Document {
+    /// A one-document file whose root is a map starting on line 1 (dotenv, INI).
+    pub fn flat_map(entries: Vec<MapEntry>) -> Self {
+        Document {
+            root: Node {
+                value: NodeValue::Map(entries),
+                line: 1,
+            },
+            line: 1,
+        }
+    }
+}
+
 impl Node {
     /// A scalar node.
     pub fn scalar(scalar: Scalar, line: u32) -> Self {
