@@ -45,12 +45,11 @@ fn sanitize(message: &str) -> String {
     }
     for (i, part) in parts.enumerate() {
         if i % 2 == 0 {
-            let keylike = part.len() <= 40
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_-.[]{}=,\"'#".contains(c));
+            // Only punctuation (`]`, `=`) is kept: a quoted word may be an
+            // unquoted value from the file, and values may be secrets.
+            let punctuation = part.len() <= 3 && part.chars().all(|c| c.is_ascii_punctuation());
             out.push('`');
-            out.push_str(if keylike { part } else { "…" });
+            out.push_str(if punctuation { part } else { "…" });
             out.push('`');
         } else {
             out.push_str(part);
@@ -186,6 +185,16 @@ mod tests {
         assert!(!e.to_string().contains("canary"), "{e}");
         let e = parse("[db]\npassword=\"a\"\n[db]\nport=1\n", &Limits::default()).unwrap_err();
         assert_eq!(e.line, 3, "{e}");
+        // Unquoted words in any position never come back in the message.
+        for bad in [
+            "password = hunter2word\n",
+            "x = [hunter2word]\n",
+            "x = {a = hunter2word}\n",
+            "hunter2word\n",
+        ] {
+            let e = parse(bad, &Limits::default()).unwrap_err();
+            assert!(!e.to_string().contains("hunter2"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -40,8 +40,14 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
     })?;
     let mut budget = NodeBudget::new(limits);
     let root = doc.root_element();
-    let line = |n: XmlNode<'_, '_>| doc.text_pos_at(n.range().start).row;
-    // Depth-first with an explicit stack so deep nesting cannot overflow.
+    // roxmltree's `text_pos_at` rescans from the start of the text on every
+    // call; a line-start index answers in O(log n).
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect();
+    let line = |n: XmlNode<'_, '_>| starts.partition_point(|&s| s <= n.range().start) as u32;
+    // Recursive, but `budget.node` stops it at `max_depth` (128) before the
+    // native stack is at risk; roxmltree itself parses iteratively.
     let value = element(root, 1, &mut budget, &line)?;
     let root_line = line(root);
     let entry = MapEntry {
@@ -97,18 +103,21 @@ fn element(
             value: Node::scalar(Scalar::string(text.trim()), at),
         });
     }
-    let mut i = 0;
-    while i < children.len() {
-        let tag = children[i].tag_name().name();
-        if entries.iter().any(|e| e.key == tag) {
-            i += 1;
-            continue; // already gathered with its first sibling
+    // Group repeated siblings by tag, in order of first appearance (one pass:
+    // a hostile file may have a million siblings).
+    let mut groups: Vec<(&str, Vec<XmlNode<'_, '_>>)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for c in children {
+        let tag = c.tag_name().name();
+        match index.get(tag) {
+            Some(&g) => groups[g].1.push(c),
+            None => {
+                index.insert(tag, groups.len());
+                groups.push((tag, vec![c]));
+            }
         }
-        let same: Vec<XmlNode<'_, '_>> = children
-            .iter()
-            .copied()
-            .filter(|c| c.tag_name().name() == tag)
-            .collect();
+    }
+    for (tag, same) in groups {
         let first_line = line(same[0]);
         let value = if same.len() == 1 {
             element(same[0], depth + 1, budget, line)?
@@ -128,7 +137,6 @@ fn element(
             line: first_line,
             value,
         });
-        i += 1;
     }
     Ok(Node {
         value: NodeValue::Map(entries),
@@ -160,6 +168,22 @@ mod tests {
             panic!()
         };
         assert_eq!(pw[0].key, "@from_env");
+    }
+
+    #[test]
+    fn many_siblings_are_linear() {
+        let xml = format!("<r>{}</r>", "<s>x</s><t>y</t>".repeat(200_000));
+        let start = std::time::Instant::now();
+        let doc = parse(&xml, &Limits::default()).unwrap();
+        assert!(start.elapsed().as_secs() < 30);
+        let NodeValue::Map(top) = &doc.root.value else {
+            panic!()
+        };
+        let NodeValue::Map(r) = &top[0].value.value else {
+            panic!()
+        };
+        assert_eq!((r[0].key.as_str(), r[1].key.as_str()), ("s", "t"));
+        assert!(matches!(&r[0].value.value, NodeValue::Seq(items) if items.len() == 200_000));
     }
 
     #[test]

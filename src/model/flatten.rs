@@ -231,16 +231,29 @@ impl Flattener<'_> {
         }
     }
 
+    /// A key as it may be printed: a key that is itself a credential (a
+    /// token used as a map key) is replaced by its fingerprint.
+    fn key_text<'k>(&self, key: &'k str) -> std::borrow::Cow<'k, str> {
+        if crate::secrets::values::secret_parts(key).is_empty() {
+            std::borrow::Cow::Borrowed(key)
+        } else {
+            std::borrow::Cow::Owned(format!("<secret fp={}>", self.masker.fingerprint(key)))
+        }
+    }
+
     /// Path segments for a map's keys: normalised, unless two keys would collide.
     fn map_keys(&self, entries: &[MapEntry]) -> Vec<String> {
         let norm: Vec<String> = entries
             .iter()
-            .map(|e| quote_key(&self.env.normalize(&e.key)))
+            .map(|e| quote_key(&self.ids.normalize(&self.key_text(&e.key))))
             .collect();
         let mut sorted: Vec<&String> = norm.iter().collect();
         sorted.sort();
         if sorted.windows(2).any(|w| w[0] == w[1]) {
-            entries.iter().map(|e| quote_key(&e.key)).collect()
+            entries
+                .iter()
+                .map(|e| quote_key(&self.key_text(&e.key)))
+                .collect()
         } else {
             norm
         }

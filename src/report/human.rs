@@ -43,7 +43,7 @@ pub(super) fn write(
             if current_file.is_some() {
                 writeln!(out)?;
             }
-            writeln!(out, "{}", paint.wrap("1", &f.file))?;
+            writeln!(out, "{}", paint.wrap("1", &escape(&f.file, 300)))?;
             current_file = Some(&f.file);
         }
         finding(f, &paint, opts, out)?;

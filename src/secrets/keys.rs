@@ -194,6 +194,27 @@ const EXEMPT_NAMES: &[&str] = &[
     "auth_enabled",
 ];
 
+/// Lowercase run-together names (`dbpassword`, `requirepass`, `adminsecret`)
+/// that the token split cannot take apart.
+fn secret_compound(token: &str) -> bool {
+    [
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "apikey",
+        "authtoken",
+    ]
+    .iter()
+    .any(|w| token.contains(w))
+        || (token.ends_with("pass")
+            && !matches!(
+                token,
+                "bypass" | "compass" | "overpass" | "underpass" | "impass"
+            ))
+        || matches!(token, "masterauth" | "requireauth")
+}
+
 /// Split a key name into lowercase tokens at `.`, `_`, `-`, `/`, spaces and
 /// camelCase boundaries (`dbPassword` → `db`, `password`; `APIKey` → `api`, `key`).
 pub fn tokens(name: &str) -> Vec<String> {
@@ -265,7 +286,9 @@ fn classify_uncached(name: &str) -> KeyClass {
     {
         return KeyClass::Exempt;
     }
-    let secret = toks.iter().any(|t| SECRET_TOKENS.contains(&t.as_str()))
+    let secret = toks
+        .iter()
+        .any(|t| SECRET_TOKENS.contains(&t.as_str()) || secret_compound(t))
         || toks
             .windows(2)
             .any(|w| (w[1] == "key" || w[1] == "keys") && KEY_QUALIFIERS.contains(&w[0].as_str()))
@@ -312,6 +335,11 @@ mod tests {
             "password_sha256_hex",
             "secure_link_secret",
             "PASSWORD",
+            "dbpassword",
+            "requirepass",
+            "masterauth",
+            "adminsecret",
+            "AdminPassword",
         ] {
             assert_eq!(classify_key(k), KeyClass::Secret, "{k}");
         }

@@ -26,6 +26,9 @@ const KEYS: &[&str] = &[
     "jwt_secret",
     "encryption_key",
     "htpasswd",
+    "dbpassword",
+    "requirepass",
+    "masterauth",
     "session_secret",
 ];
 
@@ -50,6 +53,10 @@ fn files(c: &str) -> Vec<(String, String)> {
          header: \"Bearer {c}bearer1\"\nref_password: ${{DB_PASSWORD:-{c}default}}\n\
          ---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  anything: {c}k8s\n"
     ));
+    // A token used as a map key must not show in the key path either.
+    yaml.push_str(&format!("tokens:\n  ghp_{c}0123456789abcdef: enabled\n"));
+    // redis.conf style: `directive value`, no `=`.
+    conf.push_str(&format!("requirepass {c}redis\nmasterauth {c}master\n"));
     json.push(format!("  \"conn\": \"mysql://root:{c}json@db/x\""));
     vec![
         ("app.yaml".into(), yaml),
