@@ -301,8 +301,11 @@ fn environments(
         .map(|c| EnvTokens::new(&c.name, &c.aliases))
         .collect();
     let ids = EnvTokens::union(&tokens.iter().collect::<Vec<_>>());
+    // Environments are listed in parallel: on large trees listing is the
+    // only serial stage before comparison.
+    use rayon::prelude::*;
     selected
-        .iter()
+        .par_iter()
         .zip(tokens)
         .map(|(c, tokens)| {
             let files = env::list(&c.name, &ids, &c.selection, root, overrides)?;

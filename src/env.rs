@@ -82,10 +82,12 @@ pub fn glob_set(globs: &[String], what: &str) -> Result<GlobSet, Error> {
 /// `/`-separated path of `p` relative to `base` (or `p` itself when outside).
 pub fn relative(p: &Path, base: &Path) -> String {
     let rel = p.strip_prefix(base).unwrap_or(p);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    let s = rel.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
 }
 
 /// List an environment's files.

@@ -5,7 +5,7 @@
 //! flows one way:
 //!
 //! ```text
-//! config / discover ─► env (list files) ─► load (formats::parse ─► model::flatten, masking in secrets)
+//! config / discover ─► env (list files) ─► load (formats::parse ─► model::document)
 //!        ─► diff (align, compare, classify) ─► finding ─► report (human, json)
 //! ```
 //!

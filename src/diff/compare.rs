@@ -1,18 +1,10 @@
 //! Comparing one document across environments, key by key, and classifying
 //! each difference into a built-in rule.
 
-use std::collections::HashMap;
-
-use crate::finding::{Finding, Rule, Shown, Site};
-use crate::model::flatten::{Entry, FlatDoc, parent};
+use crate::finding::{Finding, Rule, Shown};
+use crate::model::document::parent;
 use crate::model::value::{Secrecy, Value, ValueKind};
 use crate::secrets::keys;
-
-/// Everything compare needs to know about the run's environments.
-pub struct Ctx<'a> {
-    /// Environment names, in the order given.
-    pub names: &'a [String],
-}
 
 /// Findings of one comparison, plus the values equal only modulo env names.
 #[derive(Debug, Default)]
@@ -23,108 +15,8 @@ pub struct Found {
     pub equivalent: Vec<Finding>,
 }
 
-/// Compare one document present in the environments of `docs` (`None`:
-/// absent there; the caller reports missing documents).
-pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&FlatDoc>], out: &mut Found) {
-    let present: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].is_some()).collect();
-    if present.len() < 2 {
-        return;
-    }
-    let all_mask: u64 = present.iter().map(|&i| 1u64 << i).sum();
-    let first = docs[present[0]].expect("present");
-    let file = first.key.clone();
-    let document = (!first.id.doc.is_empty()).then(|| first.id.doc.clone());
-    let mut cursors = vec![0usize; docs.len()];
-    // Presence of paths missing somewhere; a path not in here is present
-    // everywhere the document is (the common case, so it costs nothing).
-    let mut masks: HashMap<&str, u64> = HashMap::new();
-    let mut row: Vec<Option<&Entry>> = vec![None; docs.len()];
-    loop {
-        // The smallest path among the cursors.
-        let mut min: Option<&str> = None;
-        for &i in &present {
-            if let Some(e) = docs[i].expect("present").entries.get(cursors[i])
-                && min.is_none_or(|m| *e.path < *m)
-            {
-                min = Some(&e.path);
-            }
-        }
-        let Some(path) = min else { break };
-        let mut mask = 0u64;
-        for &i in &present {
-            let entries = &docs[i].expect("present").entries;
-            row[i] = match entries.get(cursors[i]) {
-                Some(e) if &*e.path == path => {
-                    cursors[i] += 1;
-                    mask |= 1 << i;
-                    Some(e)
-                }
-                _ => None,
-            };
-        }
-        if mask != all_mask {
-            masks.insert(path, mask);
-        }
-        let site = |i: usize| -> (String, Option<Site>) {
-            let d = docs[i];
-            let site = match (d, row[i]) {
-                (Some(d), Some(e)) => Some(Site {
-                    file: d.file.clone(),
-                    line: e.line,
-                    value: Some(shown(&e.value)),
-                }),
-                _ => None,
-            };
-            (ctx.names[i].clone(), site)
-        };
-        let base = |rule: Rule, message: String| {
-            let mut f = Finding::builtin(rule, message, file.clone());
-            f.document = document.clone();
-            f.key = Some(path.to_string());
-            f.envs = (0..docs.len())
-                .filter(|i| docs[*i].is_some())
-                .map(site)
-                .collect();
-            f
-        };
-        if mask != all_mask {
-            let parent_mask = parent(path)
-                .and_then(|p| masks.get(p).copied())
-                .unwrap_or(all_mask);
-            if parent_mask != mask {
-                let have: Vec<&str> = present
-                    .iter()
-                    .filter(|&&i| mask & (1 << i) != 0)
-                    .map(|&i| &*ctx.names[i])
-                    .collect();
-                out.findings.push(base(
-                    Rule::MissingKey,
-                    format!("key exists in {} only", list(&have)),
-                ));
-            }
-            continue;
-        }
-        let values: Vec<(usize, &Value)> = present
-            .iter()
-            .map(|&i| (i, &row[i].expect("all present").value))
-            .collect();
-        match classify(ctx, path, &values) {
-            Verdict::Same => {}
-            Verdict::SameModuloEnv => {
-                let mut f = base(
-                    Rule::Value,
-                    "values differ only by environment name".to_string(),
-                );
-                f.help = None;
-                out.equivalent.push(f);
-            }
-            Verdict::Differ(rule, message) => out.findings.push(base(rule, message)),
-        }
-    }
-}
-
 /// What a set of values, one per environment, amounts to.
-enum Verdict {
+pub(super) enum Verdict {
     /// Equal (or differing only where differences are expected, like secrets).
     Same,
     /// Equal once environment names are normalised.
@@ -134,8 +26,8 @@ enum Verdict {
 }
 
 /// Decide which rule (if any) a set of values, one per environment, triggers.
-fn classify(ctx: &Ctx<'_>, path: &str, values: &[(usize, &Value)]) -> Verdict {
-    let names = |idx: &[usize]| list(&idx.iter().map(|&i| &*ctx.names[i]).collect::<Vec<_>>());
+pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value)]) -> Verdict {
+    let names = |idx: &[usize]| list(&idx.iter().map(|&i| &*names_of[i]).collect::<Vec<_>>());
     let all: Vec<usize> = values.iter().map(|(i, _)| *i).collect();
 
     // Equal secrets are the finding, so look at fingerprints before equality.

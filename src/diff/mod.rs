@@ -9,6 +9,7 @@
 
 mod compare;
 mod text;
+mod walk;
 
 use std::collections::BTreeMap;
 
@@ -20,7 +21,7 @@ use crate::env::{EnvFile, Environment};
 use crate::finding::{Finding, Rule, Site};
 use crate::formats::Limits;
 use crate::load::{Loaded, load};
-use crate::model::flatten::{DocId, FlatDoc};
+use crate::model::document::{Doc, DocId};
 use crate::secrets::Masker;
 
 /// The result of comparing environments.
@@ -40,7 +41,7 @@ pub struct Outcome {
 #[derive(Default)]
 struct KeyOutcome {
     found: compare::Found,
-    leftovers: Vec<(usize, FlatDoc)>,
+    leftovers: Vec<(usize, Doc)>,
     ok: usize,
     failed: usize,
 }
@@ -61,7 +62,7 @@ pub fn run(envs: &[Environment], masker: &Masker, limits: &Limits) -> Outcome {
         .collect();
 
     let mut out = Outcome::default();
-    let mut leftovers: BTreeMap<DocId, Vec<Option<FlatDoc>>> = BTreeMap::new();
+    let mut leftovers: BTreeMap<DocId, Vec<Option<Doc>>> = BTreeMap::new();
     for r in results {
         out.findings.extend(r.found.findings);
         out.equivalent.extend(r.found.equivalent);
@@ -76,14 +77,18 @@ pub fn run(envs: &[Environment], masker: &Masker, limits: &Limits) -> Outcome {
             }
         }
     }
-    let ctx = compare::Ctx { names: &names };
+    let ctx = walk::Ctx {
+        names: &names,
+        envs,
+        masker,
+    };
     let mut found = compare::Found::default();
     for docs in leftovers.values() {
-        let refs: Vec<Option<&FlatDoc>> = docs.iter().map(Option::as_ref).collect();
+        let refs: Vec<Option<&Doc>> = docs.iter().map(Option::as_ref).collect();
         if let Some(f) = missing_document(&names, &refs) {
             found.findings.push(f);
         }
-        compare::documents(&ctx, &refs, &mut found);
+        walk::documents(&ctx, &refs, &mut found);
     }
     out.findings.extend(found.findings);
     out.equivalent.extend(found.equivalent);
@@ -173,7 +178,7 @@ fn one_key(
     }
 
     // Structured documents, grouped by identity.
-    let mut by_id: BTreeMap<DocId, Vec<Option<FlatDoc>>> = BTreeMap::new();
+    let mut by_id: BTreeMap<DocId, Vec<Option<Doc>>> = BTreeMap::new();
     let mut has_plain_doc = false;
     for (i, l) in loaded.into_iter().enumerate() {
         if let Some(Loaded::Docs(docs)) = l {
@@ -193,7 +198,11 @@ fn one_key(
     if file_missing && has_plain_doc {
         out.found.findings.extend(missing_file(names, files));
     }
-    let ctx = compare::Ctx { names };
+    let ctx = walk::Ctx {
+        names,
+        envs,
+        masker,
+    };
     for (id, docs) in by_id {
         let everywhere = docs.iter().all(Option::is_some);
         if id.is_resource() && !everywhere {
@@ -205,11 +214,11 @@ fn one_key(
             );
             continue;
         }
-        let refs: Vec<Option<&FlatDoc>> = docs.iter().map(Option::as_ref).collect();
+        let refs: Vec<Option<&Doc>> = docs.iter().map(Option::as_ref).collect();
         if !file_missing {
             out.found.findings.extend(missing_document(names, &refs));
         }
-        compare::documents(&ctx, &refs, &mut out.found);
+        walk::documents(&ctx, &refs, &mut out.found);
     }
     out
 }
@@ -247,7 +256,7 @@ fn missing_file(names: &[String], files: &[Option<&EnvFile>]) -> Option<Finding>
 }
 
 /// `drift/missing-file` for a document or resource present in some environments only.
-fn missing_document(names: &[String], docs: &[Option<&FlatDoc>]) -> Option<Finding> {
+fn missing_document(names: &[String], docs: &[Option<&Doc>]) -> Option<Finding> {
     if docs.iter().all(Option::is_some) {
         return None;
     }

@@ -24,6 +24,8 @@ pub const PLACEHOLDER: &str = "{env}";
 pub struct EnvTokens {
     tokens: Vec<String>,
     compound: Vec<String>,
+    /// Bit `n` is set when some single-word token is `n` bytes long.
+    lengths: u64,
 }
 
 impl EnvTokens {
@@ -45,7 +47,11 @@ impl EnvTokens {
             .into_iter()
             .partition(|t| !t.bytes().all(|b| b.is_ascii_alphanumeric()));
         compound.sort_by_key(|t| std::cmp::Reverse(t.len()));
-        EnvTokens { tokens, compound }
+        EnvTokens {
+            lengths: lengths(&tokens),
+            tokens,
+            compound,
+        }
     }
 
     /// The tokens of several environments at once: identities (key names,
@@ -61,7 +67,11 @@ impl EnvTokens {
         tokens.dedup();
         compound.sort_by_key(|t| std::cmp::Reverse(t.len()));
         compound.dedup();
-        EnvTokens { tokens, compound }
+        EnvTokens {
+            lengths: lengths(&tokens),
+            tokens,
+            compound,
+        }
     }
 
     /// Whether `word` (a whole token) names this environment.
@@ -109,7 +119,9 @@ impl EnvTokens {
                 i += 1;
             }
             // A token only counts between non-alphanumeric ASCII (or the ends).
-            if self.is_token(&s[start..i]) {
+            // Most words have a length no token has: skip them without comparing.
+            let len = i - start;
+            if len < 64 && self.lengths & (1u64 << len) != 0 && self.is_token(&s[start..i]) {
                 let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
                 o.push_str(&s[copied..start]);
                 o.push_str(PLACEHOLDER);
@@ -124,6 +136,13 @@ impl EnvTokens {
             None => Cow::Borrowed(s),
         }
     }
+}
+
+fn lengths(tokens: &[String]) -> u64 {
+    tokens
+        .iter()
+        .filter(|t| t.len() < 64)
+        .fold(0, |m, t| m | (1u64 << t.len()))
 }
 
 /// Replace case-insensitive occurrences of `token` that are bounded by

@@ -1,8 +1,8 @@
 //! The format-independent model: parse trees ([`node`]), environment-name
-//! normalisation ([`envtoken`]), masked values ([`value`]) and flattened,
-//! comparable documents ([`flatten`]).
+//! normalisation ([`envtoken`]), masked values ([`value`]) and documents
+//! with their identities and key paths ([`document`]).
 
+pub mod document;
 pub mod envtoken;
-pub mod flatten;
 pub mod node;
 pub mod value;

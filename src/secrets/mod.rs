@@ -65,6 +65,18 @@ impl Masker {
         self.classify(ValueKind::Str, text, None, class, Forced::No, env)
     }
 
+    /// Whether the scalar is (or holds) a secret, decided without building
+    /// any string: the diff asks this of values that are equal everywhere,
+    /// where only a shared secret can be a finding.
+    pub fn is_secret(&self, key: Option<&str>, scalar: &Scalar, forced: Forced) -> bool {
+        let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
+        let kind = value_kind(scalar.kind);
+        !matches!(
+            decide(kind, &scalar.text, scalar.tag.as_deref(), class, forced),
+            Decision::Public | Decision::Reference
+        )
+    }
+
     fn classify(
         &self,
         kind: ValueKind,
@@ -74,41 +86,24 @@ impl Masker {
         forced: Forced,
         env: &EnvTokens,
     ) -> Value {
-        if values::is_encrypted(text, tag) {
-            let fp = self.fp.fingerprint(text);
-            return Value::new(
-                kind,
-                format!("<encrypted fp={fp}>"),
-                None,
-                Secrecy::Encrypted(fp),
-            );
-        }
-        // Switches (`allow_plaintext_password: 0` in XML, where everything is text) are not secrets.
-        let trivial = text.is_empty()
-            || matches!(kind, ValueKind::Bool | ValueKind::Null)
-            || FLAG_WORDS
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(text.trim()));
-        let secret_key = class == KeyClass::Secret || forced == Forced::Secret;
-        if secret_key && !trivial {
-            if values::is_reference(text) {
-                return match values::reference_default(text) {
-                    Some(default) => self.partial(kind, text, vec![default], env),
-                    None => public(kind, text, env, Secrecy::Reference),
-                };
+        match decide(kind, text, tag, class, forced) {
+            Decision::Encrypted => {
+                let fp = self.fp.fingerprint(text);
+                Value::new(
+                    kind,
+                    format!("<encrypted fp={fp}>"),
+                    None,
+                    Secrecy::Encrypted(fp),
+                )
             }
-            let fp = self.fp.fingerprint(text);
-            return Value::new(kind, format!("<secret fp={fp}>"), None, Secrecy::Secret(fp));
+            Decision::Secret => {
+                let fp = self.fp.fingerprint(text);
+                Value::new(kind, format!("<secret fp={fp}>"), None, Secrecy::Secret(fp))
+            }
+            Decision::Parts(parts) => self.partial(kind, text, parts, env),
+            Decision::Reference => public(kind, text, env, Secrecy::Reference),
+            Decision::Public => public(kind, text, env, Secrecy::Public),
         }
-        let parts = values::secret_parts(text);
-        if !parts.is_empty() {
-            return self.partial(kind, text, parts, env);
-        }
-        if class == KeyClass::Neutral && kind == ValueKind::Str && values::looks_random(text) {
-            let fp = self.fp.fingerprint(text);
-            return Value::new(kind, format!("<secret fp={fp}>"), None, Secrecy::Secret(fp));
-        }
-        public(kind, text, env, Secrecy::Public)
     }
 
     /// Mask `ranges` of `text`, keeping the rest visible and normalised.
@@ -147,6 +142,59 @@ impl Masker {
 const FLAG_WORDS: &[&str] = &[
     "true", "false", "yes", "no", "on", "off", "0", "1", "enabled", "disabled", "none",
 ];
+
+/// What classification concluded about a value (nothing is built yet).
+enum Decision {
+    /// Encrypted content.
+    Encrypted,
+    /// A whole-value secret.
+    Secret,
+    /// These parts are secret.
+    Parts(Vec<Range<usize>>),
+    /// A reference under a secret-named key.
+    Reference,
+    /// Nothing secret.
+    Public,
+}
+
+/// The one place that decides what is secret (Tables A–C).
+fn decide(
+    kind: ValueKind,
+    text: &str,
+    tag: Option<&str>,
+    class: KeyClass,
+    forced: Forced,
+) -> Decision {
+    if values::is_encrypted(text, tag) {
+        return Decision::Encrypted;
+    }
+    let secret_key = class == KeyClass::Secret || forced == Forced::Secret;
+    // Switches (`allow_plaintext_password: 0` in XML, where everything is text) are not secrets.
+    let trivial = || {
+        text.is_empty()
+            || matches!(kind, ValueKind::Bool | ValueKind::Null)
+            || FLAG_WORDS
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(text.trim()))
+    };
+    if secret_key && !trivial() {
+        if values::is_reference(text) {
+            return match values::reference_default(text) {
+                Some(default) => Decision::Parts(vec![default]),
+                None => Decision::Reference,
+            };
+        }
+        return Decision::Secret;
+    }
+    let parts = values::secret_parts(text);
+    if !parts.is_empty() {
+        return Decision::Parts(parts);
+    }
+    if class == KeyClass::Neutral && kind == ValueKind::Str && values::looks_random(text) {
+        return Decision::Secret;
+    }
+    Decision::Public
+}
 
 fn public(kind: ValueKind, text: &str, env: &EnvTokens, secrecy: Secrecy) -> Value {
     let norm = match env.normalize(text) {

@@ -1,0 +1,643 @@
+//! Walking one document's parse trees in every environment side by side.
+//!
+//! Nearly every value in a config repository is equal across environments,
+//! and an equal value can only matter if it is a secret (then it is a reused
+//! credential). So the walk compares raw scalars first and builds key paths
+//! and masked [`Value`]s only where values differ or may be secret: work that
+//! cannot change the answer is not done.
+
+use std::collections::HashMap;
+
+use super::compare::{Found, Verdict, classify, list, shown};
+use crate::env::Environment;
+use crate::finding::{Finding, Rule, Site};
+use crate::model::document::{Doc, identities, push_key, push_selector};
+use crate::model::node::{MapEntry, Node, NodeValue, Scalar};
+use crate::model::value::{Secrecy, Value, ValueKind};
+use crate::secrets::{Forced, Masker};
+
+/// What the walk needs to know about the run.
+pub struct Ctx<'a> {
+    /// Environment names, in the order given.
+    pub names: &'a [String],
+    /// The environments (their name tokens).
+    pub envs: &'a [Environment],
+    /// Masks values.
+    pub masker: &'a Masker,
+}
+
+/// The key name a value is classified under, per environment. Usually one
+/// name for all; `env[name=X].value` takes each environment's `X`.
+#[derive(Clone, Copy)]
+enum Keys<'a> {
+    One(Option<&'a str>),
+    PerEnv(&'a [Option<&'a str>]),
+}
+
+impl<'a> Keys<'a> {
+    fn get(self, i: usize) -> Option<&'a str> {
+        match self {
+            Keys::One(k) => k,
+            Keys::PerEnv(ks) => ks[i],
+        }
+    }
+}
+
+/// Compare one document present in the environments of `docs` (`None`:
+/// absent there; the caller reports missing documents).
+pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&Doc>], out: &mut Found) {
+    let mut present = docs.iter().flatten();
+    let Some(first) = present.next() else { return };
+    if present.next().is_none() {
+        return;
+    }
+    let mut w = Walker {
+        ctx,
+        docs,
+        out,
+        file: &first.key,
+        document: (!first.id.doc.is_empty()).then_some(first.id.doc.as_str()),
+        secret_data: first.secret_data,
+    };
+    let roots: Vec<Option<&Node>> = docs.iter().map(|d| d.map(|d| &d.root)).collect();
+    w.node(&roots, Keys::One(None), &mut String::new(), Forced::No);
+}
+
+struct Walker<'a, 'c> {
+    ctx: &'a Ctx<'c>,
+    docs: &'a [Option<&'a Doc>],
+    out: &'a mut Found,
+    file: &'a str,
+    document: Option<&'a str>,
+    secret_data: bool,
+}
+
+fn scalar(n: &Node) -> Option<&Scalar> {
+    match &n.value {
+        NodeValue::Scalar(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn all_scalars(items: &[Node]) -> bool {
+    items
+        .iter()
+        .all(|i| matches!(i.value, NodeValue::Scalar(_)))
+}
+
+impl<'a> Walker<'a, '_> {
+    fn node(
+        &mut self,
+        nodes: &[Option<&'a Node>],
+        keys: Keys<'_>,
+        path: &mut String,
+        forced: Forced,
+    ) {
+        let (mut scalars, mut maps, mut seqs) = (true, true, true);
+        for n in nodes.iter().flatten() {
+            scalars &= matches!(n.value, NodeValue::Scalar(_));
+            maps &= matches!(n.value, NodeValue::Map(_));
+            seqs &= matches!(n.value, NodeValue::Seq(_));
+        }
+        if scalars {
+            self.scalars(nodes, keys, path, forced);
+        } else if maps {
+            self.maps(nodes, path, forced);
+        } else if seqs {
+            let flat = nodes
+                .iter()
+                .flatten()
+                .all(|n| matches!(&n.value, NodeValue::Seq(items) if all_scalars(items)));
+            if flat {
+                self.scalar_lists(nodes, keys, path, forced);
+            } else {
+                self.seqs(nodes, keys, path, forced);
+            }
+        } else {
+            // A map in one environment, a scalar in another: report, do not descend.
+            let values = self.values(nodes, keys, forced);
+            self.judge(path, nodes, &values);
+        }
+    }
+
+    fn scalars(&mut self, nodes: &[Option<&'a Node>], keys: Keys<'_>, path: &str, forced: Forced) {
+        let mut present = nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| n.and_then(scalar).map(|s| (i, s)));
+        let Some((_, first)) = present.next() else {
+            return;
+        };
+        let equal = present
+            .all(|(_, s)| s.text == first.text && s.kind == first.kind && s.tag == first.tag);
+        if equal {
+            let masker = self.ctx.masker;
+            let secret = nodes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| n.and_then(scalar).map(|s| (i, s)))
+                .any(|(i, s)| masker.is_secret(keys.get(i), s, forced));
+            if !secret {
+                return;
+            }
+        }
+        let values = self.values(nodes, keys, forced);
+        self.judge(path, nodes, &values);
+    }
+
+    fn scalar_lists(
+        &mut self,
+        nodes: &[Option<&'a Node>],
+        keys: Keys<'_>,
+        path: &str,
+        forced: Forced,
+    ) {
+        let items = |n: &'a Node| match &n.value {
+            NodeValue::Seq(items) => items.as_slice(),
+            _ => &[],
+        };
+        let mut present = nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| n.map(|n| (i, items(n))));
+        let Some((_, first)) = present.next() else {
+            return;
+        };
+        let same = |a: &Node, b: &Node| match (scalar(a), scalar(b)) {
+            (Some(a), Some(b)) => a.text == b.text && a.kind == b.kind,
+            _ => false,
+        };
+        let equal = present
+            .all(|(_, l)| l.len() == first.len() && l.iter().zip(first).all(|(a, b)| same(a, b)));
+        if equal {
+            let masker = self.ctx.masker;
+            let secret = nodes.iter().enumerate().any(|(i, n)| {
+                n.is_some_and(|n| {
+                    items(n)
+                        .iter()
+                        .filter_map(scalar)
+                        .any(|s| masker.is_secret(keys.get(i), s, forced))
+                })
+            });
+            if !secret {
+                return;
+            }
+        }
+        let values = self.values(nodes, keys, forced);
+        self.judge(path, nodes, &values);
+    }
+
+    fn maps(&mut self, nodes: &[Option<&'a Node>], path: &mut String, forced: Forced) {
+        let maps: Vec<Option<&'a [MapEntry]>> = nodes
+            .iter()
+            .map(|n| {
+                n.map(|n| match &n.value {
+                    NodeValue::Map(m) => m.as_slice(),
+                    _ => &[],
+                })
+            })
+            .collect();
+        let top = path.is_empty();
+        // `- name: DB_PASSWORD\n  value: x`: the name says what the value is.
+        let siblings: Vec<Option<&'a str>> = maps
+            .iter()
+            .map(|m| {
+                m.and_then(|m| {
+                    m.iter().find_map(|e| match (&*e.key, &e.value.value) {
+                        ("name" | "key", NodeValue::Scalar(s)) => Some(s.text.as_str()),
+                        _ => None,
+                    })
+                })
+            })
+            .collect();
+        let aligned = self
+            .align_maps(&maps, true)
+            .or_else(|| self.align_maps(&maps, false))
+            .unwrap_or_default();
+        let mut child: Vec<Option<&'a Node>> = vec![None; nodes.len()];
+        for (key, entries) in aligned {
+            for (slot, e) in child.iter_mut().zip(&entries) {
+                *slot = e.map(|e| &e.value);
+            }
+            let len = path.len();
+            push_key(path, &self.key_segment(key));
+            let keys = match key {
+                "value" | "valueFrom" if siblings.iter().flatten().next().is_some() => {
+                    Keys::PerEnv(&siblings)
+                }
+                _ => Keys::One(Some(key)),
+            };
+            let forced = if self.secret_data && top && matches!(key, "data" | "stringData") {
+                Forced::Secret
+            } else {
+                forced
+            };
+            if self.missing(&child) {
+                self.missing_key(path, &child, keys, forced);
+            } else {
+                self.node(&child, keys, path, forced);
+            }
+            path.truncate(len);
+        }
+    }
+
+    /// Align map entries across environments: by raw key when every map has
+    /// the same keys in the same order (the common case), else by normalised
+    /// key (`normalise`) or, if normalising makes two keys of one map
+    /// collide, by raw key. `None` means "collision, try raw keys".
+    #[allow(clippy::type_complexity)]
+    fn align_maps(
+        &self,
+        maps: &[Option<&'a [MapEntry]>],
+        normalise: bool,
+    ) -> Option<Vec<(&'a str, Vec<Option<&'a MapEntry>>)>> {
+        let mut present = maps.iter().flatten();
+        let first = *present.next()?;
+        let same = present
+            .all(|m| m.len() == first.len() && m.iter().zip(first).all(|(a, b)| a.key == b.key));
+        if same {
+            return Some(
+                (0..first.len())
+                    .map(|k| {
+                        (
+                            first[k].key.as_str(),
+                            maps.iter().map(|m| m.map(|m| &m[k])).collect(),
+                        )
+                    })
+                    .collect(),
+            );
+        }
+        let ids = &self.ctx.envs[0].ids;
+        let mut order: Vec<(&'a str, Vec<Option<&'a MapEntry>>)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (i, m) in maps.iter().enumerate() {
+            for e in m.iter().flat_map(|m| m.iter()) {
+                let k = if normalise {
+                    ids.normalize(&e.key).into_owned()
+                } else {
+                    e.key.clone()
+                };
+                let slot = *index.entry(k).or_insert_with(|| {
+                    order.push((e.key.as_str(), vec![None; maps.len()]));
+                    order.len() - 1
+                });
+                if order[slot].1[i].is_some() {
+                    return None;
+                }
+                order[slot].1[i] = Some(e);
+            }
+        }
+        Some(order)
+    }
+
+    fn seqs(
+        &mut self,
+        nodes: &[Option<&'a Node>],
+        keys: Keys<'_>,
+        path: &mut String,
+        forced: Forced,
+    ) {
+        let seqs: Vec<Option<&'a [Node]>> = nodes
+            .iter()
+            .map(|n| {
+                n.map(|n| match &n.value {
+                    NodeValue::Seq(items) => items.as_slice(),
+                    _ => &[],
+                })
+            })
+            .collect();
+        let ids = &self.ctx.envs[0].ids;
+        let keyed: Vec<Option<(&'static str, Vec<String>)>> = seqs
+            .iter()
+            .map(|s| s.and_then(|s| identities(s, ids)))
+            .collect();
+        let id_key = keyed.iter().flatten().next().map(|(k, _)| *k);
+        let by_identity = seqs
+            .iter()
+            .zip(&keyed)
+            .all(|(s, k)| s.is_none() || k.as_ref().map(|(k, _)| *k) == id_key);
+        let mut child: Vec<Option<&'a Node>> = vec![None; nodes.len()];
+        if let (true, Some(id_key)) = (by_identity, id_key) {
+            let mut order: Vec<&str> = Vec::new();
+            let mut index: HashMap<&str, Vec<Option<&'a Node>>> = HashMap::new();
+            for (i, (s, k)) in seqs.iter().zip(&keyed).enumerate() {
+                let (Some(s), Some((_, found))) = (s, k) else {
+                    continue;
+                };
+                for (item, id) in s.iter().zip(found) {
+                    let slot = index.entry(id.as_str()).or_insert_with(|| {
+                        order.push(id.as_str());
+                        vec![None; nodes.len()]
+                    });
+                    slot[i] = Some(item);
+                }
+            }
+            for id in order {
+                child.clone_from(&index[id]);
+                let len = path.len();
+                push_selector(path, id_key, id);
+                self.item(&child, keys, path, forced);
+                path.truncate(len);
+            }
+        } else {
+            let longest = seqs.iter().flatten().map(|s| s.len()).max().unwrap_or(0);
+            for k in 0..longest {
+                for (slot, s) in child.iter_mut().zip(&seqs) {
+                    *slot = s.and_then(|s| s.get(k));
+                }
+                let len = path.len();
+                path.push('[');
+                path.push_str(&k.to_string());
+                path.push(']');
+                self.item(&child, keys, path, forced);
+                path.truncate(len);
+            }
+        }
+    }
+
+    fn item(
+        &mut self,
+        child: &[Option<&'a Node>],
+        keys: Keys<'_>,
+        path: &mut String,
+        forced: Forced,
+    ) {
+        if self.missing(child) {
+            self.missing_key(path, child, keys, forced);
+        } else {
+            self.node(child, keys, path, forced);
+        }
+    }
+
+    /// Whether some environment that has the document lacks this node.
+    fn missing(&self, nodes: &[Option<&Node>]) -> bool {
+        nodes
+            .iter()
+            .zip(self.docs)
+            .any(|(n, d)| d.is_some() && n.is_none())
+    }
+
+    fn missing_key(
+        &mut self,
+        path: &str,
+        nodes: &[Option<&'a Node>],
+        keys: Keys<'_>,
+        forced: Forced,
+    ) {
+        let values = self.values(nodes, keys, forced);
+        let have: Vec<&str> = (0..nodes.len())
+            .filter(|&i| nodes[i].is_some())
+            .map(|i| self.ctx.names[i].as_str())
+            .collect();
+        let f = self.finding(
+            Rule::MissingKey,
+            format!("key exists in {} only", list(&have)),
+            path,
+            nodes,
+            &values,
+        );
+        self.out.findings.push(f);
+    }
+
+    /// A key as printed: environment names normalised, and a key that is
+    /// itself a credential (a token used as a map key) fingerprinted.
+    fn key_segment(&self, key: &str) -> String {
+        if crate::secrets::values::secret_parts(key).is_empty() {
+            self.ctx.envs[0].ids.normalize(key).into_owned()
+        } else {
+            format!("<secret fp={}>", self.ctx.masker.fingerprint(key))
+        }
+    }
+
+    /// Each environment's masked value at this node.
+    fn values(
+        &self,
+        nodes: &[Option<&'a Node>],
+        keys: Keys<'_>,
+        forced: Forced,
+    ) -> Vec<Option<Value>> {
+        nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| n.map(|n| self.value_of(i, n, keys.get(i), forced)))
+            .collect()
+    }
+
+    fn value_of(&self, i: usize, n: &Node, key: Option<&str>, forced: Forced) -> Value {
+        let tokens = &self.ctx.envs[i].tokens;
+        let masker = self.ctx.masker;
+        match &n.value {
+            NodeValue::Scalar(s) => masker.value(key, s, forced, tokens),
+            NodeValue::Map(m) => container(ValueKind::Map, if m.is_empty() { "{}" } else { "{…}" }),
+            NodeValue::Seq(items) if all_scalars(items) => {
+                // A list of scalars is one value: `[error, timeout]`, each item masked on its own.
+                let mut shown = String::from("[");
+                let mut norm = String::from("[");
+                let mut fps = Vec::new();
+                for (k, s) in items.iter().filter_map(scalar).enumerate() {
+                    let v = masker.value(key, s, forced, tokens);
+                    if k > 0 {
+                        shown.push_str(", ");
+                        norm.push_str(", ");
+                    }
+                    let plain =
+                        !v.secrecy.is_masked() && s.kind == crate::model::node::ScalarKind::Str;
+                    shown.push_str(&if plain {
+                        quote_if_needed(&v.shown)
+                    } else {
+                        v.shown.to_string()
+                    });
+                    norm.push_str(&if plain {
+                        quote_if_needed(v.norm())
+                    } else {
+                        v.norm().to_string()
+                    });
+                    fps.extend_from_slice(v.secrecy.fingerprints());
+                }
+                shown.push(']');
+                norm.push(']');
+                let secrecy = if fps.is_empty() {
+                    Secrecy::Public
+                } else {
+                    Secrecy::Partial(fps)
+                };
+                Value::new(ValueKind::List, shown, Some(norm), secrecy)
+            }
+            NodeValue::Seq(items) => {
+                container(ValueKind::Seq, if items.is_empty() { "[]" } else { "[…]" })
+            }
+        }
+    }
+
+    /// Classify differing (or secret) values and record the verdict.
+    fn judge(&mut self, path: &str, nodes: &[Option<&'a Node>], values: &[Option<Value>]) {
+        let present: Vec<(usize, &Value)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_ref().map(|v| (i, v)))
+            .collect();
+        match classify(self.ctx.names, path, &present) {
+            Verdict::Same => {}
+            Verdict::SameModuloEnv => {
+                let mut f = self.finding(
+                    Rule::Value,
+                    "values differ only by environment name".to_string(),
+                    path,
+                    nodes,
+                    values,
+                );
+                f.help = None;
+                self.out.equivalent.push(f);
+            }
+            Verdict::Differ(rule, message) => {
+                let f = self.finding(rule, message, path, nodes, values);
+                self.out.findings.push(f);
+            }
+        }
+    }
+
+    fn finding(
+        &self,
+        rule: Rule,
+        message: String,
+        path: &str,
+        nodes: &[Option<&Node>],
+        values: &[Option<Value>],
+    ) -> Finding {
+        let mut f = Finding::builtin(rule, message, self.file.to_string());
+        f.document = self.document.map(str::to_string);
+        f.key = Some(path.to_string());
+        f.envs = self
+            .docs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.map(|d| (i, d)))
+            .map(|(i, d)| {
+                let site = nodes[i].map(|n| Site {
+                    file: d.file.clone(),
+                    line: n.line,
+                    value: values[i].as_ref().map(shown),
+                });
+                (self.ctx.names[i].clone(), site)
+            })
+            .collect();
+        f
+    }
+}
+
+fn container(kind: ValueKind, shown: &str) -> Value {
+    Value::new(kind, shown.to_string(), None, Secrecy::Public)
+}
+
+fn quote_if_needed(s: &str) -> String {
+    if s.is_empty() || s.contains([',', '[', ']', '"']) || s.trim() != s {
+        format!("{s:?}")
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::{Format, Limits, parse};
+    use crate::model::document::documents as identify;
+    use crate::model::envtoken::EnvTokens;
+    use crate::secrets::Fingerprinter;
+
+    /// Compare two YAML texts as `staging` and `prod`; (rule, key) of each finding.
+    fn diff(staging: &str, prod: &str) -> Vec<(String, String)> {
+        let names = vec!["staging".to_string(), "prod".to_string()];
+        let tokens: Vec<EnvTokens> = names.iter().map(|n| EnvTokens::new(n, &[])).collect();
+        let ids = EnvTokens::union(&tokens.iter().collect::<Vec<_>>());
+        let envs: Vec<Environment> = names
+            .iter()
+            .zip(tokens)
+            .map(|(n, t)| Environment {
+                name: n.clone(),
+                tokens: t,
+                ids: ids.clone(),
+                files: vec![],
+            })
+            .collect();
+        let masker = Masker::new(Fingerprinter::with_key(b"k"));
+        let docs: Vec<Vec<Doc>> = [staging, prod]
+            .iter()
+            .map(|t| {
+                identify(
+                    parse(Format::Yaml, t, &Limits::default()).unwrap(),
+                    "a.yaml",
+                    "a.yaml",
+                    &ids,
+                )
+            })
+            .collect();
+        let ctx = Ctx {
+            names: &names,
+            envs: &envs,
+            masker: &masker,
+        };
+        let mut found = Found::default();
+        super::documents(&ctx, &[Some(&docs[0][0]), Some(&docs[1][0])], &mut found);
+        found
+            .findings
+            .into_iter()
+            .map(|f| (f.rule, f.key.unwrap_or_default()))
+            .collect()
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn identity_keyed_lists_and_env_value_names() {
+        let staging = "env:\n  - name: DB_PASSWORD\n    value: hunter2\n  - name: DATA_PATH\n    value: /var/lib/x\n";
+        let prod = "env:\n  - name: DATA_PATH\n    value: /data/x\n  - name: DB_PASSWORD\n    value: hunter2\n";
+        assert_eq!(
+            diff(staging, prod),
+            pairs(&[
+                ("drift/credential-reused", "env[name=DB_PASSWORD].value"),
+                ("drift/data-path", "env[name=DATA_PATH].value"),
+            ])
+        );
+    }
+
+    #[test]
+    fn equal_documents_and_env_only_differences_find_nothing() {
+        let s = "host: db.staging.internal\nlist: [a, b]\nnested: {x: 1}\n";
+        let p = "host: db.prod.internal\nlist: [a, b]\nnested: {x: 1}\n";
+        assert_eq!(diff(s, p), vec![]);
+    }
+
+    #[test]
+    fn keys_are_normalised_quoted_and_missing_at_the_top() {
+        let s = "staging_db: {host: a}\n\"a.b\": [error]\nsites: {\"example.com\": 1}\n";
+        let p = "prod_db: {host: b}\n\"a.b\": [error, timeout]\nsites: {\"example.com\": 2}\nextra: {deep: {x: 1}}\n";
+        assert_eq!(
+            diff(s, p),
+            pairs(&[
+                ("drift/value", "{env}_db.host"),
+                ("drift/value", "[\"a.b\"]"),
+                ("drift/value", "sites[\"example.com\"]"),
+                ("drift/missing-key", "extra"),
+            ])
+        );
+    }
+
+    #[test]
+    fn unkeyed_lists_align_by_index_and_types_are_compared() {
+        let s = "items:\n  - {a: 1}\n  - {a: 2}\nport: 8080\nmode: {x: 1}\n";
+        let p = "items:\n  - {a: 1}\nport: \"8080\"\nmode: fast\n";
+        assert_eq!(
+            diff(s, p),
+            pairs(&[
+                ("drift/missing-key", "items[1]"),
+                ("drift/value", "port"),
+                ("drift/value", "mode")
+            ])
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! Documents and key paths: what aligns across environments.
+//!
+//! A parsed file becomes one [`Doc`] per document, each with an identity
+//! ([`DocId`]): the file's normalised path, plus `Kind/namespace/name` for
+//! Kubernetes resources (which align wherever they live) or `#N` in a
+//! multi-document stream. The parse tree is kept; [`crate::diff`] walks the
+//! environments' trees side by side and builds key paths only where it
+//! reports something.
+//!
+//! Key paths are stable across environments: map keys and list identities
+//! are normalised for environment names, and lists of maps are keyed by a
+//! unique `name`, `id` or `key` (so reordering is not drift).
+
+use crate::model::envtoken::EnvTokens;
+use crate::model::node::{Document, MapEntry, Node, NodeValue};
+
+/// Keys that identify an item in a list of maps, in order of preference.
+const IDENTITY_KEYS: &[&str] = &["name", "id", "key"];
+
+/// Which document of which file: what aligns documents across environments.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocId {
+    /// The file's normalised path, or empty for Kubernetes resources (which
+    /// align by identity wherever they live).
+    pub file: String,
+    /// `Kind/namespace/name` for Kubernetes resources, `#N` for the N-th
+    /// document of a multi-document stream, or empty.
+    pub doc: String,
+}
+
+impl DocId {
+    /// Whether this is a Kubernetes resource identity.
+    pub fn is_resource(&self) -> bool {
+        self.file.is_empty()
+    }
+}
+
+/// One document of one environment, with its identity.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// Alignment identity.
+    pub id: DocId,
+    /// The file's alignment key (path relative to the environment root, env names normalised).
+    pub key: String,
+    /// The file it came from, relative to the repository root (as written).
+    pub file: String,
+    /// Line where the document starts.
+    pub line: u32,
+    /// The parse tree.
+    pub root: Node,
+    /// A Kubernetes `Secret`: every value under `data` / `stringData` is secret.
+    pub secret_data: bool,
+}
+
+/// Give every document of one file its identity. `file_key` is the
+/// normalised path used for alignment, `file` the path as written, `ids` the
+/// tokens of every compared environment.
+pub fn documents(docs: Vec<Document>, file_key: &str, file: &str, ids: &EnvTokens) -> Vec<Doc> {
+    let count = docs.len();
+    let mut out: Vec<Doc> = Vec::with_capacity(count);
+    for (i, doc) in docs.into_iter().enumerate() {
+        let mut id = match resource_identity(&doc.root, ids) {
+            Some(identity) => DocId {
+                file: String::new(),
+                doc: identity,
+            },
+            None if count > 1 => DocId {
+                file: file_key.to_string(),
+                doc: format!("#{}", i + 1),
+            },
+            None => DocId {
+                file: file_key.to_string(),
+                doc: String::new(),
+            },
+        };
+        if out.iter().any(|d| d.id == id) {
+            // The same resource twice in one file: keep both, apart.
+            id = DocId {
+                file: file_key.to_string(),
+                doc: format!("{}#{}", id.doc, i + 1),
+            };
+        }
+        let secret_data = id.is_resource() && id.doc.starts_with("Secret/");
+        out.push(Doc {
+            id,
+            key: file_key.to_string(),
+            file: file.to_string(),
+            line: doc.line,
+            root: doc.root,
+            secret_data,
+        });
+    }
+    out
+}
+
+/// `Kind/namespace/name` of a Kubernetes-like document, normalised.
+fn resource_identity(root: &Node, ids: &EnvTokens) -> Option<String> {
+    let NodeValue::Map(m) = &root.value else {
+        return None;
+    };
+    let get = |entries: &[MapEntry], k: &str| {
+        entries
+            .iter()
+            .find(|e| e.key == k)
+            .and_then(|e| match &e.value.value {
+                NodeValue::Scalar(s) if !s.text.is_empty() => Some(s.text.clone()),
+                _ => None,
+            })
+    };
+    get(m, "apiVersion")?;
+    let kind = get(m, "kind")?;
+    let meta = m.iter().find(|e| e.key == "metadata")?;
+    let NodeValue::Map(meta) = &meta.value.value else {
+        return None;
+    };
+    let name = get(meta, "name").or_else(|| get(meta, "generateName"))?;
+    let name = ids.normalize(&name);
+    Some(match get(meta, "namespace") {
+        Some(ns) => format!("{kind}/{}/{name}", ids.normalize(&ns)),
+        None => format!("{kind}/{name}"),
+    })
+}
+
+/// The identity key and each item's identity (normalised), if every item is a
+/// map with a unique, non-empty scalar under the same identity key.
+pub fn identities(items: &[Node], ids: &EnvTokens) -> Option<(&'static str, Vec<String>)> {
+    'keys: for &k in IDENTITY_KEYS {
+        let mut found = Vec::with_capacity(items.len());
+        for item in items {
+            let NodeValue::Map(m) = &item.value else {
+                return None;
+            };
+            let Some(NodeValue::Scalar(s)) = m.iter().find(|e| e.key == k).map(|e| &e.value.value)
+            else {
+                continue 'keys;
+            };
+            if s.text.is_empty() {
+                continue 'keys;
+            }
+            found.push(ids.normalize(&s.text).into_owned());
+        }
+        let mut sorted: Vec<&String> = found.iter().collect();
+        sorted.sort();
+        if sorted.windows(2).all(|w| w[0] != w[1]) {
+            return Some((k, found));
+        }
+    }
+    None
+}
+
+/// Append a map key to `path`: `.key` when the key is safe bare, else `["a.b"]`.
+pub fn push_key(path: &mut String, key: &str) {
+    let safe = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_-/:@${}+*".contains(c));
+    if safe {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
+    } else {
+        path.push_str(&format!("[{key:?}]"));
+    }
+}
+
+/// Append a list selector: `[name=api]`, quoted when needed.
+pub fn push_selector(path: &mut String, key: &str, id: &str) {
+    path.push('[');
+    path.push_str(key);
+    path.push('=');
+    if id
+        .chars()
+        .all(|c| c.is_alphanumeric() || "_-./:@{}".contains(c))
+    {
+        path.push_str(id);
+    } else {
+        path.push_str(&format!("{id:?}"));
+    }
+    path.push(']');
+}
+
+/// The parent of a key path (`a.b[name=x].c` → `a.b[name=x]`), or `None` at the top.
+pub fn parent(path: &str) -> Option<&str> {
+    let bytes = path.as_bytes();
+    let mut depth = 0i32;
+    let mut in_str = false;
+    let mut i = bytes.len();
+    while i > 0 {
+        i -= 1;
+        let c = bytes[i];
+        if in_str {
+            if c == b'"' && (i == 0 || bytes[i - 1] != b'\\') {
+                in_str = false;
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b']' => depth += 1,
+            b'[' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (i > 0).then(|| &path[..i]);
+                }
+            }
+            b'.' if depth == 0 => return Some(&path[..i]),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parents() {
+        assert_eq!(parent("a.b[name=x].c"), Some("a.b[name=x]"));
+        assert_eq!(parent("a.b[name=x]"), Some("a.b"));
+        assert_eq!(parent("a"), None);
+        assert_eq!(parent("[\"a.b\"].c"), Some("[\"a.b\"]"));
+        assert_eq!(parent("[\"a.b\"]"), None);
+        assert_eq!(parent("x[name=\"a]b\"].y"), Some("x[name=\"a]b\"]"));
+    }
+
+    #[test]
+    fn segments() {
+        let mut p = String::new();
+        push_key(&mut p, "sites");
+        push_key(&mut p, "example.com");
+        push_selector(&mut p, "name", "a b");
+        assert_eq!(p, "sites[\"example.com\"][name=\"a b\"]");
+    }
+}
