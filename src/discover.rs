@@ -29,10 +29,30 @@ pub fn discover(repo_root: &Path, names: &[String]) -> Result<Vec<EnvConfig>, Er
         .follow_links(false)
         .sort_by_file_name()
         .into_iter();
-    for (n, entry) in walker
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_dir(e))
-        .enumerate()
-    {
+    // A directory named after an environment is recorded and not entered: it
+    // is that environment's root, listed later (walking it here too would
+    // read the biggest part of the tree twice).
+    let mut filter = |e: &walkdir::DirEntry| {
+        if e.depth() == 0 {
+            return true;
+        }
+        if is_ignored_dir(e) {
+            return false;
+        }
+        if e.file_type().is_dir() {
+            let name = e.file_name().to_string_lossy();
+            let mut env_dir = false;
+            for (i, t) in tokens.iter().enumerate() {
+                if t.is_token(&name) {
+                    dirs[i].push(e.path().to_path_buf());
+                    env_dir = true;
+                }
+            }
+            return !env_dir;
+        }
+        true
+    };
+    for (n, entry) in walker.filter_entry(&mut filter).enumerate() {
         if n > MAX_ENTRIES {
             break;
         }
@@ -41,13 +61,7 @@ pub fn discover(repo_root: &Path, names: &[String]) -> Result<Vec<EnvConfig>, Er
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_dir() {
-            for (i, t) in tokens.iter().enumerate() {
-                if t.is_token(&name) {
-                    dirs[i].push(entry.path().to_path_buf());
-                }
-            }
-        } else if entry.file_type().is_file() {
+        if entry.file_type().is_file() {
             let parent = entry
                 .path()
                 .parent()
@@ -65,11 +79,6 @@ pub fn discover(repo_root: &Path, names: &[String]) -> Result<Vec<EnvConfig>, Er
         }
     }
     // Directories win: they are the usual layout.
-    // Keep only the top-most candidates (`envs/prod`, not `envs/prod/prod`).
-    for d in &mut dirs {
-        let all = d.clone();
-        d.retain(|p| !all.iter().any(|q| q != p && p.starts_with(q)));
-    }
     if dirs.iter().all(|d| !d.is_empty()) {
         let chosen = choose_dirs(&dirs);
         return match chosen {

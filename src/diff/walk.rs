@@ -132,11 +132,15 @@ impl<'a> Walker<'a, '_> {
             .all(|(_, s)| s.text == first.text && s.kind == first.kind && s.tag == first.tag);
         if equal {
             let masker = self.ctx.masker;
-            let secret = nodes
-                .iter()
-                .enumerate()
-                .filter_map(|(i, n)| n.and_then(scalar).map(|s| (i, s)))
-                .any(|(i, s)| masker.is_secret(keys.get(i), s, forced));
+            // Equal scalars under one key name: asking once is enough.
+            let secret = match keys {
+                Keys::One(key) => masker.is_secret(key, first, forced),
+                Keys::PerEnv(_) => nodes
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, n)| n.and_then(scalar).map(|s| (i, s)))
+                    .any(|(i, s)| masker.is_secret(keys.get(i), s, forced)),
+            };
             if !secret {
                 return;
             }
