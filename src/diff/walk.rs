@@ -26,6 +26,16 @@ pub struct Ctx<'a> {
     pub masker: &'a Masker,
 }
 
+/// One step of a key path, kept unrendered while the walk goes on.
+enum Seg<'a> {
+    /// A map key, as written.
+    Key(&'a str),
+    /// A list position.
+    Index(usize),
+    /// A list item by identity: `[name=api]` (identity already normalised).
+    Id(&'static str, String),
+}
+
 /// The key name a value is classified under, per environment. Usually one
 /// name for all; `env[name=X].value` takes each environment's `X`.
 #[derive(Clone, Copy)]
@@ -60,7 +70,7 @@ pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&Doc>], out: &mut Found) {
         secret_data: first.secret_data,
     };
     let roots: Vec<Option<&Node>> = docs.iter().map(|d| d.map(|d| &d.root)).collect();
-    w.node(&roots, Keys::One(None), &mut String::new(), Forced::No);
+    w.node(&roots, Keys::One(None), &mut Vec::new(), Forced::No);
 }
 
 struct Walker<'a, 'c> {
@@ -90,7 +100,7 @@ impl<'a> Walker<'a, '_> {
         &mut self,
         nodes: &[Option<&'a Node>],
         keys: Keys<'_>,
-        path: &mut String,
+        path: &mut Vec<Seg<'a>>,
         forced: Forced,
     ) {
         let (mut scalars, mut maps, mut seqs) = (true, true, true);
@@ -120,7 +130,7 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
-    fn scalars(&mut self, nodes: &[Option<&'a Node>], keys: Keys<'_>, path: &str, forced: Forced) {
+    fn scalars(&mut self, nodes: &[Option<&'a Node>], keys: Keys<'_>, path: &[Seg<'a>], forced: Forced) {
         let mut present = nodes
             .iter()
             .enumerate()
@@ -153,7 +163,7 @@ impl<'a> Walker<'a, '_> {
         &mut self,
         nodes: &[Option<&'a Node>],
         keys: Keys<'_>,
-        path: &str,
+        path: &[Seg<'a>],
         forced: Forced,
     ) {
         let items = |n: &'a Node| match &n.value {
@@ -191,7 +201,7 @@ impl<'a> Walker<'a, '_> {
         self.judge(path, nodes, &values);
     }
 
-    fn maps(&mut self, nodes: &[Option<&'a Node>], path: &mut String, forced: Forced) {
+    fn maps(&mut self, nodes: &[Option<&'a Node>], path: &mut Vec<Seg<'a>>, forced: Forced) {
         let maps: Vec<Option<&'a [MapEntry]>> = nodes
             .iter()
             .map(|n| {
@@ -223,8 +233,7 @@ impl<'a> Walker<'a, '_> {
             for (slot, e) in child.iter_mut().zip(&entries) {
                 *slot = e.map(|e| &e.value);
             }
-            let len = path.len();
-            push_key(path, &self.key_segment(key));
+            path.push(Seg::Key(key));
             let keys = match key {
                 "value" | "valueFrom" if siblings.iter().flatten().next().is_some() => {
                     Keys::PerEnv(&siblings)
@@ -241,7 +250,7 @@ impl<'a> Walker<'a, '_> {
             } else {
                 self.node(&child, keys, path, forced);
             }
-            path.truncate(len);
+            path.pop();
         }
     }
 
@@ -298,7 +307,7 @@ impl<'a> Walker<'a, '_> {
         &mut self,
         nodes: &[Option<&'a Node>],
         keys: Keys<'_>,
-        path: &mut String,
+        path: &mut Vec<Seg<'a>>,
         forced: Forced,
     ) {
         let seqs: Vec<Option<&'a [Node]>> = nodes
@@ -338,10 +347,9 @@ impl<'a> Walker<'a, '_> {
             }
             for id in order {
                 child.clone_from(&index[id]);
-                let len = path.len();
-                push_selector(path, id_key, id);
+                path.push(Seg::Id(id_key, id.to_string()));
                 self.item(&child, keys, path, forced);
-                path.truncate(len);
+                path.pop();
             }
         } else {
             let longest = seqs.iter().flatten().map(|s| s.len()).max().unwrap_or(0);
@@ -349,12 +357,9 @@ impl<'a> Walker<'a, '_> {
                 for (slot, s) in child.iter_mut().zip(&seqs) {
                     *slot = s.and_then(|s| s.get(k));
                 }
-                let len = path.len();
-                path.push('[');
-                path.push_str(&k.to_string());
-                path.push(']');
+                path.push(Seg::Index(k));
                 self.item(&child, keys, path, forced);
-                path.truncate(len);
+                path.pop();
             }
         }
     }
@@ -363,7 +368,7 @@ impl<'a> Walker<'a, '_> {
         &mut self,
         child: &[Option<&'a Node>],
         keys: Keys<'_>,
-        path: &mut String,
+        path: &mut Vec<Seg<'a>>,
         forced: Forced,
     ) {
         if self.missing(child) {
@@ -383,12 +388,14 @@ impl<'a> Walker<'a, '_> {
 
     fn missing_key(
         &mut self,
-        path: &str,
+        path: &[Seg<'a>],
         nodes: &[Option<&'a Node>],
         keys: Keys<'_>,
         forced: Forced,
     ) {
         let values = self.values(nodes, keys, forced);
+        let path = self.render(path);
+        let path = path.as_str();
         let have: Vec<&str> = (0..nodes.len())
             .filter(|&i| nodes[i].is_some())
             .map(|i| self.ctx.names[i].as_str())
@@ -401,6 +408,23 @@ impl<'a> Walker<'a, '_> {
             &values,
         );
         self.out.findings.push(f);
+    }
+
+    /// The key path as printed, built only when something is reported.
+    fn render(&self, segs: &[Seg<'_>]) -> String {
+        let mut path = String::new();
+        for seg in segs {
+            match seg {
+                Seg::Key(k) => push_key(&mut path, &self.key_segment(k)),
+                Seg::Index(i) => {
+                    path.push('[');
+                    path.push_str(&i.to_string());
+                    path.push(']');
+                }
+                Seg::Id(k, id) => push_selector(&mut path, k, id),
+            }
+        }
+        path
     }
 
     /// A key as printed: environment names normalised, and a key that is
@@ -474,7 +498,9 @@ impl<'a> Walker<'a, '_> {
     }
 
     /// Classify differing (or secret) values and record the verdict.
-    fn judge(&mut self, path: &str, nodes: &[Option<&'a Node>], values: &[Option<Value>]) {
+    fn judge(&mut self, path: &[Seg<'a>], nodes: &[Option<&'a Node>], values: &[Option<Value>]) {
+        let path = self.render(path);
+        let path = path.as_str();
         let present: Vec<(usize, &Value)> = values
             .iter()
             .enumerate()
