@@ -132,12 +132,15 @@ pub fn run(args: Args) -> Result<Status, Error> {
         verbose: args.verbose,
         quiet: args.quiet,
     };
-    let mut out = stdout.lock();
-    match &args.command {
+    // Stdout is line-buffered; a report is written in one go.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let status = match &args.command {
         Command::Explain { rule } => explain(rule, &mut out),
         Command::Diff { envs } => compare(&args, &cwd, "diff", envs, opts, &mut out),
         Command::Check { envs } => compare(&args, &cwd, "check", envs, opts, &mut out),
-    }
+    }?;
+    out.flush().map_err(Error::Write)?;
+    Ok(status)
 }
 
 fn explain(id: &str, out: &mut dyn Write) -> Result<Status, Error> {

@@ -6,6 +6,7 @@
 //! and masked [`Value`]s only where values differ or may be secret: work that
 //! cannot change the answer is not done.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::compare::{Found, Verdict, classify, list, shown};
@@ -33,7 +34,7 @@ enum Seg<'a> {
     /// A list position.
     Index(usize),
     /// A list item by identity: `[name=api]` (identity already normalised).
-    Id(&'static str, String),
+    Id(&'static str, Cow<'a, str>),
 }
 
 /// The key name a value is classified under, per environment. Usually one
@@ -130,7 +131,13 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
-    fn scalars(&mut self, nodes: &[Option<&'a Node>], keys: Keys<'_>, path: &[Seg<'a>], forced: Forced) {
+    fn scalars(
+        &mut self,
+        nodes: &[Option<&'a Node>],
+        keys: Keys<'_>,
+        path: &[Seg<'a>],
+        forced: Forced,
+    ) {
         let mut present = nodes
             .iter()
             .enumerate()
@@ -320,7 +327,7 @@ impl<'a> Walker<'a, '_> {
             })
             .collect();
         let ids = &self.ctx.envs[0].ids;
-        let keyed: Vec<Option<(&'static str, Vec<String>)>> = seqs
+        let keyed: Vec<Option<(&'static str, Vec<Cow<'a, str>>)>> = seqs
             .iter()
             .map(|s| s.and_then(|s| identities(s, ids)))
             .collect();
@@ -330,24 +337,37 @@ impl<'a> Walker<'a, '_> {
             .zip(&keyed)
             .all(|(s, k)| s.is_none() || k.as_ref().map(|(k, _)| *k) == id_key);
         let mut child: Vec<Option<&'a Node>> = vec![None; nodes.len()];
-        if let (true, Some(id_key)) = (by_identity, id_key) {
-            let mut order: Vec<&str> = Vec::new();
+        // The same items in the same order everywhere (the common case): pair by position.
+        let mut listed = keyed.iter().flatten().map(|(_, ids)| ids);
+        let first_ids = listed.next();
+        let same_order = by_identity && first_ids.is_some_and(|f| listed.all(|ids| ids == f));
+        if let (true, Some(id_key), Some(first_ids)) = (same_order, id_key, first_ids) {
+            for (k, id) in first_ids.iter().enumerate() {
+                for (slot, s) in child.iter_mut().zip(&seqs) {
+                    *slot = s.and_then(|s| s.get(k));
+                }
+                path.push(Seg::Id(id_key, id.clone()));
+                self.item(&child, keys, path, forced);
+                path.pop();
+            }
+        } else if let (true, Some(id_key)) = (by_identity, id_key) {
+            let mut order: Vec<&Cow<'a, str>> = Vec::new();
             let mut index: HashMap<&str, Vec<Option<&'a Node>>> = HashMap::new();
             for (i, (s, k)) in seqs.iter().zip(&keyed).enumerate() {
                 let (Some(s), Some((_, found))) = (s, k) else {
                     continue;
                 };
                 for (item, id) in s.iter().zip(found) {
-                    let slot = index.entry(id.as_str()).or_insert_with(|| {
-                        order.push(id.as_str());
+                    let slot = index.entry(id.as_ref()).or_insert_with(|| {
+                        order.push(id);
                         vec![None; nodes.len()]
                     });
                     slot[i] = Some(item);
                 }
             }
             for id in order {
-                child.clone_from(&index[id]);
-                path.push(Seg::Id(id_key, id.to_string()));
+                child.clone_from(&index[id.as_ref()]);
+                path.push(Seg::Id(id_key, id.clone()));
                 self.item(&child, keys, path, forced);
                 path.pop();
             }

@@ -11,6 +11,8 @@
 //! are normalised for environment names, and lists of maps are keyed by a
 //! unique `name`, `id` or `key` (so reordering is not drift).
 
+use std::borrow::Cow;
+
 use crate::model::envtoken::EnvTokens;
 use crate::model::node::{Document, MapEntry, Node, NodeValue};
 
@@ -123,7 +125,10 @@ fn resource_identity(root: &Node, ids: &EnvTokens) -> Option<String> {
 
 /// The identity key and each item's identity (normalised), if every item is a
 /// map with a unique, non-empty scalar under the same identity key.
-pub fn identities(items: &[Node], ids: &EnvTokens) -> Option<(&'static str, Vec<String>)> {
+pub fn identities<'a>(
+    items: &'a [Node],
+    ids: &EnvTokens,
+) -> Option<(&'static str, Vec<Cow<'a, str>>)> {
     'keys: for &k in IDENTITY_KEYS {
         let mut found = Vec::with_capacity(items.len());
         for item in items {
@@ -137,9 +142,9 @@ pub fn identities(items: &[Node], ids: &EnvTokens) -> Option<(&'static str, Vec<
             if s.text.is_empty() {
                 continue 'keys;
             }
-            found.push(ids.normalize(&s.text).into_owned());
+            found.push(ids.normalize(&s.text));
         }
-        let mut sorted: Vec<&String> = found.iter().collect();
+        let mut sorted: Vec<&Cow<'a, str>> = found.iter().collect();
         sorted.sort();
         if sorted.windows(2).all(|w| w[0] != w[1]) {
             return Some((k, found));
