@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use super::compare::{Found, Verdict, classify, list, shown};
 use crate::env::Environment;
 use crate::finding::{Finding, Rule, Site};
-use crate::model::document::{Doc, identities, push_key, push_selector};
+use crate::model::document::{Doc, Identities, identities, push_key, push_selector};
 use crate::model::node::{MapEntry, Node, NodeValue, Scalar};
 use crate::model::value::{Secrecy, Value, ValueKind};
 use crate::secrets::{Forced, Masker};
@@ -327,7 +327,7 @@ impl<'a> Walker<'a, '_> {
             })
             .collect();
         let ids = &self.ctx.envs[0].ids;
-        let keyed: Vec<Option<(&'static str, Vec<Cow<'a, str>>)>> = seqs
+        let keyed: Vec<Option<Identities<'a>>> = seqs
             .iter()
             .map(|s| s.and_then(|s| identities(s, ids)))
             .collect();

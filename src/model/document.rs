@@ -123,12 +123,12 @@ fn resource_identity(root: &Node, ids: &EnvTokens) -> Option<String> {
     })
 }
 
+/// A list's identity key and each item's identity, in item order.
+pub type Identities<'a> = (&'static str, Vec<Cow<'a, str>>);
+
 /// The identity key and each item's identity (normalised), if every item is a
 /// map with a unique, non-empty scalar under the same identity key.
-pub fn identities<'a>(
-    items: &'a [Node],
-    ids: &EnvTokens,
-) -> Option<(&'static str, Vec<Cow<'a, str>>)> {
+pub fn identities<'a>(items: &'a [Node], ids: &EnvTokens) -> Option<Identities<'a>> {
     'keys: for &k in IDENTITY_KEYS {
         let mut found = Vec::with_capacity(items.len());
         for item in items {
