@@ -257,7 +257,7 @@ fn compare(
     };
     let envs = environments(&root, &selected, &overrides)?;
     let masker = Masker::new(Fingerprinter::random().map_err(|e| Error::Random(e.to_string()))?);
-    let outcome = diff::run(&envs, &masker, &Limits::default());
+    let outcome = diff::run(&envs, &masker, &Limits::default(), args.verbose);
 
     let env_names: Vec<String> = envs.iter().map(|e| e.name.clone()).collect();
     let shown: Vec<_> = match command {
@@ -275,6 +275,7 @@ fn compare(
         envs: &env_names,
         findings: &shown,
         equivalent: &outcome.equivalent,
+        equivalent_count: outcome.equivalent_count,
         summary,
         files: outcome.files_ok + outcome.files_failed,
     };

@@ -11,8 +11,10 @@ use crate::secrets::keys;
 pub struct Found {
     /// Drift findings.
     pub findings: Vec<Finding>,
-    /// Equal after normalising environment names (shown with `-v`).
+    /// Equal after normalising environment names (kept only for `-v`).
     pub equivalent: Vec<Finding>,
+    /// How many values were equal after normalising environment names.
+    pub equivalent_count: usize,
 }
 
 /// What a set of values, one per environment, amounts to.

@@ -29,8 +29,10 @@ use crate::secrets::Masker;
 pub struct Outcome {
     /// Findings, sorted by file, line and key.
     pub findings: Vec<Finding>,
-    /// Values equal only after normalising environment names (for `-v`).
+    /// Values equal only after normalising environment names (kept only for `-v`).
     pub equivalent: Vec<Finding>,
+    /// How many values were equal only after normalising environment names.
+    pub equivalent_count: usize,
     /// Files read and parsed.
     pub files_ok: usize,
     /// Files that failed to parse.
@@ -47,7 +49,12 @@ struct KeyOutcome {
 }
 
 /// Compare `envs` (two or more).
-pub fn run(envs: &[Environment], masker: &Masker, limits: &Limits) -> Outcome {
+pub fn run(
+    envs: &[Environment],
+    masker: &Masker,
+    limits: &Limits,
+    keep_equivalent: bool,
+) -> Outcome {
     let names: Vec<String> = envs.iter().map(|e| e.name.clone()).collect();
     let mut keys: BTreeMap<&str, Vec<Option<&EnvFile>>> = BTreeMap::new();
     for (i, env) in envs.iter().enumerate() {
@@ -58,7 +65,7 @@ pub fn run(envs: &[Environment], masker: &Masker, limits: &Limits) -> Outcome {
     let keys: Vec<(&str, Vec<Option<&EnvFile>>)> = keys.into_iter().collect();
     let results: Vec<KeyOutcome> = keys
         .par_iter()
-        .map(|(_, files)| one_key(&names, envs, files, masker, limits))
+        .map(|(_, files)| one_key(&names, envs, files, masker, limits, keep_equivalent))
         .collect();
 
     let mut out = Outcome::default();
@@ -66,6 +73,7 @@ pub fn run(envs: &[Environment], masker: &Masker, limits: &Limits) -> Outcome {
     for r in results {
         out.findings.extend(r.found.findings);
         out.equivalent.extend(r.found.equivalent);
+        out.equivalent_count += r.found.equivalent_count;
         out.files_ok += r.ok;
         out.files_failed += r.failed;
         for (i, doc) in r.leftovers {
@@ -81,6 +89,7 @@ pub fn run(envs: &[Environment], masker: &Masker, limits: &Limits) -> Outcome {
         names: &names,
         envs,
         masker,
+        keep_equivalent,
     };
     let mut found = compare::Found::default();
     for docs in leftovers.values() {
@@ -92,6 +101,7 @@ pub fn run(envs: &[Environment], masker: &Masker, limits: &Limits) -> Outcome {
     }
     out.findings.extend(found.findings);
     out.equivalent.extend(found.equivalent);
+    out.equivalent_count += found.equivalent_count;
     for list in [&mut out.findings, &mut out.equivalent] {
         list.sort_by(|a, b| {
             (&a.file, &a.document, a.first_line(), &a.key, &a.rule).cmp(&(
@@ -113,6 +123,7 @@ fn one_key(
     files: &[Option<&EnvFile>],
     masker: &Masker,
     limits: &Limits,
+    keep_equivalent: bool,
 ) -> KeyOutcome {
     let mut out = KeyOutcome::default();
     let loaded: Vec<Option<Loaded>> = files
@@ -202,6 +213,7 @@ fn one_key(
         names,
         envs,
         masker,
+        keep_equivalent,
     };
     for (id, docs) in by_id {
         let everywhere = docs.iter().all(Option::is_some);

@@ -25,6 +25,9 @@ pub struct Ctx<'a> {
     pub envs: &'a [Environment],
     /// Masks values.
     pub masker: &'a Masker,
+    /// Keep each value that differs only by environment name (for `-v`);
+    /// otherwise they are only counted.
+    pub keep_equivalent: bool,
 }
 
 /// One step of a key path, kept unrendered while the walk goes on.
@@ -161,9 +164,57 @@ impl<'a> Walker<'a, '_> {
             if !secret {
                 return;
             }
+        } else if self.routine_difference(nodes, keys, forced) {
+            return;
         }
         let values = self.values(nodes, keys, forced);
         self.judge(path, nodes, &values);
+    }
+
+    /// Differences that need no masked value to judge: different secret
+    /// literals everywhere (as it should be: no finding), and public values
+    /// that differ only by environment name (counted; kept only for `-v`).
+    fn routine_difference(
+        &mut self,
+        nodes: &[Option<&'a Node>],
+        keys: Keys<'_>,
+        forced: Forced,
+    ) -> bool {
+        let masker = self.ctx.masker;
+        let present: Vec<(usize, &Scalar)> = nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| n.and_then(scalar).map(|s| (i, s)))
+            .collect();
+        let distinct = present
+            .iter()
+            .enumerate()
+            .all(|(a, (_, x))| present[a + 1..].iter().all(|(_, y)| x.text != y.text));
+        if distinct
+            && present
+                .iter()
+                .all(|&(i, s)| masker.is_whole_secret(keys.get(i), s, forced))
+        {
+            return true;
+        }
+        if self.ctx.keep_equivalent {
+            return false; // `-v` shows them: build the values through `judge`.
+        }
+        let (_, first) = present[0];
+        let envs = self.ctx.envs;
+        let norm0 = envs[present[0].0].tokens.normalize(&first.text);
+        let same = present[1..]
+            .iter()
+            .all(|&(i, s)| s.kind == first.kind && envs[i].tokens.normalize(&s.text) == norm0);
+        if same
+            && !present
+                .iter()
+                .any(|&(i, s)| masker.is_secret(keys.get(i), s, forced))
+        {
+            self.out.equivalent_count += 1;
+            return true;
+        }
+        false
     }
 
     fn scalar_lists(
@@ -528,7 +579,9 @@ impl<'a> Walker<'a, '_> {
             .collect();
         match classify(self.ctx.names, path, &present) {
             Verdict::Same => {}
+            Verdict::SameModuloEnv if !self.ctx.keep_equivalent => self.out.equivalent_count += 1,
             Verdict::SameModuloEnv => {
+                self.out.equivalent_count += 1;
                 let mut f = self.finding(
                     Rule::Value,
                     "values differ only by environment name".to_string(),
@@ -626,6 +679,7 @@ mod tests {
             names: &names,
             envs: &envs,
             masker: &masker,
+            keep_equivalent: false,
         };
         let mut found = Found::default();
         super::documents(&ctx, &[Some(&docs[0][0]), Some(&docs[1][0])], &mut found);

@@ -36,6 +36,8 @@ struct JsonSummary {
     warnings: usize,
     notes: usize,
     files: usize,
+    /// Values equal only after normalising environment names (not drift).
+    equivalent: usize,
 }
 
 #[derive(Serialize)]
@@ -119,6 +121,7 @@ pub(super) fn write(
             warnings: report.summary.warnings,
             notes: report.summary.notes,
             files: report.files,
+            equivalent: report.equivalent_count,
         },
         findings: report.findings.iter().map(finding).collect(),
         equivalent: opts

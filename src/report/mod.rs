@@ -27,8 +27,10 @@ pub struct Report<'a> {
     pub envs: &'a [String],
     /// Findings to show.
     pub findings: &'a [Finding],
-    /// Values equal only modulo environment names (shown with `-v`).
+    /// Values equal only modulo environment names (present with `-v`).
     pub equivalent: &'a [Finding],
+    /// How many values are equal only modulo environment names.
+    pub equivalent_count: usize,
     /// Counts by severity of `findings`.
     pub summary: Summary,
     /// How many files were compared.

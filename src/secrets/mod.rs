@@ -77,6 +77,17 @@ impl Masker {
         )
     }
 
+    /// Whether the whole scalar is masked (a secret literal or encrypted):
+    /// two different ones are simply different secrets, as they should be.
+    pub fn is_whole_secret(&self, key: Option<&str>, scalar: &Scalar, forced: Forced) -> bool {
+        let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
+        let kind = value_kind(scalar.kind);
+        matches!(
+            decide(kind, &scalar.text, scalar.tag.as_deref(), class, forced),
+            Decision::Secret | Decision::Encrypted
+        )
+    }
+
     fn classify(
         &self,
         kind: ValueKind,

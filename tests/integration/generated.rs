@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::harness::{Tree, json};
+use crate::harness::{Tree, json, rules_and_keys};
 
 fn shared() -> PathBuf {
     std::env::var_os("DRIFTCHECK_SHARED")
@@ -88,6 +88,17 @@ fn injected_drift_is_found_with_the_right_rule() {
         checked > 10,
         "the workload must inject data-path and credential drift ({checked})"
     );
+
+    // Values equal modulo environment names are counted without -v and
+    // listed with it (two code paths): the same number, the same findings.
+    let verbose = json(&t.run(&["diff", "staging", "prod", "--format", "json", "-v"]));
+    let listed = verbose["equivalent"].as_array().unwrap().len();
+    assert!(
+        listed > 100,
+        "hosts and namespaces differ by environment name ({listed})"
+    );
+    assert_eq!(v["summary"]["equivalent"], listed);
+    assert_eq!(rules_and_keys(&verbose), rules_and_keys(&v));
 
     // Nothing that differs only by the environment's name: hosts and namespaces
     // show only where the generator really changed them.
