@@ -389,3 +389,19 @@ fn help_shows_exit_codes() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("Exit codes:"), "{}", r.all());
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let demo = repo().join("fixtures/demo");
+    // Not a terminal (a pipe): no escape codes by default.
+    let plain = driftcheck(&demo, &["diff", "staging", "prod"]);
+    assert!(!plain.stdout.contains('\u{1b}'), "{}", plain.all());
+    let forced = driftcheck(&demo, &["diff", "staging", "prod", "--color", "always"]);
+    assert!(
+        forced.stdout.contains("\u{1b}[1;31merror"),
+        "{}",
+        forced.all()
+    );
+    let never = driftcheck(&demo, &["diff", "staging", "prod", "--color", "never"]);
+    assert!(!never.stdout.contains('\u{1b}'));
+}
