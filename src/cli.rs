@@ -318,7 +318,7 @@ fn environments(
                     env::Selection::Root { dir, .. } => {
                         format!("nothing under `{}`", env::relative(dir, root))
                     }
-                    env::Selection::Files(_) => "no files".to_string(),
+                    _ => "no files".to_string(),
                 };
                 return Err(Error::EmptyEnv {
                     env: c.name.clone(),

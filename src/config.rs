@@ -128,24 +128,41 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
     };
     let mut envs = Vec::new();
     for (name, e) in raw.env {
-        let rendered = e.layers.is_some() || e.render.is_some() || e.render_timeout.is_some();
-        let selection = match (e.root, rendered) {
-            (Some(r), false) => Selection::Root {
-                dir: root.join(r),
-                include: e.include,
-                exclude: e.exclude,
-            },
-            (None, false) => {
+        let selection = match (e.root, e.layers, e.render) {
+            (Some(r), None, None) => {
+                if e.render_timeout.is_some() {
+                    return Err(err(format!(
+                        "[env.{name}]: `render_timeout` goes with `render`"
+                    )));
+                }
+                Selection::Root {
+                    dir: root.join(r),
+                    include: e.include,
+                    exclude: e.exclude,
+                }
+            }
+            (None, Some(layers), None) if !layers.is_empty() => {
+                Selection::Layers(layers.iter().map(|l| root.join(l)).collect())
+            }
+            (None, None, Some(argv)) if !argv.is_empty() => {
+                let timeout = match &e.render_timeout {
+                    None => crate::render::DEFAULT_TIMEOUT,
+                    Some(t) => crate::render::parse_timeout(t).ok_or_else(|| {
+                        err(format!(
+                            "[env.{name}]: `render_timeout` `{t}` is not a duration like \"30s\", \"2m\" or \"500ms\""
+                        ))
+                    })?,
+                };
+                Selection::Render { argv, timeout }
+            }
+            (None, Some(_), None) => return Err(err(format!("[env.{name}]: `layers` is empty"))),
+            (None, None, Some(_)) => return Err(err(format!("[env.{name}]: `render` is empty"))),
+            (None, None, None) => {
                 return Err(err(format!(
                     "[env.{name}] needs `root` (or `layers` / `render`)"
                 )));
             }
-            (None, true) => {
-                return Err(err(format!(
-                    "[env.{name}]: `layers` and `render` are not supported by this version yet; use `root`"
-                )));
-            }
-            (Some(_), true) => {
+            _ => {
                 return Err(err(format!(
                     "[env.{name}]: give only one of `root`, `layers` and `render`"
                 )));

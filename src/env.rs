@@ -36,14 +36,28 @@ pub struct EnvFile {
     pub key: String,
     /// Path relative to the repository root, `/`-separated, for messages.
     pub display: String,
-    /// Where to read it.
-    pub path: PathBuf,
+    /// Where its content comes from.
+    pub origin: Origin,
     /// How to parse it.
     pub format: Format,
     /// Set when the file must not be read (a symlink leaving the root); the
     /// reason becomes a `parse/error` finding.
     pub refused: Option<&'static str>,
 }
+
+/// Where a file's content comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file on disk.
+    Path(PathBuf),
+    /// Layer files merged in order: `(display path, path)`.
+    Layers(Vec<(String, PathBuf)>),
+    /// A render command's standard output, already captured.
+    Rendered(std::sync::Arc<[u8]>),
+}
+
+/// The alignment key of a layered or rendered environment's single tree.
+pub const RENDERED_KEY: &str = "<rendered>";
 
 /// How an environment's files are chosen.
 #[derive(Debug, Clone)]
@@ -59,6 +73,15 @@ pub enum Selection {
     },
     /// An explicit list of files (discovered `values-staging.yaml` pairs).
     Files(Vec<PathBuf>),
+    /// Files deep-merged in order into one tree (`layers = [...]`).
+    Layers(Vec<PathBuf>),
+    /// A command whose standard output is the environment (`render = [...]`).
+    Render {
+        /// The command and its arguments (no shell).
+        argv: Vec<String>,
+        /// Time limit.
+        timeout: std::time::Duration,
+    },
 }
 
 /// Build a glob set, naming the offending glob on error.
@@ -160,7 +183,7 @@ pub fn list(
                 files.push(EnvFile {
                     key: tokens.normalize(&rel).into_owned(),
                     display,
-                    path,
+                    origin: Origin::Path(path),
                     format,
                     refused,
                 });
@@ -177,11 +200,42 @@ pub fn list(
                 files.push(EnvFile {
                     key: tokens.normalize(&name_only).into_owned(),
                     display,
-                    path: p.clone(),
+                    origin: Origin::Path(p.clone()),
                     format,
                     refused: None,
                 });
             }
+        }
+        Selection::Layers(layers) => {
+            let mut parts = Vec::with_capacity(layers.len());
+            for l in layers {
+                if !l.is_file() {
+                    return Err(Error::Walk {
+                        env: name.to_string(),
+                        message: format!("layer `{}` is not a file", relative(l, repo_root)),
+                    });
+                }
+                parts.push((relative(l, repo_root), l.clone()));
+            }
+            let display = parts.last().map(|(d, _)| d.clone()).unwrap_or_default();
+            let format = overrides.format_for(Path::new(&display));
+            files.push(EnvFile {
+                key: RENDERED_KEY.to_string(),
+                display,
+                origin: Origin::Layers(parts),
+                format,
+                refused: None,
+            });
+        }
+        Selection::Render { argv, timeout } => {
+            let out = crate::render::run(name, argv, repo_root, *timeout)?;
+            files.push(EnvFile {
+                key: RENDERED_KEY.to_string(),
+                display: format!("<render: {}>", argv.join(" ")),
+                origin: Origin::Rendered(out.into()),
+                format: Format::Yaml,
+                refused: None,
+            });
         }
     }
     files.sort_by(|a, b| a.key.cmp(&b.key));

@@ -60,6 +60,16 @@ pub enum Error {
         /// Where it looked.
         what: String,
     },
+    /// A render command failed (it did not start, exited non-zero or timed out).
+    #[error("environment `{env}`: render command `{command}` {what}")]
+    Render {
+        /// The environment.
+        env: String,
+        /// The command as given.
+        command: String,
+        /// What went wrong (with the end of its standard error).
+        what: String,
+    },
     /// Every file failed to parse, so nothing could be compared.
     #[error(
         "nothing could be compared: all {count} files failed to parse (see the findings above)"

@@ -22,6 +22,7 @@ pub mod finding;
 pub mod formats;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod report;
 pub mod secrets;
 

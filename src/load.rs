@@ -2,9 +2,12 @@
 //! decode, parse, and give each document its identity. Trees live only while
 //! their file key is compared, so memory holds a few files at a time.
 
-use crate::env::{EnvFile, Environment};
+use std::path::{Path, PathBuf};
+
+use crate::env::{EnvFile, Environment, Origin};
 use crate::formats::{self, Format, Limits, ParseError};
 use crate::model::document::{self, Doc};
+use crate::model::node::{Document, Node, NodeValue};
 use crate::model::value::Value;
 use crate::secrets::Masker;
 use crate::secrets::keys::{KeyClass, classify_key};
@@ -16,42 +19,114 @@ pub enum Loaded {
     Docs(Vec<Doc>),
     /// A text file: its lines, masked.
     Text(Vec<Value>),
-    /// It could not be read or parsed.
-    Failed(ParseError),
+    /// It could not be read or parsed; for a layered environment, the layer
+    /// that failed (else the file itself).
+    Failed(ParseError, Option<String>),
 }
 
 /// Load `file` of environment `env`.
 pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits) -> Loaded {
     if let Some(reason) = file.refused {
-        return Loaded::Failed(ParseError::new(0, None, reason));
+        return Loaded::Failed(ParseError::new(0, None, reason), None);
     }
-    let bytes = match read_limited(file, limits) {
-        Ok(b) => b,
-        Err(e) => return Loaded::Failed(e),
+    let result = match &file.origin {
+        Origin::Path(path) => read_limited(path, limits).and_then(|bytes| {
+            let text = formats::decode(&bytes, limits)?;
+            if file.format == Format::Text {
+                return Ok(Loaded::Text(
+                    text.lines().map(|l| mask_line(l, masker, env)).collect(),
+                ));
+            }
+            let docs = formats::parse(file.format, text, limits)?;
+            Ok(Loaded::Docs(document::documents(
+                docs,
+                &file.key,
+                &file.display,
+                &env.ids,
+            )))
+        }),
+        Origin::Rendered(bytes) => formats::decode(bytes, limits).and_then(|text| {
+            let docs = formats::parse(Format::Yaml, text, limits)?;
+            Ok(Loaded::Docs(document::documents(
+                docs,
+                &file.key,
+                &file.display,
+                &env.ids,
+            )))
+        }),
+        Origin::Layers(parts) => return layered(env, file, parts, limits),
     };
-    let text = match formats::decode(&bytes, limits) {
-        Ok(t) => t,
-        Err(e) => return Loaded::Failed(e),
-    };
-    if file.format == Format::Text {
-        return Loaded::Text(text.lines().map(|l| mask_line(l, masker, env)).collect());
-    }
-    match formats::parse(file.format, text, limits) {
-        Ok(docs) => Loaded::Docs(document::documents(
-            docs,
-            &file.key,
-            &file.display,
-            &env.ids,
-        )),
-        Err(e) => Loaded::Failed(e),
-    }
+    result.unwrap_or_else(|e| Loaded::Failed(e, None))
 }
 
-fn read_limited(file: &EnvFile, limits: &Limits) -> Result<Vec<u8>, ParseError> {
+/// Deep-merge layer files in order: maps merge, scalars and lists replace.
+/// Every value keeps the layer and line that set it (see [`document::tag_lines`]).
+fn layered(
+    env: &Environment,
+    file: &EnvFile,
+    parts: &[(String, PathBuf)],
+    limits: &Limits,
+) -> Loaded {
+    let mut merged: Option<Node> = None;
+    for (idx, (display, path)) in parts.iter().enumerate() {
+        let failed = |e: ParseError| Loaded::Failed(e, Some(display.clone()));
+        let format = Format::detect(path);
+        if format == Format::Text {
+            return failed(ParseError::new(
+                0,
+                None,
+                "a layer must be YAML, JSON, TOML, dotenv, INI or XML",
+            ));
+        }
+        let docs = match read_limited(path, limits).and_then(|b| {
+            formats::decode(&b, limits).and_then(|t| formats::parse(format, t, limits))
+        }) {
+            Ok(docs) => docs,
+            Err(e) => return failed(e),
+        };
+        if docs.len() > 1 {
+            return failed(ParseError::new(
+                docs[1].line,
+                None,
+                "a layer must hold a single document",
+            ));
+        }
+        let Some(doc) = docs.into_iter().next() else {
+            continue;
+        };
+        let mut root = doc.root;
+        if let Err(e) = document::tag_lines(&mut root, idx) {
+            return failed(e);
+        }
+        merged = Some(match merged {
+            None => root,
+            Some(mut base) => {
+                document::merge(&mut base, root);
+                base
+            }
+        });
+    }
+    let root = merged.unwrap_or(Node {
+        value: NodeValue::Map(Vec::new()),
+        line: 1,
+    });
+    let mut docs = document::documents(
+        vec![Document { root, line: 1 }],
+        &file.key,
+        &file.display,
+        &env.ids,
+    );
+    for d in &mut docs {
+        d.sources = parts.iter().map(|(display, _)| display.clone()).collect();
+    }
+    Loaded::Docs(docs)
+}
+
+fn read_limited(path: &Path, limits: &Limits) -> Result<Vec<u8>, ParseError> {
     use std::io::Read as _;
     // One open and bounded read (no separate stat): never more than the limit
     // plus one byte is read, however large the file is.
-    let f = std::fs::File::open(&file.path).map_err(|e| io_error(&e))?;
+    let f = std::fs::File::open(path).map_err(|e| io_error(&e))?;
     // Size the buffer once (fstat on the open file); growing it by doubling
     // showed up in profiles.
     let hint = f

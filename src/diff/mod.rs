@@ -134,7 +134,7 @@ fn one_key(
     let mut any_failed = false;
     for (i, l) in loaded.iter().enumerate() {
         match l {
-            Some(Loaded::Failed(e)) => {
+            Some(Loaded::Failed(e, layer)) => {
                 let file = files[i].expect("loaded implies present");
                 out.failed += 1;
                 any_failed = true;
@@ -148,7 +148,7 @@ fn one_key(
                 f.envs = vec![(
                     names[i].clone(),
                     Some(Site {
-                        file: file.display.clone(),
+                        file: layer.clone().unwrap_or_else(|| file.display.clone()),
                         line: e.line,
                         value: None,
                     }),
@@ -294,10 +294,13 @@ fn missing_document(names: &[String], docs: &[Option<&Doc>]) -> Option<Finding> 
         .map(|(i, d)| {
             (
                 names[i].clone(),
-                d.map(|d| Site {
-                    file: d.file.clone(),
-                    line: d.line,
-                    value: None,
+                d.map(|d| {
+                    let (file, line) = d.site(d.line);
+                    Site {
+                        file: file.to_string(),
+                        line,
+                        value: None,
+                    }
                 }),
             )
         })

@@ -616,10 +616,13 @@ impl<'a> Walker<'a, '_> {
             .enumerate()
             .filter_map(|(i, d)| d.map(|d| (i, d)))
             .map(|(i, d)| {
-                let site = nodes[i].map(|n| Site {
-                    file: d.file.clone(),
-                    line: n.line,
-                    value: values[i].as_ref().map(shown),
+                let site = nodes[i].map(|n| {
+                    let (file, line) = d.site(n.line);
+                    Site {
+                        file: file.to_string(),
+                        line,
+                        value: values[i].as_ref().map(shown),
+                    }
                 });
                 (self.ctx.names[i].clone(), site)
             })

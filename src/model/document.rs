@@ -52,6 +52,101 @@ pub struct Doc {
     pub root: Node,
     /// A Kubernetes `Secret`: every value under `data` / `stringData` is secret.
     pub secret_data: bool,
+    /// For a layered environment: the layer files, in order. Node lines then
+    /// carry their layer (see [`tag_lines`]) and [`Doc::site`] decodes them.
+    pub sources: Vec<String>,
+}
+
+impl Doc {
+    /// The file and line a node line refers to.
+    pub fn site(&self, line: u32) -> (&str, u32) {
+        if self.sources.is_empty() {
+            return (&self.file, line);
+        }
+        let (layer, line) = untag(line);
+        (
+            self.sources
+                .get(layer)
+                .map_or(self.file.as_str(), String::as_str),
+            line,
+        )
+    }
+}
+
+/// Bits of a tagged line that hold the line itself; the rest hold the layer.
+const LINE_BITS: u32 = 22;
+
+fn untag(line: u32) -> (usize, u32) {
+    ((line >> LINE_BITS) as usize, line & ((1 << LINE_BITS) - 1))
+}
+
+/// Tag every line of a layer's tree with the layer's index, so that after
+/// merging each value still says which layer file set it. Layers are limited
+/// to 1,024 and their lines to about four million.
+///
+/// # Errors
+/// When the layer index or a line does not fit.
+pub fn tag_lines(root: &mut Node, layer: usize) -> Result<(), crate::formats::ParseError> {
+    let too_big = |line| {
+        crate::formats::ParseError::new(line, None, "too many layers or lines to track provenance")
+    };
+    let layer = u32::try_from(layer)
+        .ok()
+        .filter(|&l| l < (1 << (32 - LINE_BITS)))
+        .ok_or_else(|| too_big(0))?;
+    let tag = |line: u32| {
+        if line >> LINE_BITS == 0 {
+            Ok(line | (layer << LINE_BITS))
+        } else {
+            Err(too_big(line))
+        }
+    };
+    let mut stack: Vec<&mut Node> = vec![root];
+    while let Some(n) = stack.pop() {
+        n.line = tag(n.line)?;
+        match &mut n.value {
+            NodeValue::Map(entries) => {
+                for e in entries {
+                    e.line = tag(e.line)?;
+                    stack.push(&mut e.value);
+                }
+            }
+            NodeValue::Seq(items) => stack.extend(items.iter_mut()),
+            NodeValue::Scalar(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Deep-merge `over` into `base`: maps merge key by key, anything else
+/// (scalars, lists, a map replacing a scalar) replaces.
+pub fn merge(base: &mut Node, over: Node) {
+    let line = over.line;
+    match (&mut base.value, over.value) {
+        (NodeValue::Map(b), NodeValue::Map(o)) => {
+            let mut index: std::collections::HashMap<String, usize> = b
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.clone(), i))
+                .collect();
+            for e in o {
+                match index.get(&e.key) {
+                    Some(&i) => {
+                        b[i].line = e.line;
+                        merge(&mut b[i].value, e.value);
+                    }
+                    None => {
+                        index.insert(e.key.clone(), b.len());
+                        b.push(e);
+                    }
+                }
+            }
+        }
+        (_, value) => {
+            base.value = value;
+            base.line = line;
+        }
+    }
 }
 
 /// Give every document of one file its identity. `file_key` is the
@@ -90,6 +185,7 @@ pub fn documents(docs: Vec<Document>, file_key: &str, file: &str, ids: &EnvToken
             line: doc.line,
             root: doc.root,
             secret_data,
+            sources: Vec::new(),
         });
     }
     out

@@ -6,3 +6,4 @@ mod formats;
 mod generated;
 mod harness;
 mod properties;
+mod rendered;

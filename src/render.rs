@@ -1,0 +1,180 @@
+//! Rendered environments: an environment that exists only as a command's
+//! output (`render = ["jsonnet", "-y", "envs/canary.jsonnet"]`).
+//!
+//! The command runs without a shell (argv as given), in the repository root,
+//! with no standard input and a time limit. Its standard output (a YAML or
+//! JSON stream) is the environment. A command that fails or times out stops
+//! the run (exit 2) with the command named and the end of its standard error
+//! shown: a half-rendered environment compared as if complete would be worse
+//! than no answer.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::error::Error;
+
+/// Default time limit for a render command.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Most bytes of output kept; a render larger than this is an error.
+const MAX_OUTPUT: u64 = 256 * 1024 * 1024;
+
+/// Parse `render_timeout` (`"30s"`, `"2m"`, `"500ms"`, `"90"` = seconds).
+pub fn parse_timeout(text: &str) -> Option<Duration> {
+    let t = text.trim();
+    let (num, unit) = t
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((t, ""), |i| t.split_at(i));
+    let n: u64 = num.parse().ok()?;
+    let d = match unit.trim() {
+        "" | "s" => Duration::from_secs(n),
+        "ms" => Duration::from_millis(n),
+        "m" => Duration::from_secs(n.checked_mul(60)?),
+        "h" => Duration::from_secs(n.checked_mul(3600)?),
+        _ => return None,
+    };
+    (!d.is_zero()).then_some(d)
+}
+
+/// Run `argv` in `dir` for environment `env` and return its standard output.
+///
+/// # Errors
+/// When the command cannot start, exits unsuccessfully, is killed by a signal,
+/// prints too much, or runs past `timeout`.
+pub fn run(env: &str, argv: &[String], dir: &Path, timeout: Duration) -> Result<Vec<u8>, Error> {
+    let shown = argv.join(" ");
+    let fail = |what: String| Error::Render {
+        env: env.to_string(),
+        command: shown.clone(),
+        what,
+    };
+    let (program, args) = argv
+        .split_first()
+        .ok_or_else(|| fail("`render` is empty".to_string()))?;
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| fail(format!("could not start it: {e}")))?;
+    // Read both pipes on their own threads: a child blocked on a full pipe
+    // would otherwise never exit and always time out.
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let r = (&mut stdout).take(MAX_OUTPUT + 1).read_to_end(&mut buf);
+        r.map(|_| buf)
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = (&mut stderr).take(1024 * 1024).read_to_end(&mut buf);
+        buf
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child
+            .try_wait()
+            .map_err(|e| fail(format!("could not wait for it: {e}")))?
+        {
+            Some(status) => break status,
+            None if start.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(fail(format!("timed out after {}", human(timeout))));
+            }
+            None => std::thread::sleep(Duration::from_millis(10)),
+        }
+    };
+    let stdout = out
+        .join()
+        .map_err(|_| fail("reading its output failed".to_string()))?;
+    let stderr = err.join().unwrap_or_default();
+    let stdout = stdout.map_err(|e| fail(format!("reading its output failed: {e}")))?;
+    if !status.success() {
+        let code = status
+            .code()
+            .map_or("a signal".to_string(), |c| format!("status {c}"));
+        return Err(fail(format!("exited with {code}{}", tail(&stderr))));
+    }
+    if stdout.len() as u64 > MAX_OUTPUT {
+        return Err(fail(format!("printed more than {MAX_OUTPUT} bytes")));
+    }
+    Ok(stdout)
+}
+
+fn human(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}ms", d.as_millis())
+    }
+}
+
+/// The last lines of standard error, indented, for the error message.
+fn tail(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let start = lines.len().saturating_sub(20);
+    let shown: Vec<String> = lines[start..]
+        .iter()
+        .map(|l| format!("    {}", crate::report::escape(l, 300)))
+        .collect();
+    format!("; its standard error ends with:\n{}", shown.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_parse() {
+        assert_eq!(parse_timeout("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_timeout("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_timeout("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_timeout("90"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_timeout("0s"), None);
+        assert_eq!(parse_timeout("soon"), None);
+    }
+
+    #[test]
+    fn runs_without_a_shell_and_enforces_the_timeout() {
+        let dir = std::env::temp_dir();
+        let out = run(
+            "e",
+            &["echo".into(), "a: 1".into(), "$HOME".into()],
+            &dir,
+            DEFAULT_TIMEOUT,
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "a: 1 $HOME\n");
+        let start = Instant::now();
+        let e = run(
+            "e",
+            &["sleep".into(), "30".into()],
+            &dir,
+            Duration::from_millis(300),
+        )
+        .unwrap_err();
+        assert!(start.elapsed() < Duration::from_secs(5));
+        assert!(e.to_string().contains("timed out after 300ms"), "{e}");
+        let e = run(
+            "e",
+            &["sh".into(), "-c".into(), "echo oops >&2; exit 3".into()],
+            &dir,
+            DEFAULT_TIMEOUT,
+        )
+        .unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("status 3") && msg.contains("oops"), "{msg}");
+        let e = run("e", &["no-such-program-xyz".into()], &dir, DEFAULT_TIMEOUT).unwrap_err();
+        assert!(e.to_string().contains("could not start"), "{e}");
+    }
+}
