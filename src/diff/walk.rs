@@ -7,12 +7,14 @@
 //! cannot change the answer is not done.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::compare::{Found, Verdict, classify, list, shown};
 use crate::env::Environment;
 use crate::finding::{Finding, Rule, Site};
-use crate::model::document::{Doc, Identities, identities, push_key, push_selector};
+use crate::model::document::{
+    BLOCK_IDENTITY, Doc, Identities, identities, push_key, push_selector,
+};
 use crate::model::node::{MapEntry, Node, NodeValue, Scalar};
 use crate::model::value::{Secrecy, Value, ValueKind};
 use crate::secrets::{Forced, Masker};
@@ -65,10 +67,12 @@ pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&Doc>], out: &mut Found) {
     if present.next().is_none() {
         return;
     }
+    let known = known_secrets(ctx.masker, docs);
     let mut w = Walker {
         ctx,
         docs,
         out,
+        known,
         file: &first.key,
         document: (!first.id.doc.is_empty()).then_some(first.id.doc.as_str()),
         secret_data: first.secret_data,
@@ -84,6 +88,53 @@ struct Walker<'a, 'c> {
     file: &'a str,
     document: Option<&'a str>,
     secret_data: bool,
+    /// Texts that are secret somewhere in this document (under a secret key,
+    /// in any environment): masked wherever else they appear, so a YAML
+    /// alias or a pasted copy under an innocent key is not printed.
+    known: HashSet<&'a str>,
+}
+
+/// Collect every whole-value secret of the document, in every environment.
+fn known_secrets<'a>(masker: &Masker, docs: &[Option<&'a Doc>]) -> HashSet<&'a str> {
+    let mut known = HashSet::new();
+    for d in docs.iter().flatten() {
+        let mut stack: Vec<(&'a Node, Option<&'a str>, Forced, bool)> =
+            vec![(&d.root, None, Forced::No, true)];
+        while let Some((node, key, forced, top)) = stack.pop() {
+            match &node.value {
+                NodeValue::Scalar(s) => {
+                    if masker.is_whole_secret(key, s, forced) {
+                        known.insert(s.text.as_str());
+                    }
+                }
+                NodeValue::Seq(items) => {
+                    stack.extend(items.iter().map(|i| (i, key, forced, false)))
+                }
+                NodeValue::Map(entries) => {
+                    let sibling = entries
+                        .iter()
+                        .find_map(|e| match (&*e.key, &e.value.value) {
+                            ("name" | "key", NodeValue::Scalar(s)) => Some(s.text.as_str()),
+                            _ => None,
+                        });
+                    for e in entries {
+                        let k = match (&*e.key, sibling) {
+                            ("value" | "valueFrom", Some(name)) => name,
+                            _ => e.key.as_str(),
+                        };
+                        let f = if d.secret_data && top && matches!(&*e.key, "data" | "stringData")
+                        {
+                            Forced::Secret
+                        } else {
+                            forced
+                        };
+                        stack.push((&e.value, Some(k), f, false));
+                    }
+                }
+            }
+        }
+    }
+    known
 }
 
 fn scalar(n: &Node) -> Option<&Scalar> {
@@ -127,6 +178,26 @@ impl<'a> Walker<'a, '_> {
             } else {
                 self.seqs(nodes, keys, path, forced);
             }
+        } else if nodes.iter().flatten().all(|n| match &n.value {
+            NodeValue::Scalar(_) => true,
+            NodeValue::Seq(items) => all_scalars(items),
+            NodeValue::Map(_) => false,
+        }) {
+            // `proxy_next_upstream error` vs `proxy_next_upstream error timeout`:
+            // one value against a list of values compares as lists.
+            let values: Vec<Option<Value>> = nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    n.map(|n| match &n.value {
+                        NodeValue::Scalar(_) => {
+                            self.list_value(i, std::slice::from_ref(n), keys.get(i), forced)
+                        }
+                        _ => self.value_of(i, n, keys.get(i), forced),
+                    })
+                })
+                .collect();
+            self.judge(path, nodes, &values);
         } else {
             // A map in one environment, a scalar in another: report, do not descend.
             let values = self.values(nodes, keys, forced);
@@ -154,12 +225,12 @@ impl<'a> Walker<'a, '_> {
             let masker = self.ctx.masker;
             // Equal scalars under one key name: asking once is enough.
             let secret = match keys {
-                Keys::One(key) => masker.is_secret(key, first, forced),
+                Keys::One(key) => masker.is_secret(key, first, self.forced_for(first, forced)),
                 Keys::PerEnv(_) => nodes
                     .iter()
                     .enumerate()
                     .filter_map(|(i, n)| n.and_then(scalar).map(|s| (i, s)))
-                    .any(|(i, s)| masker.is_secret(keys.get(i), s, forced)),
+                    .any(|(i, s)| masker.is_secret(keys.get(i), s, self.forced_for(s, forced))),
             };
             if !secret {
                 return;
@@ -193,7 +264,7 @@ impl<'a> Walker<'a, '_> {
         if distinct
             && present
                 .iter()
-                .all(|&(i, s)| masker.is_whole_secret(keys.get(i), s, forced))
+                .all(|&(i, s)| masker.is_whole_secret(keys.get(i), s, self.forced_for(s, forced)))
         {
             return true;
         }
@@ -209,7 +280,7 @@ impl<'a> Walker<'a, '_> {
         if same
             && !present
                 .iter()
-                .any(|&(i, s)| masker.is_secret(keys.get(i), s, forced))
+                .any(|&(i, s)| masker.is_secret(keys.get(i), s, self.forced_for(s, forced)))
         {
             self.out.equivalent_count += 1;
             return true;
@@ -248,7 +319,7 @@ impl<'a> Walker<'a, '_> {
                     items(n)
                         .iter()
                         .filter_map(scalar)
-                        .any(|s| masker.is_secret(keys.get(i), s, forced))
+                        .any(|s| masker.is_secret(keys.get(i), s, self.forced_for(s, forced)))
                 })
             });
             if !secret {
@@ -292,6 +363,21 @@ impl<'a> Walker<'a, '_> {
                 *slot = e.map(|e| &e.value);
             }
             path.push(Seg::Key(key));
+            // A block with its own identity (nginx `server`, `location /api`)
+            // shows it even when it is the only one: `http.server[api.example.com:443]`.
+            let identity = child.iter().flatten().find_map(|n| match &n.value {
+                NodeValue::Map(m) => m
+                    .iter()
+                    .find(|e| e.key == BLOCK_IDENTITY)
+                    .and_then(|e| scalar(&e.value)),
+                _ => None,
+            });
+            if let Some(id) = identity {
+                path.push(Seg::Id(
+                    BLOCK_IDENTITY,
+                    self.ctx.envs[0].ids.normalize(&id.text),
+                ));
+            }
             let keys = match key {
                 "value" | "valueFrom" if siblings.iter().flatten().next().is_some() => {
                     Keys::PerEnv(&siblings)
@@ -307,6 +393,9 @@ impl<'a> Walker<'a, '_> {
                 self.missing_key(path, &child, keys, forced);
             } else {
                 self.node(&child, keys, path, forced);
+            }
+            if identity.is_some() {
+                path.pop();
             }
             path.pop();
         }
@@ -449,6 +538,15 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
+    /// `forced`, or secret when the text is a known secret of this document.
+    fn forced_for(&self, s: &Scalar, forced: Forced) -> Forced {
+        if forced == Forced::No && !self.known.is_empty() && self.known.contains(s.text.as_str()) {
+            Forced::Secret
+        } else {
+            forced
+        }
+    }
+
     /// Whether some environment that has the document lacks this node.
     fn missing(&self, nodes: &[Option<&Node>]) -> bool {
         nodes
@@ -526,46 +624,49 @@ impl<'a> Walker<'a, '_> {
         let tokens = &self.ctx.envs[i].tokens;
         let masker = self.ctx.masker;
         match &n.value {
-            NodeValue::Scalar(s) => masker.value(key, s, forced, tokens),
+            NodeValue::Scalar(s) => masker.value(key, s, self.forced_for(s, forced), tokens),
             NodeValue::Map(m) => container(ValueKind::Map, if m.is_empty() { "{}" } else { "{…}" }),
-            NodeValue::Seq(items) if all_scalars(items) => {
-                // A list of scalars is one value: `[error, timeout]`, each item masked on its own.
-                let mut shown = String::from("[");
-                let mut norm = String::from("[");
-                let mut fps = Vec::new();
-                for (k, s) in items.iter().filter_map(scalar).enumerate() {
-                    let v = masker.value(key, s, forced, tokens);
-                    if k > 0 {
-                        shown.push_str(", ");
-                        norm.push_str(", ");
-                    }
-                    let plain =
-                        !v.secrecy.is_masked() && s.kind == crate::model::node::ScalarKind::Str;
-                    shown.push_str(&if plain {
-                        quote_if_needed(&v.shown)
-                    } else {
-                        v.shown.to_string()
-                    });
-                    norm.push_str(&if plain {
-                        quote_if_needed(v.norm())
-                    } else {
-                        v.norm().to_string()
-                    });
-                    fps.extend_from_slice(v.secrecy.fingerprints());
-                }
-                shown.push(']');
-                norm.push(']');
-                let secrecy = if fps.is_empty() {
-                    Secrecy::Public
-                } else {
-                    Secrecy::Partial(fps)
-                };
-                Value::new(ValueKind::List, shown, Some(norm), secrecy)
-            }
+            NodeValue::Seq(items) if all_scalars(items) => self.list_value(i, items, key, forced),
             NodeValue::Seq(items) => {
                 container(ValueKind::Seq, if items.is_empty() { "[]" } else { "[…]" })
             }
         }
+    }
+
+    /// A list of scalars as one value, `[error, timeout]`, each item masked on its own.
+    fn list_value(&self, i: usize, items: &[Node], key: Option<&str>, forced: Forced) -> Value {
+        let tokens = &self.ctx.envs[i].tokens;
+        let masker = self.ctx.masker;
+        let mut shown = String::from("[");
+        let mut norm = String::from("[");
+        let mut fps = Vec::new();
+        for (k, s) in items.iter().filter_map(scalar).enumerate() {
+            let v = masker.value(key, s, self.forced_for(s, forced), tokens);
+            if k > 0 {
+                shown.push_str(", ");
+                norm.push_str(", ");
+            }
+            let plain = !v.secrecy.is_masked() && s.kind == crate::model::node::ScalarKind::Str;
+            shown.push_str(&if plain {
+                quote_if_needed(&v.shown)
+            } else {
+                v.shown.to_string()
+            });
+            norm.push_str(&if plain {
+                quote_if_needed(v.norm())
+            } else {
+                v.norm().to_string()
+            });
+            fps.extend_from_slice(v.secrecy.fingerprints());
+        }
+        shown.push(']');
+        norm.push(']');
+        let secrecy = if fps.is_empty() {
+            Secrecy::Public
+        } else {
+            Secrecy::Partial(fps)
+        };
+        Value::new(ValueKind::List, shown, Some(norm), secrecy)
     }
 
     /// Classify differing (or secret) values and record the verdict.
@@ -708,6 +809,20 @@ mod tests {
             pairs(&[
                 ("drift/credential-reused", "env[name=DB_PASSWORD].value"),
                 ("drift/data-path", "env[name=DATA_PATH].value"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_secret_is_masked_wherever_it_reappears() {
+        // An alias (or a pasted copy) under an innocent key is still the secret.
+        let doc = "password: &p hunter2abc\ncopy: *p\nnote: hunter2abc\n";
+        assert_eq!(
+            diff(doc, doc),
+            pairs(&[
+                ("drift/credential-reused", "password"),
+                ("drift/credential-reused", "copy"),
+                ("drift/credential-reused", "note"),
             ])
         );
     }

@@ -51,6 +51,39 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
             };
             continue;
         }
+        // `%include FILE` is shown, never followed: what it pulls in is not
+        // part of the compared tree (an include could point outside the
+        // environment, at a live secrets file).
+        if let Some(target) = line.strip_prefix("%include") {
+            budget.node(2, line_no)?;
+            let item = Node::scalar(Scalar::string(target.trim()), line_no);
+            match top.iter_mut().find(|e| e.key == "%include") {
+                Some(MapEntry {
+                    value:
+                        Node {
+                            value: NodeValue::Seq(items),
+                            ..
+                        },
+                    ..
+                }) => items.push(item),
+                Some(e) => {
+                    let first = std::mem::replace(
+                        &mut e.value,
+                        Node {
+                            value: NodeValue::Seq(Vec::new()),
+                            line: e.line,
+                        },
+                    );
+                    e.value.value = NodeValue::Seq(vec![first, item]);
+                }
+                None => top.push(MapEntry {
+                    key: "%include".into(),
+                    line: line_no,
+                    value: item,
+                }),
+            }
+            continue;
+        }
         let (key, value) = match line.find(['=', ':']) {
             Some(at) => (line[..at].trim_end(), line[at + 1..].trim_start()),
             None => (line, ""),
@@ -58,6 +91,14 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
         if key.is_empty() {
             return Err(ParseError::new(line_no, Some(1), "expected `key = value`"));
         }
+        keys.entry(section).or_default().insert(key, line_no)?;
+        budget.node(if section.is_some() { 3 } else { 2 }, line_no)?;
+        // pgbouncer `[databases]` / `[users]`: values are libpq connection
+        // strings; each setting becomes a sub-key (`databases.main.password`),
+        // so only the password is masked and the rest is compared as usual.
+        let conn = section
+            .filter(|&s| matches!(top[s].key.as_str(), "databases" | "users"))
+            .and_then(|_| conninfo(value));
         let entries = match section {
             Some(s) => match &mut top[s].value.value {
                 NodeValue::Map(m) => m,
@@ -65,11 +106,66 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
             },
             None => &mut top,
         };
-        keys.entry(section).or_default().insert(key, line_no)?;
-        budget.node(if section.is_some() { 3 } else { 2 }, line_no)?;
-        entries.push(MapEntry::scalar(key, line_no, Scalar::string(value)));
+        match conn {
+            Some(pairs) => {
+                let mut sub = Vec::with_capacity(pairs.len());
+                let mut sub_keys = KeySet::default();
+                for (k, v) in pairs {
+                    sub_keys.insert(&k, line_no)?;
+                    budget.node(4, line_no)?;
+                    sub.push(MapEntry::scalar(&k, line_no, Scalar::string(v)));
+                }
+                entries.push(MapEntry {
+                    key: key.to_string(),
+                    line: line_no,
+                    value: Node {
+                        value: NodeValue::Map(sub),
+                        line: line_no,
+                    },
+                });
+            }
+            None => entries.push(MapEntry::scalar(key, line_no, Scalar::string(value))),
+        }
     }
     Ok(Document::flat_map(top))
+}
+
+/// Parse a libpq connection string (`host=db port=5432 password='a b'`) into
+/// pairs, or `None` when the value is not one.
+fn conninfo(value: &str) -> Option<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let mut rest = value.trim();
+    while !rest.is_empty() {
+        let eq = rest.find('=')?;
+        let key = rest[..eq].trim();
+        if key.is_empty() || key.contains(char::is_whitespace) {
+            return None;
+        }
+        rest = rest[eq + 1..].trim_start();
+        let mut v = String::new();
+        if let Some(quoted) = rest.strip_prefix('\'') {
+            let mut chars = quoted.char_indices();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => v.extend(chars.next().map(|(_, c)| c)),
+                    '\'' => {
+                        end = Some(i + 1);
+                        break;
+                    }
+                    c => v.push(c),
+                }
+            }
+            rest = &quoted[end?..];
+        } else {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            v.push_str(&rest[..end]);
+            rest = &rest[end..];
+        }
+        out.push((key.to_string(), v));
+        rest = rest.trim_start();
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 #[cfg(test)]
@@ -98,6 +194,44 @@ mod tests {
             panic!()
         };
         assert_eq!(s.text, "C:\\Users\\pg\\log");
+    }
+
+    #[test]
+    fn pgbouncer_connection_strings_and_includes() {
+        let doc = parse(
+            "%include /etc/pgbouncer/extra.ini\n[databases]\nmain = host=db port=5432 dbname=app password='s3 cr\\'t'\n* = host=fallback\n[pgbouncer]\nlisten_port = 6432\n",
+            &Limits::default(),
+        )
+        .unwrap();
+        let NodeValue::Map(top) = &doc.root.value else {
+            panic!()
+        };
+        assert_eq!(top[0].key, "%include");
+        let NodeValue::Map(dbs) = &top[1].value.value else {
+            panic!()
+        };
+        let NodeValue::Map(main) = &dbs[0].value.value else {
+            panic!()
+        };
+        let pairs: Vec<(&str, &str)> = main
+            .iter()
+            .map(|e| match &e.value.value {
+                NodeValue::Scalar(s) => (e.key.as_str(), s.text.as_str()),
+                _ => panic!(),
+            })
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("host", "db"),
+                ("port", "5432"),
+                ("dbname", "app"),
+                ("password", "s3 cr't")
+            ]
+        );
+        assert!(conninfo("not a conninfo").is_none());
+        let e = parse("[databases]\nmain = host=a host=b\n", &Limits::default()).unwrap_err();
+        assert_eq!(e.line, 2);
     }
 
     #[test]

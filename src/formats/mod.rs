@@ -7,10 +7,14 @@
 //! failed to parse may hold a password: they say *what* is wrong and *where*.
 
 mod dotenv;
+mod hcl;
 mod ini;
 mod json;
 mod limits;
+mod nginx;
+mod properties;
 mod toml;
+mod userlist;
 mod xml;
 mod yaml;
 
@@ -37,6 +41,14 @@ pub enum Format {
     Ini,
     /// XML (ClickHouse style).
     Xml,
+    /// pgbouncer `userlist.txt` (`"user" "password"` lines).
+    Userlist,
+    /// nginx configuration (crossplane-compatible structure).
+    Nginx,
+    /// Java properties.
+    Properties,
+    /// HCL (`.tfvars`, `.hcl`): attributes and blocks, expressions as text.
+    Hcl,
     /// Anything else: compared as lines of text.
     Text,
 }
@@ -51,18 +63,26 @@ impl Format {
             Format::Dotenv => "dotenv",
             Format::Ini => "ini",
             Format::Xml => "xml",
+            Format::Userlist => "userlist",
+            Format::Nginx => "nginx",
+            Format::Properties => "properties",
+            Format::Hcl => "hcl",
             Format::Text => "text",
         }
     }
 
     /// Every format, for "did you mean" and documentation.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 11] = [
         Format::Yaml,
         Format::Json,
         Format::Toml,
         Format::Dotenv,
         Format::Ini,
         Format::Xml,
+        Format::Userlist,
+        Format::Nginx,
+        Format::Properties,
+        Format::Hcl,
         Format::Text,
     ];
 
@@ -91,7 +111,23 @@ impl Format {
             "env" => return Format::Dotenv,
             "ini" => return Format::Ini,
             "xml" => return Format::Xml,
+            "properties" => return Format::Properties,
+            "tfvars" | "hcl" => return Format::Hcl,
             _ => {}
+        }
+        // nginx: `nginx.conf`, and any `.conf` in a directory named after nginx
+        // (`nginx/`, `nginx-proxy/`, `sites-enabled/`, `conf.d/` under those).
+        if lower == "nginx.conf"
+            || (ext == "conf"
+                && path.components().any(|c| {
+                    let c = c.as_os_str().to_string_lossy().to_ascii_lowercase();
+                    c.contains("nginx") || c == "sites-enabled" || c == "sites-available"
+                }))
+        {
+            return Format::Nginx;
+        }
+        if lower == "userlist.txt" {
+            return Format::Userlist;
         }
         if lower == ".env" || lower.starts_with(".env.") {
             return Format::Dotenv;
@@ -242,6 +278,10 @@ pub fn parse(format: Format, text: &str, limits: &Limits) -> Result<Vec<Document
         Format::Dotenv => dotenv::parse(text, limits).map(|d| vec![d]),
         Format::Ini => ini::parse(text, limits).map(|d| vec![d]),
         Format::Xml => xml::parse(text, limits).map(|d| vec![d]),
+        Format::Userlist => userlist::parse(text, limits).map(|d| vec![d]),
+        Format::Nginx => nginx::parse(text, limits).map(|d| vec![d]),
+        Format::Properties => properties::parse(text, limits).map(|d| vec![d]),
+        Format::Hcl => hcl::parse(text, limits).map(|d| vec![d]),
         Format::Text => Ok(Vec::new()),
     }
 }

@@ -74,6 +74,18 @@ fn element(
     budget.node(depth, at)?;
     let children: Vec<XmlNode<'_, '_>> = el.children().filter(XmlNode::is_element).collect();
     let attrs: Vec<_> = el.attributes().collect();
+    // ClickHouse substitutions: `<password from_env="CH_PW"/>` is a reference
+    // to a value kept elsewhere. It is shown as one (`from_env:CH_PW`), never
+    // resolved, and compared like any other reference.
+    if children.is_empty() && attrs.len() == 1 && el.text().is_none_or(|t| t.trim().is_empty()) {
+        let a = &attrs[0];
+        if matches!(a.name(), "from_env" | "from_zk" | "incl") {
+            return Ok(Node::scalar(
+                Scalar::string(format!("{}:{}", a.name(), a.value())),
+                at,
+            ));
+        }
+    }
     if children.is_empty() && attrs.is_empty() {
         let text: String = el
             .children()
@@ -164,10 +176,10 @@ mod tests {
         };
         assert_eq!((ch[0].key.as_str(), ch[0].line), ("path", 3));
         assert!(matches!(ch[1].value.value, NodeValue::Seq(ref s) if s.len() == 2));
-        let NodeValue::Map(pw) = &ch[2].value.value else {
+        let NodeValue::Scalar(pw) = &ch[2].value.value else {
             panic!()
         };
-        assert_eq!(pw[0].key, "@from_env");
+        assert_eq!(pw.text, "from_env:CH_PW");
     }
 
     #[test]

@@ -17,7 +17,12 @@ use crate::model::envtoken::EnvTokens;
 use crate::model::node::{Document, MapEntry, Node, NodeValue};
 
 /// Keys that identify an item in a list of maps, in order of preference.
-const IDENTITY_KEYS: &[&str] = &["name", "id", "key"];
+/// `@` is the identity a parser gives a block (nginx `location /api`, a
+/// `server` by `server_name:listen`): it renders bare, `location[/api]`.
+const IDENTITY_KEYS: &[&str] = &[BLOCK_IDENTITY, "name", "id", "key"];
+
+/// The reserved map key under which a parser stores a block's own identity.
+pub const BLOCK_IDENTITY: &str = "@";
 
 /// Which document of which file: what aligns documents across environments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -268,8 +273,10 @@ pub fn push_key(path: &mut String, key: &str) {
 /// Append a list selector: `[name=api]`, quoted when needed.
 pub fn push_selector(path: &mut String, key: &str, id: &str) {
     path.push('[');
-    path.push_str(key);
-    path.push('=');
+    if key != BLOCK_IDENTITY {
+        path.push_str(key);
+        path.push('=');
+    }
     if id
         .chars()
         .all(|c| c.is_alphanumeric() || "_-./:@{}".contains(c))
@@ -333,5 +340,10 @@ mod tests {
         push_key(&mut p, "example.com");
         push_selector(&mut p, "name", "a b");
         assert_eq!(p, "sites[\"example.com\"][name=\"a b\"]");
+        let mut p = String::from("http.server");
+        push_selector(&mut p, BLOCK_IDENTITY, "api.example.com:443");
+        push_key(&mut p, "location");
+        push_selector(&mut p, BLOCK_IDENTITY, "/");
+        assert_eq!(p, "http.server[api.example.com:443].location[/]");
     }
 }

@@ -81,6 +81,10 @@ pub fn is_reference(text: &str) -> bool {
             "arn:aws:secretsmanager:",
             "arn:aws:ssm:",
             "secretref:",
+            // ClickHouse substitutions, as the XML parser writes them.
+            "from_env:",
+            "from_zk:",
+            "incl:",
         ]
         .iter()
         .any(|p| t.starts_with(p))
@@ -181,8 +185,18 @@ pub fn looks_random(text: &str) -> bool {
     {
         return false;
     }
-    if b[0] == b'/' || text.contains("//") || is_uuid(text) {
+    // Paths, command-line flags (`--replication-factor=3`), UUIDs.
+    if b[0] == b'/' || b[0] == b'-' || text.contains("//") || is_uuid(text) {
         return false;
+    }
+    // Words: a run of seven lowercase letters is rare in random tokens
+    // (about 3% of 20-character base64 strings) and common in identifiers.
+    let mut run = 0;
+    for &c in b {
+        run = if c.is_ascii_lowercase() { run + 1 } else { 0 };
+        if run >= 7 {
+            return false;
+        }
     }
     let has_digit = b.iter().any(u8::is_ascii_digit);
     let has_alpha = b.iter().any(u8::is_ascii_alphabetic);
@@ -279,6 +293,7 @@ mod tests {
             "{{ .Values.pw }}",
             "vault:secret/db#pw",
             "$(PW)",
+            "from_env:CH_PW",
         ] {
             assert!(is_reference(r), "{r}");
         }
@@ -300,6 +315,8 @@ mod tests {
             "123e4567-e89b-12d3-a456-426614174000",
             "ingest-service-v2-worker-pool",
             "registry.internal/api:1.2.0",
+            "--replication-factor=3",
+            "replicationFactor3x",
         ] {
             assert!(!looks_random(v), "{v}");
         }

@@ -58,7 +58,41 @@ fn files(c: &str) -> Vec<(String, String)> {
     // redis.conf style: `directive value`, no `=`.
     conf.push_str(&format!("requirepass {c}redis\nmasterauth {c}master\n"));
     json.push(format!("  \"conn\": \"mysql://root:{c}json@db/x\""));
+    let mut nginx =
+        String::from("http {\n  server {\n    listen 443;\n    server_name a.example.com;\n");
+    let mut properties = String::new();
+    let mut hcl = String::new();
+    let mut ini = String::from("[databases]\n");
+    ini.push_str(&format!(
+        "main = host=db port=5432 password={c}pgb user=app\n[pgbouncer]\n"
+    ));
+    let mut xml = String::from("<clickhouse>\n");
+    for k in KEYS {
+        let bare = k.replace('-', "_");
+        nginx.push_str(&format!("    {bare} \"{c}-{k}\";\n"));
+        properties.push_str(&format!("{k}={c}-{k}\n"));
+        hcl.push_str(&format!("{bare} = \"{c}-{k}\"\n"));
+        ini.push_str(&format!("{k} = {c}-{k}\n"));
+        xml.push_str(&format!("  <{bare}>{c}-{k}</{bare}>\n"));
+    }
+    nginx.push_str(&format!("    secure_link_secret {c}link;\n    proxy_set_header Authorization \"Bearer {c}bearer2\";\n  }}\n}}\n"));
+    xml.push_str("</clickhouse>\n");
     vec![
+        ("nginx/nginx.conf".into(), nginx),
+        ("app.properties".into(), properties),
+        ("main.tfvars".into(), hcl),
+        ("pgbouncer.ini".into(), ini),
+        ("config.xml".into(), xml),
+        ("userlist.txt".into(), format!("\"app\" \"{c}userlist\"\n")),
+        (
+            "bad.conf.d/nginx.conf".into(),
+            format!("http {{ secure_link_secret \"{c}badnginx;\n"),
+        ),
+        ("bad.tfvars".into(), format!("password = \"{c}badhcl\n")),
+        (
+            "bad.xml".into(),
+            format!("<a><password>{c}badxml</password>\n"),
+        ),
         ("app.yaml".into(), yaml),
         ("app.json".into(), format!("{{\n{}\n}}\n", json.join(",\n"))),
         ("app.toml".into(), toml),
@@ -132,7 +166,7 @@ fn no_output_contains_a_secret() {
         .filter(|f| f["rule"] == "parse/error")
         .count();
     assert_eq!(
-        parse_errors, 12,
+        parse_errors, 18,
         "every malformed file in both environments"
     );
 }

@@ -167,3 +167,49 @@ fn hostile_sizes_and_encodings() {
         .collect();
     assert!(formats::parse(Format::Yaml, &deep_block, &limits).is_err());
 }
+
+#[test]
+fn hcl_hostile_recursion_never_overflows_the_stack() {
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "parens",
+            format!("x = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000)),
+        ),
+        ("unary", format!("x = {}1\n", "-".repeat(100_000))),
+        ("cond", format!("x = {}1\n", "a ? 1 : ".repeat(100_000))),
+        ("binop", format!("x = {}1\n", "1 + ".repeat(100_000))),
+        ("traversal", format!("x = a{}\n", ".b".repeat(100_000))),
+        (
+            "blocks",
+            format!("{}{}", "b {\n".repeat(100_000), "}\n".repeat(100_000)),
+        ),
+        ("interp", format!("x = \"{}\"\n", "${\"".repeat(100_000))),
+    ];
+    for (name, text) in cases {
+        let joined = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || formats::parse(Format::Hcl, &text, &Limits::default()).map(|_| ()))
+            .unwrap()
+            .join();
+        assert!(joined.is_ok(), "{name}: the parser crashed");
+    }
+}
+
+#[test]
+fn real_world_properties_and_tfvars_parse() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld/envsets");
+    let mut parsed = 0;
+    for entry in walkdir::WalkDir::new(&shared) {
+        let entry = entry.unwrap();
+        let format = Format::detect(entry.path());
+        if !entry.file_type().is_file() || !matches!(format, Format::Properties | Format::Hcl) {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).unwrap();
+        let text = formats::decode(&bytes, &Limits::default()).unwrap();
+        formats::parse(format, text, &Limits::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", entry.path().display()));
+        parsed += 1;
+    }
+    assert!(parsed >= 6, "{parsed}");
+}

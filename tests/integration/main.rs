@@ -2,8 +2,10 @@
 
 mod canary;
 mod cli;
+mod crossplane;
 mod formats;
 mod generated;
 mod harness;
+mod incidents;
 mod properties;
 mod rendered;
