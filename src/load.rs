@@ -84,27 +84,21 @@ fn layered(
             Ok(docs) => docs,
             Err(e) => return failed(e),
         };
-        if docs.len() > 1 {
-            return failed(ParseError::new(
-                docs[1].line,
-                None,
-                "a layer must hold a single document",
-            ));
-        }
-        let Some(doc) = docs.into_iter().next() else {
-            continue;
-        };
-        let mut root = doc.root;
-        if let Err(e) = document::tag_lines(&mut root, idx) {
-            return failed(e);
-        }
-        merged = Some(match merged {
-            None => root,
-            Some(mut base) => {
-                document::merge(&mut base, root);
-                base
+        // A multi-document layer (Spring's `---`-separated profiles) merges
+        // its documents in order too.
+        for doc in docs {
+            let mut root = doc.root;
+            if let Err(e) = document::tag_lines(&mut root, idx) {
+                return failed(e);
             }
-        });
+            merged = Some(match merged {
+                None => root,
+                Some(mut base) => {
+                    document::merge(&mut base, root);
+                    base
+                }
+            });
+        }
     }
     let root = merged.unwrap_or(Node {
         value: NodeValue::Map(Vec::new()),

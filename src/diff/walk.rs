@@ -103,8 +103,15 @@ fn known_secrets<'a>(masker: &Masker, docs: &[Option<&'a Doc>]) -> HashSet<&'a s
         while let Some((node, key, forced, top)) = stack.pop() {
             match &node.value {
                 NodeValue::Scalar(s) => {
-                    if masker.is_whole_secret(key, s, forced) {
-                        known.insert(s.text.as_str());
+                    // Only values that could be credentials spread: `5000` under
+                    // `PER_AUTHORIZATION` is masked there, not everywhere.
+                    let t = s.text.as_str();
+                    let plausible = t.len() >= 6
+                        && !t
+                            .bytes()
+                            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
+                    if plausible && masker.is_whole_secret(key, s, forced) {
+                        known.insert(t);
                     }
                 }
                 NodeValue::Seq(items) => {
@@ -816,13 +823,16 @@ mod tests {
     #[test]
     fn a_secret_is_masked_wherever_it_reappears() {
         // An alias (or a pasted copy) under an innocent key is still the secret.
-        let doc = "password: &p hunter2abc\ncopy: *p\nnote: hunter2abc\n";
+        let doc = "password: &p hunter2abc\ncopy: *p\nnote: hunter2abc\nlimits: {auth: 500000, max_delay: 500000, per_authorization: 5000}\n";
         assert_eq!(
             diff(doc, doc),
             pairs(&[
                 ("drift/credential-reused", "password"),
                 ("drift/credential-reused", "copy"),
                 ("drift/credential-reused", "note"),
+                // A number under a secret-sounding key is masked there, and only
+                // there; under a key naming a measure it is a setting.
+                ("drift/credential-reused", "limits.auth"),
             ])
         );
     }

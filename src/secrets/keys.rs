@@ -215,6 +215,48 @@ fn secret_compound(token: &str) -> bool {
         || matches!(token, "masterauth" | "requireauth")
 }
 
+/// Words that make a key a measure (`token_validity_in_seconds`,
+/// `setPasswordPerUserPerHour`): a number under such a key is a setting.
+const MEASURE_TOKENS: &[&str] = &[
+    "seconds",
+    "second",
+    "secs",
+    "sec",
+    "ms",
+    "millis",
+    "minutes",
+    "minute",
+    "mins",
+    "hours",
+    "hour",
+    "days",
+    "day",
+    "per",
+    "limit",
+    "limits",
+    "max",
+    "min",
+    "count",
+    "size",
+    "ttl",
+    "timeout",
+    "validity",
+    "interval",
+    "length",
+    "attempts",
+    "retries",
+    "rate",
+    "threshold",
+    "expiry",
+];
+
+/// Whether a number under this key is a measure, not a credential.
+pub fn is_measure(name: &str) -> bool {
+    tokens(name)
+        .iter()
+        .any(|t| MEASURE_TOKENS.contains(&t.as_str()))
+}
+
 /// Split a key name into lowercase tokens at `.`, `_`, `-`, `/`, spaces and
 /// camelCase boundaries (`dbPassword` → `db`, `password`; `APIKey` → `api`, `key`).
 pub fn tokens(name: &str) -> Vec<String> {

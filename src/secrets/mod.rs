@@ -55,14 +55,14 @@ impl Masker {
         let kind = value_kind(scalar.kind);
         let text = scalar.text.as_str();
         let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
-        let mut v = self.classify(kind, text, scalar.tag.as_deref(), class, forced, env);
+        let mut v = self.classify(kind, text, scalar.tag.as_deref(), key, class, forced, env);
         v.ambiguity = scalar.ambiguity;
         v
     }
 
     /// Mask a free-standing string (a line of a text file, a list item) as if under `class`.
     pub fn text(&self, text: &str, class: KeyClass, env: &EnvTokens) -> Value {
-        self.classify(ValueKind::Str, text, None, class, Forced::No, env)
+        self.classify(ValueKind::Str, text, None, None, class, Forced::No, env)
     }
 
     /// Whether the scalar is (or holds) a secret, decided without building
@@ -72,7 +72,14 @@ impl Masker {
         let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
         let kind = value_kind(scalar.kind);
         !matches!(
-            decide(kind, &scalar.text, scalar.tag.as_deref(), class, forced),
+            decide(
+                kind,
+                &scalar.text,
+                scalar.tag.as_deref(),
+                key,
+                class,
+                forced
+            ),
             Decision::Public | Decision::Reference
         )
     }
@@ -83,21 +90,33 @@ impl Masker {
         let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
         let kind = value_kind(scalar.kind);
         matches!(
-            decide(kind, &scalar.text, scalar.tag.as_deref(), class, forced),
+            decide(
+                kind,
+                &scalar.text,
+                scalar.tag.as_deref(),
+                key,
+                class,
+                forced
+            ),
             Decision::Secret | Decision::Encrypted
         )
     }
 
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one private entry point for the two public ones"
+    )]
     fn classify(
         &self,
         kind: ValueKind,
         text: &str,
         tag: Option<&str>,
+        key: Option<&str>,
         class: KeyClass,
         forced: Forced,
         env: &EnvTokens,
     ) -> Value {
-        match decide(kind, text, tag, class, forced) {
+        match decide(kind, text, tag, key, class, forced) {
             Decision::Encrypted => {
                 let fp = self.fp.fingerprint(text);
                 Value::new(
@@ -173,6 +192,7 @@ fn decide(
     kind: ValueKind,
     text: &str,
     tag: Option<&str>,
+    key: Option<&str>,
     class: KeyClass,
     forced: Forced,
 ) -> Decision {
@@ -181,12 +201,17 @@ fn decide(
     }
     let secret_key = class == KeyClass::Secret || forced == Forced::Secret;
     // Switches (`allow_plaintext_password: 0` in XML, where everything is text) are not secrets.
+    // ... nor are numbers under keys that name a measure
+    // (`token_validity_in_seconds: 2592000`, `setPasswordPerUserPerHour: 5`).
     let trivial = || {
         text.is_empty()
             || matches!(kind, ValueKind::Bool | ValueKind::Null)
             || FLAG_WORDS
                 .iter()
                 .any(|w| w.eq_ignore_ascii_case(text.trim()))
+            || (forced == Forced::No
+                && text.bytes().all(|b| b.is_ascii_digit())
+                && key.is_some_and(keys::is_measure))
     };
     if secret_key && !trivial() {
         if values::is_reference(text) {

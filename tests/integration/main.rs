@@ -8,4 +8,5 @@ mod generated;
 mod harness;
 mod incidents;
 mod properties;
+mod realworld;
 mod rendered;

@@ -1,0 +1,102 @@
+//! Real configuration from public projects (`../shared/realworld`, see its
+//! PROVENANCE.md): every file parses, and each environment set, compared
+//! with the `driftcheck.toml` in `tests/fixtures/realworld/<set>/`, reports
+//! what the snapshot records.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use driftcheck::formats::{self, Format, Limits};
+
+use crate::harness::{driftcheck, json, repo};
+
+fn shared() -> PathBuf {
+    repo().join("../shared/realworld")
+}
+
+#[test]
+fn every_structured_file_parses() {
+    let root = shared();
+    assert!(
+        root.is_dir(),
+        "{} is missing: the shared corpus must sit beside the repository",
+        root.display()
+    );
+    let mut parsed = 0;
+    for entry in walkdir::WalkDir::new(&root) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&root).unwrap();
+        let format = Format::detect(rel);
+        if !entry.file_type().is_file() || format == Format::Text || rel.starts_with("trailers") {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).unwrap();
+        let limits = Limits::default();
+        let text =
+            formats::decode(&bytes, &limits).unwrap_or_else(|e| panic!("{}: {e}", rel.display()));
+        formats::parse(format, text, &limits)
+            .unwrap_or_else(|e| panic!("{} ({format}): {e}", rel.display()));
+        parsed += 1;
+    }
+    assert!(parsed >= 100, "only {parsed} files");
+}
+
+#[test]
+fn every_environment_set_is_compared() {
+    let fixtures = repo().join("tests/fixtures/realworld");
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    sets.sort();
+    let envsets = shared().join("envsets");
+    let expected: usize = std::fs::read_dir(&envsets).unwrap().count();
+    assert_eq!(
+        sets.len(),
+        expected,
+        "one fixture per environment set in {}",
+        envsets.display()
+    );
+    let mut record = String::new();
+    for set in sets {
+        let name = set.file_name().unwrap().to_string_lossy().into_owned();
+        let envs = std::fs::read_to_string(set.join("envs")).unwrap();
+        let config = set.join("driftcheck.toml");
+        let mut args = vec![
+            "--config",
+            config.to_str().unwrap(),
+            "diff",
+            "--format",
+            "json",
+        ];
+        args.extend(envs.split_whitespace());
+        let run = driftcheck(Path::new(&set), &args);
+        assert_ne!(run.code, 2, "{name}: {}", run.all());
+        let v = json(&run);
+        let findings = v["findings"].as_array().unwrap();
+        assert!(
+            findings.iter().all(|f| f["rule"] != "parse/error"),
+            "{name}: {}",
+            run.stdout
+        );
+        writeln!(
+            record,
+            "{name} ({}): exit {}, {} files",
+            envs.trim(),
+            run.code,
+            v["summary"]["files"]
+        )
+        .unwrap();
+        for f in findings {
+            writeln!(
+                record,
+                "  {} {} {}",
+                f["rule"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["key"].as_str().unwrap_or("")
+            )
+            .unwrap();
+        }
+    }
+    insta::assert_snapshot!("realworld_envsets", record);
+}
