@@ -213,3 +213,73 @@ fn real_world_properties_and_tfvars_parse() {
     }
     assert!(parsed >= 6, "{parsed}");
 }
+
+/// Hostile files through the whole tool: each is a `parse/error` finding with
+/// the file (and line where there is one), the rest is still compared, and
+/// nothing hangs.
+#[test]
+fn hostile_files_are_findings_not_crashes() {
+    use crate::harness::{Tree, json};
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.yaml"),
+        "password: from-outside-the-root\n",
+    )
+    .unwrap();
+    let t = Tree::new(&[
+        ("staging/ok.yaml", "a: 1\n"),
+        ("prod/ok.yaml", "a: 2\n"),
+        ("staging/link.yaml", "x: 1\n"),
+        ("staging/deep.json", "[1]\n"),
+        ("prod/deep.json", &"[".repeat(10_000)),
+        ("staging/bytes.yaml", "a: 1\n"),
+        ("prod/bytes.yaml", "a: 1\nb: x\n"),
+        ("staging/big.yaml", "a: 1\n"),
+    ]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.yaml"),
+        t.path().join("prod/link.yaml"),
+    )
+    .unwrap();
+    std::fs::write(t.path().join("prod/bytes.yaml"), b"a: 1\nb: \xff\xfe\n").unwrap();
+    let big = vec![b'#'; 50 * 1024 * 1024];
+    std::fs::write(t.path().join("prod/big.yaml"), &big).unwrap();
+    let start = std::time::Instant::now();
+    let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
+    assert!(start.elapsed().as_secs() < 30);
+    assert_eq!(r.code, 1, "{}", r.all());
+    let v = json(&r);
+    let errors: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "parse/error")
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+                f["envs"]["prod"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let find = |file: &str| {
+        errors
+            .iter()
+            .find(|e| e.0 == file)
+            .unwrap_or_else(|| panic!("{file}: {errors:?}"))
+    };
+    assert!(find("link.yaml").1.contains("outside the environment root"));
+    assert!(find("deep.json").1.contains("nesting"));
+    assert_eq!(find("bytes.yaml").2, 2);
+    assert!(find("bytes.yaml").1.contains("UTF-8"));
+    assert!(find("big.yaml").1.contains("limit"));
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["key"] == "a" && f["file"] == "ok.yaml"),
+        "the rest is compared"
+    );
+    assert!(!r.all().contains("from-outside-the-root"));
+}
