@@ -330,6 +330,17 @@ fn environments(
                 tokens,
                 ids: ids.clone(),
                 files,
+                root: match &c.selection {
+                    env::Selection::Root { dir, .. } => {
+                        dir.canonicalize()
+                            .ok()
+                            .map(|canonical| crate::include::IncludeRoot {
+                                dir: canonical,
+                                display: env::relative(dir, root),
+                            })
+                    }
+                    _ => None,
+                },
             })
         })
         .collect()

@@ -27,6 +27,8 @@ pub struct Environment {
     pub ids: EnvTokens,
     /// Its files, sorted by key.
     pub files: Vec<EnvFile>,
+    /// The root includes may lead into (environments with a `root` only).
+    pub root: Option<crate::include::IncludeRoot>,
 }
 
 /// One file of an environment.

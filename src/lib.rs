@@ -20,6 +20,7 @@ pub mod env;
 pub mod error;
 pub mod finding;
 pub mod formats;
+pub mod include;
 pub mod load;
 pub mod model;
 pub mod render;

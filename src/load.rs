@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::env::{EnvFile, Environment, Origin};
 use crate::formats::{self, Format, Limits, ParseError};
+use crate::include::Expander;
 use crate::model::document::{self, Doc};
 use crate::model::node::{Document, Node, NodeValue};
 use crate::model::value::Value;
@@ -37,13 +38,24 @@ pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits)
                     text.lines().map(|l| mask_line(l, masker, env)).collect(),
                 ));
             }
-            let docs = formats::parse(file.format, text, limits)?;
-            Ok(Loaded::Docs(document::documents(
-                docs,
-                &file.key,
-                &file.display,
-                &env.ids,
-            )))
+            let mut docs = formats::parse(file.format, text, limits)?;
+            let mut sources = Vec::new();
+            if let (Some(root), [doc], Format::Nginx | Format::Ini) =
+                (&env.root, docs.as_mut_slice(), file.format)
+            {
+                let mut expander = Expander::new(root, limits, path, &file.display);
+                if let Err((failed_in, e)) = expander.expand(&mut doc.root, file.format) {
+                    return Ok(Loaded::Failed(e, Some(failed_in)));
+                }
+                if expander.sources.len() > 1 {
+                    sources = expander.sources;
+                }
+            }
+            let mut docs = document::documents(docs, &file.key, &file.display, &env.ids);
+            for d in &mut docs {
+                d.sources.clone_from(&sources);
+            }
+            Ok(Loaded::Docs(docs))
         }),
         Origin::Rendered(bytes) => formats::decode(bytes, limits).and_then(|text| {
             let docs = formats::parse(Format::Yaml, text, limits)?;

@@ -772,6 +772,7 @@ mod tests {
                 tokens: t,
                 ids: ids.clone(),
                 files: vec![],
+                root: None,
             })
             .collect();
         let masker = Masker::new(Fingerprinter::with_key(b"k"));

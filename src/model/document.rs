@@ -81,7 +81,8 @@ impl Doc {
 /// Bits of a tagged line that hold the line itself; the rest hold the layer.
 const LINE_BITS: u32 = 22;
 
-fn untag(line: u32) -> (usize, u32) {
+/// Split a tagged line into its source index and its line.
+pub fn untag(line: u32) -> (usize, u32) {
     ((line >> LINE_BITS) as usize, line & ((1 << LINE_BITS) - 1))
 }
 

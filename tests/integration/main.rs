@@ -7,6 +7,7 @@ mod formats;
 mod generated;
 mod harness;
 mod incidents;
+mod includes;
 mod properties;
 mod realworld;
 mod rendered;
