@@ -366,6 +366,11 @@ impl<'a> Walker<'a, '_> {
             .unwrap_or_default();
         let mut child: Vec<Option<&'a Node>> = vec![None; nodes.len()];
         for (key, entries) in aligned {
+            // A block's identity is derived from its directives (and shown in
+            // the path): its change is reported through them, not twice.
+            if key == BLOCK_IDENTITY {
+                continue;
+            }
             for (slot, e) in child.iter_mut().zip(&entries) {
                 *slot = e.map(|e| &e.value);
             }

@@ -405,3 +405,28 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let never = driftcheck(&demo, &["diff", "staging", "prod", "--color", "never"]);
     assert!(!never.stdout.contains('\u{1b}'));
 }
+
+#[test]
+fn formats_are_detected_by_name_and_overridden_by_glob() {
+    let t = Tree::new(&[
+        (
+            "driftcheck.toml",
+            "[env.staging]\nroot = \"s\"\n[env.prod]\nroot = \"p\"\n[formats]\n\"**/*.cfg\" = \"ini\"\n\"**/proxy/*.conf\" = \"nginx\"\n",
+        ),
+        ("s/app.cfg", "[server]\nworkers = 4\n"),
+        ("p/app.cfg", "[server]\nworkers = 8\n"),
+        ("s/proxy/site.conf", "server { listen 80; }\n"),
+        ("p/proxy/site.conf", "server { listen 8080; }\n"),
+    ]);
+    let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
+    // Structured keys, not text diffs: both overrides took effect.
+    assert_eq!(
+        rules_and_keys(&json(&r)),
+        vec![
+            ("drift/value".to_string(), "server.workers".to_string()),
+            ("drift/value".to_string(), "server[:80].listen".to_string())
+        ],
+        "{}",
+        r.all()
+    );
+}
