@@ -21,6 +21,26 @@ pub const MAX_FILES: usize = 1_000;
 /// Deepest chain of includes.
 pub const MAX_DEPTH: usize = 16;
 
+/// Whether a tree has include directives at all (most files have none, and
+/// following them costs a path resolution per file).
+pub fn has_includes(tree: &Node, format: Format) -> bool {
+    let NodeValue::Map(entries) = &tree.value else {
+        return false;
+    };
+    match format {
+        Format::Ini => entries.iter().any(|e| e.key == "%include"),
+        Format::Nginx => entries.iter().any(|e| {
+            e.key == "include"
+                || match &e.value.value {
+                    NodeValue::Map(_) => has_includes(&e.value, format),
+                    NodeValue::Seq(items) => items.iter().any(|i| has_includes(i, format)),
+                    NodeValue::Scalar(_) => false,
+                }
+        }),
+        _ => false,
+    }
+}
+
 /// Where includes may lead: the environment root, and how it is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncludeRoot {

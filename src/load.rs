@@ -42,6 +42,7 @@ pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits)
             let mut sources = Vec::new();
             if let (Some(root), [doc], Format::Nginx | Format::Ini) =
                 (&env.root, docs.as_mut_slice(), file.format)
+                && crate::include::has_includes(&doc.root, file.format)
             {
                 let mut expander = Expander::new(root, limits, path, &file.display);
                 if let Err((failed_in, e)) = expander.expand(&mut doc.root, file.format) {

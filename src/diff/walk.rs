@@ -17,6 +17,7 @@ use crate::model::document::{
 };
 use crate::model::node::{MapEntry, Node, NodeValue, Scalar};
 use crate::model::value::{Secrecy, Value, ValueKind};
+use crate::secrets::keys::is_secret_name;
 use crate::secrets::{Forced, Masker};
 
 /// What the walk needs to know about the run.
@@ -68,11 +69,13 @@ pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&Doc>], out: &mut Found) {
         return;
     }
     let known = known_secrets(ctx.masker, docs);
+    let known_lengths = known.iter().fold(0, |m, t| m | length_bit(t.len()));
     let mut w = Walker {
         ctx,
         docs,
         out,
         known,
+        known_lengths,
         file: &first.key,
         document: (!first.id.doc.is_empty()).then_some(first.id.doc.as_str()),
         secret_data: first.secret_data,
@@ -92,6 +95,14 @@ struct Walker<'a, 'c> {
     /// in any environment): masked wherever else they appear, so a YAML
     /// alias or a pasted copy under an innocent key is not printed.
     known: HashSet<&'a str>,
+    /// [`length_bit`] of every known secret: most values are ruled out
+    /// without hashing them.
+    known_lengths: u64,
+}
+
+/// One bit per text length (63 for anything longer).
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
 }
 
 /// Collect every whole-value secret of the document, in every environment.
@@ -110,7 +121,11 @@ fn known_secrets<'a>(masker: &Masker, docs: &[Option<&'a Doc>]) -> HashSet<&'a s
                         && !t
                             .bytes()
                             .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
-                    if plausible && masker.is_whole_secret(key, s, forced) {
+                    // Values found by their shape (tokens, keys) are masked
+                    // wherever they appear anyway; what needs spreading is
+                    // what only a secret-named key revealed.
+                    let named = forced == Forced::Secret || key.is_some_and(is_secret_name);
+                    if plausible && named && masker.is_whole_secret(key, s, forced) {
                         known.insert(t);
                     }
                 }
@@ -379,8 +394,8 @@ impl<'a> Walker<'a, '_> {
             // shows it even when it is the only one: `http.server[api.example.com:443]`.
             let identity = child.iter().flatten().find_map(|n| match &n.value {
                 NodeValue::Map(m) => m
-                    .iter()
-                    .find(|e| e.key == BLOCK_IDENTITY)
+                    .first()
+                    .filter(|e| e.key == BLOCK_IDENTITY)
                     .and_then(|e| scalar(&e.value)),
                 _ => None,
             });
@@ -552,7 +567,10 @@ impl<'a> Walker<'a, '_> {
 
     /// `forced`, or secret when the text is a known secret of this document.
     fn forced_for(&self, s: &Scalar, forced: Forced) -> Forced {
-        if forced == Forced::No && !self.known.is_empty() && self.known.contains(s.text.as_str()) {
+        if forced == Forced::No
+            && self.known_lengths & length_bit(s.text.len()) != 0
+            && self.known.contains(s.text.as_str())
+        {
             Forced::Secret
         } else {
             forced

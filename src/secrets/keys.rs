@@ -215,6 +215,29 @@ fn secret_compound(token: &str) -> bool {
         || matches!(token, "masterauth" | "requireauth")
 }
 
+/// Whether a key name is secret-named, with a cheap pre-check: every secret
+/// token contains one of these fragments, and most key names (`host`,
+/// `replicas`) contain none, so they are settled without a lookup.
+pub fn is_secret_name(name: &str) -> bool {
+    const FRAGMENTS: &[&str] = &[
+        "pass", "pwd", "secret", "token", "cred", "auth", "key", "salt", "pepper", "sign", "sas",
+        "pin", "contrase",
+    ];
+    let bytes = name.as_bytes();
+    if bytes.len() > 64 {
+        return classify_key(name) == KeyClass::Secret;
+    }
+    let mut buf = [0u8; 64];
+    let lower = &mut buf[..bytes.len()];
+    lower.copy_from_slice(bytes);
+    lower.make_ascii_lowercase();
+    let lower: &[u8] = lower;
+    FRAGMENTS
+        .iter()
+        .any(|f| lower.windows(f.len()).any(|w| w == f.as_bytes()))
+        && classify_key(name) == KeyClass::Secret
+}
+
 /// Words that make a key a measure (`token_validity_in_seconds`,
 /// `setPasswordPerUserPerHour`): a number under such a key is a setting.
 const MEASURE_TOKENS: &[&str] = &[
@@ -353,6 +376,21 @@ mod tests {
         assert_eq!(tokens("DB_PASS"), ["db", "pass"]);
         assert_eq!(tokens("x-api-key"), ["x", "api", "key"]);
         assert_eq!(tokens("secretAccessKey"), ["secret", "access", "key"]);
+    }
+
+    #[test]
+    fn secret_names_without_a_lookup() {
+        for k in [
+            "dbPassword",
+            "DB_PASS",
+            "x-api-key",
+            "masterauth",
+            "SAS_TOKEN",
+            "pin",
+        ] {
+            assert!(is_secret_name(k), "{k}");
+        }
+        assert!(!is_secret_name("replicas") && !is_secret_name("key_id"));
     }
 
     #[test]
