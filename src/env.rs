@@ -233,7 +233,7 @@ pub fn list(
             let out = crate::render::run(name, argv, repo_root, *timeout)?;
             files.push(EnvFile {
                 key: RENDERED_KEY.to_string(),
-                display: format!("<render: {}>", argv.join(" ")),
+                display: format!("<render: {}>", crate::render::shown_command(argv)),
                 origin: Origin::Rendered(out.into()),
                 format: Format::Yaml,
                 refused: None,

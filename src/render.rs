@@ -38,13 +38,28 @@ pub fn parse_timeout(text: &str) -> Option<Duration> {
     (!d.is_zero()).then_some(d)
 }
 
+/// The command as shown in findings and errors: an argument that looks like
+/// a credential (`--ext-str password=…`, a token) is shown as `<masked>`.
+pub fn shown_command(argv: &[String]) -> String {
+    argv.iter()
+        .map(|a| {
+            if crate::secrets::values::secret_parts(a).is_empty() {
+                a.as_str()
+            } else {
+                "<masked>"
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Run `argv` in `dir` for environment `env` and return its standard output.
 ///
 /// # Errors
 /// When the command cannot start, exits unsuccessfully, is killed by a signal,
 /// prints too much, or runs past `timeout`.
 pub fn run(env: &str, argv: &[String], dir: &Path, timeout: Duration) -> Result<Vec<u8>, Error> {
-    let shown = argv.join(" ");
+    let shown = shown_command(argv);
     let fail = |what: String| Error::Render {
         env: env.to_string(),
         command: shown.clone(),
@@ -133,6 +148,22 @@ fn tail(stderr: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_in_argv_are_masked() {
+        let argv: Vec<String> = [
+            "jsonnet",
+            "--ext-str",
+            "password=hunter2secret",
+            "envs/prod.jsonnet",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(
+            shown_command(&argv),
+            "jsonnet --ext-str <masked> envs/prod.jsonnet"
+        );
+    }
 
     #[test]
     fn timeouts_parse() {

@@ -69,17 +69,8 @@ impl Masker {
     /// any string: the diff asks this of values that are equal everywhere,
     /// where only a shared secret can be a finding.
     pub fn is_secret(&self, key: Option<&str>, scalar: &Scalar, forced: Forced) -> bool {
-        let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
-        let kind = value_kind(scalar.kind);
         !matches!(
-            decide(
-                kind,
-                &scalar.text,
-                scalar.tag.as_deref(),
-                key,
-                class,
-                forced
-            ),
+            self.decision(key, scalar, forced),
             Decision::Public | Decision::Reference
         )
     }
@@ -87,18 +78,21 @@ impl Masker {
     /// Whether the whole scalar is masked (a secret literal or encrypted):
     /// two different ones are simply different secrets, as they should be.
     pub fn is_whole_secret(&self, key: Option<&str>, scalar: &Scalar, forced: Forced) -> bool {
-        let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
-        let kind = value_kind(scalar.kind);
         matches!(
-            decide(
-                kind,
-                &scalar.text,
-                scalar.tag.as_deref(),
-                key,
-                class,
-                forced
-            ),
+            self.decision(key, scalar, forced),
             Decision::Secret | Decision::Encrypted
+        )
+    }
+
+    fn decision(&self, key: Option<&str>, scalar: &Scalar, forced: Forced) -> Decision {
+        let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
+        decide(
+            value_kind(scalar.kind),
+            &scalar.text,
+            scalar.tag.as_deref(),
+            key,
+            class,
+            forced,
         )
     }
 
