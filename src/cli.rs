@@ -240,6 +240,13 @@ fn compare(
             "name at least two environments to compare".to_string(),
         ));
     }
+    if let Some(dup) = names
+        .iter()
+        .enumerate()
+        .find_map(|(i, n)| names[..i].contains(n).then_some(n))
+    {
+        return Err(Error::Usage(format!("environment `{dup}` is named twice")));
+    }
     let config = load_config(args, cwd)?;
     let (root, selected, overrides) = match &config {
         Some(c) => (c.root.clone(), select(c, names)?, c.formats.clone()),

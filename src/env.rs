@@ -157,7 +157,9 @@ pub fn list(
                     message: e.to_string(),
                 })?;
                 let ft = entry.file_type();
-                if ft.is_dir() {
+                // Directories are walked; FIFOs, sockets and devices are not
+                // config (reading a FIFO would block for ever).
+                if ft.is_dir() || !(ft.is_file() || ft.is_symlink()) {
                     continue;
                 }
                 let rel = relative(entry.path(), dir);
@@ -174,6 +176,10 @@ pub fn list(
                             path = target
                         }
                         Ok(target) if target.is_dir() => continue,
+                        Ok(target) if target.starts_with(&canonical_root) => {
+                            refused =
+                                Some("symbolic link points at something that is not a regular file")
+                        }
                         Ok(_) => {
                             refused = Some("symbolic link points outside the environment root")
                         }

@@ -11,7 +11,8 @@ use crate::model::document::{self, Doc};
 use crate::model::node::{Document, Node, NodeValue};
 use crate::model::value::Value;
 use crate::secrets::Masker;
-use crate::secrets::keys::{KeyClass, classify_key};
+use crate::secrets::keys::is_secret_name;
+use crate::secrets::values::{is_reference, secret_words};
 
 /// A loaded file.
 #[derive(Debug)]
@@ -34,9 +35,7 @@ pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits)
         Origin::Path(path) => read_limited(path, limits).and_then(|bytes| {
             let text = formats::decode(&bytes, limits)?;
             if file.format == Format::Text {
-                return Ok(Loaded::Text(
-                    text.lines().map(|l| mask_line(l, masker, env)).collect(),
-                ));
+                return Ok(Loaded::Text(mask_text(text, &file.display, masker, env)));
             }
             let mut docs = formats::parse(file.format, text, limits)?;
             let mut sources = Vec::new();
@@ -162,29 +161,97 @@ fn io_error(e: &std::io::Error) -> ParseError {
     )
 }
 
-/// Mask one line of a text file: `key = value`, `key: value` and `key value`
-/// lines are classified by their key; every line gets the value-shape rules.
-pub fn mask_line(line: &str, masker: &Masker, env: &Environment) -> Value {
-    let trimmed = line.trim_start();
-    let indent = &line[..line.len() - trimmed.len()];
-    let sep = trimmed.find(['=', ':', ' ', '\t']);
-    if let Some(at) = sep {
-        let key = &trimmed[..at];
-        let rest = &trimmed[at..];
-        let value_start = rest
-            .find(|c: char| !matches!(c, '=' | ':' | ' ' | '\t' | '"' | '\''))
-            .unwrap_or(rest.len());
-        let (punct, value) = rest.split_at(value_start);
-        let value = value.trim_end();
-        let value = value.strip_suffix(['"', '\'', ';']).unwrap_or(value);
-        if !key.is_empty() && !value.is_empty() && classify_key(key) == KeyClass::Secret {
-            let v = masker.text(value, KeyClass::Secret, &env.tokens);
-            let prefix = format!("{indent}{key}{punct}");
-            let norm_prefix = env.tokens.normalize(&prefix).into_owned();
-            let shown = format!("{prefix}{}", v.shown);
-            let norm = format!("{norm_prefix}{}", v.norm());
-            return Value::new(v.kind, shown, Some(norm), v.secrecy);
-        }
+/// Mask the lines of a file of no known format. Each line is masked on its
+/// own (`key = value` under a secret-named key, the word after a
+/// secret-named word, every value shape), and some secrets span lines or
+/// live in files with a layout of their own:
+/// - a PEM private key: every line from `-----BEGIN … PRIVATE KEY-----` to `-----END`;
+/// - base64 blobs (a line that is nothing else);
+/// - `.pgpass` (`host:port:db:user:password`) and `htpasswd` (`user:hash`);
+/// - redis ACL rules (`user app on >password`).
+pub fn mask_text(text: &str, file_name: &str, masker: &Masker, env: &Environment) -> Vec<Value> {
+    let name = file_name
+        .rsplit('/')
+        .next()
+        .unwrap_or(file_name)
+        .to_ascii_lowercase();
+    let pgpass = name.ends_with("pgpass");
+    let htpasswd = name.contains("htpasswd");
+    let mut in_key = false;
+    text.lines()
+        .map(|line| {
+            if line.contains("-----BEGIN") && line.contains("PRIVATE KEY") {
+                in_key = true;
+            }
+            let whole = in_key || is_blob(line);
+            if in_key && line.contains("-----END") {
+                in_key = false;
+            }
+            if whole {
+                return masker.mask_ranges(line, std::iter::once(0..line.len()).collect(), &env.tokens);
+            }
+            let mut ranges = secret_words(line);
+            ranges.extend(key_value(line));
+            let trimmed = line.trim_start();
+            if !trimmed.starts_with('#') {
+                if pgpass && let Some(at) = line.rfind(':') {
+                    ranges.push(at + 1..line.len());
+                }
+                if htpasswd && let Some(at) = line.find(':') {
+                    ranges.push(at + 1..line.len());
+                }
+            }
+            if trimmed.starts_with("user ") {
+                let mut at = 0;
+                for word in line.split_whitespace() {
+                    let start = at + line[at..].find(word).expect("a piece of the line");
+                    at = start + word.len();
+                    if word.len() > 1 && (word.starts_with('>') || word.starts_with('#')) {
+                        ranges.push(start + 1..at);
+                    }
+                }
+            }
+            ranges.retain(|r| !r.is_empty());
+            ranges.sort_by_key(|r| (r.start, r.end));
+            let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+            for r in ranges {
+                match merged.last_mut() {
+                    Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                    _ => merged.push(r),
+                }
+            }
+            masker.mask_ranges(line, merged, &env.tokens)
+        })
+        .collect()
+}
+
+/// `key = value` / `key: value` under a secret-named key: the value's range.
+fn key_value(line: &str) -> Option<std::ops::Range<usize>> {
+    let start = line.len() - line.trim_start().len();
+    let at = start + line[start..].find(['=', ':'])?;
+    let key = line[start..at].trim().trim_matches(['"', '\'']);
+    if key.is_empty() || key.contains(char::is_whitespace) || !is_secret_name(key) {
+        return None;
     }
-    masker.text(line, KeyClass::Exempt, &env.tokens)
+    let rest = &line[at + 1..];
+    let lead = rest.len() - rest.trim_start_matches([' ', '\t', '"', '\'']).len();
+    let value = rest
+        .trim_start_matches([' ', '\t', '"', '\''])
+        .trim_end()
+        .trim_end_matches(['"', '\'', ';', ',']);
+    if value.is_empty() || is_reference(value) {
+        return None;
+    }
+    Some(at + 1 + lead..at + 1 + lead + value.len())
+}
+
+/// A line that is only a long base64 run: the body of a key or certificate.
+fn is_blob(line: &str) -> bool {
+    let t = line.trim();
+    t.len() >= 40
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+        && t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes().any(|b| b.is_ascii_uppercase())
+        && t.bytes().any(|b| b.is_ascii_lowercase())
 }

@@ -41,16 +41,17 @@ pub fn parse_timeout(text: &str) -> Option<Duration> {
 /// The command as shown in findings and errors: an argument that looks like
 /// a credential (`--ext-str password=…`, a token) is shown as `<masked>`.
 pub fn shown_command(argv: &[String]) -> String {
-    argv.iter()
-        .map(|a| {
-            if crate::secrets::values::secret_parts(a).is_empty() {
-                a.as_str()
-            } else {
-                "<masked>"
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    masked(&argv.join(" "))
+}
+
+/// Free text with every secret-looking part replaced by `<masked>`
+/// (see [`crate::secrets::values::secret_words`]).
+fn masked(text: &str) -> String {
+    let mut out = text.to_string();
+    for r in crate::secrets::values::secret_words(text).into_iter().rev() {
+        out.replace_range(r, "<masked>");
+    }
+    out
 }
 
 /// Run `argv` in `dir` for environment `env` and return its standard output.
@@ -140,7 +141,7 @@ fn tail(stderr: &[u8]) -> String {
     let start = lines.len().saturating_sub(20);
     let shown: Vec<String> = lines[start..]
         .iter()
-        .map(|l| format!("    {}", crate::report::escape(l, 300)))
+        .map(|l| format!("    {}", crate::report::escape(&masked(l), 300)))
         .collect();
     format!("; its standard error ends with:\n{}", shown.join("\n"))
 }
@@ -161,7 +162,25 @@ mod tests {
         .into();
         assert_eq!(
             shown_command(&argv),
-            "jsonnet --ext-str <masked> envs/prod.jsonnet"
+            "jsonnet --ext-str password=<masked> envs/prod.jsonnet"
+        );
+        let argv: Vec<String> = [
+            "helm",
+            "template",
+            "--set",
+            "db.password=s3cret",
+            "--api-key",
+            "k9",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(
+            shown_command(&argv),
+            "helm template --set db.password=<masked> --api-key <masked>"
+        );
+        assert_eq!(
+            masked("error: password hunter2 rejected"),
+            "error: password <masked> rejected"
         );
     }
 

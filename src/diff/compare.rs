@@ -59,6 +59,23 @@ pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value
     }
 
     let (_, first) = values[0];
+    // `country: NO` and `country: "NO"` print alike, but a YAML 1.1 reader
+    // takes the first for `false`: not silently equal.
+    if values.iter().all(|(_, v)| v.same_as(first))
+        && values.iter().any(|(_, v)| v.ambiguity != first.ambiguity)
+    {
+        let amb = values
+            .iter()
+            .find_map(|(_, v)| v.ambiguity)
+            .unwrap_or_default();
+        return Verdict::Differ(
+            Rule::Value,
+            format!(
+                "written alike across {} but typed differently (ambiguous YAML: {amb})",
+                names(&all)
+            ),
+        );
+    }
     if values.iter().all(|(_, v)| v.same_as(first)) {
         if values.iter().any(|(_, v)| v.equal_modulo_env(first)) {
             return Verdict::SameModuloEnv;

@@ -39,8 +39,9 @@ enum Seg<'a> {
     Key(&'a str),
     /// A list position.
     Index(usize),
-    /// A list item by identity: `[name=api]` (identity already normalised).
-    Id(&'static str, Cow<'a, str>),
+    /// A list item by identity: `[name=api]` (identity already normalised);
+    /// fingerprinted when the list is in a secret context.
+    Id(&'static str, Cow<'a, str>, bool),
 }
 
 /// The key name a value is classified under, per environment. Usually one
@@ -78,7 +79,6 @@ pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&Doc>], out: &mut Found) {
         known_lengths,
         file: &first.key,
         document: (!first.id.doc.is_empty()).then_some(first.id.doc.as_str()),
-        secret_data: first.secret_data,
     };
     let roots: Vec<Option<&Node>> = docs.iter().map(|d| d.map(|d| &d.root)).collect();
     w.node(&roots, Keys::One(None), &mut Vec::new(), Forced::No);
@@ -90,7 +90,6 @@ struct Walker<'a, 'c> {
     out: &'a mut Found,
     file: &'a str,
     document: Option<&'a str>,
-    secret_data: bool,
     /// Texts that are secret somewhere in this document (under a secret key,
     /// in any environment): masked wherever else they appear, so a YAML
     /// alias or a pasted copy under an innocent key is not printed.
@@ -105,13 +104,62 @@ fn length_bit(len: usize) -> u64 {
     1 << len.min(63)
 }
 
+/// The secrecy a map entry's value inherits: a Kubernetes `Secret`'s `data`
+/// (wherever the resource sits: top level, a `List`, a duplicate) is secret;
+/// a map or list under a secret-named key is a secret context.
+fn child_forced(siblings: &[MapEntry], key: &str, child: &Node, forced: Forced) -> Forced {
+    if forced == Forced::Secret {
+        return Forced::Secret;
+    }
+    if matches!(key, "data" | "stringData") && is_secret_resource(siblings) {
+        return Forced::Secret;
+    }
+    // Terraform: `variable "x" { sensitive = true  default = "…" }`.
+    if matches!(key, "default" | "value")
+        && siblings.iter().any(|e| {
+            e.key == "sensitive"
+                && matches!(&e.value.value, NodeValue::Scalar(s) if s.text == "true")
+        })
+    {
+        return Forced::Secret;
+    }
+    if !matches!(child.value, NodeValue::Scalar(_)) && is_secret_name(key) {
+        return Forced::Context;
+    }
+    forced
+}
+
+/// In a list of values, the item after a secret-named one is a secret:
+/// `["--password", "x"]`, nginx `proxy_set_header Authorization "…"`,
+/// `set $token "…"`.
+fn item_forced(items: &[&Scalar], k: usize, forced: Forced) -> Forced {
+    let after_secret_word = k > 0 && {
+        let prev = items[k - 1].text.as_str();
+        !prev.contains('=') && is_secret_name(prev.trim_matches(|c: char| !c.is_alphanumeric()))
+    };
+    if after_secret_word && forced == Forced::No {
+        Forced::Secret
+    } else {
+        forced
+    }
+}
+
+/// Whether a map is a Kubernetes `Secret` (`apiVersion` + `kind: Secret`).
+fn is_secret_resource(entries: &[MapEntry]) -> bool {
+    let scalar_is = |k: &str, want: Option<&str>| {
+        entries.iter().any(|e| {
+            e.key == k && matches!(&e.value.value, NodeValue::Scalar(s) if want.is_none_or(|w| s.text == w))
+        })
+    };
+    scalar_is("kind", Some("Secret")) && scalar_is("apiVersion", None)
+}
+
 /// Collect every whole-value secret of the document, in every environment.
 fn known_secrets<'a>(masker: &Masker, docs: &[Option<&'a Doc>]) -> HashSet<&'a str> {
     let mut known = HashSet::new();
     for d in docs.iter().flatten() {
-        let mut stack: Vec<(&'a Node, Option<&'a str>, Forced, bool)> =
-            vec![(&d.root, None, Forced::No, true)];
-        while let Some((node, key, forced, top)) = stack.pop() {
+        let mut stack: Vec<(&'a Node, Option<&'a str>, Forced)> = vec![(&d.root, None, Forced::No)];
+        while let Some((node, key, forced)) = stack.pop() {
             match &node.value {
                 NodeValue::Scalar(s) => {
                     // Only values that could be credentials spread: `5000` under
@@ -124,14 +172,12 @@ fn known_secrets<'a>(masker: &Masker, docs: &[Option<&'a Doc>]) -> HashSet<&'a s
                     // Values found by their shape (tokens, keys) are masked
                     // wherever they appear anyway; what needs spreading is
                     // what only a secret-named key revealed.
-                    let named = forced == Forced::Secret || key.is_some_and(is_secret_name);
+                    let named = forced != Forced::No || key.is_some_and(is_secret_name);
                     if plausible && named && masker.is_whole_secret(key, s, forced) {
                         known.insert(t);
                     }
                 }
-                NodeValue::Seq(items) => {
-                    stack.extend(items.iter().map(|i| (i, key, forced, false)))
-                }
+                NodeValue::Seq(items) => stack.extend(items.iter().map(|i| (i, key, forced))),
                 NodeValue::Map(entries) => {
                     let sibling = entries
                         .iter()
@@ -144,13 +190,11 @@ fn known_secrets<'a>(masker: &Masker, docs: &[Option<&'a Doc>]) -> HashSet<&'a s
                             ("value" | "valueFrom", Some(name)) => name,
                             _ => e.key.as_str(),
                         };
-                        let f = if d.secret_data && top && matches!(&*e.key, "data" | "stringData")
-                        {
-                            Forced::Secret
-                        } else {
-                            forced
-                        };
-                        stack.push((&e.value, Some(k), f, false));
+                        stack.push((
+                            &e.value,
+                            Some(k),
+                            child_forced(entries, &e.key, &e.value, forced),
+                        ));
                     }
                 }
             }
@@ -241,8 +285,12 @@ impl<'a> Walker<'a, '_> {
         let Some((_, first)) = present.next() else {
             return;
         };
-        let equal = present
-            .all(|(_, s)| s.text == first.text && s.kind == first.kind && s.tag == first.tag);
+        let equal = present.all(|(_, s)| {
+            s.text == first.text
+                && s.kind == first.kind
+                && s.tag == first.tag
+                && s.ambiguity == first.ambiguity
+        });
         if equal {
             let masker = self.ctx.masker;
             // Equal scalars under one key name: asking once is enough.
@@ -296,9 +344,11 @@ impl<'a> Walker<'a, '_> {
         let (_, first) = present[0];
         let envs = self.ctx.envs;
         let norm0 = envs[present[0].0].tokens.normalize(&first.text);
-        let same = present[1..]
-            .iter()
-            .all(|&(i, s)| s.kind == first.kind && envs[i].tokens.normalize(&s.text) == norm0);
+        let same = present[1..].iter().all(|&(i, s)| {
+            s.kind == first.kind
+                && s.ambiguity == first.ambiguity
+                && envs[i].tokens.normalize(&s.text) == norm0
+        });
         if same
             && !present
                 .iter()
@@ -338,10 +388,11 @@ impl<'a> Walker<'a, '_> {
             let masker = self.ctx.masker;
             let secret = nodes.iter().enumerate().any(|(i, n)| {
                 n.is_some_and(|n| {
-                    items(n)
-                        .iter()
-                        .filter_map(scalar)
-                        .any(|s| masker.is_secret(keys.get(i), s, self.forced_for(s, forced)))
+                    let scalars: Vec<&Scalar> = items(n).iter().filter_map(scalar).collect();
+                    (0..scalars.len()).any(|k| {
+                        let f = item_forced(&scalars, k, self.forced_for(scalars[k], forced));
+                        masker.is_secret(keys.get(i), scalars[k], f)
+                    })
                 })
             });
             if !secret {
@@ -362,7 +413,6 @@ impl<'a> Walker<'a, '_> {
                 })
             })
             .collect();
-        let top = path.is_empty();
         // `- name: DB_PASSWORD\n  value: x`: the name says what the value is.
         let siblings: Vec<Option<&'a str>> = maps
             .iter()
@@ -381,11 +431,6 @@ impl<'a> Walker<'a, '_> {
             .unwrap_or_default();
         let mut child: Vec<Option<&'a Node>> = vec![None; nodes.len()];
         for (key, entries) in aligned {
-            // A block's identity is derived from its directives (and shown in
-            // the path): its change is reported through them, not twice.
-            if key == BLOCK_IDENTITY {
-                continue;
-            }
             for (slot, e) in child.iter_mut().zip(&entries) {
                 *slot = e.map(|e| &e.value);
             }
@@ -403,6 +448,7 @@ impl<'a> Walker<'a, '_> {
                 path.push(Seg::Id(
                     BLOCK_IDENTITY,
                     self.ctx.envs[0].ids.normalize(&id.text),
+                    false,
                 ));
             }
             let keys = match key {
@@ -411,10 +457,9 @@ impl<'a> Walker<'a, '_> {
                 }
                 _ => Keys::One(Some(key)),
             };
-            let forced = if self.secret_data && top && matches!(key, "data" | "stringData") {
-                Forced::Secret
-            } else {
-                forced
+            let forced = match child.iter().zip(&maps).find_map(|(n, m)| n.zip(*m)) {
+                Some((n, m)) => child_forced(m, key, n, forced),
+                None => forced,
             };
             if self.missing(&child) {
                 self.missing_key(path, &child, keys, forced);
@@ -513,7 +558,7 @@ impl<'a> Walker<'a, '_> {
                 for (slot, s) in child.iter_mut().zip(&seqs) {
                     *slot = s.and_then(|s| s.get(k));
                 }
-                path.push(Seg::Id(id_key, id.clone()));
+                path.push(Seg::Id(id_key, id.clone(), forced != Forced::No));
                 self.item(&child, keys, path, forced);
                 path.pop();
             }
@@ -534,7 +579,7 @@ impl<'a> Walker<'a, '_> {
             }
             for id in order {
                 child.clone_from(&index[id.as_ref()]);
-                path.push(Seg::Id(id_key, id.clone()));
+                path.push(Seg::Id(id_key, id.clone(), forced != Forced::No));
                 self.item(&child, keys, path, forced);
                 path.pop();
             }
@@ -620,7 +665,17 @@ impl<'a> Walker<'a, '_> {
                     path.push_str(&i.to_string());
                     path.push(']');
                 }
-                Seg::Id(k, id) => push_selector(&mut path, k, id),
+                Seg::Id(k, id, secret) => {
+                    if *secret || !crate::secrets::values::secret_parts(id).is_empty() {
+                        push_selector(
+                            &mut path,
+                            k,
+                            &format!("<secret fp={}>", self.ctx.masker.fingerprint(id)),
+                        );
+                    } else {
+                        push_selector(&mut path, k, id);
+                    }
+                }
             }
         }
         path
@@ -670,8 +725,14 @@ impl<'a> Walker<'a, '_> {
         let mut shown = String::from("[");
         let mut norm = String::from("[");
         let mut fps = Vec::new();
-        for (k, s) in items.iter().filter_map(scalar).enumerate() {
-            let v = masker.value(key, s, self.forced_for(s, forced), tokens);
+        let scalars: Vec<&Scalar> = items.iter().filter_map(scalar).collect();
+        for (k, &s) in scalars.iter().enumerate() {
+            let v = masker.value(
+                key,
+                s,
+                item_forced(&scalars, k, self.forced_for(s, forced)),
+                tokens,
+            );
             if k > 0 {
                 shown.push_str(", ");
                 norm.push_str(", ");

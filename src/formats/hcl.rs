@@ -185,12 +185,7 @@ fn duplicate_error(text: &str, lines: &LineIndex, offset: usize) -> ParseError {
     else {
         return generic();
     };
-    let mut keys = KeySet::default();
-    let first = keys.insert(name, lines.line(first));
-    first
-        .and_then(|()| keys.insert(name, line))
-        .err()
-        .unwrap_or_else(generic)
+    super::duplicate_key(name, line, lines.line(first))
 }
 
 /// Start of the span of `s`, if it has one.

@@ -84,9 +84,14 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
             }
             continue;
         }
+        // `key = value`, `key: value`, or (my.cnf, a misplaced `password x`)
+        // `key value`: never a whole line as a key, which would print it.
         let (key, value) = match line.find(['=', ':']) {
             Some(at) => (line[..at].trim_end(), line[at + 1..].trim_start()),
-            None => (line, ""),
+            None => match line.split_once(char::is_whitespace) {
+                Some((k, v)) => (k, v.trim_start()),
+                None => (line, ""),
+            },
         };
         if key.is_empty() {
             return Err(ParseError::new(line_no, Some(1), "expected `key = value`"));

@@ -204,6 +204,33 @@ impl std::fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// The error for `key` defined a second time at `line`, first at `first`.
+/// Key names are shown (shortened, escaped) so the user can find them, unless
+/// the key itself looks like a credential; values never are.
+pub(crate) fn duplicate_key(key: &str, line: u32, first: u32) -> ParseError {
+    const SHOWN: usize = 60;
+    if !crate::secrets::values::secret_parts(key).is_empty() {
+        return ParseError::new(
+            line,
+            None,
+            format!("duplicate key (first defined on line {first})"),
+        );
+    }
+    let mut shown: String = key
+        .chars()
+        .take(SHOWN)
+        .flat_map(char::escape_debug)
+        .collect();
+    if key.chars().nth(SHOWN).is_some() {
+        shown.push('…');
+    }
+    ParseError::new(
+        line,
+        None,
+        format!("duplicate key `{shown}` (first defined on line {first})"),
+    )
+}
+
 /// Detects repeated keys in one map, in constant time per key (a hostile
 /// file may hold a million keys in one map).
 #[derive(Debug, Default)]
@@ -216,12 +243,7 @@ impl KeySet {
     /// Key names are shown (escaped); values never are.
     pub(crate) fn insert(&mut self, key: &str, line: u32) -> Result<(), ParseError> {
         if let Some(&first) = self.seen.get(key) {
-            let shown: String = key.chars().flat_map(char::escape_debug).take(80).collect();
-            return Err(ParseError::new(
-                line,
-                None,
-                format!("duplicate key `{shown}` (first defined on line {first})"),
-            ));
+            return Err(duplicate_key(key, line, first));
         }
         self.seen.insert(key.to_string(), line);
         Ok(())

@@ -55,8 +55,6 @@ pub struct Doc {
     pub line: u32,
     /// The parse tree.
     pub root: Node,
-    /// A Kubernetes `Secret`: every value under `data` / `stringData` is secret.
-    pub secret_data: bool,
     /// For a layered environment: the layer files, in order. Node lines then
     /// carry their layer (see [`tag_lines`]) and [`Doc::site`] decodes them.
     pub sources: Vec<String>,
@@ -183,14 +181,12 @@ pub fn documents(docs: Vec<Document>, file_key: &str, file: &str, ids: &EnvToken
                 doc: format!("{}#{}", id.doc, i + 1),
             };
         }
-        let secret_data = id.is_resource() && id.doc.starts_with("Secret/");
         out.push(Doc {
             id,
             key: file_key.to_string(),
             file: file.to_string(),
             line: doc.line,
             root: doc.root,
-            secret_data,
             sources: Vec::new(),
         });
     }

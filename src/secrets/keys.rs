@@ -48,6 +48,7 @@ const SECRET_TOKENS: &[&str] = &[
     "passcode",
     "pin",
     "sas",
+    "pw",
 ];
 
 /// Words that, before `key`, make it a secret key (`api_key`, `private_key`).
@@ -221,7 +222,7 @@ fn secret_compound(token: &str) -> bool {
 pub fn is_secret_name(name: &str) -> bool {
     const FRAGMENTS: &[&str] = &[
         "pass", "pwd", "secret", "token", "cred", "auth", "key", "salt", "pepper", "sign", "sas",
-        "pin", "contrase",
+        "pin", "contrase", "pw", "htpasswd",
     ];
     let bytes = name.as_bytes();
     if bytes.len() > 64 {
@@ -236,6 +237,45 @@ pub fn is_secret_name(name: &str) -> bool {
         .iter()
         .any(|f| lower.windows(f.len()).any(|w| w == f.as_bytes()))
         && classify_key(name) == KeyClass::Secret
+}
+
+/// Keys whose values are digests, ids or public material: high entropy there
+/// is expected (Helm `checksum/config`, `GIT_COMMIT`, a webhook `caBundle`).
+const DIGEST_TOKENS: &[&str] = &[
+    "sha",
+    "sha1",
+    "sha256",
+    "sha512",
+    "md5",
+    "checksum",
+    "digest",
+    "commit",
+    "etag",
+    "hash",
+    "revision",
+    "rev",
+    "fingerprint",
+    "cabundle",
+    "bundle",
+    "ca",
+    "cert",
+    "certificate",
+    "crt",
+    "uuid",
+    "guid",
+    "id",
+    "nonce",
+    "integrity",
+    "version",
+    "image",
+    "tag",
+];
+
+/// Whether high entropy under this key is expected (the entropy fallback is skipped).
+pub fn is_digest_name(name: &str) -> bool {
+    tokens(name)
+        .iter()
+        .any(|t| DIGEST_TOKENS.contains(&t.as_str()))
 }
 
 /// Words that make a key a measure (`token_validity_in_seconds`,

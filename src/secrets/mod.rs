@@ -25,6 +25,10 @@ pub enum Forced {
     No,
     /// Every value here is secret (the `data` of a Kubernetes `Secret`).
     Secret,
+    /// Inside a map or list under a secret-named key (`passwords: {admin: …}`,
+    /// `api_keys: [...]`): values are secret unless their own key says
+    /// otherwise (`secrets: {path: …}`).
+    Context,
 }
 
 /// Turns scalars into masked values under one run's fingerprint key.
@@ -130,6 +134,16 @@ impl Masker {
         }
     }
 
+    /// A free-standing string (a line of a text file) with these byte ranges
+    /// secret: masked there, the rest visible and normalised.
+    pub fn mask_ranges(&self, text: &str, ranges: Vec<Range<usize>>, env: &EnvTokens) -> Value {
+        if ranges.is_empty() {
+            public(ValueKind::Str, text, env, Secrecy::Public)
+        } else {
+            self.partial(ValueKind::Str, text, ranges, env)
+        }
+    }
+
     /// Mask `ranges` of `text`, keeping the rest visible and normalised.
     fn partial(
         &self,
@@ -193,7 +207,11 @@ fn decide(
     if values::is_encrypted(text, tag) {
         return Decision::Encrypted;
     }
-    let secret_key = class == KeyClass::Secret || forced == Forced::Secret;
+    let secret_key = class == KeyClass::Secret
+        || forced == Forced::Secret
+        || (forced == Forced::Context && class != KeyClass::Exempt)
+        // `kubectl apply` keeps a Secret's whole manifest, data included, here.
+        || (key.is_some_and(|k| k.ends_with("last-applied-configuration")) && text.contains("\"kind\":\"Secret\""));
     // Switches (`allow_plaintext_password: 0` in XML, where everything is text) are not secrets.
     // ... nor are numbers under keys that name a measure
     // (`token_validity_in_seconds: 2592000`, `setPasswordPerUserPerHour: 5`).
@@ -216,11 +234,21 @@ fn decide(
         }
         return Decision::Secret;
     }
+    // `${DB_PASSWORD:-hunter2}` under any key: the default is a literal secret.
+    if let Some(default) = values::reference_default(text)
+        && values::reference_name(text).is_some_and(keys::is_secret_name)
+    {
+        return Decision::Parts(vec![default]);
+    }
     let parts = values::secret_parts(text);
     if !parts.is_empty() {
         return Decision::Parts(parts);
     }
-    if class == KeyClass::Neutral && kind == ValueKind::Str && values::looks_random(text) {
+    if class == KeyClass::Neutral
+        && kind == ValueKind::Str
+        && !key.is_some_and(keys::is_digest_name)
+        && values::looks_random(text)
+    {
         return Decision::Secret;
     }
     Decision::Public

@@ -17,9 +17,12 @@ static PRIVATE_KEY: LazyLock<Regex> =
 static URL_USERINFO: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)(?-u:\b)[a-z][a-z0-9+.-]{1,20}://[^/\s:@]{0,256}:([^@\s/]{1,512})@"));
 static CONN_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r#"(?i)(?:^|[\s;,]|--)(?:password|pwd|passwd|pass)\s*=\s*('(?:[^'\\]|\\.)*'|"[^"]*"|[^;\s,]+)"#,
-    )
+    // `password=`, and any name ending in one: `DB_PASSWORD=`,
+    // `--db-password=`, `-Djavax.net.ssl.keyStorePassword=`, `api_key=`.
+    re(concat!(
+        r"(?i)(?:^|[^A-Za-z0-9])(?:[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|credentials?)|pass|pw)",
+        r#"\s*=\s*('(?:[^'\\]|\\.)*'|"[^"]*"|[^;\s,&'"]+)"#,
+    ))
 });
 static QUERY_SECRET: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -27,14 +30,14 @@ static QUERY_SECRET: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static HTTP_AUTH: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)(?-u:\b)(?:basic|bearer|token)\s+([A-Za-z0-9._~+/=-]{8,})"));
+    LazyLock::new(|| re(r"(?i)(?-u:\b)(basic|bearer|token)\s+([A-Za-z0-9._~+/=-]{8,})"));
 static WHOLE_TOKENS: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"(?-u:\b)ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*",
         r"|(?-u:\b)gh[pousr]_[A-Za-z0-9]{36,}|(?-u:\b)github_pat_[A-Za-z0-9_]{82}|(?-u:\b)glpat-[A-Za-z0-9_-]{20,}",
         r"|(?-u:\b)xox[baprs]-[A-Za-z0-9-]{10,}|(?-u:\b)[sr]k_(?:live|test)_[A-Za-z0-9]{24,}",
         r"|(?-u:\b)AIza[A-Za-z0-9_-]{35}|(?-u:\b)npm_[A-Za-z0-9]{36}|(?-u:\b)4b1d[A-Za-z0-9]{38}",
-        r"|\$2[abxy]\$\d\d\$[./A-Za-z0-9]{53}|\$(?:1|5|6|y)\$[^\s:]{8,}",
+        r"|\$2[abxy]\$\d\d\$[./A-Za-z0-9]{53}|\$(?:1|5|6|y|apr1)\$[^\s:]{8,}",
         r"|SCRAM-SHA-256\$\d+:[^\s]+|(?-u:\b)md5[0-9a-f]{32}(?-u:\b)",
     ))
 });
@@ -97,6 +100,15 @@ pub fn reference_default(text: &str) -> Option<Range<usize>> {
     (!m.as_str().is_empty()).then(|| m.range())
 }
 
+/// The variable a `${NAME...}` reference names.
+pub fn reference_name(text: &str) -> Option<&str> {
+    let inner = text.trim().strip_prefix("${")?;
+    let end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    (end > 0).then(|| &inner[..end])
+}
+
 /// Whether `text` is encrypted content.
 pub fn is_encrypted(text: &str, tag: Option<&str>) -> bool {
     let t = text.trim_start();
@@ -115,21 +127,29 @@ pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
     if text.contains("PRIVATE KEY") && PRIVATE_KEY.is_match(text) {
         return std::iter::once(0..text.len()).collect();
     }
+    // A reference in the secret's place (`postgres://app:${DB_PASSWORD}@db`)
+    // is how it should be written: shown, and never a reused credential.
+    let literal = |m: &regex::Match<'_>| !is_reference(m.as_str().trim_matches(['\'', '"']));
     if text.contains("://") && text.contains('@') {
         out.extend(
             URL_USERINFO
                 .captures_iter(text)
                 .filter_map(|c| c.get(1))
+                .filter(literal)
                 .map(|m| m.range()),
         );
     }
     if text.contains('=') {
         let lower = text.to_ascii_lowercase();
-        if lower.contains("pass") || lower.contains("pwd") {
+        if ["pass", "pwd", "pw", "secret", "token", "key", "cred"]
+            .iter()
+            .any(|w| lower.contains(w))
+        {
             out.extend(
                 CONN_PASSWORD
                     .captures_iter(text)
                     .filter_map(|c| c.get(1))
+                    .filter(literal)
                     .map(|m| m.range()),
             );
         }
@@ -138,21 +158,54 @@ pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
                 QUERY_SECRET
                     .captures_iter(text)
                     .filter_map(|c| c.get(1))
+                    .filter(literal)
                     .map(|m| m.range()),
             );
         }
     }
     if text.contains(' ') {
+        // `Basic` and `Bearer` always carry a credential; `token x` may be prose.
         out.extend(
             HTTP_AUTH
                 .captures_iter(text)
-                .filter_map(|c| c.get(1))
-                .filter(|m| m.as_str().bytes().any(|b| b.is_ascii_digit()) || m.len() >= 20)
+                .filter(|c| {
+                    let scheme = c.get(1).map_or("", |m| m.as_str());
+                    let cred = c.get(2).map_or("", |m| m.as_str());
+                    !scheme.eq_ignore_ascii_case("token")
+                        || cred.bytes().any(|b| b.is_ascii_digit())
+                        || cred.len() >= 20
+                })
+                .filter_map(|c| c.get(2))
+                .filter(literal)
                 .map(|m| m.range()),
         );
     }
     if (text.len() >= 20 || text.contains('$')) && TOKEN_MARKERS.iter().any(|m| text.contains(m)) {
         out.extend(WHOLE_TOKENS.find_iter(text).map(|m| m.range()));
+    }
+    merge(out)
+}
+
+/// Free text (a line of a file of no known format, a command's arguments or
+/// error output): the word after a secret-named word is a secret
+/// (`password hunter2`, `requirepass x`, `--api-key y`, `set $token "z"`),
+/// besides everything [`secret_parts`] finds.
+pub fn secret_words(text: &str) -> Vec<Range<usize>> {
+    let mut out = secret_parts(text);
+    let mut prev_secret = false;
+    let mut at = 0;
+    for word in text.split_whitespace() {
+        let start = at
+            + text[at..]
+                .find(word)
+                .expect("split_whitespace yields pieces of text");
+        let end = start + word.len();
+        at = end;
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if prev_secret && !bare.is_empty() && !is_reference(word.trim_matches(['"', '\'', ';'])) {
+            out.push(start..end);
+        }
+        prev_secret = super::keys::is_secret_name(bare) && !word.contains('=');
     }
     merge(out)
 }
@@ -186,7 +239,7 @@ pub fn looks_random(text: &str) -> bool {
         return false;
     }
     // Paths, command-line flags (`--replication-factor=3`), UUIDs.
-    if b[0] == b'/' || b[0] == b'-' || text.contains("//") || is_uuid(text) {
+    if b[0] == b'/' || b[0] == b'-' || text.contains("//") || is_uuid(text) || is_aws_key_id(text) {
         return false;
     }
     // Words: a run of seven lowercase letters is rare in random tokens
@@ -215,6 +268,18 @@ pub fn looks_random(text: &str) -> bool {
     let hex = b.iter().all(u8::is_ascii_hexdigit);
     let e = entropy(b);
     if hex { e >= 3.0 } else { e >= 3.5 }
+}
+
+/// AWS access key *ids* (`AKIA…`) identify a key; they are not the secret.
+fn is_aws_key_id(s: &str) -> bool {
+    s.len() == 20
+        && [
+            "AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA",
+        ]
+        .iter()
+        .any(|p| s.starts_with(p))
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 fn is_uuid(s: &str) -> bool {
@@ -271,9 +336,50 @@ mod tests {
             "Authorization: Bearer ***"
         );
         assert_eq!(
-            masked("--db-password=x --password=zz9"),
-            "--db-password=x --password=***"
+            masked("--db-password=xyz9 --password=zz9"),
+            "--db-password=*** --password=***"
         );
+        assert_eq!(
+            masked("-Djavax.net.ssl.keyStorePassword=abc123"),
+            "-Djavax.net.ssl.keyStorePassword=***"
+        );
+        assert_eq!(
+            masked("MYSQL_ROOT_PASSWORD=topsecret"),
+            "MYSQL_ROOT_PASSWORD=***"
+        );
+        assert_eq!(masked("proxy Basic dXNlcjpwYXNz"), "proxy Basic ***");
+        // References in the secret's place stay visible.
+        assert_eq!(
+            masked("postgres://app:${DB_PASSWORD}@db/app"),
+            "postgres://app:${DB_PASSWORD}@db/app"
+        );
+        assert_eq!(
+            masked("host=db password=${PGPASSWORD}"),
+            "host=db password=${PGPASSWORD}"
+        );
+        assert_eq!(
+            masked("password_file=/run/secrets/db"),
+            "password_file=/run/secrets/db"
+        );
+    }
+
+    #[test]
+    fn words_after_secret_words() {
+        let m = |t: &str| {
+            let mut out = t.to_string();
+            for r in secret_words(t).into_iter().rev() {
+                out.replace_range(r, "***");
+            }
+            out
+        };
+        assert_eq!(
+            m("machine h login u password hunter2"),
+            "machine h login u password ***"
+        );
+        assert_eq!(m("requirepass foobared"), "requirepass ***");
+        assert_eq!(m("--api-key abc --verbose"), "--api-key *** --verbose");
+        assert_eq!(m("password ${DB_PASSWORD}"), "password ${DB_PASSWORD}");
+        assert_eq!(m("listen 80"), "listen 80");
     }
 
     #[test]

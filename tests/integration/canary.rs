@@ -94,6 +94,62 @@ fn files(c: &str) -> Vec<(String, String)> {
             format!("<a><password>{c}badxml</password>\n"),
         ),
         ("app.yaml".into(), yaml),
+        // Leak vectors found in review, each a regression test.
+        (
+            "more.yaml".into(),
+            format!(
+                "passwords: {{admin: {c}pmap}}\nsecrets: {{db: {c}smap, stripe: {{live: {c}nested}}}}\n\
+                 api_keys:\n  - key: {c}idkey\n    scope: read\n\
+                 args: [\"--password\", \"{c}argpw\", \"--api-key\", \"{c}argkey\"]\n\
+                 environment: [\"MYSQL_ROOT_PASSWORD={c}compose\"]\n\
+                 JAVA_OPTS: -Xmx1g -Djavax.net.ssl.keyStorePassword={c}java\n\
+                 dflt: ${{DB_PASSWORD:-{c}dflt}}\nanch: {{pw: &p {c}anch, other: *p}}\n\
+                 kind: List\napiVersion: v1\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata: {{name: s}}\n    data: {{config: {c}list}}\n\
+                 annotations:\n  kubectl.kubernetes.io/last-applied-configuration: '{{\"kind\":\"Secret\",\"data\":{{\"password\":\"{c}lastapplied\"}}}}'\n"
+            ),
+        ),
+        (
+            "tls/server.key".into(),
+            format!(
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA{c}pem1\nQm9vb3Rz{c}pem2x\n-----END RSA PRIVATE KEY-----\n"
+            ),
+        ),
+        (
+            ".pgpass".into(),
+            format!("db.internal:5432:app:app:{c}pgpass\n"),
+        ),
+        (
+            ".netrc".into(),
+            format!("machine api.example.com login app password {c}netrc\n"),
+        ),
+        (
+            "auth/.htpasswd".into(),
+            format!("admin:$apr1$abc$x{c}htpasswd\n"),
+        ),
+        (
+            "redis/users.acl".into(),
+            format!("user app on >{c}redisacl ~* +@all\n"),
+        ),
+        (
+            "conf.d/nginx/api.conf".into(),
+            format!(
+                "server {{\n  proxy_set_header X-Api-Key \"{c}xapikey\";\n  set $token \"{c}settoken\";\n}}\n"
+            ),
+        ),
+        (
+            "vars.tfvars".into(),
+            format!(
+                "variable \"db\" {{\n  default   = \"{c}tfsensitive\"\n  sensitive = true\n}}\n"
+            ),
+        ),
+        (
+            "legacy.ini".into(),
+            format!("[client]\npassword {c}inispace\n"),
+        ),
+        (
+            "dupkey.yaml".into(),
+            format!("ghp_{c}0123456789abcdef: 1\nghp_{c}0123456789abcdef: 2\n"),
+        ),
         ("app.json".into(), format!("{{\n{}\n}}\n", json.join(",\n"))),
         ("app.toml".into(), toml),
         (".env".into(), env),
@@ -166,7 +222,7 @@ fn no_output_contains_a_secret() {
         .filter(|f| f["rule"] == "parse/error")
         .count();
     assert_eq!(
-        parse_errors, 18,
+        parse_errors, 20,
         "every malformed file in both environments"
     );
 }

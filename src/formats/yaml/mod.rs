@@ -98,22 +98,8 @@ impl KeySet {
 }
 
 /// The error for `key` defined a second time at `line`, first at `first`.
-/// Key names are shown (shortened, escaped); values never are.
 fn duplicate_key(key: &str, line: u32, first: u32) -> ParseError {
-    const SHOWN: usize = 60;
-    let mut shown: String = key
-        .chars()
-        .take(SHOWN)
-        .flat_map(char::escape_debug)
-        .collect();
-    if key.chars().nth(SHOWN).is_some() {
-        shown.push('…');
-    }
-    ParseError::new(
-        line,
-        None,
-        format!("duplicate key `{shown}` (first defined on line {first})"),
-    )
+    super::duplicate_key(key, line, first)
 }
 
 /// The error for a stream with more documents than `limits` allow.
