@@ -188,7 +188,11 @@ pub fn mask_text(text: &str, file_name: &str, masker: &Masker, env: &Environment
                 in_key = false;
             }
             if whole {
-                return masker.mask_ranges(line, std::iter::once(0..line.len()).collect(), &env.tokens);
+                return masker.mask_ranges(
+                    line,
+                    std::iter::once(0..line.len()).collect(),
+                    &env.tokens,
+                );
             }
             let mut ranges = secret_words(line);
             ranges.extend(key_value(line));

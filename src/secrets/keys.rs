@@ -216,27 +216,9 @@ fn secret_compound(token: &str) -> bool {
         || matches!(token, "masterauth" | "requireauth")
 }
 
-/// Whether a key name is secret-named, with a cheap pre-check: every secret
-/// token contains one of these fragments, and most key names (`host`,
-/// `replicas`) contain none, so they are settled without a lookup.
+/// Whether a key name is secret-named (a cached lookup).
 pub fn is_secret_name(name: &str) -> bool {
-    const FRAGMENTS: &[&str] = &[
-        "pass", "pwd", "secret", "token", "cred", "auth", "key", "salt", "pepper", "sign", "sas",
-        "pin", "contrase", "pw", "htpasswd",
-    ];
-    let bytes = name.as_bytes();
-    if bytes.len() > 64 {
-        return classify_key(name) == KeyClass::Secret;
-    }
-    let mut buf = [0u8; 64];
-    let lower = &mut buf[..bytes.len()];
-    lower.copy_from_slice(bytes);
-    lower.make_ascii_lowercase();
-    let lower: &[u8] = lower;
-    FRAGMENTS
-        .iter()
-        .any(|f| lower.windows(f.len()).any(|w| w == f.as_bytes()))
-        && classify_key(name) == KeyClass::Secret
+    classify_key(name) == KeyClass::Secret
 }
 
 /// Keys whose values are digests, ids or public material: high entropy there
@@ -351,9 +333,11 @@ pub fn tokens(name: &str) -> Vec<String> {
 /// Classify a key by its name. Key names repeat across thousands of values,
 /// so results are remembered per thread (bounded, cleared when full).
 pub fn classify_key(name: &str) -> KeyClass {
+    // foldhash: fast, and seeded at random per process, so crafted key
+    // names cannot force collisions (the cache is also bounded).
+    type Cache = std::collections::HashMap<Box<str>, KeyClass, foldhash::fast::RandomState>;
     thread_local! {
-        static CACHE: std::cell::RefCell<std::collections::HashMap<Box<str>, KeyClass>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
+        static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
     }
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();

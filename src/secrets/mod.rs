@@ -246,8 +246,8 @@ fn decide(
     }
     if class == KeyClass::Neutral
         && kind == ValueKind::Str
-        && !key.is_some_and(keys::is_digest_name)
         && values::looks_random(text)
+        && !key.is_some_and(keys::is_digest_name)
     {
         return Decision::Secret;
     }

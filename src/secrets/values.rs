@@ -95,6 +95,9 @@ pub fn is_reference(text: &str) -> bool {
 
 /// The byte range of the default in `${X:-default}`, if it has a non-empty one.
 pub fn reference_default(text: &str) -> Option<Range<usize>> {
+    if !text.trim_start().starts_with("${") {
+        return None;
+    }
     let caps = ENV_DEFAULT.captures(text)?;
     let m = caps.get(1)?;
     (!m.as_str().is_empty()).then(|| m.range())
