@@ -152,10 +152,29 @@ pub fn list(
                 .sort_by_file_name()
                 .into_iter();
             for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored_dir(e)) {
-                let entry = entry.map_err(|e| Error::Walk {
-                    env: name.to_string(),
-                    message: e.to_string(),
-                })?;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    // A directory that cannot be read is a finding about that
+                    // directory; the rest of the environment is still compared.
+                    Err(e) if e.path().is_some_and(|p| p != dir.as_path()) => {
+                        let p = e.path().expect("checked").to_path_buf();
+                        let rel = relative(&p, dir);
+                        files.push(EnvFile {
+                            key: tokens.normalize(&rel).into_owned(),
+                            display: relative(&p, repo_root),
+                            origin: Origin::Path(p),
+                            format: Format::Text,
+                            refused: Some("cannot read this directory"),
+                        });
+                        continue;
+                    }
+                    Err(e) => {
+                        return Err(Error::Walk {
+                            env: name.to_string(),
+                            message: e.to_string(),
+                        });
+                    }
+                };
                 let ft = entry.file_type();
                 // Directories are walked; FIFOs, sockets and devices are not
                 // config (reading a FIFO would block for ever).

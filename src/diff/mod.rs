@@ -138,11 +138,12 @@ fn one_key(
                 let file = files[i].expect("loaded implies present");
                 out.failed += 1;
                 any_failed = true;
-                let msg = match e.col {
-                    Some(col) => {
+                let msg = match (file.refused, e.col) {
+                    (Some(reason), _) => format!("not read: {reason}"),
+                    (None, Some(col)) => {
                         format!("cannot parse {} (column {col}): {}", file.format, e.message)
                     }
-                    None => format!("cannot parse {}: {}", file.format, e.message),
+                    (None, None) => format!("cannot parse {}: {}", file.format, e.message),
                 };
                 let mut f = Finding::builtin(Rule::ParseError, msg, file.key.clone());
                 f.envs = vec![(

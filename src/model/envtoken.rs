@@ -89,6 +89,16 @@ impl EnvTokens {
 
     /// Replace whole-token occurrences of this environment's names by `{env}`.
     pub fn normalize<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        // A literal `{env}` in the input must not equal a normalised name:
+        // it is written `{{env}}` (rare, so checked before anything else).
+        if s.contains(PLACEHOLDER) {
+            let escaped = s.replace(PLACEHOLDER, "{{env}}");
+            return Cow::Owned(self.normalize_names(&escaped).into_owned());
+        }
+        self.normalize_names(s)
+    }
+
+    fn normalize_names<'a>(&self, s: &'a str) -> Cow<'a, str> {
         if self.compound.is_empty() {
             return self.normalize_words(s);
         }
@@ -183,6 +193,11 @@ mod tests {
         assert_eq!(prod.normalize("PROD_DB_HOST"), "{env}_DB_HOST");
         assert_eq!(prod.normalize("product"), "product");
         assert_eq!(prod.normalize("/var/lib/prodx"), "/var/lib/prodx");
+        // A literal placeholder never equals a normalised name.
+        assert_ne!(
+            prod.normalize("https://{env}.example.com"),
+            prod.normalize("https://prod.example.com")
+        );
         let staging = EnvTokens::new("staging", &["eu1".to_string()]);
         assert_eq!(staging.normalize("db.stg.eu1"), "db.{env}.{env}");
         assert_eq!(staging.normalize("/data/staging/"), "/data/{env}/");
