@@ -129,6 +129,35 @@ fn child_forced(siblings: &[MapEntry], key: &str, child: &Node, forced: Forced) 
     forced
 }
 
+/// `valueFrom: {secretKeyRef: {name: db, key: password}}` as
+/// `secretKeyRef db/password` (what it points at, never a value).
+fn describe_reference(r: &Node) -> String {
+    let NodeValue::Map(m) = &r.value else {
+        return "valueFrom".to_string();
+    };
+    let Some(source) = m.first() else {
+        return "valueFrom".to_string();
+    };
+    let field = |k: &str| match &source.value.value {
+        NodeValue::Map(f) => f
+            .iter()
+            .find(|e| e.key == k)
+            .and_then(|e| scalar(&e.value))
+            .map(|s| s.text.as_str()),
+        _ => None,
+    };
+    match (
+        field("name"),
+        field("key")
+            .or_else(|| field("fieldPath"))
+            .or_else(|| field("resource")),
+    ) {
+        (Some(n), Some(k)) => format!("{} {n}/{k}", source.key),
+        (None, Some(k)) => format!("{} {k}", source.key),
+        _ => source.key.clone(),
+    }
+}
+
 /// In a list of values, the item after a secret-named one is a secret:
 /// `["--password", "x"]`, nginx `proxy_set_header Authorization "…"`,
 /// `set $token "…"`.
@@ -429,8 +458,12 @@ impl<'a> Walker<'a, '_> {
             .align_maps(&maps, true)
             .or_else(|| self.align_maps(&maps, false))
             .unwrap_or_default();
+        let split_value = self.value_or_value_from(&maps, &siblings, path, forced);
         let mut child: Vec<Option<&'a Node>> = vec![None; nodes.len()];
         for (key, entries) in aligned {
+            if split_value && matches!(key, "value" | "valueFrom") {
+                continue;
+            }
             for (slot, e) in child.iter_mut().zip(&entries) {
                 *slot = e.map(|e| &e.value);
             }
@@ -471,6 +504,83 @@ impl<'a> Walker<'a, '_> {
             }
             path.pop();
         }
+    }
+
+    /// Kubernetes env vars: `value: <literal>` in some environments and
+    /// `valueFrom: {secretKeyRef: …}` in the others is one finding (a secret
+    /// literal, or a literal against a reference), not two missing keys.
+    /// Returns whether it reported (and the two keys are done).
+    fn value_or_value_from(
+        &mut self,
+        maps: &[Option<&'a [MapEntry]>],
+        siblings: &[Option<&'a str>],
+        path: &mut Vec<Seg<'a>>,
+        forced: Forced,
+    ) -> bool {
+        let get = |m: &'a [MapEntry], k: &str| m.iter().find(|e| e.key == k).map(|e| &e.value);
+        let mut literal = Vec::new();
+        let mut reference = Vec::new();
+        for (i, m) in maps.iter().enumerate() {
+            let Some(m) = m else { continue };
+            match (get(m, "value"), get(m, "valueFrom")) {
+                (Some(v), None) if matches!(v.value, NodeValue::Scalar(_)) => literal.push((i, v)),
+                (None, Some(r)) if matches!(r.value, NodeValue::Map(_)) => reference.push((i, r)),
+                _ => return false,
+            }
+        }
+        if literal.is_empty() || reference.is_empty() {
+            return false;
+        }
+        let mut nodes: Vec<Option<&'a Node>> = vec![None; maps.len()];
+        let mut values: Vec<Option<Value>> = vec![None; maps.len()];
+        let mut secret = true;
+        for &(i, v) in &literal {
+            let value = self.value_of(i, v, siblings[i], forced);
+            secret &= matches!(value.secrecy, Secrecy::Secret(_));
+            nodes[i] = Some(v);
+            values[i] = Some(value);
+        }
+        for &(i, r) in &reference {
+            nodes[i] = Some(r);
+            values[i] = Some(Value::new(
+                ValueKind::Str,
+                describe_reference(r),
+                None,
+                Secrecy::Reference,
+            ));
+        }
+        let names = |set: &[(usize, &Node)]| {
+            list(
+                &set.iter()
+                    .map(|&(i, _)| self.ctx.names[i].as_str())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let (rule, message) = if secret {
+            (
+                Rule::SecretLiteral,
+                format!(
+                    "secret is a literal in {} but a reference in {}",
+                    names(&literal),
+                    names(&reference)
+                ),
+            )
+        } else {
+            (
+                Rule::Value,
+                format!(
+                    "value is a literal in {} but a reference in {}",
+                    names(&literal),
+                    names(&reference)
+                ),
+            )
+        };
+        path.push(Seg::Key("value"));
+        let rendered = self.render(path);
+        path.pop();
+        let f = self.finding(rule, message, &rendered, &nodes, &values);
+        self.out.findings.push(f);
+        true
     }
 
     /// Align map entries across environments: by raw key when every map has
@@ -901,6 +1011,19 @@ mod tests {
             pairs(&[
                 ("drift/credential-reused", "env[name=DB_PASSWORD].value"),
                 ("drift/data-path", "env[name=DATA_PATH].value"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_literal_against_a_value_from_reference_is_one_finding() {
+        let s = "env:\n  - name: DB_PASSWORD\n    value: hunter2abc\n  - name: LOG_LEVEL\n    value: info\n";
+        let p = "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: {name: db, key: password}\n  - name: LOG_LEVEL\n    valueFrom:\n      configMapKeyRef: {name: app, key: level}\n";
+        assert_eq!(
+            diff(s, p),
+            pairs(&[
+                ("drift/secret-literal", "env[name=DB_PASSWORD].value"),
+                ("drift/value", "env[name=LOG_LEVEL].value"),
             ])
         );
     }
