@@ -15,6 +15,36 @@ pub struct Found {
     pub equivalent: Vec<Finding>,
     /// How many values were equal after normalising environment names.
     pub equivalent_count: usize,
+    /// Where secrets were seen (for reuse under different keys).
+    pub sightings: Vec<Sighting>,
+}
+
+/// A secret seen in one environment: kept in memory only to find the same
+/// value in another environment, never printed (findings show its fingerprint).
+#[derive(Clone)]
+pub struct Sighting {
+    /// Environment index.
+    pub env: usize,
+    /// The secret's text.
+    pub text: Box<str>,
+    /// The file's alignment key.
+    pub file_key: String,
+    /// The file (as displayed) and line.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// The key name it sat under.
+    pub key: String,
+}
+
+impl std::fmt::Debug for Sighting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Sighting {{ env: {}, file: {}:{}, key: {} }}",
+            self.env, self.file, self.line, self.key
+        )
+    }
 }
 
 /// What a set of values, one per environment, amounts to.

@@ -70,7 +70,9 @@ pub fn run(
 
     let mut out = Outcome::default();
     let mut leftovers: BTreeMap<DocId, Vec<Option<Doc>>> = BTreeMap::new();
+    let mut sightings = Vec::new();
     for r in results {
+        sightings.extend(r.found.sightings);
         out.findings.extend(r.found.findings);
         out.equivalent.extend(r.found.equivalent);
         out.equivalent_count += r.found.equivalent_count;
@@ -99,7 +101,10 @@ pub fn run(
         }
         walk::documents(&ctx, &refs, &mut found);
     }
+    sightings.extend(found.sightings);
     out.findings.extend(found.findings);
+    out.findings
+        .extend(reused_elsewhere(&names, masker, &sightings));
     out.equivalent.extend(found.equivalent);
     out.equivalent_count += found.equivalent_count;
     for list in [&mut out.findings, &mut out.equivalent] {
@@ -112,6 +117,80 @@ pub fn run(
                 &b.rule,
             ))
         });
+    }
+    out
+}
+
+/// `drift/credential-reused` for one secret under *different* keys or files
+/// in two environments (the walk reports the same key itself): keyed
+/// fingerprints leave out the key path precisely so this can be found.
+fn reused_elsewhere(
+    names: &[String],
+    masker: &Masker,
+    sightings: &[compare::Sighting],
+) -> Vec<Finding> {
+    let mut by_text: std::collections::HashMap<&str, Vec<&compare::Sighting>> =
+        std::collections::HashMap::new();
+    for s in sightings {
+        by_text.entry(&s.text).or_default().push(s);
+    }
+    let mut out = Vec::new();
+    for (text, seen) in by_text {
+        let place = |s: &compare::Sighting| (s.file_key.clone(), s.key.clone());
+        let places = |env: usize| {
+            seen.iter()
+                .filter(|s| s.env == env)
+                .map(|s| place(s))
+                .collect::<Vec<_>>()
+        };
+        // Two environments that share it but no place: where they share a
+        // place, the walk has reported the reuse at that key already.
+        let pair = seen.iter().enumerate().find_map(|(a, x)| {
+            seen[a + 1..]
+                .iter()
+                .find(|y| {
+                    y.env != x.env && !places(x.env).iter().any(|p| places(y.env).contains(p))
+                })
+                .map(|y| (*x, *y))
+        });
+        let Some((first, _)) = pair else { continue };
+        let mut envs_seen: Vec<usize> = seen.iter().map(|s| s.env).collect();
+        envs_seen.sort_unstable();
+        envs_seen.dedup();
+        let fp = masker.fingerprint(text).short();
+        let where_: Vec<String> = envs_seen
+            .iter()
+            .map(|&e| {
+                let keys: Vec<String> = seen
+                    .iter()
+                    .filter(|s| s.env == e)
+                    .map(|s| format!("{}: {}", s.file_key, s.key))
+                    .collect();
+                format!("{} ({})", names[e], keys.join(", "))
+            })
+            .collect();
+        let mut f = Finding::builtin(
+            Rule::CredentialReused,
+            format!(
+                "the same secret is used under different keys in {}",
+                where_.join(" and ")
+            ),
+            first.file_key.clone(),
+        );
+        f.key = Some(first.key.clone());
+        f.envs = (0..names.len())
+            .map(|e| {
+                let site = seen.iter().find(|s| s.env == e).map(|s| Site {
+                    file: s.file.clone(),
+                    line: s.line,
+                    value: Some(crate::finding::Shown::Secret {
+                        fingerprint: fp.clone(),
+                    }),
+                });
+                (names[e].clone(), site)
+            })
+            .collect();
+        out.push(f);
     }
     out
 }

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use super::compare::{Found, Verdict, classify, list, shown};
+use super::compare::{Found, Sighting, Verdict, classify, list, shown};
 use crate::env::Environment;
 use crate::finding::{Finding, Rule, Site};
 use crate::model::document::{
@@ -64,12 +64,26 @@ impl<'a> Keys<'a> {
 /// Compare one document present in the environments of `docs` (`None`:
 /// absent there; the caller reports missing documents).
 pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&Doc>], out: &mut Found) {
+    let (known, sightings) = known_secrets(ctx.masker, docs);
+    // Where each secret sits, for reuse under different keys (see `diff::run`).
+    out.sightings
+        .extend(sightings.into_iter().map(|(env, text, key, line)| {
+            let d = docs[env].expect("a sighting comes from a present document");
+            let (file, line) = d.site(line);
+            Sighting {
+                env,
+                text: text.into(),
+                file_key: d.key.clone(),
+                file: file.to_string(),
+                key: key.to_string(),
+                line,
+            }
+        }));
     let mut present = docs.iter().flatten();
     let Some(first) = present.next() else { return };
     if present.next().is_none() {
         return;
     }
-    let known = known_secrets(ctx.masker, docs);
     let known_lengths = known.iter().fold(0, |m, t| m | length_bit(t.len()));
     let mut w = Walker {
         ctx,
@@ -184,9 +198,18 @@ fn is_secret_resource(entries: &[MapEntry]) -> bool {
 }
 
 /// Collect every whole-value secret of the document, in every environment.
-fn known_secrets<'a>(masker: &Masker, docs: &[Option<&'a Doc>]) -> HashSet<&'a str> {
+#[allow(clippy::type_complexity)]
+fn known_secrets<'a>(
+    masker: &Masker,
+    docs: &[Option<&'a Doc>],
+) -> (HashSet<&'a str>, Vec<(usize, &'a str, &'a str, u32)>) {
     let mut known = HashSet::new();
-    for d in docs.iter().flatten() {
+    let mut sightings = Vec::new();
+    for (env, d) in docs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.map(|d| (i, d)))
+    {
         let mut stack: Vec<(&'a Node, Option<&'a str>, Forced)> = vec![(&d.root, None, Forced::No)];
         while let Some((node, key, forced)) = stack.pop() {
             match &node.value {
@@ -204,6 +227,7 @@ fn known_secrets<'a>(masker: &Masker, docs: &[Option<&'a Doc>]) -> HashSet<&'a s
                     let named = forced != Forced::No || key.is_some_and(is_secret_name);
                     if plausible && named && masker.is_whole_secret(key, s, forced) {
                         known.insert(t);
+                        sightings.push((env, t, key.unwrap_or(""), node.line));
                     }
                 }
                 NodeValue::Seq(items) => stack.extend(items.iter().map(|i| (i, key, forced))),
@@ -229,7 +253,7 @@ fn known_secrets<'a>(masker: &Masker, docs: &[Option<&'a Doc>]) -> HashSet<&'a s
             }
         }
     }
-    known
+    (known, sightings)
 }
 
 fn scalar(n: &Node) -> Option<&Scalar> {

@@ -431,3 +431,33 @@ fn formats_are_detected_by_name_and_overridden_by_glob() {
         r.all()
     );
 }
+
+#[test]
+fn one_secret_under_different_keys_in_two_environments_is_reuse() {
+    let t = Tree::new(&[
+        ("staging/a.yaml", "db:\n  password: CrossKey42xyz\n"),
+        ("prod/a.yaml", "db:\n  password: Other99secret\n"),
+        ("prod/b.yaml", "cache:\n  password: CrossKey42xyz\n"),
+        ("staging/b.yaml", "cache:\n  password: Fine77value\n"),
+    ]);
+    let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
+    let v = json(&r);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "drift/credential-reused")
+        .expect("reuse found");
+    assert!(
+        f["message"].as_str().unwrap().contains("different keys"),
+        "{f}"
+    );
+    assert_eq!(f["envs"]["staging"]["file"], "staging/a.yaml");
+    assert_eq!(f["envs"]["prod"]["file"], "prod/b.yaml");
+    assert_eq!(
+        f["envs"]["staging"]["secret"]["fingerprint"],
+        f["envs"]["prod"]["secret"]["fingerprint"]
+    );
+    assert!(!r.all().contains("CrossKey42"), "{}", r.all());
+    assert_eq!(r.code, 1);
+}
