@@ -172,8 +172,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
             include, exclude, ..
         } = &selection
         {
-            glob_set(include, &path.display().to_string())?;
-            glob_set(exclude, &path.display().to_string())?;
+            for globs in [include, exclude] {
+                glob_set(globs, &path.display().to_string())
+                    .map_err(|e| with_glob_line(e, text))?;
+            }
         }
         envs.push(EnvConfig {
             name,
@@ -197,7 +199,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
         globs.push(glob);
         formats.push(f);
     }
-    let set = glob_set(&globs, &path.display().to_string())?;
+    let set = glob_set(&globs, &path.display().to_string()).map_err(|e| with_glob_line(e, text))?;
     Ok(Config {
         path: path.to_path_buf(),
         root,
@@ -219,6 +221,29 @@ fn line_containing(text: &str, message: &str) -> u32 {
     text.lines()
         .position(|l| l.trim() == header)
         .map_or(0, |i| i as u32 + 1)
+}
+
+/// Give an invalid-glob error the line the glob is written on.
+fn with_glob_line(e: Error, text: &str) -> Error {
+    match e {
+        Error::Config {
+            path,
+            line: 0,
+            message,
+        } => {
+            let glob = message.split('`').nth(1).unwrap_or_default();
+            let line = text
+                .lines()
+                .position(|l| !glob.is_empty() && l.contains(glob))
+                .map_or(0, |i| i as u32 + 1);
+            Error::Config {
+                path,
+                line,
+                message,
+            }
+        }
+        other => other,
+    }
 }
 
 /// Add "did you mean" to serde's "unknown field `x`, expected one of `a`, `b`".
@@ -256,6 +281,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("d.toml:1") && e.contains("needs `root`"), "{e}");
+    }
+
+    #[test]
+    fn invalid_globs_name_their_line() {
+        let e = parse(
+            "[env.prod]\nroot = \"p\"\ninclude = [\"**/[.yaml\"]\n",
+            Path::new("d.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("d.toml:3: invalid glob `**/[.yaml`"), "{e}");
     }
 
     #[test]
