@@ -1,6 +1,6 @@
 //! The command line end to end: the demo, exit codes, discovery, config errors.
 
-use crate::harness::{Tree, driftcheck, json, repo, rules_and_keys, stable};
+use crate::harness::{Tree, driftcheck, first_finding, json, repo, rules_and_keys, stable};
 
 #[test]
 fn demo_human_snapshot() {
@@ -272,12 +272,7 @@ fn incident_credential_reused() {
         "{}",
         run.stdout
     );
-    let f = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "drift/credential-reused")
-        .unwrap();
+    let f = first_finding(&v, "drift/credential-reused");
     assert_eq!(
         f["envs"]["staging"]["secret"]["fingerprint"],
         f["envs"]["prod"]["secret"]["fingerprint"]
@@ -442,12 +437,7 @@ fn one_secret_under_different_keys_in_two_environments_is_reuse() {
     ]);
     let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
     let v = json(&r);
-    let f = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "drift/credential-reused")
-        .expect("reuse found");
+    let f = first_finding(&v, "drift/credential-reused");
     assert!(
         f["message"].as_str().unwrap().contains("different keys"),
         "{f}"

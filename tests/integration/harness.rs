@@ -102,3 +102,13 @@ pub fn rules_and_keys(v: &serde_json::Value) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// The first finding of `rule` in a JSON report.
+pub fn first_finding<'a>(v: &'a serde_json::Value, rule: &str) -> &'a serde_json::Value {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} finding in {v}"))
+}

@@ -1,7 +1,7 @@
 //! Includes: nginx `include` and pgbouncer `%include` are followed inside the
 //! environment root only, spliced in place with their own file and line.
 
-use crate::harness::{Tree, json, rules_and_keys};
+use crate::harness::{Tree, first_finding, json, rules_and_keys};
 
 const CONFIG: &str = "[env.staging]\nroot = \"staging\"\nexclude = [\"conf.d/**\", \"*.d/**\"]\n\
                       [env.prod]\nroot = \"prod\"\nexclude = [\"conf.d/**\", \"*.d/**\"]\n";
@@ -76,12 +76,7 @@ fn an_include_cycle_is_an_error_naming_the_file() {
     ]);
     let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
     let v = json(&r);
-    let f = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "parse/error")
-        .expect("a cycle finding");
+    let f = first_finding(&v, "parse/error");
     assert!(
         f["message"].as_str().unwrap().contains("include cycle"),
         "{f}"
