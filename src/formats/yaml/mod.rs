@@ -37,19 +37,6 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseE
     }
 }
 
-/// Parse with the event path only (for the differential tests and benches).
-#[allow(dead_code)]
-pub(crate) fn parse_events(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
-    events::parse(text, limits)
-}
-
-/// Parse with the fast path only: `None` when it is not sure (for the
-/// differential tests and benches).
-#[allow(dead_code)]
-pub(crate) fn parse_fast(text: &str, limits: &Limits) -> Option<Vec<Document>> {
-    fast::parse(text, limits)
-}
-
 /// Maps this long or longer find duplicate keys with a hash index; shorter
 /// ones with a linear scan, which is faster for the few keys most maps have.
 const INDEX_FROM: usize = 12;
