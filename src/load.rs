@@ -11,8 +11,7 @@ use crate::model::document::{self, Doc};
 use crate::model::node::{Document, Node, NodeValue};
 use crate::model::value::Value;
 use crate::secrets::Masker;
-use crate::secrets::keys::is_secret_name;
-use crate::secrets::values::{is_reference, secret_words};
+use crate::secrets::values::{key_value, secret_words};
 
 /// A loaded file.
 #[derive(Debug)]
@@ -227,26 +226,6 @@ pub fn mask_text(text: &str, file_name: &str, masker: &Masker, env: &Environment
             masker.mask_ranges(line, merged, &env.tokens)
         })
         .collect()
-}
-
-/// `key = value` / `key: value` under a secret-named key: the value's range.
-fn key_value(line: &str) -> Option<std::ops::Range<usize>> {
-    let start = line.len() - line.trim_start().len();
-    let at = start + line[start..].find(['=', ':'])?;
-    let key = line[start..at].trim().trim_matches(['"', '\'']);
-    if key.is_empty() || key.contains(char::is_whitespace) || !is_secret_name(key) {
-        return None;
-    }
-    let rest = &line[at + 1..];
-    let lead = rest.len() - rest.trim_start_matches([' ', '\t', '"', '\'']).len();
-    let value = rest
-        .trim_start_matches([' ', '\t', '"', '\''])
-        .trim_end()
-        .trim_end_matches(['"', '\'', ';', ',']);
-    if value.is_empty() || is_reference(value) {
-        return None;
-    }
-    Some(at + 1 + lead..at + 1 + lead + value.len())
 }
 
 /// A line that is only a long base64 run: the body of a key or certificate.

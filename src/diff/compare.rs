@@ -66,6 +66,9 @@ pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value
     let mut reused: Vec<usize> = Vec::new();
     for (a, (ia, va)) in values.iter().enumerate() {
         for (ib, vb) in &values[a + 1..] {
+            if va.inferred || vb.inferred {
+                continue;
+            }
             let shared = va
                 .secrecy
                 .fingerprints()

@@ -15,6 +15,7 @@ use crate::finding::{Finding, Rule, Site};
 use crate::model::document::{
     BLOCK_IDENTITY, Doc, Identities, identities, push_key, push_selector,
 };
+use crate::model::envtoken::EnvTokens;
 use crate::model::node::{MapEntry, Node, NodeValue, Scalar};
 use crate::model::value::{Secrecy, Value, ValueKind};
 use crate::secrets::keys::is_secret_name;
@@ -227,7 +228,10 @@ fn known_secrets<'a>(
                     let named = forced != Forced::No || key.is_some_and(is_secret_name);
                     if plausible && named && masker.is_whole_secret(key, s, forced) {
                         known.insert(t);
-                        sightings.push((env, t, key.unwrap_or(""), node.line));
+                        // Reuse needs a secret-named key, not just a secret-named parent.
+                        if forced == Forced::Secret || key.is_some_and(is_secret_name) {
+                            sightings.push((env, t, key.unwrap_or(""), node.line));
+                        }
                     }
                 }
                 NodeValue::Seq(items) => stack.extend(items.iter().map(|i| (i, key, forced))),
@@ -744,6 +748,40 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
+    /// A known secret of this document inside a longer public string
+    /// (`"prefix <secret> suffix"`) is masked there too.
+    fn mask_known_inside(&self, v: Value, s: &Scalar, tokens: &EnvTokens) -> Value {
+        if self.known.is_empty() || v.secrecy.is_masked() || s.text.len() < 6 {
+            return v;
+        }
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+        // Only credential-like secrets (8+ characters, letters and digits):
+        // a weak one such as `opencollective` would mask every hostname.
+        let credential_like = |k: &str| {
+            k.len() >= 8
+                && k.bytes().any(|b| b.is_ascii_digit())
+                && k.bytes().any(|b| b.is_ascii_alphabetic())
+        };
+        for k in self.known.iter().filter(|k| credential_like(k)) {
+            ranges.extend(s.text.match_indices(k).map(|(at, m)| at..at + m.len()));
+        }
+        if ranges.is_empty() {
+            return v;
+        }
+        ranges.sort_by_key(|r| r.start);
+        let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        let mut masked = self.ctx.masker.mask_ranges(&s.text, merged, tokens);
+        masked.kind = v.kind;
+        masked.inferred = true;
+        masked
+    }
+
     /// `forced`, or secret when the text is a known secret of this document.
     fn forced_for(&self, s: &Scalar, forced: Forced) -> Forced {
         if forced == Forced::No
@@ -843,7 +881,10 @@ impl<'a> Walker<'a, '_> {
         let tokens = &self.ctx.envs[i].tokens;
         let masker = self.ctx.masker;
         match &n.value {
-            NodeValue::Scalar(s) => masker.value(key, s, self.forced_for(s, forced), tokens),
+            NodeValue::Scalar(s) => {
+                let v = masker.value(key, s, self.forced_for(s, forced), tokens);
+                self.mask_known_inside(v, s, tokens)
+            }
             NodeValue::Map(m) => container(ValueKind::Map, if m.is_empty() { "{}" } else { "{…}" }),
             NodeValue::Seq(items) if all_scalars(items) => self.list_value(i, items, key, forced),
             NodeValue::Seq(items) => {
@@ -891,7 +932,16 @@ impl<'a> Walker<'a, '_> {
         } else {
             Secrecy::Partial(fps)
         };
-        Value::new(ValueKind::List, shown, Some(norm), secrecy)
+        let mut v = Value::new(ValueKind::List, shown, Some(norm), secrecy);
+        // A list under a plural secret-named key (`secrets: [db_password]` in
+        // docker-compose) often lists *names*: masked, but no reuse evidence.
+        v.inferred = v.secrecy.is_masked()
+            && key.is_some_and(|k| {
+                crate::secrets::keys::tokens(k)
+                    .last()
+                    .is_some_and(|t| t.ends_with('s'))
+            });
+        v
     }
 
     /// Classify differing (or secret) values and record the verdict.

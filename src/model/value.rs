@@ -101,6 +101,9 @@ pub struct Value {
     pub secrecy: Secrecy,
     /// Another YAML reading of the source would give a different value.
     pub ambiguity: Option<&'static str>,
+    /// Masked only because a parent key is secret-named (`secrets: [db_password]`):
+    /// kept masked, but not evidence of a reused credential (it may be a name).
+    pub inferred: bool,
 }
 
 impl Value {
@@ -113,6 +116,7 @@ impl Value {
             norm,
             secrecy,
             ambiguity: None,
+            inferred: false,
         }
     }
 

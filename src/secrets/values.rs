@@ -14,14 +14,26 @@ fn re(pattern: &str) -> Regex {
 
 static PRIVATE_KEY: LazyLock<Regex> =
     LazyLock::new(|| re(r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----"));
-static URL_USERINFO: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)(?-u:\b)[a-z][a-z0-9+.-]{1,20}://[^/\s:@]{0,256}:([^@\s/]{1,512})@"));
+static URL_USERINFO: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?i)(?-u:\b)[a-z][a-z0-9+.-]{1,20}://[^/\s:@]{0,256}:(\S{1,512})@",
+        // Oracle thin: jdbc:oracle:thin:scott/tiger@db:1521/ORCL
+        r"|(?i)jdbc:oracle:[a-z]+:[^/\s:@]+/(\S{1,512})@",
+    ))
+});
 static CONN_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     // `password=`, and any name ending in one: `DB_PASSWORD=`,
     // `--db-password=`, `-Djavax.net.ssl.keyStorePassword=`, `api_key=`.
     re(concat!(
-        r"(?i)(?:^|[^A-Za-z0-9])(?:[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|credentials?)|pass|pw)",
+        r"(?i)(?:^|[^A-Za-z0-9])(?:[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|credentials?|(?:account|sharedaccess|access|private)[_-]?key|sharedaccesssignature)|pass|pw)",
         r#"\s*=\s*('(?:[^'\\]|\\.)*'|"[^"]*"|[^;\s,&'"]+)"#,
+    ))
+});
+static EMBEDDED: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r#"(?i)"[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api_?key|credentials?)"\s*:\s*"((?:[^"\\]|\\.)*)""#,
+        r#"|(?i)<[A-Za-z0-9_.:-]*(?:password|passwd|secret|token|apikey|api_key)>([^<]*)</"#,
+        r#"|(?i)key\s*=\s*"[^"]*(?:password|secret|token|apikey|api_key)[^"]*"\s+value\s*=\s*"([^"]*)""#,
     ))
 });
 static QUERY_SECRET: LazyLock<Regex> = LazyLock::new(|| {
@@ -37,6 +49,8 @@ static WHOLE_TOKENS: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?-u:\b)gh[pousr]_[A-Za-z0-9]{36,}|(?-u:\b)github_pat_[A-Za-z0-9_]{82}|(?-u:\b)glpat-[A-Za-z0-9_-]{20,}",
         r"|(?-u:\b)xox[baprs]-[A-Za-z0-9-]{10,}|(?-u:\b)[sr]k_(?:live|test)_[A-Za-z0-9]{24,}",
         r"|(?-u:\b)AIza[A-Za-z0-9_-]{35}|(?-u:\b)npm_[A-Za-z0-9]{36}|(?-u:\b)4b1d[A-Za-z0-9]{38}",
+        r"|(?-u:\b)sk-(?:proj-|ant-[a-z0-9]{2,8}-)?[A-Za-z0-9_-]{20,}|(?-u:\b)SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+        r"|hooks\.slack\.com/services/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+",
         r"|\$2[abxy]\$\d\d\$[./A-Za-z0-9]{53}|\$(?:1|5|6|y|apr1)\$[^\s:]{8,}",
         r"|SCRAM-SHA-256\$\d+:[^\s]+|(?-u:\b)md5[0-9a-f]{32}(?-u:\b)",
     ))
@@ -44,7 +58,21 @@ static WHOLE_TOKENS: LazyLock<Regex> = LazyLock::new(|| {
 /// Literal pieces every `WHOLE_TOKENS` match contains: a cheap test that
 /// spares the regex on the vast majority of values.
 const TOKEN_MARKERS: &[&str] = &[
-    "ey", "gh", "glpat-", "xox", "k_live_", "k_test_", "AIza", "npm_", "4b1d", "$", "SCRAM", "md5",
+    "ey",
+    "gh",
+    "glpat-",
+    "xox",
+    "k_live_",
+    "k_test_",
+    "AIza",
+    "npm_",
+    "4b1d",
+    "$",
+    "SCRAM",
+    "md5",
+    "sk-",
+    "SG.",
+    "hooks.slack",
 ];
 
 static ENV_DEFAULT: LazyLock<Regex> =
@@ -75,8 +103,13 @@ pub fn is_reference(text: &str) -> bool {
     };
     (t.starts_with("${") && t.ends_with('}') && !t[2..t.len() - 1].contains(['{', '}']))
         || (t.starts_with("$(") && t.ends_with(')') && var(&t[2..t.len() - 1]))
-        || (t.starts_with('$') && var(&t[1..]))
-        || (t.starts_with("{{") && t.ends_with("}}") && !t[2..t.len() - 2].contains(['{', '}']))
+        // `$DB_PASSWORD`, not `$Summer2024` (a password that starts with `$`).
+        || (t.starts_with('$') && var(&t[1..]) && !t[1..].bytes().any(|b| b.is_ascii_lowercase()))
+        // `{{ .Values.pw }}`, `{{ vault_pw | default('') }}`, not `{{Pa55}}`.
+        || (t.starts_with("{{")
+            && t.ends_with("}}")
+            && !t[2..t.len() - 2].contains(['{', '}'])
+            && t[2..t.len() - 2].contains([' ', '.', '|']))
         || [
             "vault:",
             "ref+",
@@ -133,11 +166,22 @@ pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
     // A reference in the secret's place (`postgres://app:${DB_PASSWORD}@db`)
     // is how it should be written: shown, and never a reused credential.
     let literal = |m: &regex::Match<'_>| !is_reference(m.as_str().trim_matches(['\'', '"']));
-    if text.contains("://") && text.contains('@') {
+    if (text.contains("://") || text.contains("jdbc:oracle")) && text.contains('@') {
         out.extend(
             URL_USERINFO
                 .captures_iter(text)
-                .filter_map(|c| c.get(1))
+                .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+                .filter(literal)
+                .map(|m| m.range()),
+        );
+    }
+    // Secrets inside JSON, XML or .NET config embedded in a string
+    // (`SPRING_APPLICATION_JSON`, a ConfigMap file, a Jinja template).
+    if text.contains(['"', '<']) {
+        out.extend(
+            EMBEDDED
+                .captures_iter(text)
+                .filter_map(|c| c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)))
                 .filter(literal)
                 .map(|m| m.range()),
         );
@@ -187,6 +231,50 @@ pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
         out.extend(WHOLE_TOKENS.find_iter(text).map(|m| m.range()));
     }
     merge(out)
+}
+
+/// Secrets in any string value: multi-line text (a config file held in a
+/// ConfigMap, a heredoc) is masked line by line like a text file, a line with
+/// spaces like free text, anything else by shape.
+pub fn secret_text(text: &str) -> Vec<Range<usize>> {
+    if text.contains('\n') {
+        let mut out = secret_parts(text);
+        let mut at = 0;
+        for line in text.split('\n') {
+            out.extend(
+                secret_words(line)
+                    .into_iter()
+                    .map(|r| r.start + at..r.end + at),
+            );
+            out.extend(key_value(line).map(|r| r.start + at..r.end + at));
+            at += line.len() + 1;
+        }
+        merge(out)
+    } else if text.contains(' ') {
+        secret_words(text)
+    } else {
+        secret_parts(text)
+    }
+}
+
+/// `key = value` / `key: value` under a secret-named key: the value's range.
+pub fn key_value(line: &str) -> Option<Range<usize>> {
+    let start = line.len() - line.trim_start().len();
+    let at = start + line[start..].find(['=', ':'])?;
+    let key = line[start..at].trim().trim_matches(['"', '\'']);
+    if key.is_empty() || key.contains(char::is_whitespace) || !super::keys::is_secret_name(key) {
+        return None;
+    }
+    let rest = &line[at + 1..];
+    let lead = rest.len() - rest.trim_start_matches([' ', '\t', '"', '\'']).len();
+    let value = rest
+        .trim_start_matches([' ', '\t', '"', '\''])
+        .trim_end()
+        .trim_end_matches(['"', '\'', ';', ',']);
+    if value.is_empty() || is_reference(value) {
+        return None;
+    }
+    Some(at + 1 + lead..at + 1 + lead + value.len())
 }
 
 /// Free text (a line of a file of no known format, a command's arguments or
@@ -247,11 +335,31 @@ pub fn looks_random(text: &str) -> bool {
     }
     // Words: a run of seven lowercase letters is rare in random tokens
     // (about 3% of 20-character base64 strings) and common in identifiers.
+    // Environment names are not evidence of a word: the same token with
+    // `staging` or `production` in it must be judged alike in every environment.
     let mut run = 0;
-    for &c in b {
-        run = if c.is_ascii_lowercase() { run + 1 } else { 0 };
+    let mut start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c.is_ascii_lowercase() {
+            if run == 0 {
+                start = i;
+            }
+            run += 1;
+        } else {
+            run = 0;
+        }
         if run >= 7 {
-            return false;
+            let end = b[start..]
+                .iter()
+                .position(|c| !c.is_ascii_lowercase())
+                .map_or(b.len(), |p| start + p);
+            let word = &text[start..end];
+            if !matches!(
+                word,
+                "staging" | "production" | "development" | "preprod" | "sandbox"
+            ) {
+                return false;
+            }
         }
     }
     let has_digit = b.iter().any(u8::is_ascii_digit);
@@ -418,6 +526,11 @@ mod tests {
     #[test]
     fn entropy_fallback_spares_config_data() {
         assert!(looks_random("a8Fk2LmQ9zT4xWv7Rb3N"));
+        // Judged alike whatever environment name it carries.
+        assert_eq!(
+            looks_random("LEAKstagingQ8x7Zp3LmN4vB2cX"),
+            looks_random("LEAKprodQ8x7Zp3LmN4vB2cX")
+        );
         for v in [
             "/var/lib/clickhouse-prod/data/",
             "ctrl+shift+down",
@@ -425,6 +538,7 @@ mod tests {
             "ingest-service-v2-worker-pool",
             "registry.internal/api:1.2.0",
             "--replication-factor=3",
+            "--data-dir-staging-volume",
             "replicationFactor3x",
         ] {
             assert!(!looks_random(v), "{v}");

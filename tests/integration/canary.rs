@@ -150,6 +150,29 @@ fn files(c: &str) -> Vec<(String, String)> {
             "dupkey.yaml".into(),
             format!("ghp_{c}0123456789abcdef: 1\nghp_{c}0123456789abcdef: 2\n"),
         ),
+        // Second review round.
+        (
+            "round2.yaml".into(),
+            format!(
+                "data:\n  application.yml: |\n    spring:\n      datasource:\n        password: {c}cmyml\n\
+                   redis.conf: |\n    requirepass {c}cmredis\n\
+                 SPRING_APPLICATION_JSON: '{{\"spring\":{{\"datasource\":{{\"password\":\"{c}saj\"}}}}}}'\n\
+                 command: [sh, -c, \"exec app --db-password {c}cmd\"]\n\
+                 bypass_secret: {c}bypass\npassword_dollar: \"${c}dollar\"\nsession_secret2: \"{{{{{c}tmpl}}}}\"\n\
+                 url_at: postgres://app:{c}at@x1@db/app\nurl_slash: postgres://app:{c}sl/x1@db/app\n\
+                 ora: jdbc:oracle:thin:scott/{c}ora@db:1521/ORCL\ntokens: {{github: {c}tokmap}}\nkey_hex: {c}keyhex\n\
+                 azure: DefaultEndpointsProtocol=https;AccountName=a;AccountKey={c}azure==;EndpointSuffix=core.windows.net\n\
+                 openai: sk-proj-{c}openai0123456789\nsendgrid: SG.{c}sg0123.{c}sg4567\n\
+                 webhook: https://hooks.slack.com/services/T0001/B0002/{c}slack\n\
+                 anchor2: {{pw: &q {c}inner, embedded: \"prefix {c}inner suffix\"}}\n"
+            ),
+        ),
+        (
+            "templates/app.cfg.j2".into(),
+            format!(
+                "CONFIG='{{\"password\":\"{c}js\"}}'\n<password>{c}xmlline</password>\n<add key=\"ApiKey\" value=\"{c}dotnet\"/>\n"
+            ),
+        ),
         ("app.json".into(), format!("{{\n{}\n}}\n", json.join(",\n"))),
         ("app.toml".into(), toml),
         (".env".into(), env),

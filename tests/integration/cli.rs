@@ -451,3 +451,31 @@ fn one_secret_under_different_keys_in_two_environments_is_reuse() {
     assert!(!r.all().contains("CrossKey42"), "{}", r.all());
     assert_eq!(r.code, 1);
 }
+
+/// Ordinary docker-compose and Helm values, identical or nearly so across
+/// environments, must not produce credential errors (review round 2).
+#[test]
+fn compose_and_helm_values_are_not_false_credential_errors() {
+    let compose = "services:\n  db:\n    image: postgres:16\n    secrets: [db_password]\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n\
+                   secrets:\n  db_password:\n    file: ./db_password.txt\n  api_token:\n    environment: API_TOKEN\n";
+    let helm = |existing: &str| {
+        format!(
+            "podAnnotations:\n  checksum/secret: 3f2a9c1e0b7d4f6a8e5c2b1d0f9e8a7c6b5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f\n\
+             auth:\n  existingSecret: {existing}\n  secretKeys:\n    adminPasswordKey: admin-password\n    userPasswordKey: user-password\n"
+        )
+    };
+    let t = Tree::new(&[
+        ("staging/docker-compose.yml", compose),
+        ("prod/docker-compose.yml", compose),
+        ("staging/values.yaml", &helm("orders-db-credentials")),
+        ("prod/values.yaml", &helm("orders-db-credentials-v2")),
+    ]);
+    let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
+    assert_eq!(
+        rules_and_keys(&json(&r)),
+        vec![("drift/value".to_string(), "auth.existingSecret".to_string())],
+        "{}",
+        r.all()
+    );
+    assert_eq!(r.code, 0);
+}
