@@ -75,6 +75,10 @@ const TOKEN_MARKERS: &[&str] = &[
     "hooks.slack",
 ];
 
+/// [`TOKEN_MARKERS`] as one automaton: a single pass over each value.
+static MARKERS: LazyLock<aho_corasick::AhoCorasick> =
+    LazyLock::new(|| aho_corasick::AhoCorasick::new(TOKEN_MARKERS).expect("valid static patterns"));
+
 static ENV_DEFAULT: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=?]([^}]*)\}$"));
 
@@ -160,6 +164,8 @@ pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
     if text.len() < 8 {
         return out;
     }
+    // Every name-based shape below needs one of these words; one pass, no allocation.
+    let secret_word = has_secret_word(text);
     if text.contains("PRIVATE KEY") && PRIVATE_KEY.is_match(text) {
         return std::iter::once(0..text.len()).collect();
     }
@@ -177,7 +183,7 @@ pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
     }
     // Secrets inside JSON, XML or .NET config embedded in a string
     // (`SPRING_APPLICATION_JSON`, a ConfigMap file, a Jinja template).
-    if text.contains(['"', '<']) {
+    if secret_word && text.contains(['"', '<']) {
         out.extend(
             EMBEDDED
                 .captures_iter(text)
@@ -187,11 +193,7 @@ pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
         );
     }
     if text.contains('=') {
-        let lower = text.to_ascii_lowercase();
-        if ["pass", "pwd", "pw", "secret", "token", "key", "cred"]
-            .iter()
-            .any(|w| lower.contains(w))
-        {
+        if secret_word {
             out.extend(
                 CONN_PASSWORD
                     .captures_iter(text)
@@ -227,7 +229,7 @@ pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
                 .map(|m| m.range()),
         );
     }
-    if (text.len() >= 20 || text.contains('$')) && TOKEN_MARKERS.iter().any(|m| text.contains(m)) {
+    if (text.len() >= 20 || text.contains('$')) && MARKERS.is_match(text) {
         out.extend(WHOLE_TOKENS.find_iter(text).map(|m| m.range()));
     }
     merge(out)
@@ -237,6 +239,18 @@ pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
 /// ConfigMap, a heredoc) is masked line by line like a text file, a line with
 /// spaces like free text, anything else by shape.
 pub fn secret_text(text: &str) -> Vec<Range<usize>> {
+    // Most values (`api-0.staging.internal`, `500m`) have none of the
+    // characters a name-based shape needs; only token prefixes can match.
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'=' | b'@' | b' ' | b'$' | b'"' | b'<' | b'\n' | b':'))
+    {
+        return if text.len() >= 20 && MARKERS.is_match(text) {
+            merge(WHOLE_TOKENS.find_iter(text).map(|m| m.range()).collect())
+        } else {
+            Vec::new()
+        };
+    }
     if text.contains('\n') {
         let mut out = secret_parts(text);
         let mut at = 0;
@@ -299,6 +313,19 @@ pub fn secret_words(text: &str) -> Vec<Range<usize>> {
         prev_secret = super::keys::is_secret_name(bare) && !word.contains('=');
     }
     merge(out)
+}
+
+/// Whether `text` contains (ignoring case) a word that secret-named settings
+/// are made of: the gate for the name-based value shapes.
+fn has_secret_word(text: &str) -> bool {
+    const WORDS: &[&[u8]] = &[b"pass", b"pwd", b"pw", b"secret", b"token", b"key", b"cred"];
+    let b = text.as_bytes();
+    (0..b.len()).any(|i| {
+        matches!(b[i] | 0x20, b'p' | b's' | b't' | b'k' | b'c')
+            && WORDS
+                .iter()
+                .any(|w| b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w))
+    })
 }
 
 /// Sort and merge overlapping ranges.
