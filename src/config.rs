@@ -25,12 +25,20 @@ struct RawConfig {
     env: BTreeMap<String, RawEnv>,
     #[serde(default)]
     formats: BTreeMap<String, String>,
-    /// `[policy]`: switches for the built-in pack (validated by the policy stage).
+    /// `[policy]`: switches for the shipped pack and built-in rules.
     #[serde(default)]
-    policy: Option<toml::Table>,
+    policy: Option<RawPolicy>,
     /// `[review]`: the gate's settings (validated by the gate).
     #[serde(default)]
     review: Option<toml::Table>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    builtin: Option<bool>,
+    #[serde(default)]
+    disable: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +80,10 @@ pub struct Config {
     pub formats: FormatOverrides,
     /// Policy globs.
     pub policies: Vec<String>,
+    /// `[policy]` switches.
+    pub policy: crate::policy::Settings,
+    /// `[review]`, validated by the gate.
+    pub review: Option<toml::Table>,
 }
 
 /// Find `driftcheck.toml` in `start` or a parent, stopping at the repository
@@ -119,7 +131,6 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
             message: with_suggestion(e.message()),
         }
     })?;
-    let _ = (&raw.policy, &raw.review);
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let err = |message: String| Error::Config {
         path: path.to_path_buf(),
@@ -206,6 +217,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
         envs,
         formats: FormatOverrides::new(set, formats),
         policies: raw.policies,
+        policy: crate::policy::Settings {
+            builtin: raw.policy.as_ref().and_then(|p| p.builtin).unwrap_or(true),
+            disable: raw.policy.map(|p| p.disable).unwrap_or_default(),
+        },
+        review: raw.review,
     })
 }
 

@@ -25,6 +25,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// Policy files are invalid: every problem, one per line.
+    #[error("{count} problem{} in policies:\n{problems}", if *count == 1 { "" } else { "s" })]
+    Policy {
+        /// How many.
+        count: usize,
+        /// `file:line: message` lines.
+        problems: String,
+    },
     /// An environment's root directory is missing.
     #[error("environment `{env}`: root `{root}` is not a directory")]
     EnvRoot {

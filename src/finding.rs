@@ -230,6 +230,9 @@ pub struct Finding {
     pub help: Option<String>,
     /// A unified diff, for text files.
     pub diff: Option<String>,
+    /// The policy rule that governs this built-in finding (its severity and
+    /// help), when one does.
+    pub policy: Option<String>,
 }
 
 impl Finding {
@@ -245,6 +248,7 @@ impl Finding {
             envs: Vec::new(),
             help: Some(rule.help().to_string()),
             diff: None,
+            policy: None,
         }
     }
 

@@ -13,6 +13,7 @@
 //! is handed) touch the outside world; `model`, `secrets` and `diff` are pure.
 
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod diff;
 pub mod discover;
@@ -23,6 +24,7 @@ pub mod formats;
 pub mod include;
 pub mod load;
 pub mod model;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub mod secrets;

@@ -24,6 +24,69 @@ use crate::load::{Loaded, load};
 use crate::model::document::{Doc, DocId};
 use crate::secrets::Masker;
 
+/// What a later stage (the policy) wants to see beyond the drift: every value
+/// of some keys in some files, equal or not. Asked per file, then per key.
+pub trait Interest: Sync {
+    /// Which of the interest's selectors apply to a file, by its alignment key
+    /// and its path as displayed; empty when none (the file is not walked).
+    fn files(&self, file_key: &str, display: &str) -> Vec<usize>;
+    /// Which of `selectors` want the value at `key`.
+    fn keys(&self, selectors: &[usize], key: &str) -> Vec<usize>;
+}
+
+/// One environment's value at one key, for a policy.
+pub struct Leaf {
+    /// Environment index.
+    pub env: usize,
+    /// The document's alignment identity.
+    pub doc: DocId,
+    /// The file's alignment key.
+    pub file_key: String,
+    /// The document inside the file, if any.
+    pub document: Option<String>,
+    /// The key path.
+    pub key: String,
+    /// Where it is and what it shows (masked).
+    pub site: Site,
+    /// The masked value (secrecy, normalised form).
+    pub value: crate::model::value::Value,
+    /// The source text, for regex constraints: may be a secret, so it is
+    /// never printed and `Debug` leaves it out.
+    pub raw: String,
+    /// The selectors that wanted it.
+    pub rules: Vec<usize>,
+}
+
+/// A document the [`Interest`] wanted values from, in one environment
+/// (whether or not any key matched: `expect = "present"` needs to know).
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// Environment index.
+    pub env: usize,
+    /// The document's alignment identity.
+    pub doc: DocId,
+    /// The file's alignment key.
+    pub file_key: String,
+    /// The document inside the file, if any.
+    pub document: Option<String>,
+    /// The file as displayed, and the document's line.
+    pub file: String,
+    /// Line where the document starts.
+    pub line: u32,
+    /// The selectors whose files matched.
+    pub selectors: Vec<usize>,
+}
+
+impl std::fmt::Debug for Leaf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Leaf {{ env: {}, file: {}, key: {} }}",
+            self.env, self.file_key, self.key
+        )
+    }
+}
+
 /// The result of comparing environments.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -37,6 +100,10 @@ pub struct Outcome {
     pub files_ok: usize,
     /// Files that failed to parse.
     pub files_failed: usize,
+    /// Values the [`Interest`] asked for.
+    pub leaves: Vec<Leaf>,
+    /// Documents the [`Interest`] looked into.
+    pub seen: Vec<Seen>,
 }
 
 /// What one file key yields.
@@ -44,6 +111,8 @@ pub struct Outcome {
 struct KeyOutcome {
     found: compare::Found,
     leftovers: Vec<(usize, Doc)>,
+    leaves: Vec<Leaf>,
+    seen: Vec<Seen>,
     ok: usize,
     failed: usize,
 }
@@ -54,6 +123,7 @@ pub fn run(
     masker: &Masker,
     limits: &Limits,
     keep_equivalent: bool,
+    interest: Option<&dyn Interest>,
 ) -> Outcome {
     let names: Vec<String> = envs.iter().map(|e| e.name.clone()).collect();
     let mut keys: BTreeMap<&str, Vec<Option<&EnvFile>>> = BTreeMap::new();
@@ -65,7 +135,17 @@ pub fn run(
     let keys: Vec<(&str, Vec<Option<&EnvFile>>)> = keys.into_iter().collect();
     let results: Vec<KeyOutcome> = keys
         .par_iter()
-        .map(|(_, files)| one_key(&names, envs, files, masker, limits, keep_equivalent))
+        .map(|(_, files)| {
+            one_key(
+                &names,
+                envs,
+                files,
+                masker,
+                limits,
+                keep_equivalent,
+                interest,
+            )
+        })
         .collect();
 
     let mut out = Outcome::default();
@@ -78,6 +158,8 @@ pub fn run(
         out.equivalent_count += r.found.equivalent_count;
         out.files_ok += r.ok;
         out.files_failed += r.failed;
+        out.leaves.extend(r.leaves);
+        out.seen.extend(r.seen);
         for (i, doc) in r.leftovers {
             let slot = leftovers
                 .entry(doc.id.clone())
@@ -100,6 +182,9 @@ pub fn run(
             found.findings.push(f);
         }
         walk::documents(&ctx, &refs, &mut found);
+        if let Some(interest) = interest {
+            leaves_of(&ctx, &refs, interest, &mut out.leaves, &mut out.seen);
+        }
     }
     sightings.extend(found.sightings);
     out.findings.extend(found.findings);
@@ -203,6 +288,7 @@ fn one_key(
     masker: &Masker,
     limits: &Limits,
     keep_equivalent: bool,
+    interest: Option<&dyn Interest>,
 ) -> KeyOutcome {
     let mut out = KeyOutcome::default();
     let loaded: Vec<Option<Loaded>> = files
@@ -311,8 +397,37 @@ fn one_key(
             out.found.findings.extend(missing_document(names, &refs));
         }
         walk::documents(&ctx, &refs, &mut out.found);
+        if let Some(interest) = interest {
+            leaves_of(&ctx, &refs, interest, &mut out.leaves, &mut out.seen);
+        }
     }
     out
+}
+
+/// The values `interest` wants from one document, in every environment that has it.
+fn leaves_of(
+    ctx: &walk::Ctx<'_>,
+    docs: &[Option<&Doc>],
+    interest: &dyn Interest,
+    out: &mut Vec<Leaf>,
+    seen: &mut Vec<Seen>,
+) {
+    for (env, doc) in docs.iter().enumerate() {
+        let Some(doc) = doc else { continue };
+        let selectors = interest.files(&doc.key, &doc.file);
+        if !selectors.is_empty() {
+            walk::leaves(ctx, docs, env, interest, &selectors, out);
+            seen.push(Seen {
+                env,
+                doc: doc.id.clone(),
+                file_key: doc.key.clone(),
+                document: (!doc.id.doc.is_empty()).then(|| doc.id.doc.clone()),
+                file: doc.file.clone(),
+                line: doc.line,
+                selectors,
+            });
+        }
+    }
 }
 
 /// `drift/missing-file` for a file present in some environments only.

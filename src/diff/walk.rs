@@ -9,6 +9,10 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+mod leaves;
+
+pub(super) use leaves::collect as leaves;
+
 use super::compare::{Found, Sighting, Verdict, classify, list, shown};
 use crate::env::Environment;
 use crate::finding::{Finding, Rule, Site};

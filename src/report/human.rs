@@ -89,6 +89,13 @@ pub(super) fn write(
         paint.wrap("1", &line)
     };
     writeln!(out, "{} {line}", paint.wrap("1", "summary:"))?;
+    if report.accepted > 0 {
+        writeln!(
+            out,
+            "  {} accepted (inline allow, waiver or baseline)",
+            plural(report.accepted, "finding")
+        )?;
+    }
     if report.equivalent_count > 0 && !opts.verbose {
         writeln!(
             out,
@@ -100,9 +107,14 @@ pub(super) fn write(
 }
 
 fn finding(f: &Finding, paint: &Paint, opts: Options, out: &mut dyn Write) -> std::io::Result<()> {
+    let policy = f
+        .policy
+        .as_deref()
+        .map(|p| format!(" (policy {})", paint.wrap("1", p)))
+        .unwrap_or_default();
     writeln!(
         out,
-        "  {}[{}]: {}",
+        "  {}[{}]{policy}: {}",
         paint.severity(f.severity),
         paint.wrap("1", &f.rule),
         escape(&f.message, 300)

@@ -38,6 +38,8 @@ struct JsonSummary {
     files: usize,
     /// Values equal only after normalising environment names (not drift).
     equivalent: usize,
+    /// Findings accepted by inline suppressions, waivers or a baseline.
+    accepted: usize,
 }
 
 #[derive(Serialize)]
@@ -55,6 +57,8 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -104,6 +108,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
             .collect(),
         help: f.help.as_deref(),
         diff: f.diff.as_deref(),
+        policy: f.policy.as_deref(),
     }
 }
 
@@ -122,6 +127,7 @@ pub(super) fn write(
             notes: report.summary.notes,
             files: report.files,
             equivalent: report.equivalent_count,
+            accepted: report.accepted,
         },
         findings: report.findings.iter().map(finding).collect(),
         equivalent: opts

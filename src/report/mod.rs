@@ -35,6 +35,8 @@ pub struct Report<'a> {
     pub summary: Summary,
     /// How many files were compared.
     pub files: usize,
+    /// Findings accepted by inline suppressions, waivers or a baseline.
+    pub accepted: usize,
 }
 
 /// Rendering options.

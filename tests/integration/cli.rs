@@ -77,8 +77,8 @@ fn exit_codes_follow_severity() {
     );
 
     let warn = Tree::new(&[
-        ("staging/a.yaml", "x: 1\nenabled: true\n"),
-        ("prod/a.yaml", "x: 1\nenabled: false\n"),
+        ("staging/a.yaml", "x: 1\ndebug: true\n"),
+        ("prod/a.yaml", "x: 1\ndebug: false\n"),
     ]);
     assert_eq!(warn.run(&["diff", "staging", "prod"]).code, 0);
     assert_eq!(warn.run(&["diff", "staging", "prod", "--strict"]).code, 1);
@@ -105,17 +105,18 @@ fn discovers_directories_and_file_pairs() {
     );
 
     let pairs = Tree::new(&[
-        ("helm/values-staging.yaml", "image: {tag: a}\n"),
-        ("helm/values-prod.yaml", "image: {tag: b}\n"),
+        ("helm/values-staging.yaml", "image: {tag: a}\nworkers: 2\n"),
+        ("helm/values-prod.yaml", "image: {tag: b}\nworkers: 4\n"),
         (".env.staging", "A=1\n"),
         (".env.production", "A=1\n"),
     ]);
     let r = pairs.run(&["diff", "staging", "prod", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.all());
     let v = json(&r);
+    // Image tags may differ (shipped Kubernetes policy); the worker count may not.
     assert_eq!(
         rules_and_keys(&v),
-        vec![("drift/value".to_string(), "image.tag".to_string())]
+        vec![("drift/value".to_string(), "workers".to_string())]
     );
     assert_eq!(v["summary"]["files"], 4);
 }
@@ -249,7 +250,10 @@ fn incident_feature_flag_flip() {
         "{}",
         run.stdout
     );
-    assert_eq!(run.code, 0);
+    // The shipped flags policy makes a cache-write flag's divergence an error.
+    assert_eq!(v["findings"][0]["policy"], "flags-divergence");
+    assert_eq!(v["findings"][0]["severity"], "error");
+    assert_eq!(run.code, 1);
 }
 
 #[test]

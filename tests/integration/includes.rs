@@ -24,18 +24,21 @@ fn nginx_includes_are_spliced_with_their_own_file_and_line() {
     ]);
     let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
     let v = json(&r);
+    let key = "http.server[api.example.com:443].location[/api/].proxy_next_upstream";
     assert_eq!(
         rules_and_keys(&v),
-        vec![(
-            "drift/value".to_string(),
-            "http.server[api.example.com:443].location[/api/].proxy_next_upstream".to_string()
-        )],
+        vec![
+            ("drift/value".to_string(), key.to_string()),
+            ("nginx-no-timeout-retry".to_string(), key.to_string())
+        ],
         "{}",
         r.all()
     );
-    let f = &v["findings"][0];
-    assert_eq!(f["envs"]["prod"]["file"], "prod/nginx/conf.d/api.conf");
-    assert_eq!(f["envs"]["prod"]["line"], 6);
+    // Both the drift and the shipped policy's finding point into the included file.
+    for f in v["findings"].as_array().unwrap() {
+        assert_eq!(f["envs"]["prod"]["file"], "prod/nginx/conf.d/api.conf");
+        assert_eq!(f["envs"]["prod"]["line"], 6);
+    }
 }
 
 #[test]

@@ -1,0 +1,6 @@
+//! One module per subcommand. Each resolves its inputs, drives the library
+//! stages in order, renders through [`crate::report`] and returns a status.
+
+pub mod compare;
+pub mod explain;
+pub mod setup;

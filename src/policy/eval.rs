@@ -1,0 +1,508 @@
+//! Applying a policy to what the diff found: governing built-in findings
+//! (`expect`, re-configured built-ins, `disable`), then checking the values
+//! the diff collected (`forbid`, `require`, `one_of`, `min`, `max`,
+//! `compare`, `differ`, `present`, `absent`, `[[link]]`).
+
+use std::collections::BTreeMap;
+
+use super::rules::{Expect, Link, Rule};
+use super::{Policy, Selector, env_applies};
+use crate::diff::{Leaf, Outcome, Seen};
+use crate::env::Environment;
+use crate::finding::{Finding, Shown, Site};
+use crate::model::document::DocId;
+use crate::model::value::Secrecy;
+
+/// Built-in rules that report a *divergence*: what `expect` governs.
+const DIVERGENCE: [&str; 6] = [
+    "drift/data-path",
+    "drift/secret-literal",
+    "drift/flag",
+    "drift/missing-key",
+    "drift/missing-file",
+    "drift/value",
+];
+
+/// Apply `policy` to a diff outcome; returns the findings, sorted.
+pub fn apply(policy: &Policy, envs: &[Environment], outcome: &Outcome) -> Vec<Finding> {
+    let mut out: Vec<Finding> = outcome
+        .findings
+        .iter()
+        .filter(|f| !policy.disabled.contains(&f.rule))
+        .filter_map(|f| govern(policy, envs, f.clone()))
+        .collect();
+
+    let selectors = policy.selectors();
+    let mut by_selector: Vec<Vec<&Leaf>> = vec![Vec::new(); selectors.len()];
+    for leaf in &outcome.leaves {
+        for &s in &leaf.rules {
+            by_selector[s].push(leaf);
+        }
+    }
+    let mut superseded: Vec<(String, String)> = Vec::new();
+    for (i, sel) in selectors.iter().enumerate() {
+        if let Selector::Rule(r) = sel {
+            out.extend(values(
+                r,
+                envs,
+                &by_selector[i],
+                &outcome.seen,
+                i,
+                &mut superseded,
+            ));
+        }
+    }
+    for (li, link) in policy.links.iter().enumerate() {
+        let members: Vec<&[&Leaf]> = selectors
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| matches!(s, Selector::Link(l, _, _) if *l == li))
+            .map(|(i, _)| by_selector[i].as_slice())
+            .collect();
+        out.extend(linked(link, envs, &members));
+    }
+    // A `differ` rule's finding replaces the built-in reuse finding at its key.
+    out.retain(|f| {
+        f.rule != "drift/credential-reused"
+            || !superseded
+                .iter()
+                .any(|(file, key)| *file == f.file && f.key.as_deref() == Some(key))
+    });
+    out.sort_by(|a, b| {
+        (&a.file, &a.document, a.first_line(), &a.key, &a.rule).cmp(&(
+            &b.file,
+            &b.document,
+            b.first_line(),
+            &b.key,
+            &b.rule,
+        ))
+    });
+    out
+}
+
+/// The rule governing a built-in finding, if any, applied to it; `None` drops it.
+fn govern(policy: &Policy, envs: &[Environment], mut f: Finding) -> Option<Finding> {
+    let rule_envs: Vec<&Environment> = f
+        .envs
+        .iter()
+        .filter(|(_, s)| s.is_some())
+        .filter_map(|(n, _)| envs.iter().find(|e| &e.name == n))
+        .collect();
+    let governs = |r: &&Rule| {
+        let kind_ok = if r.id == f.rule {
+            true
+        } else {
+            match r.expect {
+                Some(Expect::Same | Expect::Any | Expect::Differ) => {
+                    DIVERGENCE.contains(&f.rule.as_str())
+                        && (r.applies_to.is_empty() || r.applies_to.contains(&f.rule))
+                }
+                Some(Expect::Present) => {
+                    matches!(f.rule.as_str(), "drift/missing-key" | "drift/missing-file")
+                }
+                _ => false,
+            }
+        };
+        kind_ok
+            && file_matches(r, &f)
+            && (r.envs.is_empty() || rule_envs.iter().any(|e| env_applies(&r.envs, &e.tokens)))
+    };
+    let best = policy
+        .rules
+        .iter()
+        .filter(governs)
+        .filter_map(|r| r.key_match(f.key.as_deref()).map(|s| (r, s)))
+        // A re-configured built-in outranks everything; then specificity, then order.
+        .max_by_key(|(r, s)| (r.id == f.rule, *s, r.origin.order))
+        .map(|(r, _)| r);
+    let Some(best) = best else { return Some(f) };
+    if best.id == f.rule {
+        // `[[rule]] id = "drift/flag"`: the built-in, re-configured.
+        if best.expect == Some(Expect::Any) {
+            return None;
+        }
+        f.severity = best.severity;
+        if let Some(h) = best.help.as_ref().or(best.description.as_ref()) {
+            f.help = Some(h.clone());
+        }
+        return Some(f);
+    }
+    match best.expect {
+        Some(Expect::Any | Expect::Differ) => None,
+        _ => {
+            f.severity = best.severity;
+            f.policy = Some(best.id.clone());
+            if let Some(h) = best.help.as_ref().or(best.description.as_ref()) {
+                f.help = Some(h.clone());
+            }
+            Some(f)
+        }
+    }
+}
+
+fn file_matches(r: &Rule, f: &Finding) -> bool {
+    r.files.matches(&f.file, &f.file)
+        || f.envs
+            .iter()
+            .filter_map(|(_, s)| s.as_ref())
+            .any(|s| r.files.matches(&f.file, &s.file))
+}
+
+/// Where one key sits in each environment.
+type ByKey<'a> = BTreeMap<(&'a DocId, &'a str), Vec<Option<&'a Leaf>>>;
+
+fn group<'a>(leaves: &[&'a Leaf], n: usize) -> ByKey<'a> {
+    let mut by: ByKey<'a> = BTreeMap::new();
+    for l in leaves {
+        by.entry((&l.doc, l.key.as_str()))
+            .or_insert_with(|| vec![None; n])[l.env] = Some(l);
+    }
+    by
+}
+
+/// A policy finding at one key, showing every environment's value there.
+fn finding(r: &Rule, envs: &[Environment], at: &[Option<&Leaf>], message: String) -> Finding {
+    let first = at.iter().flatten().next().expect("a key has a leaf");
+    Finding {
+        rule: r.id.clone(),
+        severity: r.severity,
+        message,
+        file: first.file_key.clone(),
+        document: first.document.clone(),
+        key: Some(first.key.clone()),
+        envs: envs
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.name.clone(), at[i].map(|l| l.site.clone())))
+            .collect(),
+        help: r.help.clone().or_else(|| r.description.clone()),
+        diff: None,
+        policy: None,
+    }
+}
+
+/// A number, if the text is one (`3`, `2.5`, `"10"`); references are not.
+fn number(l: &Leaf) -> Option<f64> {
+    if matches!(l.value.secrecy, Secrecy::Reference) {
+        return None;
+    }
+    l.raw
+        .trim()
+        .trim_matches('"')
+        .replace('_', "")
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+}
+
+/// What a value is for equality: a secret's fingerprint, else its text.
+fn identity(l: &Leaf) -> String {
+    match &l.value.secrecy {
+        Secrecy::Secret(fp) | Secrecy::Encrypted(fp) => format!("fp:{fp}"),
+        Secrecy::Partial(fps) if fps.len() == 1 => format!("fp:{}", fps[0]),
+        _ => format!("v:{}", l.raw),
+    }
+}
+
+fn is_masked(l: &Leaf) -> bool {
+    l.value.secrecy.is_masked()
+}
+
+/// Value checks of one rule over the leaves it collected.
+fn values(
+    r: &Rule,
+    envs: &[Environment],
+    leaves: &[&Leaf],
+    seen: &[Seen],
+    selector: usize,
+    superseded: &mut Vec<(String, String)>,
+) -> Vec<Finding> {
+    let n = envs.len();
+    let applies: Vec<bool> = envs
+        .iter()
+        .map(|e| env_applies(&r.envs, &e.tokens))
+        .collect();
+    let mut out = Vec::new();
+    let by = group(leaves, n);
+    for ((_, key), at) in &by {
+        // Per-value constraints, per environment.
+        let mut broken: Vec<String> = Vec::new();
+        for (i, l) in at.iter().enumerate() {
+            let Some(l) = l else { continue };
+            if !applies[i] {
+                continue;
+            }
+            if let Some(why) = constraint(r, l) {
+                broken.push(format!("{}: {why}", envs[i].name));
+            }
+        }
+        if !broken.is_empty() {
+            out.push(finding(r, envs, at, broken.join("; ")));
+        }
+        if let Some(c) = &r.compare {
+            let sides = |name: &str| -> Vec<usize> {
+                (0..n).filter(|&i| envs[i].tokens.is_token(name)).collect()
+            };
+            for li in sides(&c.left) {
+                for ri in sides(&c.right) {
+                    let (Some(l), Some(rv)) = (at[li], at[ri]) else {
+                        continue;
+                    };
+                    let (Some(a), Some(b)) = (number(l), number(rv)) else {
+                        continue;
+                    };
+                    if !c.holds(a, b) {
+                        out.push(finding(
+                            r,
+                            envs,
+                            at,
+                            format!(
+                                "`{} {} {}` does not hold: {} is {a}, {} is {b}",
+                                c.left, c.op, c.right, envs[li].name, envs[ri].name
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        match r.expect {
+            Some(Expect::Differ) => {
+                let present: Vec<usize> =
+                    (0..n).filter(|&i| applies[i] && at[i].is_some()).collect();
+                let same: Vec<&str> = present
+                    .iter()
+                    .filter(|&&i| {
+                        present.iter().any(|&j| {
+                            j != i && identity(at[i].unwrap()) == identity(at[j].unwrap())
+                        })
+                    })
+                    .map(|&i| envs[i].name.as_str())
+                    .collect();
+                if !same.is_empty() {
+                    let what = if at.iter().flatten().any(|l| is_masked(l)) {
+                        "the same secret"
+                    } else {
+                        "the same value"
+                    };
+                    let f = finding(
+                        r,
+                        envs,
+                        at,
+                        format!(
+                            "must differ between environments, but {} hold {what}",
+                            crate::diff::list(&same)
+                        ),
+                    );
+                    superseded.push((f.file.clone(), key.to_string()));
+                    out.push(f);
+                }
+            }
+            Some(Expect::Absent) => {
+                let has: Vec<&str> = (0..n)
+                    .filter(|&i| applies[i] && at[i].is_some())
+                    .map(|i| envs[i].name.as_str())
+                    .collect();
+                if !has.is_empty() {
+                    out.push(finding(
+                        r,
+                        envs,
+                        at,
+                        format!("must be absent, but is set in {}", crate::diff::list(&has)),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    if r.expect == Some(Expect::Present) {
+        out.extend(present(r, envs, leaves, seen, selector, &applies));
+    }
+    out
+}
+
+/// One constraint broken by a value, said without quoting a secret.
+fn constraint(r: &Rule, l: &Leaf) -> Option<String> {
+    if matches!(l.value.secrecy, Secrecy::Reference) {
+        // `${POOL_SIZE}` cannot be judged here; the value it resolves to is elsewhere.
+        return None;
+    }
+    let shown = || match &l.site.value {
+        Some(Shown::Value(v)) => format!("`{v}`"),
+        _ => "the secret value".to_string(),
+    };
+    if let Some(re) = &r.forbid
+        && re.is_match(&l.raw)
+    {
+        return Some(format!(
+            "{} matches the forbidden pattern `{}`",
+            shown(),
+            re.as_str()
+        ));
+    }
+    if let Some(re) = &r.require
+        && !re.is_match(&l.raw)
+    {
+        return Some(format!(
+            "{} does not match the required pattern `{}`",
+            shown(),
+            re.as_str()
+        ));
+    }
+    if !r.one_of.is_empty() && !r.one_of.iter().any(|o| o == l.raw.trim()) {
+        return Some(format!(
+            "{} is not one of {}",
+            shown(),
+            r.one_of
+                .iter()
+                .map(|o| format!("`{o}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if r.min.is_some() || r.max.is_some() {
+        let Some(v) = number(l) else {
+            return Some(format!("{} is not a number", shown()));
+        };
+        if let Some(min) = r.min
+            && v < min
+        {
+            return Some(format!("{v} is below the minimum {min}"));
+        }
+        if let Some(max) = r.max
+            && v > max
+        {
+            return Some(format!("{v} is above the maximum {max}"));
+        }
+    }
+    None
+}
+
+/// `expect = "present"`: every key pattern has a value in every environment
+/// that has a file the rule looks at.
+fn present(
+    r: &Rule,
+    envs: &[Environment],
+    leaves: &[&Leaf],
+    seen: &[Seen],
+    selector: usize,
+    applies: &[bool],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in seen
+        .iter()
+        .filter(|s| s.selectors.contains(&selector) && applies[s.env])
+    {
+        for p in &r.keys {
+            let found = leaves
+                .iter()
+                .any(|l| l.env == s.env && l.doc == s.doc && p.matches(&l.key));
+            if found {
+                continue;
+            }
+            out.push(Finding {
+                rule: r.id.clone(),
+                severity: r.severity,
+                message: format!("no key matching `{}` in {}", p.text, envs[s.env].name),
+                file: s.file_key.clone(),
+                document: s.document.clone(),
+                key: Some(p.text.clone()),
+                envs: envs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let site = (i == s.env).then(|| Site {
+                            file: s.file.clone(),
+                            line: s.line,
+                            value: None,
+                        });
+                        (e.name.clone(), site)
+                    })
+                    .collect(),
+                help: r.help.clone().or_else(|| r.description.clone()),
+                diff: None,
+                policy: None,
+            });
+        }
+    }
+    out
+}
+
+/// `[[link]]`: within each environment, every member holds the same value.
+fn linked(link: &Link, envs: &[Environment], members: &[&[&Leaf]]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, env) in envs.iter().enumerate() {
+        if !env_applies(&link.envs, &env.tokens) {
+            continue;
+        }
+        let found: Vec<Option<&Leaf>> = members
+            .iter()
+            .map(|m| m.iter().find(|l| l.env == i).copied())
+            .collect();
+        if found.iter().all(Option::is_none) {
+            // The environment has none of the linked files: nothing to hold together.
+            continue;
+        }
+        let missing: Vec<&str> = link
+            .members
+            .iter()
+            .zip(&found)
+            .filter(|(_, f)| f.is_none())
+            .map(|(m, _)| m.2.as_str())
+            .collect();
+        let ids: Vec<String> = found.iter().flatten().map(|l| identity(l)).collect();
+        let differ = ids.windows(2).any(|w| w[0] != w[1]);
+        if missing.is_empty() && !differ {
+            continue;
+        }
+        let members = link
+            .members
+            .iter()
+            .enumerate()
+            .map(|(k, m)| format!("#{} `{}`", k + 1, m.2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let message = if !missing.is_empty() {
+            format!(
+                "{}: linked key {} not found (members: {members})",
+                env.name,
+                missing
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else if found.iter().flatten().any(|l| is_masked(l)) {
+            format!(
+                "{}: linked secrets differ, compared by fingerprint (members: {members})",
+                env.name
+            )
+        } else {
+            format!("{}: linked values differ (members: {members})", env.name)
+        };
+        let first = found.iter().flatten().next().expect("one member found");
+        out.push(Finding {
+            rule: link.id.clone(),
+            severity: link.severity,
+            message,
+            file: first.file_key.clone(),
+            document: first.document.clone(),
+            key: Some(first.key.clone()),
+            envs: link
+                .members
+                .iter()
+                .zip(&found)
+                .enumerate()
+                .map(|(k, (_, l))| {
+                    (
+                        format!("{} #{}", env.name, k + 1),
+                        l.map(|l| l.site.clone()),
+                    )
+                })
+                .collect(),
+            help: link.help.clone().or_else(|| link.description.clone()),
+            diff: None,
+            policy: None,
+        });
+    }
+    out
+}

@@ -1,0 +1,354 @@
+//! Policies: which differences are expected, which are errors, which values
+//! are forbidden, which keys must agree within an environment, and which
+//! changes need more review.
+//!
+//! ```text
+//! pack (compiled in) + policies/*.toml ─► read (strict, spans) ─► rules ─► validate (all at once)
+//! diff::Outcome (findings + wanted leaves) ─► eval ─► suppress (inline, waivers, baseline) ─► findings
+//! ```
+//!
+//! Precedence, in full: a user rule whose id is a built-in rule's id
+//! re-configures that built-in; a user rule whose id is a shipped-pack rule's
+//! id replaces the pack rule; otherwise, where several rules govern one
+//! finding, the most specific key pattern wins and ties go to the rule
+//! written later (later file, later in the file).
+
+pub mod baseline;
+mod eval;
+pub mod pack;
+pub mod pattern;
+mod read;
+pub mod rules;
+pub mod suppress;
+
+use std::path::Path;
+
+pub use eval::apply;
+pub use read::Problem;
+pub use rules::{Expect, Link, OnChange, Rule, Waiver};
+
+use crate::diff::Interest;
+use crate::error::{Error, did_you_mean};
+use crate::model::envtoken::EnvTokens;
+
+/// `[policy]` in `driftcheck.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Load the shipped pack (default true).
+    pub builtin: bool,
+    /// Rule ids (built-in, pack or user) turned off.
+    pub disable: Vec<String>,
+}
+
+/// Every loaded rule, link and waiver.
+#[derive(Debug, Default)]
+pub struct Policy {
+    /// Rules, in load order.
+    pub rules: Vec<Rule>,
+    /// Links, in load order.
+    pub links: Vec<Link>,
+    /// Waivers, in load order.
+    pub waivers: Vec<Waiver>,
+    /// Built-in rule ids turned off.
+    pub disabled: Vec<String>,
+}
+
+/// Load the shipped pack (unless disabled) and the user's policy files, then
+/// validate everything together.
+///
+/// `files`: `(shown path, path)` of each user policy file, in order.
+/// `known_envs`: the declared environments, to check `envs` and `compare`
+/// against (empty: not checked — environments were discovered).
+///
+/// # Errors
+/// [`Error::Policy`] with every problem found.
+pub fn load(
+    settings: &Settings,
+    files: &[(String, std::path::PathBuf)],
+    known_envs: &[EnvTokens],
+) -> Result<Policy, Error> {
+    let mut problems = Vec::new();
+    let mut order = 0;
+    let mut pack_rules = Vec::new();
+    let mut pack_links = Vec::new();
+    if settings.builtin {
+        for (name, text) in pack::FILES {
+            let (f, p) = rules::parse(&format!("<builtin>/{name}"), text, true, &mut order);
+            problems.extend(p);
+            pack_rules.extend(f.rules);
+            pack_links.extend(f.links);
+        }
+    }
+    let mut user = rules::PolicyFile::default();
+    for (shown, path) in files {
+        let text = match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) => {
+                    problems.push(Problem {
+                        file: shown.clone(),
+                        line: 0,
+                        message: "not UTF-8".into(),
+                    });
+                    continue;
+                }
+            },
+            Err(e) => {
+                problems.push(Problem {
+                    file: shown.clone(),
+                    line: 0,
+                    message: format!("cannot be read: {}", e.kind()),
+                });
+                continue;
+            }
+        };
+        let (f, p) = rules::parse(shown, &text, false, &mut order);
+        problems.extend(p);
+        user.rules.extend(f.rules);
+        user.links.extend(f.links);
+        user.waivers.extend(f.waivers);
+    }
+    validate(&user, known_envs, &mut problems);
+    // A user rule or link with a pack id replaces the pack's.
+    let user_ids: Vec<&str> = user
+        .rules
+        .iter()
+        .map(|r| r.id.as_str())
+        .chain(user.links.iter().map(|l| l.id.as_str()))
+        .collect();
+    pack_rules.retain(|r| !user_ids.contains(&r.id.as_str()));
+    pack_links.retain(|l| !user_ids.contains(&l.id.as_str()));
+
+    let mut policy = Policy {
+        rules: pack_rules.into_iter().chain(user.rules).collect(),
+        links: pack_links.into_iter().chain(user.links).collect(),
+        waivers: user.waivers,
+        disabled: Vec::new(),
+    };
+    // `disable` may name built-in ids, pack ids or user ids.
+    let mut known_ids: Vec<String> = crate::finding::Rule::ALL
+        .iter()
+        .map(|r| r.id().to_string())
+        .collect();
+    known_ids.extend(pack::ids());
+    known_ids.extend(policy.rules.iter().map(|r| r.id.clone()));
+    known_ids.extend(policy.links.iter().map(|l| l.id.clone()));
+    for id in &settings.disable {
+        if !known_ids.contains(id) {
+            let hint = did_you_mean(id, known_ids.iter().map(String::as_str))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            problems.push(Problem {
+                file: crate::config::FILE_NAME.into(),
+                line: 0,
+                message: format!("[policy] disable: unknown rule id `{id}`{hint}"),
+            });
+        }
+    }
+    policy.rules.retain(|r| !settings.disable.contains(&r.id));
+    policy.links.retain(|l| !settings.disable.contains(&l.id));
+    policy.disabled = settings
+        .disable
+        .iter()
+        .filter(|id| crate::finding::Rule::from_id(id).is_some())
+        .cloned()
+        .collect();
+    // Waivers may name any rule that exists.
+    for w in &policy.waivers {
+        if !known_ids.contains(&w.rule) && !policy.rules.iter().any(|r| r.id == w.rule) {
+            let hint = did_you_mean(&w.rule, known_ids.iter().map(String::as_str))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            problems.push(Problem {
+                file: w.origin.file.clone(),
+                line: w.origin.line,
+                message: format!("[[waiver]]: unknown rule id `{}`{hint}", w.rule),
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(policy)
+    } else {
+        problems.sort();
+        problems.dedup();
+        Err(Error::Policy {
+            count: problems.len(),
+            problems: problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })
+    }
+}
+
+/// Checks that need every user file at once: duplicate ids, unknown environments.
+fn validate(user: &rules::PolicyFile, known_envs: &[EnvTokens], problems: &mut Vec<Problem>) {
+    let mut seen: Vec<(&str, &rules::Origin)> = Vec::new();
+    let ids = user
+        .rules
+        .iter()
+        .map(|r| (r.id.as_str(), &r.origin))
+        .chain(user.links.iter().map(|l| (l.id.as_str(), &l.origin)));
+    for (id, origin) in ids {
+        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == id) {
+            problems.push(Problem {
+                file: origin.file.clone(),
+                line: origin.line,
+                message: format!(
+                    "rule id `{id}` is already used at {}:{}",
+                    first.file, first.line
+                ),
+            });
+        } else {
+            seen.push((id, origin));
+        }
+    }
+    if known_envs.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = known_envs
+        .iter()
+        .flat_map(|t| t.tokens().iter().map(String::as_str))
+        .collect();
+    let mut check = |env: &str, origin: &rules::Origin, what: &str| {
+        if !known_envs.iter().any(|t| t.is_token(env)) {
+            let hint = did_you_mean(env, names.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            problems.push(Problem {
+                file: origin.file.clone(),
+                line: origin.line,
+                message: format!("{what}: unknown environment `{env}`{hint}"),
+            });
+        }
+    };
+    for r in &user.rules {
+        let what = format!("[[rule]] `{}`", r.id);
+        for e in &r.envs {
+            check(e, &r.origin, &what);
+        }
+        if let Some(c) = &r.compare {
+            check(&c.left, &r.origin, &what);
+            check(&c.right, &r.origin, &what);
+        }
+    }
+    for l in &user.links {
+        for e in &l.envs {
+            check(e, &l.origin, &format!("[[link]] `{}`", l.id));
+        }
+    }
+}
+
+/// Whether a rule naming `wanted` environments applies to `env`.
+pub fn env_applies(wanted: &[String], env: &EnvTokens) -> bool {
+    wanted.is_empty() || wanted.iter().any(|w| env.is_token(w))
+}
+
+/// Find the policy files the config's globs name, relative to `root`.
+///
+/// # Errors
+/// An invalid glob.
+pub fn files(root: &Path, globs: &[String]) -> Result<Vec<(String, std::path::PathBuf)>, Error> {
+    let mut out = Vec::new();
+    for g in globs {
+        if !g.contains(['*', '?', '[', '{']) {
+            // A plain path must exist: a typo must not silently drop a policy.
+            let p = root.join(g);
+            if !p.is_file() {
+                return Err(Error::Policy {
+                    count: 1,
+                    problems: format!(
+                        "{}: policy file `{g}` does not exist",
+                        crate::config::FILE_NAME
+                    ),
+                });
+            }
+            out.push((g.clone(), p));
+            continue;
+        }
+        let set = crate::env::glob_set(std::slice::from_ref(g), crate::config::FILE_NAME)?;
+        let mut found: Vec<(String, std::path::PathBuf)> = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !crate::env::is_ignored_dir(e))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| {
+                let rel = crate::env::relative(e.path(), root);
+                set.is_match(&rel).then(|| (rel, e.path().to_path_buf()))
+            })
+            .collect();
+        found.retain(|f| !out.contains(f));
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+impl Policy {
+    /// Rules and links that need every value at their keys, as one list of
+    /// selectors: rule `i` is selector `i`, link `j` member `m` follows.
+    fn selectors(&self) -> Vec<Selector<'_>> {
+        let mut out = Vec::new();
+        for r in self.rules.iter().filter(|r| r.checks_values()) {
+            out.push(Selector::Rule(r));
+        }
+        for (li, l) in self.links.iter().enumerate() {
+            for (mi, _) in l.members.iter().enumerate() {
+                out.push(Selector::Link(li, mi, self));
+            }
+        }
+        out
+    }
+
+    /// What the diff must collect for this policy.
+    pub fn interest(&self) -> PolicyInterest<'_> {
+        PolicyInterest {
+            selectors: self.selectors(),
+        }
+    }
+}
+
+/// One thing that wants values: a value-checking rule, or one link member.
+#[derive(Clone, Copy)]
+pub(crate) enum Selector<'p> {
+    Rule(&'p Rule),
+    Link(usize, usize, &'p Policy),
+}
+
+impl Selector<'_> {
+    fn files_match(&self, key: &str, display: &str) -> bool {
+        match self {
+            Selector::Rule(r) => r.files.matches(key, display),
+            Selector::Link(l, m, p) => p.links[*l].members[*m].0.matches(key, display),
+        }
+    }
+
+    fn key_matches(&self, key: &str) -> bool {
+        match self {
+            Selector::Rule(r) => r.keys.is_empty() || r.keys.iter().any(|p| p.matches(key)),
+            Selector::Link(l, m, p) => p.links[*l].members[*m].1.matches(key),
+        }
+    }
+}
+
+/// The policy's [`Interest`]: which files and keys the diff collects values of.
+pub struct PolicyInterest<'p> {
+    pub(crate) selectors: Vec<Selector<'p>>,
+}
+
+impl Interest for PolicyInterest<'_> {
+    fn files(&self, file_key: &str, display: &str) -> Vec<usize> {
+        (0..self.selectors.len())
+            .filter(|&i| self.selectors[i].files_match(file_key, display))
+            .collect()
+    }
+
+    fn keys(&self, selectors: &[usize], key: &str) -> Vec<usize> {
+        selectors
+            .iter()
+            .copied()
+            .filter(|&i| self.selectors[i].key_matches(key))
+            .collect()
+    }
+}
