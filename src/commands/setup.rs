@@ -43,10 +43,10 @@ pub fn load_policy(config: Option<&Config>) -> Result<Policy, Error> {
         ),
         Some(c) => {
             let files = policy::files(&c.root, &c.policies)?;
-            let known: Vec<EnvTokens> = c
+            let known: Vec<(String, EnvTokens)> = c
                 .envs
                 .iter()
-                .map(|e| EnvTokens::new(&e.name, &e.aliases))
+                .map(|e| (e.name.clone(), EnvTokens::new(&e.name, &e.aliases)))
                 .collect();
             policy::load(&c.policy, &files, &known)
         }

@@ -65,7 +65,7 @@ pub struct Policy {
 pub fn load(
     settings: &Settings,
     files: &[(String, std::path::PathBuf)],
-    known_envs: &[EnvTokens],
+    known_envs: &[(String, EnvTokens)],
 ) -> Result<Policy, Error> {
     let mut problems = Vec::new();
     let mut order = 0;
@@ -183,7 +183,11 @@ pub fn load(
 }
 
 /// Checks that need every user file at once: duplicate ids, unknown environments.
-fn validate(user: &rules::PolicyFile, known_envs: &[EnvTokens], problems: &mut Vec<Problem>) {
+fn validate(
+    user: &rules::PolicyFile,
+    known_envs: &[(String, EnvTokens)],
+    problems: &mut Vec<Problem>,
+) {
     let mut seen: Vec<(&str, &rules::Origin)> = Vec::new();
     let ids = user
         .rules
@@ -207,35 +211,44 @@ fn validate(user: &rules::PolicyFile, known_envs: &[EnvTokens], problems: &mut V
     if known_envs.is_empty() {
         return;
     }
-    let names: Vec<&str> = known_envs
-        .iter()
-        .flat_map(|t| t.tokens().iter().map(String::as_str))
-        .collect();
-    let mut check = |env: &str, origin: &rules::Origin, what: &str| {
-        if !known_envs.iter().any(|t| t.is_token(env)) {
+    // Declared names first, so a typo suggests `prod` before the alias `prd`.
+    let mut names: Vec<&str> = known_envs.iter().map(|(n, _)| n.as_str()).collect();
+    names.extend(
+        known_envs
+            .iter()
+            .flat_map(|(_, t)| t.tokens().iter().map(String::as_str)),
+    );
+    let mut check = |env: &str, file: &str, line: u32, what: &str| {
+        if !known_envs.iter().any(|(n, t)| n == env || t.is_token(env)) {
             let hint = did_you_mean(env, names.iter().copied())
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
             problems.push(Problem {
-                file: origin.file.clone(),
-                line: origin.line,
+                file: file.to_string(),
+                line,
                 message: format!("{what}: unknown environment `{env}`{hint}"),
             });
         }
     };
     for r in &user.rules {
         let what = format!("[[rule]] `{}`", r.id);
-        for e in &r.envs {
-            check(e, &r.origin, &what);
+        for (i, e) in r.envs.iter().enumerate() {
+            let line = r.lines.envs.get(i).copied().unwrap_or(r.origin.line);
+            check(e, &r.origin.file, line, &what);
         }
         if let Some(c) = &r.compare {
-            check(&c.left, &r.origin, &what);
-            check(&c.right, &r.origin, &what);
+            check(&c.left, &r.origin.file, r.lines.compare, &what);
+            check(&c.right, &r.origin.file, r.lines.compare, &what);
         }
     }
     for l in &user.links {
         for e in &l.envs {
-            check(e, &l.origin, &format!("[[link]] `{}`", l.id));
+            check(
+                e,
+                &l.origin.file,
+                l.origin.line,
+                &format!("[[link]] `{}`", l.id),
+            );
         }
     }
 }

@@ -218,6 +218,17 @@ pub struct Rule {
     pub review: Option<Review>,
     /// Where it was written.
     pub origin: Origin,
+    /// Lines of each `envs` entry and of `compare`, for errors found later.
+    pub lines: Lines,
+}
+
+/// Lines of fields checked after reading (environment names).
+#[derive(Debug, Clone, Default)]
+pub struct Lines {
+    /// Line of each `envs` entry.
+    pub envs: Vec<u32>,
+    /// Line of `compare`.
+    pub compare: u32,
 }
 
 impl Rule {
@@ -532,12 +543,12 @@ fn rule(
     let severity = severity(sink, &mut t);
     let files = files(sink, &mut t, "files");
     let keys = keys(sink, &mut t);
-    let envs: Vec<String> = t
-        .strings(sink, "envs")
-        .unwrap_or_default()
-        .into_iter()
-        .map(|e| e.0)
-        .collect();
+    let envs_written = t.strings(sink, "envs").unwrap_or_default();
+    let mut lines = Lines {
+        envs: envs_written.iter().map(|e| sink.line(e.1)).collect(),
+        compare: 0,
+    };
+    let envs: Vec<String> = envs_written.into_iter().map(|e| e.0).collect();
     let expect = enumerated(sink, &mut t, "expect", &Expect::NAMES, Expect::parse);
     let applies_to: Vec<String> = t
         .strings(sink, "applies_to")
@@ -558,7 +569,10 @@ fn rule(
     let compare = t
         .string(sink, "compare")
         .and_then(|(s, at)| match Compare::parse(&s) {
-            Ok(c) => Some(c),
+            Ok(c) => {
+                lines.compare = sink.line(at);
+                Some(c)
+            }
             Err(e) => {
                 sink.error(at, format!("{}: {e}", t.what));
                 None
@@ -666,6 +680,7 @@ fn rule(
         on_change,
         review,
         origin,
+        lines,
     })
 }
 

@@ -217,10 +217,15 @@ pub fn parse_allow(line: &str, alone: bool) -> Option<Result<(Vec<String>, Strin
         .trim_end()
         .trim_end_matches("-->")
         .trim_end_matches("*/");
-    let (ids, reason) = match rest.split_once("--") {
-        Some((ids, reason)) => (ids, reason.trim()),
-        None => (rest, ""),
-    };
+    // `--` separates the reason; XML forbids `--` inside a comment, so
+    // ` - ` and ` — ` are accepted too (rule ids never hold a spaced dash).
+    let (ids, reason) = ["--", " - ", " — "]
+        .iter()
+        .filter_map(|sep| rest.find(sep).map(|at| (at, sep.len())))
+        .min()
+        .map_or((rest, ""), |(at, len)| {
+            (&rest[..at], rest[at + len..].trim())
+        });
     let ids: Vec<String> = ids
         .split([',', ' '])
         .map(str::trim)
