@@ -82,7 +82,12 @@ else
   echo "==> reusing ${OUT#"$ROOT"/} ($FILES files per env)"
 fi
 
+# `diff` applies the shipped policy pack like every comparing command;
+# `check` reads a driftcheck.toml (generated here) and applies it the gate's way.
+mkdir -p "$WORK/check"
+printf '[env.staging]\nroot = "%s/staging"\n[env.prod]\nroot = "%s/prod"\n' "$OUT" "$OUT" >"$WORK/check/driftcheck.toml"
 DC_CMD=("$BIN" diff staging prod -C "$OUT" --format json)
+CHECK_CMD=("$BIN" check -C "$WORK/check" --format json)
 DIFF_CMD=(diff -r "$OUT/staging" "$OUT/prod")
 PEER_CMD=(python3 "$SHARED/bench/peer_deepdiff.py" "$OUT/staging" "$OUT/prod")
 
@@ -160,11 +165,13 @@ PY
 if command -v hyperfine >/dev/null; then
   echo "==> timing with hyperfine ($RUNS runs; peer $PEER_RUNS)"
   time_with_hyperfine "$RUNS" driftcheck "${DC_CMD[@]}"
+  time_with_hyperfine "$RUNS" "driftcheck check" "${CHECK_CMD[@]}"
   time_with_hyperfine "$RUNS" "diff -r" "${DIFF_CMD[@]}"
   if [[ "$PEER" == 1 ]]; then time_with_hyperfine "$PEER_RUNS" peer_deepdiff "${PEER_CMD[@]}"; fi
 else
   echo "==> timing with a python3 loop, median of $RUNS runs (hyperfine not installed; peer $PEER_RUNS)"
   time_with_loop "$RUNS" 1 driftcheck "${DC_CMD[@]}"
+  time_with_loop "$RUNS" 1 "driftcheck check" "${CHECK_CMD[@]}"
   time_with_loop "$RUNS" 1 "diff -r" "${DIFF_CMD[@]}"
   if [[ "$PEER" == 1 ]]; then time_with_loop "$PEER_RUNS" 0 peer_deepdiff "${PEER_CMD[@]}"; fi
 fi
@@ -205,11 +212,11 @@ rss_mb = int(rss_kb) / 1024 if rss_kb else None
 m = json.load(open(manifest))
 mb = sum(m["bytes"].values()) / 2 / 1e6
 print(f"{files} files per env (~{mb:.1f} MB per env), {os.cpu_count()} CPUs, {platform.platform()}")
-print(f"{'command':<16} {'median s':>10} {'x diff -r':>10} {'peak RSS MB':>12}")
+print(f"{'command':<18} {'median s':>10} {'x diff -r':>10} {'peak RSS MB':>12}")
 for k, v in t.items():
     ratio = f"{v / base:.2f}" if base else "-"
     rss = f"{rss_mb:.1f}" if (k == "driftcheck" and rss_mb is not None) else "-"
-    print(f"{k:<16} {v:>10.3f} {ratio:>10} {rss:>12}")
+    print(f"{k:<18} {v:>10.3f} {ratio:>10} {rss:>12}")
 if "driftcheck" in t:
     print(f"driftcheck: {t['driftcheck'] * 1e6 / int(files):.1f} ms per 1,000 files per env"
           " (compare across --files runs for linear growth)")

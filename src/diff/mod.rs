@@ -32,6 +32,9 @@ pub trait Interest: Sync {
     fn files(&self, file_key: &str, display: &str) -> Vec<usize>;
     /// Which of `selectors` want the value at `key`.
     fn keys(&self, selectors: &[usize], key: &str) -> Vec<usize>;
+    /// Whether any of `selectors` may want a value whose own key name is
+    /// `name` (a cheap test before the key path is built).
+    fn may_want(&self, selectors: &[usize], name: &str) -> bool;
 }
 
 /// One environment's value at one key, for a policy.
@@ -181,9 +184,16 @@ pub fn run(
         if let Some(f) = missing_document(&names, &refs) {
             found.findings.push(f);
         }
-        walk::documents(&ctx, &refs, &mut found);
+        let known = walk::documents(&ctx, &refs, &mut found);
         if let Some(interest) = interest {
-            leaves_of(&ctx, &refs, interest, &mut out.leaves, &mut out.seen);
+            leaves_of(
+                &ctx,
+                &refs,
+                &known,
+                interest,
+                &mut out.leaves,
+                &mut out.seen,
+            );
         }
     }
     sightings.extend(found.sightings);
@@ -396,18 +406,26 @@ fn one_key(
         if !file_missing {
             out.found.findings.extend(missing_document(names, &refs));
         }
-        walk::documents(&ctx, &refs, &mut out.found);
+        let known = walk::documents(&ctx, &refs, &mut out.found);
         if let Some(interest) = interest {
-            leaves_of(&ctx, &refs, interest, &mut out.leaves, &mut out.seen);
+            leaves_of(
+                &ctx,
+                &refs,
+                &known,
+                interest,
+                &mut out.leaves,
+                &mut out.seen,
+            );
         }
     }
     out
 }
 
 /// The values `interest` wants from one document, in every environment that has it.
-fn leaves_of(
+fn leaves_of<'a>(
     ctx: &walk::Ctx<'_>,
-    docs: &[Option<&Doc>],
+    docs: &[Option<&'a Doc>],
+    known: &std::collections::HashSet<&'a str>,
     interest: &dyn Interest,
     out: &mut Vec<Leaf>,
     seen: &mut Vec<Seen>,
@@ -416,7 +434,7 @@ fn leaves_of(
         let Some(doc) = doc else { continue };
         let selectors = interest.files(&doc.key, &doc.file);
         if !selectors.is_empty() {
-            walk::leaves(ctx, docs, env, interest, &selectors, out);
+            walk::leaves(ctx, docs, known, env, interest, &selectors, out);
             seen.push(Seen {
                 env,
                 doc: doc.id.clone(),

@@ -68,7 +68,10 @@ impl<'a> Keys<'a> {
 
 /// Compare one document present in the environments of `docs` (`None`:
 /// absent there; the caller reports missing documents).
-pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&Doc>], out: &mut Found) {
+///
+/// Returns the document's known secrets (texts under secret-named keys in any
+/// environment), which [`leaves`] masks with too.
+pub fn documents<'a>(ctx: &Ctx<'_>, docs: &[Option<&'a Doc>], out: &mut Found) -> HashSet<&'a str> {
     let (known, sightings) = known_secrets(ctx.masker, docs);
     // Where each secret sits, for reuse under different keys (see `diff::run`).
     out.sightings
@@ -85,11 +88,14 @@ pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&Doc>], out: &mut Found) {
             }
         }));
     let mut present = docs.iter().flatten();
-    let Some(first) = present.next() else { return };
+    let Some(first) = present.next() else {
+        return known;
+    };
     if present.next().is_none() {
-        return;
+        return known;
     }
     let known_lengths = known.iter().fold(0, |m, t| m | length_bit(t.len()));
+    let kept = known.clone();
     let mut w = Walker {
         ctx,
         docs,
@@ -101,6 +107,7 @@ pub fn documents(ctx: &Ctx<'_>, docs: &[Option<&Doc>], out: &mut Found) {
     };
     let roots: Vec<Option<&Node>> = docs.iter().map(|d| d.map(|d| &d.root)).collect();
     w.node(&roots, Keys::One(None), &mut Vec::new(), Forced::No);
+    kept
 }
 
 struct Walker<'a, 'c> {

@@ -3,8 +3,9 @@
 //! the diff collected (`forbid`, `require`, `one_of`, `min`, `max`,
 //! `compare`, `differ`, `present`, `absent`, `[[link]]`).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
+use super::fileindex::FileIndex;
 use super::rules::{Expect, Link, Rule};
 use super::{Policy, Selector, env_applies};
 use crate::diff::{Leaf, Outcome, Seen};
@@ -25,11 +26,13 @@ const DIVERGENCE: [&str; 6] = [
 
 /// Apply `policy` to a diff outcome; returns the findings, sorted.
 pub fn apply(policy: &Policy, envs: &[Environment], outcome: &Outcome) -> Vec<Finding> {
+    let index = FileIndex::new(policy.rules.iter().map(|r| &r.files));
+    use rayon::prelude::*;
     let mut out: Vec<Finding> = outcome
         .findings
-        .iter()
+        .par_iter()
         .filter(|f| !policy.disabled.contains(&f.rule))
-        .filter_map(|f| govern(policy, envs, f.clone()))
+        .filter_map(|f| govern(policy, &index, envs, f.clone()))
         .collect();
 
     let selectors = policy.selectors();
@@ -81,14 +84,28 @@ pub fn apply(policy: &Policy, envs: &[Environment], outcome: &Outcome) -> Vec<Fi
 }
 
 /// The rule governing a built-in finding, if any, applied to it; `None` drops it.
-fn govern(policy: &Policy, envs: &[Environment], mut f: Finding) -> Option<Finding> {
+fn govern(
+    policy: &Policy,
+    index: &FileIndex,
+    envs: &[Environment],
+    mut f: Finding,
+) -> Option<Finding> {
+    // Rules are matched on the finding's file key and every site's file.
+    let mut paths: Vec<&str> = vec![f.file.as_str()];
+    paths.extend(
+        f.envs
+            .iter()
+            .filter_map(|(_, s)| s.as_ref())
+            .map(|s| s.file.as_str()),
+    );
+    let file_hit = index.matching(&paths);
     let rule_envs: Vec<&Environment> = f
         .envs
         .iter()
         .filter(|(_, s)| s.is_some())
         .filter_map(|(n, _)| envs.iter().find(|e| &e.name == n))
         .collect();
-    let governs = |r: &&Rule| {
+    let governs = |(i, r): &(usize, &Rule)| {
         let kind_ok = if r.id == f.rule {
             true
         } else {
@@ -104,13 +121,15 @@ fn govern(policy: &Policy, envs: &[Environment], mut f: Finding) -> Option<Findi
             }
         };
         kind_ok
-            && file_matches(r, &f)
+            && file_hit[*i]
             && (r.envs.is_empty() || rule_envs.iter().any(|e| env_applies(&r.envs, &e.tokens)))
     };
     let best = policy
         .rules
         .iter()
+        .enumerate()
         .filter(governs)
+        .map(|(_, r)| r)
         .filter_map(|r| r.key_match(f.key.as_deref()).map(|s| (r, s)))
         // A re-configured built-in outranks everything; then specificity, then order.
         .max_by_key(|(r, s)| (r.id == f.rule, *s, r.origin.order))
@@ -140,22 +159,19 @@ fn govern(policy: &Policy, envs: &[Environment], mut f: Finding) -> Option<Findi
     }
 }
 
-fn file_matches(r: &Rule, f: &Finding) -> bool {
-    r.files.matches(&f.file, &f.file)
-        || f.envs
-            .iter()
-            .filter_map(|(_, s)| s.as_ref())
-            .any(|s| r.files.matches(&f.file, &s.file))
-}
-
-/// Where one key sits in each environment.
-type ByKey<'a> = BTreeMap<(&'a DocId, &'a str), Vec<Option<&'a Leaf>>>;
+/// Where one key sits in each environment, in first-seen order.
+type ByKey<'a> = Vec<((&'a DocId, &'a str), Vec<Option<&'a Leaf>>)>;
 
 fn group<'a>(leaves: &[&'a Leaf], n: usize) -> ByKey<'a> {
-    let mut by: ByKey<'a> = BTreeMap::new();
+    let mut index: HashMap<(&'a DocId, &'a str), usize, foldhash::fast::RandomState> =
+        HashMap::default();
+    let mut by: ByKey<'a> = Vec::new();
     for l in leaves {
-        by.entry((&l.doc, l.key.as_str()))
-            .or_insert_with(|| vec![None; n])[l.env] = Some(l);
+        let at = *index.entry((&l.doc, l.key.as_str())).or_insert_with(|| {
+            by.push(((&l.doc, l.key.as_str()), vec![None; n]));
+            by.len() - 1
+        });
+        by[at].1[l.env] = Some(l);
     }
     by
 }

@@ -15,6 +15,7 @@
 
 pub mod baseline;
 mod eval;
+mod fileindex;
 pub mod pack;
 pub mod pattern;
 mod read;
@@ -71,10 +72,13 @@ pub fn load(
     let mut order = 0;
     let mut pack_rules = Vec::new();
     let mut pack_links = Vec::new();
+    let mut pack_ids: Vec<String> = Vec::new();
     if settings.builtin {
         for (name, text) in pack::FILES {
             let (f, p) = rules::parse(&format!("<builtin>/{name}"), text, true, &mut order);
             problems.extend(p);
+            pack_ids.extend(f.rules.iter().map(|r| r.id.clone()));
+            pack_ids.extend(f.links.iter().map(|l| l.id.clone()));
             pack_rules.extend(f.rules);
             pack_links.extend(f.links);
         }
@@ -130,7 +134,11 @@ pub fn load(
         .iter()
         .map(|r| r.id().to_string())
         .collect();
-    known_ids.extend(pack::ids());
+    known_ids.extend(if settings.builtin {
+        pack_ids
+    } else {
+        pack::ids()
+    });
     known_ids.extend(policy.rules.iter().map(|r| r.id.clone()));
     known_ids.extend(policy.links.iter().map(|l| l.id.clone()));
     for id in &settings.disable {
@@ -316,8 +324,25 @@ impl Policy {
 
     /// What the diff must collect for this policy.
     pub fn interest(&self) -> PolicyInterest<'_> {
+        let selectors = self.selectors();
+        let last_names: Vec<Option<Vec<String>>> =
+            selectors.iter().map(Selector::last_names).collect();
+        // One bit per name length (63: longer): most key names are ruled out
+        // by their length alone.
+        let name_lengths = if last_names.iter().any(Option::is_none) {
+            u64::MAX
+        } else {
+            last_names
+                .iter()
+                .flatten()
+                .flatten()
+                .fold(0, |m, n| m | 1 << n.len().min(63))
+        };
         PolicyInterest {
-            selectors: self.selectors(),
+            index: fileindex::FileIndex::new(selectors.iter().map(Selector::files)),
+            selectors,
+            last_names,
+            name_lengths,
         }
     }
 }
@@ -330,11 +355,26 @@ pub(crate) enum Selector<'p> {
 }
 
 impl Selector<'_> {
-    fn files_match(&self, key: &str, display: &str) -> bool {
+    fn files(&self) -> &rules::Files {
         match self {
-            Selector::Rule(r) => r.files.matches(key, display),
-            Selector::Link(l, m, p) => p.links[*l].members[*m].0.matches(key, display),
+            Selector::Rule(r) => &r.files,
+            Selector::Link(l, m, p) => &p.links[*l].members[*m].0,
         }
+    }
+
+    /// The literal last names its key patterns end with; `None`: any name.
+    fn last_names(&self) -> Option<Vec<String>> {
+        let patterns: Vec<&pattern::KeyPattern> = match self {
+            Selector::Rule(r) => r.keys.iter().collect(),
+            Selector::Link(l, m, p) => vec![&p.links[*l].members[*m].1],
+        };
+        if patterns.is_empty() {
+            return None;
+        }
+        patterns
+            .iter()
+            .map(|p| p.last_literal().map(str::to_string))
+            .collect()
     }
 
     fn key_matches(&self, key: &str) -> bool {
@@ -348,13 +388,28 @@ impl Selector<'_> {
 /// The policy's [`Interest`]: which files and keys the diff collects values of.
 pub struct PolicyInterest<'p> {
     pub(crate) selectors: Vec<Selector<'p>>,
+    /// Per selector, the key names its patterns end with (`None`: any).
+    last_names: Vec<Option<Vec<String>>>,
+    /// [`Self::last_names`]' lengths as bits.
+    name_lengths: u64,
+    /// The selectors' file globs, matched together.
+    index: fileindex::FileIndex,
 }
 
 impl Interest for PolicyInterest<'_> {
     fn files(&self, file_key: &str, display: &str) -> Vec<usize> {
-        (0..self.selectors.len())
-            .filter(|&i| self.selectors[i].files_match(file_key, display))
-            .collect()
+        let hit = self.index.matching(&[file_key, display]);
+        (0..self.selectors.len()).filter(|&i| hit[i]).collect()
+    }
+
+    fn may_want(&self, selectors: &[usize], name: &str) -> bool {
+        if self.name_lengths & (1 << name.len().min(63)) == 0 {
+            return false;
+        }
+        selectors.iter().any(|&i| match &self.last_names[i] {
+            None => true,
+            Some(names) => names.iter().any(|n| n.eq_ignore_ascii_case(name)),
+        })
     }
 
     fn keys(&self, selectors: &[usize], key: &str) -> Vec<usize> {

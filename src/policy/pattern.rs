@@ -226,6 +226,11 @@ impl KeyPattern {
         match_parts(&self.parts, &segs)
     }
 
+    /// The last segment's literal name (lowercase), if it has one.
+    pub fn last_literal(&self) -> Option<&str> {
+        self.last.as_deref()
+    }
+
     /// How specific the pattern is, for precedence: literal names count most,
     /// selectors next, `*` a little, `**` nothing.
     pub fn specificity(&self) -> u32 {

@@ -166,17 +166,30 @@ impl Files {
         let mut b = GlobSetBuilder::new();
         for (i, g) in globs.iter().enumerate() {
             let glob =
-                Glob::new(g).map_err(|e| (i, format!("invalid glob `{g}`: {}", e.kind())))?;
+                file_glob(g).map_err(|e| (i, format!("invalid glob `{g}`: {}", e.kind())))?;
             b.add(glob);
         }
         let set = b.build().map_err(|e| (0, e.to_string()))?;
         Ok(Files { globs, set })
     }
 
+    /// A selector over `globs` (valid ones), for tests elsewhere in the module.
+    #[cfg(test)]
+    pub fn for_test(globs: &[&str]) -> Files {
+        Files::new(globs.iter().map(|g| g.to_string()).collect()).expect("valid globs")
+    }
+
     /// Whether either path matches.
     pub fn matches(&self, file_key: &str, display: &str) -> bool {
         self.globs.is_empty() || self.set.is_match(file_key) || self.set.is_match(display)
     }
+}
+
+/// A policy file glob: `*` stays within one path segment, `**` crosses
+/// any number (as in `.gitignore`), so `**/clickhouse/*.xml` does not reach
+/// `clickhouse/prod/config.xml`.
+pub fn file_glob(g: &str) -> Result<Glob, globset::Error> {
+    globset::GlobBuilder::new(g).literal_separator(true).build()
 }
 
 /// A `[[rule]]`.

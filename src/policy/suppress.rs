@@ -31,7 +31,23 @@ pub fn apply(
     findings: Vec<Finding>,
     today: (i32, u32, u32),
 ) -> Suppressed {
-    let mut files: HashMap<String, Option<Vec<String>>> = HashMap::new();
+    // Every file a finding points into is read once, in parallel; only those
+    // holding the marker are kept, split into lines.
+    let mut files: HashMap<String, Option<Vec<String>>> = {
+        use rayon::prelude::*;
+        let mut paths: Vec<&str> = findings
+            .iter()
+            .flat_map(|f| f.envs.iter().filter_map(|(_, s)| s.as_ref()))
+            .filter(|s| s.line > 0)
+            .map(|s| s.file.as_str())
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths
+            .par_iter()
+            .map(|p| (p.to_string(), read_lines(&root.join(p))))
+            .collect()
+    };
     let mut used = vec![false; policy.waivers.len()];
     let mut out = Suppressed::default();
     let mut bad_inline: Vec<(String, u32, String)> = Vec::new();
