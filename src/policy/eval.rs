@@ -55,6 +55,18 @@ pub fn apply(policy: &Policy, envs: &[Environment], outcome: &Outcome) -> Vec<Fi
             ));
         }
     }
+    for (i, r) in policy.rules.iter().enumerate() {
+        if let Some(c) = r.compare.as_ref().filter(|c| c.holds_when_equal()) {
+            out.extend(compared_from_drift(
+                r,
+                c,
+                i,
+                &index,
+                envs,
+                &outcome.findings,
+            ));
+        }
+    }
     for (li, link) in policy.links.iter().enumerate() {
         let members: Vec<&[&Leaf]> = selectors
             .iter()
@@ -255,7 +267,7 @@ fn values(
         if !broken.is_empty() {
             out.push(finding(r, envs, at, broken.join("; ")));
         }
-        if let Some(c) = &r.compare {
+        if let Some(c) = r.compare.as_ref().filter(|c| !c.holds_when_equal()) {
             let sides = |name: &str| -> Vec<usize> {
                 (0..n).filter(|&i| envs[i].tokens.is_token(name)).collect()
             };
@@ -332,6 +344,89 @@ fn values(
     }
     if r.expect == Some(Expect::Present) {
         out.extend(present(r, envs, leaves, seen, selector, &applies));
+    }
+    out
+}
+
+/// `compare` with `>=`, `<=` or `==`: equal values hold, so only values that
+/// differ matter, and each is already a drift finding (taken before any
+/// rule governed it). No value needs collecting.
+fn compared_from_drift(
+    r: &Rule,
+    c: &super::rules::Compare,
+    rule_index: usize,
+    index: &FileIndex,
+    envs: &[Environment],
+    drift: &[Finding],
+) -> Vec<Finding> {
+    let sides = |name: &str| -> Vec<usize> {
+        (0..envs.len())
+            .filter(|&i| envs[i].tokens.is_token(name))
+            .collect()
+    };
+    let (lefts, rights) = (sides(&c.left), sides(&c.right));
+    if lefts.is_empty() || rights.is_empty() {
+        return Vec::new();
+    }
+    let number = |site: &Option<Site>| match site.as_ref().and_then(|s| s.value.as_ref()) {
+        Some(Shown::Value(v)) => v
+            .trim()
+            .trim_matches('"')
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for f in drift {
+        if !matches!(f.rule.as_str(), "drift/value" | "drift/data-path")
+            || r.key_match(f.key.as_deref()).is_none()
+            || r.keys.is_empty()
+        {
+            continue;
+        }
+        let mut paths: Vec<&str> = vec![f.file.as_str()];
+        paths.extend(
+            f.envs
+                .iter()
+                .filter_map(|(_, s)| s.as_ref())
+                .map(|s| s.file.as_str()),
+        );
+        if !index.matching(&paths)[rule_index] {
+            continue;
+        }
+        for &li in &lefts {
+            for &ri in &rights {
+                let site = |e: usize| {
+                    f.envs
+                        .iter()
+                        .find(|(n, _)| *n == envs[e].name)
+                        .map(|(_, s)| s)
+                };
+                let (Some(a), Some(b)) = (site(li).and_then(number), site(ri).and_then(number))
+                else {
+                    continue;
+                };
+                if !c.holds(a, b) {
+                    out.push(Finding {
+                        rule: r.id.clone(),
+                        severity: r.severity,
+                        message: format!(
+                            "`{} {} {}` does not hold: {} is {a}, {} is {b}",
+                            c.left, c.op, c.right, envs[li].name, envs[ri].name
+                        ),
+                        file: f.file.clone(),
+                        document: f.document.clone(),
+                        key: f.key.clone(),
+                        envs: f.envs.clone(),
+                        help: r.help.clone().or_else(|| r.description.clone()),
+                        diff: None,
+                        policy: None,
+                    });
+                }
+            }
+        }
     }
     out
 }

@@ -126,6 +126,12 @@ impl Compare {
         ))
     }
 
+    /// Whether equal values satisfy it (`>=`, `<=`, `==`): then only values
+    /// that differ can break it, and the drift findings already hold those.
+    pub fn holds_when_equal(&self) -> bool {
+        matches!(self.op, ">=" | "<=" | "==")
+    }
+
     /// Whether `l op r` holds.
     pub fn holds(&self, l: f64, r: f64) -> bool {
         match self.op {
@@ -252,7 +258,7 @@ impl Rule {
             || !self.one_of.is_empty()
             || self.min.is_some()
             || self.max.is_some()
-            || self.compare.is_some()
+            || self.compare.as_ref().is_some_and(|c| !c.holds_when_equal())
             || matches!(
                 self.expect,
                 Some(Expect::Differ | Expect::Present | Expect::Absent)
