@@ -28,5 +28,6 @@ pub mod policy;
 pub mod render;
 pub mod report;
 pub mod secrets;
+pub mod trailers;
 
 pub use error::{Error, Result};

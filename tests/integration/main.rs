@@ -12,3 +12,4 @@ mod policies;
 mod properties;
 mod realworld;
 mod rendered;
+mod trailers_git;
