@@ -13,13 +13,17 @@ use crate::report::{self, OutputFormat};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  no error-severity finding (warnings alone pass unless --strict)
-  1  error-severity findings
-  2  driftcheck could not do its job (bad input it cannot read, bad config)
+  1  error-severity findings, or the gate refused the change
+  2  driftcheck could not do its job (bad input it cannot read, bad config or
+     policy, shallow clone, missing revision)
 
 Examples:
   driftcheck diff staging prod
   driftcheck diff staging prod canary --format json
   driftcheck -C fixtures/demo diff staging prod -v
+  driftcheck check --staged
+  driftcheck gate --base origin/main
+  driftcheck approve --base origin/main
   driftcheck explain drift/data-path";
 
 /// driftcheck: compare each environment's configuration key by key and flag
@@ -71,6 +75,50 @@ pub(crate) enum Command {
         /// Record the current findings in FILE (and exit 0).
         #[arg(long, value_name = "FILE")]
         write_baseline: Option<PathBuf>,
+        /// Check what is staged in the git index (the pre-commit hook).
+        #[arg(long, conflicts_with = "rev")]
+        staged: bool,
+        /// Check a revision instead of the working tree.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
+    },
+    /// The change-review gate: no introduced error drift, and enough peer sign-offs.
+    Gate {
+        /// The branch the change goes into (its merge base with HEAD is the base).
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// The change's tip (default HEAD).
+        #[arg(long, value_name = "REV")]
+        head: Option<String>,
+        /// Evaluate the commit being made: staged changes plus this message (commit-msg hook).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["head", "pre_push"])]
+        message_file: Option<PathBuf>,
+        /// Base and head from pre-commit's PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF (pre-push hook).
+        #[arg(long, conflicts_with_all = ["base", "head"])]
+        pre_push: bool,
+    },
+    /// Print the digest of the config change and the trailer line a reviewer adds.
+    Approve {
+        /// The branch the change goes into (default: upstream, origin/HEAD, main).
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// The change's tip (default HEAD).
+        #[arg(long, value_name = "REV")]
+        head: Option<String>,
+    },
+    /// Every commit that changed guarded config, with its digest, sign-offs and verdict.
+    Audit {
+        /// `A..B`, or a revision for its whole history (default HEAD).
+        range: Option<String>,
+    },
+    /// The trailer block of a commit (or message file) as git reads it, and near misses.
+    Trailers {
+        /// A revision (default HEAD).
+        #[arg(conflicts_with = "message_file")]
+        rev: Option<String>,
+        /// A commit message file instead.
+        #[arg(long, value_name = "FILE")]
+        message_file: Option<PathBuf>,
     },
     /// Explain a rule: what it checks, why, an example.
     Explain {
@@ -144,11 +192,43 @@ pub fn run(args: Args) -> Result<Status, Error> {
             envs,
             baseline,
             write_baseline,
+            staged,
+            rev,
         } => {
-            let run =
+            let mut run =
                 commands::compare::Run::check(envs, baseline.as_deref(), write_baseline.as_deref());
+            run.source = match (staged, rev) {
+                (true, _) => commands::compare::Source::Staged,
+                (false, Some(r)) => commands::compare::Source::Rev(r),
+                (false, None) => commands::compare::Source::WorkTree,
+            };
             commands::compare::run(&args, &cwd, &run, opts, &mut out)
         }
+        Command::Gate {
+            base,
+            head,
+            message_file,
+            pre_push,
+        } => {
+            let g = commands::gate::GateArgs {
+                base: base.as_deref(),
+                head: head.as_deref(),
+                message_file: message_file.as_deref(),
+                pre_push: *pre_push,
+            };
+            commands::gate::run(&args, &cwd, &g, opts, &mut out)
+        }
+        Command::Approve { base, head } => {
+            commands::gate::approve(&args, &cwd, base.as_deref(), head.as_deref(), &mut out)
+        }
+        Command::Audit { range } => commands::audit::run(&args, &cwd, range.as_deref(), &mut out),
+        Command::Trailers { rev, message_file } => commands::trailers::run(
+            &args,
+            &cwd,
+            rev.as_deref(),
+            message_file.as_deref(),
+            &mut out,
+        ),
     }?;
     out.flush().map_err(Error::Write)?;
     Ok(status)

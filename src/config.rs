@@ -28,9 +28,43 @@ struct RawConfig {
     /// `[policy]`: switches for the shipped pack and built-in rules.
     #[serde(default)]
     policy: Option<RawPolicy>,
-    /// `[review]`: the gate's settings (validated by the gate).
+    /// `[review]`: the gate's settings.
     #[serde(default)]
-    review: Option<toml::Table>,
+    review: Option<RawReview>,
+}
+
+/// `[review]` as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReview {
+    /// Guarded path globs.
+    pub paths: Option<Vec<String>>,
+    /// Trailer keys that carry sign-offs.
+    pub trailers: Option<Vec<String>>,
+    /// Sign-offs needed.
+    pub required: Option<u32>,
+    /// Who may sign (emails or `@group`).
+    pub reviewers: Option<Vec<String>>,
+    /// `"digest"`: every sign-off must name the digest it approves.
+    pub bind: Option<String>,
+    /// `@group` members.
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<String>>,
+    /// `[[review.rule]]`: more sign-offs, or narrower reviewers, for some paths.
+    #[serde(default)]
+    pub rule: Vec<RawReviewRule>,
+}
+
+/// `[[review.rule]]` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReviewRule {
+    /// Path globs the rule covers.
+    pub paths: Vec<String>,
+    /// Sign-offs needed for them.
+    pub required: Option<u32>,
+    /// Who may sign for them.
+    pub reviewers: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,7 +117,9 @@ pub struct Config {
     /// `[policy]` switches.
     pub policy: crate::policy::Settings,
     /// `[review]`, validated by the gate.
-    pub review: Option<toml::Table>,
+    pub review: Option<RawReview>,
+    /// The config file's text (the gate re-reads it against another tree).
+    pub text: String,
 }
 
 /// Find `driftcheck.toml` in `start` or a parent, stopping at the repository
@@ -222,6 +258,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
             disable: raw.policy.map(|p| p.disable).unwrap_or_default(),
         },
         review: raw.review,
+        text: text.to_string(),
     })
 }
 

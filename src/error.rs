@@ -33,6 +33,9 @@ pub enum Error {
         /// `file:line: message` lines.
         problems: String,
     },
+    /// The repository cannot answer (shallow clone, missing revision, no merge base).
+    #[error("{0}")]
+    Git(String),
     /// An environment's root directory is missing.
     #[error("environment `{env}`: root `{root}` is not a directory")]
     EnvRoot {

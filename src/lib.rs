@@ -21,6 +21,8 @@ pub mod env;
 pub mod error;
 pub mod finding;
 pub mod formats;
+pub mod gate;
+pub mod git;
 pub mod include;
 pub mod load;
 pub mod model;

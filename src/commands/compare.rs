@@ -6,18 +6,31 @@ use std::path::Path;
 
 use super::setup::{environments, load_config, load_policy, select};
 use crate::cli::{Args, Status};
-use crate::config;
+use crate::config::{self, Config};
 use crate::diff;
 use crate::error::Error;
 use crate::finding::{Finding, Severity, Summary};
 use crate::formats::{FormatOverrides, Limits};
-use crate::policy::{self, baseline};
+use crate::policy::{self, Policy, baseline};
 use crate::report::{self, Report};
 use crate::secrets::{Fingerprinter, Masker};
+
+/// Which files `check` reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// The working tree.
+    WorkTree,
+    /// The git index (what a pre-commit hook sees, new files included).
+    Staged,
+    /// A revision.
+    Rev(&'a str),
+}
 
 /// What to run.
 #[derive(Debug)]
 pub struct Run<'a> {
+    /// Which files.
+    pub source: Source<'a>,
     /// `diff` or `check`.
     pub command: &'static str,
     /// Environments named (empty: all declared).
@@ -32,6 +45,7 @@ impl<'a> Run<'a> {
     /// `driftcheck diff ENV ENV...`.
     pub fn diff(names: &'a [String]) -> Self {
         Run {
+            source: Source::WorkTree,
             command: "diff",
             names,
             baseline: None,
@@ -46,6 +60,7 @@ impl<'a> Run<'a> {
         write_baseline: Option<&'a Path>,
     ) -> Self {
         Run {
+            source: Source::WorkTree,
             command: "check",
             names,
             baseline,
@@ -90,7 +105,25 @@ pub fn compare(
         return Err(Error::Usage(format!("environment `{dup}` is named twice")));
     }
     let config = load_config(args, cwd)?;
-    let (root, selected, overrides) = match &config {
+    // The policy is read before any environment: a bad policy is exit 2 at once.
+    let policy = load_policy(config.as_ref())?;
+    compare_with(config.as_ref(), &policy, cwd, command, names, args.verbose)
+}
+
+/// [`compare`] with the config and policy given: the gate reads them from
+/// the merge base and applies them to another tree.
+///
+/// # Errors
+/// When driftcheck cannot do its job.
+pub fn compare_with(
+    config: Option<&Config>,
+    policy: &Policy,
+    cwd: &Path,
+    command: &str,
+    names: &[String],
+    verbose: bool,
+) -> Result<Compared, Error> {
+    let (root, selected, overrides) = match config {
         Some(c) => (c.root.clone(), select(c, names)?, c.formats.clone()),
         None if names.is_empty() => {
             return Err(Error::Usage(format!(
@@ -104,20 +137,12 @@ pub fn compare(
             FormatOverrides::default(),
         ),
     };
-    // The policy is read before any environment: a bad policy is exit 2 at once.
-    let policy = load_policy(config.as_ref())?;
     let envs = environments(&root, &selected, &overrides)?;
     let masker = Masker::new(Fingerprinter::random().map_err(|e| Error::Random(e.to_string()))?);
     let interest = policy.interest();
-    let outcome = diff::run(
-        &envs,
-        &masker,
-        &Limits::default(),
-        args.verbose,
-        Some(&interest),
-    );
-    let findings = policy::apply(&policy, &envs, &outcome);
-    let suppressed = policy::suppress::apply(&policy, &root, findings, policy::suppress::today());
+    let outcome = diff::run(&envs, &masker, &Limits::default(), verbose, Some(&interest));
+    let findings = policy::apply(policy, &envs, &outcome);
+    let suppressed = policy::suppress::apply(policy, &root, findings, policy::suppress::today());
     Ok(Compared {
         envs: envs.iter().map(|e| e.name.clone()).collect(),
         findings: suppressed.findings,
@@ -137,6 +162,40 @@ pub fn run(
     opts: report::Options,
     out: &mut dyn Write,
 ) -> Result<Status, Error> {
+    // A revision or the index is written out and read like a working tree:
+    // identical content gives identical results whichever way it was read.
+    let (scratch, review_note) = match run.source {
+        Source::WorkTree => (None, None),
+        Source::Staged | Source::Rev(_) => {
+            let repo = crate::git::Repo::discover(cwd)?;
+            let (tree, base, head) = match run.source {
+                Source::Rev(r) => {
+                    let id = repo.commit_id(r)?;
+                    let parent = repo.commit(id)?.parents.first().map(|p| p.to_string());
+                    (repo.tree_of(id)?, parent, crate::gate::Head::Commit(id))
+                }
+                _ => (
+                    repo.index_tree()?,
+                    Some("HEAD".to_string()),
+                    crate::gate::Head::Staged {
+                        message: String::new(),
+                    },
+                ),
+            };
+            let dir = crate::gate::scratch::Scratch::new("check")?;
+            crate::git::materialize(&repo, tree, dir.path())?;
+            let note = base.and_then(|b| review_needed(&repo, &b, &head));
+            (Some((dir, relative_cwd(&repo, cwd))), note)
+        }
+    };
+    let cwd_owned;
+    let cwd = match &scratch {
+        Some((dir, rel)) => {
+            cwd_owned = dir.path().join(rel);
+            cwd_owned.as_path()
+        }
+        None => cwd,
+    };
     let c = compare(args, cwd, run.command, run.names)?;
     let mut accepted = c.accepted;
     let mut shown: Vec<Finding> = match run.command {
@@ -168,6 +227,7 @@ pub fn run(
         summary,
         files: c.outcome.files_ok + c.outcome.files_failed,
         accepted,
+        gate: None,
     };
     report::write(args.format, &rep, opts, out).map_err(Error::Write)?;
     out.flush().map_err(Error::Write)?;
@@ -178,10 +238,48 @@ pub fn run(
             count: c.outcome.files_failed,
         });
     }
+    if let Some(note) = review_note
+        && !args.quiet
+        && args.format == report::OutputFormat::Human
+    {
+        writeln!(out, "{note}").map_err(Error::Write)?;
+    }
     let fails = summary.errors > 0 || (args.strict && summary.warnings > 0);
     Ok(if fails {
         Status::Findings
     } else {
         Status::Clean
     })
+}
+
+/// `cwd` relative to the repository root (to find the same place in a written-out tree).
+fn relative_cwd(repo: &crate::git::Repo, cwd: &Path) -> std::path::PathBuf {
+    let root = repo
+        .root()
+        .canonicalize()
+        .unwrap_or_else(|_| repo.root().to_path_buf());
+    cwd.strip_prefix(&root)
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// "this change needs N sign-offs": what the gate will ask of the change
+/// `base`..`head`, said early (by `check --staged` / `--rev`).
+fn review_needed(repo: &crate::git::Repo, base: &str, head: &crate::gate::Head) -> Option<String> {
+    let v = crate::gate::evaluate(repo, base, head).ok()?;
+    if v.changes.is_empty() {
+        return None;
+    }
+    let n = v.required();
+    let why: Vec<String> = v
+        .requirements
+        .iter()
+        .map(|m| m.requirement.source.clone())
+        .collect();
+    Some(format!(
+        "review: this change to guarded config ({}) needs {n} sign-off{} from peers ({})",
+        v.digest,
+        if n == 1 { "" } else { "s" },
+        why.join("; ")
+    ))
 }

@@ -1,6 +1,9 @@
 //! One module per subcommand. Each resolves its inputs, drives the library
 //! stages in order, renders through [`crate::report`] and returns a status.
 
+pub mod audit;
 pub mod compare;
 pub mod explain;
+pub mod gate;
 pub mod setup;
+pub mod trailers;

@@ -67,6 +67,13 @@ pub(super) fn write(
             sites(f, out, "    ")?;
         }
     }
+    if let Some(g) = report.gate {
+        if !report.findings.is_empty() {
+            writeln!(out)?;
+        }
+        super::gate::write_human(g, opts.color, out)?;
+        return Ok(());
+    }
     if opts.quiet {
         return Ok(());
     }

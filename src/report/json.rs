@@ -28,6 +28,8 @@ struct Doc<'a> {
     findings: Vec<JsonFinding<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     equivalent: Option<Vec<JsonFinding<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gate: Option<&'a super::gate::GateView>,
 }
 
 #[derive(Serialize)]
@@ -133,6 +135,7 @@ pub(super) fn write(
         equivalent: opts
             .verbose
             .then(|| report.equivalent.iter().map(finding).collect()),
+        gate: report.gate,
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
     writeln!(out)

@@ -2,6 +2,7 @@
 //! writes to an `impl Write` and never prints by itself, so tests render into
 //! a buffer. Values arrive already masked: renderers only escape them.
 
+pub mod gate;
 mod human;
 mod json;
 
@@ -37,6 +38,8 @@ pub struct Report<'a> {
     pub files: usize,
     /// Findings accepted by inline suppressions, waivers or a baseline.
     pub accepted: usize,
+    /// The gate's verdict (`gate` only).
+    pub gate: Option<&'a gate::GateView>,
 }
 
 /// Rendering options.

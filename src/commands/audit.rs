@@ -1,0 +1,93 @@
+//! `driftcheck audit [RANGE]`: the history report.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::setup::load_config;
+use crate::cli::{Args, Status};
+use crate::error::Error;
+use crate::gate::audit::{Audited, audit};
+use crate::gate::identity::Mailmap;
+use crate::gate::review::Review;
+use crate::git::Repo;
+use crate::report::{OutputFormat, escape};
+
+/// Audit `range` (default: all of `HEAD`'s history), with `[review]` and
+/// `.mailmap` as they are in the working tree.
+///
+/// # Errors
+/// When the repository cannot answer or the config is invalid.
+pub fn run(
+    args: &Args,
+    cwd: &Path,
+    range: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<Status, Error> {
+    let repo = Repo::discover(cwd)?;
+    let mailmap = std::fs::read_to_string(repo.root().join(".mailmap"))
+        .map(|t| Mailmap::parse(&t))
+        .unwrap_or_default();
+    let review = match load_config(args, cwd)? {
+        Some(c) => Review::from_config(&c, &mailmap)?,
+        None => Review::everything(),
+    };
+    let commits = audit(&repo, range.unwrap_or("HEAD"), &review, &mailmap)?;
+    let failed = commits.iter().filter(|c| !c.passed).count();
+    let w = Error::Write;
+    match args.format {
+        OutputFormat::Json => {
+            let doc = serde_json::json!({"version": 1, "commits": commits});
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| Error::Write(e.into()))?;
+            writeln!(out).map_err(w)?;
+        }
+        _ => human(&commits, failed, out).map_err(w)?,
+    }
+    Ok(if failed > 0 {
+        Status::Findings
+    } else {
+        Status::Clean
+    })
+}
+
+fn reviewers(c: &Audited) -> String {
+    let counted: Vec<&str> = c
+        .signoffs
+        .iter()
+        .filter(|s| s.counted)
+        .map(|s| s.email.as_str())
+        .collect();
+    if counted.is_empty() {
+        "-".into()
+    } else {
+        counted.join(", ")
+    }
+}
+
+fn human(commits: &[Audited], failed: usize, out: &mut dyn Write) -> std::io::Result<()> {
+    for c in commits {
+        writeln!(
+            out,
+            "{} {} {} {:<24} reviewed by: {}",
+            &c.commit[..12],
+            if c.passed { "ok     " } else { "NO PEER" },
+            c.digest,
+            escape(&c.author, 24),
+            reviewers(c)
+        )?;
+        for s in c.signoffs.iter().filter(|s| !s.counted) {
+            writeln!(
+                out,
+                "    not counted: {}: {}: {}",
+                escape(&s.key, 40),
+                escape(&s.identity, 120),
+                s.reason
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "summary: {} guarded change{}, {failed} without enough peer sign-offs",
+        commits.len(),
+        if commits.len() == 1 { "" } else { "s" }
+    )
+}

@@ -1,0 +1,119 @@
+//! `driftcheck trailers [REV | --message-file FILE]`: the trailer block as
+//! git reads it, and why each line that looks like a sign-off is not one.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::cli::{Args, Status};
+use crate::error::Error;
+use crate::git::Repo;
+use crate::report::{OutputFormat, escape};
+use crate::trailers::{Mode, parse};
+
+#[derive(Serialize)]
+struct Doc {
+    version: u32,
+    trailers: Vec<Kv>,
+    near_misses: Vec<Miss>,
+}
+
+#[derive(Serialize)]
+struct Kv {
+    key: String,
+    value: String,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct Miss {
+    line: usize,
+    text: String,
+    reason: String,
+}
+
+/// Print the trailers of a commit or a message file.
+///
+/// # Errors
+/// When the revision or file cannot be read.
+pub fn run(
+    args: &Args,
+    cwd: &Path,
+    rev: Option<&str>,
+    file: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Status, Error> {
+    let (message, mode) = match file {
+        Some(f) => {
+            let bytes = std::fs::read(f).map_err(|source| Error::Io {
+                path: f.to_path_buf(),
+                source,
+            })?;
+            (
+                String::from_utf8_lossy(&bytes).into_owned(),
+                Mode::MessageFile,
+            )
+        }
+        None => {
+            let repo = Repo::discover(cwd)?;
+            let id = repo.commit_id(rev.unwrap_or("HEAD"))?;
+            (repo.commit(id)?.message, Mode::CommitObject)
+        }
+    };
+    let block = parse(&message, mode);
+    let doc = Doc {
+        version: 1,
+        trailers: block
+            .trailers
+            .into_iter()
+            .map(|t| Kv {
+                key: t.key,
+                value: t.value,
+                line: t.line,
+            })
+            .collect(),
+        near_misses: block
+            .near_misses
+            .into_iter()
+            .map(|n| Miss {
+                line: n.line,
+                text: n.text,
+                reason: n.reason,
+            })
+            .collect(),
+    };
+    let w = |e| Error::Write(e);
+    if args.format == OutputFormat::Json {
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| Error::Write(e.into()))?;
+        writeln!(out).map_err(w)?;
+        return Ok(Status::Clean);
+    }
+    if doc.trailers.is_empty() {
+        writeln!(out, "no trailer block").map_err(w)?;
+    }
+    for t in &doc.trailers {
+        writeln!(
+            out,
+            "{:>4}  {}: {}",
+            t.line,
+            escape(&t.key, 80),
+            escape(&t.value, 300)
+        )
+        .map_err(w)?;
+    }
+    if !doc.near_misses.is_empty() {
+        writeln!(out, "\nnot trailers:").map_err(w)?;
+    }
+    for n in &doc.near_misses {
+        writeln!(
+            out,
+            "{:>4}  `{}`\n      {}",
+            n.line,
+            escape(&n.text, 200),
+            n.reason
+        )
+        .map_err(w)?;
+    }
+    Ok(Status::Clean)
+}

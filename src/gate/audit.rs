@@ -1,0 +1,172 @@
+//! `driftcheck audit`: every commit in a range that changed guarded config,
+//! with its digest, its sign-offs and whether they were enough on their own
+//! (the per-commit view of the gate: the commit's own author, committer and
+//! co-authors are its contributors).
+//!
+//! Commits are independent here, so they are judged in parallel, each
+//! thread with its own handle on the repository.
+
+use rayon::prelude::*;
+
+use super::identity::{Mailmap, parse_signer};
+use super::review::Review;
+use crate::error::Error;
+use crate::git::{self, Repo};
+use crate::trailers::{self, Mode};
+
+/// One audited commit.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Audited {
+    /// Full id.
+    pub commit: String,
+    /// Author email as recorded.
+    pub author: String,
+    /// Digest of the commit's own guarded change.
+    pub digest: String,
+    /// Guarded paths it changed.
+    pub paths: Vec<String>,
+    /// Sign-offs in its message.
+    pub signoffs: Vec<AuditSignoff>,
+    /// Whether enough valid peer sign-offs cover it.
+    pub passed: bool,
+}
+
+/// One sign-off of an audited commit.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditSignoff {
+    /// Trailer key as written.
+    pub key: String,
+    /// Value as written.
+    pub identity: String,
+    /// Canonical email (empty when unreadable).
+    pub email: String,
+    /// Whether it counts.
+    pub counted: bool,
+    /// Why (or why not).
+    pub reason: String,
+}
+
+/// Audit `range` (`A..B`, or a single revision for its whole history).
+///
+/// # Errors
+/// When the repository cannot answer.
+pub fn audit(
+    repo: &Repo,
+    range: &str,
+    review: &Review,
+    mailmap: &Mailmap,
+) -> Result<Vec<Audited>, Error> {
+    repo.require_full_history()?;
+    let (base, head) = match range.split_once("..") {
+        Some((a, b)) => (
+            Some(repo.commit_id(if a.is_empty() { "HEAD" } else { a })?),
+            repo.commit_id(if b.is_empty() { "HEAD" } else { b })?,
+        ),
+        None => (None, repo.commit_id(range)?),
+    };
+    let ids = repo.range(base, head)?;
+    let root = repo.root().to_path_buf();
+    let results: Vec<Result<Option<Audited>, Error>> = ids
+        .par_iter()
+        .map_init(
+            || Repo::discover(&root),
+            |local, id| match local {
+                Ok(r) => one(r, *id, review, mailmap),
+                Err(e) => Err(Error::Git(e.to_string())),
+            },
+        )
+        .collect();
+    let mut out = Vec::new();
+    for r in results {
+        if let Some(a) = r? {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
+fn one(
+    repo: &Repo,
+    id: git2::Oid,
+    review: &Review,
+    mailmap: &Mailmap,
+) -> Result<Option<Audited>, Error> {
+    let c = repo.commit(id)?;
+    let guarded = |p: &str| review.guarded(p);
+    let first = match c.parents.first() {
+        Some(p) => Some(repo.tree_of(*p)?),
+        None => None,
+    };
+    let changes = git::changes(repo, first, Some(c.tree), &guarded)?;
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    // A merge that takes one side's config unchanged is not a change of its own.
+    for p in c.parents.iter().skip(1) {
+        if git::changes(repo, Some(repo.tree_of(*p)?), Some(c.tree), &guarded)?.is_empty() {
+            return Ok(None);
+        }
+    }
+    let digest = super::digest::of(&changes);
+    let block = trailers::parse(&c.message, Mode::CommitObject);
+    let mut contributors = vec![
+        mailmap.canonical(&c.author.1),
+        mailmap.canonical(&c.committer.1),
+    ];
+    for t in &block.trailers {
+        if ["Co-authored-by", "Co-developed-by"]
+            .iter()
+            .any(|k| trailers::key_matches(&t.key, k))
+            && let Ok(s) = parse_signer(&t.value)
+        {
+            contributors.push(mailmap.canonical(&s.email));
+        }
+    }
+    let mut counted: Vec<String> = Vec::new();
+    let mut signoffs = Vec::new();
+    for t in block.trailers.iter().filter(|t| {
+        review
+            .trailers
+            .iter()
+            .any(|k| trailers::key_matches(&t.key, k))
+    }) {
+        let mut s = AuditSignoff {
+            key: t.key.clone(),
+            identity: t.value.clone(),
+            email: String::new(),
+            counted: false,
+            reason: String::new(),
+        };
+        match parse_signer(&t.value) {
+            Err(why) => s.reason = why,
+            Ok(signer) => {
+                let email = mailmap.canonical(&signer.email);
+                s.email.clone_from(&email);
+                s.reason = if contributors.contains(&email) {
+                    format!("not a peer: {email} contributed to this commit")
+                } else if review.bind_digest && signer.digest.as_deref() != Some(digest.as_str()) {
+                    format!("not bound to {digest} (bind = \"digest\")")
+                } else if !review.base.reviewers.is_empty()
+                    && !review.base.reviewers.contains(&email)
+                {
+                    format!("{email} is not among the allowed reviewers")
+                } else if counted.contains(&email) {
+                    format!("{email} is already counted (one count per person)")
+                } else {
+                    counted.push(email);
+                    s.counted = true;
+                    "peer sign-off".into()
+                };
+            }
+        }
+        signoffs.push(s);
+    }
+    Ok(Some(Audited {
+        commit: id.to_string(),
+        author: c.author.1.clone(),
+        digest,
+        paths: changes.iter().map(|c| c.path.clone()).collect(),
+        passed: counted.len() as u32 >= review.base.required,
+        signoffs,
+    }))
+}

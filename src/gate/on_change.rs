@@ -1,0 +1,171 @@
+//! Change-aware policy rules (`on_change`): each environment is compared
+//! with itself, merge base against head, by the same drift engine; a rule
+//! whose keys changed the way it names (`decrease`, `remove`, ...) asks for
+//! its review.
+
+use super::review::{Requirement, Review};
+use crate::config::Config;
+use crate::diff;
+use crate::env::Environment;
+use crate::error::Error;
+use crate::finding::{Finding, Shown, Site};
+use crate::formats::Limits;
+use crate::policy::{OnChange, Policy, env_applies};
+use crate::secrets::{Fingerprinter, Masker};
+
+/// The review the change-aware rules ask for, between `base` and `head`
+/// (the same config read against the two trees).
+///
+/// # Errors
+/// When an environment cannot be listed.
+pub fn requirements(
+    base: &Config,
+    head: &Config,
+    policy: &Policy,
+    review: &Review,
+) -> Result<Vec<Requirement>, Error> {
+    let rules: Vec<&crate::policy::Rule> = policy
+        .rules
+        .iter()
+        .filter(|r| r.on_change.is_some())
+        .collect();
+    if rules.is_empty() {
+        return Ok(Vec::new());
+    }
+    let masker = Masker::new(Fingerprinter::random().map_err(|e| Error::Random(e.to_string()))?);
+    let mut out = Vec::new();
+    for (b, h) in base.envs.iter().zip(&head.envs) {
+        let pair = |c: &Config,
+                    e: &crate::config::EnvConfig,
+                    label: &str|
+         -> Result<Option<Environment>, Error> {
+            let mut e = e.clone();
+            let name = e.name.clone();
+            e.name = label.to_string();
+            e.aliases.push(name);
+            match crate::commands::setup::environments(
+                &c.root,
+                std::slice::from_ref(&e),
+                &c.formats,
+            ) {
+                Ok(mut envs) => Ok(envs.pop()),
+                // An environment added or removed by the change: every key is added or removed.
+                Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. }) => Ok(None),
+                Err(other) => Err(other),
+            }
+        };
+        let (Some(be), Some(he)) = (pair(base, b, "base")?, pair(head, h, "head")?) else {
+            continue;
+        };
+        let tokens = crate::model::envtoken::EnvTokens::new(&b.name, &b.aliases);
+        let outcome = diff::run(&[be, he], &masker, &Limits::default(), false, None);
+        for r in rules.iter().filter(|r| env_applies(&r.envs, &tokens)) {
+            let Some(change) = r.on_change else { continue };
+            for f in &outcome.findings {
+                if r.keys.is_empty() || r.key_match(f.key.as_deref()).is_none() {
+                    continue;
+                }
+                if !r.files.matches(&f.file, &f.file)
+                    && !sites(f).any(|s| r.files.matches(&f.file, &s.file))
+                {
+                    continue;
+                }
+                if let Some(what) = changed(change, f) {
+                    let review_of = r.review.clone().unwrap_or(crate::policy::rules::Review {
+                        required: 1,
+                        reviewers: Vec::new(),
+                    });
+                    out.push(Requirement {
+                        source: format!(
+                            "policy `{}`: {} {what} in {}",
+                            r.id,
+                            f.key.as_deref().unwrap_or(&f.file),
+                            b.name
+                        ),
+                        required: review_of.required,
+                        reviewers: review.expand(&review_of.reviewers)?,
+                        on_commit: None,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn sites(f: &Finding) -> impl Iterator<Item = &Site> {
+    f.envs.iter().filter_map(|(_, s)| s.as_ref())
+}
+
+/// How the value at a finding changed from base (first site) to head
+/// (second), if it is the kind of change `want` names.
+fn changed(want: OnChange, f: &Finding) -> Option<String> {
+    let side = |i: usize| f.envs.get(i).and_then(|(_, s)| s.as_ref());
+    let (old, new) = (side(0), side(1));
+    let text = |s: Option<&Site>| match s.and_then(|s| s.value.as_ref()) {
+        Some(Shown::Value(v)) => Some(v.clone()),
+        Some(Shown::Secret { .. }) => Some("<secret>".to_string()),
+        None => None,
+    };
+    let (a, b) = (text(old), text(new));
+    let items = |v: &Option<String>| -> Option<Vec<String>> {
+        let v = v.as_ref()?;
+        let inner = v.strip_prefix('[')?.strip_suffix(']')?;
+        Some(
+            inner
+                .split(", ")
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+        )
+    };
+    let number = |v: &Option<String>| {
+        v.as_ref()
+            .and_then(|v| v.trim_matches('"').parse::<f64>().ok())
+    };
+    match want {
+        OnChange::Any => Some("changed".into()),
+        OnChange::Add => match (old, new) {
+            (None, Some(_)) => Some("added".into()),
+            _ => {
+                let (x, y) = (items(&a)?, items(&b)?);
+                let added: Vec<&String> = y.iter().filter(|i| !x.contains(i)).collect();
+                (!added.is_empty()).then(|| format!("gained {}", join(&added)))
+            }
+        },
+        OnChange::Remove => match (old, new) {
+            (Some(_), None) => Some("removed".into()),
+            _ => {
+                let (x, y) = (items(&a)?, items(&b)?);
+                let removed: Vec<&String> = x.iter().filter(|i| !y.contains(i)).collect();
+                (!removed.is_empty()).then(|| format!("lost {}", join(&removed)))
+            }
+        },
+        OnChange::Increase | OnChange::Decrease => {
+            let (x, y) = match (number(&a), number(&b)) {
+                (Some(x), Some(y)) => (x, y),
+                _ => {
+                    let (x, y) = (items(&a)?, items(&b)?);
+                    (x.len() as f64, y.len() as f64)
+                }
+            };
+            let up = want == OnChange::Increase;
+            ((up && y > x) || (!up && y < x)).then(|| {
+                format!(
+                    "{} from {} to {}",
+                    if up { "increased" } else { "decreased" },
+                    a.clone().unwrap_or_default(),
+                    b.clone().unwrap_or_default()
+                )
+            })
+        }
+    }
+}
+
+fn join(items: &[&String]) -> String {
+    items
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

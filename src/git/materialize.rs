@@ -1,0 +1,70 @@
+//! Writing a tree out to a directory, so a revision (or the index) is read
+//! by exactly the code that reads the working tree: identical content gives
+//! identical results whichever way it was read.
+
+use std::path::Path;
+
+use git2::{ObjectType, Oid};
+
+use super::Repo;
+use crate::error::Error;
+
+/// Write `tree` under `dir` (which must exist and be empty). Executable bits
+/// and symlinks are kept; submodules become empty directories.
+///
+/// # Errors
+/// When an object cannot be read or a file cannot be written.
+pub fn materialize(repo: &Repo, tree: Oid, dir: &Path) -> Result<(), Error> {
+    let r = repo.raw();
+    let tree = r
+        .find_tree(tree)
+        .map_err(|e| super::git_error(&format!("tree {tree}"), &e))?;
+    let io = |path: &Path, source: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut stack = vec![(tree, dir.to_path_buf())];
+    while let Some((tree, at)) = stack.pop() {
+        for entry in tree.iter() {
+            let Ok(name) = entry.name() else {
+                continue; // a non-UTF-8 name cannot be a configured path
+            };
+            if name.is_empty() || name == "." || name == ".." || name.contains('/') {
+                continue;
+            }
+            let path = at.join(name);
+            match entry.kind() {
+                Some(ObjectType::Tree) => {
+                    std::fs::create_dir_all(&path).map_err(|e| io(&path, e))?;
+                    let sub = r
+                        .find_tree(entry.id())
+                        .map_err(|e| super::git_error("tree", &e))?;
+                    stack.push((sub, path));
+                }
+                Some(ObjectType::Blob) => {
+                    let blob = r
+                        .find_blob(entry.id())
+                        .map_err(|e| super::git_error("blob", &e))?;
+                    if entry.filemode() == 0o120000 {
+                        let target = String::from_utf8_lossy(blob.content()).into_owned();
+                        #[cfg(unix)]
+                        std::os::unix::fs::symlink(&target, &path).map_err(|e| io(&path, e))?;
+                        #[cfg(not(unix))]
+                        std::fs::write(&path, target).map_err(|e| io(&path, e))?;
+                    } else {
+                        std::fs::write(&path, blob.content()).map_err(|e| io(&path, e))?;
+                        #[cfg(unix)]
+                        if entry.filemode() == 0o100755 {
+                            use std::os::unix::fs::PermissionsExt;
+                            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+                                .map_err(|e| io(&path, e))?;
+                        }
+                    }
+                }
+                // Submodules (commits): nothing to read here.
+                _ => std::fs::create_dir_all(&path).map_err(|e| io(&path, e))?,
+            }
+        }
+    }
+    Ok(())
+}

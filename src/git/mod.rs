@@ -1,0 +1,222 @@
+//! The one way into the repository (libgit2 through `git2`): resolve
+//! revisions, walk ranges, compare trees, read blobs, and write a revision's
+//! tree (or the index) out to a directory so every other stage reads files
+//! the same way whichever revision they come from.
+//!
+//! Nothing here reads the user's git configuration for behaviour: trailers
+//! are parsed by [`crate::trailers`], the mailmap comes from a blob the
+//! caller picks (the merge base's), and no hook or filter runs.
+
+mod materialize;
+mod tree;
+
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository, Sort};
+
+pub use materialize::materialize;
+pub use tree::{Change, changes};
+
+use crate::error::Error;
+
+/// An opened repository.
+pub struct Repo {
+    repo: Repository,
+    root: PathBuf,
+}
+
+/// A commit as the gate needs it.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    /// Full id.
+    pub id: Oid,
+    /// Parent ids, first parent first.
+    pub parents: Vec<Oid>,
+    /// Its tree.
+    pub tree: Oid,
+    /// `(name, email)` of the author.
+    pub author: (String, String),
+    /// `(name, email)` of the committer.
+    pub committer: (String, String),
+    /// The raw message (lossily decoded; a NUL ends it, as in git).
+    pub message: String,
+}
+
+fn git_error(what: &str, e: &git2::Error) -> Error {
+    Error::Git(format!("{what}: {}", e.message()))
+}
+
+impl Repo {
+    /// The repository containing `dir`.
+    ///
+    /// # Errors
+    /// When `dir` is not inside a git repository (or it is bare).
+    pub fn discover(dir: &Path) -> Result<Repo, Error> {
+        let repo = Repository::discover(dir).map_err(|e| {
+            Error::Git(format!(
+                "{} is not inside a git repository ({})",
+                dir.display(),
+                e.message()
+            ))
+        })?;
+        let root = repo
+            .workdir()
+            .ok_or_else(|| {
+                Error::Git("the repository is bare: run driftcheck in a checkout".into())
+            })?
+            .to_path_buf();
+        Ok(Repo { repo, root })
+    }
+
+    /// The working tree's root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Fail closed on a shallow clone: ranges, merge bases and authors are
+    /// all wrong there, silently.
+    ///
+    /// # Errors
+    /// When the repository is shallow.
+    pub fn require_full_history(&self) -> Result<(), Error> {
+        if self.repo.is_shallow() {
+            return Err(Error::Git(
+                "this is a shallow clone: the change's history is incomplete, so its sign-offs cannot be checked. \
+                 Fetch the full history (`git fetch --unshallow`, or `actions/checkout` with `fetch-depth: 0`)"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Resolve a revision to a commit.
+    ///
+    /// # Errors
+    /// When it does not resolve, or not to a commit.
+    pub fn commit_id(&self, rev: &str) -> Result<Oid, Error> {
+        let obj = self.repo.revparse_single(rev).map_err(|e| {
+            Error::Git(format!(
+                "revision `{rev}` cannot be resolved ({}); fetch it (`git fetch origin {rev}`) or, in CI, check out with `fetch-depth: 0`",
+                e.message()
+            ))
+        })?;
+        obj.peel_to_commit()
+            .map(|c| c.id())
+            .map_err(|e| git_error(&format!("`{rev}` is not a commit"), &e))
+    }
+
+    /// The merge base of two commits.
+    ///
+    /// # Errors
+    /// When they share no history (or it is missing).
+    pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Oid, Error> {
+        self.repo.merge_base(a, b).map_err(|e| {
+            Error::Git(format!(
+                "{a} and {b} have no merge base ({}): the history between them is missing; \
+                 fetch it (in CI: `actions/checkout` with `fetch-depth: 0`)",
+                e.message()
+            ))
+        })
+    }
+
+    /// A commit's details.
+    ///
+    /// # Errors
+    /// When it cannot be read.
+    pub fn commit(&self, id: Oid) -> Result<Commit, Error> {
+        let c = self
+            .repo
+            .find_commit(id)
+            .map_err(|e| git_error(&format!("commit {id}"), &e))?;
+        let who = |s: git2::Signature<'_>| {
+            (
+                String::from_utf8_lossy(s.name_bytes()).into_owned(),
+                String::from_utf8_lossy(s.email_bytes()).into_owned(),
+            )
+        };
+        let raw = c.message_raw_bytes();
+        let raw = raw.split(|&b| b == 0).next().unwrap_or_default();
+        Ok(Commit {
+            id,
+            parents: c.parent_ids().collect(),
+            tree: c.tree_id(),
+            author: who(c.author()),
+            committer: who(c.committer()),
+            message: String::from_utf8_lossy(raw).into_owned(),
+        })
+    }
+
+    /// Commits reachable from `head` but not from `base`, oldest first
+    /// (topological), merges included.
+    ///
+    /// # Errors
+    /// When the walk fails (missing objects).
+    pub fn range(&self, base: Option<Oid>, head: Oid) -> Result<Vec<Oid>, Error> {
+        let mut walk = self.repo.revwalk().map_err(|e| git_error("revwalk", &e))?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+            .map_err(|e| git_error("revwalk", &e))?;
+        walk.push(head).map_err(|e| git_error("revwalk", &e))?;
+        if let Some(b) = base {
+            walk.hide(b).map_err(|e| git_error("revwalk", &e))?;
+        }
+        walk.collect::<Result<Vec<Oid>, _>>()
+            .map_err(|e| git_error("walking the history (is it complete?)", &e))
+    }
+
+    /// Whether `commit` descends from `ancestor`.
+    pub fn descends(&self, commit: Oid, ancestor: Oid) -> bool {
+        self.repo
+            .graph_descendant_of(commit, ancestor)
+            .unwrap_or(false)
+    }
+
+    /// The tree of the index (what `git commit` would record now), written
+    /// to the object database.
+    ///
+    /// # Errors
+    /// When the index cannot be read or has conflicts.
+    pub fn index_tree(&self) -> Result<Oid, Error> {
+        let mut index = self
+            .repo
+            .index()
+            .map_err(|e| git_error("reading the index", &e))?;
+        index.write_tree().map_err(|e| {
+            git_error(
+                "the index cannot be written as a tree (unresolved conflicts?)",
+                &e,
+            )
+        })
+    }
+
+    /// The tree of a commit.
+    ///
+    /// # Errors
+    /// When the commit cannot be read.
+    pub fn tree_of(&self, commit: Oid) -> Result<Oid, Error> {
+        Ok(self.commit(commit)?.tree)
+    }
+
+    /// The contents of `path` in `tree`, if it is a blob there.
+    pub fn blob_at(&self, tree: Oid, path: &str) -> Option<Vec<u8>> {
+        let tree = self.repo.find_tree(tree).ok()?;
+        let entry = tree.get_path(Path::new(path)).ok()?;
+        if entry.kind() != Some(ObjectType::Blob) {
+            return None;
+        }
+        self.repo
+            .find_blob(entry.id())
+            .ok()
+            .map(|b| b.content().to_vec())
+    }
+
+    /// A string from the repository's git configuration (identity only:
+    /// nothing the gate decides depends on the user's configuration).
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        self.repo.config().ok()?.get_string(key).ok()
+    }
+
+    /// The underlying repository, for the modules of this one.
+    fn raw(&self) -> &Repository {
+        &self.repo
+    }
+}

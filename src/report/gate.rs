@@ -1,0 +1,190 @@
+//! The gate's part of a report: its verdict, the guarded changes, the
+//! requirements and every sign-off with the reason it counted or not. The
+//! command builds a [`GateView`]; the human and JSON renderers show it, the
+//! others see the gate's verdict as findings (`gate/signoff`).
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::escape;
+
+/// What the gate decided and why, ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateView {
+    /// Whether the change may pass.
+    pub passed: bool,
+    /// `sha256:` + 16 hex over the guarded changes.
+    pub digest: String,
+    /// The most sign-offs any requirement asks for.
+    pub required: u32,
+    /// Every sign-off considered.
+    pub signoffs: Vec<SignoffView>,
+    /// Introduced findings are the report's `findings`; this is their count.
+    pub introduced_errors: usize,
+    /// Findings already present at the merge base.
+    pub preexisting: usize,
+    /// The merge base.
+    pub merge_base: String,
+    /// The head evaluated (`index` for the commit being made).
+    pub head: String,
+    /// The guarded changes.
+    pub changes: Vec<ChangeView>,
+    /// Requirements and how far the sign-offs got.
+    pub requirements: Vec<RequirementView>,
+    /// Lines that look like sign-offs but are not trailers.
+    pub near_misses: Vec<NearMissView>,
+    /// What was guarded.
+    pub guarded: String,
+    /// The assurance statement.
+    pub assurance: String,
+}
+
+/// One sign-off.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignoffView {
+    /// Trailer key as written.
+    pub key: String,
+    /// The value as written.
+    pub identity: String,
+    /// The commit carrying it.
+    pub commit: String,
+    /// Whether it counts.
+    pub counted: bool,
+    /// Why (or why not).
+    pub reason: String,
+}
+
+/// One guarded change.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    /// Repository-relative path.
+    pub path: String,
+    /// `A`, `D`, `M` or `T` (mode change).
+    pub status: &'static str,
+    /// Old mode (octal) and blob id, if any.
+    pub old: Option<String>,
+    /// New mode (octal) and blob id, if any.
+    pub new: Option<String>,
+}
+
+/// One requirement.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementView {
+    /// What asks for it.
+    pub source: String,
+    /// Sign-offs needed.
+    pub required: u32,
+    /// Valid sign-offs that satisfy it.
+    pub have: u32,
+    /// Who may sign (empty: any peer).
+    pub reviewers: Vec<String>,
+    /// Whether it is met.
+    pub satisfied: bool,
+}
+
+/// A near miss.
+#[derive(Debug, Clone, Serialize)]
+pub struct NearMissView {
+    /// The commit.
+    pub commit: String,
+    /// 1-based line in its message.
+    pub line: usize,
+    /// The line (escaped for terminals when printed).
+    pub text: String,
+    /// Why it is not counted.
+    pub reason: String,
+}
+
+/// The human rendering.
+pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let verdict = if g.passed {
+        paint("1;32", "PASSED")
+    } else {
+        paint("1;31", "REFUSED")
+    };
+    writeln!(
+        out,
+        "{} {verdict}: config change {} ({} guarded path{}), merge base {}",
+        paint("1", "gate:"),
+        g.digest,
+        g.changes.len(),
+        if g.changes.len() == 1 { "" } else { "s" },
+        &g.merge_base[..12.min(g.merge_base.len())]
+    )?;
+    for c in &g.changes {
+        writeln!(out, "  {} {}", c.status, escape(&c.path, 300))?;
+    }
+    if g.changes.is_empty() {
+        writeln!(out, "  no guarded config changed ({})", g.guarded)?;
+    }
+    if !g.requirements.is_empty() {
+        writeln!(out, "{}", paint("1", "requirements:"))?;
+    }
+    for r in &g.requirements {
+        let mark = if r.satisfied {
+            paint("32", "ok ")
+        } else {
+            paint("31", "MISSING")
+        };
+        let who = if r.reviewers.is_empty() {
+            "any peer".to_string()
+        } else {
+            r.reviewers.join(", ")
+        };
+        writeln!(
+            out,
+            "  {mark} {}: {} of {} sign-off{} from {who}",
+            r.source,
+            r.have,
+            r.required,
+            if r.required == 1 { "" } else { "s" }
+        )?;
+    }
+    if !g.signoffs.is_empty() {
+        writeln!(out, "{}", paint("1", "sign-offs:"))?;
+    }
+    for s in &g.signoffs {
+        let mark = if s.counted {
+            paint("32", "counted")
+        } else {
+            paint("33", "not counted")
+        };
+        writeln!(
+            out,
+            "  {mark} {}: {} ({}): {}",
+            escape(&s.key, 60),
+            escape(&s.identity, 200),
+            s.commit,
+            s.reason
+        )?;
+    }
+    if !g.near_misses.is_empty() {
+        writeln!(out, "{}", paint("1", "near misses (not trailers):"))?;
+    }
+    for n in &g.near_misses {
+        writeln!(
+            out,
+            "  {}:{} `{}`: {}",
+            n.commit,
+            n.line,
+            escape(&n.text, 200),
+            n.reason
+        )?;
+    }
+    writeln!(
+        out,
+        "introduced: {} error{}; pre-existing findings (not failing): {}",
+        g.introduced_errors,
+        if g.introduced_errors == 1 { "" } else { "s" },
+        g.preexisting
+    )?;
+    writeln!(out, "{}", g.assurance)
+}
