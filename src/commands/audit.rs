@@ -28,7 +28,14 @@ pub fn run(
         .map(|t| Mailmap::parse(&t))
         .unwrap_or_default();
     let review = match load_config(args, cwd)? {
-        Some(c) => Review::from_config(&c, &mailmap)?,
+        Some(c) => Review::from_config(
+            &c,
+            &repo
+                .root()
+                .canonicalize()
+                .unwrap_or_else(|_| repo.root().to_path_buf()),
+            &mailmap,
+        )?,
         None => Review::everything(),
     };
     let commits = audit(&repo, range.unwrap_or("HEAD"), &review, &mailmap)?;

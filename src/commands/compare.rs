@@ -184,7 +184,8 @@ pub fn run(
             };
             let dir = crate::gate::scratch::Scratch::new("check")?;
             crate::git::materialize(&repo, tree, dir.path())?;
-            let note = base.and_then(|b| review_needed(&repo, &b, &head));
+            let at = crate::gate::config_location(&repo, cwd, args.config.as_deref());
+            let note = base.and_then(|b| review_needed(&repo, &b, &head, &at));
             (Some((dir, relative_cwd(&repo, cwd))), note)
         }
     };
@@ -265,8 +266,13 @@ fn relative_cwd(repo: &crate::git::Repo, cwd: &Path) -> std::path::PathBuf {
 
 /// "this change needs N sign-offs": what the gate will ask of the change
 /// `base`..`head`, said early (by `check --staged` / `--rev`).
-fn review_needed(repo: &crate::git::Repo, base: &str, head: &crate::gate::Head) -> Option<String> {
-    let v = crate::gate::evaluate(repo, base, head).ok()?;
+fn review_needed(
+    repo: &crate::git::Repo,
+    base: &str,
+    head: &crate::gate::Head,
+    config_at: &str,
+) -> Option<String> {
+    let v = crate::gate::evaluate(repo, base, head, config_at).ok()?;
     if v.changes.is_empty() {
         return None;
     }

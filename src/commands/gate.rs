@@ -37,7 +37,8 @@ pub fn run(
 ) -> Result<Status, Error> {
     let repo = Repo::discover(cwd)?;
     let (base, head) = resolve(&repo, g)?;
-    let verdict = gate::evaluate(&repo, &base, &head)?;
+    let at = gate::config_location(&repo, cwd, args.config.as_deref());
+    let verdict = gate::evaluate(&repo, &base, &head, &at)?;
     let view = view(&verdict);
     let mut findings = verdict.introduced.clone();
     findings.extend(gate_findings(&verdict));
@@ -248,7 +249,8 @@ pub fn approve(
         .to_string(),
     };
     let head = Head::Commit(repo.commit_id(head.unwrap_or("HEAD"))?);
-    let v = gate::evaluate(&repo, &base, &head)?;
+    let at = gate::config_location(&repo, cwd, args.config.as_deref());
+    let v = gate::evaluate(&repo, &base, &head, &at)?;
     let name = repo
         .config_string("user.name")
         .unwrap_or_else(|| "Your Name".into());

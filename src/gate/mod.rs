@@ -120,12 +120,41 @@ pub const ASSURANCE: &str = "assurance: trailer sign-offs (L0). A sign-off is ev
 `[review] bind = \"digest\"` makes sign-offs stale on any change to the approved config. Local hooks can be bypassed; \
 the CI check on a protected branch is the authority.";
 
+/// Where `driftcheck.toml` is for a command run in `cwd` (or given by
+/// `--config`), relative to the repository root; `driftcheck.toml` at the
+/// root when none is found.
+pub fn config_location(repo: &Repo, cwd: &Path, explicit: Option<&Path>) -> String {
+    let root = repo
+        .root()
+        .canonicalize()
+        .unwrap_or_else(|_| repo.root().to_path_buf());
+    let found = match explicit {
+        Some(p) => Some(if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            cwd.join(p)
+        }),
+        None => config::find(cwd),
+    };
+    found
+        .and_then(|p| p.canonicalize().ok())
+        .and_then(|p| {
+            p.strip_prefix(&root)
+                .ok()
+                .map(|r| r.to_string_lossy().replace('\\', "/"))
+        })
+        .unwrap_or_else(|| config::FILE_NAME.to_string())
+}
+
 /// Evaluate the gate for `head` against `base` in `repo`.
 ///
 /// # Errors
 /// When the repository cannot answer (shallow, missing revision or merge
 /// base) or the merge base's config cannot be read.
-pub fn evaluate(repo: &Repo, base: &str, head: &Head) -> Result<Verdict, Error> {
+///
+/// `config_at`: where `driftcheck.toml` sits, relative to the repository
+/// root (it is read from the merge base at that path).
+pub fn evaluate(repo: &Repo, base: &str, head: &Head, config_at: &str) -> Result<Verdict, Error> {
     repo.require_full_history()?;
     let base_id = repo.commit_id(base)?;
     let (head_commit, head_tree, head_label) = match head {
@@ -145,16 +174,16 @@ pub fn evaluate(repo: &Repo, base: &str, head: &Head) -> Result<Verdict, Error> 
         .unwrap_or_default();
     let base_dir = Scratch::new("base")?;
     git::materialize(repo, base_tree, base_dir.path())?;
-    let config_text = repo.blob_at(base_tree, config::FILE_NAME);
+    let config_text = repo.blob_at(base_tree, config_at);
     let base_config = config_text
         .as_ref()
         .map(|t| {
             let text = String::from_utf8_lossy(t);
-            config::parse(&text, &base_dir.path().join(config::FILE_NAME))
+            config::parse(&text, &base_dir.path().join(config_at))
         })
         .transpose()?;
     let review = match &base_config {
-        Some(c) => Review::from_config(c, &mailmap)?,
+        Some(c) => Review::from_config(c, base_dir.path(), &mailmap)?,
         None => Review::everything(),
     };
 
@@ -167,8 +196,8 @@ pub fn evaluate(repo: &Repo, base: &str, head: &Head) -> Result<Verdict, Error> 
     git::materialize(repo, head_tree, head_dir.path())?;
     let (introduced, preexisting, policy, head_config) = match &base_config {
         Some(c) => {
-            let policy = load_policy(c, base_dir.path())?;
-            let head_config = config::parse(&c.text, &head_dir.path().join(config::FILE_NAME))?;
+            let policy = load_policy(c)?;
+            let head_config = config::parse(&c.text, &head_dir.path().join(config_at))?;
             let (introduced, preexisting) =
                 introduced(c, &head_config, &policy, base_dir.path(), head_dir.path())?;
             (introduced, preexisting, Some(policy), Some(head_config))
@@ -218,8 +247,8 @@ pub fn evaluate(repo: &Repo, base: &str, head: &Head) -> Result<Verdict, Error> 
     })
 }
 
-fn load_policy(c: &Config, base_dir: &Path) -> Result<Policy, Error> {
-    let files = crate::policy::files(base_dir, &c.policies)?;
+fn load_policy(c: &Config) -> Result<Policy, Error> {
+    let files = crate::policy::files(&c.root, &c.policies)?;
     let known: Vec<(String, crate::model::envtoken::EnvTokens)> = c
         .envs
         .iter()

@@ -12,6 +12,9 @@ use crate::error::{Error, did_you_mean};
 #[derive(Debug)]
 pub struct Review {
     guard: Guard,
+    /// The config's directory relative to the repository root (`""` or
+    /// `fixtures/demo/`): guards are written relative to it.
+    prefix: String,
     /// Trailer keys that carry sign-offs (compared case-insensitively).
     pub trailers: Vec<String>,
     /// The base requirement.
@@ -63,6 +66,7 @@ impl Review {
     pub fn everything() -> Review {
         Review {
             guard: Guard::Everything,
+            prefix: String::new(),
             trailers: DEFAULT_TRAILERS.map(String::from).to_vec(),
             base: Requirement {
                 source: "default (no driftcheck.toml at the merge base)".into(),
@@ -104,11 +108,16 @@ impl Review {
         Ok(out)
     }
 
-    /// Read `[review]` of `config` (as found at the merge base).
+    /// Read `[review]` of `config` (as found at the merge base); `tree_root`
+    /// is the directory the repository's tree is written out to.
     ///
     /// # Errors
     /// Invalid globs, an unknown `@group`, `required = 0`, an unknown `bind`.
-    pub fn from_config(config: &Config, mailmap: &Mailmap) -> Result<Review, Error> {
+    pub fn from_config(
+        config: &Config,
+        tree_root: &std::path::Path,
+        mailmap: &Mailmap,
+    ) -> Result<Review, Error> {
         let raw = config.review.clone().unwrap_or_default();
         let err = |message: String| Error::Config {
             path: config.path.clone(),
@@ -206,8 +215,13 @@ impl Review {
                 },
             ));
         }
+        let prefix = match relative(&config.root, tree_root).trim_end_matches('/') {
+            "" | "." => String::new(),
+            p => format!("{p}/"),
+        };
         Ok(Review {
             guard,
+            prefix,
             trailers,
             base: Requirement {
                 source: "[review]".into(),
@@ -228,6 +242,17 @@ impl Review {
 
     /// Whether a repository-relative path is guarded config.
     pub fn guarded(&self, path: &str) -> bool {
+        // Who may approve, and how files are filtered into the tree
+        // (`.gitattributes` can add a filter or textconv), are config too.
+        if matches!(path, ".mailmap" | ".gitattributes") || path.ends_with("/.gitattributes") {
+            return true;
+        }
+        if let Guard::Everything = self.guard {
+            return true;
+        }
+        let Some(path) = path.strip_prefix(self.prefix.as_str()) else {
+            return false;
+        };
         match &self.guard {
             Guard::Everything => true,
             Guard::Globs(g) => g.is_match(path),

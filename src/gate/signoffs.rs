@@ -39,6 +39,8 @@ struct Entry {
     label: String,
     message: String,
     mode: Mode,
+    /// UTF-8 without NUL bytes.
+    valid_text: bool,
     /// Changes guarded config (a merge: differs from every parent).
     guarded: bool,
     merge: bool,
@@ -99,6 +101,7 @@ impl Range {
             entries.push(Entry {
                 id: Some(id),
                 label: short(id),
+                valid_text: c.valid_text,
                 message: c.message,
                 mode: Mode::CommitObject,
                 guarded: guarded_change,
@@ -116,6 +119,7 @@ impl Range {
             entries.push(Entry {
                 id: None,
                 label: "index".into(),
+                valid_text: !message.contains('\u{fffd}') && !message.contains('\0'),
                 message: message.clone(),
                 mode: Mode::MessageFile,
                 guarded: changed,
@@ -213,7 +217,7 @@ impl Range {
                     counted: false,
                     reason: String::new(),
                 };
-                let signer = match parse_signer(&t.value) {
+                let signer = match shape(e, &t).and_then(|()| parse_signer(&t.value)) {
                     Ok(signer) => signer,
                     Err(why) => {
                         s.reason = why;
@@ -225,7 +229,11 @@ impl Range {
                 s.email.clone_from(&email);
                 let reason = if let Some(role) = self.contributors.get(&email) {
                     Some(format!("not a peer: {email} is the {role}"))
-                } else if let Some(j) = self.superseded_by[i] {
+                } else if let Some(j) = self.superseded_by[i]
+                    // A sign-off naming the current digest approves exactly
+                    // the final state, however the history got there.
+                    && signer.digest.as_deref() != Some(digest)
+                {
                     Some(format!(
                         "stale: {} changed guarded config after this sign-off",
                         self.entries[j].label
@@ -283,6 +291,31 @@ impl Range {
             .collect();
         (out, met)
     }
+}
+
+/// Refuse sign-offs whose shape git and a reader would see differently:
+/// a value folded over several lines (it may hide a second person), a
+/// trailer below a `---` line (`git interpret-trailers` and `git am` stop
+/// there, `%(trailers)` does not), a message that is not valid UTF-8.
+fn shape(e: &Entry, t: &trailers::Trailer) -> Result<(), String> {
+    if !e.valid_text {
+        return Err("the commit message is not valid UTF-8 (or holds a NUL byte): its trailers are not trusted".into());
+    }
+    let lines: Vec<&str> = e.message.lines().collect();
+    let at = t.line.saturating_sub(1);
+    if lines
+        .get(at + 1)
+        .is_some_and(|next| next.starts_with([' ', '\t']) && !next.trim().is_empty())
+    {
+        return Err("the value is folded over more than one line: one sign-off, one line".into());
+    }
+    if lines[..at.min(lines.len())]
+        .iter()
+        .any(|l| l.trim_end() == "---")
+    {
+        return Err("below a `---` line: git interpret-trailers and git am stop there, so tools disagree on this sign-off".into());
+    }
+    Ok(())
 }
 
 /// The committer's email as git would record it (environment first).

@@ -40,6 +40,9 @@ pub struct Commit {
     pub committer: (String, String),
     /// The raw message (lossily decoded; a NUL ends it, as in git).
     pub message: String,
+    /// Whether the message was valid UTF-8 without a NUL byte and without a
+    /// non-UTF-8 `encoding` header.
+    pub valid_text: bool,
 }
 
 fn git_error(what: &str, e: &git2::Error) -> Error {
@@ -134,8 +137,11 @@ impl Repo {
                 String::from_utf8_lossy(s.email_bytes()).into_owned(),
             )
         };
-        let raw = c.message_raw_bytes();
-        let raw = raw.split(|&b| b == 0).next().unwrap_or_default();
+        let full = c.message_raw_bytes();
+        let raw = full.split(|&b| b == 0).next().unwrap_or_default();
+        let utf8_header = matches!(c.message_encoding(), Ok(None))
+            || matches!(c.message_encoding(), Ok(Some(e)) if e.eq_ignore_ascii_case("utf-8") || e.eq_ignore_ascii_case("utf8"));
+        let valid_text = raw.len() == full.len() && std::str::from_utf8(raw).is_ok() && utf8_header;
         Ok(Commit {
             id,
             parents: c.parent_ids().collect(),
@@ -143,6 +149,7 @@ impl Repo {
             author: who(c.author()),
             committer: who(c.committer()),
             message: String::from_utf8_lossy(raw).into_owned(),
+            valid_text,
         })
     }
 
