@@ -138,7 +138,7 @@ pub fn run(args: Args) -> Result<Status, Error> {
         Command::Explain { rule } => commands::explain::run(&args, &cwd, rule, &mut out),
         Command::Diff { envs } => {
             let run = commands::compare::Run::diff(envs);
-            commands::compare::run(&args, &cwd, &run, opts, &mut out)
+            commands::compare::run(&args, &cwd, &run, &opts, &mut out)
         }
         Command::Check {
             envs,
@@ -147,7 +147,7 @@ pub fn run(args: Args) -> Result<Status, Error> {
         } => {
             let run =
                 commands::compare::Run::check(envs, baseline.as_deref(), write_baseline.as_deref());
-            commands::compare::run(&args, &cwd, &run, opts, &mut out)
+            commands::compare::run(&args, &cwd, &run, &opts, &mut out)
         }
     }?;
     out.flush().map_err(Error::Write)?;

@@ -134,7 +134,7 @@ pub fn run(
     args: &Args,
     cwd: &Path,
     run: &Run<'_>,
-    opts: report::Options,
+    opts: &report::Options,
     out: &mut dyn Write,
 ) -> Result<Status, Error> {
     let c = compare(args, cwd, run.command, run.names)?;

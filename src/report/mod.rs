@@ -7,7 +7,7 @@ mod json;
 
 use std::io::Write;
 
-use crate::finding::{Finding, Summary};
+use crate::finding::{Finding, Shown, Site, Summary};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -57,12 +57,45 @@ pub struct Options {
 pub fn write(
     format: OutputFormat,
     report: &Report<'_>,
-    opts: Options,
+    opts: &Options,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
         OutputFormat::Human => human::write(report, opts, out),
         OutputFormat::Json => json::write(report, opts, out),
+    }
+}
+
+/// `4 errors, 6 warnings, 5 notes (staging vs prod, 11 files)`: the one-line
+/// summary every human-facing format ends with.
+fn summary_line(report: &Report<'_>) -> String {
+    let s = report.summary;
+    format!(
+        "{}, {}, {} ({}, {})",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.notes, "note"),
+        report.envs.join(" vs "),
+        plural(report.files, "file")
+    )
+}
+
+/// `1 error`, `2 errors`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// What an environment holds, as the text formats show it: the value
+/// (escaped and cut), `<secret fp=...>`, `(absent)`, or `None` for a
+/// whole-file site that has no value to show.
+fn shown(site: Option<&Site>, max_chars: usize) -> Option<String> {
+    match site {
+        None => Some("(absent)".to_string()),
+        Some(s) => match &s.value {
+            None => None,
+            Some(Shown::Value(v)) => Some(escape(v, max_chars)),
+            Some(Shown::Secret { fingerprint }) => Some(format!("<secret fp={fingerprint}>")),
+        },
     }
 }
 
