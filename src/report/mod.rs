@@ -4,6 +4,7 @@
 
 mod human;
 mod json;
+mod sarif;
 
 use std::io::Write;
 
@@ -16,6 +17,8 @@ pub enum OutputFormat {
     Human,
     /// One JSON object (see docs/json.md).
     Json,
+    /// SARIF 2.1.0, for code-scanning uploads.
+    Sarif,
 }
 
 /// Everything a renderer needs.
@@ -63,6 +66,7 @@ pub fn write(
     match format {
         OutputFormat::Human => human::write(report, opts, out),
         OutputFormat::Json => json::write(report, opts, out),
+        OutputFormat::Sarif => sarif::write(report, out),
     }
 }
 

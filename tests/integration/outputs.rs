@@ -1,0 +1,178 @@
+//! The sarif format: the demo's findings (snapshot), validity against the
+//! official SARIF 2.1.0 schema, rules, locations and fingerprints.
+
+use crate::harness::{Run, Tree, driftcheck, json, repo, stable};
+
+fn demo(format: &str) -> Run {
+    let run = driftcheck(
+        &repo().join("fixtures/demo"),
+        &["diff", "staging", "prod", "--format", format],
+    );
+    assert_eq!(run.code, 1, "{}", run.all());
+    run
+}
+
+// ------------------------------------------------------------------- sarif
+
+#[test]
+fn demo_sarif_snapshot() {
+    insta::assert_snapshot!("demo_sarif", stable(&demo("sarif").all()));
+}
+
+/// Every error of `sarif` against the official 2.1.0 schema, formats
+/// (`uri`, `uri-reference`) included.
+fn schema_errors(sarif: &serde_json::Value) -> Vec<String> {
+    let path = repo().join("tests/data/schemas/sarif-2.1.0.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    validator
+        .iter_errors(sarif)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// A repository with paths that need encoding, a file in one environment
+/// only, a file that does not parse, a secret literal, and a policy rule of
+/// its own.
+fn awkward() -> Tree {
+    Tree::new(&[
+        (
+            "driftcheck.toml",
+            "policies = [\"team.toml\"]\n[env.staging]\nroot = \"staging\"\n[env.prod]\nroot = \"prod\"\n",
+        ),
+        (
+            "team.toml",
+            "[[rule]]\nid = \"team/replicas\"\nkeys = [\"replicas\"]\nmin = 2\n\
+             help = \"Run at least two replicas. One is a single point of failure.\"\n",
+        ),
+        (
+            "staging/my conf/app #1.yaml",
+            "replicas: 1\npassword: ${DB_PASSWORD}\n",
+        ),
+        (
+            "prod/my conf/app #1.yaml",
+            "replicas: 3\npassword: s3cr3t-prod-22\n",
+        ),
+        ("prod/only:here%.txt", "hello\n"),
+        ("staging/broken.json", "{\"a\": \n"),
+        ("prod/broken.json", "{\"a\": 1}\n"),
+    ])
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema() {
+    let demo = json(&demo("sarif"));
+    assert_eq!(schema_errors(&demo), Vec::<String>::new());
+    let run = awkward().run(&["diff", "staging", "prod", "--format", "sarif"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert_eq!(
+        schema_errors(&json(&run)),
+        Vec::<String>::new(),
+        "{}",
+        run.stdout
+    );
+    // The validator does reject what the schema forbids.
+    let mut bad = demo.clone();
+    bad["runs"][0]["results"][0]["level"] = "fatal".into();
+    bad["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+        "a b/c d.yaml".into();
+    let errors = schema_errors(&bad);
+    assert!(
+        errors.iter().any(|e| e.contains("/results/0/level")),
+        "{errors:?}"
+    );
+    assert!(errors.iter().any(|e| e.contains("/uri")), "{errors:?}");
+}
+
+#[test]
+fn sarif_rules_results_and_locations() {
+    let run = awkward().run(&["diff", "staging", "prod", "--format", "sarif"]);
+    let v = json(&run);
+    let sarif_run = &v["runs"][0];
+    let rules = sarif_run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(ids, sorted, "one descriptor per rule id, sorted");
+    let team = &rules[ids.iter().position(|&id| id == "team/replicas").unwrap()];
+    assert_eq!(
+        team["shortDescription"]["text"],
+        "Run at least two replicas."
+    );
+    assert_eq!(team["defaultConfiguration"]["level"], "error");
+    let results = sarif_run["results"].as_array().unwrap();
+    let mut uris = Vec::new();
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(r["ruleId"], rules[index]["id"], "{r}");
+        for loc in r["locations"].as_array().unwrap() {
+            let artifact = &loc["physicalLocation"]["artifactLocation"];
+            assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+            uris.push(artifact["uri"].as_str().unwrap().to_string());
+        }
+    }
+    for uri in [
+        "staging/my%20conf/app%20%231.yaml",
+        "prod/my%20conf/app%20%231.yaml",
+        "prod/only%3Ahere%25.txt",
+        "staging/broken.json",
+    ] {
+        assert!(uris.iter().any(|u| u == uri), "{uri} not in {uris:?}");
+    }
+    let replicas = results
+        .iter()
+        .find(|r| r["ruleId"] == "team/replicas")
+        .unwrap();
+    assert_eq!(
+        replicas["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "replicas"
+    );
+    assert_eq!(
+        replicas["locations"][0]["physicalLocation"]["region"]["startLine"],
+        1
+    );
+    // The whole-file finding has a location but no region.
+    let missing = results
+        .iter()
+        .find(|r| r["ruleId"] == "drift/missing-file")
+        .unwrap();
+    assert!(missing["locations"][0]["physicalLocation"]["region"].is_null());
+    assert_eq!(missing["properties"]["absent"][0], "staging");
+    // Secrets: the fingerprint only.
+    assert!(!run.stdout.contains("s3cr3t"), "{}", run.stdout);
+    let secret = results.iter().find(|r| {
+        r["properties"]["values"]["prod"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("<secret fp="))
+    });
+    assert!(secret.is_some(), "{}", run.stdout);
+}
+
+/// Code scanning matches results across runs by `partialFingerprints`: they
+/// must not change between runs, even though secret fingerprints do.
+#[test]
+fn sarif_fingerprints_are_stable_across_runs() {
+    let tree = awkward();
+    let prints = || -> Vec<String> {
+        let v = json(&tree.run(&["diff", "staging", "prod", "--format", "sarif"]));
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["driftcheck/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let first = prints();
+    assert!(first.iter().all(|p| p.len() == 16), "{first:?}");
+    assert_eq!(first, prints());
+}
