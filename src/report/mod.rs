@@ -4,6 +4,7 @@
 
 mod human;
 mod json;
+mod markdown;
 mod sarif;
 
 use std::io::Write;
@@ -19,6 +20,8 @@ pub enum OutputFormat {
     Json,
     /// SARIF 2.1.0, for code-scanning uploads.
     Sarif,
+    /// A summary table ready to post as a pull-request comment.
+    Markdown,
 }
 
 /// Everything a renderer needs.
@@ -67,6 +70,7 @@ pub fn write(
         OutputFormat::Human => human::write(report, opts, out),
         OutputFormat::Json => json::write(report, opts, out),
         OutputFormat::Sarif => sarif::write(report, out),
+        OutputFormat::Markdown => markdown::write(report, out),
     }
 }
 

@@ -1,5 +1,6 @@
-//! The sarif format: the demo's findings (snapshot), validity against the
-//! official SARIF 2.1.0 schema, rules, locations and fingerprints.
+//! The sarif and markdown formats: the demo's findings in each (snapshots),
+//! SARIF against the official schema, markdown escaping and the pull-request
+//! comment size limit.
 
 use crate::harness::{Run, Tree, driftcheck, json, repo, stable};
 
@@ -175,4 +176,72 @@ fn sarif_fingerprints_are_stable_across_runs() {
     let first = prints();
     assert!(first.iter().all(|p| p.len() == 16), "{first:?}");
     assert_eq!(first, prints());
+}
+
+// ---------------------------------------------------------------- markdown
+
+#[test]
+fn demo_markdown_snapshot() {
+    insta::assert_snapshot!("demo_markdown", stable(&demo("markdown").all()));
+}
+
+#[test]
+fn markdown_escapes_cells() {
+    let tree = Tree::new(&[
+        ("staging/app.yaml", "cmd: \"a | b `c`\"\n"),
+        ("prod/app.yaml", "cmd: \"a\\nb\"\n"),
+    ]);
+    let run = tree.run(&["diff", "staging", "prod", "--format", "markdown"]);
+    assert!(
+        run.stdout.starts_with("### ✅ driftcheck: no errors\n"),
+        "{}",
+        run.stdout
+    );
+    let row = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("| note |"))
+        .unwrap();
+    assert_eq!(
+        row,
+        "| note | `drift/value` | `app.yaml` | `cmd` | `` a \\| b `c` `` | `a\\nb` |"
+    );
+}
+
+#[test]
+fn markdown_stays_under_the_comment_limit() {
+    let mut staging = String::new();
+    let mut prod = String::new();
+    for i in 0..1500 {
+        let long = "x".repeat(120);
+        staging.push_str(&format!(
+            "SETTING_NUMBER_{i:04}_WITH_A_LONG_NAME={long}{i}a\n"
+        ));
+        prod.push_str(&format!(
+            "SETTING_NUMBER_{i:04}_WITH_A_LONG_NAME={long}{i}b\n"
+        ));
+    }
+    let tree = Tree::new(&[("staging/.env", &staging), ("prod/.env", &prod)]);
+    let run = tree.run(&["diff", "staging", "prod", "--format", "markdown"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let out = &run.stdout;
+    assert!(out.len() <= 65_536, "{} bytes", out.len());
+    assert!(
+        out.len() > 60_000,
+        "{} bytes: the table should fill the room",
+        out.len()
+    );
+    let rows = out.lines().filter(|l| l.starts_with("| note |")).count();
+    let more = format!("\n… {} more findings not shown", 1500 - rows);
+    assert!(
+        out.contains(&more),
+        "{rows} rows shown\n{}",
+        &out[out.len() - 2000..]
+    );
+    assert!(
+        out.trim_end().ends_with("</details>"),
+        "the help survives the cut"
+    );
+    // Values are cut like the human format does.
+    assert!(out.contains("xxx…` |"), "{}", &out[..2000]);
 }
