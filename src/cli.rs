@@ -131,6 +131,9 @@ pub fn run(args: Args) -> Result<Status, Error> {
         color,
         verbose: args.verbose,
         quiet: args.quiet,
+        step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
     };
     // Stdout is line-buffered; a report is written in one go.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());

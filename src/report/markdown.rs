@@ -1,7 +1,7 @@
-//! The markdown format: a report ready to post as a pull-request comment. A
-//! verdict heading, the summary line, one table row per finding (errors
-//! first) with each environment's value, and each rule's help folded in a
-//! `<details>` block.
+//! The markdown format: a report ready to post as a pull-request comment (and
+//! the github format's step summary). A verdict heading, the summary line, one
+//! table row per finding (errors first) with each environment's value, and
+//! each rule's help folded in a `<details>` block.
 //!
 //! Everything from the repository (paths, keys, values) goes in code spans, so
 //! it cannot turn into markup, links or mentions.

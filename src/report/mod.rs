@@ -1,13 +1,16 @@
 //! Rendering findings. One model ([`Report`]), one renderer per format; each
 //! writes to an `impl Write` and never prints by itself, so tests render into
-//! a buffer. Values arrive already masked: renderers only escape them.
+//! a buffer (the github format also appends to the step summary file named in
+//! [`Options`]). Values arrive already masked: renderers only escape them.
 
+mod github;
 mod human;
 mod json;
 mod markdown;
 mod sarif;
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use crate::finding::{Finding, Shown, Site, Summary};
 
@@ -20,6 +23,8 @@ pub enum OutputFormat {
     Json,
     /// SARIF 2.1.0, for code-scanning uploads.
     Sarif,
+    /// GitHub Actions workflow commands (annotations), plus a step summary.
+    Github,
     /// A summary table ready to post as a pull-request comment.
     Markdown,
 }
@@ -45,8 +50,9 @@ pub struct Report<'a> {
     pub accepted: usize,
 }
 
-/// Rendering options.
-#[derive(Debug, Clone, Copy, Default)]
+/// Rendering options. Whatever comes from the process environment is passed
+/// in here, so renderers (and their tests) never read it themselves.
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Use ANSI colours.
     pub color: bool,
@@ -54,6 +60,8 @@ pub struct Options {
     pub verbose: bool,
     /// Only findings, no help lines or summary.
     pub quiet: bool,
+    /// `$GITHUB_STEP_SUMMARY`: the github format appends the markdown report there.
+    pub step_summary: Option<PathBuf>,
 }
 
 /// Render `report` in `format`.
@@ -70,6 +78,7 @@ pub fn write(
         OutputFormat::Human => human::write(report, opts, out),
         OutputFormat::Json => json::write(report, opts, out),
         OutputFormat::Sarif => sarif::write(report, out),
+        OutputFormat::Github => github::write(report, opts, out),
         OutputFormat::Markdown => markdown::write(report, out),
     }
 }

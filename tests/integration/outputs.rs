@@ -1,8 +1,10 @@
-//! The sarif and markdown formats: the demo's findings in each (snapshots),
-//! SARIF against the official schema, markdown escaping and the pull-request
-//! comment size limit.
+//! The sarif, github and markdown formats: the demo's findings in each
+//! (snapshots), SARIF against the official schema, GitHub's annotation limit
+//! and escaping, the step summary, and the pull-request comment size limit.
 
-use crate::harness::{Run, Tree, driftcheck, json, repo, stable};
+use std::path::Path;
+
+use crate::harness::{Run, Tree, driftcheck, driftcheck_with_env, json, repo, stable};
 
 fn demo(format: &str) -> Run {
     let run = driftcheck(
@@ -244,4 +246,164 @@ fn markdown_stays_under_the_comment_limit() {
     );
     // Values are cut like the human format does.
     assert!(out.contains("xxx…` |"), "{}", &out[..2000]);
+}
+
+// ------------------------------------------------------------------ github
+
+#[test]
+fn demo_github_snapshot() {
+    insta::assert_snapshot!("demo_github", stable(&demo("github").all()));
+}
+
+/// 12 data paths (errors), 13 flags (warnings) and 11 values (notes).
+fn many() -> Tree {
+    let mut staging = String::new();
+    let mut prod = String::new();
+    for i in 0..12 {
+        staging.push_str(&format!("DATA_DIR_{i:02}=/srv/staging-{i}\n"));
+        prod.push_str(&format!("DATA_DIR_{i:02}=/data/{i}\n"));
+    }
+    for i in 0..13 {
+        staging.push_str(&format!("FEATURE_{i:02}=true\n"));
+        prod.push_str(&format!("FEATURE_{i:02}=false\n"));
+    }
+    for i in 0..11 {
+        staging.push_str(&format!("COUNT_{i:02}=1\n"));
+        prod.push_str(&format!("COUNT_{i:02}=2\n"));
+    }
+    Tree::new(&[("staging/.env", &staging), ("prod/.env", &prod)])
+}
+
+#[test]
+fn github_annotates_at_most_ten_per_level_most_important_first() {
+    let tree = many();
+    let v = json(&tree.run(&["diff", "staging", "prod", "--format", "json"]));
+    assert_eq!(
+        (
+            v["summary"]["errors"].as_u64(),
+            v["summary"]["warnings"].as_u64(),
+            v["summary"]["notes"].as_u64()
+        ),
+        (Some(12), Some(13), Some(11)),
+        "{v}"
+    );
+    let run = tree.run(&["diff", "staging", "prod", "--format", "github"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let count = |prefix: &str| lines.iter().filter(|l| l.starts_with(prefix)).count();
+    assert_eq!(count("::error "), 10, "{}", run.stdout);
+    assert_eq!(count("::warning "), 10, "{}", run.stdout);
+    // Nine notes and the line saying what was left out: ten notices.
+    assert_eq!(count("::notice "), 10, "{}", run.stdout);
+    let last_notice = lines
+        .iter()
+        .rev()
+        .find(|l| l.starts_with("::notice "))
+        .unwrap();
+    assert!(
+        last_notice.starts_with("::notice title=driftcheck::7 more findings not annotated"),
+        "{last_notice}"
+    );
+    // Errors first, then warnings, then notices; the summary line last.
+    let levels: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("::")?.split(' ').next())
+        .collect();
+    let mut sorted = levels.clone();
+    sorted.sort_by_key(|l| ["error", "warning", "notice"].iter().position(|x| x == l));
+    assert_eq!(levels, sorted);
+    assert_eq!(
+        lines.last().unwrap(),
+        &"driftcheck: 12 errors, 13 warnings, 11 notes (staging vs prod, 2 files)"
+    );
+    // The first ten errors by key.
+    assert!(lines[0].contains("DATA_DIR_00"), "{}", lines[0]);
+    assert!(lines[9].contains("DATA_DIR_09"), "{}", lines[9]);
+}
+
+#[test]
+fn github_escapes_properties_and_messages() {
+    let tree = Tree::new(&[
+        ("staging/a,b:c.yaml", "\"100%\": \"x\\ny\"\nsame: 1\n"),
+        ("prod/a,b:c.yaml", "\"100%\": \"z\\r\\nw\"\nsame: 1\n"),
+    ]);
+    let run = tree.run(&["diff", "staging", "prod", "--format", "github"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let mut lines = run.stdout.lines();
+    let annotation = lines.next().unwrap();
+    assert!(
+        annotation.starts_with(
+            "::notice file=staging/a%2Cb%3Ac.yaml,line=1,endLine=1,title=drift/value::value differs"
+        ),
+        "{annotation}"
+    );
+    assert!(
+        annotation.contains("%0Akey: [\"100%25\"]%0A"),
+        "{annotation}"
+    );
+    // Newlines inside values are shown escaped, never as line breaks.
+    assert!(annotation.contains(": x\\ny%0A"), "{annotation}");
+    assert!(annotation.contains(": z\\r\\nw%0A"), "{annotation}");
+    assert_eq!(
+        lines.next(),
+        Some("driftcheck: 0 errors, 0 warnings, 1 note (staging vs prod, 2 files)")
+    );
+    assert_eq!(lines.next(), None);
+}
+
+#[test]
+fn github_appends_the_markdown_report_to_the_step_summary() {
+    let tree = many();
+    let summary = tree.path().join("step-summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let vars: &[(&str, &Path)] = &[("GITHUB_STEP_SUMMARY", &summary)];
+    let run = driftcheck_with_env(
+        tree.path(),
+        &["diff", "staging", "prod", "--format", "github"],
+        vars,
+    );
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stdout.contains("; the step summary lists them all"),
+        "{}",
+        run.stdout
+    );
+    let markdown = tree.run(&["diff", "staging", "prod", "--format", "markdown"]);
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert_eq!(written, format!("earlier step\n{}", markdown.stdout));
+    // Every finding is in it, annotated or not.
+    assert_eq!(written.matches("\n| error |").count(), 12);
+    assert_eq!(written.matches("\n| note |").count(), 11);
+}
+
+#[test]
+fn github_reports_an_unwritable_step_summary() {
+    let tree = many();
+    let summary = tree.path().join("no/such/dir/summary.md");
+    let vars: &[(&str, &Path)] = &[("GITHUB_STEP_SUMMARY", &summary)];
+    let run = driftcheck_with_env(
+        tree.path(),
+        &["diff", "staging", "prod", "--format", "github"],
+        vars,
+    );
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("GITHUB_STEP_SUMMARY"), "{}", run.all());
+}
+
+// -------------------------------------------------------------------- all
+
+#[test]
+fn every_command_accepts_the_new_formats() {
+    let tree = awkward();
+    for format in ["sarif", "github", "markdown"] {
+        let check = tree.run(&["check", "--format", format]);
+        assert_eq!(check.code, 1, "{format}: {}", check.all());
+        assert!(
+            check.stdout.contains("team/replicas"),
+            "{format}: {}",
+            check.all()
+        );
+        let explain = tree.run(&["explain", "drift/flag", "--format", format]);
+        assert_eq!(explain.code, 0, "{format}: {}", explain.all());
+    }
 }
