@@ -179,6 +179,9 @@ pub fn run(args: Args) -> Result<Status, Error> {
         color,
         verbose: args.verbose,
         quiet: args.quiet,
+        step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
     };
     // Stdout is line-buffered; a report is written in one go.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
@@ -186,7 +189,7 @@ pub fn run(args: Args) -> Result<Status, Error> {
         Command::Explain { rule } => commands::explain::run(&args, &cwd, rule, &mut out),
         Command::Diff { envs } => {
             let run = commands::compare::Run::diff(envs);
-            commands::compare::run(&args, &cwd, &run, opts, &mut out)
+            commands::compare::run(&args, &cwd, &run, &opts, &mut out)
         }
         Command::Check {
             envs,
@@ -202,7 +205,7 @@ pub fn run(args: Args) -> Result<Status, Error> {
                 (false, Some(r)) => commands::compare::Source::Rev(r),
                 (false, None) => commands::compare::Source::WorkTree,
             };
-            commands::compare::run(&args, &cwd, &run, opts, &mut out)
+            commands::compare::run(&args, &cwd, &run, &opts, &mut out)
         }
         Command::Gate {
             base,
@@ -216,7 +219,7 @@ pub fn run(args: Args) -> Result<Status, Error> {
                 message_file: message_file.as_deref(),
                 pre_push: *pre_push,
             };
-            commands::gate::run(&args, &cwd, &g, opts, &mut out)
+            commands::gate::run(&args, &cwd, &g, &opts, &mut out)
         }
         Command::Approve { base, head } => {
             commands::gate::approve(&args, &cwd, base.as_deref(), head.as_deref(), &mut out)

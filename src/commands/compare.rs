@@ -159,7 +159,7 @@ pub fn run(
     args: &Args,
     cwd: &Path,
     run: &Run<'_>,
-    opts: report::Options,
+    opts: &report::Options,
     out: &mut dyn Write,
 ) -> Result<Status, Error> {
     // A revision or the index is written out and read like a working tree:

@@ -32,7 +32,7 @@ pub fn run(
     args: &Args,
     cwd: &Path,
     g: &GateArgs<'_>,
-    opts: report::Options,
+    opts: &report::Options,
     out: &mut dyn Write,
 ) -> Result<Status, Error> {
     let repo = Repo::discover(cwd)?;

@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
-use super::{Options, Report, escape};
-use crate::finding::{Finding, Severity, Shown};
+use super::{Options, Report, escape, plural, shown, summary_line};
+use crate::finding::{Finding, Severity};
 
 const MAX_VALUE_CHARS: usize = 200;
 
@@ -33,7 +33,7 @@ impl Paint {
 
 pub(super) fn write(
     report: &Report<'_>,
-    opts: Options,
+    opts: &Options,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let paint = Paint { on: opts.color };
@@ -80,17 +80,8 @@ pub(super) fn write(
     if !report.findings.is_empty() {
         writeln!(out)?;
     }
-    let s = report.summary;
-    let envs = report.envs.join(" vs ");
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let line = format!(
-        "{}, {}, {} ({envs}, {})",
-        plural(s.errors, "error"),
-        plural(s.warnings, "warning"),
-        plural(s.notes, "note"),
-        plural(report.files, "file")
-    );
-    let line = if s.errors > 0 {
+    let line = summary_line(report);
+    let line = if report.summary.errors > 0 {
         paint.wrap("1;31", &line)
     } else {
         paint.wrap("1", &line)
@@ -113,7 +104,7 @@ pub(super) fn write(
     Ok(())
 }
 
-fn finding(f: &Finding, paint: &Paint, opts: Options, out: &mut dyn Write) -> std::io::Result<()> {
+fn finding(f: &Finding, paint: &Paint, opts: &Options, out: &mut dyn Write) -> std::io::Result<()> {
     let policy = f
         .policy
         .as_deref()
@@ -169,18 +160,11 @@ fn sites(f: &Finding, out: &mut dyn Write, indent: &str) -> std::io::Result<()> 
         .collect();
     let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     for ((_, site), label) in f.envs.iter().zip(&labels) {
-        let value = match site {
-            None => "(absent)".to_string(),
-            Some(s) => match &s.value {
-                None => String::new(),
-                Some(Shown::Value(v)) => escape(v, MAX_VALUE_CHARS),
-                Some(Shown::Secret { fingerprint }) => format!("<secret fp={fingerprint}>"),
-            },
-        };
-        if value.is_empty() {
-            writeln!(out, "{indent}{label}")?;
-        } else {
-            writeln!(out, "{indent}{label:<width$}  {value}")?;
+        match shown(site.as_ref(), MAX_VALUE_CHARS) {
+            Some(value) if !value.is_empty() => {
+                writeln!(out, "{indent}{label:<width$}  {value}")?;
+            }
+            _ => writeln!(out, "{indent}{label}")?,
         }
     }
     Ok(())

@@ -116,7 +116,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
 
 pub(super) fn write(
     report: &Report<'_>,
-    opts: Options,
+    opts: &Options,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let doc = Doc {

@@ -1,14 +1,19 @@
 //! Rendering findings. One model ([`Report`]), one renderer per format; each
 //! writes to an `impl Write` and never prints by itself, so tests render into
-//! a buffer. Values arrive already masked: renderers only escape them.
+//! a buffer (the github format also appends to the step summary file named in
+//! [`Options`]). Values arrive already masked: renderers only escape them.
 
 pub mod gate;
+mod github;
 mod human;
 mod json;
+mod markdown;
+mod sarif;
 
 use std::io::Write;
+use std::path::PathBuf;
 
-use crate::finding::{Finding, Summary};
+use crate::finding::{Finding, Shown, Site, Summary};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -17,6 +22,12 @@ pub enum OutputFormat {
     Human,
     /// One JSON object (see docs/json.md).
     Json,
+    /// SARIF 2.1.0, for code-scanning uploads.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations), plus a step summary.
+    Github,
+    /// A summary table ready to post as a pull-request comment.
+    Markdown,
 }
 
 /// Everything a renderer needs.
@@ -42,8 +53,9 @@ pub struct Report<'a> {
     pub gate: Option<&'a gate::GateView>,
 }
 
-/// Rendering options.
-#[derive(Debug, Clone, Copy, Default)]
+/// Rendering options. Whatever comes from the process environment is passed
+/// in here, so renderers (and their tests) never read it themselves.
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Use ANSI colours.
     pub color: bool,
@@ -51,6 +63,8 @@ pub struct Options {
     pub verbose: bool,
     /// Only findings, no help lines or summary.
     pub quiet: bool,
+    /// `$GITHUB_STEP_SUMMARY`: the github format appends the markdown report there.
+    pub step_summary: Option<PathBuf>,
 }
 
 /// Render `report` in `format`.
@@ -60,12 +74,48 @@ pub struct Options {
 pub fn write(
     format: OutputFormat,
     report: &Report<'_>,
-    opts: Options,
+    opts: &Options,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
         OutputFormat::Human => human::write(report, opts, out),
         OutputFormat::Json => json::write(report, opts, out),
+        OutputFormat::Sarif => sarif::write(report, out),
+        OutputFormat::Github => github::write(report, opts, out),
+        OutputFormat::Markdown => markdown::write(report, out),
+    }
+}
+
+/// `4 errors, 6 warnings, 5 notes (staging vs prod, 11 files)`: the one-line
+/// summary every human-facing format ends with.
+fn summary_line(report: &Report<'_>) -> String {
+    let s = report.summary;
+    format!(
+        "{}, {}, {} ({}, {})",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.notes, "note"),
+        report.envs.join(" vs "),
+        plural(report.files, "file")
+    )
+}
+
+/// `1 error`, `2 errors`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// What an environment holds, as the text formats show it: the value
+/// (escaped and cut), `<secret fp=...>`, `(absent)`, or `None` for a
+/// whole-file site that has no value to show.
+fn shown(site: Option<&Site>, max_chars: usize) -> Option<String> {
+    match site {
+        None => Some("(absent)".to_string()),
+        Some(s) => match &s.value {
+            None => None,
+            Some(Shown::Value(v)) => Some(escape(v, max_chars)),
+            Some(Shown::Secret { fingerprint }) => Some(format!("<secret fp={fingerprint}>")),
+        },
     }
 }
 

@@ -1,8 +1,11 @@
 //! No output may contain a secret: a canary planted under every secret-looking
 //! key in every format must not appear, even as a 6-character piece, in any
-//! output format, error message or `-v` output.
+//! output format (the github format's step summary included), error message
+//! or `-v` output.
 
-use crate::harness::Tree;
+use std::path::Path;
+
+use crate::harness::{Tree, driftcheck_with_env};
 
 const STAGING: &str = "Zq7Xw3Lp9Vb2Nk5Rt8Ym";
 const PROD: &str = "Hd4Gs6Jf1Kc8Mx2Pw7Qe";
@@ -220,9 +223,14 @@ fn no_output_contains_a_secret() {
         &["diff", "staging", "prod", "--format", "json", "-v"],
         &["diff", "staging", "prod", "-q"],
         &["diff", "prod", "staging", "-v", "--color", "always"],
+        &["diff", "staging", "prod", "--format", "sarif"],
+        &["diff", "staging", "prod", "--format", "github"],
+        &["diff", "staging", "prod", "--format", "markdown"],
     ];
+    let step_summary = tree.path().join("step-summary.md");
     for args in runs {
-        let run = tree.run(args);
+        let vars: &[(&str, &Path)] = &[("GITHUB_STEP_SUMMARY", &step_summary)];
+        let run = driftcheck_with_env(tree.path(), args, vars);
         assert_eq!(run.code, 1, "{args:?}\n{}", run.all());
         let all = run.all();
         for canary in [STAGING, PROD, SHARED] {
@@ -233,6 +241,13 @@ fn no_output_contains_a_secret() {
         // The findings are there, masked.
         assert!(all.contains("fp="), "{args:?}\n{all}");
     }
+    let summary = std::fs::read_to_string(&step_summary).expect("the github run wrote it");
+    for canary in [STAGING, PROD, SHARED] {
+        if let Some(piece) = leaks(&summary, canary) {
+            panic!("the step summary leaked `{piece}` of a canary:\n{summary}");
+        }
+    }
+    assert!(summary.contains("fp="), "{summary}");
     let json = crate::harness::json(&tree.run(&["diff", "staging", "prod", "--format", "json"]));
     let findings = json["findings"].as_array().unwrap();
     let reused = findings

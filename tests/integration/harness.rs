@@ -23,12 +23,18 @@ impl Run {
 
 /// Run driftcheck in `dir` with `args`, no colour, a clean environment.
 pub fn driftcheck(dir: &Path, args: &[&str]) -> Run {
+    driftcheck_with_env(dir, args, &[])
+}
+
+/// [`driftcheck`] with `vars` added to its clean environment.
+pub fn driftcheck_with_env(dir: &Path, args: &[&str], vars: &[(&str, &Path)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_driftcheck"))
         .args(args)
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("NO_COLOR", "1")
+        .envs(vars.iter().copied())
         .output()
         .expect("run driftcheck");
     Run {

@@ -8,6 +8,7 @@ mod generated;
 mod harness;
 mod incidents;
 mod includes;
+mod outputs;
 mod policies;
 mod properties;
 mod realworld;
