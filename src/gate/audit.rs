@@ -3,10 +3,8 @@
 //! (the per-commit view of the gate: the commit's own author, committer and
 //! co-authors are its contributors).
 //!
-//! Commits are independent here, so they are judged in parallel, each
-//! thread with its own handle on the repository.
-
-use rayon::prelude::*;
+//! Commits are judged one by one in history order, so the trees each
+//! shares with its parent are read once.
 
 use super::identity::{Mailmap, parse_signer};
 use super::review::Review;
@@ -65,22 +63,13 @@ pub fn audit(
         None => (None, repo.commit_id(range)?),
     };
     let ids = repo.range(base, head)?;
-    let root = repo.root().to_path_buf();
-    let results: Vec<Result<Option<Audited>, Error>> = ids
-        .par_iter()
-        .map_init(
-            || Repo::discover(&root),
-            |local, id| match local {
-                Ok(r) => one(r, *id, review, mailmap),
-                Err(e) => Err(Error::Git(e.to_string())),
-            },
-        )
-        .collect();
+    // One thread, in history order: neighbouring commits share most trees
+    // (the cache halves the reads), and libgit2's pack access serialises on
+    // a lock anyway (two threads measured slower than one).
+    let mut cache = git::TreeCache::default();
     let mut out = Vec::new();
-    for r in results {
-        if let Some(a) = r? {
-            out.push(a);
-        }
+    for id in ids {
+        out.extend(one(repo, id, review, mailmap, &mut cache)?);
     }
     Ok(out)
 }
@@ -90,6 +79,7 @@ fn one(
     id: git2::Oid,
     review: &Review,
     mailmap: &Mailmap,
+    cache: &mut git::TreeCache,
 ) -> Result<Option<Audited>, Error> {
     let c = repo.commit(id)?;
     let guarded = |p: &str| review.guarded(p);
@@ -97,13 +87,15 @@ fn one(
         Some(p) => Some(repo.tree_of(*p)?),
         None => None,
     };
-    let changes = git::changes(repo, first, Some(c.tree), &guarded)?;
+    let changes = git::changes_cached(repo, first, Some(c.tree), &guarded, cache)?;
     if changes.is_empty() {
         return Ok(None);
     }
     // A merge that takes one side's config unchanged is not a change of its own.
     for p in c.parents.iter().skip(1) {
-        if git::changes(repo, Some(repo.tree_of(*p)?), Some(c.tree), &guarded)?.is_empty() {
+        if git::changes_cached(repo, Some(repo.tree_of(*p)?), Some(c.tree), &guarded, cache)?
+            .is_empty()
+        {
             return Ok(None);
         }
     }

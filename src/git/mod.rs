@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use git2::{ObjectType, Oid, Repository, Sort};
 
 pub use materialize::materialize;
-pub use tree::{Change, changes};
+pub use tree::{Change, TreeCache, changes, changes_cached};
 
 use crate::error::Error;
 
@@ -55,6 +55,13 @@ impl Repo {
     /// # Errors
     /// When `dir` is not inside a git repository (or it is bare).
     pub fn discover(dir: &Path) -> Result<Repo, Error> {
+        // Objects come from the local object database, which git itself does
+        // not re-hash on every read either; hashing each one doubled the
+        // cost of an audit.
+        git2::opts::strict_hash_verification(false);
+        // Trees are cached where they are walked ([`TreeCache`]); libgit2's
+        // own object cache only added bookkeeping to every read.
+        git2::opts::enable_caching(false);
         let repo = Repository::discover(dir).map_err(|e| {
             Error::Git(format!(
                 "{} is not inside a git repository ({})",
@@ -195,12 +202,15 @@ impl Repo {
         })
     }
 
-    /// The tree of a commit.
+    /// The tree of a commit (without reading its message or people).
     ///
     /// # Errors
     /// When the commit cannot be read.
     pub fn tree_of(&self, commit: Oid) -> Result<Oid, Error> {
-        Ok(self.commit(commit)?.tree)
+        self.repo
+            .find_commit(commit)
+            .map(|c| c.tree_id())
+            .map_err(|e| git_error(&format!("commit {commit}"), &e))
     }
 
     /// The contents of `path` in `tree`, if it is a blob there.

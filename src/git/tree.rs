@@ -3,6 +3,8 @@
 //! digest is computed over. Subtrees with equal ids are skipped whole, so a
 //! commit touching one file costs a handful of tree reads.
 
+use std::rc::Rc;
+
 use git2::{ObjectType, Oid, Tree};
 
 use super::Repo;
@@ -23,6 +25,45 @@ pub struct Change {
     pub new_id: Oid,
 }
 
+/// `(name, mode, id, is_tree)` of a tree's entries.
+type Entries = Rc<Vec<(String, u32, Oid, bool)>>;
+
+/// Trees already read, by id: walking a history reads each commit's tree
+/// and its parent's, so without it every tree would be read twice.
+#[derive(Default)]
+pub struct TreeCache {
+    trees: std::collections::HashMap<Oid, Entries>,
+}
+
+impl TreeCache {
+    fn get(&mut self, repo: &Repo, id: Oid) -> Result<Entries, Error> {
+        if let Some(e) = self.trees.get(&id) {
+            return Ok(e.clone());
+        }
+        if self.trees.len() > 4096 {
+            self.trees.clear();
+        }
+        let t: Tree<'_> = repo
+            .raw()
+            .find_tree(id)
+            .map_err(|e| super::git_error(&format!("tree {id}"), &e))?;
+        let e: Entries = Rc::new(
+            t.iter()
+                .map(|e| {
+                    (
+                        String::from_utf8_lossy(e.name_bytes()).into_owned(),
+                        e.filemode() as u32,
+                        e.id(),
+                        e.kind() == Some(ObjectType::Tree),
+                    )
+                })
+                .collect(),
+        );
+        self.trees.insert(id, e.clone());
+        Ok(e)
+    }
+}
+
 /// The paths that differ between `old` (`None`: empty) and `new` for which
 /// `wanted(path)` holds. Submodules and symlinks are entries like files.
 ///
@@ -34,54 +75,44 @@ pub fn changes(
     new: Option<Oid>,
     wanted: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<Change>, Error> {
+    changes_cached(repo, old, new, wanted, &mut TreeCache::default())
+}
+
+/// [`changes`] with trees read through `cache`.
+///
+/// # Errors
+/// When a tree cannot be read.
+pub fn changes_cached(
+    repo: &Repo,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    wanted: &dyn Fn(&str) -> bool,
+    cache: &mut TreeCache,
+) -> Result<Vec<Change>, Error> {
     let mut out = Vec::new();
-    let r = repo.raw();
-    let find = |id: Option<Oid>| -> Result<Option<Tree<'_>>, Error> {
-        id.map(|id| {
-            r.find_tree(id)
-                .map_err(|e| super::git_error(&format!("tree {id}"), &e))
-        })
-        .transpose()
-    };
-    walk(
-        repo,
-        find(old)?.as_ref(),
-        find(new)?.as_ref(),
-        "",
-        wanted,
-        &mut out,
-    )?;
+    walk(repo, old, new, "", wanted, cache, &mut out)?;
     out.sort();
     Ok(out)
 }
 
-/// `(name, mode, id, is_tree)` of each entry.
-fn entries(t: Option<&Tree<'_>>) -> Vec<(String, u32, Oid, bool)> {
-    t.map(|t| {
-        t.iter()
-            .map(|e| {
-                (
-                    String::from_utf8_lossy(e.name_bytes()).into_owned(),
-                    e.filemode() as u32,
-                    e.id(),
-                    e.kind() == Some(ObjectType::Tree),
-                )
-            })
-            .collect()
-    })
-    .unwrap_or_default()
-}
-
 fn walk(
     repo: &Repo,
-    old: Option<&Tree<'_>>,
-    new: Option<&Tree<'_>>,
+    old: Option<Oid>,
+    new: Option<Oid>,
     prefix: &str,
     wanted: &dyn Fn(&str) -> bool,
+    cache: &mut TreeCache,
     out: &mut Vec<Change>,
 ) -> Result<(), Error> {
-    let (a, b) = (entries(old), entries(new));
-    let mut names: Vec<&str> = a.iter().chain(&b).map(|e| e.0.as_str()).collect();
+    let a = match old {
+        Some(id) => cache.get(repo, id)?,
+        None => Entries::default(),
+    };
+    let b = match new {
+        Some(id) => cache.get(repo, id)?,
+        None => Entries::default(),
+    };
+    let mut names: Vec<&str> = a.iter().chain(b.iter()).map(|e| e.0.as_str()).collect();
     names.sort_unstable();
     names.dedup();
     for name in names {
@@ -98,19 +129,10 @@ fn walk(
         } else {
             format!("{prefix}/{name}")
         };
-        let subtree = |e: Option<&(String, u32, Oid, bool)>| -> Result<Option<Tree<'_>>, Error> {
-            match e {
-                Some(e) if e.3 => repo
-                    .raw()
-                    .find_tree(e.2)
-                    .map(Some)
-                    .map_err(|err| super::git_error(&format!("tree {}", e.2), &err)),
-                _ => Ok(None),
-            }
-        };
-        let (xt, yt) = (subtree(x)?, subtree(y)?);
+        let subtree = |e: Option<&(String, u32, Oid, bool)>| e.filter(|e| e.3).map(|e| e.2);
+        let (xt, yt) = (subtree(x), subtree(y));
         if xt.is_some() || yt.is_some() {
-            walk(repo, xt.as_ref(), yt.as_ref(), &path, wanted, out)?;
+            walk(repo, xt, yt, &path, wanted, cache, out)?;
         }
         // A file replaced by a directory (or the reverse) is both.
         let file = |e: Option<&(String, u32, Oid, bool)>| e.filter(|e| !e.3).map(|e| (e.1, e.2));
