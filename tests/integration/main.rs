@@ -4,6 +4,7 @@ mod canary;
 mod cli;
 mod crossplane;
 mod formats;
+mod gate_catalogue;
 mod generated;
 mod harness;
 mod incidents;
