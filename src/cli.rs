@@ -111,6 +111,26 @@ pub(crate) enum Command {
         /// `A..B`, or a revision for its whole history (default HEAD).
         range: Option<String>,
     },
+    /// Install or remove git hooks that run driftcheck.
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
+    },
+    /// Write a starter driftcheck.toml from the environments found here.
+    Init {
+        /// Environment names (default: the common ones that are found).
+        envs: Vec<String>,
+        /// Replace an existing driftcheck.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
     /// The trailer block of a commit (or message file) as git reads it, and near misses.
     Trailers {
         /// A revision (default HEAD).
@@ -125,6 +145,27 @@ pub(crate) enum Command {
         /// A rule id, e.g. drift/data-path.
         rule: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum HookAction {
+    /// Install hooks (default: pre-commit and commit-msg) where git runs them.
+    Install {
+        /// `check --staged` before each commit.
+        #[arg(long)]
+        pre_commit: bool,
+        /// `gate --message-file` on the message being written.
+        #[arg(long)]
+        commit_msg: bool,
+        /// `gate` for every ref pushed.
+        #[arg(long)]
+        pre_push: bool,
+        /// Replace hooks driftcheck did not write (a backup is kept).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove driftcheck's hooks (only those), restoring what they replaced.
+    Uninstall,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -182,6 +223,9 @@ pub fn run(args: Args) -> Result<Status, Error> {
         step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),
+        outputs: std::env::var_os("GITHUB_OUTPUT")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
     };
     // Stdout is line-buffered; a report is written in one go.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
@@ -225,6 +269,37 @@ pub fn run(args: Args) -> Result<Status, Error> {
             commands::gate::approve(&args, &cwd, base.as_deref(), head.as_deref(), &mut out)
         }
         Command::Audit { range } => commands::audit::run(&args, &cwd, range.as_deref(), &mut out),
+        Command::Hook { action } => match action {
+            HookAction::Install {
+                pre_commit,
+                commit_msg,
+                pre_push,
+                force,
+            } => commands::hook::install(
+                &cwd,
+                commands::hook::Which {
+                    pre_commit: *pre_commit,
+                    commit_msg: *commit_msg,
+                    pre_push: *pre_push,
+                },
+                *force,
+                &mut out,
+            ),
+            HookAction::Uninstall => commands::hook::uninstall(&cwd, &mut out),
+        },
+        Command::Init { envs, force } => commands::init::run(&cwd, envs, *force, &mut out),
+        Command::Completions { shell } => {
+            let mut cmd = <Args as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "driftcheck", &mut out);
+            Ok(Status::Clean)
+        }
+        Command::Man => {
+            let cmd = <Args as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(Error::Write)?;
+            Ok(Status::Clean)
+        }
         Command::Trailers { rev, message_file } => commands::trailers::run(
             &args,
             &cwd,

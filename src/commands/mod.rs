@@ -5,5 +5,7 @@ pub mod audit;
 pub mod compare;
 pub mod explain;
 pub mod gate;
+pub mod hook;
+pub mod init;
 pub mod setup;
 pub mod trailers;

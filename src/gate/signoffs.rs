@@ -309,10 +309,12 @@ fn shape(e: &Entry, t: &trailers::Trailer) -> Result<(), String> {
     {
         return Err("the value is folded over more than one line: one sign-off, one line".into());
     }
-    if lines[..at.min(lines.len())]
-        .iter()
-        .any(|l| l.trim_end() == "---")
-    {
+    // git's patch divider: `---` followed by whitespace or the end of the line.
+    let divider = |l: &&str| {
+        l.strip_prefix("---")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+    };
+    if lines[..at.min(lines.len())].iter().any(divider) {
         return Err("below a `---` line: git interpret-trailers and git am stop there, so tools disagree on this sign-off".into());
     }
     Ok(())

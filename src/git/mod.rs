@@ -144,11 +144,19 @@ impl Repo {
                 String::from_utf8_lossy(s.email_bytes()).into_owned(),
             )
         };
-        let full = c.message_raw_bytes();
-        let raw = full.split(|&b| b == 0).next().unwrap_or_default();
+        let raw = c.message_raw_bytes();
+        // libgit2 stops a message at a NUL byte; the object itself says
+        // whether one was there (a crafted commit can hold one).
+        // The object's size (cheap: no inflating) tells whether bytes follow
+        // the message libgit2 returned.
+        let header = c.raw_header_bytes().len();
+        let has_nul = self.repo.odb().is_ok_and(|odb| {
+            odb.read_header(id)
+                .is_ok_and(|(size, _)| size > header + 1 + raw.len())
+        });
         let utf8_header = matches!(c.message_encoding(), Ok(None))
             || matches!(c.message_encoding(), Ok(Some(e)) if e.eq_ignore_ascii_case("utf-8") || e.eq_ignore_ascii_case("utf8"));
-        let valid_text = raw.len() == full.len() && std::str::from_utf8(raw).is_ok() && utf8_header;
+        let valid_text = !has_nul && std::str::from_utf8(raw).is_ok() && utf8_header;
         Ok(Commit {
             id,
             parents: c.parent_ids().collect(),
@@ -230,6 +238,25 @@ impl Repo {
     /// nothing the gate decides depends on the user's configuration).
     pub fn config_string(&self, key: &str) -> Option<String> {
         self.repo.config().ok()?.get_string(key).ok()
+    }
+
+    /// The directory git runs hooks from: `core.hooksPath` (relative to the
+    /// working tree root, as git reads it) or the common `hooks` directory,
+    /// shared by every worktree.
+    pub fn hooks_dir(&self) -> PathBuf {
+        if let Some(p) = self
+            .repo
+            .config()
+            .ok()
+            .and_then(|c| c.get_path("core.hooksPath").ok())
+        {
+            return if p.is_absolute() {
+                p
+            } else {
+                self.root.join(p)
+            };
+        }
+        self.repo.commondir().join("hooks")
     }
 
     /// The underlying repository, for the modules of this one.

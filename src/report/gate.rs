@@ -188,3 +188,44 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
     )?;
     writeln!(out, "{}", g.assurance)
 }
+
+/// The markdown section (PR comments and the GitHub step summary).
+pub(super) fn markdown(g: &GateView) -> String {
+    let cell = |s: &str| escape(s, 200).replace('|', "\\|").replace('`', "'");
+    let mut out = format!(
+        "\n#### Gate: {} — config change `{}` ({} guarded path{})\n\n",
+        if g.passed { "passed" } else { "**refused**" },
+        g.digest,
+        g.changes.len(),
+        if g.changes.len() == 1 { "" } else { "s" }
+    );
+    if !g.requirements.is_empty() {
+        out.push_str("| requirement | needed | valid | met |\n|---|---|---|---|\n");
+        for r in &g.requirements {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                cell(&r.source),
+                r.required,
+                r.have,
+                if r.satisfied { "yes" } else { "**no**" }
+            ));
+        }
+        out.push('\n');
+    }
+    if !g.signoffs.is_empty() {
+        out.push_str("| sign-off | commit | counted | why |\n|---|---|---|---|\n");
+        for s in &g.signoffs {
+            out.push_str(&format!(
+                "| {}: {} | `{}` | {} | {} |\n",
+                cell(&s.key),
+                cell(&s.identity),
+                s.commit,
+                if s.counted { "yes" } else { "no" },
+                cell(&s.reason)
+            ));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("_{}_\n\n", g.assurance));
+    out
+}

@@ -38,10 +38,34 @@ pub(super) fn write(
     if let Some(path) = &opts.step_summary {
         append_step_summary(report, path)?;
     }
+    if let Some(path) = &opts.outputs {
+        append_outputs(report, path)?;
+    }
     if !opts.quiet {
         writeln!(out, "driftcheck: {}", summary_line(report))?;
     }
     Ok(())
+}
+
+/// Step outputs for later steps: `errors=N`, and for the gate `digest=`
+/// and `approved=` (values are single-line by construction).
+fn append_outputs(report: &Report<'_>, path: &Path) -> std::io::Result<()> {
+    let mut lines = String::new();
+    if let Some(g) = report.gate {
+        lines.push_str(&format!("digest={}\napproved={}\n", g.digest, g.passed));
+    }
+    lines.push_str(&format!("errors={}\n", report.summary.errors));
+    let mut f = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot append to GITHUB_OUTPUT {}: {e}", path.display()),
+            )
+        })?;
+    f.write_all(lines.as_bytes())
 }
 
 /// Write the most important annotations, at most [`PER_LEVEL`] of each level:

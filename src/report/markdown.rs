@@ -49,6 +49,9 @@ fn head(report: &Report<'_>) -> String {
             plural(report.accepted, "finding")
         ));
     }
+    if let Some(g) = report.gate {
+        head.push_str(&super::gate::markdown(g));
+    }
     head
 }
 

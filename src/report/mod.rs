@@ -65,6 +65,9 @@ pub struct Options {
     pub quiet: bool,
     /// `$GITHUB_STEP_SUMMARY`: the github format appends the markdown report there.
     pub step_summary: Option<PathBuf>,
+    /// `$GITHUB_OUTPUT`: the github format appends `errors=N` (and, for the
+    /// gate, `digest=` and `approved=`) there.
+    pub outputs: Option<PathBuf>,
 }
 
 /// Render `report` in `format`.
