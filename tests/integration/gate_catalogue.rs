@@ -28,7 +28,7 @@ use serde_json::Value;
 // --- people ---------------------------------------------------------------
 
 #[derive(Clone, Copy)]
-struct Person {
+pub(crate) struct Person {
     name: &'static str,
     email: &'static str,
 }
@@ -39,19 +39,19 @@ impl Person {
     }
 }
 
-const ADMIN: Person = Person {
+pub(crate) const ADMIN: Person = Person {
     name: "Base Admin",
     email: "admin@example.com",
 };
-const MAL: Person = Person {
+pub(crate) const MAL: Person = Person {
     name: "Mallory",
     email: "mal@example.com",
 };
-const ANA: Person = Person {
+pub(crate) const ANA: Person = Person {
     name: "Ana",
     email: "ana@example.com",
 };
-const BO: Person = Person {
+pub(crate) const BO: Person = Person {
     name: "Bo",
     email: "bo@example.com",
 };
@@ -69,12 +69,12 @@ const BOT: Person = Person {
 };
 
 /// `Reviewed-by: Name <email>`.
-fn reviewed_by(p: Person) -> String {
+pub(crate) fn reviewed_by(p: Person) -> String {
     format!("Reviewed-by: {}", p.ident())
 }
 
 /// A commit message: a subject, a blank line, then `body`.
-fn msg(body: &str) -> String {
+pub(crate) fn msg(body: &str) -> String {
     format!("Raise the request timeout\n\n{body}\n")
 }
 
@@ -97,7 +97,7 @@ timeout: 30
 const ENVS: [&str; 2] = ["staging", "prod"];
 
 /// A temp repository plus the clean environment git and driftcheck run in.
-struct Repo {
+pub(crate) struct Repo {
     tmp: tempfile::TempDir,
     /// Commands run so far: each one's author and committer dates are a
     /// minute after the previous one's.
@@ -107,12 +107,12 @@ struct Repo {
 impl Repo {
     /// The standard layout with `review` (a `[review]` table, or nothing)
     /// appended to `driftcheck.toml`.
-    fn standard(review: &str) -> Repo {
+    pub(crate) fn standard(review: &str) -> Repo {
         Repo::standard_with(review, &[])
     }
 
     /// [`Repo::standard`] with more files at the base.
-    fn standard_with(review: &str, extra: &[(&str, &str)]) -> Repo {
+    pub(crate) fn standard_with(review: &str, extra: &[(&str, &str)]) -> Repo {
         let config = format!("{CONFIG}{review}");
         let mut files = vec![
             ("driftcheck.toml", config.as_str()),
@@ -125,7 +125,7 @@ impl Repo {
     }
 
     /// `files` committed on `main` by Base Admin; `feature` checked out there.
-    fn init(files: &[(&str, &str)]) -> Repo {
+    pub(crate) fn init(files: &[(&str, &str)]) -> Repo {
         let tmp = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(tmp.path().join("home")).unwrap();
         std::fs::create_dir_all(tmp.path().join("repo")).unwrap();
@@ -143,18 +143,24 @@ impl Repo {
         r
     }
 
-    fn root(&self) -> PathBuf {
+    pub(crate) fn root(&self) -> PathBuf {
         self.tmp.path().join("repo")
     }
 
     /// A path in the temp directory, outside the repository.
-    fn scratch(&self, name: &str) -> PathBuf {
+    pub(crate) fn scratch(&self, name: &str) -> PathBuf {
         self.tmp.path().join(name)
     }
 
     /// `program` in `dir` with the clean environment: author and committer
     /// as given, dates one minute after the previous command's.
-    fn command(&self, program: &str, dir: &Path, author: Person, committer: Person) -> Command {
+    pub(crate) fn command(
+        &self,
+        program: &str,
+        dir: &Path,
+        author: Person,
+        committer: Person,
+    ) -> Command {
         let tick = self.clock.get() + 1;
         self.clock.set(tick);
         let date = format!("@{} +0000", 1_700_000_000 + tick * 60);
@@ -177,7 +183,13 @@ impl Repo {
     }
 
     /// Run git in `dir` as `author`/`committer`, whatever the outcome.
-    fn git_in(&self, dir: &Path, author: Person, committer: Person, args: &[&str]) -> Output {
+    pub(crate) fn git_in(
+        &self,
+        dir: &Path,
+        author: Person,
+        committer: Person,
+        args: &[&str],
+    ) -> Output {
         self.command("git", dir, author, committer)
             .args(args)
             .output()
@@ -186,12 +198,18 @@ impl Repo {
 
     /// Run git in the repository as Mallory; it must succeed. Its stdout, trimmed.
     #[track_caller]
-    fn git(&self, args: &[&str]) -> String {
+    pub(crate) fn git(&self, args: &[&str]) -> String {
         self.git_ok(&self.root(), MAL, MAL, args)
     }
 
     #[track_caller]
-    fn git_ok(&self, dir: &Path, author: Person, committer: Person, args: &[&str]) -> String {
+    pub(crate) fn git_ok(
+        &self,
+        dir: &Path,
+        author: Person,
+        committer: Person,
+        args: &[&str],
+    ) -> String {
         let out = self.git_in(dir, author, committer, args);
         assert!(
             out.status.success(),
@@ -202,17 +220,17 @@ impl Repo {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
-    fn write(&self, rel: &str, content: &str) {
+    pub(crate) fn write(&self, rel: &str, content: &str) {
         let p = self.root().join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, content).unwrap();
     }
 
-    fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.root().join(rel)).unwrap()
     }
 
-    fn rename(&self, from: &str, to: &str) {
+    pub(crate) fn rename(&self, from: &str, to: &str) {
         let to = self.root().join(to);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::rename(self.root().join(from), to).unwrap();
@@ -220,7 +238,7 @@ impl Repo {
 
     /// Replace `from` with `to` in one file (which must contain `from`).
     #[track_caller]
-    fn replace(&self, rel: &str, from: &str, to: &str) {
+    pub(crate) fn replace(&self, rel: &str, from: &str, to: &str) {
         let text = self.read(rel);
         assert!(text.contains(from), "{rel} has no `{from}`:\n{text}");
         self.write(rel, &text.replacen(from, to, 1));
@@ -228,7 +246,7 @@ impl Repo {
 
     /// Replace `from` with `to` in both environments' `app.yaml`.
     #[track_caller]
-    fn everywhere(&self, from: &str, to: &str) {
+    pub(crate) fn everywhere(&self, from: &str, to: &str) {
         for env in ENVS {
             self.replace(&format!("deploy/{env}/app.yaml"), from, to);
         }
@@ -236,23 +254,23 @@ impl Repo {
 
     /// The change most cases review: the timeout raised in both
     /// environments (no drift).
-    fn raise_timeout(&self) {
+    pub(crate) fn raise_timeout(&self) {
         self.everywhere("timeout: 30", "timeout: 60");
     }
 
     /// Stage everything and commit as Mallory; the new commit's id.
-    fn commit(&self, message: &str) -> String {
+    pub(crate) fn commit(&self, message: &str) -> String {
         self.commit_as(MAL, MAL, message)
     }
 
     /// Stage everything and commit with `message` kept verbatim.
-    fn commit_as(&self, author: Person, committer: Person, message: &str) -> String {
+    pub(crate) fn commit_as(&self, author: Person, committer: Person, message: &str) -> String {
         self.commit_bytes(author, committer, message.as_bytes(), &[])
     }
 
     /// Stage everything and commit `message` (bytes, verbatim); `before`
     /// goes between `git` and `commit` (e.g. `-c key=value`).
-    fn commit_bytes(
+    pub(crate) fn commit_bytes(
         &self,
         author: Person,
         committer: Person,
@@ -264,7 +282,7 @@ impl Repo {
     }
 
     /// Commit the index as it is (no `git add`).
-    fn commit_staged(
+    pub(crate) fn commit_staged(
         &self,
         author: Person,
         committer: Person,
@@ -290,19 +308,19 @@ impl Repo {
     }
 
     /// Stage everything and amend the last commit (as Mallory) with `message`.
-    fn amend(&self, message: &str) -> String {
+    pub(crate) fn amend(&self, message: &str) -> String {
         self.git(&["add", "-A"]);
         self.amend_staged(message)
     }
 
     /// Amend the last commit (as Mallory) with `message`, the index as it is.
-    fn amend_staged(&self, message: &str) -> String {
+    pub(crate) fn amend_staged(&self, message: &str) -> String {
         self.commit_staged(MAL, MAL, message.as_bytes(), &[], &["--amend"])
     }
 
     /// Commit on `main` as Base Admin (after `change` edits the files), then
     /// return to `feature`.
-    fn on_main(&self, message: &str, change: impl FnOnce(&Repo)) {
+    pub(crate) fn on_main(&self, message: &str, change: impl FnOnce(&Repo)) {
         self.git(&["checkout", "-q", "main"]);
         change(self);
         self.commit_as(ADMIN, ADMIN, message);
@@ -310,7 +328,12 @@ impl Repo {
     }
 
     /// Run driftcheck in `dir` with the clean environment plus `vars`.
-    fn driftcheck_in(&self, dir: &Path, args: &[&str], vars: &[(&str, OsString)]) -> Output {
+    pub(crate) fn driftcheck_in(
+        &self,
+        dir: &Path,
+        args: &[&str],
+        vars: &[(&str, OsString)],
+    ) -> Output {
         self.command(env!("CARGO_BIN_EXE_driftcheck"), dir, MAL, MAL)
             .args(args)
             .env("NO_COLOR", "1")
@@ -320,16 +343,16 @@ impl Repo {
     }
 
     /// `driftcheck gate ARGS --format json` in the repository.
-    fn gate(&self, args: &[&str]) -> Gate {
+    pub(crate) fn gate(&self, args: &[&str]) -> Gate {
         self.gate_with(&self.root(), args, &[])
     }
 
     /// `driftcheck gate --base main`.
-    fn gate_main(&self) -> Gate {
+    pub(crate) fn gate_main(&self) -> Gate {
         self.gate(&["--base", "main"])
     }
 
-    fn gate_with(&self, dir: &Path, args: &[&str], vars: &[(&str, OsString)]) -> Gate {
+    pub(crate) fn gate_with(&self, dir: &Path, args: &[&str], vars: &[(&str, OsString)]) -> Gate {
         let mut all = vec!["gate"];
         all.extend_from_slice(args);
         all.extend(["--format", "json"]);
@@ -345,7 +368,7 @@ impl Repo {
 
     /// A user's global git config: written to `<tmp>/<who>/.gitconfig`, and
     /// the variables that make both git and libgit2 read it.
-    fn user_config(&self, who: &str, text: &str) -> Vec<(&'static str, OsString)> {
+    pub(crate) fn user_config(&self, who: &str, text: &str) -> Vec<(&'static str, OsString)> {
         let home = self.scratch(who);
         std::fs::create_dir_all(&home).unwrap();
         let file = home.join(".gitconfig");
@@ -357,7 +380,7 @@ impl Repo {
     /// it (their git identity configured): the trailer line it prints, which
     /// carries the digest.
     #[track_caller]
-    fn approve(&self, reviewer: Person, base: &str) -> (String, String) {
+    pub(crate) fn approve(&self, reviewer: Person, base: &str) -> (String, String) {
         let vars = self.user_config(
             &format!("home-{}", reviewer.name.to_lowercase()),
             &format!(
@@ -391,7 +414,7 @@ impl Repo {
     /// Mallory's timeout change, committed and approved by `reviewer` (the
     /// approval carries the digest and is added to the commit's message by
     /// an amend that changes nothing else). The digest.
-    fn approved_timeout_change(&self, reviewer: Person) -> String {
+    pub(crate) fn approved_timeout_change(&self, reviewer: Person) -> String {
         self.raise_timeout();
         self.commit("Raise the request timeout\n");
         let (digest, trailer) = self.approve(reviewer, "main");
@@ -402,7 +425,7 @@ impl Repo {
 
 // --- the gate's answer --------------------------------------------------------
 
-struct Gate {
+pub(crate) struct Gate {
     code: i32,
     json: Value,
     stdout: String,
@@ -410,38 +433,38 @@ struct Gate {
 }
 
 impl Gate {
-    fn show(&self) -> String {
+    pub(crate) fn show(&self) -> String {
         format!(
             "exit {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
             self.code, self.stdout, self.stderr
         )
     }
 
-    fn gate(&self) -> &Value {
+    pub(crate) fn gate(&self) -> &Value {
         &self.json["gate"]
     }
 
-    fn digest(&self) -> &str {
+    pub(crate) fn digest(&self) -> &str {
         self.gate()["digest"].as_str().unwrap_or_default()
     }
 
-    fn list(&self, field: &str) -> Vec<Value> {
+    pub(crate) fn list(&self, field: &str) -> Vec<Value> {
         self.gate()[field].as_array().cloned().unwrap_or_default()
     }
 
-    fn signoffs(&self) -> Vec<Value> {
+    pub(crate) fn signoffs(&self) -> Vec<Value> {
         self.list("signoffs")
     }
 
-    fn requirements(&self) -> Vec<Value> {
+    pub(crate) fn requirements(&self) -> Vec<Value> {
         self.list("requirements")
     }
 
-    fn near_misses(&self) -> Vec<Value> {
+    pub(crate) fn near_misses(&self) -> Vec<Value> {
         self.list("near_misses")
     }
 
-    fn changes(&self) -> Vec<(String, String)> {
+    pub(crate) fn changes(&self) -> Vec<(String, String)> {
         self.list("changes")
             .iter()
             .map(|c| {
@@ -454,20 +477,20 @@ impl Gate {
     }
 
     #[track_caller]
-    fn assert_passed(&self) {
+    pub(crate) fn assert_passed(&self) {
         assert_eq!(self.code, 0, "expected a pass:\n{}", self.show());
         assert_eq!(self.gate()["passed"], true, "{}", self.show());
     }
 
     #[track_caller]
-    fn assert_refused(&self) {
+    pub(crate) fn assert_refused(&self) {
         assert_eq!(self.code, 1, "expected a refusal:\n{}", self.show());
         assert_eq!(self.gate()["passed"], false, "{}", self.show());
     }
 
     /// Exit 2: the gate could not answer; stderr names every `needle`.
     #[track_caller]
-    fn assert_cannot_answer(&self, needles: &[&str]) {
+    pub(crate) fn assert_cannot_answer(&self, needles: &[&str]) {
         assert_eq!(self.code, 2, "expected exit 2:\n{}", self.show());
         for n in needles {
             assert!(
@@ -480,7 +503,7 @@ impl Gate {
 
     /// The one sign-off whose identity contains `who`.
     #[track_caller]
-    fn signoff(&self, who: &str) -> Value {
+    pub(crate) fn signoff(&self, who: &str) -> Value {
         let found: Vec<Value> = self
             .signoffs()
             .into_iter()
@@ -497,7 +520,7 @@ impl Gate {
 
     /// The sign-off naming `who` counted (or not) with a reason containing `why`.
     #[track_caller]
-    fn assert_signoff(&self, who: &str, counted: bool, why: &str) {
+    pub(crate) fn assert_signoff(&self, who: &str, counted: bool, why: &str) {
         let s = self.signoff(who);
         assert_eq!(s["counted"], counted, "{s}\n{}", self.show());
         let reason = s["reason"].as_str().unwrap();
@@ -510,7 +533,7 @@ impl Gate {
 
     /// No sign-off was read at all.
     #[track_caller]
-    fn assert_no_signoffs(&self) {
+    pub(crate) fn assert_no_signoffs(&self) {
         assert!(
             self.signoffs().is_empty(),
             "expected no sign-offs:\n{}",
@@ -521,7 +544,7 @@ impl Gate {
     /// The base `[review]` requirement is unmet with `have` valid sign-offs,
     /// and the refusal shows as a `gate/signoff` error finding.
     #[track_caller]
-    fn assert_short_of_signoffs(&self, have: u64) {
+    pub(crate) fn assert_short_of_signoffs(&self, have: u64) {
         let reqs = self.requirements();
         let r = reqs
             .iter()
@@ -542,7 +565,7 @@ impl Gate {
     /// Some near miss's reason contains `why`, and it shows as a
     /// `gate/near-miss` warning finding.
     #[track_caller]
-    fn assert_near_miss(&self, why: &str) {
+    pub(crate) fn assert_near_miss(&self, why: &str) {
         assert!(
             self.near_misses()
                 .iter()

@@ -15,3 +15,4 @@ mod properties;
 mod realworld;
 mod rendered;
 mod trailers_git;
+mod workflows;
