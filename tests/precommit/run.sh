@@ -17,6 +17,8 @@ export PATH="$venv/bin:$PATH"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The toolchain stays where it is, whatever HOME the test gives git.
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 mkdir -p "$tmp/home"
 : >"$tmp/gitconfig"
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$tmp/gitconfig" HOME="$tmp/home"
