@@ -27,6 +27,7 @@ pub mod include;
 pub mod load;
 pub mod model;
 pub mod policy;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod secrets;

@@ -60,6 +60,8 @@ fn masked(text: &str) -> String {
 /// When the command cannot start, exits unsuccessfully, is killed by a signal,
 /// prints too much, or runs past `timeout`.
 pub fn run(env: &str, argv: &[String], dir: &Path, timeout: Duration) -> Result<Vec<u8>, Error> {
+    let progress = crate::progress::Progress::start(true);
+    progress.show(&format!("rendering {env} …"));
     let shown = shown_command(argv);
     let fail = |what: String| Error::Render {
         env: env.to_string(),

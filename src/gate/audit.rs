@@ -68,7 +68,12 @@ pub fn audit(
     // a lock anyway (two threads measured slower than one).
     let mut cache = git::TreeCache::default();
     let mut out = Vec::new();
-    for id in ids {
+    let progress = crate::progress::Progress::start(ids.len() > 2_000);
+    let total = ids.len();
+    for (n, id) in ids.into_iter().enumerate() {
+        if n % 500 == 0 {
+            progress.show(&format!("audit: {n} of {total} commits"));
+        }
         out.extend(one(repo, id, review, mailmap, &mut cache)?);
     }
     Ok(out)
