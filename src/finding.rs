@@ -252,6 +252,18 @@ impl Finding {
         }
     }
 
+    /// The finding's file key and every site's file: what file globs match.
+    pub fn paths(&self) -> Vec<&str> {
+        let mut out = vec![self.file.as_str()];
+        out.extend(
+            self.envs
+                .iter()
+                .filter_map(|(_, s)| s.as_ref())
+                .map(|s| s.file.as_str()),
+        );
+        out
+    }
+
     /// The first line of the finding among its environments (for sorting).
     pub fn first_line(&self) -> u32 {
         self.envs
@@ -261,6 +273,20 @@ impl Finding {
             .find(|&l| l > 0)
             .unwrap_or(0)
     }
+}
+
+/// Sort findings the way every report lists them: by file, document, line,
+/// key and rule.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.file, &a.document, a.first_line(), &a.key, &a.rule).cmp(&(
+            &b.file,
+            &b.document,
+            b.first_line(),
+            &b.key,
+            &b.rule,
+        ))
+    });
 }
 
 /// Counts of findings by severity.

@@ -184,17 +184,14 @@ pub fn run(
         if let Some(f) = missing_document(&names, &refs) {
             found.findings.push(f);
         }
-        let known = walk::documents(&ctx, &refs, &mut found);
-        if let Some(interest) = interest {
-            leaves_of(
-                &ctx,
-                &refs,
-                &known,
-                interest,
-                &mut out.leaves,
-                &mut out.seen,
-            );
-        }
+        compare_documents(
+            &ctx,
+            &refs,
+            interest,
+            &mut found,
+            &mut out.leaves,
+            &mut out.seen,
+        );
     }
     sightings.extend(found.sightings);
     out.findings.extend(found.findings);
@@ -203,15 +200,7 @@ pub fn run(
     out.equivalent.extend(found.equivalent);
     out.equivalent_count += found.equivalent_count;
     for list in [&mut out.findings, &mut out.equivalent] {
-        list.sort_by(|a, b| {
-            (&a.file, &a.document, a.first_line(), &a.key, &a.rule).cmp(&(
-                &b.file,
-                &b.document,
-                b.first_line(),
-                &b.key,
-                &b.rule,
-            ))
-        });
+        crate::finding::sort(list);
     }
     out
 }
@@ -406,19 +395,32 @@ fn one_key(
         if !file_missing {
             out.found.findings.extend(missing_document(names, &refs));
         }
-        let known = walk::documents(&ctx, &refs, &mut out.found);
-        if let Some(interest) = interest {
-            leaves_of(
-                &ctx,
-                &refs,
-                &known,
-                interest,
-                &mut out.leaves,
-                &mut out.seen,
-            );
-        }
+        compare_documents(
+            &ctx,
+            &refs,
+            interest,
+            &mut out.found,
+            &mut out.leaves,
+            &mut out.seen,
+        );
     }
     out
+}
+
+/// Compare one document across environments, then collect the values
+/// `interest` wants from it (masked with what the comparison learnt).
+fn compare_documents(
+    ctx: &walk::Ctx<'_>,
+    docs: &[Option<&Doc>],
+    interest: Option<&dyn Interest>,
+    found: &mut compare::Found,
+    leaves: &mut Vec<Leaf>,
+    seen: &mut Vec<Seen>,
+) {
+    let known = walk::documents(ctx, docs, found);
+    if let Some(interest) = interest {
+        leaves_of(ctx, docs, &known, interest, leaves, seen);
+    }
 }
 
 /// The values `interest` wants from one document, in every environment that has it.

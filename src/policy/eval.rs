@@ -83,15 +83,7 @@ pub fn apply(policy: &Policy, envs: &[Environment], outcome: &Outcome) -> Vec<Fi
                 .iter()
                 .any(|(file, key)| *file == f.file && f.key.as_deref() == Some(key))
     });
-    out.sort_by(|a, b| {
-        (&a.file, &a.document, a.first_line(), &a.key, &a.rule).cmp(&(
-            &b.file,
-            &b.document,
-            b.first_line(),
-            &b.key,
-            &b.rule,
-        ))
-    });
+    crate::finding::sort(&mut out);
     out
 }
 
@@ -103,14 +95,7 @@ fn govern(
     mut f: Finding,
 ) -> Option<Finding> {
     // Rules are matched on the finding's file key and every site's file.
-    let mut paths: Vec<&str> = vec![f.file.as_str()];
-    paths.extend(
-        f.envs
-            .iter()
-            .filter_map(|(_, s)| s.as_ref())
-            .map(|s| s.file.as_str()),
-    );
-    let file_hit = index.matching(&paths);
+    let file_hit = index.matching(&f.paths());
     let rule_envs: Vec<&Environment> = f
         .envs
         .iter()
@@ -386,14 +371,7 @@ fn compared_from_drift(
         {
             continue;
         }
-        let mut paths: Vec<&str> = vec![f.file.as_str()];
-        paths.extend(
-            f.envs
-                .iter()
-                .filter_map(|(_, s)| s.as_ref())
-                .map(|s| s.file.as_str()),
-        );
-        if !index.matching(&paths)[rule_index] {
+        if !index.matching(&f.paths())[rule_index] {
             continue;
         }
         for &li in &lefts {
