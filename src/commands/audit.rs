@@ -47,6 +47,7 @@ pub fn run(
             serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| Error::Write(e.into()))?;
             writeln!(out).map_err(w)?;
         }
+        OutputFormat::Markdown => markdown(&commits, failed, out).map_err(w)?,
         _ => human(&commits, failed, out).map_err(w)?,
     }
     Ok(if failed > 0 {
@@ -97,4 +98,30 @@ fn human(commits: &[Audited], failed: usize, out: &mut dyn Write) -> std::io::Re
         commits.len(),
         if commits.len() == 1 { "" } else { "s" }
     )
+}
+
+fn markdown(commits: &[Audited], failed: usize, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "### driftcheck audit\n\n{} guarded change{}, {failed} without enough peer sign-offs.\n",
+        commits.len(),
+        if commits.len() == 1 { "" } else { "s" }
+    )?;
+    writeln!(
+        out,
+        "| commit | author | digest | reviewed by | passed |\n|---|---|---|---|---|"
+    )?;
+    let cell = |s: &str| escape(s, 120).replace('|', "\\|").replace('`', "'");
+    for c in commits {
+        writeln!(
+            out,
+            "| `{}` | {} | `{}` | {} | {} |",
+            &c.commit[..12],
+            cell(&c.author),
+            c.digest,
+            cell(&reviewers(c)),
+            if c.passed { "yes" } else { "**no**" }
+        )?;
+    }
+    Ok(())
 }
