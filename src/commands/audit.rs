@@ -43,8 +43,17 @@ pub fn run(
     let w = Error::Write;
     match args.format {
         OutputFormat::Json => {
-            let doc = serde_json::json!({"version": 1, "commits": commits});
-            serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| Error::Write(e.into()))?;
+            #[derive(serde::Serialize)]
+            struct Doc<'a> {
+                version: u32,
+                commits: &'a [Audited],
+            }
+            let doc = Doc {
+                version: 1,
+                commits: &commits,
+            };
+            // Compact: a history is large, and this is for machines.
+            serde_json::to_writer(&mut *out, &doc).map_err(|e| Error::Write(e.into()))?;
             writeln!(out).map_err(w)?;
         }
         OutputFormat::Markdown => markdown(&commits, failed, out).map_err(w)?,

@@ -62,34 +62,38 @@ pub fn audit(
         ),
         None => (None, repo.commit_id(range)?),
     };
-    let ids = repo.range(base, head)?;
+    let commits = repo.history(base, head)?;
+    let trees: std::collections::HashMap<git2::Oid, git2::Oid> =
+        commits.iter().map(|c| (c.id, c.tree)).collect();
     // One thread, in history order: neighbouring commits share most trees
     // (the cache halves the reads), and libgit2's pack access serialises on
     // a lock anyway (two threads measured slower than one).
     let mut cache = git::TreeCache::default();
     let mut out = Vec::new();
-    let progress = crate::progress::Progress::start(ids.len() > 2_000);
-    let total = ids.len();
-    for (n, id) in ids.into_iter().enumerate() {
+    let progress = crate::progress::Progress::start(commits.len() > 2_000);
+    let total = commits.len();
+    for (n, c) in commits.iter().enumerate() {
         if n % 500 == 0 {
             progress.show(&format!("audit: {n} of {total} commits"));
         }
-        out.extend(one(repo, id, review, mailmap, &mut cache)?);
+        out.extend(one(repo, c, &trees, review, mailmap, &mut cache)?);
     }
     Ok(out)
 }
 
 fn one(
     repo: &Repo,
-    id: git2::Oid,
+    c: &git::Commit,
+    trees: &std::collections::HashMap<git2::Oid, git2::Oid>,
     review: &Review,
     mailmap: &Mailmap,
     cache: &mut git::TreeCache,
 ) -> Result<Option<Audited>, Error> {
-    let c = repo.commit(id)?;
+    let id = c.id;
     let guarded = |p: &str| review.guarded(p);
+    let tree_of = |p: &git2::Oid| trees.get(p).copied().map_or_else(|| repo.tree_of(*p), Ok);
     let first = match c.parents.first() {
-        Some(p) => Some(repo.tree_of(*p)?),
+        Some(p) => Some(tree_of(p)?),
         None => None,
     };
     let changes = git::changes_cached(repo, first, Some(c.tree), &guarded, cache)?;
@@ -98,19 +102,17 @@ fn one(
     }
     // A merge that takes one side's config unchanged is not a change of its own.
     for p in c.parents.iter().skip(1) {
-        if git::changes_cached(repo, Some(repo.tree_of(*p)?), Some(c.tree), &guarded, cache)?
-            .is_empty()
-        {
+        if git::changes_cached(repo, Some(tree_of(p)?), Some(c.tree), &guarded, cache)?.is_empty() {
             return Ok(None);
         }
     }
     let digest = super::digest::of(&changes);
-    let block = trailers::parse(&c.message, Mode::CommitObject);
+    let found = trailers::trailers_only(&c.message, Mode::CommitObject);
     let mut contributors = vec![
         mailmap.canonical(&c.author.1),
         mailmap.canonical(&c.committer.1),
     ];
-    for t in &block.trailers {
+    for t in &found {
         if ["Co-authored-by", "Co-developed-by"]
             .iter()
             .any(|k| trailers::key_matches(&t.key, k))
@@ -121,7 +123,7 @@ fn one(
     }
     let mut counted: Vec<String> = Vec::new();
     let mut signoffs = Vec::new();
-    for t in block.trailers.iter().filter(|t| {
+    for t in found.iter().filter(|t| {
         review
             .trailers
             .iter()

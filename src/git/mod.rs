@@ -185,6 +185,62 @@ impl Repo {
             .map_err(|e| git_error("walking the history (is it complete?)", &e))
     }
 
+    /// Every commit reachable from `head` (not from `base`), each read once,
+    /// parents before children: what an audit of a whole history needs.
+    ///
+    /// # Errors
+    /// When a commit cannot be read (missing history).
+    pub fn history(&self, base: Option<Oid>, head: Oid) -> Result<Vec<Commit>, Error> {
+        if base.is_some() {
+            // Hiding a base's history is libgit2's walk's job.
+            return self
+                .range(base, head)?
+                .into_iter()
+                .map(|id| self.commit(id))
+                .collect();
+        }
+        let mut read: std::collections::HashMap<Oid, Commit> = std::collections::HashMap::new();
+        let mut stack = vec![head];
+        while let Some(id) = stack.pop() {
+            if read.contains_key(&id) {
+                continue;
+            }
+            let c = self.commit(id)?;
+            stack.extend(c.parents.iter().copied());
+            read.insert(id, c);
+        }
+        // Kahn's algorithm: a commit comes once all its parents have.
+        let mut children: std::collections::HashMap<Oid, Vec<Oid>> =
+            std::collections::HashMap::new();
+        let mut waiting: std::collections::HashMap<Oid, usize> = std::collections::HashMap::new();
+        for (id, c) in &read {
+            waiting.insert(*id, c.parents.len());
+            for p in &c.parents {
+                children.entry(*p).or_default().push(*id);
+            }
+        }
+        let mut ready: Vec<Oid> = waiting
+            .iter()
+            .filter(|(_, n)| **n == 0)
+            .map(|(id, _)| *id)
+            .collect();
+        let mut order = Vec::with_capacity(read.len());
+        while let Some(id) = ready.pop() {
+            order.push(id);
+            for child in children.get(&id).into_iter().flatten() {
+                let n = waiting.get_mut(child).expect("every child was read");
+                *n -= 1;
+                if *n == 0 {
+                    ready.push(*child);
+                }
+            }
+        }
+        Ok(order
+            .into_iter()
+            .filter_map(|id| read.remove(&id))
+            .collect())
+    }
+
     /// Whether `commit` descends from `ancestor`.
     pub fn descends(&self, commit: Oid, ancestor: Oid) -> bool {
         self.repo

@@ -32,7 +32,7 @@ type Entries = Rc<Vec<(String, u32, Oid, bool)>>;
 /// and its parent's, so without it every tree would be read twice.
 #[derive(Default)]
 pub struct TreeCache {
-    trees: std::collections::HashMap<Oid, Entries>,
+    trees: std::collections::HashMap<Oid, Entries, foldhash::fast::RandomState>,
 }
 
 impl TreeCache {

@@ -96,6 +96,16 @@ pub struct TrailerBlock {
 /// Like git, which handles the message as a C string, everything from the
 /// first NUL byte on is ignored.
 pub fn parse(message: &str, mode: Mode) -> TrailerBlock {
+    analyse(message, mode, true)
+}
+
+/// The trailers alone, without looking for near misses (an audit of a long
+/// history needs only these).
+pub fn trailers_only(message: &str, mode: Mode) -> Vec<Trailer> {
+    analyse(message, mode, false).trailers
+}
+
+fn analyse(message: &str, mode: Mode, explain: bool) -> TrailerBlock {
     let text = message.find('\0').map_or(message, |nul| &message[..nul]);
     // `interpret-trailers` completes an unterminated last line of its input
     // (`strbuf_complete_line`) before parsing. That is done to the whole
@@ -118,12 +128,16 @@ pub fn parse(message: &str, mode: Mode) -> TrailerBlock {
     let layout = Layout::analyse(&text.as_bytes()[base..]);
     let lines = LineIndex::new(text, base);
     let trailers = layout.trailers(&lines);
-    let near_misses = NearMissFinder {
-        layout: &layout,
-        lines: &lines,
-        mode,
-    }
-    .find();
+    let near_misses = if explain {
+        NearMissFinder {
+            layout: &layout,
+            lines: &lines,
+            mode,
+        }
+        .find()
+    } else {
+        Vec::new()
+    };
     TrailerBlock {
         trailers,
         near_misses,
