@@ -63,11 +63,20 @@ fn table(report: &Report<'_>, budget: usize) -> String {
     }
     let mut order: Vec<&Finding> = report.findings.iter().collect();
     order.sort_by_key(|f| f.severity);
-    let envs: Vec<String> = report.envs.iter().map(|e| text(e)).collect();
+    // One value column per environment; a report without environments (the
+    // gate's) shows each finding's message instead.
+    let mut cols: Vec<String> = ["severity", "rule", "file", "key"]
+        .map(String::from)
+        .to_vec();
+    if report.envs.is_empty() {
+        cols.push("message".into());
+    } else {
+        cols.extend(report.envs.iter().map(|e| text(e)));
+    }
     let mut table = format!(
-        "\n| severity | rule | file | key | {} |\n|---|---|---|---|{}\n",
-        envs.join(" | "),
-        "---|".repeat(envs.len())
+        "\n| {} |\n|{}\n",
+        cols.join(" | "),
+        "---|".repeat(cols.len())
     );
     for (n, f) in order.iter().enumerate() {
         let row = row(f, report.envs);
@@ -95,6 +104,13 @@ fn row(f: &Finding, envs: &[String]) -> String {
         None => code(&f.file),
     };
     let key = f.key.as_deref().map(code).unwrap_or_default();
+    if envs.is_empty() {
+        return format!(
+            "| {} | {rule} | {file} | {key} | {} |\n",
+            f.severity.as_str(),
+            text(&f.message)
+        );
+    }
     let values: Vec<String> = envs
         .iter()
         .map(|env| match f.envs.iter().find(|(e, _)| e == env) {

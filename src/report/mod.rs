@@ -93,12 +93,16 @@ pub fn write(
 /// summary every human-facing format ends with.
 fn summary_line(report: &Report<'_>) -> String {
     let s = report.summary;
+    let envs = if report.envs.is_empty() {
+        String::new()
+    } else {
+        format!("{}, ", report.envs.join(" vs "))
+    };
     format!(
-        "{}, {}, {} ({}, {})",
+        "{}, {}, {} ({envs}{})",
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.notes, "note"),
-        report.envs.join(" vs "),
         plural(report.files, "file")
     )
 }
