@@ -10,6 +10,7 @@ mod harness;
 mod incidents;
 mod includes;
 mod outputs;
+mod pack;
 mod policies;
 mod properties;
 mod realworld;
