@@ -28,7 +28,7 @@ Examples:
 
 /// driftcheck: compare each environment's configuration key by key and flag
 /// the drift that matters, without ever printing a secret.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "driftcheck", version, about, after_help = EXIT_CODES)]
 pub struct Args {
     #[command(subcommand)]
@@ -56,7 +56,7 @@ pub struct Args {
     pub(crate) strict: bool,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub(crate) enum Command {
     /// Compare the named environments: every difference, classified, notes included.
     Diff {
@@ -147,7 +147,7 @@ pub(crate) enum Command {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub(crate) enum HookAction {
     /// Install hooks (default: pre-commit and commit-msg) where git runs them.
     Install {

@@ -97,7 +97,7 @@ fn human(commits: &[Audited], failed: usize, out: &mut dyn Write) -> std::io::Re
                 "    not counted: {}: {}: {}",
                 escape(&s.key, 40),
                 escape(&s.identity, 120),
-                s.reason
+                escape(&s.reason, 300)
             )?;
         }
     }

@@ -186,17 +186,26 @@ pub fn run(
             crate::git::materialize(&repo, tree, dir.path())?;
             let at = crate::gate::config_location(&repo, cwd, args.config.as_deref());
             let note = base.and_then(|b| review_needed(&repo, &b, &head, &at));
-            (Some((dir, relative_cwd(&repo, cwd))), note)
+            (Some((dir, relative_cwd(&repo, cwd), at)), note)
         }
     };
     let cwd_owned;
+    // `--config` names a file of the working tree: read its copy from the
+    // index or revision instead.
+    let mut args_owned = None;
     let cwd = match &scratch {
-        Some((dir, rel)) => {
+        Some((dir, rel, config_at)) => {
             cwd_owned = dir.path().join(rel);
+            if args.config.is_some() {
+                let mut a = args.clone();
+                a.config = Some(dir.path().join(config_at));
+                args_owned = Some(a);
+            }
             cwd_owned.as_path()
         }
         None => cwd,
     };
+    let args = args_owned.as_ref().unwrap_or(args);
     let c = compare(args, cwd, run.command, run.names)?;
     let mut accepted = c.accepted;
     let mut shown: Vec<Finding> = match run.command {

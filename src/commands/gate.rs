@@ -36,6 +36,19 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Status, Error> {
     let repo = Repo::discover(cwd)?;
+    // A push that deletes a branch (pre-commit passes an all-zero TO ref)
+    // changes no config.
+    if g.pre_push
+        && std::env::var("PRE_COMMIT_TO_REF")
+            .is_ok_and(|v| !v.is_empty() && v.bytes().all(|b| b == b'0'))
+    {
+        writeln!(
+            out,
+            "gate: the push deletes a branch: no config change to check"
+        )
+        .map_err(Error::Write)?;
+        return Ok(Status::Clean);
+    }
     let (base, head) = resolve(&repo, g)?;
     let at = gate::config_location(&repo, cwd, args.config.as_deref());
     let verdict = gate::evaluate(&repo, &base, &head, &at)?;

@@ -116,9 +116,12 @@ fn one(
         if ["Co-authored-by", "Co-developed-by"]
             .iter()
             .any(|k| trailers::key_matches(&t.key, k))
-            && let Ok(s) = parse_signer(&t.value)
         {
-            contributors.push(mailmap.canonical(&s.email));
+            contributors.extend(
+                super::signoffs::emails_in(&t.value)
+                    .into_iter()
+                    .map(|e| mailmap.canonical(e)),
+            );
         }
     }
     let mut counted: Vec<String> = Vec::new();

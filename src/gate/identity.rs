@@ -29,6 +29,9 @@ pub fn parse_signer(value: &str) -> Result<Signer, String> {
     if value.is_empty() {
         return Err("the value is empty".into());
     }
+    if value.chars().any(char::is_control) {
+        return Err("the value holds control characters".into());
+    }
     let (Some(open), Some(close)) = (value.find('<'), value.find('>')) else {
         return Err("no `<email>`: a sign-off must read `Name <email>`".into());
     };

@@ -124,6 +124,9 @@ the CI check on a protected branch is the authority.";
 /// `--config`), relative to the repository root; `driftcheck.toml` at the
 /// root when none is found.
 pub fn config_location(repo: &Repo, cwd: &Path, explicit: Option<&Path>) -> String {
+    // By name, never by resolving links in the working tree: a change could
+    // make `driftcheck.toml` a link to another config and so choose which
+    // of the merge base's files the gate reads.
     let root = repo
         .root()
         .canonicalize()
@@ -137,11 +140,10 @@ pub fn config_location(repo: &Repo, cwd: &Path, explicit: Option<&Path>) -> Stri
         None => config::find(cwd),
     };
     found
-        .and_then(|p| p.canonicalize().ok())
         .and_then(|p| {
-            p.strip_prefix(&root)
-                .ok()
-                .map(|r| r.to_string_lossy().replace('\\', "/"))
+            let dir = p.parent()?.canonicalize().ok()?;
+            let rel = dir.strip_prefix(&root).ok()?.join(p.file_name()?);
+            Some(rel.to_string_lossy().replace('\\', "/"))
         })
         .unwrap_or_else(|| config::FILE_NAME.to_string())
 }
@@ -198,8 +200,14 @@ pub fn evaluate(repo: &Repo, base: &str, head: &Head, config_at: &str) -> Result
         Some(c) => {
             let policy = load_policy(c)?;
             let head_config = config::parse(&c.text, &head_dir.path().join(config_at))?;
-            let (introduced, preexisting) =
+            let (mut introduced, preexisting) =
                 introduced(c, &head_config, &policy, base_dir.path(), head_dir.path())?;
+            introduced.extend(head_config_problems(
+                repo,
+                head_tree,
+                config_at,
+                head_dir.path(),
+            ));
             (introduced, preexisting, Some(policy), Some(head_config))
         }
         None => (Vec::new(), Vec::new(), None, None),
@@ -271,19 +279,32 @@ fn introduced(
     base_dir: &Path,
     head_dir: &Path,
 ) -> Result<(Vec<Finding>, Vec<Finding>), Error> {
-    let at = |c: &Config, dir: &Path| -> Result<Vec<Finding>, Error> {
-        match compare_with(Some(c), policy, dir, "gate", &[], false) {
-            Ok(r) => Ok(r.findings),
-            // A tree where an environment does not exist yet (or any more)
-            // has nothing to compare there.
-            Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }) => {
-                Ok(Vec::new())
-            }
-            Err(e) => Err(e),
-        }
+    let at = |c: &Config, dir: &Path| {
+        compare_with(Some(c), policy, dir, "gate", &[], false).map(|r| r.findings)
     };
-    let before = at(base, base_dir)?;
-    let after = at(head, head_dir)?;
+    // At the merge base an environment may not exist yet: nothing to compare.
+    let before = match at(base, base_dir) {
+        Ok(f) => f,
+        Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }) => {
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    // At head, an environment that cannot be compared any more (its root
+    // deleted or emptied) must not hide what it holds: it is an error.
+    let after = match at(head, head_dir) {
+        Ok(f) => f,
+        Err(
+            e @ (Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }),
+        ) => {
+            vec![gate_finding(
+                "gate/environment",
+                format!("at head, {e}: the change leaves an environment that cannot be compared"),
+                "restore the environment, or remove it from driftcheck.toml in a reviewed change of its own",
+            )]
+        }
+        Err(e) => return Err(e),
+    };
     let key = |f: &Finding| {
         let mut envs: Vec<&str> = f
             .envs
@@ -304,4 +325,44 @@ fn introduced(
     let (pre, new): (Vec<Finding>, Vec<Finding>) =
         after.into_iter().partition(|f| known.contains(&key(f)));
     Ok((new, pre))
+}
+
+/// A finding about the change itself (no environment, no key).
+fn gate_finding(rule: &str, message: String, help: &str) -> Finding {
+    let mut f = Finding::builtin(crate::finding::Rule::ParseError, message, String::new());
+    f.rule = rule.to_string();
+    f.severity = Severity::Error;
+    f.help = Some(help.to_string());
+    f
+}
+
+/// The config and policy as the change leaves them must be valid: a change
+/// that breaks them would pass here and leave every later check failing.
+fn head_config_problems(
+    repo: &Repo,
+    head_tree: Oid,
+    config_at: &str,
+    head_dir: &Path,
+) -> Vec<Finding> {
+    let Some(text) = repo.blob_at(head_tree, config_at) else {
+        return vec![gate_finding(
+            "gate/config",
+            format!("the change removes {config_at}"),
+            "keep driftcheck.toml, or remove driftcheck in a reviewed change of its own",
+        )];
+    };
+    let parsed = config::parse(&String::from_utf8_lossy(&text), &head_dir.join(config_at))
+        .and_then(|c| load_policy(&c).map(|_| ()));
+    match parsed {
+        Ok(()) => Vec::new(),
+        Err(e) => vec![gate_finding(
+            "gate/config",
+            format!(
+                "at head, driftcheck's config or policy is invalid: {}",
+                e.to_string()
+                    .replace(&format!("{}/", head_dir.display()), "")
+            ),
+            "fix the config or policy file in this change",
+        )],
+    }
 }

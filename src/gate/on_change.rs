@@ -62,7 +62,16 @@ pub fn requirements(
         for r in rules.iter().filter(|r| env_applies(&r.envs, &tokens)) {
             let Some(change) = r.on_change else { continue };
             for f in &outcome.findings {
-                if r.keys.is_empty() || r.key_match(f.key.as_deref()).is_none() {
+                // A file (or resource) that disappears or appears may carry a
+                // covered key away with it, under any name: a rename must not
+                // be a way around the rule.
+                // (Only for rules scoped to files: a rule about keys anywhere
+                // cannot say which files hold them.)
+                let whole_file = f.rule == "drift/missing-file" && !r.files.globs.is_empty();
+                if f.rule == "drift/missing-file" && !whole_file {
+                    continue;
+                }
+                if !whole_file && (r.keys.is_empty() || r.key_match(f.key.as_deref()).is_none()) {
                     continue;
                 }
                 if !r.files.matches(&f.file, &f.file)
@@ -142,6 +151,20 @@ fn changed(want: OnChange, f: &Finding) -> Option<String> {
             }
         },
         OnChange::Increase | OnChange::Decrease => {
+            let up = want == OnChange::Increase;
+            // A value that disappears, appears, or stops being a number can
+            // hide either direction: fail safe and ask for the review.
+            match (old, new) {
+                (Some(_), None) if !up => return Some("removed".into()),
+                (None, Some(_)) if up => return Some("added".into()),
+                _ => {}
+            }
+            if number(&a).is_some() && b.is_some() && number(&b).is_none() && items(&b).is_none() {
+                return Some(format!(
+                    "changed from {} to a value that is not a number",
+                    a.clone().unwrap_or_default()
+                ));
+            }
             let (x, y) = match (number(&a), number(&b)) {
                 (Some(x), Some(y)) => (x, y),
                 _ => {
@@ -149,7 +172,6 @@ fn changed(want: OnChange, f: &Finding) -> Option<String> {
                     (x.len() as f64, y.len() as f64)
                 }
             };
-            let up = want == OnChange::Increase;
             ((up && y > x) || (!up && y < x)).then(|| {
                 format!(
                     "{} from {} to {}",

@@ -1,6 +1,8 @@
 //! `[review]` from the merge base's `driftcheck.toml`: which paths are
 //! guarded, which trailers carry sign-offs, how many, from whom.
 
+use std::path::Path;
+
 use globset::GlobSet;
 
 use super::identity::Mailmap;
@@ -12,9 +14,10 @@ use crate::error::{Error, did_you_mean};
 #[derive(Debug)]
 pub struct Review {
     guard: Guard,
-    /// The config's directory relative to the repository root (`""` or
-    /// `fixtures/demo/`): guards are written relative to it.
-    prefix: String,
+    /// `driftcheck.toml` itself (repository-relative).
+    always: Vec<String>,
+    /// The policy files' globs (repository-relative).
+    policy: GlobSet,
     /// Trailer keys that carry sign-offs (compared case-insensitively).
     pub trailers: Vec<String>,
     /// The base requirement.
@@ -46,12 +49,11 @@ pub struct Requirement {
 enum Guard {
     /// `[review] paths`.
     Globs(GlobSet),
-    /// Default: every environment's sources, the policy files, the config
-    /// and the mailmap (prefixes and exact paths, repository-relative).
+    /// Default: every environment's sources (directories and exact paths,
+    /// repository-relative; a symlinked root's target too).
     Sources {
         dirs: Vec<String>,
         files: Vec<String>,
-        policy: GlobSet,
     },
     /// No config at the merge base: everything.
     Everything,
@@ -66,7 +68,8 @@ impl Review {
     pub fn everything() -> Review {
         Review {
             guard: Guard::Everything,
-            prefix: String::new(),
+            always: Vec::new(),
+            policy: GlobSet::empty(),
             trailers: DEFAULT_TRAILERS.map(String::from).to_vec(),
             base: Requirement {
                 source: "default (no driftcheck.toml at the merge base)".into(),
@@ -191,10 +194,21 @@ impl Review {
             }
             None => DEFAULT_TRAILERS.map(String::from).to_vec(),
         };
-        let guard = match paths {
-            Some(globs) => Guard::Globs(glob_set(globs, &shown)?),
-            None => default_guard(config)?,
+        // Everything in `driftcheck.toml` is relative to its directory; the
+        // gate compares repository-relative paths.
+        let prefix = match relative(&config.root, tree_root).trim_end_matches('/') {
+            "" | "." => String::new(),
+            p => format!("{p}/"),
         };
+        let prefixed = |globs: &[String]| -> Vec<String> {
+            globs.iter().map(|g| format!("{prefix}{g}")).collect()
+        };
+        let guard = match paths {
+            Some(globs) => Guard::Globs(glob_set(&prefixed(globs), &shown)?),
+            None => default_guard(config, tree_root),
+        };
+        let policy = glob_set(&prefixed(&config.policies), &shown)?;
+        let always = vec![repo_relative(&config.path, tree_root)];
         let mut rules = Vec::new();
         for (i, r) in rule.iter().enumerate() {
             let what = format!("[[review.rule]] #{}: ", i + 1);
@@ -202,7 +216,7 @@ impl Review {
                 return Err(err(format!("{what}`paths` is empty")));
             }
             rules.push((
-                glob_set(&r.paths, &shown)?,
+                glob_set(&prefixed(&r.paths), &shown)?,
                 r.paths.clone(),
                 Requirement {
                     source: format!("[[review.rule]] {}", r.paths.join(", ")),
@@ -215,13 +229,10 @@ impl Review {
                 },
             ));
         }
-        let prefix = match relative(&config.root, tree_root).trim_end_matches('/') {
-            "" | "." => String::new(),
-            p => format!("{p}/"),
-        };
         Ok(Review {
             guard,
-            prefix,
+            always,
+            policy,
             trailers,
             base: Requirement {
                 source: "[review]".into(),
@@ -243,33 +254,27 @@ impl Review {
     /// Whether a repository-relative path is guarded config.
     pub fn guarded(&self, path: &str) -> bool {
         // Who may approve, and how files are filtered into the tree
-        // (`.gitattributes` can add a filter or textconv), are config too.
-        if matches!(path, ".mailmap" | ".gitattributes") || path.ends_with("/.gitattributes") {
+        // (`.gitattributes` can add a filter or textconv), are config too;
+        // so are driftcheck.toml and the policy files, whatever `paths` says.
+        if matches!(path, ".mailmap" | ".gitattributes")
+            || path.ends_with("/.gitattributes")
+            || self.always.iter().any(|f| f == path)
+            || self.policy.is_match(path)
+        {
             return true;
         }
-        if let Guard::Everything = self.guard {
-            return true;
-        }
-        let Some(path) = path.strip_prefix(self.prefix.as_str()) else {
-            return false;
-        };
         match &self.guard {
             Guard::Everything => true,
             Guard::Globs(g) => g.is_match(path),
-            Guard::Sources {
-                dirs,
-                files,
-                policy,
-            } => {
+            Guard::Sources { dirs, files } => {
                 files.iter().any(|f| f == path)
                     || dirs.iter().any(|d| {
                         d.is_empty()
-                            || d == "."
+                            || path == d
                             || path
                                 .strip_prefix(d.as_str())
                                 .is_some_and(|r| r.starts_with('/'))
                     })
-                    || policy.is_match(path)
             }
         }
     }
@@ -286,39 +291,45 @@ impl Review {
     }
 }
 
-/// The default guard: what the environments read, what the policy says,
-/// and the files that say who may approve.
-fn default_guard(config: &Config) -> Result<Guard, Error> {
-    let rel = |p: &std::path::Path| relative(p, &config.root);
+/// The default guard: what the environments read. A render command can
+/// read anything, so an environment rendered by one guards everything.
+fn default_guard(config: &Config, tree_root: &Path) -> Guard {
     let mut dirs = Vec::new();
-    let mut files = vec![rel(&config.path), ".mailmap".to_string()];
+    let mut files = Vec::new();
     for e in &config.envs {
         match &e.selection {
-            Selection::Root { dir, .. } => dirs.push(rel(dir).trim_end_matches('/').to_string()),
-            Selection::Layers(list) | Selection::Files(list) => {
-                files.extend(list.iter().map(|l| rel(l)))
-            }
-            // A render command reads what its arguments name; the command
-            // itself may read more, so its whole directory is guarded.
-            Selection::Render { argv, .. } => {
-                for a in argv.iter().skip(1).filter(|a| !a.starts_with('-')) {
-                    let p = std::path::Path::new(a);
-                    if let Some(d) = p
-                        .parent()
-                        .map(|d| d.to_string_lossy().into_owned())
-                        .filter(|d| !d.is_empty())
-                    {
-                        dirs.push(d);
-                    }
-                    files.push(a.clone());
+            Selection::Root { dir, .. } => {
+                dirs.push(repo_relative(dir, tree_root));
+                // A symlinked root reads its target: guard that too.
+                if let Ok(target) = std::fs::read_link(dir) {
+                    let at = dir.parent().unwrap_or(tree_root).join(target);
+                    dirs.push(repo_relative(&at, tree_root));
                 }
             }
+            Selection::Layers(list) | Selection::Files(list) => {
+                files.extend(list.iter().map(|l| repo_relative(l, tree_root)));
+            }
+            Selection::Render { .. } => return Guard::Everything,
         }
     }
-    let policy = glob_set(&config.policies, &config.path.display().to_string())?;
-    Ok(Guard::Sources {
-        dirs,
-        files,
-        policy,
-    })
+    Guard::Sources { dirs, files }
+}
+
+/// `path` relative to `tree_root`, with `.` and `..` resolved by name (the
+/// tree's symlinks are not followed: they are what a change may edit).
+fn repo_relative(path: &Path, tree_root: &Path) -> String {
+    let mut out: Vec<std::ffi::OsString> = Vec::new();
+    for c in path.strip_prefix(tree_root).unwrap_or(path).components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::Normal(n) => out.push(n.to_os_string()),
+            _ => {}
+        }
+    }
+    out.iter()
+        .map(|c| c.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }

@@ -36,6 +36,8 @@ const CO_AUTHOR_KEYS: [&str; 2] = ["Co-authored-by", "Co-developed-by"];
 struct Entry {
     /// `None` for the message being written.
     id: Option<Oid>,
+    /// The tree it records (the index's, for the message being written).
+    tree: Oid,
     label: String,
     message: String,
     mode: Mode,
@@ -51,8 +53,9 @@ pub(super) struct Range {
     entries: Vec<Entry>,
     /// Canonical email → how they contributed.
     contributors: BTreeMap<String, String>,
-    /// For entry `i`: the first later entry that descends from it and changes guarded config.
-    superseded_by: Vec<Option<usize>>,
+    /// For entry `i`: how many guarded paths differ between its state and
+    /// the final state (a sign-off approves the config as it was there).
+    drift_to_final: Vec<usize>,
     mailmap: Mailmap,
 }
 
@@ -99,6 +102,7 @@ impl Range {
                 all
             };
             entries.push(Entry {
+                tree: c.tree,
                 id: Some(id),
                 label: short(id),
                 valid_text: c.valid_text,
@@ -117,6 +121,7 @@ impl Range {
                 add(&email, "author of the commit being made".into());
             }
             entries.push(Entry {
+                tree: head_tree,
                 id: None,
                 label: "index".into(),
                 valid_text: !message.contains('\u{fffd}') && !message.contains('\0'),
@@ -131,28 +136,26 @@ impl Range {
                 if CO_AUTHOR_KEYS
                     .iter()
                     .any(|k| trailers::key_matches(&t.key, k))
-                    && let Ok(s) = parse_signer(&t.value)
                 {
-                    add(&s.email, format!("co-author of {}", e.label));
+                    // Every address on the line, whatever else it says: a
+                    // contributor must not escape by an odd shape.
+                    for email in emails_in(&t.value) {
+                        add(email, format!("co-author of {}", e.label));
+                    }
                 }
             }
         }
-        let mut superseded_by = vec![None; entries.len()];
-        for i in 0..entries.len() {
-            superseded_by[i] = (i + 1..entries.len()).find(|&j| {
-                entries[j].guarded
-                    && match (entries[j].id, entries[i].id) {
-                        (Some(later), Some(earlier)) => repo.descends(later, earlier),
-                        // The commit being made sits on top of everything.
-                        (None, _) => true,
-                        (Some(_), None) => false,
-                    }
-            });
+        // A sign-off approves the config as its commit records it: it is
+        // stale wherever that state is not the final one, however the
+        // history got there (a later commit, a side branch merged in).
+        let mut drift_to_final = Vec::with_capacity(entries.len());
+        for e in &entries {
+            drift_to_final.push(git::changes(repo, Some(e.tree), Some(head_tree), &guarded)?.len());
         }
         Ok(Range {
             entries,
             contributors,
-            superseded_by,
+            drift_to_final,
             mailmap: mailmap.clone(),
         })
     }
@@ -229,14 +232,15 @@ impl Range {
                 s.email.clone_from(&email);
                 let reason = if let Some(role) = self.contributors.get(&email) {
                     Some(format!("not a peer: {email} is the {role}"))
-                } else if let Some(j) = self.superseded_by[i]
+                } else if self.drift_to_final[i] > 0
                     // A sign-off naming the current digest approves exactly
-                    // the final state, however the history got there.
+                    // the final change.
                     && signer.digest.as_deref() != Some(digest)
                 {
                     Some(format!(
-                        "stale: {} changed guarded config after this sign-off",
-                        self.entries[j].label
+                        "stale: guarded config changed after this sign-off ({} path{} differ from the final state)",
+                        self.drift_to_final[i],
+                        if self.drift_to_final[i] == 1 { "" } else { "s" }
                     ))
                 } else if review.bind_digest && signer.digest.as_deref() != Some(digest) {
                     Some(match &signer.digest {
@@ -318,6 +322,16 @@ fn shape(e: &Entry, t: &trailers::Trailer) -> Result<(), String> {
         return Err("below a `---` line: git interpret-trailers and git am stop there, so tools disagree on this sign-off".into());
     }
     Ok(())
+}
+
+/// Every `<…@…>` address in a trailer value.
+pub(super) fn emails_in(value: &str) -> Vec<&str> {
+    value
+        .split('<')
+        .skip(1)
+        .filter_map(|part| part.split_once('>').map(|(e, _)| e.trim()))
+        .filter(|e| e.contains('@'))
+        .collect()
 }
 
 /// The committer's email as git would record it (environment first).

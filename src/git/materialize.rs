@@ -12,6 +12,12 @@ use crate::error::Error;
 /// Write `tree` under `dir` (which must exist and be empty). Executable bits
 /// and symlinks are kept; submodules become empty directories.
 ///
+/// A tree is data from whoever made the commit: nothing here follows a
+/// symlink or reuses a path. Every directory and file is created new, so a
+/// crafted tree (an entry named twice, first as a symlink to `/etc` and then
+/// as a directory; names that collide on a case-insensitive disk) is refused
+/// instead of writing outside `dir`.
+///
 /// # Errors
 /// When an object cannot be read or a file cannot be written.
 pub fn materialize(repo: &Repo, tree: Oid, dir: &Path) -> Result<(), Error> {
@@ -22,6 +28,18 @@ pub fn materialize(repo: &Repo, tree: Oid, dir: &Path) -> Result<(), Error> {
     let io = |path: &Path, source: std::io::Error| Error::Io {
         path: path.to_path_buf(),
         source,
+    };
+    // An existing path means the tree names it twice (or twice up to case):
+    // no legitimate tree does, so the revision is refused.
+    let refused = |path: &Path, e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::Git(format!(
+                "the tree names `{}` twice (or twice up to letter case): refusing to read this revision",
+                path.strip_prefix(dir).unwrap_or(path).display()
+            ))
+        } else {
+            io(path, e)
+        }
     };
     let mut stack = vec![(tree, dir.to_path_buf())];
     while let Some((tree, at)) = stack.pop() {
@@ -35,7 +53,7 @@ pub fn materialize(repo: &Repo, tree: Oid, dir: &Path) -> Result<(), Error> {
             let path = at.join(name);
             match entry.kind() {
                 Some(ObjectType::Tree) => {
-                    std::fs::create_dir_all(&path).map_err(|e| io(&path, e))?;
+                    std::fs::create_dir(&path).map_err(|e| refused(&path, e))?;
                     let sub = r
                         .find_tree(entry.id())
                         .map_err(|e| super::git_error("tree", &e))?;
@@ -48,11 +66,18 @@ pub fn materialize(repo: &Repo, tree: Oid, dir: &Path) -> Result<(), Error> {
                     if entry.filemode() == 0o120000 {
                         let target = String::from_utf8_lossy(blob.content()).into_owned();
                         #[cfg(unix)]
-                        std::os::unix::fs::symlink(&target, &path).map_err(|e| io(&path, e))?;
+                        std::os::unix::fs::symlink(&target, &path)
+                            .map_err(|e| refused(&path, e))?;
                         #[cfg(not(unix))]
                         std::fs::write(&path, target).map_err(|e| io(&path, e))?;
                     } else {
-                        std::fs::write(&path, blob.content()).map_err(|e| io(&path, e))?;
+                        use std::io::Write as _;
+                        std::fs::OpenOptions::new()
+                            .write(true)
+                            .create_new(true)
+                            .open(&path)
+                            .and_then(|mut f| f.write_all(blob.content()))
+                            .map_err(|e| refused(&path, e))?;
                         #[cfg(unix)]
                         if entry.filemode() == 0o100755 {
                             use std::os::unix::fs::PermissionsExt;
@@ -62,7 +87,7 @@ pub fn materialize(repo: &Repo, tree: Oid, dir: &Path) -> Result<(), Error> {
                     }
                 }
                 // Submodules (commits): nothing to read here.
-                _ => std::fs::create_dir_all(&path).map_err(|e| io(&path, e))?,
+                _ => std::fs::create_dir(&path).map_err(|e| refused(&path, e))?,
             }
         }
     }

@@ -254,11 +254,25 @@ impl Repo {
     /// # Errors
     /// When the index cannot be read or has conflicts.
     pub fn index_tree(&self) -> Result<Oid, Error> {
-        let mut index = self
-            .repo
-            .index()
-            .map_err(|e| git_error("reading the index", &e))?;
-        index.write_tree().map_err(|e| {
+        // `git commit -a` and `git commit PATH` run hooks with a temporary
+        // index named by GIT_INDEX_FILE: that is what is being committed.
+        let mut index = match std::env::var_os("GIT_INDEX_FILE").filter(|v| !v.is_empty()) {
+            Some(file) => {
+                let path = PathBuf::from(file);
+                let path = if path.is_absolute() {
+                    path
+                } else {
+                    self.root.join(path)
+                };
+                git2::Index::open(&path)
+                    .map_err(|e| git_error(&format!("reading the index {}", path.display()), &e))?
+            }
+            None => self
+                .repo
+                .index()
+                .map_err(|e| git_error("reading the index", &e))?,
+        };
+        index.write_tree_to(&self.repo).map_err(|e| {
             git_error(
                 "the index cannot be written as a tree (unresolved conflicts?)",
                 &e,

@@ -163,7 +163,7 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
             escape(&s.key, 60),
             escape(&s.identity, 200),
             s.commit,
-            s.reason
+            escape(&s.reason, 300)
         )?;
     }
     if !g.near_misses.is_empty() {
@@ -176,7 +176,7 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
             n.commit,
             n.line,
             escape(&n.text, 200),
-            n.reason
+            escape(&n.reason, 300)
         )?;
     }
     writeln!(

@@ -45,7 +45,7 @@ fn passed(g: &super::gate_catalogue::Gate) -> bool {
 /// sign-off of its own, and the later change does not descend from the
 /// sign-off, so it is not "stale" either.
 #[test]
-#[ignore = "review: a sign-off on a side branch merged after a parallel config change still counts (staleness only follows descendants)"]
+
 fn stale_signoff_on_a_side_branch_merged_after_a_later_change() {
     let r = Repo::standard("");
     r.raise_timeout();
@@ -75,7 +75,7 @@ fn stale_signoff_on_a_side_branch_merged_after_a_later_change() {
 /// change lowers prod's replicas (an error) with no sign-off and passes.
 #[cfg(unix)]
 #[test]
-#[ignore = "review: a driftcheck.toml symlink in the head's working tree chooses which config is read at the merge base"]
+
 fn head_symlinked_config_cannot_choose_the_base_config() {
     let config = format!("{CONFIG}\n[review]\nrequired = 2\n");
     let r = Repo::init(&[
@@ -115,7 +115,7 @@ fn head_symlinked_config_cannot_choose_the_base_config() {
 /// `required` and points `paths` at nothing passes with no sign-off (and
 /// governs every later change). SPEC §7.3: changes to them are guarded.
 #[test]
-#[ignore = "review: with [review] paths set, driftcheck.toml and the policy files are not guarded"]
+
 fn review_paths_still_guard_the_config_and_policies() {
     let r = Repo::standard("\n[review]\npaths = [\"deploy/**\"]\nrequired = 2\n");
     r.replace("driftcheck.toml", "required = 2", "required = 1");
@@ -136,7 +136,7 @@ fn review_paths_still_guard_the_config_and_policies() {
 /// (`root = "../deploy/prod"`) guards nothing: the guard strips the config's
 /// directory from each path before matching, so no path outside it matches.
 #[test]
-#[ignore = "review: env roots outside the config's directory (`../deploy/prod`) are not guarded"]
+
 fn env_roots_outside_the_config_directory_are_guarded() {
     let r = Repo::init(&[
         (
@@ -159,7 +159,7 @@ fn env_roots_outside_the_config_directory_are_guarded() {
 /// itself, need no sign-off.
 #[cfg(unix)]
 #[test]
-#[ignore = "review: files behind a symlinked env root, and the symlink itself, are not guarded"]
+
 fn symlinked_env_root_target_is_guarded() {
     let r = Repo::init(&[
         ("driftcheck.toml", CONFIG),
@@ -205,7 +205,7 @@ fn symlinked_env_root_target_is_guarded() {
 /// change the rendered prod config with no sign-off.
 #[cfg(unix)]
 #[test]
-#[ignore = "review: a render command's program (argv[0]) and the files it reads beyond its arguments are not guarded"]
+
 fn render_script_and_its_inputs_are_guarded() {
     let r = Repo::init(&[
         (
@@ -254,7 +254,7 @@ fn render_script_and_its_inputs_are_guarded() {
 /// exits 2. SPEC §7.2: an introduced error refuses the change whatever the
 /// sign-offs.
 #[test]
-#[ignore = "review: deleting an environment's root hides errors introduced elsewhere in the change"]
+
 fn deleting_an_env_root_does_not_hide_introduced_errors() {
     let r = Repo::standard("");
     r.replace("deploy/prod/app.yaml", "replicas: 3", "replicas: 1");
@@ -268,7 +268,7 @@ fn deleting_an_env_root_does_not_hide_introduced_errors() {
 /// read with the base's config text); after the merge every gate and check
 /// exits 2.
 #[test]
-#[ignore = "review: a change that leaves driftcheck.toml invalid at the head passes"]
+
 fn invalid_config_at_head_is_refused() {
     let r = Repo::standard("");
     let text = r.read("driftcheck.toml");
@@ -285,7 +285,7 @@ fn invalid_config_at_head_is_refused() {
 /// shows as a key removed from one file and added to another, never as a
 /// decrease, and passes with one sign-off.
 #[test]
-#[ignore = "review: a replica decrease done together with a file rename escapes the two-sign-off on_change rule"]
+
 fn replica_decrease_with_a_rename_needs_two_signoffs() {
     let r = Repo::standard("");
     for env in ["staging", "prod"] {
@@ -316,7 +316,7 @@ fn replica_decrease_with_a_rename_needs_two_signoffs() {
 /// not a "decrease" to the rule, which fails open when the new value is not
 /// a number: one sign-off passes where two are required.
 #[test]
-#[ignore = "review: removing replicas or setting it to null escapes the on_change decrease rule (fails open on non-numbers)"]
+
 fn replica_removal_needs_two_signoffs() {
     for to in ["", "replicas: null\n"] {
         let r = Repo::standard("");
@@ -334,7 +334,7 @@ fn replica_removal_needs_two_signoffs() {
 /// silently, so the co-author's own sign-off counts. Any `<email>` in a
 /// co-author trailer names a contributor.
 #[test]
-#[ignore = "review: a Co-authored-by value with extra text is not read as a contributor, so the co-author may sign off"]
+
 fn co_author_with_extra_text_is_still_a_contributor() {
     for co in [
         "Co-authored-by: Ana <ana@example.com> (pairing)",
@@ -357,7 +357,7 @@ fn co_author_with_extra_text_is_still_a_contributor() {
 /// unescaped (gate and audit), so a commit message can set the terminal's
 /// title or hide text in a CI log viewer.
 #[test]
-#[ignore = "review: terminal escape sequences from a sign-off's email reach human gate/audit output unescaped"]
+
 fn human_output_escapes_control_characters_in_emails() {
     let r = Repo::standard("\n[review]\nreviewers = [\"ana@example.com\"]\n");
     r.raise_timeout();
@@ -383,7 +383,7 @@ fn human_output_escapes_control_characters_in_emails() {
 /// passes an unreviewed config change (`git add` then `git commit` is
 /// refused).
 #[test]
-#[ignore = "review: the commit-msg hook ignores GIT_INDEX_FILE, so `git commit -a` / `git commit PATH` pass unreviewed config"]
+
 fn commit_msg_hook_sees_commit_all() {
     let r = Repo::standard("");
     let out = r.driftcheck_in(&r.root(), &["hook", "install", "--commit-msg"], &[]);
@@ -409,7 +409,7 @@ fn commit_msg_hook_sees_commit_all() {
 /// `--config` is an absolute path: then the working tree's config (and so
 /// the working tree's files) are compared, and a staged error passes.
 #[test]
-#[ignore = "review: `check --staged --config /abs/driftcheck.toml` compares the working tree, not the index"]
+
 fn check_staged_with_absolute_config_reads_the_index() {
     let r = Repo::standard("");
     r.replace("deploy/prod/app.yaml", "replicas: 3", "replicas: 1");
@@ -436,7 +436,7 @@ fn check_staged_with_absolute_config_reads_the_index() {
 /// the link, then writes the tree's files through it. Any file the CI user
 /// can write is reachable (`~/.bashrc`, the repository's `.git/hooks`).
 #[test]
-#[ignore = "review: a crafted tree with a symlink and a tree of the same name makes materialize write outside its scratch dir"]
+
 fn crafted_tree_cannot_write_outside_the_scratch_dir() {
     let r = Repo::standard("");
     let target = r.scratch("outside");
