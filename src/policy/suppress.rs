@@ -214,8 +214,9 @@ fn read_lines(path: &Path) -> Option<Vec<String>> {
     )
 }
 
-/// Comment leaders of the formats that have comments.
-const LEADERS: [&str; 6] = ["#", "//", ";", "<!--", "/*", "--"];
+/// Comment leaders of the formats that have comments (`!` is Java
+/// properties' second one).
+const LEADERS: [&str; 7] = ["#", "//", ";", "<!--", "/*", "--", "!"];
 
 /// `driftcheck: allow a, b -- reason` in a comment: the ids and the reason,
 /// an error message when malformed, `None` when the line has no marker in a
@@ -299,6 +300,13 @@ mod tests {
             assert_eq!(reason, "migrating");
         }
         assert!(parse_allow("value: driftcheck: allow x -- y", false).is_none());
+        for (line, alone) in [
+            ("! driftcheck: allow drift/value -- properties", true),
+            ("key = 1 # driftcheck: allow drift/value -- toml", false),
+            ("/* driftcheck: allow drift/value -- hcl */", true),
+        ] {
+            assert!(parse_allow(line, alone).unwrap().is_ok(), "{line}");
+        }
         assert!(
             parse_allow("a: 1 # driftcheck: allow x", false)
                 .unwrap()
