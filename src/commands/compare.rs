@@ -281,7 +281,7 @@ fn review_needed(
     head: &crate::gate::Head,
     config_at: &str,
 ) -> Option<String> {
-    let v = crate::gate::evaluate(repo, base, head, config_at).ok()?;
+    let v = crate::gate::evaluate_with(repo, base, head, config_at, false).ok()?;
     if v.changes.is_empty() {
         return None;
     }

@@ -157,6 +157,22 @@ pub fn config_location(repo: &Repo, cwd: &Path, explicit: Option<&Path>) -> Stri
 /// `config_at`: where `driftcheck.toml` sits, relative to the repository
 /// root (it is read from the merge base at that path).
 pub fn evaluate(repo: &Repo, base: &str, head: &Head, config_at: &str) -> Result<Verdict, Error> {
+    evaluate_with(repo, base, head, config_at, true)
+}
+
+/// [`evaluate`], optionally without comparing the environments at both ends
+/// (`check --staged` has just compared them; it only asks what review the
+/// change will need).
+///
+/// # Errors
+/// As [`evaluate`].
+pub fn evaluate_with(
+    repo: &Repo,
+    base: &str,
+    head: &Head,
+    config_at: &str,
+    compare_drift: bool,
+) -> Result<Verdict, Error> {
     repo.require_full_history()?;
     let base_id = repo.commit_id(base)?;
     let (head_commit, head_tree, head_label) = match head {
@@ -200,8 +216,11 @@ pub fn evaluate(repo: &Repo, base: &str, head: &Head, config_at: &str) -> Result
         Some(c) => {
             let policy = load_policy(c)?;
             let head_config = config::parse(&c.text, &head_dir.path().join(config_at))?;
-            let (mut introduced, preexisting) =
-                introduced(c, &head_config, &policy, base_dir.path(), head_dir.path())?;
+            let (mut introduced, preexisting) = if compare_drift {
+                introduced(c, &head_config, &policy, base_dir.path(), head_dir.path())?
+            } else {
+                (Vec::new(), Vec::new())
+            };
             introduced.extend(head_config_problems(
                 repo,
                 head_tree,
