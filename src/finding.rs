@@ -252,6 +252,29 @@ impl Finding {
         }
     }
 
+    /// A finding of a rule that is not a built-in drift rule (the gate's, a
+    /// policy's own), located by file only.
+    pub fn other(
+        rule: &str,
+        severity: Severity,
+        message: String,
+        file: String,
+        help: &str,
+    ) -> Self {
+        Finding {
+            rule: rule.to_string(),
+            severity,
+            message,
+            file,
+            document: None,
+            key: None,
+            envs: Vec::new(),
+            help: Some(help.to_string()),
+            diff: None,
+            policy: None,
+        }
+    }
+
     /// The finding's file key and every site's file: what file globs match.
     pub fn paths(&self) -> Vec<&str> {
         let mut out = vec![self.file.as_str()];

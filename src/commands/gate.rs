@@ -134,8 +134,9 @@ fn gate_findings(v: &Verdict) -> Vec<Finding> {
         } else {
             r.reviewers.join(", ")
         };
-        let mut f = Finding::builtin(
-            crate::finding::Rule::ParseError,
+        out.push(Finding::other(
+            "gate/signoff",
+            Severity::Error,
             format!(
                 "config change {} needs {} sign-off{} from {who} ({}); {} valid",
                 v.digest,
@@ -145,27 +146,17 @@ fn gate_findings(v: &Verdict) -> Vec<Finding> {
                 m.have
             ),
             file.clone(),
-        );
-        f.rule = "gate/signoff".into();
-        f.severity = Severity::Error;
-        f.help = Some(
-            "a peer (not an author, committer or co-author of the change) reviews it and adds the line `driftcheck approve` prints to a commit message"
-                .into(),
-        );
-        out.push(f);
+            "a peer (not an author, committer or co-author of the change) reviews it and adds the line `driftcheck approve` prints to a commit message",
+        ));
     }
     for (commit, n) in &v.near_misses {
-        let mut f = Finding::builtin(
-            crate::finding::Rule::ParseError,
+        out.push(Finding::other(
+            "gate/near-miss",
+            Severity::Warning,
             format!("{commit}:{}: not a trailer: {}", n.line, n.reason),
             file.clone(),
-        );
-        f.rule = "gate/near-miss".into();
-        f.severity = Severity::Warning;
-        f.help = Some(
-            "write sign-offs as `Reviewed-by: Name <email>` in the message's last paragraph".into(),
-        );
-        out.push(f);
+            "write sign-offs as `Reviewed-by: Name <email>` in the message's last paragraph",
+        ));
     }
     out
 }

@@ -348,11 +348,7 @@ fn introduced(
 
 /// A finding about the change itself (no environment, no key).
 fn gate_finding(rule: &str, message: String, help: &str) -> Finding {
-    let mut f = Finding::builtin(crate::finding::Rule::ParseError, message, String::new());
-    f.rule = rule.to_string();
-    f.severity = Severity::Error;
-    f.help = Some(help.to_string());
-    f
+    Finding::other(rule, Severity::Error, message, String::new(), help)
 }
 
 /// The config and policy as the change leaves them must be valid: a change

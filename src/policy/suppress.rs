@@ -112,29 +112,27 @@ pub fn apply(
 
 /// A finding about the policy itself, located in the policy (or config) file.
 fn meta(rule: &str, message: String, file: &str, line: u32) -> Finding {
-    Finding {
-        rule: rule.to_string(),
-        severity: Severity::Warning,
-        message,
-        file: file.to_string(),
-        document: None,
-        key: None,
-        envs: vec![(
-            "policy".to_string(),
-            Some(crate::finding::Site {
-                file: file.to_string(),
-                line,
-                value: None,
-            }),
-        )],
-        help: Some(match rule {
-            "policy/expired-waiver" => "fix what the waiver accepted, or renew it with a new date and reason".to_string(),
-            "policy/unused-waiver" => "the finding it accepted is gone: delete the waiver so it cannot hide a future one".to_string(),
-            _ => "write `driftcheck: allow RULE_ID -- reason` in a comment on the line, or on the line above".to_string(),
+    let help = match rule {
+        "policy/expired-waiver" => {
+            "fix what the waiver accepted, or renew it with a new date and reason"
+        }
+        "policy/unused-waiver" => {
+            "the finding it accepted is gone: delete the waiver so it cannot hide a future one"
+        }
+        _ => {
+            "write `driftcheck: allow RULE_ID -- reason` in a comment on the line, or on the line above"
+        }
+    };
+    let mut f = Finding::other(rule, Severity::Warning, message, file.to_string(), help);
+    f.envs = vec![(
+        "policy".to_string(),
+        Some(crate::finding::Site {
+            file: file.to_string(),
+            line,
+            value: None,
         }),
-        diff: None,
-        policy: None,
-    }
+    )];
+    f
 }
 
 fn expired(w: &Waiver, today: (i32, u32, u32)) -> bool {
