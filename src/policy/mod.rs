@@ -17,6 +17,7 @@ pub mod baseline;
 mod eval;
 mod fileindex;
 pub mod pack;
+pub mod parse;
 pub mod pattern;
 mod read;
 pub mod rules;
@@ -75,7 +76,7 @@ pub fn load(
     let mut pack_ids: Vec<String> = Vec::new();
     if settings.builtin {
         for (name, text) in pack::FILES {
-            let (f, p) = rules::parse(&format!("<builtin>/{name}"), text, true, &mut order);
+            let (f, p) = parse::parse(&format!("<builtin>/{name}"), text, true, &mut order);
             problems.extend(p);
             pack_ids.extend(f.rules.iter().map(|r| r.id.clone()));
             pack_ids.extend(f.links.iter().map(|l| l.id.clone()));
@@ -106,7 +107,7 @@ pub fn load(
                 continue;
             }
         };
-        let (f, p) = rules::parse(shown, &text, false, &mut order);
+        let (f, p) = parse::parse(shown, &text, false, &mut order);
         problems.extend(p);
         user.rules.extend(f.rules);
         user.links.extend(f.links);

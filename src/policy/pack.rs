@@ -26,7 +26,7 @@ pub fn ids() -> Vec<String> {
     FILES
         .iter()
         .flat_map(|(name, text)| {
-            let (f, _) = super::rules::parse(name, text, true, &mut order);
+            let (f, _) = super::parse::parse(name, text, true, &mut order);
             f.rules
                 .into_iter()
                 .map(|r| r.id)
@@ -41,7 +41,7 @@ mod tests {
     #[test]
     fn the_pack_reads_without_problems() {
         for (name, text) in super::FILES {
-            let (f, problems) = super::super::rules::parse(name, text, true, &mut 0);
+            let (f, problems) = super::super::parse::parse(name, text, true, &mut 0);
             assert!(problems.is_empty(), "{name}: {problems:?}");
             assert!(!f.rules.is_empty(), "{name}");
             for r in &f.rules {
