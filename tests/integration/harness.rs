@@ -118,3 +118,16 @@ pub fn first_finding<'a>(v: &'a serde_json::Value, rule: &str) -> &'a serde_json
         .find(|f| f["rule"] == rule)
         .unwrap_or_else(|| panic!("no {rule} finding in {v}"))
 }
+
+/// Copy the directory tree `from` into `to` (which exists).
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::harness::{driftcheck, json, repo, rules_and_keys};
+use crate::harness::{copy_dir, driftcheck, json, repo, rules_and_keys};
 
 fn findings(incident: &str) -> (i32, serde_json::Value) {
     findings_in(
@@ -43,18 +43,6 @@ fn fixed(incident: &str, edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
         std::fs::write(&p, text.replace(from, to)).unwrap();
     }
     tmp
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }
 
 /// Rule ids of the error findings.

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::harness::{driftcheck, json, repo};
+use crate::harness::{copy_dir, driftcheck, json, repo};
 
 /// Every rule id of the shipped pack, read from `policies/*.toml`.
 fn pack_rules() -> Vec<String> {
@@ -50,22 +50,21 @@ fn every_pack_rule_has_a_fixture_that_fires_and_a_fixed_one_that_does_not() {
         let (bad, good) = (dir.join("bad"), dir.join("good"));
         if rule == "k8s-image-tags" {
             // `expect = "any"` fires by silencing the drift it allows.
-            let r = driftcheck(&bad, &["diff", "staging", "prod", "--format", "json"]);
-            let v = json(&r);
-            let image =
-                |f: &&serde_json::Value| f["key"].as_str().is_some_and(|k| k.ends_with(".image"));
-            assert_eq!(
+            let images = |dir: &Path| {
+                let v = json(&driftcheck(
+                    dir,
+                    &["diff", "staging", "prod", "--format", "json"],
+                ));
                 v["findings"]
                     .as_array()
                     .unwrap()
                     .iter()
-                    .filter(image)
-                    .count(),
-                0,
-                "{v}"
-            );
+                    .filter(|f| f["key"].as_str().is_some_and(|k| k.ends_with(".image")))
+                    .count()
+            };
+            assert_eq!(images(&bad), 0, "the differing image tags are allowed");
             let t = tempfile::tempdir().unwrap();
-            copy(&bad, t.path());
+            copy_dir(&bad, t.path());
             let config = t.path().join("driftcheck.toml");
             let text = std::fs::read_to_string(&config).unwrap();
             std::fs::write(
@@ -73,20 +72,7 @@ fn every_pack_rule_has_a_fixture_that_fires_and_a_fixed_one_that_does_not() {
                 format!("{text}\n[policy]\ndisable = [\"k8s-image-tags\"]\n"),
             )
             .unwrap();
-            let v = json(&driftcheck(
-                t.path(),
-                &["diff", "staging", "prod", "--format", "json"],
-            ));
-            assert_eq!(
-                v["findings"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .filter(image)
-                    .count(),
-                1,
-                "{v}"
-            );
+            assert_eq!(images(t.path()), 1, "without the rule they are drift");
             continue;
         }
         assert!(
@@ -134,12 +120,12 @@ fn change_aware_pack_rules_ask_for_their_review() {
         };
         std::fs::create_dir_all(&work).unwrap();
         git(&["init", "-q", "-b", "main"]);
-        copy(&dir.join("base"), &work);
+        copy_dir(&dir.join("base"), &work);
         git(&["add", "-A"]);
         git(&["commit", "-q", "-m", "base"]);
         git(&["checkout", "-q", "-b", "change"]);
         std::fs::remove_dir_all(work.join("deploy")).unwrap();
-        copy(&dir.join("head"), &work);
+        copy_dir(&dir.join("head"), &work);
         git(&["add", "-A"]);
         git(&[
             "commit",
@@ -161,17 +147,5 @@ fn change_aware_pack_rules_ask_for_their_review() {
             "one sign-off is not two: {rule}"
         );
         assert_eq!(r.code, 1, "{rule}");
-    }
-}
-
-fn copy(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
     }
 }
