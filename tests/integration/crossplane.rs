@@ -1,8 +1,8 @@
 //! Differential test: driftcheck's nginx parser against crossplane, nginx's
 //! reference parser (`pip install crossplane`), on real-world configs and a
 //! tricky synthetic one. Skipped, with a message, when `crossplane` is not on
-//! `PATH` (a failure under `CI`). Set `DRIFTCHECK_REALWORLD` to the corpus
-//! directory (default `../shared/realworld/single` beside the repository).
+//! `PATH` or the shared corpus is absent (a failure under
+//! `DRIFTCHECK_REQUIRE_PEERS=1`; see `harness::corpus`).
 //!
 //! Both sides are rendered as text: maps as `{key@line: value, …}` (the
 //! block identity under `@`), sequences as `[…]`, integers bare and strings
@@ -135,23 +135,13 @@ fn crossplane(path: &std::path::Path) -> Vec<serde_json::Value> {
 
 #[test]
 fn matches_crossplane_on_real_world_configs() {
-    if std::process::Command::new("crossplane")
-        .arg("--help")
-        .output()
-        .is_err()
-    {
-        // CI installs crossplane (.ci/run); there a missing peer is a failure.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "crossplane must be installed in CI (pip install crossplane)"
-        );
-        println!("skipped: crossplane not installed");
+    if !crate::harness::tool("crossplane", &["--help"]) {
         return;
     }
-    let dir = std::env::var("DRIFTCHECK_REALWORLD").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/realworld/single").to_string()
-    });
-    let dir = std::path::Path::new(&dir);
+    let Some(dir) = crate::harness::corpus("realworld/single") else {
+        return;
+    };
+    let dir = dir.as_path();
     let tricky = std::env::temp_dir().join(format!(
         "driftcheck-nginx-tricky-{}.conf",
         std::process::id()

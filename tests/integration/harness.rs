@@ -131,3 +131,60 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+// --- peers and the shared corpus -------------------------------------------
+//
+// The rule: a test that needs something outside this repository (the shared
+// corpus, or a real peer tool such as jsonnet, crossplane, python3, ssh-keygen
+// or pre-commit) asks for it through `corpus` or `tool`. When it is missing
+// the test prints `skipped: <why>` and returns, so a bare clone with only Rust
+// passes `cargo test --locked`; with `DRIFTCHECK_REQUIRE_PEERS=1` (set by
+// `.ci/run`) a missing peer is a failure instead, so CI never skips silently.
+
+/// Whether a missing peer fails the test (`DRIFTCHECK_REQUIRE_PEERS=1`).
+pub fn peers_required() -> bool {
+    std::env::var_os("DRIFTCHECK_REQUIRE_PEERS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Report a skip: prints `skipped: why`, or fails when peers are required.
+pub fn skip(why: &str) {
+    assert!(
+        !peers_required(),
+        "DRIFTCHECK_REQUIRE_PEERS is set and this test would skip: {why}"
+    );
+    println!("skipped: {why}");
+}
+
+/// The shared corpus folder `sub` (e.g. `realworld/repos`), located as
+/// `$DRIFTCHECK_CORPUS/sub` (default `../shared` beside the repository), or
+/// `None` after reporting the skip.
+pub fn corpus(sub: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("DRIFTCHECK_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared"));
+    let dir = base.join(sub);
+    if dir.exists() {
+        Some(dir)
+    } else {
+        skip(&format!(
+            "{} is missing (set DRIFTCHECK_CORPUS to the shared corpus)",
+            dir.display()
+        ));
+        None
+    }
+}
+
+/// Whether the external program `name` runs (`name probe_args...` starts), or
+/// `false` after reporting the skip.
+pub fn tool(name: &str, probe_args: &[&str]) -> bool {
+    let ok = Command::new(name)
+        .args(probe_args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if !ok {
+        skip(&format!("`{name}` is not installed"));
+    }
+    ok
+}
