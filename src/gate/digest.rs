@@ -3,19 +3,31 @@
 //! guarded path that changed — object ids, not patches, so a re-indent or a
 //! hunk moved from `staging:` to `production:` is a different digest (a
 //! patch-id would call them equal).
+//!
+//! Printed as [`PREFIX`] + 32 hex digits (128 bits). The prefix carries the
+//! version: the first format (`sha256:` + 16 hex, 64 bits) was collided in
+//! minutes on a laptop, so a sign-off naming one is recognised only to be
+//! refused with the reason ([`is_legacy`]); it never counts.
 
 use sha2::{Digest, Sha256};
 
 use crate::git::Change;
 
-/// `sha256:` + 16 hex digits.
+/// The versioned prefix of a digest.
+pub const PREFIX: &str = "v2-sha256:";
+
+/// Hex digits after [`PREFIX`] (128 bits).
+pub const HEX_LEN: usize = 32;
+
+/// [`PREFIX`] + 32 hex digits.
 pub fn of(changes: &[Change]) -> String {
     let mut sorted: Vec<&Change> = changes.iter().collect();
     sorted.sort();
     let mut h = Sha256::new();
     for c in sorted {
-        h.update(c.path.as_bytes());
-        h.update([0]);
+        // Length-prefixed raw bytes: no two path lists hash alike.
+        h.update((c.raw.len() as u64).to_le_bytes());
+        h.update(&c.raw);
         h.update(
             format!(
                 "{:06o} {} {:06o} {}\n",
@@ -25,11 +37,21 @@ pub fn of(changes: &[Change]) -> String {
         );
     }
     let d = h.finalize();
-    format!(
-        "sha256:{}",
-        d[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    )
+    let hex: String = d[..HEX_LEN / 2]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{PREFIX}{hex}")
+}
+
+/// Whether `text` is a well-formed digest of the current version.
+pub fn is_current(text: &str) -> bool {
+    text.strip_prefix(PREFIX)
+        .is_some_and(|h| h.len() == HEX_LEN && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Whether `text` is a digest of the first, 64-bit format (`sha256:` + 16 hex).
+pub fn is_legacy(text: &str) -> bool {
+    text.strip_prefix("sha256:")
+        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }

@@ -1,5 +1,5 @@
 //! Who signed: a sign-off's `Name <email>`, its optional `# config
-//! sha256:...` digest, and the canonical form people are compared by.
+//! v2-sha256:...` digest, and the canonical form people are compared by.
 //!
 //! One person, one count: emails are compared trimmed, lowercased, with a
 //! `+tag` dropped from the local part (`ana+cfg@x` is `ana@x`), after the
@@ -16,11 +16,11 @@ pub struct Signer {
     pub name: String,
     /// The email as written.
     pub email: String,
-    /// `sha256:...` after `# config`, if given.
+    /// `v2-sha256:...` after `# config`, if given (lowercased).
     pub digest: Option<String>,
 }
 
-/// Parse `Ana Lima <ana@example.com> # config sha256:1f3c9a0b2d4e5f60`.
+/// Parse `Ana Lima <ana@example.com> # config v2-sha256:` + 32 hex.
 ///
 /// # Errors
 /// Why the value does not name a person.
@@ -59,16 +59,21 @@ pub fn parse_signer(value: &str) -> Result<Signer, String> {
             .map(str::trim)
             .and_then(|r| r.strip_prefix("config"))
             .map(str::trim)
-            .filter(|d| {
-                d.strip_prefix("sha256:")
-                    .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-            });
+            .map(str::to_ascii_lowercase);
         match d {
-            Some(d) => Some(d.to_ascii_lowercase()),
-            None => {
+            Some(d) if super::digest::is_current(&d) => Some(d),
+            Some(d) if super::digest::is_legacy(&d) => {
                 return Err(format!(
-                    "unexpected text after the email: `{}` (a digest reads `# config sha256:` and 16 hex digits)",
-                    crate::report::escape(rest, 60)
+                    "`{d}` is a 64-bit digest from an older driftcheck, too short to bind a review: run `driftcheck approve` again for a `{}` digest",
+                    super::digest::PREFIX
+                ));
+            }
+            _ => {
+                return Err(format!(
+                    "unexpected text after the email: `{}` (a digest reads `# config {}` and {} hex digits)",
+                    crate::report::escape(rest, 60),
+                    super::digest::PREFIX,
+                    super::digest::HEX_LEN
                 ));
             }
         }
@@ -133,10 +138,18 @@ mod tests {
 
     #[test]
     fn signers_and_digests() {
-        let s =
-            parse_signer("Ana Lima <ana@example.com> # config sha256:1F3C9A0B2D4E5F60").unwrap();
+        let s = parse_signer(
+            "Ana Lima <ana@example.com> # config v2-sha256:1F3C9A0B2D4E5F601F3C9A0B2D4E5F60",
+        )
+        .unwrap();
         assert_eq!(s.email, "ana@example.com");
-        assert_eq!(s.digest.as_deref(), Some("sha256:1f3c9a0b2d4e5f60"));
+        assert_eq!(
+            s.digest.as_deref(),
+            Some("v2-sha256:1f3c9a0b2d4e5f601f3c9a0b2d4e5f60")
+        );
+        let old = parse_signer("Ana <ana@example.com> # config sha256:1f3c9a0b2d4e5f60");
+        assert!(old.unwrap_err().contains("64-bit digest"));
+        assert!(parse_signer("A <a@x> # config v2-sha256:1f3c").is_err());
         assert!(parse_signer("Ana Lima").is_err());
         assert!(parse_signer("").is_err());
         assert!(parse_signer("A <a@x> B <b@x>").is_err());

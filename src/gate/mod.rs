@@ -76,7 +76,7 @@ pub struct Verdict {
     pub merge_base: Oid,
     /// What was evaluated (commit id, or `index`).
     pub head: String,
-    /// `sha256:` + 16 hex over the guarded changes.
+    /// `v2-sha256:` + 32 hex over the guarded changes.
     pub digest: String,
     /// The guarded changes.
     pub changes: Vec<Change>,

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use git2::{ObjectType, Oid, Repository, Sort};
 
 pub use materialize::materialize;
-pub use tree::{Change, TreeCache, changes, changes_cached};
+pub use tree::{Change, TreeCache, changes, changes_cached, display_name};
 
 use crate::error::Error;
 

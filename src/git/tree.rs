@@ -2,6 +2,11 @@
 //! is `(path, old mode, old id, new mode, new id)`, the unit the gate's
 //! digest is computed over. Subtrees with equal ids are skipped whole, so a
 //! commit touching one file costs a handful of tree reads.
+//!
+//! Names are compared as bytes, never as decoded text: `a\x80.yaml` and
+//! `a\xff.yaml` are two files (a lossy decoding made them one, and a change
+//! to the second hid behind the first). [`Change::path`] is for matching and
+//! display; [`Change::raw`] is the path as git records it.
 
 use std::rc::Rc;
 
@@ -13,8 +18,11 @@ use crate::error::Error;
 /// One changed path.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Change {
-    /// Repository-relative path, `/`-separated (bytes decoded lossily).
+    /// Repository-relative path, `/`-separated; bytes that are not UTF-8
+    /// shown as `\xNN` (see [`display_name`]).
     pub path: String,
+    /// The path's bytes as git records them (what the digest hashes).
+    pub raw: Vec<u8>,
     /// Mode before (0: absent).
     pub old_mode: u32,
     /// Id before (zero: absent).
@@ -25,8 +33,28 @@ pub struct Change {
     pub new_id: Oid,
 }
 
-/// `(name, mode, id, is_tree)` of a tree's entries.
-type Entries = Rc<Vec<(String, u32, Oid, bool)>>;
+impl Change {
+    /// Whether every name on the path is UTF-8 (the drift engine reads
+    /// only those: a tree written out skips the others).
+    pub fn readable(&self) -> bool {
+        std::str::from_utf8(&self.raw).is_ok()
+    }
+}
+
+/// A name's bytes as text: UTF-8 as is, other bytes as `\xNN`.
+pub fn display_name(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// `(name, mode, id, is_tree)` of a tree's entries, sorted by name bytes.
+type Entries = Rc<Vec<(Vec<u8>, u32, Oid, bool)>>;
 
 /// Trees already read, by id: walking a history reads each commit's tree
 /// and its parent's, so without it every tree would be read twice.
@@ -47,18 +75,19 @@ impl TreeCache {
             .raw()
             .find_tree(id)
             .map_err(|e| super::git_error(&format!("tree {id}"), &e))?;
-        let e: Entries = Rc::new(
-            t.iter()
-                .map(|e| {
-                    (
-                        String::from_utf8_lossy(e.name_bytes()).into_owned(),
-                        e.filemode() as u32,
-                        e.id(),
-                        e.kind() == Some(ObjectType::Tree),
-                    )
-                })
-                .collect(),
-        );
+        let mut list: Vec<_> = t
+            .iter()
+            .map(|e| {
+                (
+                    e.name_bytes().to_vec(),
+                    e.filemode() as u32,
+                    e.id(),
+                    e.kind() == Some(ObjectType::Tree),
+                )
+            })
+            .collect();
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        let e: Entries = Rc::new(list);
         self.trees.insert(id, e.clone());
         Ok(e)
     }
@@ -90,7 +119,7 @@ pub fn changes_cached(
     cache: &mut TreeCache,
 ) -> Result<Vec<Change>, Error> {
     let mut out = Vec::new();
-    walk(repo, old, new, "", wanted, cache, &mut out)?;
+    walk(repo, old, new, b"", wanted, cache, &mut out)?;
     out.sort();
     Ok(out)
 }
@@ -99,11 +128,12 @@ fn walk(
     repo: &Repo,
     old: Option<Oid>,
     new: Option<Oid>,
-    prefix: &str,
+    prefix: &[u8],
     wanted: &dyn Fn(&str) -> bool,
     cache: &mut TreeCache,
     out: &mut Vec<Change>,
 ) -> Result<(), Error> {
+    type Entry = (Vec<u8>, u32, Oid, bool);
     let a = match old {
         Some(id) => cache.get(repo, id)?,
         None => Entries::default(),
@@ -112,36 +142,63 @@ fn walk(
         Some(id) => cache.get(repo, id)?,
         None => Entries::default(),
     };
-    let mut names: Vec<&str> = a.iter().chain(b.iter()).map(|e| e.0.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    for name in names {
-        let x = a.iter().find(|e| e.0 == name);
-        let y = b.iter().find(|e| e.0 == name);
+    // Both lists are sorted by name bytes: one merge pass, linear in the
+    // entries (a lookup per name made wide directories quadratic).
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let (x, y): (Option<&Entry>, Option<&Entry>) = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                i += 1;
+                j += 1;
+                (Some(x), Some(y))
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                i += 1;
+                (Some(x), None)
+            }
+            (Some(_), Some(y)) => {
+                j += 1;
+                (None, Some(y))
+            }
+            (Some(x), None) => {
+                i += 1;
+                (Some(x), None)
+            }
+            (None, y) => {
+                j += 1;
+                (None, y)
+            }
+        };
         if let (Some(x), Some(y)) = (x, y)
             && x.1 == y.1
             && x.2 == y.2
         {
             continue;
         }
-        let path = if prefix.is_empty() {
-            name.to_string()
-        } else {
-            format!("{prefix}/{name}")
-        };
-        let subtree = |e: Option<&(String, u32, Oid, bool)>| e.filter(|e| e.3).map(|e| e.2);
+        let name = x.or(y).map(|e| e.0.as_slice()).unwrap_or_default();
+        let mut raw = prefix.to_vec();
+        if !raw.is_empty() {
+            raw.push(b'/');
+        }
+        raw.extend_from_slice(name);
+        let subtree = |e: Option<&Entry>| e.filter(|e| e.3).map(|e| e.2);
         let (xt, yt) = (subtree(x), subtree(y));
         if xt.is_some() || yt.is_some() {
-            walk(repo, xt, yt, &path, wanted, cache, out)?;
+            walk(repo, xt, yt, &raw, wanted, cache, out)?;
         }
         // A file replaced by a directory (or the reverse) is both.
-        let file = |e: Option<&(String, u32, Oid, bool)>| e.filter(|e| !e.3).map(|e| (e.1, e.2));
+        let file = |e: Option<&Entry>| e.filter(|e| !e.3).map(|e| (e.1, e.2));
         let (xf, yf) = (file(x), file(y));
-        if (xf.is_some() || yf.is_some()) && xf != yf && wanted(&path) {
+        if xf.is_none() && yf.is_none() || xf == yf {
+            continue;
+        }
+        let path = display_name(&raw);
+        if wanted(&path) {
             let (old_mode, old_id) = xf.unwrap_or((0, Oid::ZERO_SHA1));
             let (new_mode, new_id) = yf.unwrap_or((0, Oid::ZERO_SHA1));
             out.push(Change {
                 path,
+                raw,
                 old_mode,
                 old_id,
                 new_mode,

@@ -14,7 +14,7 @@ use super::escape;
 pub struct GateView {
     /// Whether the change may pass.
     pub passed: bool,
-    /// `sha256:` + 16 hex over the guarded changes.
+    /// `v2-sha256:` + 32 hex over the guarded changes.
     pub digest: String,
     /// The most sign-offs any requirement asks for.
     pub required: u32,

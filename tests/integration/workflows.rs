@@ -287,7 +287,7 @@ fn github_format_writes_step_outputs() {
     assert!(
         written
             .lines()
-            .any(|l| l.starts_with("digest=sha256:") && l.len() == "digest=sha256:".len() + 16)
+            .any(|l| l.starts_with("digest=v2-sha256:") && l.len() == "digest=v2-sha256:".len() + 32)
     );
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(
