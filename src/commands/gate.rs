@@ -50,8 +50,8 @@ pub fn run(
         return Ok(Status::Clean);
     }
     let (base, head) = resolve(&repo, g)?;
-    let at = gate::config_location(&repo, cwd, args.config.as_deref());
-    let verdict = gate::evaluate(&repo, &base, &head, &at)?;
+    let at = gate::Location::new(&repo, cwd, args.dir.as_deref(), args.config.as_deref());
+    let verdict = gate::evaluate(&repo, &base, &head, at)?;
     let view = view(&verdict);
     let mut findings = verdict.introduced.clone();
     findings.extend(gate_findings(&verdict));
@@ -253,8 +253,8 @@ pub fn approve(
         .to_string(),
     };
     let head = Head::Commit(repo.commit_id(head.unwrap_or("HEAD"))?);
-    let at = gate::config_location(&repo, cwd, args.config.as_deref());
-    let v = gate::evaluate(&repo, &base, &head, &at)?;
+    let at = gate::Location::new(&repo, cwd, args.dir.as_deref(), args.config.as_deref());
+    let v = gate::evaluate(&repo, &base, &head, at)?;
     let name = repo
         .config_string("user.name")
         .unwrap_or_else(|| "Your Name".into());

@@ -17,7 +17,11 @@
 pub mod audit;
 pub mod digest;
 pub mod identity;
+mod drift;
+mod links;
+pub mod locate;
 mod on_change;
+mod range;
 pub mod review;
 pub(crate) mod scratch;
 mod signoffs;
@@ -26,16 +30,15 @@ use std::path::Path;
 
 use git2::Oid;
 
+pub use locate::Location;
 pub use review::{Requirement, Review};
 pub use signoffs::Signoff;
 
-use crate::commands::compare::compare_with;
-use crate::config::{self, Config};
+use crate::config;
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
 use crate::git::{self, Change, Repo};
-use crate::policy::Policy;
-use crate::trailers::NearMiss;
+use crate::trailers::{self, NearMiss};
 use identity::Mailmap;
 use scratch::Scratch;
 
@@ -148,16 +151,67 @@ pub fn config_location(repo: &Repo, cwd: &Path, explicit: Option<&Path>) -> Stri
         .unwrap_or_else(|| config::FILE_NAME.to_string())
 }
 
-/// Evaluate the gate for `head` against `base` in `repo`.
+/// Evaluate the gate for `head` against `base` in `repo`, with the config
+/// found at `at` (see [`Location`]; a plain path is read as is).
 ///
 /// # Errors
 /// When the repository cannot answer (shallow, missing revision or merge
-/// base) or the merge base's config cannot be read.
-///
-/// `config_at`: where `driftcheck.toml` sits, relative to the repository
-/// root (it is read from the merge base at that path).
-pub fn evaluate(repo: &Repo, base: &str, head: &Head, config_at: &str) -> Result<Verdict, Error> {
-    evaluate_with(repo, base, head, config_at, true)
+/// base), the merge base's config cannot be read, or the working tree's
+/// config is not the merge base's.
+pub fn evaluate(
+    repo: &Repo,
+    base: &str,
+    head: &Head,
+    at: impl Into<Location>,
+) -> Result<Verdict, Error> {
+    evaluate_with(repo, base, head, at, true)
+}
+
+/// The two ends of a change.
+struct Ends {
+    base_id: Oid,
+    head_tree: Oid,
+    head_label: String,
+    /// HEAD, plus MERGE_HEADs when a merge is being committed.
+    heads: Vec<Oid>,
+    merge_base: Oid,
+    base_tree: Oid,
+    /// The commit-msg hook committing a merge against HEAD: the change is
+    /// what the merge adds to the automatic merge, not what it brings in.
+    own_merge: bool,
+}
+
+impl Ends {
+    fn resolve(repo: &Repo, base: &str, head: &Head) -> Result<Ends, Error> {
+        repo.require_full_history()?;
+        let base_id = repo.commit_id(base)?;
+        let (head_commit, head_tree, head_label) = match head {
+            Head::Commit(id) => (*id, repo.tree_of(*id)?, id.to_string()),
+            Head::Staged { .. } => {
+                let h = repo.commit_id("HEAD")?;
+                (h, repo.index_tree()?, "index".to_string())
+            }
+        };
+        let mut heads = vec![head_commit];
+        if matches!(head, Head::Staged { .. }) {
+            heads.extend(repo.merge_heads()?);
+        }
+        let own_merge = heads.len() > 1 && base_id == head_commit;
+        let merge_base = if own_merge {
+            head_commit
+        } else {
+            merge_base_of(repo, base_id, &heads)?
+        };
+        Ok(Ends {
+            base_id,
+            head_tree,
+            head_label,
+            heads,
+            merge_base,
+            base_tree: repo.tree_of(merge_base)?,
+            own_merge,
+        })
+    }
 }
 
 /// [`evaluate`], optionally without comparing the environments at both ends
@@ -170,67 +224,64 @@ pub fn evaluate_with(
     repo: &Repo,
     base: &str,
     head: &Head,
-    config_at: &str,
+    at: impl Into<Location>,
     compare_drift: bool,
 ) -> Result<Verdict, Error> {
-    repo.require_full_history()?;
-    let base_id = repo.commit_id(base)?;
-    let (head_commit, head_tree, head_label) = match head {
-        Head::Commit(id) => (*id, repo.tree_of(*id)?, id.to_string()),
-        Head::Staged { .. } => {
-            let h = repo.commit_id("HEAD")?;
-            (h, repo.index_tree()?, "index".to_string())
-        }
-    };
-    let merge_base = repo.merge_base(base_id, head_commit)?;
-    let base_tree = repo.tree_of(merge_base)?;
-
+    let ends = Ends::resolve(repo, base, head)?;
+    let config_at = at.into().resolve(repo, ends.base_tree)?;
     // Everything that decides the verdict comes from the merge base.
     let mailmap = repo
-        .blob_at(base_tree, ".mailmap")
+        .blob_at(ends.base_tree, ".mailmap")
         .map(|b| Mailmap::parse(&String::from_utf8_lossy(&b)))
         .unwrap_or_default();
     let base_dir = Scratch::new("base")?;
-    git::materialize(repo, base_tree, base_dir.path())?;
-    let config_text = repo.blob_at(base_tree, config_at);
-    let base_config = config_text
+    git::materialize(repo, ends.base_tree, base_dir.path())?;
+    let base_config = config_at
         .as_ref()
-        .map(|t| {
-            let text = String::from_utf8_lossy(t);
-            config::parse(&text, &base_dir.path().join(config_at))
-        })
+        .and_then(|at| Some((at, repo.blob_at(ends.base_tree, at)?)))
+        .map(|(at, t)| config::parse(&String::from_utf8_lossy(&t), &base_dir.path().join(at)))
         .transpose()?;
-    let review = match &base_config {
+    let mut review = match &base_config {
         Some(c) => Review::from_config(c, base_dir.path(), &mailmap)?,
         None => Review::everything(),
     };
+    review.follow_links(repo, &[ends.base_tree, ends.head_tree])?;
 
-    let changes = git::changes(repo, Some(base_tree), Some(head_tree), &|p| {
+    let mut changes = git::changes(repo, Some(ends.base_tree), Some(ends.head_tree), &|p| {
         review.guarded(p)
     })?;
+    if ends.own_merge {
+        let own = range::adds(repo, &ends.heads, ends.head_tree, &review)?;
+        changes.retain(|c| own.contains(&c.path));
+    }
     let digest = digest::of(&changes);
 
     let head_dir = Scratch::new("head")?;
-    git::materialize(repo, head_tree, head_dir.path())?;
-    let (introduced, preexisting, policy, head_config) = match &base_config {
-        Some(c) => {
-            let policy = load_policy(c)?;
-            let head_config = config::parse(&c.text, &head_dir.path().join(config_at))?;
+    git::materialize(repo, ends.head_tree, head_dir.path())?;
+    let (mut introduced, preexisting, policy, head_config) = match (&base_config, &config_at) {
+        (Some(c), Some(at)) => {
+            let policy = drift::load_policy(c, base_dir.path())?;
+            let head_config = config::parse(&c.text, &head_dir.path().join(at))?;
             let (mut introduced, preexisting) = if compare_drift {
-                introduced(c, &head_config, &policy, base_dir.path(), head_dir.path())?
+                let merged = merged_in(repo, &ends)?;
+                let mut bases = vec![base_dir.path()];
+                bases.extend(merged.iter().map(Scratch::path));
+                drift::introduced(c, &head_config, &policy, &bases, head_dir.path())?
             } else {
                 (Vec::new(), Vec::new())
             };
-            introduced.extend(head_config_problems(
+            introduced.extend(drift::head_config_problems(
                 repo,
-                head_tree,
-                config_at,
+                ends.head_tree,
+                at,
                 head_dir.path(),
+                &mailmap,
             ));
             (introduced, preexisting, Some(policy), Some(head_config))
         }
-        None => (Vec::new(), Vec::new(), None, None),
+        _ => (Vec::new(), Vec::new(), None, None),
     };
+    introduced.extend(drift::unreadable(repo, &changes));
 
     let mut requirements: Vec<Requirement> = Vec::new();
     if !changes.is_empty() {
@@ -245,23 +296,36 @@ pub fn evaluate_with(
         }
     }
 
-    let range = signoffs::Range::read(
+    let range = range::Range::read(&range::Inputs {
         repo,
-        merge_base,
-        head,
-        head_commit,
-        head_tree,
-        &review,
-        &mailmap,
-    )?;
+        base: ends.base_id,
+        merge_base: ends.merge_base,
+        hide: if ends.own_merge {
+            ends.heads.clone()
+        } else {
+            vec![ends.merge_base]
+        },
+        heads: ends.heads.clone(),
+        head_tree: ends.head_tree,
+        staged: match head {
+            Head::Staged { message } => Some(trailers::with_comment_string(
+                message,
+                &comment_string(repo),
+            )),
+            Head::Commit(_) => None,
+        },
+        review: &review,
+        mailmap: &mailmap,
+        changes: &changes,
+    })?;
     requirements.extend(range.merge_requirements(&review));
     let (signoffs, met) = range.evaluate(&review, &requirements, &digest);
     let passed =
         introduced.iter().all(|f| f.severity != Severity::Error) && met.iter().all(Met::ok);
     Ok(Verdict {
         passed,
-        merge_base,
-        head: head_label,
+        merge_base: ends.merge_base,
+        head: ends.head_label,
         digest,
         changes,
         requirements: met,
@@ -274,110 +338,40 @@ pub fn evaluate_with(
     })
 }
 
-fn load_policy(c: &Config) -> Result<Policy, Error> {
-    let files = crate::policy::files(&c.root, &c.policies)?;
-    let known: Vec<(String, crate::model::envtoken::EnvTokens)> = c
-        .envs
-        .iter()
-        .map(|e| {
-            (
-                e.name.clone(),
-                crate::model::envtoken::EnvTokens::new(&e.name, &e.aliases),
-            )
-        })
-        .collect();
-    crate::policy::load(&c.policy, &files, &known)
-}
-
-/// Findings at head that the merge base did not have, matched by rule,
-/// environments, file, document and key (values and lines may move).
-fn introduced(
-    base: &Config,
-    head: &Config,
-    policy: &Policy,
-    base_dir: &Path,
-    head_dir: &Path,
-) -> Result<(Vec<Finding>, Vec<Finding>), Error> {
-    let at = |c: &Config, dir: &Path| {
-        compare_with(Some(c), policy, dir, "gate", &[], false).map(|r| r.findings)
-    };
-    // At the merge base an environment may not exist yet: nothing to compare.
-    let before = match at(base, base_dir) {
-        Ok(f) => f,
-        Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }) => {
-            Vec::new()
-        }
-        Err(e) => return Err(e),
-    };
-    // At head, an environment that cannot be compared any more (its root
-    // deleted or emptied) must not hide what it holds: it is an error.
-    let after = match at(head, head_dir) {
-        Ok(f) => f,
-        Err(
-            e @ (Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }),
-        ) => {
-            vec![gate_finding(
-                "gate/environment",
-                format!("at head, {e}: the change leaves an environment that cannot be compared"),
-                "restore the environment, or remove it from driftcheck.toml in a reviewed change of its own",
-            )]
-        }
-        Err(e) => return Err(e),
-    };
-    let key = |f: &Finding| {
-        let mut envs: Vec<&str> = f
-            .envs
-            .iter()
-            .filter(|(_, s)| s.is_some())
-            .map(|(n, _)| n.as_str())
-            .collect();
-        envs.sort_unstable();
-        (
-            f.rule.clone(),
-            envs.join(","),
-            f.file.clone(),
-            f.document.clone(),
-            f.key.clone(),
-        )
-    };
-    let known: std::collections::HashSet<_> = before.iter().map(key).collect();
-    let (pre, new): (Vec<Finding>, Vec<Finding>) =
-        after.into_iter().partition(|f| known.contains(&key(f)));
-    Ok((new, pre))
-}
-
-/// A finding about the change itself (no environment, no key).
-fn gate_finding(rule: &str, message: String, help: &str) -> Finding {
-    Finding::other(rule, Severity::Error, message, String::new(), help)
-}
-
-/// The config and policy as the change leaves them must be valid: a change
-/// that breaks them would pass here and leave every later check failing.
-fn head_config_problems(
-    repo: &Repo,
-    head_tree: Oid,
-    config_at: &str,
-    head_dir: &Path,
-) -> Vec<Finding> {
-    let Some(text) = repo.blob_at(head_tree, config_at) else {
-        return vec![gate_finding(
-            "gate/config",
-            format!("the change removes {config_at}"),
-            "keep driftcheck.toml, or remove driftcheck in a reviewed change of its own",
-        )];
-    };
-    let parsed = config::parse(&String::from_utf8_lossy(&text), &head_dir.join(config_at))
-        .and_then(|c| load_policy(&c).map(|_| ()));
-    match parsed {
-        Ok(()) => Vec::new(),
-        Err(e) => vec![gate_finding(
-            "gate/config",
-            format!(
-                "at head, driftcheck's config or policy is invalid: {}",
-                e.to_string()
-                    .replace(&format!("{}/", head_dir.display()), "")
-            ),
-            "fix the config or policy file in this change",
-        )],
+/// For a merge being committed against HEAD, the trees it merges in,
+/// written out: their findings are not the merge's own.
+fn merged_in(repo: &Repo, ends: &Ends) -> Result<Vec<Scratch>, Error> {
+    if !ends.own_merge {
+        return Ok(Vec::new());
     }
+    let mut out = Vec::new();
+    for h in &ends.heads[1..] {
+        let dir = Scratch::new("merged")?;
+        git::materialize(repo, repo.tree_of(*h)?, dir.path())?;
+        out.push(dir);
+    }
+    Ok(out)
+}
+
+/// The merge base of BASE with the change: with several heads (a merge
+/// being committed), the one that contains the others' (`git merge main`
+/// makes main's tip the new merge base).
+fn merge_base_of(repo: &Repo, base: Oid, heads: &[Oid]) -> Result<Oid, Error> {
+    let mut best = repo.merge_base(base, heads[0])?;
+    for h in &heads[1..] {
+        let m = repo.merge_base(base, *h)?;
+        if m != best && repo.descends(m, best) {
+            best = m;
+        }
+    }
+    Ok(best)
+}
+
+/// The comment string git strips from the message being written
+/// (`core.commentString`, else `core.commentChar`; `auto` and unset: `#`).
+fn comment_string(repo: &Repo) -> String {
+    repo.config_string("core.commentString")
+        .or_else(|| repo.config_string("core.commentChar"))
+        .filter(|c| !c.is_empty() && c != "auto")
+        .unwrap_or_else(|| "#".into())
 }

@@ -92,8 +92,15 @@ pub fn requirements(
                             b.name
                         ),
                         required: review_of.required,
-                        reviewers: review.expand(&review_of.reviewers)?,
-                        on_commit: None,
+                        // A rule that names no reviewers inherits the base's
+                        // list, as `[[review.rule]]` does: a change-aware rule
+                        // must never widen who may approve.
+                        reviewers: if review_of.reviewers.is_empty() {
+                            review.base.reviewers.clone()
+                        } else {
+                            review.expand(&review_of.reviewers)?
+                        },
+                        after: None,
                     });
                 }
             }

@@ -7,13 +7,31 @@ use globset::GlobSet;
 
 use super::identity::Mailmap;
 use crate::config::{Config, RawReview};
-use crate::env::{Selection, glob_set, relative};
+use crate::env::{Selection, relative};
 use crate::error::{Error, did_you_mean};
 
 /// The gate's settings, validated.
+///
+/// Paths: every glob and path in `driftcheck.toml` is relative to its
+/// directory; the gate anchors them to the repository root with `.` and
+/// `..` resolved by name ([`anchor`]) and refuses one that leaves the
+/// repository. Matching ignores letter case (a checkout on a
+/// case-insensitive disk reads `Deploy/prod/app.yaml` as `deploy/prod/...`),
+/// so case-only variants of guarded paths are guarded too. Links met on
+/// the way to what the config names are followed ([`super::links`]).
 #[derive(Debug)]
 pub struct Review {
     guard: Guard,
+    /// What the config names, repository-relative: `(path, is a directory)`
+    /// (environment roots, layers and file lists); links are followed
+    /// from these by [`Review::follow_links`].
+    sources: Vec<(String, bool)>,
+    /// `[review] paths`, anchored (links are followed from their prefixes).
+    path_globs: Vec<String>,
+    /// Guarded by following links: directories and files (lowercased).
+    linked: super::links::Closure,
+    /// More globs guarded because links lead there.
+    linked_globs: GlobSet,
     /// `driftcheck.toml` itself (repository-relative).
     always: Vec<String>,
     /// The policy files' globs (repository-relative).
@@ -22,8 +40,13 @@ pub struct Review {
     pub trailers: Vec<String>,
     /// The base requirement.
     pub base: Requirement,
-    /// `[[review.rule]]`: path-scoped requirements.
+    /// `[[review.rule]]`: path-scoped requirements (globs anchored; a
+    /// rule's set grows as [`Review::follow_links`] follows its links).
     pub rules: Vec<(GlobSet, Vec<String>, Requirement)>,
+    /// The anchored globs of each rule, for following links.
+    rule_globs: Vec<Vec<String>>,
+    /// Policy globs, anchored to the repository root.
+    pub policy_globs: Vec<String>,
     /// Every counted sign-off must carry the current digest.
     pub bind_digest: bool,
     /// `@group` → canonical member emails.
@@ -40,8 +63,9 @@ pub struct Requirement {
     pub required: u32,
     /// From whom (canonical emails; empty: any peer).
     pub reviewers: Vec<String>,
-    /// Only sign-offs on this commit count (a merge's own sign-off).
-    pub on_commit: Option<git2::Oid>,
+    /// A merge's requirement: only sign-offs on the merge (this index in
+    /// the range) or on a later commit that contains it count.
+    pub after: Option<usize>,
 }
 
 /// Which paths are guarded.
@@ -68,6 +92,12 @@ impl Review {
     pub fn everything() -> Review {
         Review {
             guard: Guard::Everything,
+            sources: Vec::new(),
+            path_globs: Vec::new(),
+            linked: Default::default(),
+            linked_globs: GlobSet::empty(),
+            rule_globs: Vec::new(),
+            policy_globs: Vec::new(),
             always: Vec::new(),
             policy: GlobSet::empty(),
             trailers: DEFAULT_TRAILERS.map(String::from).to_vec(),
@@ -75,7 +105,7 @@ impl Review {
                 source: "default (no driftcheck.toml at the merge base)".into(),
                 required: 1,
                 reviewers: Vec::new(),
-                on_commit: None,
+                after: None,
             },
             rules: Vec::new(),
             bind_digest: false,
@@ -196,27 +226,39 @@ impl Review {
         };
         // Everything in `driftcheck.toml` is relative to its directory; the
         // gate compares repository-relative paths.
-        let prefix = match relative(&config.root, tree_root).trim_end_matches('/') {
-            "" | "." => String::new(),
-            p => format!("{p}/"),
+        let dir = match relative(&config.root, tree_root).trim_end_matches('/') {
+            "." => String::new(),
+            p => p.to_string(),
         };
-        let prefixed = |globs: &[String]| -> Vec<String> {
-            globs.iter().map(|g| format!("{prefix}{g}")).collect()
+        let anchored = |globs: &[String], what: &str| -> Result<Vec<String>, Error> {
+            globs
+                .iter()
+                .map(|g| anchor(&dir, g).map_err(|why| err(format!("{what} `{g}` {why}"))))
+                .collect()
+        };
+        let path_globs = match paths {
+            Some(globs) => anchored(globs, "paths:")?,
+            None => Vec::new(),
         };
         let guard = match paths {
-            Some(globs) => Guard::Globs(glob_set(&prefixed(globs), &shown)?),
+            Some(_) => Guard::Globs(case_blind(&path_globs, &shown)?),
             None => default_guard(config, tree_root),
         };
-        let policy = glob_set(&prefixed(&config.policies), &shown)?;
+        let policy_globs = anchored(&config.policies, "policies:")?;
+        let policy = case_blind(&policy_globs, &shown)?;
         let always = vec![repo_relative(&config.path, tree_root)];
         let mut rules = Vec::new();
+        let mut rule_globs = Vec::new();
         for (i, r) in rule.iter().enumerate() {
             let what = format!("[[review.rule]] #{}: ", i + 1);
             if r.paths.is_empty() {
                 return Err(err(format!("{what}`paths` is empty")));
             }
+            let globs = anchored(&r.paths, &format!("{what}paths:"))?;
+            let set = case_blind(&globs, &shown)?;
+            rule_globs.push(globs);
             rules.push((
-                glob_set(&prefixed(&r.paths), &shown)?,
+                set,
                 r.paths.clone(),
                 Requirement {
                     source: format!("[[review.rule]] {}", r.paths.join(", ")),
@@ -225,12 +267,18 @@ impl Review {
                         Some(list) => expand(list)?,
                         None => expand(reviewers.as_deref().unwrap_or_default())?,
                     },
-                    on_commit: None,
+                    after: None,
                 },
             ));
         }
         Ok(Review {
             guard,
+            sources: sources(config, tree_root),
+            path_globs,
+            linked: Default::default(),
+            linked_globs: GlobSet::empty(),
+            rule_globs,
+            policy_globs,
             always,
             policy,
             trailers,
@@ -238,7 +286,7 @@ impl Review {
                 source: "[review]".into(),
                 required: required(*base_required, "")?,
                 reviewers: expand(reviewers.as_deref().unwrap_or_default())?,
-                on_commit: None,
+                after: None,
             },
             rules,
             bind_digest,
@@ -256,10 +304,15 @@ impl Review {
         // Who may approve, and how files are filtered into the tree
         // (`.gitattributes` can add a filter or textconv), are config too;
         // so are driftcheck.toml and the policy files, whatever `paths` says.
-        if matches!(path, ".mailmap" | ".gitattributes")
-            || path.ends_with("/.gitattributes")
-            || self.always.iter().any(|f| f == path)
+        let lower = path.to_lowercase();
+        if matches!(lower.as_str(), ".mailmap" | ".gitattributes")
+            || lower.ends_with("/.gitattributes")
+            || self.always.iter().any(|f| f.to_lowercase() == lower)
             || self.policy.is_match(path)
+            || self.linked.everything
+            || self.linked.files.contains(&lower)
+            || self.linked.dirs.iter().any(|d| under(&lower, d))
+            || self.linked_globs.is_match(path)
         {
             return true;
         }
@@ -267,16 +320,51 @@ impl Review {
             Guard::Everything => true,
             Guard::Globs(g) => g.is_match(path),
             Guard::Sources { dirs, files } => {
-                files.iter().any(|f| f == path)
-                    || dirs.iter().any(|d| {
-                        d.is_empty()
-                            || path == d
-                            || path
-                                .strip_prefix(d.as_str())
-                                .is_some_and(|r| r.starts_with('/'))
-                    })
+                files.iter().any(|f| f.to_lowercase() == lower)
+                    || dirs.iter().any(|d| under(&lower, &d.to_lowercase()))
             }
         }
+    }
+
+    /// Follow the links met resolving what the config names, in each of
+    /// `trees` (the merge base's and the head's): see [`super::links`].
+    ///
+    /// # Errors
+    /// When a glob made from a link target is invalid.
+    pub fn follow_links(&mut self, repo: &crate::git::Repo, trees: &[git2::Oid]) -> Result<(), Error> {
+        let mut closure = super::links::Closure::default();
+        let mut globs: Vec<String> = Vec::new();
+        for &tree in trees {
+            for (path, dir) in &self.sources {
+                closure.add(repo, tree, path, *dir);
+            }
+            for g in &self.path_globs {
+                globs.extend(follow_glob(repo, tree, g, &mut closure));
+            }
+        }
+        for (i, rule) in self.rule_globs.iter().enumerate() {
+            let mut own = super::links::Closure::default();
+            let mut extra: Vec<String> = rule.clone();
+            for &tree in trees {
+                for g in rule {
+                    extra.extend(follow_glob(repo, tree, g, &mut own));
+                }
+            }
+            extra.extend(own.files.iter().cloned());
+            extra.extend(own.dirs.iter().map(|d| format!("{d}/**")));
+            if own.everything {
+                extra.push("**".into());
+            }
+            self.rules[i].0 = case_blind(&extra, "driftcheck.toml")?;
+            closure.files.extend(own.files);
+            closure.dirs.extend(own.dirs);
+            closure.everything |= own.everything;
+        }
+        closure.files = closure.files.iter().map(|f| f.to_lowercase()).collect();
+        closure.dirs = closure.dirs.iter().map(|d| d.to_lowercase()).collect();
+        self.linked_globs = case_blind(&globs, "driftcheck.toml")?;
+        self.linked = closure;
+        Ok(())
     }
 
     /// Whether this is an explicit or default guard (for messages).
@@ -293,26 +381,129 @@ impl Review {
 
 /// The default guard: what the environments read. A render command can
 /// read anything, so an environment rendered by one guards everything.
+/// (Links are followed in the trees by [`Review::follow_links`].)
 fn default_guard(config: &Config, tree_root: &Path) -> Guard {
     let mut dirs = Vec::new();
     let mut files = Vec::new();
-    for e in &config.envs {
-        match &e.selection {
-            Selection::Root { dir, .. } => {
-                dirs.push(repo_relative(dir, tree_root));
-                // A symlinked root reads its target: guard that too.
-                if let Ok(target) = std::fs::read_link(dir) {
-                    let at = dir.parent().unwrap_or(tree_root).join(target);
-                    dirs.push(repo_relative(&at, tree_root));
-                }
-            }
-            Selection::Layers(list) | Selection::Files(list) => {
-                files.extend(list.iter().map(|l| repo_relative(l, tree_root)));
-            }
-            Selection::Render { .. } => return Guard::Everything,
+    for (path, dir) in sources(config, tree_root) {
+        if dir {
+            dirs.push(path);
+        } else {
+            files.push(path);
         }
     }
+    if config
+        .envs
+        .iter()
+        .any(|e| matches!(e.selection, Selection::Render { .. }))
+    {
+        return Guard::Everything;
+    }
     Guard::Sources { dirs, files }
+}
+
+/// What the environments name, repository-relative: `(path, directory)`.
+fn sources(config: &Config, tree_root: &Path) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for e in &config.envs {
+        match &e.selection {
+            Selection::Root { dir, .. } => out.push((repo_relative(dir, tree_root), true)),
+            Selection::Layers(list) | Selection::Files(list) => {
+                out.extend(list.iter().map(|l| (repo_relative(l, tree_root), false)));
+            }
+            Selection::Render { .. } => {}
+        }
+    }
+    out
+}
+
+/// Whether `path` is `dir` or under it (`""`: everything).
+fn under(path: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || path == dir
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|r| r.starts_with('/'))
+}
+
+/// Globs matched regardless of letter case.
+fn case_blind(globs: &[String], what: &str) -> Result<GlobSet, Error> {
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        let glob = globset::GlobBuilder::new(g)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| Error::Config {
+                path: std::path::PathBuf::from(what),
+                line: 0,
+                message: format!("invalid glob `{g}`: {}", e.kind()),
+            })?;
+        b.add(glob);
+    }
+    b.build().map_err(|e| Error::Config {
+        path: std::path::PathBuf::from(what),
+        line: 0,
+        message: e.to_string(),
+    })
+}
+
+/// Follow the links on `glob`'s literal prefix in `tree`: the links are
+/// guarded (in `closure`), and the glob rewritten onto where they lead is
+/// returned.
+fn follow_glob(
+    repo: &crate::git::Repo,
+    tree: git2::Oid,
+    glob: &str,
+    closure: &mut super::links::Closure,
+) -> Vec<String> {
+    let (prefix, rest) = super::links::literal_prefix(glob);
+    let r = super::links::resolve(repo, tree, prefix);
+    let mut out = Vec::new();
+    if !r.links.is_empty() {
+        closure.files.extend(r.links.iter().cloned());
+        if let Some(target) = &r.target {
+            out.push(match (target.as_str(), rest) {
+                ("", r) => r.to_string(),
+                (t, "") => t.to_string(),
+                (t, r) => format!("{t}/{r}"),
+            });
+        }
+    }
+    // Links inside the globbed directory lead elsewhere: follow them too.
+    if let Some(target) = r.target {
+        for (link, _) in repo.links_under(tree, &target) {
+            closure.add(repo, tree, &link, false);
+        }
+    }
+    out
+}
+
+/// A glob (or path) of `driftcheck.toml`, relative to its directory `dir`,
+/// as a repository-relative glob: `.` and `..` resolved by name.
+///
+/// # Errors
+/// A glob that is absolute or leads out of the repository, or names the
+/// repository root itself.
+pub fn anchor(dir: &str, glob: &str) -> Result<String, String> {
+    if glob.starts_with('/') || glob.starts_with('\\') {
+        return Err("is absolute: paths are relative to driftcheck.toml's directory".into());
+    }
+    let mut out: Vec<&str> = dir.split('/').filter(|c| !c.is_empty()).collect();
+    for c in glob.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                if out.pop().is_none() {
+                    return Err("leads out of the repository".into());
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return Err("names the repository root itself (write `**` for every path)".into());
+    }
+    Ok(out.join("/"))
 }
 
 /// `path` relative to `tree_root`, with `.` and `..` resolved by name (the

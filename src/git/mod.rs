@@ -8,6 +8,7 @@
 //! caller picks (the merge base's), and no hook or filter runs.
 
 mod materialize;
+mod merge;
 mod tree;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use git2::{ObjectType, Oid, Repository, Sort};
 
 pub use materialize::materialize;
+pub use merge::{AutoMerge, auto_merge, auto_merge_tree};
 pub use tree::{Change, TreeCache, changes, changes_cached, display_name};
 
 use crate::error::Error;
@@ -185,6 +187,25 @@ impl Repo {
             .map_err(|e| git_error("walking the history (is it complete?)", &e))
     }
 
+    /// Commits reachable from any of `heads` but from none of `hide`, oldest
+    /// first (topological), merges included.
+    ///
+    /// # Errors
+    /// When the walk fails (missing objects).
+    pub fn range_many(&self, hide: &[Oid], heads: &[Oid]) -> Result<Vec<Oid>, Error> {
+        let mut walk = self.repo.revwalk().map_err(|e| git_error("revwalk", &e))?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+            .map_err(|e| git_error("revwalk", &e))?;
+        for h in heads {
+            walk.push(*h).map_err(|e| git_error("revwalk", &e))?;
+        }
+        for b in hide {
+            walk.hide(*b).map_err(|e| git_error("revwalk", &e))?;
+        }
+        walk.collect::<Result<Vec<Oid>, _>>()
+            .map_err(|e| git_error("walking the history (is it complete?)", &e))
+    }
+
     /// Every commit reachable from `head` (not from `base`), each read once,
     /// parents before children: what an audit of a whole history needs.
     ///
@@ -280,6 +301,21 @@ impl Repo {
         })
     }
 
+    /// The commits `MERGE_HEAD` names (a merge is being committed), if any.
+    ///
+    /// # Errors
+    /// When the file names something that is not a commit.
+    pub fn merge_heads(&self) -> Result<Vec<Oid>, Error> {
+        let Ok(text) = std::fs::read_to_string(self.repo.path().join("MERGE_HEAD")) else {
+            return Ok(Vec::new());
+        };
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| self.commit_id(l))
+            .collect()
+    }
+
     /// The tree of a commit (without reading its message or people).
     ///
     /// # Errors
@@ -302,6 +338,62 @@ impl Repo {
             .find_blob(entry.id())
             .ok()
             .map(|b| b.content().to_vec())
+    }
+
+    /// Whether `path` in `tree` is a regular file (a blob that is not a
+    /// link), reached without following any link.
+    pub fn regular_blob_at(&self, tree: Oid, path: &str) -> bool {
+        let Ok(tree) = self.repo.find_tree(tree) else {
+            return false;
+        };
+        tree.get_path(Path::new(path)).is_ok_and(|e| {
+            e.kind() == Some(ObjectType::Blob) && matches!(e.filemode(), 0o100644 | 0o100755)
+        })
+    }
+
+    /// `(mode, id)` of the entry at `path` in `tree` (no link followed).
+    pub fn entry_at(&self, tree: Oid, path: &str) -> Option<(u32, Oid)> {
+        if path.is_empty() {
+            return Some((0o040000, tree));
+        }
+        let tree = self.repo.find_tree(tree).ok()?;
+        let e = tree.get_path(Path::new(path)).ok()?;
+        Some((e.filemode() as u32, e.id()))
+    }
+
+    /// The contents of a blob.
+    pub fn blob(&self, id: Oid) -> Option<Vec<u8>> {
+        self.repo.find_blob(id).ok().map(|b| b.content().to_vec())
+    }
+
+    /// Every symbolic link under the directory `dir` of `tree` (`""`: the
+    /// whole tree), repository-relative, with its target as recorded.
+    pub fn links_under(&self, tree: Oid, dir: &str) -> Vec<(String, Vec<u8>)> {
+        let Some((mode, id)) = self.entry_at(tree, dir) else {
+            return Vec::new();
+        };
+        let Ok(sub) = self.repo.find_tree(id).map_err(|_| ()).and_then(|t| {
+            if mode == 0o040000 { Ok(t) } else { Err(()) }
+        }) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let _ = sub.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
+            if e.filemode() == 0o120000
+                && let Some(target) = self.blob(e.id())
+            {
+                let name = tree::display_name(e.name_bytes());
+                let path = [dir, parent.trim_end_matches('/'), &name]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.push((path, target));
+            }
+            git2::TreeWalkResult::Ok
+        });
+        out
     }
 
     /// A string from the repository's git configuration (identity only:

@@ -531,3 +531,32 @@ mod near_miss;
 mod tests;
 
 use near_miss::*;
+
+/// A message file written with `core.commentChar` / `core.commentString`
+/// `comment` (not `#`), rewritten so the hermetic parser reads it as git
+/// does: lines starting with `comment` become `#` comment lines (the
+/// scissors line with them), and lines starting with `#`, which git keeps
+/// as text under another comment string, start with `!` instead (prose to
+/// the parser either way: neither is a key byte nor whitespace).
+///
+/// Only the commit-msg hook needs this: git strips comments with the
+/// user's setting *after* the hook has read the file. A stored commit has
+/// no comments left, so [`Mode::CommitObject`] never does.
+pub fn with_comment_string(message: &str, comment: &str) -> String {
+    if comment.is_empty() || comment == "#" {
+        return message.to_string();
+    }
+    let mut out = String::with_capacity(message.len());
+    for line in message.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(comment) {
+            out.push('#');
+            out.push_str(rest);
+        } else if let Some(rest) = line.strip_prefix('#') {
+            out.push('!');
+            out.push_str(rest);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}

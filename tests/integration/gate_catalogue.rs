@@ -1593,8 +1593,9 @@ fn c13_gitlink_bump_and_gitattributes() {
 // scope here: the gate matches paths on bytes and does not flag
 // case/Unicode-normalisation collisions.
 
-/// C15: an evil merge: the merge's config differs from both parents, so it
-/// needs a sign-off of its own (and makes the earlier sign-off stale).
+/// C15: an evil merge: the merge's config differs from the automatic merge
+/// of its parents, so it needs a sign-off on it or after it (and makes the
+/// earlier sign-off stale).
 #[test]
 fn c15_evil_merge() {
     let r = Repo::standard("");
@@ -1629,7 +1630,7 @@ fn c15_evil_merge() {
         own["source"]
             .as_str()
             .unwrap()
-            .contains("differs from every parent"),
+            .contains("differs from the automatic merge of its parents"),
         "{}",
         g.show()
     );

@@ -1,0 +1,198 @@
+//! The drift half of the gate: findings at head that the merge base did
+//! not have, and the problems of the change itself (`gate/config`,
+//! `gate/environment`): a config, `[review]` or policy the change leaves
+//! invalid, and guarded files the drift engine cannot read.
+
+use std::path::Path;
+
+use git2::Oid;
+
+use super::identity::Mailmap;
+use super::review::Review;
+use crate::commands::compare::compare_with;
+use crate::config::{self, Config};
+use crate::error::Error;
+use crate::finding::{Finding, Severity};
+use crate::git::{Change, Repo};
+use crate::policy::Policy;
+
+/// The policy a config names, its globs anchored to the repository root
+/// `tree_root` (so `../policies/*.toml` of a config in a subdirectory is
+/// found, and one leading out of the repository is an error).
+///
+/// # Errors
+/// When a policy file is missing or invalid, or a glob escapes.
+pub(super) fn load_policy(c: &Config, tree_root: &Path) -> Result<Policy, Error> {
+    let files = if c.policies.iter().any(|g| g.split('/').any(|p| p == "..")) {
+        let dir = crate::env::relative(&c.root, tree_root);
+        let dir = if dir == "." { String::new() } else { dir };
+        let anchored = c
+            .policies
+            .iter()
+            .map(|g| {
+                super::review::anchor(&dir, g).map_err(|why| Error::Config {
+                    path: c.path.clone(),
+                    line: 0,
+                    message: format!("policies: `{g}` {why}"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        crate::policy::files(tree_root, &anchored)?
+    } else {
+        crate::policy::files(&c.root, &c.policies)?
+    };
+    let known: Vec<(String, crate::model::envtoken::EnvTokens)> = c
+        .envs
+        .iter()
+        .map(|e| {
+            (
+                e.name.clone(),
+                crate::model::envtoken::EnvTokens::new(&e.name, &e.aliases),
+            )
+        })
+        .collect();
+    crate::policy::load(&c.policy, &files, &known)
+}
+
+/// Findings at head that the merge base did not have, matched by rule,
+/// environments, file, document and key (values and lines may move).
+pub(super) fn introduced(
+    base: &Config,
+    head: &Config,
+    policy: &Policy,
+    base_dirs: &[&Path],
+    head_dir: &Path,
+) -> Result<(Vec<Finding>, Vec<Finding>), Error> {
+    let at = |c: &Config, dir: &Path| {
+        compare_with(Some(c), policy, dir, "gate", &[], false).map(|r| r.findings)
+    };
+    // At the merge base an environment may not exist yet: nothing to compare.
+    // (A merge being committed: what it merges in is a base too.)
+    let mut before = Vec::new();
+    for dir in base_dirs {
+        match at(base, dir) {
+            Ok(f) => before.extend(f),
+            Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // At head, an environment that cannot be compared any more (its root
+    // deleted or emptied) must not hide what it holds: it is an error.
+    let after = match at(head, head_dir) {
+        Ok(f) => f,
+        Err(
+            e @ (Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }),
+        ) => {
+            vec![gate_finding(
+                "gate/environment",
+                format!("at head, {e}: the change leaves an environment that cannot be compared"),
+                "restore the environment, or remove it from driftcheck.toml in a reviewed change of its own",
+            )]
+        }
+        Err(e) => return Err(e),
+    };
+    let key = |f: &Finding| {
+        let mut envs: Vec<&str> = f
+            .envs
+            .iter()
+            .filter(|(_, s)| s.is_some())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        envs.sort_unstable();
+        (
+            f.rule.clone(),
+            envs.join(","),
+            f.file.clone(),
+            f.document.clone(),
+            f.key.clone(),
+        )
+    };
+    let known: std::collections::HashSet<_> = before.iter().map(key).collect();
+    let (pre, new): (Vec<Finding>, Vec<Finding>) =
+        after.into_iter().partition(|f| known.contains(&key(f)));
+    Ok((new, pre))
+}
+
+/// A finding about the change itself (no environment, no key).
+pub(super) fn gate_finding(rule: &str, message: String, help: &str) -> Finding {
+    Finding::other(rule, Severity::Error, message, String::new(), help)
+}
+
+/// The config, `[review]` and policy as the change leaves them must be
+/// valid, by the same rules as the merge base's: a change that breaks them
+/// would pass here and leave every later check failing (exit 2 on every
+/// pull request).
+pub(super) fn head_config_problems(
+    repo: &Repo,
+    head_tree: Oid,
+    config_at: &str,
+    head_dir: &Path,
+    mailmap: &Mailmap,
+) -> Vec<Finding> {
+    let Some(text) = repo.blob_at(head_tree, config_at) else {
+        return vec![gate_finding(
+            "gate/config",
+            format!("the change removes {config_at}"),
+            "keep driftcheck.toml, or remove driftcheck in a reviewed change of its own",
+        )];
+    };
+    let parsed = config::parse(&String::from_utf8_lossy(&text), &head_dir.join(config_at))
+        .and_then(|c| {
+            load_policy(&c, head_dir)?;
+            Review::from_config(&c, head_dir, mailmap).map(|_| ())
+        });
+    match parsed {
+        Ok(()) => Vec::new(),
+        Err(e) => vec![gate_finding(
+            "gate/config",
+            format!(
+                "at head, driftcheck's config, [review] or policy is invalid: {}",
+                e.to_string()
+                    .replace(&format!("{}/", head_dir.display()), "")
+            ),
+            "fix the config or policy file in this change",
+        )],
+    }
+}
+
+/// Guarded changes the drift engine cannot read, so could not compare:
+/// a name that is not UTF-8 (a tree written out skips it), a file under a
+/// directory every walk skips (`target/`, `node_modules/`, ...), and a Git
+/// LFS pointer (its content is elsewhere; comparing the pointer compares
+/// nothing). Each is refused: it could hide an introduced error.
+pub(super) fn unreadable(repo: &Repo, changes: &[Change]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in changes.iter().filter(|c| c.new_mode != 0) {
+        let why = if !c.readable() {
+            Some("its name is not UTF-8".to_string())
+        } else if let Some(dir) = c
+            .path
+            .split('/')
+            .rev()
+            .skip(1)
+            .find(|d| matches!(*d, ".git" | ".hg" | ".svn" | "node_modules" | "target"))
+        {
+            Some(format!("it is under `{dir}/`, which the drift engine never reads"))
+        } else if c.new_mode != 0o120000
+            && c.new_mode != 0o160000
+            && repo
+                .blob(c.new_id)
+                .is_some_and(|b| b.starts_with(b"version https://git-lfs.github.com/spec/"))
+        {
+            Some("it is a Git LFS pointer: its content is not in the repository".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            out.push(gate_finding(
+                "gate/config",
+                format!(
+                    "guarded path `{}` cannot be compared: {why}",
+                    crate::report::escape(&c.path, 200)
+                ),
+                "rename or move the file where the environments are read (UTF-8 names, no ignored directories, no LFS), so its drift can be checked",
+            ));
+        }
+    }
+    out
+}
