@@ -1,11 +1,11 @@
 //! Who signed: a sign-off's `Name <email>`, its optional `# config
 //! v2-sha256:...` digest, and the canonical form people are compared by.
 //!
-//! One person, one count: emails are compared trimmed, lowercased, with a
-//! `+tag` dropped from the local part (`ana+cfg@x` is `ana@x`), after the
-//! merge base's `.mailmap` maps old addresses to current ones. Dropping
-//! tags can only merge identities, never split them, so it can make a
-//! self-review visible but never hide one.
+//! One person, one count: emails are compared in one spelling ([`normalise`]:
+//! trimmed, NFC, lowercased, `+tag` dropped, IDNA ASCII domain), then mapped
+//! by the merge base's `.mailmap`, and again, to a fixed point
+//! ([`Mailmap::canonical`]). Dropping tags can only merge identities, never
+//! split them, so it can make a self-review visible but never hide one.
 
 use std::collections::HashMap;
 
@@ -91,9 +91,14 @@ pub struct Mailmap {
     map: HashMap<String, String>,
 }
 
+/// Most mailmap hops followed for one address (a longer chain is a cycle
+/// or an attack; the smallest address met stands for all of them).
+const MAX_HOPS: usize = 64;
+
 impl Mailmap {
     /// Read `.mailmap` text. Lines with two emails map the second (as
     /// committed) to the first (proper); lines with one email only rename.
+    /// Both sides are normalised ([`normalise`]) before they are stored.
     pub fn parse(text: &str) -> Mailmap {
         let mut map = HashMap::new();
         for line in text.lines() {
@@ -104,31 +109,54 @@ impl Mailmap {
                 .filter_map(|part| part.split_once('>').map(|(e, _)| e.trim()))
                 .collect();
             if let [proper, commit] = emails[..] {
-                map.insert(lower(commit), lower(proper));
+                let (from, to) = (normalise(commit), normalise(proper));
+                if from != to {
+                    map.insert(from, to);
+                }
             }
         }
         Mailmap { map }
     }
 
-    /// The canonical form of `email`.
+    /// The canonical form of `email`: a fixed point of "normalise, then
+    /// map". The tag is dropped *before* the map is consulted (so
+    /// `old+x@corp` is mapped like `old@corp`), the map is followed
+    /// transitively (`a -> b -> c` is `c`), and a cycle stands for its
+    /// smallest member, so every address of one person gives one answer.
     pub fn canonical(&self, email: &str) -> String {
-        let e = lower(email);
-        let e = self.map.get(&e).cloned().unwrap_or(e);
-        strip_tag(&e)
+        let mut e = normalise(email);
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(next) = self.map.get(&e) {
+            seen.push(e.clone());
+            let next = normalise(next);
+            if seen.contains(&next) || seen.len() > MAX_HOPS {
+                let start = seen.iter().position(|s| *s == next).unwrap_or(0);
+                return seen[start..].iter().min().cloned().unwrap_or(next);
+            }
+            e = next;
+        }
+        e
     }
 }
 
-fn lower(e: &str) -> String {
-    e.trim().to_lowercase()
-}
-
-fn strip_tag(e: &str) -> String {
-    match e.split_once('@') {
+/// One spelling per address: trimmed, Unicode NFC, lowercase, the local
+/// part's `+tag` dropped, and the domain in its IDNA ASCII form (so
+/// `ana@BÜCHER.example` and `ana@xn--bcher-kva.example` are one address).
+/// Normalising again changes nothing.
+pub fn normalise(email: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    let e: String = email.trim().nfc().collect::<String>().to_lowercase();
+    let e: String = e.nfc().collect();
+    match e.rsplit_once('@') {
         Some((local, domain)) => {
             let local = local.split('+').next().unwrap_or(local);
+            let domain = idna::domain_to_ascii(domain)
+                .ok()
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| domain.to_string());
             format!("{local}@{domain}")
         }
-        None => e.to_string(),
+        None => e,
     }
 }
 
@@ -155,6 +183,44 @@ mod tests {
         assert!(parse_signer("A <a@x> B <b@x>").is_err());
         assert!(parse_signer("A <a@x> looks fine to me").is_err());
         assert!(parse_signer("A <not-an-email>").is_err());
+    }
+
+    #[test]
+    fn canonical_is_a_fixed_point_over_chains_tags_and_domains() {
+        // Chains of every length up to 12, tags on every hop, case and
+        // Unicode spellings of the domain: one answer, stable when fed back.
+        for n in 1..=12usize {
+            let mut text = String::new();
+            for i in 0..n {
+                text.push_str(&format!("P <p{}@example.com> <p{i}+old@Example.COM>\n", i + 1));
+            }
+            let m = Mailmap::parse(&text);
+            for i in 0..=n {
+                for spelling in [
+                    format!("p{i}@example.com"),
+                    format!("P{i}+tag@EXAMPLE.com"),
+                    format!(" p{i}+a+b@example.com "),
+                ] {
+                    let c = m.canonical(&spelling);
+                    assert_eq!(c, format!("p{n}@example.com"), "{spelling} (chain {n})");
+                    assert_eq!(m.canonical(&c), c);
+                }
+            }
+        }
+        let cycle = Mailmap::parse("<b@x> <a@x>\n<c@x> <b@x>\n<a@x> <c@x>\n");
+        for e in ["a@x", "b@x", "c@x", "B+t@X"] {
+            assert_eq!(cycle.canonical(e), "a@x", "{e}");
+        }
+        let idn = Mailmap::default();
+        assert_eq!(
+            idn.canonical("Ana@BÜCHER.example"),
+            idn.canonical("ana@xn--bcher-kva.example")
+        );
+        // NFD and NFC spellings of one local part.
+        assert_eq!(idn.canonical("jose\u{301}@x"), idn.canonical("jos\u{e9}@x"));
+        // Mapped after the tag is dropped: `old+x@` cannot escape the map.
+        let m = Mailmap::parse("Ana <ana@example.com> <old@corp.example>\n");
+        assert_eq!(m.canonical("old+x@corp.example"), "ana@example.com");
     }
 
     #[test]
