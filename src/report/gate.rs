@@ -190,8 +190,14 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
 }
 
 /// The markdown section (PR comments and the GitHub step summary).
+///
+/// Nothing a commit author wrote can become markup: trailer keys,
+/// identities and reasons (which quote them) are code spans whose fence is
+/// longer than any backtick run inside (so a backtick cannot close them) and
+/// whose `|` are escaped; sources are escaped text. So no link, image,
+/// heading, HTML or `@team` mention can be written into a PR comment.
 pub(super) fn markdown(g: &GateView) -> String {
-    let cell = |s: &str| escape(s, 200).replace('|', "\\|").replace('`', "'");
+    use super::markdown::{code, text};
     let mut out = format!(
         "\n#### Gate: {} — config change `{}` ({} guarded path{})\n\n",
         if g.passed { "passed" } else { "**refused**" },
@@ -204,7 +210,7 @@ pub(super) fn markdown(g: &GateView) -> String {
         for r in &g.requirements {
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
-                cell(&r.source),
+                text(&r.source),
                 r.required,
                 r.have,
                 if r.satisfied { "yes" } else { "**no**" }
@@ -213,19 +219,109 @@ pub(super) fn markdown(g: &GateView) -> String {
         out.push('\n');
     }
     if !g.signoffs.is_empty() {
-        out.push_str("| sign-off | commit | counted | why |\n|---|---|---|---|\n");
+        out.push_str("| sign-off | identity | commit | counted | why |\n|---|---|---|---|---|\n");
         for s in &g.signoffs {
             out.push_str(&format!(
-                "| {}: {} | `{}` | {} | {} |\n",
-                cell(&s.key),
-                cell(&s.identity),
-                s.commit,
+                "| {} | {} | {} | {} | {} |\n",
+                code(&s.key),
+                code(&s.identity),
+                code(&s.commit),
                 if s.counted { "yes" } else { "no" },
-                cell(&s.reason)
+                code(&s.reason)
             ));
         }
         out.push('\n');
     }
     out.push_str(&format!("_{}_\n\n", g.assurance));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Split a table row on the `|` that are not escaped.
+    fn cells(row: &str) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut chars = row.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if chars.peek() == Some(&'|') => {
+                    out.last_mut().unwrap().push('|');
+                    chars.next();
+                }
+                '|' => out.push(String::new()),
+                c => out.last_mut().unwrap().push(c),
+            }
+        }
+        out.into_iter().map(|c| c.trim().to_string()).collect()
+    }
+
+    /// Whether `cell` is exactly one code span.
+    fn one_code_span(cell: &str) -> bool {
+        let fence = cell.chars().take_while(|&c| c == '`').count();
+        if fence == 0 || cell.len() < 2 * fence {
+            return false;
+        }
+        let inner = &cell[fence..cell.len() - fence];
+        cell.ends_with(&"`".repeat(fence))
+            && !inner.starts_with('`')
+            && inner
+                .split(|c| c != '`')
+                .all(|run| run.len() != fence)
+    }
+
+    #[test]
+    fn hostile_identities_stay_inside_code_spans() {
+        let pieces = [
+            "![x](https://evil.example/p.png)",
+            "[click](https://evil.example)",
+            "@org/admins",
+            "<img src=x onerror=alert(1)>",
+            "|",
+            "\n## heading",
+            "*bold* _it_",
+            "&lt;",
+        ];
+        let mut n = 0;
+        for a in pieces {
+            for ticks in 0..5 {
+                for b in pieces {
+                    let identity = format!("{a}{}{b} <x@y>", "`".repeat(ticks));
+                    let view = GateView {
+                        passed: false,
+                        digest: "v2-sha256:00".into(),
+                        required: 1,
+                        signoffs: vec![SignoffView {
+                            key: format!("Reviewed-by{}", "`".repeat(ticks)),
+                            identity: identity.clone(),
+                            commit: "0123456789ab".into(),
+                            counted: false,
+                            reason: format!("not a peer: {identity}"),
+                        }],
+                        introduced_errors: 0,
+                        preexisting: 0,
+                        merge_base: "0".repeat(40),
+                        head: "0".repeat(40),
+                        changes: Vec::new(),
+                        requirements: Vec::new(),
+                        near_misses: Vec::new(),
+                        guarded: String::new(),
+                        assurance: "a".into(),
+                    };
+                    let md = markdown(&view);
+                    let row = md
+                        .lines()
+                        .find(|l| l.contains("0123456789ab"))
+                        .unwrap_or_else(|| panic!("no row:\n{md}"));
+                    let c = cells(row);
+                    for i in [1, 2, 5] {
+                        assert!(one_code_span(&c[i]), "cell {i} `{}` in\n{md}", c[i]);
+                    }
+                    n += 1;
+                }
+            }
+        }
+        assert_eq!(n, pieces.len() * pieces.len() * 5);
+    }
 }

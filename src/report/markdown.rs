@@ -184,7 +184,7 @@ fn block(id: &str, helps: &[(Option<&str>, &str)]) -> String {
 /// A code span that shows `s` exactly inside a table cell: `|` escaped (GitHub
 /// splits cells before reading code spans), a fence longer than any run of
 /// backticks in `s`, and control characters escaped.
-fn code(s: &str) -> String {
+pub(super) fn code(s: &str) -> String {
     let s = escape(s, MAX_CODE_CHARS).replace('|', "\\|");
     let longest_run = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
@@ -197,7 +197,7 @@ fn code(s: &str) -> String {
 }
 
 /// Plain text in a cell or line: markup characters escaped.
-fn text(s: &str) -> String {
+pub(super) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in escape(s, 300).chars() {
         if matches!(
