@@ -50,6 +50,9 @@ pub fn run(
         return Ok(Status::Clean);
     }
     let (base, head) = resolve(&repo, g)?;
+    if let Head::Commit(h) = &head {
+        require_fast_forward(&repo, g, &base, *h)?;
+    }
     let at = gate::Location::new(&repo, cwd, args.dir.as_deref(), args.config.as_deref());
     let verdict = gate::evaluate(&repo, &base, &head, at)?;
     let view = view(&verdict);
@@ -74,6 +77,48 @@ pub fn run(
     } else {
         Status::Findings
     })
+}
+
+/// A push replaces what was there: when the range is a push (pre-commit's
+/// pre-push stage, or a GitHub `push` event whose `before` is the base), the
+/// head must contain the base. A rewound or replaced branch would be judged
+/// from the merge base, and what the push removes (a reviewed change, a
+/// fix) never compared, so it is refused with the reason (exit 2).
+///
+/// # Errors
+/// When the push is not a fast-forward.
+fn require_fast_forward(
+    repo: &Repo,
+    g: &GateArgs<'_>,
+    base: &str,
+    head: git2::Oid,
+) -> Result<(), Error> {
+    let from_event = || -> Option<String> {
+        if std::env::var("GITHUB_EVENT_NAME").ok()? != "push" {
+            return None;
+        }
+        let path = std::env::var_os("GITHUB_EVENT_PATH")?;
+        let event: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+        Some(event["before"].as_str()?.to_string())
+    };
+    let base_id = repo.commit_id(base)?;
+    // A new branch (an all-zero `from`) is compared with the default
+    // branch instead: not a replacement of anything.
+    let pushed_over = std::env::var("PRE_COMMIT_FROM_REF")
+        .is_ok_and(|v| !v.is_empty() && !v.bytes().all(|b| b == b'0'));
+    let is_push = (g.pre_push && pushed_over)
+        || from_event().is_some_and(|before| repo.commit_id(&before).is_ok_and(|b| b == base_id));
+    if !is_push || base_id == head || repo.descends(head, base_id) {
+        return Ok(());
+    }
+    Err(Error::Git(format!(
+        "the push is not a fast-forward: {} is not an ancestor of {} (the branch was rewound or replaced). \
+         What it removes would never be compared, so the gate refuses it. Push a fast-forward (revert \
+         in a new commit), or open a pull request for the replacement",
+        &base_id.to_string()[..12],
+        &head.to_string()[..12]
+    )))
 }
 
 /// Base and head from the arguments.
@@ -224,6 +269,51 @@ pub fn view(v: &Verdict) -> GateView {
     }
 }
 
+/// The branch a change merges into, for `approve` without `--base`: the
+/// pull request's base (`GITHUB_BASE_REF`), the branch's upstream unless
+/// it is the branch's own remote copy (a PR checkout tracks
+/// `origin/feature`, whose merge base with the head is the head itself),
+/// then the remote's default branch, `main`, `master`. A candidate the
+/// head is already part of (an empty change) is skipped.
+///
+/// # Errors
+/// When no candidate gives a change.
+fn approve_base(repo: &Repo, head: git2::Oid) -> Result<String, Error> {
+    let mut candidates: Vec<String> = Vec::new();
+    if let Ok(b) = std::env::var("GITHUB_BASE_REF")
+        && !b.is_empty()
+    {
+        candidates.push(format!("origin/{b}"));
+    }
+    match repo.head_upstream() {
+        Some((branch, up)) if !up.ends_with(&format!("/{branch}")) => {
+            candidates.push(up);
+        }
+        _ => {}
+    }
+    candidates.extend(
+        ["origin/HEAD", "origin/main", "origin/master", "main", "master"].map(String::from),
+    );
+    let mut tried = Vec::new();
+    for c in candidates {
+        let Ok(id) = repo.commit_id(&c) else { continue };
+        if id == head || repo.descends(id, head) {
+            tried.push(c);
+            continue;
+        }
+        return Ok(c);
+    }
+    Err(Error::Usage(format!(
+        "approve needs the branch the change merges into, and none was found{}: give --base REV \
+         (e.g. `--base origin/main`)",
+        if tried.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} already contain the head)", tried.join(", "))
+        }
+    )))
+}
+
 /// `driftcheck approve`: the digest of the change and the trailer a
 /// reviewer adds.
 ///
@@ -237,24 +327,21 @@ pub fn approve(
     out: &mut dyn Write,
 ) -> Result<Status, Error> {
     let repo = Repo::discover(cwd)?;
+    let head_id = repo.commit_id(head.unwrap_or("HEAD"))?;
     let base = match base {
         Some(b) => b.to_string(),
-        None => [
-            "@{upstream}",
-            "origin/HEAD",
-            "origin/main",
-            "origin/master",
-            "main",
-            "master",
-        ]
-        .into_iter()
-        .find(|r| repo.commit_id(r).is_ok())
-        .ok_or_else(|| Error::Usage("no upstream or default branch found: give --base REV".into()))?
-        .to_string(),
+        None => approve_base(&repo, head_id)?,
     };
-    let head = Head::Commit(repo.commit_id(head.unwrap_or("HEAD"))?);
+    let head = Head::Commit(head_id);
     let at = gate::Location::new(&repo, cwd, args.dir.as_deref(), args.config.as_deref());
     let v = gate::evaluate(&repo, &base, &head, at)?;
+    if v.changes.is_empty() {
+        return Err(Error::Usage(format!(
+            "no guarded config changed between {base} (merge base {}) and the head: nothing to approve. \
+             If the change merges into another branch, give it: `driftcheck approve --base origin/<branch>`",
+            &v.merge_base.to_string()[..12]
+        )));
+    }
     let name = repo
         .config_string("user.name")
         .unwrap_or_else(|| "Your Name".into());

@@ -301,6 +301,16 @@ impl Repo {
         })
     }
 
+    /// The checked-out branch's short name and its upstream's full ref name
+    /// (`refs/remotes/origin/feature`), if both exist.
+    pub fn head_upstream(&self) -> Option<(String, String)> {
+        let head = self.repo.head().ok()?;
+        let name = head.name().ok()?.to_string();
+        let short = head.shorthand().ok()?.to_string();
+        let up = self.repo.branch_upstream_name(&name).ok()?;
+        Some((short, up.as_str().ok()?.to_string()))
+    }
+
     /// The commits `MERGE_HEAD` names (a merge is being committed), if any.
     ///
     /// # Errors

@@ -444,17 +444,24 @@ impl<'a> Layout<'a> {
             .collect()
     }
 
+    /// The entry containing offset `pos`, if any. Items are sorted and
+    /// disjoint, so this is a binary search: a scan per line made a message
+    /// of many trailer lines quadratic.
+    fn item_at(&self, pos: usize) -> Option<&Item> {
+        let i = self.items.partition_point(|item| item.start <= pos);
+        let item = self.items.get(i.checked_sub(1)?)?;
+        (pos < item.end).then_some(item)
+    }
+
     /// The block entry whose continuation lines include the line at `pos`.
     fn folding_item(&self, pos: usize) -> Option<&Item> {
-        self.items
-            .iter()
-            .find(|item| item.start < pos && pos < item.end && item.separator.is_some())
+        self.item_at(pos)
+            .filter(|item| item.start < pos && item.separator.is_some())
     }
 
     fn is_trailer_start(&self, pos: usize) -> bool {
-        self.items
-            .iter()
-            .any(|item| item.start == pos && item.separator.is_some())
+        self.item_at(pos)
+            .is_some_and(|item| item.start == pos && item.separator.is_some())
     }
 }
 
