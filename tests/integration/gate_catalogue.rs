@@ -29,8 +29,8 @@ use serde_json::Value;
 
 #[derive(Clone, Copy)]
 pub(crate) struct Person {
-    name: &'static str,
-    email: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) email: &'static str,
 }
 
 impl Person {
@@ -55,7 +55,7 @@ pub(crate) const BO: Person = Person {
     name: "Bo",
     email: "bo@example.com",
 };
-const CAROL: Person = Person {
+pub(crate) const CAROL: Person = Person {
     name: "Carol",
     email: "carol@example.com",
 };
@@ -426,10 +426,10 @@ impl Repo {
 // --- the gate's answer --------------------------------------------------------
 
 pub(crate) struct Gate {
-    code: i32,
-    json: Value,
-    stdout: String,
-    stderr: String,
+    pub(crate) code: i32,
+    pub(crate) json: Value,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Gate {

@@ -5,6 +5,7 @@ mod cli;
 mod crossplane;
 mod formats;
 mod gate_catalogue;
+mod gate_merges;
 mod gate_review;
 mod generated;
 mod harness;
