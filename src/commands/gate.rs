@@ -98,8 +98,7 @@ fn require_fast_forward(
             return None;
         }
         let path = std::env::var_os("GITHUB_EVENT_PATH")?;
-        let event: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+        let event: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
         Some(event["before"].as_str()?.to_string())
     };
     let base_id = repo.commit_id(base)?;
@@ -292,7 +291,14 @@ fn approve_base(repo: &Repo, head: git2::Oid) -> Result<String, Error> {
         _ => {}
     }
     candidates.extend(
-        ["origin/HEAD", "origin/main", "origin/master", "main", "master"].map(String::from),
+        [
+            "origin/HEAD",
+            "origin/main",
+            "origin/master",
+            "main",
+            "master",
+        ]
+        .map(String::from),
     );
     let mut tried = Vec::new();
     for c in candidates {

@@ -72,7 +72,8 @@ pub(super) fn introduced(
     for dir in base_dirs {
         match at(base, dir) {
             Ok(f) => before.extend(f),
-            Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }) => {}
+            Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }) => {
+            }
             Err(e) => return Err(e),
         }
     }
@@ -172,7 +173,9 @@ pub(super) fn unreadable(repo: &Repo, changes: &[Change]) -> Vec<Finding> {
             .skip(1)
             .find(|d| matches!(*d, ".git" | ".hg" | ".svn" | "node_modules" | "target"))
         {
-            Some(format!("it is under `{dir}/`, which the drift engine never reads"))
+            Some(format!(
+                "it is under `{dir}/`, which the drift engine never reads"
+            ))
         } else if c.new_mode != 0o120000
             && c.new_mode != 0o160000
             && repo

@@ -192,7 +192,10 @@ mod tests {
         for n in 1..=12usize {
             let mut text = String::new();
             for i in 0..n {
-                text.push_str(&format!("P <p{}@example.com> <p{i}+old@Example.COM>\n", i + 1));
+                text.push_str(&format!(
+                    "P <p{}@example.com> <p{i}+old@Example.COM>\n",
+                    i + 1
+                ));
             }
             let m = Mailmap::parse(&text);
             for i in 0..=n {

@@ -144,12 +144,7 @@ pub fn literal_prefix(glob: &str) -> (&str, &str) {
         if c.contains(['*', '?', '[', '{', '\\']) {
             break;
         }
-        end = glob
-            .split('/')
-            .take(i + 1)
-            .map(str::len)
-            .sum::<usize>()
-            + i;
+        end = glob.split('/').take(i + 1).map(str::len).sum::<usize>() + i;
     }
     let (prefix, rest) = glob.split_at(end.min(glob.len()));
     (prefix, rest.trim_start_matches('/'))

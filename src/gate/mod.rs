@@ -16,8 +16,8 @@
 
 pub mod audit;
 pub mod digest;
-pub mod identity;
 mod drift;
+pub mod identity;
 mod links;
 pub mod locate;
 mod on_change;

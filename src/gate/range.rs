@@ -181,7 +181,11 @@ impl Range {
                         .iter()
                         .any(|k| trailers::key_matches(&t.key, k))
                 });
-                if signed { stale(i, e).map(Some) } else { Ok(None) }
+                if signed {
+                    stale(i, e).map(Some)
+                } else {
+                    Ok(None)
+                }
             })
             .collect::<Result<Vec<_>, Error>>()?;
         let mut after = BTreeMap::new();
@@ -236,7 +240,12 @@ impl Range {
 }
 
 /// The guarded paths a commit with `parents` and `tree` adds.
-pub(super) fn adds(repo: &Repo, parents: &[Oid], tree: Oid, review: &Review) -> Result<Vec<String>, Error> {
+pub(super) fn adds(
+    repo: &Repo,
+    parents: &[Oid],
+    tree: Oid,
+    review: &Review,
+) -> Result<Vec<String>, Error> {
     let guarded = |p: &str| review.guarded(p);
     let trees: Vec<Oid> = parents
         .iter()
@@ -303,7 +312,12 @@ fn stale(i: &Inputs<'_>, e: &Entry) -> Result<Stale, Error> {
         } else {
             names(git::changes(repo, pre, Some(mb_tree), &relevant)?)
         },
-        post: names(git::changes(repo, Some(e.tree), Some(i.head_tree), &relevant)?),
+        post: names(git::changes(
+            repo,
+            Some(e.tree),
+            Some(i.head_tree),
+            &relevant,
+        )?),
     })
 }
 

@@ -331,7 +331,11 @@ impl Review {
     ///
     /// # Errors
     /// When a glob made from a link target is invalid.
-    pub fn follow_links(&mut self, repo: &crate::git::Repo, trees: &[git2::Oid]) -> Result<(), Error> {
+    pub fn follow_links(
+        &mut self,
+        repo: &crate::git::Repo,
+        trees: &[git2::Oid],
+    ) -> Result<(), Error> {
         let mut closure = super::links::Closure::default();
         let mut globs: Vec<String> = Vec::new();
         for &tree in trees {
@@ -419,11 +423,7 @@ fn sources(config: &Config, tree_root: &Path) -> Vec<(String, bool)> {
 
 /// Whether `path` is `dir` or under it (`""`: everything).
 fn under(path: &str, dir: &str) -> bool {
-    dir.is_empty()
-        || path == dir
-        || path
-            .strip_prefix(dir)
-            .is_some_and(|r| r.starts_with('/'))
+    dir.is_empty() || path == dir || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
 }
 
 /// Globs matched regardless of letter case.

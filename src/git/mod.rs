@@ -382,9 +382,12 @@ impl Repo {
         let Some((mode, id)) = self.entry_at(tree, dir) else {
             return Vec::new();
         };
-        let Ok(sub) = self.repo.find_tree(id).map_err(|_| ()).and_then(|t| {
-            if mode == 0o040000 { Ok(t) } else { Err(()) }
-        }) else {
+        let Ok(sub) = self
+            .repo
+            .find_tree(id)
+            .map_err(|_| ())
+            .and_then(|t| if mode == 0o040000 { Ok(t) } else { Err(()) })
+        else {
             return Vec::new();
         };
         let mut out = Vec::new();

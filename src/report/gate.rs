@@ -266,9 +266,7 @@ mod tests {
         let inner = &cell[fence..cell.len() - fence];
         cell.ends_with(&"`".repeat(fence))
             && !inner.starts_with('`')
-            && inner
-                .split(|c| c != '`')
-                .all(|run| run.len() != fence)
+            && inner.split(|c| c != '`').all(|run| run.len() != fence)
     }
 
     #[test]

@@ -73,10 +73,11 @@ fn clean_update_branch_merges_keep_the_approval() {
                 let g = r.gate_main();
                 g.assert_passed();
                 g.assert_signoff("Ana", true, "peer sign-off");
-                assert!(g.requirements().iter().all(|q| !q["source"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with("merge ")));
+                assert!(
+                    g.requirements()
+                        .iter()
+                        .all(|q| !q["source"].as_str().unwrap().starts_with("merge "))
+                );
                 if digest_bound {
                     assert_eq!(g.digest(), approved, "{}", g.show());
                 }
@@ -128,8 +129,7 @@ fn reviewed_conflict_merge_then_reviewed_commit_passes() {
                 .replace("<<<<<<< HEAD\n", "")
                 .split("=======")
                 .next()
-                .unwrap()
-                .to_string(),
+                .unwrap(),
         );
         let resolved = r.read("deploy/staging/app.yaml");
         r.write("deploy/prod/app.yaml", &resolved);
@@ -166,9 +166,22 @@ fn reviewed_conflict_merge_then_reviewed_commit_passes() {
 /// file, additions and deletions).
 #[test]
 fn automatic_merge_matches_git_merge_tree() {
-    let edits: [&dyn Fn(&Repo, &str); 4] = [
-        &|r, env| r.replace(&format!("deploy/{env}/app.yaml"), "timeout: 30", "timeout: 31"),
-        &|r, env| r.replace(&format!("deploy/{env}/app.yaml"), "replicas: 3", "replicas: 4"),
+    type Edit<'a> = &'a dyn Fn(&Repo, &str);
+    let edits: [Edit<'_>; 4] = [
+        &|r, env| {
+            r.replace(
+                &format!("deploy/{env}/app.yaml"),
+                "timeout: 30",
+                "timeout: 31",
+            )
+        },
+        &|r, env| {
+            r.replace(
+                &format!("deploy/{env}/app.yaml"),
+                "replicas: 3",
+                "replicas: 4",
+            )
+        },
         &|r, env| r.write(&format!("deploy/{env}/new.yaml"), "a: 1\n"),
         &|r, env| r.replace(&format!("deploy/{env}/db.yaml"), "pool: 5", "pool: 9"),
     ];
@@ -188,7 +201,11 @@ fn automatic_merge_matches_git_merge_tree() {
             let ours_tree = driftcheck::git::auto_merge_tree(&repo, ours_id, theirs_id)
                 .unwrap()
                 .unwrap();
-            assert_eq!(ours_tree.to_string(), git.lines().next().unwrap(), "edits {i}/{j}");
+            assert_eq!(
+                ours_tree.to_string(),
+                git.lines().next().unwrap(),
+                "edits {i}/{j}"
+            );
         }
     }
 }
@@ -338,7 +355,11 @@ fn non_fast_forward_pushes_are_refused() {
         let g = r.gate_with(&r.root(), &["--pre-push"], &vars);
         g.assert_cannot_answer(&["not a fast-forward"]);
         let event = r.scratch("event.json");
-        std::fs::write(&event, format!("{{\"before\":\"{before}\",\"forced\":true}}")).unwrap();
+        std::fs::write(
+            &event,
+            format!("{{\"before\":\"{before}\",\"forced\":true}}"),
+        )
+        .unwrap();
         let vars: Vec<(&str, OsString)> = vec![
             ("GITHUB_EVENT_NAME", "push".into()),
             ("GITHUB_EVENT_PATH", event.clone().into()),

@@ -6,6 +6,7 @@ mod crossplane;
 mod formats;
 mod gate_catalogue;
 mod gate_merges;
+mod gate_paths;
 mod gate_review;
 mod generated;
 mod harness;

@@ -285,9 +285,9 @@ fn github_format_writes_step_outputs() {
         "{written}"
     );
     assert!(
-        written
-            .lines()
-            .any(|l| l.starts_with("digest=v2-sha256:") && l.len() == "digest=v2-sha256:".len() + 32)
+        written.lines().any(
+            |l| l.starts_with("digest=v2-sha256:") && l.len() == "digest=v2-sha256:".len() + 32
+        )
     );
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(
