@@ -79,6 +79,12 @@ pub struct Compared {
     pub outcome: diff::Outcome,
     /// Findings accepted inline or by a waiver.
     pub accepted: usize,
+    /// How to print the findings' paths (relative to the repository root).
+    pub paths: report::paths::PathBase,
+    /// The directory findings' paths are relative to.
+    pub root: std::path::PathBuf,
+    /// The config file, when there is one.
+    pub config_path: Option<std::path::PathBuf>,
 }
 
 /// Compare the environments of the repository at `cwd`: the shared core of
@@ -143,11 +149,27 @@ pub fn compare_with(
     let outcome = diff::run(&envs, &masker, &Limits::default(), verbose, Some(&interest));
     let findings = policy::apply(policy, &envs, &outcome);
     let suppressed = policy::suppress::apply(policy, &root, findings, policy::suppress::today());
+    let mut paths = report::paths::PathBase::new(&root, config.map(|c| c.path.as_path()), None);
+    if let Some(c) = config {
+        paths.render_lines = selected
+            .iter()
+            .filter_map(|e| match &e.selection {
+                crate::env::Selection::Render { argv, .. } => Some((
+                    format!("<render: {}>", crate::render::shown_command(argv)),
+                    config::render_line(&c.text, &e.name),
+                )),
+                _ => None,
+            })
+            .collect();
+    }
     Ok(Compared {
         envs: envs.iter().map(|e| e.name.clone()).collect(),
         findings: suppressed.findings,
         outcome,
         accepted: suppressed.accepted,
+        paths,
+        config_path: config.map(|c| c.path.clone()),
+        root,
     })
 }
 
@@ -228,11 +250,28 @@ pub fn run(
         accepted += before - shown.len();
     }
     let summary = Summary::of(&shown);
+    // Paths relative to the repository root, after the baseline (which is
+    // keyed on config-relative paths) has been applied.
+    let locate_renders = matches!(
+        args.format,
+        report::OutputFormat::Sarif | report::OutputFormat::Github
+    );
+    let mut paths = c.paths.clone();
+    if let Some((dir, _, _)) = &scratch {
+        // A written-out index or revision: its top is the scratch directory.
+        paths = report::paths::PathBase {
+            render_lines: paths.render_lines,
+            ..report::paths::PathBase::new(&c.root, c.config_path.as_deref(), Some(dir.path()))
+        };
+    }
+    paths.apply(&mut shown, locate_renders);
+    let mut equivalent = c.outcome.equivalent.clone();
+    paths.apply(&mut equivalent, locate_renders);
     let rep = Report {
         command: run.command,
         envs: &c.envs,
         findings: &shown,
-        equivalent: &c.outcome.equivalent,
+        equivalent: &equivalent,
         equivalent_count: c.outcome.equivalent_count,
         summary,
         files: c.outcome.files_ok + c.outcome.files_failed,

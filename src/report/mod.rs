@@ -8,6 +8,7 @@ mod github;
 mod human;
 mod json;
 mod markdown;
+pub mod paths;
 mod sarif;
 
 use std::io::Write;
