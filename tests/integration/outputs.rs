@@ -414,6 +414,8 @@ fn github_reports_an_unwritable_step_summary() {
 
 // -------------------------------------------------------------------- all
 
+/// `check` speaks every format; `explain` speaks human and JSON and refuses
+/// the report formats (it used to print its human form under any of them).
 #[test]
 fn every_command_accepts_the_new_formats() {
     let tree = awkward();
@@ -426,7 +428,8 @@ fn every_command_accepts_the_new_formats() {
             check.all()
         );
         let explain = tree.run(&["explain", "drift/flag", "--format", format]);
-        assert_eq!(explain.code, 0, "{format}: {}", explain.all());
+        assert_eq!(explain.code, 2, "{format}: {}", explain.all());
+        assert!(explain.stderr.contains("does not speak"), "{}", explain.all());
     }
 }
 
