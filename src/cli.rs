@@ -81,6 +81,10 @@ pub(crate) enum Command {
         /// Check a revision instead of the working tree.
         #[arg(long, value_name = "REV")]
         rev: Option<String>,
+        /// With --staged or --rev: show every finding of the tree, not only
+        /// those the change introduces.
+        #[arg(long)]
+        all: bool,
     },
     /// The change-review gate: no introduced error drift, and enough peer sign-offs.
     Gate {
@@ -317,9 +321,11 @@ pub fn run(args: Args) -> Result<Status, Error> {
             write_baseline,
             staged,
             rev,
+            all,
         } => {
             let mut run =
                 commands::compare::Run::check(envs, baseline.as_deref(), write_baseline.as_deref());
+            run.all = *all;
             run.source = match (staged, rev) {
                 (true, _) => commands::compare::Source::Staged,
                 (false, Some(r)) => commands::compare::Source::Rev(r),

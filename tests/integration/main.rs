@@ -10,6 +10,7 @@ mod generated;
 mod harness;
 mod incidents;
 mod includes;
+mod local_check;
 mod outputs;
 mod pack;
 mod policies;

@@ -429,7 +429,11 @@ fn every_command_accepts_the_new_formats() {
         );
         let explain = tree.run(&["explain", "drift/flag", "--format", format]);
         assert_eq!(explain.code, 2, "{format}: {}", explain.all());
-        assert!(explain.stderr.contains("does not speak"), "{}", explain.all());
+        assert!(
+            explain.stderr.contains("does not speak"),
+            "{}",
+            explain.all()
+        );
     }
 }
 
