@@ -61,6 +61,12 @@ pub const TOOL_RULES: &[ToolRule] = &[
         help: "the finding it accepted is gone: delete the waiver so it cannot hide a future one",
     },
     ToolRule {
+        id: "config/empty-glob",
+        severity: Severity::Warning,
+        summary: "a glob in driftcheck.toml (`policies`) matches no file",
+        help: "fix the glob (paths are relative to driftcheck.toml's directory and stay inside it), or remove it",
+    },
+    ToolRule {
         id: "policy/invalid-suppression",
         severity: Severity::Error,
         summary: "an inline `driftcheck: allow` comment that cannot be applied",

@@ -153,7 +153,9 @@ pub fn compare_with(
     let interest = policy.interest();
     let outcome = diff::run(&envs, &masker, &Limits::default(), verbose, Some(&interest));
     let findings = policy::apply(policy, &envs, &outcome);
-    let suppressed = policy::suppress::apply(policy, &root, findings, policy::suppress::today());
+    let mut suppressed =
+        policy::suppress::apply(policy, &root, findings, policy::suppress::today());
+    suppressed.findings.extend(policy.notices.iter().cloned());
     let mut paths = report::paths::PathBase::new(&root, config.map(|c| c.path.as_path()), None);
     if let Some(c) = config {
         paths.render_lines = selected
