@@ -101,6 +101,11 @@ fn require_fast_forward(
         let event: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
         Some(event["before"].as_str()?.to_string())
     };
+    if !g.pre_push && std::env::var("GITHUB_EVENT_NAME").ok().as_deref() != Some("push") {
+        return Ok(());
+    }
+    // A shallow clone is refused first, with its own reason.
+    repo.require_full_history()?;
     let base_id = repo.commit_id(base)?;
     // A new branch (an all-zero `from`) is compared with the default
     // branch instead: not a replacement of anything.
