@@ -161,9 +161,12 @@ pub(super) fn head_config_problems(
 /// directory every walk skips (`target/`, `node_modules/`, ...), and a Git
 /// LFS pointer (its content is elsewhere; comparing the pointer compares
 /// nothing). Each is refused: it could hide an introduced error.
-pub(super) fn unreadable(repo: &Repo, changes: &[Change]) -> Vec<Finding> {
+pub(super) fn unreadable(repo: &Repo, changes: &[Change], review: &Review) -> Vec<Finding> {
     let mut out = Vec::new();
-    for c in changes.iter().filter(|c| c.new_mode != 0) {
+    for c in changes
+        .iter()
+        .filter(|c| c.new_mode != 0 && review.read_by_engine(&c.path))
+    {
         let why = if !c.readable() {
             Some("its name is not UTF-8".to_string())
         } else if let Some(dir) = c

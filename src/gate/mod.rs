@@ -281,7 +281,9 @@ pub fn evaluate_with(
         }
         _ => (Vec::new(), Vec::new(), None, None),
     };
-    introduced.extend(drift::unreadable(repo, &changes));
+    if base_config.is_some() {
+        introduced.extend(drift::unreadable(repo, &changes, &review));
+    }
 
     let mut requirements: Vec<Requirement> = Vec::new();
     if !changes.is_empty() {

@@ -326,6 +326,18 @@ impl Review {
         }
     }
 
+    /// Whether the drift engine reads `path`: it lies under an
+    /// environment's root (or where a link there leads) or is one of its
+    /// files. Only those can hide an introduced finding when unreadable.
+    pub fn read_by_engine(&self, path: &str) -> bool {
+        let lower = path.to_lowercase();
+        self.sources.iter().any(|(p, dir)| {
+            let p = p.to_lowercase();
+            if *dir { under(&lower, &p) } else { lower == p }
+        }) || self.linked.dirs.iter().any(|d| under(&lower, d))
+            || self.linked.files.contains(&lower)
+    }
+
     /// Follow the links met resolving what the config names, in each of
     /// `trees` (the merge base's and the head's): see [`super::links`].
     ///
