@@ -11,6 +11,15 @@ use std::ffi::OsString;
 
 use super::gate_catalogue::{ADMIN, ANA, BO, MAL, Repo, msg, reviewed_by};
 
+const APP: &str = "replicas: 3
+data_path: /var/lib/app
+log_level: info
+db:
+  pool_size: 10
+  max_conns: 100
+timeout: 30
+";
+
 /// Config with two more guarded files per environment, so main can change
 /// guarded config the pull request does not touch.
 fn repo_with_extra_files(review: &str) -> Repo {
@@ -123,16 +132,13 @@ fn reviewed_conflict_merge_then_reviewed_commit_passes() {
         r.on_main("Timeout 45", |r| r.everywhere("timeout: 30", "timeout: 45"));
         let out = r.git_in(&r.root(), MAL, MAL, &["merge", "-q", "main"]);
         assert!(!out.status.success(), "expected a conflict");
-        r.write(
-            "deploy/staging/app.yaml",
-            &super::gate_catalogue::Repo::read(&r, "deploy/prod/app.yaml")
-                .replace("<<<<<<< HEAD\n", "")
-                .split("=======")
-                .next()
-                .unwrap(),
-        );
-        let resolved = r.read("deploy/staging/app.yaml");
-        r.write("deploy/prod/app.yaml", &resolved);
+        // The reviewed resolution: neither side's value.
+        for env in ["staging", "prod"] {
+            r.write(
+                &format!("deploy/{env}/app.yaml"),
+                &APP.replace("timeout: 30", "timeout: 75"),
+            );
+        }
         r.commit(&msg(&format!(
             "Merge branch 'main' into feature\n\n{}",
             reviewed_by(ANA)
