@@ -145,6 +145,19 @@ impl Mailmap {
 /// Normalising again changes nothing.
 pub fn normalise(email: &str) -> String {
     use unicode_normalization::UnicodeNormalization as _;
+    // ASCII is already NFC, and an ASCII domain without punycode labels is
+    // its own IDNA form once lowercased: the common case, done cheaply.
+    let trimmed = email.trim();
+    if trimmed.is_ascii() && !trimmed.to_ascii_lowercase().contains("xn--") {
+        let e = trimmed.to_ascii_lowercase();
+        return match e.rsplit_once('@') {
+            Some((local, domain)) => {
+                let local = local.split('+').next().unwrap_or(local);
+                format!("{local}@{domain}")
+            }
+            None => e,
+        };
+    }
     let e: String = email.trim().nfc().collect::<String>().to_lowercase();
     let e: String = e.nfc().collect();
     match e.rsplit_once('@') {

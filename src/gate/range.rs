@@ -47,11 +47,12 @@ pub(super) struct Entry {
     pub tree: Oid,
     pub label: String,
     pub message: String,
-    pub mode: Mode,
     /// UTF-8 without NUL bytes.
     pub valid_text: bool,
     /// Guarded paths it adds (see the module doc).
     pub adds: Vec<String>,
+    /// Its trailers and near misses, parsed once.
+    pub block: trailers::TrailerBlock,
 }
 
 impl Entry {
@@ -134,8 +135,8 @@ impl Range {
                 tree: c.tree,
                 label: short(*id),
                 valid_text: c.valid_text,
+                block: trailers::parse(&c.message, Mode::CommitObject),
                 message: c.message,
-                mode: Mode::CommitObject,
                 adds,
             });
         }
@@ -153,13 +154,13 @@ impl Range {
                 tree: i.head_tree,
                 label: "index".into(),
                 valid_text: !message.contains('\u{fffd}') && !message.contains('\0'),
+                block: trailers::parse(message, Mode::MessageFile),
                 message: message.clone(),
-                mode: Mode::MessageFile,
                 adds,
             });
         }
         for e in entries.iter().filter(|e| !e.adds.is_empty()) {
-            for t in trailers::trailers_only(&e.message, e.mode) {
+            for t in &e.block.trailers {
                 if CO_AUTHOR_KEYS
                     .iter()
                     .any(|k| trailers::key_matches(&t.key, k))
@@ -175,7 +176,7 @@ impl Range {
         let stale = entries
             .iter()
             .map(|e| {
-                let signed = trailers::trailers_only(&e.message, e.mode).iter().any(|t| {
+                let signed = e.block.trailers.iter().any(|t| {
                     i.review
                         .trailers
                         .iter()

@@ -56,10 +56,10 @@ impl Range {
         self.entries
             .iter()
             .flat_map(|e| {
-                trailers::parse(&e.message, e.mode)
+                e.block
                     .near_misses
-                    .into_iter()
-                    .map(|n| (e.label.clone(), n))
+                    .iter()
+                    .map(|n| (e.label.clone(), n.clone()))
             })
             .collect()
     }
@@ -82,7 +82,7 @@ impl Range {
             .collect();
         for (i, e) in self.entries.iter().enumerate() {
             let lines = Lines::new(&e.message);
-            for t in trailers::trailers_only(&e.message, e.mode) {
+            for t in &e.block.trailers {
                 if !review
                     .trailers
                     .iter()
@@ -98,7 +98,7 @@ impl Range {
                     counted: false,
                     reason: String::new(),
                 };
-                let signer = match shape(e, &lines, &t).and_then(|()| parse_signer(&t.value)) {
+                let signer = match shape(e, &lines, t).and_then(|()| parse_signer(&t.value)) {
                     Ok(signer) => signer,
                     Err(why) => {
                         s.reason = why;
