@@ -6,8 +6,9 @@
 #
 # Builds target/release/driftcheck unless --bin is given, makes the
 # repository under bench/out/trailers-N (clean git environment), then times
-# `driftcheck gate --base main` and `driftcheck trailers HEAD`, and fails
-# when either takes longer than --limit seconds (default 1). Before the fix
+# `driftcheck gate --base main` and `driftcheck trailers HEAD` with
+# /usr/bin/time, and fails when either uses more than --limit seconds of CPU
+# (default 1). Before the fix
 # 40,000 lines took 19 s and 200,000 took 10 minutes (a re-scan of the
 # message per trailer); see docs/benchmarks.md.
 set -euo pipefail
@@ -59,18 +60,19 @@ if [[ ! -d $repo/.git ]]; then
 fi
 
 status=0
+# CPU time (user + sys) is checked against the limit: on a shared machine the
+# wall time mostly measures the other processes. Both are printed.
 run() {
   local what=$1; shift
-  local start end secs
-  start=$(date +%s.%N)
-  (cd "$repo" && "$BIN" "$@" > /dev/null) || [[ $? -le 1 ]]
-  end=$(date +%s.%N)
-  secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-  local verdict=ok
-  awk -v s="$secs" -v l="$LIMIT" 'BEGIN { exit !(s > l) }' && { verdict="SLOW (limit ${LIMIT}s)"; status=1; }
-  printf '%-28s %8s s  %s\n' "$what" "$secs" "$verdict"
+  local times wall cpu verdict=ok
+  (cd "$repo" && /usr/bin/time -o "$repo.time" -f '%e %U %S' "$BIN" "$@" > /dev/null 2>&1) || true
+  times=$(tail -1 "$repo.time")
+  wall=$(awk '{ printf "%.3f", $1 }' <<< "$times")
+  cpu=$(awk '{ printf "%.3f", $2 + $3 }' <<< "$times")
+  awk -v s="$cpu" -v l="$LIMIT" 'BEGIN { exit !(s > l) }' && { verdict="SLOW (limit ${LIMIT}s)"; status=1; }
+  printf '%-22s cpu %7s s  wall %7s s  %s\n' "$what" "$cpu" "$wall" "$verdict"
 }
-echo "$LINES trailer lines, $BIN"
+echo "$LINES trailer lines, $BIN (load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown))"
 run "gate --base main" gate --base main --format json
 run "trailers HEAD" trailers HEAD --format json
 exit $status
