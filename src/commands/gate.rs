@@ -187,12 +187,22 @@ fn gate_findings(v: &Verdict) -> Vec<Finding> {
             "gate/signoff",
             Severity::Error,
             format!(
-                "config change {} needs {} sign-off{} from {who} ({}); {} valid",
+                "config change {} needs {} sign-off{} from {who} ({}); {} valid{}",
                 v.digest,
                 r.required,
                 if r.required == 1 { "" } else { "s" },
                 r.source,
-                m.have
+                m.have,
+                if m.uncovered.is_empty() {
+                    String::new()
+                } else {
+                    let shown: Vec<&str> = m.uncovered.iter().take(5).map(String::as_str).collect();
+                    format!(
+                        "; not approved by enough valid sign-offs: {}{}",
+                        shown.join(", "),
+                        if m.uncovered.len() > 5 { ", ..." } else { "" }
+                    )
+                }
             ),
             file.clone(),
             "a peer (not an author, committer or co-author of the change) reviews it and adds the line `driftcheck approve` prints to a commit message",

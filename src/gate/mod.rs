@@ -59,8 +59,11 @@ pub enum Head {
 pub struct Met {
     /// The requirement.
     pub requirement: Requirement,
-    /// Counted sign-offs that satisfy it.
+    /// People whose counted sign-offs satisfy it: on every path it is
+    /// about, the fewest who approved that path.
     pub have: u32,
+    /// Paths it is about that fewer than `required` people approved.
+    pub uncovered: Vec<String>,
 }
 
 impl Met {
@@ -289,8 +292,15 @@ pub fn evaluate_with(
     if !changes.is_empty() {
         requirements.push(review.base.clone());
         for (globs, _, req) in &review.rules {
-            if changes.iter().any(|c| globs.is_match(&c.path)) {
-                requirements.push(req.clone());
+            let paths: Vec<String> = changes
+                .iter()
+                .filter(|c| globs.is_match(&c.path))
+                .map(|c| c.path.clone())
+                .collect();
+            if !paths.is_empty() {
+                let mut req = req.clone();
+                req.paths = Some(paths);
+                requirements.push(req);
             }
         }
         if let (Some(b), Some(h), Some(p)) = (&base_config, &head_config, &policy) {

@@ -101,6 +101,7 @@ pub fn requirements(
                             review.expand(&review_of.reviewers)?
                         },
                         after: None,
+                        paths: None,
                     });
                 }
             }

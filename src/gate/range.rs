@@ -17,12 +17,19 @@
 //!   nothing to the approved object and may still review it.
 //! - **Staleness** (a sign-off in default mode): the sign-off approved the
 //!   net change from its commit's merge base with BASE (the pre-image) to
-//!   its commit's tree (the post-image). On every path that change or the
-//!   final change touches, both images must equal the final change's, or
-//!   the sign-off is stale. So a later edit, a side branch merged in, or a
-//!   moved base under the same paths (`git merge -s ours`, a rebase onto a
-//!   changed base) makes it stale, while guarded files the change does not
-//!   touch (brought in by a merge of the base) do not.
+//!   its commit's tree (the post-image). On every path that change touches,
+//!   both images must equal the final change's, or the sign-off is stale.
+//!   So a later edit, a side branch merged in, or a moved base under the
+//!   same paths (`git merge -s ours`, a rebase onto a changed base) makes it
+//!   stale, while guarded files it does not touch (brought in by a merge of
+//!   the base) do not.
+//! - **Coverage**: a sign-off that is not stale approves the paths of its
+//!   change, which are then paths of the final change with the same
+//!   images. Every path of the final change a requirement is about needs
+//!   `required` people whose sign-offs cover it (a sign-off naming the
+//!   current digest covers all). So two reviewed pull requests batched by a
+//!   merge queue pass, and a path no sign-off approved (a later commit's,
+//!   or one a `merge -s ours` reverts) is named as uncovered.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -72,6 +79,8 @@ pub(super) struct Range {
     pub stale: Vec<Option<Stale>>,
     /// For a merge's requirement (by entry index): the entries at or after it.
     pub after: BTreeMap<usize, HashSet<usize>>,
+    /// The paths of the final change.
+    pub changed: Vec<String>,
     pub mailmap: Mailmap,
 }
 
@@ -82,6 +91,9 @@ pub(super) struct Stale {
     pub pre: BTreeSet<String>,
     /// Paths whose post-image changed after it.
     pub post: BTreeSet<String>,
+    /// The guarded paths it approved (its commit's net change); when it is
+    /// not stale, each is a path of the final change with the same images.
+    pub covers: BTreeSet<String>,
 }
 
 /// What the range is read from.
@@ -211,6 +223,7 @@ impl Range {
             contributors,
             stale,
             after,
+            changed: i.changes.iter().map(|c| c.path.clone()).collect(),
             mailmap: i.mailmap.clone(),
         })
     }
@@ -234,6 +247,7 @@ impl Range {
                     required: 1,
                     reviewers: review.base.reviewers.clone(),
                     after: Some(n),
+                    paths: None,
                 }
             })
             .collect()
@@ -299,13 +313,12 @@ fn stale(i: &Inputs<'_>, e: &Entry) -> Result<Stale, Error> {
         },
         None => Some(mb_tree),
     };
-    let mut touched: HashSet<String> = i.changes.iter().map(|c| c.path.clone()).collect();
-    touched.extend(
-        git::changes(repo, pre, Some(e.tree), &guarded)?
-            .into_iter()
-            .map(|c| c.path),
-    );
-    let relevant = |p: &str| touched.contains(p);
+    // What the sign-off approved: the net change its commit recorded.
+    let own: BTreeSet<String> = git::changes(repo, pre, Some(e.tree), &guarded)?
+        .into_iter()
+        .map(|c| c.path)
+        .collect();
+    let relevant = |p: &str| own.contains(p);
     let names = |v: Vec<Change>| v.into_iter().map(|c| c.path).collect::<BTreeSet<_>>();
     Ok(Stale {
         pre: if pre == Some(mb_tree) {
@@ -319,6 +332,11 @@ fn stale(i: &Inputs<'_>, e: &Entry) -> Result<Stale, Error> {
             Some(i.head_tree),
             &relevant,
         )?),
+        covers: own
+            .iter()
+            .filter(|p| i.changes.iter().any(|c| &c.path == *p))
+            .cloned()
+            .collect(),
     })
 }
 

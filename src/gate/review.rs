@@ -66,6 +66,9 @@ pub struct Requirement {
     /// A merge's requirement: only sign-offs on the merge (this index in
     /// the range) or on a later commit that contains it count.
     pub after: Option<usize>,
+    /// The changed paths it is about (`None`: the whole change); each
+    /// needs `required` people whose sign-offs cover it.
+    pub paths: Option<Vec<String>>,
 }
 
 /// Which paths are guarded.
@@ -106,6 +109,7 @@ impl Review {
                 required: 1,
                 reviewers: Vec::new(),
                 after: None,
+                paths: None,
             },
             rules: Vec::new(),
             bind_digest: false,
@@ -268,6 +272,7 @@ impl Review {
                         None => expand(reviewers.as_deref().unwrap_or_default())?,
                     },
                     after: None,
+                    paths: None,
                 },
             ));
         }
@@ -287,6 +292,7 @@ impl Review {
                 required: required(*base_required, "")?,
                 reviewers: expand(reviewers.as_deref().unwrap_or_default())?,
                 after: None,
+                paths: None,
             },
             rules,
             bind_digest,

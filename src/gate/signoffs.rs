@@ -72,8 +72,8 @@ impl Range {
         digest: &str,
     ) -> (Vec<Signoff>, Vec<Met>) {
         let mut out = Vec::new();
-        // (canonical email, entry index) of sign-offs that are valid.
-        let mut valid: Vec<(String, usize)> = Vec::new();
+        // (canonical email, entry index, names the digest) of valid sign-offs.
+        let mut valid: Vec<(String, usize, bool)> = Vec::new();
         let mut counted: HashSet<String> = HashSet::new();
         let anyone = requirements.iter().any(|r| r.reviewers.is_empty());
         let allowed: HashSet<&str> = requirements
@@ -126,16 +126,21 @@ impl Range {
                     Some(format!("approves {d}, but the change is now {digest}"))
                 } else if !anyone && !allowed.contains(email.as_str()) {
                     Some(format!("{email} is not among the allowed reviewers"))
+                } else if !names_digest && !self.changed.is_empty() && self.covers(i).is_empty() {
+                    Some(
+                        "stale: it approves none of the change (its commit changed none of the guarded paths the change holds now)"
+                            .into(),
+                    )
                 } else {
                     None
                 };
                 match reason {
                     Some(r) => s.reason = r,
                     None => {
-                        valid.push((email.clone(), i));
+                        valid.push((email.clone(), i, names_digest));
                         if counted.insert(email.clone()) {
                             s.counted = true;
-                            s.reason = "peer sign-off".into();
+                            s.reason = self.coverage_note(i, names_digest);
                         } else {
                             s.reason = format!("{email} is already counted (one count per person)");
                         }
@@ -144,26 +149,101 @@ impl Range {
                 out.push(s);
             }
         }
-        let met = requirements
-            .iter()
-            .map(|r| {
-                let reviewers: HashSet<&str> = r.reviewers.iter().map(String::as_str).collect();
-                let window = r.after.and_then(|n| self.after.get(&n));
-                let people: HashSet<&str> = valid
-                    .iter()
-                    .filter(|(email, i)| {
-                        (reviewers.is_empty() || reviewers.contains(email.as_str()))
-                            && window.is_none_or(|w| w.contains(i))
-                    })
-                    .map(|(email, _)| email.as_str())
-                    .collect();
-                Met {
-                    requirement: r.clone(),
-                    have: people.len() as u32,
-                }
-            })
-            .collect();
+        let met = requirements.iter().map(|r| self.met(r, &valid)).collect();
         (out, met)
+    }
+
+    /// The guarded paths entry `i`'s sign-offs approve.
+    fn covers(&self, i: usize) -> &std::collections::BTreeSet<String> {
+        static NONE: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        match self.stale.get(i) {
+            Some(Some(s)) => &s.covers,
+            _ => &NONE,
+        }
+    }
+
+    /// "peer sign-off", and which paths when it approves part of the change.
+    fn coverage_note(&self, i: usize, names_digest: bool) -> String {
+        let covers = self.covers(i);
+        if names_digest || covers.len() == self.changed.len() {
+            return "peer sign-off".into();
+        }
+        let shown: Vec<&str> = covers.iter().take(3).map(String::as_str).collect();
+        format!(
+            "peer sign-off for {} of {} changed paths ({}{})",
+            covers.len(),
+            self.changed.len(),
+            shown.join(", "),
+            if covers.len() > 3 { ", ..." } else { "" }
+        )
+    }
+
+    /// How far requirement `r` got: people allowed by it (in its window,
+    /// for a merge's), and on every path it is about, how many of them
+    /// approved that path. People with the same sign-off entries are
+    /// counted together, so many sign-offs on one commit cost one union.
+    fn met(&self, r: &Requirement, valid: &[(String, usize, bool)]) -> Met {
+        let reviewers: HashSet<&str> = r.reviewers.iter().map(String::as_str).collect();
+        let window = r.after.and_then(|n| self.after.get(&n));
+        // Person → (entries, names the digest).
+        let mut people: std::collections::HashMap<&str, (Vec<usize>, bool)> =
+            std::collections::HashMap::new();
+        for (email, i, all) in valid {
+            if (reviewers.is_empty() || reviewers.contains(email.as_str()))
+                && window.is_none_or(|w| w.contains(i))
+            {
+                let p = people.entry(email.as_str()).or_default();
+                p.0.push(*i);
+                p.1 |= *all;
+            }
+        }
+        let paths: Vec<&String> = match (&r.paths, r.after) {
+            (_, Some(_)) => Vec::new(),
+            (Some(p), None) => p.iter().collect(),
+            (None, None) => self.changed.iter().collect(),
+        };
+        if paths.is_empty() {
+            return Met {
+                requirement: r.clone(),
+                have: people.len() as u32,
+                uncovered: Vec::new(),
+            };
+        }
+        // Group people by what they signed, then count per path.
+        let mut groups: std::collections::HashMap<(Vec<usize>, bool), u32> =
+            std::collections::HashMap::new();
+        for (_, (mut entries, all)) in people {
+            entries.sort_unstable();
+            entries.dedup();
+            *groups.entry((entries, all)).or_default() += 1;
+        }
+        let mut count: std::collections::HashMap<&str, u32> =
+            paths.iter().map(|p| (p.as_str(), 0)).collect();
+        for ((entries, all), n) in &groups {
+            let mut covered: HashSet<String> = HashSet::new();
+            if !*all {
+                for i in entries {
+                    covered.extend(self.covers(*i).iter().cloned());
+                }
+            }
+            for (p, c) in count.iter_mut() {
+                if *all || covered.contains(*p) {
+                    *c += n;
+                }
+            }
+        }
+        let have = count.values().copied().min().unwrap_or(0);
+        let mut uncovered: Vec<String> = count
+            .iter()
+            .filter(|(_, c)| **c < r.required)
+            .map(|(p, _)| (*p).to_string())
+            .collect();
+        uncovered.sort();
+        Met {
+            requirement: r.clone(),
+            have,
+            uncovered,
+        }
     }
 
     /// Why sign-offs on entry `i` are stale, if they are.

@@ -217,24 +217,35 @@ fn automatic_merge_matches_git_merge_tree() {
 }
 
 /// Item 7: `git merge -s ours main` keeps the approved tree while the net
-/// change now reverts what main did under the paths it covers (the same
-/// file, another guarded file, a new file): a plain sign-off is stale.
+/// change now reverts what main did. Under the paths the sign-off approved,
+/// its pre-image moved: stale. Elsewhere (another guarded file, a new file)
+/// the revert is a path no sign-off approved: refused, naming it.
 #[test]
 fn merge_strategy_ours_makes_a_plain_signoff_stale() {
-    let on_main: [&dyn Fn(&Repo); 3] = [
-        &|r| r.everywhere("log_level: info", "log_level: warn"),
-        &|r| {
-            for env in ["staging", "prod"] {
-                r.replace(&format!("deploy/{env}/db.yaml"), "pool: 5", "pool: 8");
-            }
-        },
-        &|r| {
-            for env in ["staging", "prod"] {
-                r.write(&format!("deploy/{env}/extra.yaml"), "x: 1\n");
-            }
-        },
+    type Change<'a> = &'a dyn Fn(&Repo);
+    let on_main: [(Change<'_>, Option<&str>); 3] = [
+        (
+            &|r| r.everywhere("log_level: info", "log_level: warn"),
+            None,
+        ),
+        (
+            &|r| {
+                for env in ["staging", "prod"] {
+                    r.replace(&format!("deploy/{env}/db.yaml"), "pool: 5", "pool: 8");
+                }
+            },
+            Some("deploy/prod/db.yaml"),
+        ),
+        (
+            &|r| {
+                for env in ["staging", "prod"] {
+                    r.write(&format!("deploy/{env}/extra.yaml"), "x: 1\n");
+                }
+            },
+            Some("deploy/prod/extra.yaml"),
+        ),
     ];
-    for change in on_main {
+    for (change, reverted) in on_main {
         let r = repo_with_extra_files("");
         r.raise_timeout();
         r.commit(&msg(&reviewed_by(ANA)));
@@ -242,7 +253,81 @@ fn merge_strategy_ours_makes_a_plain_signoff_stale() {
         r.git(&["merge", "-q", "-s", "ours", "--no-edit", "main"]);
         let g = r.gate_main();
         g.assert_refused();
-        g.assert_signoff("Ana", false, "base it was reviewed against changed");
+        match reverted {
+            None => g.assert_signoff("Ana", false, "base it was reviewed against changed"),
+            Some(path) => {
+                g.assert_signoff("Ana", true, "peer sign-off for 2 of 4 changed paths");
+                let findings = g.json["findings"].as_array().unwrap();
+                assert!(
+                    findings.iter().any(|f| f["rule"] == "gate/signoff"
+                        && f["message"].as_str().unwrap().contains(path)),
+                    "{}",
+                    g.show()
+                );
+            }
+        }
+    }
+}
+
+/// Item 11: a merge queue batching two pull requests, each reviewed on its
+/// own (different guarded files, 1 to 3 commits each): every path of the
+/// batch is approved by someone, so it passes; without the second review it
+/// is refused, naming the second pull request's paths.
+#[test]
+fn merge_queue_batch_of_two_reviewed_pull_requests() {
+    for commits in 1..=3 {
+        for second_reviewed in [true, false] {
+            let r = repo_with_extra_files("");
+            for c in 0..commits {
+                r.everywhere(
+                    &format!("timeout: {}", 30 + c),
+                    &format!("timeout: {}", 31 + c),
+                );
+                let body = if c + 1 == commits {
+                    reviewed_by(ANA)
+                } else {
+                    "wip".into()
+                };
+                r.commit(&msg(&body));
+            }
+            r.git(&["checkout", "-q", "-b", "second", "main"]);
+            for env in ["staging", "prod"] {
+                r.replace(&format!("deploy/{env}/db.yaml"), "pool: 5", "pool: 6");
+            }
+            let body = if second_reviewed {
+                reviewed_by(BO)
+            } else {
+                "Pool".into()
+            };
+            r.commit(&msg(&body));
+            r.git(&["checkout", "-q", "-b", "queue", "main"]);
+            for branch in ["feature", "second"] {
+                r.git_ok(
+                    &r.root(),
+                    ADMIN,
+                    ADMIN,
+                    &["merge", "-q", "--no-ff", "--no-edit", branch],
+                );
+            }
+            let g = r.gate_main();
+            if second_reviewed {
+                g.assert_passed();
+                g.assert_signoff("Ana", true, "peer sign-off for 2 of 4");
+                g.assert_signoff("Bo", true, "peer sign-off for 2 of 4");
+            } else {
+                g.assert_refused();
+                let findings = g.json["findings"].as_array().unwrap();
+                assert!(
+                    findings.iter().any(|f| f["rule"] == "gate/signoff"
+                        && f["message"]
+                            .as_str()
+                            .unwrap()
+                            .contains("deploy/prod/db.yaml")),
+                    "{}",
+                    g.show()
+                );
+            }
+        }
     }
 }
 
