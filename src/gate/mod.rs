@@ -261,52 +261,22 @@ pub fn evaluate_with(
 
     let head_dir = Scratch::new("head")?;
     git::materialize(repo, ends.head_tree, head_dir.path())?;
-    let (mut introduced, preexisting, policy, head_config) = match (&base_config, &config_at) {
-        (Some(c), Some(at)) => {
-            let policy = drift::load_policy(c, base_dir.path())?;
-            let head_config = config::parse(&c.text, &head_dir.path().join(at))?;
-            let (mut introduced, preexisting) = if compare_drift {
-                let merged = merged_in(repo, &ends)?;
-                let mut bases = vec![base_dir.path()];
-                bases.extend(merged.iter().map(Scratch::path));
-                drift::introduced(c, &head_config, &policy, &bases, head_dir.path())?
-            } else {
-                (Vec::new(), Vec::new())
-            };
-            introduced.extend(drift::head_config_problems(
-                repo,
-                ends.head_tree,
-                at,
-                head_dir.path(),
-                &mailmap,
-            ));
-            (introduced, preexisting, Some(policy), Some(head_config))
-        }
-        _ => (Vec::new(), Vec::new(), None, None),
-    };
+    let (mut introduced, preexisting, policy, head_config) = compare_ends(
+        repo,
+        &ends,
+        base_config.as_ref().zip(config_at.as_deref()),
+        (base_dir.path(), head_dir.path()),
+        compare_drift,
+        &mailmap,
+    )?;
     if base_config.is_some() {
         introduced.extend(drift::unreadable(repo, &changes, &review));
     }
 
-    let mut requirements: Vec<Requirement> = Vec::new();
-    if !changes.is_empty() {
-        requirements.push(review.base.clone());
-        for (globs, _, req) in &review.rules {
-            let paths: Vec<String> = changes
-                .iter()
-                .filter(|c| globs.is_match(&c.path))
-                .map(|c| c.path.clone())
-                .collect();
-            if !paths.is_empty() {
-                let mut req = req.clone();
-                req.paths = Some(paths);
-                requirements.push(req);
-            }
-        }
-        if let (Some(b), Some(h), Some(p)) = (&base_config, &head_config, &policy) {
-            requirements.extend(on_change::requirements(b, h, p, &review)?);
-        }
-    }
+    let mut requirements = match (&base_config, &head_config, &policy) {
+        (Some(b), Some(h), Some(p)) => requirements(&review, &changes, Some((b, h, p)))?,
+        _ => requirements(&review, &changes, None)?,
+    };
 
     let range = range::Range::read(&range::Inputs {
         repo,
@@ -348,6 +318,78 @@ pub fn evaluate_with(
         guard: review.describe_guard(),
         compared: base_config.is_some(),
     })
+}
+
+/// Findings introduced and pre-existing, the policy, and the merge base's
+/// config read against the head.
+type Compared = (
+    Vec<Finding>,
+    Vec<Finding>,
+    Option<crate::policy::Policy>,
+    Option<config::Config>,
+);
+
+/// What the drift engine says at both ends (nothing without a config at
+/// the merge base).
+fn compare_ends(
+    repo: &Repo,
+    ends: &Ends,
+    base: Option<(&config::Config, &str)>,
+    (base_dir, head_dir): (&Path, &Path),
+    compare_drift: bool,
+    mailmap: &Mailmap,
+) -> Result<Compared, Error> {
+    let Some((c, at)) = base else {
+        return Ok((Vec::new(), Vec::new(), None, None));
+    };
+    let policy = drift::load_policy(c, base_dir)?;
+    let head_config = config::parse(&c.text, &head_dir.join(at))?;
+    let (mut introduced, preexisting) = if compare_drift {
+        let merged = merged_in(repo, ends)?;
+        let mut bases = vec![base_dir];
+        bases.extend(merged.iter().map(Scratch::path));
+        drift::introduced(c, &head_config, &policy, &bases, head_dir)?
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    introduced.extend(drift::head_config_problems(
+        repo,
+        ends.head_tree,
+        at,
+        head_dir,
+        mailmap,
+    ));
+    Ok((introduced, preexisting, Some(policy), Some(head_config)))
+}
+
+/// What the change asks for: `[review]`, each `[[review.rule]]` matching a
+/// changed path (about those paths), each change-aware policy rule.
+fn requirements(
+    review: &Review,
+    changes: &[Change],
+    configs: Option<(&config::Config, &config::Config, &crate::policy::Policy)>,
+) -> Result<Vec<Requirement>, Error> {
+    let mut out: Vec<Requirement> = Vec::new();
+    if changes.is_empty() {
+        return Ok(out);
+    }
+    out.push(review.base.clone());
+    for (globs, _, req) in &review.rules {
+        let paths: Vec<String> = changes
+            .iter()
+            .filter(|c| globs.is_match(&c.path))
+            .map(|c| c.path.clone())
+            .collect();
+        if !paths.is_empty() {
+            let mut req = req.clone();
+            req.paths = Some(paths);
+            out.push(req);
+        }
+    }
+    if let Some((b, h, p)) = configs {
+        out.extend(on_change::requirements(b, h, p, review)?);
+    }
+    Ok(out)
 }
 
 /// For a merge being committed against HEAD, the trees it merges in,

@@ -201,23 +201,7 @@ impl Range {
                 }
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        let mut after = BTreeMap::new();
-        for (n, e) in entries.iter().enumerate() {
-            if !e.merge() || e.adds.is_empty() {
-                continue;
-            }
-            let later: HashSet<usize> = entries
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| match (l.id, e.id) {
-                    (None, _) => true,
-                    (Some(x), Some(m)) => x == m || repo.descends(x, m),
-                    (Some(_), None) => false,
-                })
-                .map(|(k, _)| k)
-                .collect();
-            after.insert(n, later);
-        }
+        let after = merge_windows(repo, &entries);
         Ok(Range {
             entries,
             contributors,
@@ -252,6 +236,30 @@ impl Range {
             })
             .collect()
     }
+}
+
+/// For each merge that adds guarded config (by entry index): the entries
+/// at or after it (the merge itself, its descendants, the commit being
+/// made), whose sign-offs may cover it.
+fn merge_windows(repo: &Repo, entries: &[Entry]) -> BTreeMap<usize, HashSet<usize>> {
+    let mut after = BTreeMap::new();
+    for (n, e) in entries.iter().enumerate() {
+        if !e.merge() || e.adds.is_empty() {
+            continue;
+        }
+        let later: HashSet<usize> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| match (l.id, e.id) {
+                (None, _) => true,
+                (Some(x), Some(m)) => x == m || repo.descends(x, m),
+                (Some(_), None) => false,
+            })
+            .map(|(k, _)| k)
+            .collect();
+        after.insert(n, later);
+    }
+    after
 }
 
 /// The guarded paths a commit with `parents` and `tree` adds.
