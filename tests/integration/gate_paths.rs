@@ -434,3 +434,55 @@ fn identities_reach_a_fixed_point() {
         g.assert_signoff("ANA+x", false, "already counted");
     }
 }
+
+/// Item 2, layers: a layer file reached through 1 to 3 links (the file
+/// itself a link, or a linked parent directory): an edit of the file behind
+/// them needs the sign-offs, and so does retargeting the first link.
+#[cfg(unix)]
+#[test]
+fn linked_layers_are_guarded() {
+    for hops in 1..=3 {
+        let config = "[env.staging]\nlayers = [\"values.yaml\", \"stage/values.yaml\"]\n\n[env.prod]\nlayers = [\"values.yaml\", \"prod/values.yaml\"]\n";
+        let build = || {
+            let r = Repo::init(&[
+                ("driftcheck.toml", config),
+                ("values.yaml", "timeout: 30\nreplicas: 3\n"),
+                ("stage/values.yaml", "log: info\n"),
+                ("shared/real.yaml", "log: info\n"),
+                ("shared/other.yaml", "log: debug\n"),
+            ]);
+            // prod/values.yaml -> s1.yaml -> ... -> ../shared/real.yaml
+            let mut prev = "prod/values.yaml".to_string();
+            for h in 1..hops {
+                let next = format!("prod/s{h}.yaml");
+                symlink(&r, &format!("s{h}.yaml"), &prev);
+                prev = next;
+            }
+            symlink(&r, "../shared/real.yaml", &prev);
+            r.commit_as(
+                super::gate_catalogue::ADMIN,
+                super::gate_catalogue::ADMIN,
+                "Links\n",
+            );
+            r.git(&["checkout", "-q", "main"]);
+            r.git(&["merge", "-q", "--ff-only", "feature"]);
+            r.git(&["checkout", "-q", "feature"]);
+            r
+        };
+        let r = build();
+        r.replace("shared/real.yaml", "log: info", "log: warn");
+        r.commit("Behind the links\n");
+        let g = r.gate_main();
+        assert_unsigned_change_refused(&g);
+        assert!(
+            g.changes().iter().any(|(p, _)| p == "shared/real.yaml"),
+            "{}",
+            g.show()
+        );
+        let r = build();
+        symlink(&r, "../shared/other.yaml", "prod/values.yaml");
+        r.commit("Retarget\n");
+        let g = r.gate_main();
+        assert_unsigned_change_refused(&g);
+    }
+}
