@@ -53,6 +53,10 @@ pub struct RawReview {
     /// `[[review.rule]]`: more sign-offs, or narrower reviewers, for some paths.
     #[serde(default)]
     pub rule: Vec<RawReviewRule>,
+    /// What local hooks (commit-msg, pre-push) do about a missing sign-off:
+    /// `"warn"` (the default: the review happens after the commit, in the
+    /// pull request) or `"block"`. CI is strict either way.
+    pub local: Option<String>,
 }
 
 /// `[[review.rule]]` as written.
@@ -278,6 +282,21 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
         formats.push(f);
     }
     let set = glob_set(&globs, &path.display().to_string()).map_err(|e| with_glob_line(e, text))?;
+    if let Some(local) = raw.review.as_ref().and_then(|r| r.local.as_deref())
+        && !matches!(local, "warn" | "block")
+    {
+        let hint = did_you_mean(local, ["warn", "block"])
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return Err(Error::Config {
+            path: path.to_path_buf(),
+            line: text
+                .lines()
+                .position(|l| l.trim_start().starts_with("local"))
+                .map_or(0, |n| u32::try_from(n + 1).unwrap_or(0)),
+            message: format!("[review] local = `{local}`{hint}: use \"warn\" or \"block\""),
+        });
+    }
     Ok(Config {
         path: path.to_path_buf(),
         root,
