@@ -1,7 +1,7 @@
 //! Command-line arguments and the run of each subcommand: resolve the
 //! environments, compare them, render the report, and decide the exit status.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -293,9 +293,11 @@ pub fn run(args: Args) -> Result<Status, Error> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        // anstream's answer: a terminal, NO_COLOR, CLICOLOR(_FORCE), TERM=dumb.
+        ColorChoice::Auto => !matches!(
+            anstream::AutoStream::choice(&stdout),
+            anstream::ColorChoice::Never
+        ),
     };
     let opts = report::Options {
         color,

@@ -397,12 +397,23 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!plain.stdout.contains('\u{1b}'), "{}", plain.all());
     let forced = driftcheck(&demo, &["diff", "staging", "prod", "--color", "always"]);
     assert!(
-        forced.stdout.contains("\u{1b}[1;31merror"),
+        forced.stdout.contains("\u{1b}[1m\u{1b}[31merror"),
         "{}",
         forced.all()
     );
     let never = driftcheck(&demo, &["diff", "staging", "prod", "--color", "never"]);
     assert!(!never.stdout.contains('\u{1b}'));
+    // CLICOLOR_FORCE asks for colour through a pipe (anstream's rule);
+    // NO_COLOR wins over a terminal, never over --color always.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_driftcheck"))
+        .args(["diff", "staging", "prod"])
+        .current_dir(&demo)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
 }
 
 #[test]
