@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds driftcheck for the GitHub Action (action.yml). No prebuilt binary exists yet,
-# so this is `cargo install --locked`, cached by actions/cache under a key that names
-# exactly the source built.
+# Builds driftcheck for the GitHub Action (action.yml) when no release binary matches
+# (scripts/install-action-binary.sh installs one when it does): `cargo install --locked`,
+# cached by actions/cache under a key that names exactly the source built.
 #
 #   action-install.sh plan      writes key=, root=, bin= to GITHUB_OUTPUT
 #   action-install.sh install   builds into the planned root
