@@ -16,6 +16,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 import threading
@@ -42,7 +43,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
 
-class ReleaseInstall(unittest.TestCase):
+class ReleaseServer(unittest.TestCase):
+    """A local release server, a fake action checkout, and the installer run against them."""
+
     @classmethod
     def setUpClass(cls):
         cls.served = Path(tempfile.mkdtemp(prefix="driftcheck-releases-"))
@@ -157,6 +160,8 @@ class ReleaseInstall(unittest.TestCase):
         self.assertNotIn("installed", outs)
         self.assertFalse(self.bin.exists())
 
+
+class ReleaseInstall(ReleaseServer):
     # -- a matching release installs --------------------------------------------
 
     def test_good_checksum_installs_the_release_of_the_tag_ref(self):
@@ -282,6 +287,81 @@ class ReleaseInstall(unittest.TestCase):
                                    GITHUB_SERVER_URL="http://127.0.0.1:9")
         self.assertRefused(
             p, outs, "http://127.0.0.1:9/example/driftcheck/releases/download/v0.1.0/SHA256SUMS")
+
+
+def yaml_or_none():
+    try:
+        import yaml  # noqa: PLC0415
+    except ImportError:
+        return None
+    return yaml
+
+
+@unittest.skipIf(yaml_or_none() is None, "PyYAML is not installed (tests/action/run.sh has it)")
+class ReleaseContract(ReleaseServer):
+    """release.yml's own archive and checksum steps, run here with stub binaries and stub
+    `file` and `7z`, produce a release that install-action-binary.sh accepts on every
+    platform of the matrix."""
+
+    def step(self, job, name):
+        workflow = yaml_or_none().safe_load(
+            (ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8"))
+        steps = [s for s in workflow["jobs"][job]["steps"] if s.get("name") == name]
+        self.assertEqual(len(steps), 1, f"{job}: no single step named {name!r}")
+        return steps[0]["run"], workflow["jobs"][job]
+
+    def bash(self, script, cwd, **env):
+        tools = self.tmp / "tools"
+        tools.mkdir(exist_ok=True)
+        (tools / "file").write_text('#!/bin/sh\necho "$1: ELF 64-bit LSB pie executable, static-pie linked"\n')
+        (tools / "7z").write_text(
+            "#!/bin/sh\n# 7z a -tzip OUT DIR\n"
+            f"exec {sys.executable} -c 'import shutil,sys; shutil.make_archive(sys.argv[1][:-4], \"zip\", \".\", sys.argv[2])' \"$3\" \"$4\"\n")
+        for tool in tools.iterdir():
+            tool.chmod(0o755)
+        full = {"PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+                "HOME": str(self.home), "LC_ALL": "C", **env}
+        p = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+                           cwd=cwd, env=full, capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        return p
+
+    def test_release_workflow_output_installs_on_every_platform(self):
+        archive, build = self.step("build", "Archive the binary")
+        sums, _ = self.step("github-release", "SOURCE_COMMIT and SHA256SUMS")
+        tag = "v0.1.0"
+        work = self.tmp / "checkout"
+        (work / "dist").mkdir(parents=True)
+        (work / "README.md").write_text("readme\n")
+        targets = [m["target"] for m in build["strategy"]["matrix"]["include"]]
+        self.assertEqual(len(targets), 5)
+        for target in targets:
+            exe = "driftcheck.exe" if "windows" in target else "driftcheck"
+            binary = work / "target" / target / "release" / exe
+            binary.parent.mkdir(parents=True)
+            binary.write_bytes(STUB)
+            binary.chmod(0o755)
+            (work / "dist" / f"driftcheck-0.1.0-py3-none-{target}.whl").write_bytes(b"wheel")
+            self.bash(archive, work, TARGET=target, TAG=tag, RUNS="true")
+        self.bash(sums, work, TAG=tag, GITHUB_SHA=COMMIT)
+        shutil.copytree(work / "dist", self.releases / tag)
+        listed = (self.releases / tag / "SHA256SUMS").read_text()
+        self.assertEqual(len(listed.splitlines()), 11, listed)
+        platforms = {
+            "x86_64-unknown-linux-musl": ("Linux", "X64"),
+            "aarch64-unknown-linux-musl": ("Linux", "ARM64"),
+            "aarch64-apple-darwin": ("macOS", "ARM64"),
+            "x86_64-apple-darwin": ("macOS", "X64"),
+            "x86_64-pc-windows-msvc": ("Windows", "X64"),
+        }
+        self.assertEqual(set(targets), set(platforms))
+        for target, (os_name, arch) in platforms.items():
+            with self.subTest(target=target):
+                for ref in (tag, COMMIT):
+                    p, outs = self.run_install(RUNNER_OS=os_name, RUNNER_ARCH=arch, ACTION_REF=ref)
+                    exe = "driftcheck.exe" if os_name == "Windows" else "driftcheck"
+                    self.assertInstalled(p, outs, exe=exe)
+                    (self.bin.parent / exe).unlink()
 
 
 class ActionWiring(unittest.TestCase):
