@@ -713,29 +713,47 @@ class Metadata(unittest.TestCase):
             m = re.match(r"^  (\w+): (.*)$", line)
             if m and current is not None:
                 current[m.group(1)] = m.group(2)
-        self.assertEqual(
-            set(hooks), {"driftcheck-check", "driftcheck-commit-msg", "driftcheck-gate"}
-        )
         expect = {
             "driftcheck-check": ("driftcheck check --staged", "[pre-commit]"),
             "driftcheck-commit-msg": ("driftcheck gate --message-file", "[commit-msg]"),
             "driftcheck-gate": ("driftcheck gate --pre-push", "[pre-push]"),
         }
+        # The ids users already have install the wheel; `-src` builds from source.
+        self.assertEqual(set(hooks), set(expect) | {f"{i}-src" for i in expect})
         for hook_id, (entry, stages) in expect.items():
-            hook = hooks[hook_id]
-            self.assertEqual(hook["language"], "rust")
-            self.assertEqual(hook["entry"], entry)
-            self.assertEqual(hook["stages"], stages)
-            self.assertEqual(hook["minimum_pre_commit_version"], '"3.2.0"')
-            self.assertEqual(hook["always_run"], "true")
-        self.assertEqual(hooks["driftcheck-check"]["pass_filenames"], "false")
-        self.assertEqual(hooks["driftcheck-gate"]["pass_filenames"], "false")
-        # commit-msg: pre-commit must pass the message file name.
-        self.assertNotIn("pass_filenames", hooks["driftcheck-commit-msg"])
+            for variant, language in ((hook_id, "python"), (f"{hook_id}-src", "rust")):
+                hook = hooks[variant]
+                self.assertEqual(hook["language"], language, variant)
+                self.assertEqual(hook["entry"], entry)
+                self.assertEqual(hook["stages"], stages)
+                self.assertEqual(hook["minimum_pre_commit_version"], '"3.2.0"')
+                self.assertEqual(hook["always_run"], "true")
+                self.assertEqual(hook["name"], hooks[hook_id]["name"])
+        for variant in ("", "-src"):
+            self.assertEqual(hooks[f"driftcheck-check{variant}"]["pass_filenames"], "false")
+            self.assertEqual(hooks[f"driftcheck-gate{variant}"]["pass_filenames"], "false")
+            # commit-msg: pre-commit must pass the message file name.
+            self.assertNotIn("pass_filenames", hooks[f"driftcheck-commit-msg{variant}"])
         yaml = yaml_or_none()
         if yaml is not None:
             parsed = {h["id"]: h for h in yaml.safe_load(text)}
             self.assertEqual(parsed["driftcheck-gate"]["stages"], ["pre-push"])
+
+    def test_python_hooks_install_the_wheel_of_the_crate_version(self):
+        """pre-commit `pip install .`s the root pyproject.toml: a placeholder that pins the
+        driftcheck wheel at the crate's version; pypi/pyproject.toml builds that wheel."""
+        cargo = (ROOT / "Cargo.toml").read_text(encoding="utf-8")
+        version = re.search(r'(?m)^version = "([^"]+)"$', cargo).group(1)
+        placeholder = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+        self.assertIn(f'\n  "driftcheck=={version}",\n', placeholder)
+        self.assertNotIn("maturin", placeholder.split("[build-system]", 1)[1])
+        self.assertIn("packages = []", placeholder)
+        wheel = (ROOT / "pypi" / "pyproject.toml").read_text(encoding="utf-8")
+        self.assertIn('build-backend = "maturin"', wheel)
+        self.assertIn('bindings = "bin"', wheel)
+        self.assertIn('manifest-path = "../Cargo.toml"', wheel)
+        self.assertIn('name = "driftcheck"', wheel)
+        self.assertIn('dynamic = ["version"]', wheel)
 
 
 if __name__ == "__main__":
