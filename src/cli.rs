@@ -81,6 +81,10 @@ pub(crate) enum Command {
         /// Check a revision instead of the working tree.
         #[arg(long, value_name = "REV")]
         rev: Option<String>,
+        /// With --staged or --rev: show every finding of the tree, not only
+        /// those the change introduces.
+        #[arg(long)]
+        all: bool,
     },
     /// The change-review gate: no introduced error drift, and enough peer sign-offs.
     Gate {
@@ -143,8 +147,80 @@ pub(crate) enum Command {
     /// Explain a rule: what it checks, why, an example.
     Explain {
         /// A rule id, e.g. drift/data-path.
-        rule: String,
+        #[arg(required_unless_present = "list")]
+        rule: Option<String>,
+        /// List every rule id driftcheck can print (built-in, gate, policy,
+        /// the shipped pack and the policies the config loads).
+        #[arg(long, conflicts_with = "rule")]
+        list: bool,
     },
+}
+
+impl Command {
+    /// The command's name, as typed.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Diff { .. } => "diff",
+            Command::Check { .. } => "check",
+            Command::Gate { .. } => "gate",
+            Command::Approve { .. } => "approve",
+            Command::Audit { .. } => "audit",
+            Command::Hook { .. } => "hook",
+            Command::Init { .. } => "init",
+            Command::Completions { .. } => "completions",
+            Command::Man => "man",
+            Command::Trailers { .. } => "trailers",
+            Command::Explain { .. } => "explain",
+        }
+    }
+
+    /// The output formats the command speaks. Every command speaks `human`;
+    /// one asked for a format it does not speak refuses (exit 2) rather than
+    /// print another form a consumer cannot parse.
+    fn formats(&self) -> &'static [OutputFormat] {
+        use OutputFormat::{Github, Human, Json, Markdown, Sarif};
+        match self {
+            Command::Diff { .. } | Command::Check { .. } | Command::Gate { .. } => {
+                &[Human, Json, Sarif, Github, Markdown]
+            }
+            Command::Audit { .. } => &[Human, Json, Markdown],
+            Command::Approve { .. } | Command::Trailers { .. } | Command::Explain { .. } => {
+                &[Human, Json]
+            }
+            Command::Hook { .. }
+            | Command::Init { .. }
+            | Command::Completions { .. }
+            | Command::Man => &[Human],
+        }
+    }
+
+    /// Refuse a format the command does not speak.
+    fn accepts(&self, format: OutputFormat) -> Result<(), Error> {
+        let formats = self.formats();
+        if formats.contains(&format) {
+            return Ok(());
+        }
+        let names: Vec<String> = formats.iter().map(|f| format_name(*f)).collect();
+        Err(Error::Usage(format!(
+            "`driftcheck {}` does not speak --format {}; it speaks {}",
+            self.name(),
+            format_name(format),
+            names.join(", ")
+        )))
+    }
+}
+
+/// A format's name as typed on the command line.
+fn format_name(f: OutputFormat) -> String {
+    f.to_possible_value()
+        .map_or_else(|| format!("{f:?}"), |v| v.get_name().to_string())
+}
+
+impl Args {
+    /// The output format asked for (errors are printed in it too).
+    pub fn output_format(&self) -> OutputFormat {
+        self.format
+    }
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -227,10 +303,14 @@ pub fn run(args: Args) -> Result<Status, Error> {
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),
     };
+    args.command.accepts(args.format)?;
     // Stdout is line-buffered; a report is written in one go.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let status = match &args.command {
-        Command::Explain { rule } => commands::explain::run(&args, &cwd, rule, &mut out),
+        Command::Explain { rule, list } => match (rule, list) {
+            (Some(rule), false) => commands::explain::run(&args, &cwd, rule, &mut out),
+            _ => commands::explain::list(&args, &cwd, &mut out),
+        },
         Command::Diff { envs } => {
             let run = commands::compare::Run::diff(envs);
             commands::compare::run(&args, &cwd, &run, &opts, &mut out)
@@ -241,9 +321,11 @@ pub fn run(args: Args) -> Result<Status, Error> {
             write_baseline,
             staged,
             rev,
+            all,
         } => {
             let mut run =
                 commands::compare::Run::check(envs, baseline.as_deref(), write_baseline.as_deref());
+            run.all = *all;
             run.source = match (staged, rev) {
                 (true, _) => commands::compare::Source::Staged,
                 (false, Some(r)) => commands::compare::Source::Rev(r),

@@ -122,6 +122,37 @@ pub struct Config {
     pub text: String,
 }
 
+/// The line of `[env.NAME]`'s `render` setting in the config `text` (the
+/// header's line when the setting is written another way; 0 when neither is
+/// found). Rendered environments point there in formats that need a file.
+pub fn render_line(text: &str, name: &str) -> u32 {
+    let headers = [
+        format!("[env.{name}]"),
+        format!("[env.\"{name}\"]"),
+        format!("[env.'{name}']"),
+    ];
+    let mut header = 0;
+    for (n, line) in text.lines().enumerate() {
+        let t: String = line
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        if t.starts_with('[') {
+            if header > 0 {
+                break;
+            }
+            if headers.contains(&t) {
+                header = n + 1;
+            }
+        } else if header > 0 && (t.starts_with("render=") || t.starts_with("\"render\"=")) {
+            return u32::try_from(n + 1).unwrap_or(0);
+        }
+    }
+    u32::try_from(header).unwrap_or(0)
+}
+
 /// Find `driftcheck.toml` in `start` or a parent, stopping at the repository
 /// root (a directory holding `.git`).
 pub fn find(start: &Path) -> Option<PathBuf> {

@@ -188,7 +188,10 @@ impl Rule {
 /// What one environment holds at a finding's key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
-    /// File relative to the repository root.
+    /// The file: relative to the config's directory until the report stage,
+    /// which makes it relative to the repository root
+    /// ([`crate::report::paths`]); `<render: COMMAND>` for a rendered
+    /// environment.
     pub file: String,
     /// 1-based line (0 when not known).
     pub line: u32,
@@ -217,7 +220,9 @@ pub struct Finding {
     pub severity: Severity,
     /// One line, lowercase.
     pub message: String,
-    /// The file the finding is grouped under (relative to the repository root).
+    /// The name the finding is grouped under: the file relative to its
+    /// environment's root, the same in every environment (each [`Site`] holds
+    /// the real path).
     pub file: String,
     /// The document inside the file (`Kind/ns/name`, `#2`), if any.
     pub document: Option<String>,

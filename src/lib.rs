@@ -28,6 +28,7 @@ pub mod load;
 pub mod model;
 pub mod policy;
 pub mod progress;
+pub mod registry;
 pub mod render;
 pub mod report;
 pub mod secrets;

@@ -22,14 +22,22 @@ fn main() -> ExitCode {
         }
     }));
     let args = driftcheck::cli::Args::parse();
+    let format = args.output_format();
     match driftcheck::cli::run(args) {
         Ok(status) => status.into(),
-        Err(err) => report_error(&err),
+        Err(err) => report_error(&err, format),
     }
 }
 
 /// Print the error and its causes; exit 2. A closed pipe is not an error.
-fn report_error(err: &driftcheck::Error) -> ExitCode {
+///
+/// The error goes to stderr as text, and also to stdout in the format asked
+/// for, so a CI consumer reading only that sees why the run failed: a
+/// `::error` workflow command (`github`), a `{"version":1,"error":{..}}`
+/// object (`json`), a SARIF log whose invocation failed (`sarif`), or a
+/// line (`markdown`). Not when the report itself was already written (a run
+/// whose every file failed to parse): one document per run.
+fn report_error(err: &driftcheck::Error, format: driftcheck::report::OutputFormat) -> ExitCode {
     use std::error::Error as _;
     use std::io::Write as _;
 
@@ -48,8 +56,14 @@ fn report_error(err: &driftcheck::Error) -> ExitCode {
     }
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "driftcheck: error: {err}");
-    for cause in causes {
+    for cause in &causes {
         let _ = writeln!(stderr, "  caused by: {cause}");
+    }
+    if !matches!(err, driftcheck::Error::NothingCompared { .. }) {
+        let causes: Vec<String> = causes.iter().map(ToString::to_string).collect();
+        let mut stdout = std::io::stdout().lock();
+        let _ = driftcheck::report::error::write(format, &err.to_string(), &causes, &mut stdout);
+        let _ = stdout.flush();
     }
     ExitCode::from(2)
 }

@@ -39,6 +39,9 @@ pub struct Run<'a> {
     pub baseline: Option<&'a Path>,
     /// Record the findings here.
     pub write_baseline: Option<&'a Path>,
+    /// With `--staged`/`--rev`: every finding of the tree, not only those
+    /// the change introduces.
+    pub all: bool,
 }
 
 impl<'a> Run<'a> {
@@ -50,6 +53,7 @@ impl<'a> Run<'a> {
             names,
             baseline: None,
             write_baseline: None,
+            all: false,
         }
     }
 
@@ -65,6 +69,7 @@ impl<'a> Run<'a> {
             names,
             baseline,
             write_baseline,
+            all: false,
         }
     }
 }
@@ -79,6 +84,12 @@ pub struct Compared {
     pub outcome: diff::Outcome,
     /// Findings accepted inline or by a waiver.
     pub accepted: usize,
+    /// How to print the findings' paths (relative to the repository root).
+    pub paths: report::paths::PathBase,
+    /// The directory findings' paths are relative to.
+    pub root: std::path::PathBuf,
+    /// The config file, when there is one.
+    pub config_path: Option<std::path::PathBuf>,
 }
 
 /// Compare the environments of the repository at `cwd`: the shared core of
@@ -142,12 +153,30 @@ pub fn compare_with(
     let interest = policy.interest();
     let outcome = diff::run(&envs, &masker, &Limits::default(), verbose, Some(&interest));
     let findings = policy::apply(policy, &envs, &outcome);
-    let suppressed = policy::suppress::apply(policy, &root, findings, policy::suppress::today());
+    let mut suppressed =
+        policy::suppress::apply(policy, &root, findings, policy::suppress::today());
+    suppressed.findings.extend(policy.notices.iter().cloned());
+    let mut paths = report::paths::PathBase::new(&root, config.map(|c| c.path.as_path()), None);
+    if let Some(c) = config {
+        paths.render_lines = selected
+            .iter()
+            .filter_map(|e| match &e.selection {
+                crate::env::Selection::Render { argv, .. } => Some((
+                    format!("<render: {}>", crate::render::shown_command(argv)),
+                    config::render_line(&c.text, &e.name),
+                )),
+                _ => None,
+            })
+            .collect();
+    }
     Ok(Compared {
         envs: envs.iter().map(|e| e.name.clone()).collect(),
         findings: suppressed.findings,
         outcome,
         accepted: suppressed.accepted,
+        paths,
+        config_path: config.map(|c| c.path.clone()),
+        root,
     })
 }
 
@@ -164,29 +193,71 @@ pub fn run(
 ) -> Result<Status, Error> {
     // A revision or the index is written out and read like a working tree:
     // identical content gives identical results whichever way it was read.
+    let mut previous = None;
     let (scratch, review_note) = match run.source {
         Source::WorkTree => (None, None),
         Source::Staged | Source::Rev(_) => {
             let repo = crate::git::Repo::discover(cwd)?;
-            let (tree, base, head) = match run.source {
+            let (tree, old_tree, base, head) = match run.source {
                 Source::Rev(r) => {
                     let id = repo.commit_id(r)?;
-                    let parent = repo.commit(id)?.parents.first().map(|p| p.to_string());
-                    (repo.tree_of(id)?, parent, crate::gate::Head::Commit(id))
+                    let parent = repo.commit(id)?.parents.first().copied();
+                    let old_tree = parent.map(|p| repo.tree_of(p)).transpose()?;
+                    (
+                        repo.tree_of(id)?,
+                        old_tree,
+                        parent.map(|p| p.to_string()),
+                        crate::gate::Head::Commit(id),
+                    )
                 }
-                _ => (
-                    repo.index_tree()?,
-                    Some("HEAD".to_string()),
-                    crate::gate::Head::Staged {
-                        message: String::new(),
-                    },
-                ),
+                _ => {
+                    let old_tree = repo
+                        .commit_id("HEAD")
+                        .ok()
+                        .map(|h| repo.tree_of(h))
+                        .transpose()?;
+                    (
+                        repo.index_tree()?,
+                        old_tree,
+                        old_tree.map(|_| "HEAD".to_string()),
+                        crate::gate::Head::Staged {
+                            message: String::new(),
+                        },
+                    )
+                }
             };
+            let at = crate::gate::config_location(&repo, cwd, args.config.as_deref());
+            if !run.all {
+                let changed: Vec<String> =
+                    crate::git::changes(&repo, old_tree, Some(tree), &|_| true)?
+                        .into_iter()
+                        .map(|c| c.path)
+                        .collect();
+                let touched = super::change::config_in(&repo, tree, &at)
+                    .is_none_or(|c| super::change::touches(&repo, &c, &at, &changed));
+                if !touched {
+                    if args.verbose && args.format == report::OutputFormat::Human {
+                        writeln!(
+                            out,
+                            "driftcheck: the change ({} path{}) touches no compared config: nothing to check",
+                            changed.len(),
+                            if changed.len() == 1 { "" } else { "s" }
+                        )
+                        .map_err(Error::Write)?;
+                    }
+                    return Ok(Status::Clean);
+                }
+                previous = Some(old_tree);
+            }
             let dir = crate::gate::scratch::Scratch::new("check")?;
             crate::git::materialize(&repo, tree, dir.path())?;
-            let at = crate::gate::config_location(&repo, cwd, args.config.as_deref());
             let note = base.and_then(|b| review_needed(&repo, &b, &head, &at));
-            (Some((dir, relative_cwd(&repo, cwd), at)), note)
+            let rel = relative_cwd(&repo, cwd);
+            let before = match previous {
+                Some(old) => Some(findings_before(&repo, old, args, &rel, &at, run)?),
+                None => None,
+            };
+            (Some((dir, rel, at, before)), note)
         }
     };
     let cwd_owned;
@@ -194,7 +265,7 @@ pub fn run(
     // index or revision instead.
     let mut args_owned = None;
     let cwd = match &scratch {
-        Some((dir, rel, config_at)) => {
+        Some((dir, rel, config_at, _)) => {
             cwd_owned = dir.path().join(rel);
             if args.config.is_some() {
                 let mut a = args.clone();
@@ -208,14 +279,16 @@ pub fn run(
     let args = args_owned.as_ref().unwrap_or(args);
     let c = compare(args, cwd, run.command, run.names)?;
     let mut accepted = c.accepted;
+    let (findings, pre_existing) = match scratch.as_ref().and_then(|s| s.3.as_ref()) {
+        Some(before) => super::change::introduced(before, c.findings),
+        None => (c.findings, Vec::new()),
+    };
+    let visible = |f: &Finding| run.command != "check" || f.severity != Severity::Note;
+    let pre_existing = pre_existing.iter().filter(|f| visible(f)).count();
     let mut shown: Vec<Finding> = match run.command {
         // `check` is the gate's view: notes are not shown.
-        "check" => c
-            .findings
-            .into_iter()
-            .filter(|f| f.severity != Severity::Note)
-            .collect(),
-        _ => c.findings,
+        "check" => findings.into_iter().filter(visible).collect(),
+        _ => findings,
     };
     if let Some(path) = run.write_baseline {
         baseline::write(path, &shown)?;
@@ -228,18 +301,43 @@ pub fn run(
         accepted += before - shown.len();
     }
     let summary = Summary::of(&shown);
+    // Paths relative to the repository root, after the baseline (which is
+    // keyed on config-relative paths) has been applied.
+    let locate_renders = matches!(
+        args.format,
+        report::OutputFormat::Sarif | report::OutputFormat::Github
+    );
+    let mut paths = c.paths.clone();
+    if let Some((dir, _, _, _)) = &scratch {
+        // A written-out index or revision: its top is the scratch directory.
+        paths = report::paths::PathBase {
+            render_lines: paths.render_lines,
+            ..report::paths::PathBase::new(&c.root, c.config_path.as_deref(), Some(dir.path()))
+        };
+    }
+    paths.apply(&mut shown, locate_renders);
+    let mut equivalent = c.outcome.equivalent.clone();
+    paths.apply(&mut equivalent, locate_renders);
     let rep = Report {
         command: run.command,
         envs: &c.envs,
         findings: &shown,
-        equivalent: &c.outcome.equivalent,
+        equivalent: &equivalent,
         equivalent_count: c.outcome.equivalent_count,
         summary,
         files: c.outcome.files_ok + c.outcome.files_failed,
         accepted,
         gate: None,
     };
-    report::write(args.format, &rep, opts, out).map_err(Error::Write)?;
+    let fails = summary.errors > 0 || (args.strict && summary.warnings > 0);
+    let judged_change = scratch.as_ref().is_some_and(|s| s.3.is_some());
+    let human = args.format == report::OutputFormat::Human;
+    // A local check that passes is silent (`-v` explains); machine formats
+    // always get their document.
+    let silent = judged_change && human && shown.is_empty() && !args.verbose;
+    if !silent {
+        report::write(args.format, &rep, opts, out).map_err(Error::Write)?;
+    }
     out.flush().map_err(Error::Write)?;
     // The parse errors are reported above; with nothing compared the run
     // could not do its job.
@@ -248,18 +346,61 @@ pub fn run(
             count: c.outcome.files_failed,
         });
     }
+    if judged_change && human && pre_existing > 0 && (!silent || args.verbose) && !args.quiet {
+        let flag = match run.source {
+            Source::Rev(r) => format!("--rev {r}"),
+            _ => "--staged".to_string(),
+        };
+        writeln!(
+            out,
+            "driftcheck: {pre_existing} finding{} were there before this change and do not fail it (`driftcheck check {flag} --all` lists them)",
+            if pre_existing == 1 { "" } else { "s" }
+        )
+        .map_err(Error::Write)?;
+    }
     if let Some(note) = review_note
         && !args.quiet
-        && args.format == report::OutputFormat::Human
+        && human
+        && (!judged_change || fails || args.verbose)
     {
         writeln!(out, "{note}").map_err(Error::Write)?;
     }
-    let fails = summary.errors > 0 || (args.strict && summary.warnings > 0);
     Ok(if fails {
         Status::Findings
     } else {
         Status::Clean
     })
+}
+
+/// The findings of `tree` (the change's old side), for telling what the
+/// change introduces. A side that cannot be compared (no config yet, an
+/// environment not created yet, a config that no longer parses) has none:
+/// everything the new side reports is then new, which fails closed.
+///
+/// # Errors
+/// When the tree cannot be written out.
+fn findings_before(
+    repo: &crate::git::Repo,
+    tree: Option<git2::Oid>,
+    args: &Args,
+    rel_cwd: &Path,
+    config_at: &str,
+    run: &Run<'_>,
+) -> Result<Vec<Finding>, Error> {
+    let Some(tree) = tree else {
+        return Ok(Vec::new());
+    };
+    let dir = crate::gate::scratch::Scratch::new("check-before")?;
+    crate::git::materialize(repo, tree, dir.path())?;
+    let mut a = args.clone();
+    if args.config.is_some() {
+        a.config = Some(dir.path().join(config_at));
+    }
+    Ok(
+        compare(&a, &dir.path().join(rel_cwd), run.command, run.names)
+            .map(|c| c.findings)
+            .unwrap_or_default(),
+    )
 }
 
 /// `cwd` relative to the repository root (to find the same place in a written-out tree).

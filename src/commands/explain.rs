@@ -9,11 +9,120 @@ use crate::cli::{Args, Status};
 use crate::error::{Error, did_you_mean};
 use crate::finding::Rule;
 
+/// One entry of `explain --list` (and of `explain --format json`).
+#[derive(Debug, serde::Serialize)]
+struct Entry {
+    id: String,
+    severity: &'static str,
+    /// `built-in`, `driftcheck` (the gate's and policy stage's own),
+    /// `pack` (the shipped policy pack) or the policy file's path.
+    source: String,
+    summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<String>,
+}
+
+/// Every rule id driftcheck can print: built-in rules, the gate's and the
+/// policy stage's own ids, then every policy rule and link the config loads
+/// (the shipped pack without a config).
+fn entries(args: &Args, cwd: &Path) -> Result<Vec<Entry>, Error> {
+    let mut all: Vec<Entry> = Rule::ALL
+        .iter()
+        .map(|r| Entry {
+            id: r.id().to_string(),
+            severity: r.severity().as_str(),
+            source: "built-in".to_string(),
+            summary: r.summary().to_string(),
+            help: Some(r.help().to_string()),
+        })
+        .collect();
+    all.extend(crate::registry::TOOL_RULES.iter().map(|r| Entry {
+        id: r.id.to_string(),
+        severity: r.severity.as_str(),
+        source: "driftcheck".to_string(),
+        summary: r.summary.to_string(),
+        help: Some(r.help.to_string()),
+    }));
+    let config = load_config(args, cwd)?;
+    let policy = load_policy(config.as_ref())?;
+    let source = |builtin: bool, file: &str| {
+        if builtin {
+            "pack".to_string()
+        } else {
+            file.to_string()
+        }
+    };
+    all.extend(policy.rules.iter().map(|r| Entry {
+        id: r.id.clone(),
+        severity: r.severity.as_str(),
+        source: source(r.origin.builtin, &r.origin.file),
+        summary: r.description.clone().unwrap_or_default(),
+        help: r.help.clone(),
+    }));
+    all.extend(policy.links.iter().map(|l| Entry {
+        id: l.id.clone(),
+        severity: l.severity.as_str(),
+        source: l.origin.file.clone(),
+        summary: l.description.clone().unwrap_or_else(|| {
+            "linked keys must hold the same value within each environment".to_string()
+        }),
+        help: None,
+    }));
+    Ok(all)
+}
+
+/// `explain --list`: every rule id driftcheck can print, one a line.
+///
+/// # Errors
+/// An invalid config or policy.
+pub fn list(args: &Args, cwd: &Path, out: &mut dyn Write) -> Result<Status, Error> {
+    let all = entries(args, cwd)?;
+    if args.format == crate::report::OutputFormat::Json {
+        let v = serde_json::json!({ "version": 1, "rules": all });
+        writeln!(out, "{v}").map_err(Error::Write)?;
+        return Ok(Status::Clean);
+    }
+    let width = all.iter().map(|e| e.id.len()).max().unwrap_or(0);
+    for e in &all {
+        writeln!(
+            out,
+            "{:width$}  {:7}  {:10}  {}",
+            e.id, e.severity, e.source, e.summary
+        )
+        .map_err(Error::Write)?;
+    }
+    Ok(Status::Clean)
+}
+
 /// Explain `id`.
 ///
 /// # Errors
 /// An unknown id (with "did you mean"), or an invalid config or policy.
 pub fn run(args: &Args, cwd: &Path, id: &str, out: &mut dyn Write) -> Result<Status, Error> {
+    if args.format == crate::report::OutputFormat::Json {
+        let all = entries(args, cwd)?;
+        if let Some(e) = all.iter().find(|e| e.id == id) {
+            let v = serde_json::json!({ "version": 1, "rule": e });
+            writeln!(out, "{v}").map_err(Error::Write)?;
+            return Ok(Status::Clean);
+        }
+        return Err(unknown(id, all.iter().map(|e| e.id.as_str())));
+    }
+    if let Some(rule) = crate::registry::tool_rule(id) {
+        writeln!(
+            out,
+            "{}: {}
+severity: {}
+
+help: {}",
+            rule.id,
+            rule.summary,
+            rule.severity.as_str(),
+            rule.help
+        )
+        .map_err(Error::Write)?;
+        return Ok(Status::Clean);
+    }
     if let Some(rule) = Rule::from_id(id) {
         writeln!(
             out,
@@ -133,14 +242,21 @@ pub fn run(args: &Args, cwd: &Path, id: &str, out: &mut dyn Write) -> Result<Sta
         .map_err(Error::Write)?;
         return Ok(Status::Clean);
     }
-    let mut ids: Vec<String> = Rule::ALL.iter().map(|r| r.id().to_string()).collect();
+    let mut ids: Vec<String> = crate::registry::ids()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     ids.extend(policy.rules.iter().map(|r| r.id.clone()));
     ids.extend(policy.links.iter().map(|l| l.id.clone()));
-    let hint = did_you_mean(id, ids.iter().map(String::as_str))
+    Err(unknown(id, ids.iter().map(String::as_str)))
+}
+
+/// An unknown id, with "did you mean" and where to find the list.
+fn unknown<'a>(id: &str, ids: impl Iterator<Item = &'a str> + Clone) -> Error {
+    let hint = did_you_mean(id, ids)
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
-    Err(Error::Usage(format!(
-        "unknown rule `{id}`{hint}; rules: {}",
-        ids.join(", ")
-    )))
+    Error::Usage(format!(
+        "unknown rule `{id}`{hint}; `driftcheck explain --list` lists every rule"
+    ))
 }

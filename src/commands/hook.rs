@@ -89,6 +89,14 @@ pub fn install(
     out: &mut dyn Write,
 ) -> Result<Status, Error> {
     let repo = Repo::discover(cwd)?;
+    // Hooks without a config would fail every commit: refuse, and say what to do.
+    if crate::config::find(cwd).is_none() {
+        return Err(Error::Usage(format!(
+            "no {} in {} or above: hooks would fail every commit; run `driftcheck init` first (it writes one from the environments it finds)",
+            crate::config::FILE_NAME,
+            cwd.display()
+        )));
+    }
     let dir = repo.hooks_dir();
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let exe = std::env::current_exe()

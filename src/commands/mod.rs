@@ -2,6 +2,7 @@
 //! stages in order, renders through [`crate::report`] and returns a status.
 
 pub mod audit;
+pub mod change;
 pub mod compare;
 pub mod explain;
 pub mod gate;

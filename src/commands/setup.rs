@@ -24,7 +24,119 @@ pub fn load_config(args: &Args, cwd: &Path) -> Result<Option<Config>, Error> {
         }),
         None => config::find(cwd),
     };
-    path.map(|p| config::load(&p)).transpose()
+    let config = path.map(|p| config::load(&p)).transpose()?;
+    if let Some(c) = &config {
+        inside_repository(c)?;
+        distinct_environments(c)?;
+    }
+    Ok(config)
+}
+
+/// Lexically normal form of `p`: `.` dropped, `..` applied (no link is
+/// followed: the rule is about what the config says).
+fn normal(p: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The paths an environment reads from, lexically normalised.
+fn sources(e: &EnvConfig) -> Vec<std::path::PathBuf> {
+    match &e.selection {
+        env::Selection::Root { dir, .. } => vec![normal(dir)],
+        env::Selection::Files(files) | env::Selection::Layers(files) => {
+            files.iter().map(|f| normal(f)).collect()
+        }
+        env::Selection::Render { .. } => Vec::new(),
+    }
+}
+
+/// Every root and layer stays inside the repository that holds the config
+/// (git's top level): one that resolves outside would compare files nobody
+/// reviews, or nothing at all, and report success. Outside a repository (or
+/// in a written-out revision) there is no boundary to check.
+///
+/// # Errors
+/// [`Error::Config`] naming the environment and the resolved path.
+fn inside_repository(c: &Config) -> Result<(), Error> {
+    let dir = c.root.canonicalize().unwrap_or_else(|_| c.root.clone());
+    let Some(top) = crate::report::paths::repository_top(&dir) else {
+        return Ok(());
+    };
+    let base = normal(&c.root);
+    for e in &c.envs {
+        for s in sources(e) {
+            // Relative to the config's real directory; an absolute root as written.
+            let resolved = match s.strip_prefix(&base) {
+                Ok(rel) => normal(&dir.join(rel)),
+                Err(_) => s.clone(),
+            };
+            if !resolved.starts_with(&top) {
+                return Err(Error::Config {
+                    path: c.path.clone(),
+                    line: 0,
+                    message: format!(
+                        "[env.{}] reads `{}`, outside the repository `{}`: keep every root and layer inside it",
+                        e.name,
+                        resolved.display(),
+                        top.display()
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// No two environments read the same files: comparing an environment with
+/// itself finds nothing and passes.
+///
+/// # Errors
+/// [`Error::Config`] naming both environments.
+fn distinct_environments(c: &Config) -> Result<(), Error> {
+    // What an environment reads: its sources and, for a root, its filters.
+    let reads = |e: &EnvConfig| {
+        let filters = match &e.selection {
+            env::Selection::Root {
+                include, exclude, ..
+            } => Some((include.clone(), exclude.clone())),
+            _ => None,
+        };
+        (sources(e), filters)
+    };
+    let all: Vec<(&str, Vec<std::path::PathBuf>, _)> = c
+        .envs
+        .iter()
+        .map(|e| {
+            let (s, f) = reads(e);
+            (e.name.as_str(), s, f)
+        })
+        .filter(|(_, s, _)| !s.is_empty())
+        .collect();
+    for (i, (a, sa, fa)) in all.iter().enumerate() {
+        if let Some((b, _, _)) = all[..i].iter().find(|(_, sb, fb)| sb == sa && fb == fa) {
+            return Err(Error::Config {
+                path: c.path.clone(),
+                line: 0,
+                message: format!(
+                    "[env.{b}] and [env.{a}] read the same files ({}): comparing an environment with itself finds nothing",
+                    sa.iter()
+                        .map(|p| crate::env::relative(p, &c.root))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Load the policy a config asks for (the shipped pack alone without one).
@@ -48,7 +160,9 @@ pub fn load_policy(config: Option<&Config>) -> Result<Policy, Error> {
                 .iter()
                 .map(|e| (e.name.clone(), EnvTokens::new(&e.name, &e.aliases)))
                 .collect();
-            policy::load(&c.policy, &files, &known)
+            let mut loaded = policy::load(&c.policy, &files, &known)?;
+            loaded.notices = policy::empty_globs(&c.policies, &files);
+            Ok(loaded)
         }
     }
 }
@@ -58,6 +172,25 @@ pub fn load_policy(config: Option<&Config>) -> Result<Policy, Error> {
 /// # Errors
 /// An unknown name, or fewer than two environments declared.
 pub fn select(config: &Config, names: &[String]) -> Result<Vec<EnvConfig>, Error> {
+    let selected = select_named(config, names)?;
+    // `diff staging stg`: one environment under two of its names.
+    for (i, e) in selected.iter().enumerate() {
+        if selected[..i].iter().any(|o| o.name == e.name) {
+            return Err(Error::Usage(format!(
+                "`{}` and `{}` both name environment `{}`: name two different environments",
+                names[selected[..i]
+                    .iter()
+                    .position(|o| o.name == e.name)
+                    .unwrap_or(0)],
+                names[i],
+                e.name
+            )));
+        }
+    }
+    Ok(selected)
+}
+
+fn select_named(config: &Config, names: &[String]) -> Result<Vec<EnvConfig>, Error> {
     if names.is_empty() {
         if config.envs.len() < 2 {
             return Err(Error::Config {

@@ -366,7 +366,11 @@ mod tests {
         for env in ["base", "overlays/staging", "overlays/production"] {
             let path = format!("{dir}/{env}/application.properties");
             let Ok(text) = std::fs::read_to_string(&path) else {
-                println!("skipped: {path} is not present");
+                // The real stderr: the harness does not capture it.
+                let _ = std::io::Write::write_all(
+                    &mut std::io::stderr(),
+                    format!("skipped: {path} is not present\n").as_bytes(),
+                );
                 continue;
             };
             let got = pairs(&text);

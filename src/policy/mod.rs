@@ -53,6 +53,40 @@ pub struct Policy {
     pub waivers: Vec<Waiver>,
     /// Built-in rule ids turned off.
     pub disabled: Vec<String>,
+    /// Warnings about the policy setup itself (a `policies` glob that
+    /// matches no file), reported with the findings so nothing is silently
+    /// empty.
+    pub notices: Vec<crate::finding::Finding>,
+}
+
+/// The `policies` globs of `driftcheck.toml` that match no file under
+/// `root`, given the files [`files`] found.
+pub fn empty_globs(
+    globs: &[String],
+    found: &[(String, std::path::PathBuf)],
+) -> Vec<crate::finding::Finding> {
+    globs
+        .iter()
+        .filter(|g| g.contains(['*', '?', '[', '{']))
+        .filter(|g| {
+            let Ok(set) = crate::env::glob_set(std::slice::from_ref(*g), crate::config::FILE_NAME)
+            else {
+                return false;
+            };
+            !found.iter().any(|(rel, _)| set.is_match(rel))
+        })
+        .map(|g| {
+            crate::finding::Finding::other(
+                "config/empty-glob",
+                crate::finding::Severity::Warning,
+                format!(
+                    "`policies` glob `{g}` matches no file under the config's directory: no policy is loaded from it"
+                ),
+                crate::config::FILE_NAME.to_string(),
+                "fix the glob (paths are relative to driftcheck.toml's directory and stay inside it), or remove it",
+            )
+        })
+        .collect()
 }
 
 /// Load the shipped pack (unless disabled) and the user's policy files, then
@@ -129,6 +163,7 @@ pub fn load(
         links: pack_links.into_iter().chain(user.links).collect(),
         waivers: user.waivers,
         disabled: Vec::new(),
+        notices: Vec::new(),
     };
     // `disable` may name built-in ids, pack ids or user ids.
     let mut known_ids: Vec<String> = crate::finding::Rule::ALL

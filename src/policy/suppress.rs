@@ -51,8 +51,13 @@ pub fn apply(
     let mut used = vec![false; policy.waivers.len()];
     let mut out = Suppressed::default();
     let mut bad_inline: Vec<(String, u32, String)> = Vec::new();
+    let known: Vec<&str> = crate::registry::ids()
+        .into_iter()
+        .chain(policy.rules.iter().map(|r| r.id.as_str()))
+        .chain(policy.links.iter().map(|l| l.id.as_str()))
+        .collect();
     for f in findings {
-        if inline_allows(&f, root, &mut files, &mut bad_inline) {
+        if inline_allows(&f, root, &mut files, &known, &mut bad_inline) {
             out.accepted += 1;
             continue;
         }
@@ -160,6 +165,7 @@ fn inline_allows(
     f: &Finding,
     root: &Path,
     files: &mut HashMap<String, Option<Vec<String>>>,
+    known: &[&str],
     bad: &mut Vec<(String, u32, String)>,
 ) -> bool {
     for site in f
@@ -181,6 +187,22 @@ fn inline_allows(
             };
             match allow {
                 Ok((ids, _reason)) => {
+                    // An id nobody emits is a typo that silently allows nothing.
+                    for id in ids.iter().filter(|id| !known.contains(&id.as_str())) {
+                        let hint = crate::error::did_you_mean(id, known.iter().copied())
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        let entry = (
+                            site.file.clone(),
+                            i as u32 + 1,
+                            format!(
+                                "`driftcheck: allow {id}` names an unknown rule{hint}; `driftcheck explain --list` lists them"
+                            ),
+                        );
+                        if !bad.contains(&entry) {
+                            bad.push(entry);
+                        }
+                    }
                     if ids
                         .iter()
                         .any(|id| *id == f.rule || f.policy.as_deref() == Some(id.as_str()))

@@ -182,7 +182,7 @@ fn append_step_summary(report: &Report<'_>, path: &Path) -> std::io::Result<()> 
 }
 
 /// Escape a workflow command's message: `%`, CR and LF.
-fn escape_data(s: &str) -> String {
+pub(super) fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

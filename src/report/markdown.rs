@@ -197,7 +197,7 @@ fn code(s: &str) -> String {
 }
 
 /// Plain text in a cell or line: markup characters escaped.
-fn text(s: &str) -> String {
+pub(super) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in escape(s, 300).chars() {
         if matches!(

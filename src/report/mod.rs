@@ -3,11 +3,13 @@
 //! a buffer (the github format also appends to the step summary file named in
 //! [`Options`]). Values arrive already masked: renderers only escape them.
 
+pub mod error;
 pub mod gate;
 mod github;
 mod human;
 mod json;
 mod markdown;
+pub mod paths;
 mod sarif;
 
 use std::io::Write;

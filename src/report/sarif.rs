@@ -17,7 +17,7 @@ use crate::finding::{Finding, Rule, Shown};
 use crate::policy::baseline;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/driftcheck/driftcheck";
+pub(super) const INFORMATION_URI: &str = "https://github.com/driftcheck/driftcheck";
 /// The base every artifact URI is relative to: the repository root.
 const SRCROOT: &str = "%SRCROOT%";
 /// The key of driftcheck's stable finding fingerprint (the baseline's), so

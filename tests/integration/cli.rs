@@ -483,3 +483,126 @@ fn compose_and_helm_values_are_not_false_credential_errors() {
     );
     assert_eq!(r.code, 0);
 }
+
+// ------------------------------------------------- formats and exit-2 errors
+
+/// An exit-2 error reaches a consumer that reads only stdout, in the format
+/// it asked for; stderr has the text in every format.
+#[test]
+fn exit_2_errors_speak_the_format_asked_for() {
+    let t = crate::harness::Tree::new(&[("driftcheck.toml", "[env.staging]\nroot = 7\n")]);
+    for format in ["human", "json", "github", "sarif", "markdown"] {
+        let run = t.run(&["diff", "staging", "prod", "--format", format]);
+        assert_eq!(run.code, 2, "{format}: {}", run.all());
+        assert!(run.stderr.contains("driftcheck: error:"), "{}", run.all());
+        match format {
+            "human" => assert_eq!(run.stdout, "", "{}", run.all()),
+            "json" => {
+                let v = crate::harness::json(&run);
+                assert_eq!(v["version"], 1);
+                assert!(
+                    v["error"]["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("driftcheck.toml")
+                );
+            }
+            "sarif" => {
+                let v = crate::harness::json(&run);
+                let inv = &v["runs"][0]["invocations"][0];
+                assert_eq!(inv["executionSuccessful"], false, "{v}");
+                assert_eq!(inv["toolExecutionNotifications"][0]["level"], "error");
+            }
+            "github" => assert!(
+                run.stdout
+                    .starts_with("::error title=driftcheck could not run::"),
+                "{}",
+                run.all()
+            ),
+            _ => assert!(
+                run.stdout.starts_with("**driftcheck could not run**"),
+                "{}",
+                run.all()
+            ),
+        }
+    }
+}
+
+/// A command asked for a format it does not speak refuses (exit 2, naming
+/// the formats it speaks) instead of printing another form.
+#[test]
+fn every_command_speaks_a_format_or_refuses_it() {
+    let demo = repo().join("fixtures/demo");
+    let speaks: &[(&[&str], &[&str])] = &[
+        (&["audit"], &["human", "json", "markdown"]),
+        (&["approve"], &["human", "json"]),
+        (&["trailers"], &["human", "json"]),
+        (&["explain", "drift/flag"], &["human", "json"]),
+        (&["explain", "--list"], &["human", "json"]),
+        (&["init"], &["human"]),
+        (&["man"], &["human"]),
+        (&["completions", "bash"], &["human"]),
+    ];
+    for (command, formats) in speaks {
+        for format in ["json", "sarif", "github", "markdown"] {
+            if formats.contains(&format) {
+                continue;
+            }
+            let mut args = command.to_vec();
+            args.extend(["--format", format]);
+            let run = driftcheck(&demo, &args);
+            assert_eq!(run.code, 2, "{args:?}: {}", run.all());
+            assert!(
+                run.stderr.contains("does not speak --format")
+                    && run.stderr.contains(&formats.join(", ")),
+                "{args:?}: {}",
+                run.all()
+            );
+        }
+    }
+    let run = driftcheck(&demo, &["explain", "drift/flag", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(crate::harness::json(&run)["rule"]["severity"], "warning");
+}
+
+/// `explain --list` lists every id driftcheck can print, and `explain` knows
+/// each of them.
+#[test]
+fn explain_lists_every_rule_and_knows_each() {
+    let demo = repo().join("fixtures/demo");
+    let run = driftcheck(&demo, &["explain", "--list", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let v = crate::harness::json(&run);
+    let ids: Vec<String> = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    for must in [
+        "drift/data-path",
+        "parse/error",
+        "gate/signoff",
+        "gate/near-miss",
+        "policy/unused-waiver",
+        "k8s-replica-decrease",
+    ] {
+        assert!(ids.iter().any(|i| i == must), "{must} not in {ids:?}");
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for id in &ids {
+        assert!(seen.insert(id), "{id} listed twice");
+        let run = driftcheck(&demo, &["explain", id]);
+        assert_eq!(run.code, 0, "explain {id}: {}", run.all());
+        assert!(run.stdout.starts_with(id.as_str()), "{}", run.all());
+    }
+    let human = driftcheck(&demo, &["explain", "--list"]);
+    assert_eq!(human.stdout.lines().count(), ids.len(), "{}", human.all());
+    let unknown = driftcheck(&demo, &["explain", "gate/signof"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("did you mean `gate/signoff`"),
+        "{}",
+        unknown.all()
+    );
+}

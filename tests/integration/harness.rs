@@ -146,13 +146,16 @@ pub fn peers_required() -> bool {
     std::env::var_os("DRIFTCHECK_REQUIRE_PEERS").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
-/// Report a skip: prints `skipped: why`, or fails when peers are required.
+/// Report a skip: `skipped: why` on the real stderr (the test harness
+/// captures only the print macros, so the reason shows in `cargo test`'s
+/// output), or fail when peers are required.
 pub fn skip(why: &str) {
+    use std::io::Write as _;
     assert!(
         !peers_required(),
         "DRIFTCHECK_REQUIRE_PEERS is set and this test would skip: {why}"
     );
-    println!("skipped: {why}");
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
 }
 
 /// The shared corpus folder `sub` (e.g. `realworld/repos`), located as

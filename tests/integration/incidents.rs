@@ -113,8 +113,16 @@ fn rotated_credentials_are_compared_by_fingerprint_only() {
         "{link}"
     );
     let (a, b) = (&link["envs"]["prod #1"], &link["envs"]["prod #2"]);
-    assert_eq!(a["file"], "deploy/prod/statemachine/config.yaml");
-    assert_eq!(b["file"], "deploy/prod/pgbouncer/pgbouncer.ini");
+    // Paths are relative to the repository root (this repository's).
+    let prefix = "fixtures/incidents/rotated-credentials/";
+    assert_eq!(
+        a["file"],
+        format!("{prefix}deploy/prod/statemachine/config.yaml")
+    );
+    assert_eq!(
+        b["file"],
+        format!("{prefix}deploy/prod/pgbouncer/pgbouncer.ini")
+    );
     assert_ne!(a["secret"]["fingerprint"], b["secret"]["fingerprint"]);
     assert!(a["secret"]["fingerprint"].is_string());
     assert_eq!(code, 1);

@@ -3,6 +3,7 @@
 mod canary;
 mod cli;
 mod crossplane;
+mod empties;
 mod formats;
 mod gate_catalogue;
 mod gate_review;
@@ -10,6 +11,7 @@ mod generated;
 mod harness;
 mod incidents;
 mod includes;
+mod local_check;
 mod outputs;
 mod pack;
 mod policies;

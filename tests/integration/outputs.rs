@@ -23,19 +23,38 @@ fn demo_sarif_snapshot() {
 }
 
 /// Every error of `sarif` against the official 2.1.0 schema, formats
-/// (`uri`, `uri-reference`) included.
-fn schema_errors(sarif: &serde_json::Value) -> Vec<String> {
-    let path = repo().join("tests/data/schemas/sarif-2.1.0.json");
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
+/// (`uri`, `uri-reference`) included, as `check-jsonschema` (the peer CI
+/// installs, with `rfc3986-validator` for the URI formats) reports them:
+/// `path: message` lines. `None` when the peer is missing (skipped).
+fn schema_errors(sarif: &serde_json::Value) -> Option<Vec<String>> {
+    if !crate::harness::tool("check-jsonschema", &["--version"]) {
+        return None;
+    }
+    let schema = repo().join("tests/data/schemas/sarif-2.1.0.json");
+    let dir = tempfile::tempdir().unwrap();
+    let instance = dir.path().join("report.sarif.json");
+    std::fs::write(&instance, sarif.to_string()).unwrap();
+    let out = std::process::Command::new("check-jsonschema")
+        .args(["--output-format", "json", "--schemafile"])
+        .arg(&schema)
+        .arg(&instance)
+        .output()
         .unwrap();
-    validator
-        .iter_errors(sarif)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect()
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check-jsonschema: {e}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(report["parse_errors"], serde_json::json!([]), "{report}");
+    Some(
+        report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| format!("{}: {}", e["path"].as_str().unwrap(), e["message"]))
+            .collect(),
+    )
 }
 
 /// A repository with paths that need encoding, a file in one environment
@@ -69,11 +88,14 @@ fn awkward() -> Tree {
 #[test]
 fn sarif_is_valid_against_the_official_schema() {
     let demo = json(&demo("sarif"));
-    assert_eq!(schema_errors(&demo), Vec::<String>::new());
+    let Some(errors) = schema_errors(&demo) else {
+        return;
+    };
+    assert_eq!(errors, Vec::<String>::new());
     let run = awkward().run(&["diff", "staging", "prod", "--format", "sarif"]);
     assert_eq!(run.code, 1, "{}", run.all());
     assert_eq!(
-        schema_errors(&json(&run)),
+        schema_errors(&json(&run)).unwrap(),
         Vec::<String>::new(),
         "{}",
         run.stdout
@@ -83,12 +105,12 @@ fn sarif_is_valid_against_the_official_schema() {
     bad["runs"][0]["results"][0]["level"] = "fatal".into();
     bad["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
         "a b/c d.yaml".into();
-    let errors = schema_errors(&bad);
+    let errors = schema_errors(&bad).unwrap();
     assert!(
-        errors.iter().any(|e| e.contains("/results/0/level")),
+        errors.iter().any(|e| e.contains("results[0].level")),
         "{errors:?}"
     );
-    assert!(errors.iter().any(|e| e.contains("/uri")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains(".uri:")), "{errors:?}");
 }
 
 #[test]
@@ -392,6 +414,8 @@ fn github_reports_an_unwritable_step_summary() {
 
 // -------------------------------------------------------------------- all
 
+/// `check` speaks every format; `explain` speaks human and JSON and refuses
+/// the report formats (it used to print its human form under any of them).
 #[test]
 fn every_command_accepts_the_new_formats() {
     let tree = awkward();
@@ -404,6 +428,122 @@ fn every_command_accepts_the_new_formats() {
             check.all()
         );
         let explain = tree.run(&["explain", "drift/flag", "--format", format]);
-        assert_eq!(explain.code, 0, "{format}: {}", explain.all());
+        assert_eq!(explain.code, 2, "{format}: {}", explain.all());
+        assert!(
+            explain.stderr.contains("does not speak"),
+            "{}",
+            explain.all()
+        );
     }
+}
+
+// ------------------------------------------------------- repository paths
+
+/// Every path a machine format prints, as printed.
+fn printed_paths(format: &str, run: &Run) -> Vec<String> {
+    let mut paths = Vec::new();
+    match format {
+        "json" => {
+            for f in json(run)["findings"].as_array().unwrap() {
+                for site in f["envs"].as_object().unwrap().values() {
+                    if let Some(file) = site["file"].as_str() {
+                        paths.push(file.to_string());
+                    }
+                }
+            }
+        }
+        "sarif" => {
+            for r in json(run)["runs"][0]["results"].as_array().unwrap() {
+                for loc in r["locations"].as_array().unwrap() {
+                    let uri = loc["physicalLocation"]["artifactLocation"]["uri"]
+                        .as_str()
+                        .unwrap();
+                    paths.push(uri.replace("%20", " "));
+                }
+            }
+        }
+        "github" => {
+            let re = regex::Regex::new(r"file=([^,]+),").unwrap();
+            for c in re.captures_iter(&run.stdout) {
+                paths.push(c[1].to_string());
+            }
+        }
+        _ => unreachable!(),
+    }
+    paths
+}
+
+/// Under `-C DIR` (and `--config DIR/driftcheck.toml`), every path in every
+/// machine format is relative to the repository root, and exists there; a
+/// rendered environment points at its `render` line in the config.
+#[test]
+fn paths_are_relative_to_the_repository_root_under_dash_c() {
+    let t = Tree::new(&[
+        (
+            "deploy/driftcheck.toml",
+            "[env.staging]\nroot = \"staging\"\n\n[env.prod]\nroot = \"prod\"\n\n\
+             [env.canary]\n# rendered\nrender = [\"cat\", \"canary.yaml\"]\n",
+        ),
+        (
+            "deploy/staging/app.yaml",
+            "replicas: 2\ndata_path: /var/lib/app\n",
+        ),
+        (
+            "deploy/prod/app.yaml",
+            "replicas: 3\ndata_path: /data/app\n",
+        ),
+        ("deploy/canary.yaml", "replicas: 1\ndata_path: /srv/app\n"),
+    ]);
+    let git = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(t.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", t.path())
+        .status()
+        .unwrap();
+    assert!(git.success());
+    std::fs::create_dir_all(t.path().join("docs")).unwrap();
+    for (cwd, how) in [
+        (t.path().to_path_buf(), vec!["-C", "deploy"]),
+        (
+            t.path().join("docs"),
+            vec!["--config", "../deploy/driftcheck.toml"],
+        ),
+    ] {
+        for format in ["json", "sarif", "github"] {
+            let mut args = vec!["diff", "staging", "prod", "canary", "--format", format];
+            args.extend(&how);
+            let run = driftcheck(&cwd, &args);
+            assert_eq!(run.code, 1, "{}", run.all());
+            let paths = printed_paths(format, &run);
+            assert!(!paths.is_empty(), "{format}: {}", run.all());
+            for p in &paths {
+                if format == "json" && p.starts_with("<render:") {
+                    continue;
+                }
+                assert!(
+                    t.path().join(p).is_file(),
+                    "{format} {how:?}: {p} is not a file of the repository\n{}",
+                    run.all()
+                );
+            }
+            if format != "json" {
+                assert!(
+                    paths.iter().any(|p| p == "deploy/driftcheck.toml"),
+                    "{format}: the rendered env points at the config: {paths:?}"
+                );
+            }
+        }
+    }
+    let run = driftcheck(
+        t.path(),
+        &[
+            "diff", "staging", "canary", "-C", "deploy", "--format", "github",
+        ],
+    );
+    assert!(
+        run.stdout.contains("canary (deploy/driftcheck.toml:9)"),
+        "{}",
+        run.all()
+    );
 }

@@ -7,6 +7,10 @@ use crate::harness::{Run, Tree, json, rules_and_keys};
 const CONFIG: &str = "policies = [\"policies/*.toml\"]\n\
                       [env.staging]\nroot = \"staging\"\n\
                       [env.prod]\nroot = \"prod\"\naliases = [\"production\"]\n";
+/// [`CONFIG`] without policy files (a `policies` glob matching nothing is a
+/// warning of its own).
+const NO_POLICIES: &str = "[env.staging]\nroot = \"staging\"\n\
+                           [env.prod]\nroot = \"prod\"\naliases = [\"production\"]\n";
 
 /// A repository with `staging/app.yaml`, `prod/app.yaml` and one policy file.
 fn repo(staging: &str, prod: &str, policy: &str) -> Tree {
@@ -581,7 +585,7 @@ fn inline_allows_in_every_format_with_comments() {
     ];
     for (file, staging, prod, plain) in cases {
         let t = Tree::new(&[
-            ("driftcheck.toml", CONFIG),
+            ("driftcheck.toml", NO_POLICIES),
             (&format!("staging/{file}"), staging),
             (&format!("prod/{file}"), prod),
         ]);
@@ -674,7 +678,7 @@ fn waivers_apply_expire_and_are_reported_when_unused() {
 #[test]
 fn a_baseline_survives_line_shifts_and_fails_on_changed_values() {
     let t = Tree::new(&[
-        ("driftcheck.toml", CONFIG),
+        ("driftcheck.toml", NO_POLICIES),
         (
             "staging/app.yaml",
             "path: /var/lib/a\ndb:\n  password: Stg-Base-4471-x\n",

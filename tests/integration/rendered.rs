@@ -80,7 +80,7 @@ fn a_broken_layer_is_a_finding_that_names_the_layer() {
     assert_eq!(f["envs"]["prod"]["file"], "p.yaml");
     let missing = Tree::new(&[(
         "driftcheck.toml",
-        "[env.a]\nlayers = [\"nope.yaml\"]\n[env.b]\nlayers = [\"nope.yaml\"]\n",
+        "[env.a]\nlayers = [\"nope.yaml\"]\n[env.b]\nlayers = [\"nope.yaml\", \"b.yaml\"]\n",
     )]);
     let r = missing.run(&["diff", "a", "b"]);
     assert_eq!(r.code, 2);

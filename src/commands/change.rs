@@ -1,0 +1,113 @@
+//! `check --staged` and `check --rev`: judge the change, not the repository.
+//!
+//! The rule: a local check answers "does this change make things worse?".
+//! Every real repository carries some drift; a hook that fails on it blocks
+//! every commit, and people learn `--no-verify`. So:
+//!
+//! - A change that touches nothing the comparison reads (the config file,
+//!   policy files, environment roots and layers) is not compared at all:
+//!   exit 0, silent. A rendered environment reads inputs driftcheck cannot
+//!   know, and a root reached through a symbolic link can change behind it:
+//!   with either, every change counts as touching them.
+//! - Otherwise the findings of the new tree (the index, or the revision) are
+//!   compared with those of the old one (HEAD, or the revision's first
+//!   parent) by identity (rule, environments, file, document, key — values
+//!   and lines may move, as the gate does), and only the findings the change
+//!   *introduces* are shown and can fail the run. Pre-existing findings are
+//!   counted in one line. `--all` shows the whole tree's findings instead.
+
+use std::path::Path;
+
+use crate::config::{self, Config};
+use crate::env::Selection;
+use crate::finding::Finding;
+use crate::git::Repo;
+
+/// Whether the change `changed` (repository-relative paths) touches what
+/// `config` (at `config_at`, repository-relative) compares.
+pub fn touches(repo: &Repo, config: &Config, config_at: &str, changed: &[String]) -> bool {
+    if changed.is_empty() {
+        return false;
+    }
+    let root = repo.root();
+    let rel = |p: &Path| -> Option<String> {
+        let r = p.strip_prefix(root).ok()?;
+        Some(r.to_string_lossy().replace('\\', "/"))
+    };
+    let config_dir = Path::new(config_at)
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let under = |path: &str, dir: &str| {
+        dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
+    };
+    let mut watched: Vec<String> = vec![config_at.to_string()];
+    for env in &config.envs {
+        let paths: Vec<&Path> = match &env.selection {
+            Selection::Render { .. } => return true,
+            Selection::Root { dir, .. } => vec![dir.as_path()],
+            Selection::Files(files) | Selection::Layers(files) => {
+                files.iter().map(|p| p.as_path()).collect()
+            }
+        };
+        for p in paths {
+            // A link on the way: what it points at can change unseen.
+            let lexical = root.join(p.strip_prefix(root).unwrap_or(p));
+            if lexical
+                .ancestors()
+                .take_while(|a| a.starts_with(root) && *a != root)
+                .any(|a| {
+                    a.symlink_metadata()
+                        .is_ok_and(|m| m.file_type().is_symlink())
+                })
+            {
+                return true;
+            }
+            match rel(p) {
+                Some(r) => watched.push(r),
+                None => return true, // outside the repository: cannot be judged
+            }
+        }
+    }
+    let policies = crate::env::glob_set(&config.policies, config_at).ok();
+    changed.iter().any(|path| {
+        watched.iter().any(|w| under(path, w))
+            || policies.as_ref().is_some_and(|set| {
+                under(path, &config_dir)
+                    && set.is_match(path.strip_prefix(&format!("{config_dir}/")).unwrap_or(path))
+            })
+    })
+}
+
+/// The config as the new tree has it, if it has one.
+pub fn config_in(repo: &Repo, tree: git2::Oid, config_at: &str) -> Option<Config> {
+    let text = repo.blob_at(tree, config_at)?;
+    let text = String::from_utf8(text).ok()?;
+    config::parse(&text, &repo.root().join(config_at)).ok()
+}
+
+/// A finding's identity across a change (values and lines may move).
+pub fn identity(f: &Finding) -> (String, String, String, Option<String>, Option<String>) {
+    let mut envs: Vec<&str> = f
+        .envs
+        .iter()
+        .filter(|(_, s)| s.is_some())
+        .map(|(n, _)| n.as_str())
+        .collect();
+    envs.sort_unstable();
+    (
+        f.rule.clone(),
+        envs.join(","),
+        f.file.clone(),
+        f.document.clone(),
+        f.key.clone(),
+    )
+}
+
+/// Split `after` into (introduced, pre-existing) against `before`.
+pub fn introduced(before: &[Finding], after: Vec<Finding>) -> (Vec<Finding>, Vec<Finding>) {
+    let known: std::collections::HashSet<_> = before.iter().map(identity).collect();
+    after
+        .into_iter()
+        .partition(|f| !known.contains(&identity(f)))
+}
