@@ -747,13 +747,43 @@ class Metadata(unittest.TestCase):
         placeholder = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
         self.assertIn(f'\n  "driftcheck=={version}",\n', placeholder)
         self.assertNotIn("maturin", placeholder.split("[build-system]", 1)[1])
-        self.assertIn("packages = []", placeholder)
+        self.assertIn("requires = []", placeholder)
         wheel = (ROOT / "pypi" / "pyproject.toml").read_text(encoding="utf-8")
         self.assertIn('build-backend = "maturin"', wheel)
         self.assertIn('bindings = "bin"', wheel)
         self.assertIn('manifest-path = "../Cargo.toml"', wheel)
         self.assertIn('name = "driftcheck"', wheel)
         self.assertIn('dynamic = ["version"]', wheel)
+
+    def test_placeholder_backend_writes_the_projects_metadata(self):
+        """pypi/pre_commit_placeholder.py (no tomllib on Python 3.9) agrees with tomllib."""
+        try:
+            import tomllib  # noqa: PLC0415
+        except ImportError:
+            self.skipTest("tomllib needs Python 3.11")
+        import zipfile  # noqa: PLC0415
+
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        with tempfile.TemporaryDirectory() as out:
+            code = ("import sys; sys.path.insert(0, 'pypi'); import pre_commit_placeholder as b; "
+                    "print(b.build_wheel(sys.argv[1])); print(b.build_sdist(sys.argv[1]))")
+            p = subprocess.run([sys.executable, "-c", code, out], cwd=ROOT, capture_output=True,
+                               text=True, check=True)
+            wheel_name, sdist_name = p.stdout.split()
+            self.assertEqual(wheel_name, "driftcheck_pre_commit-0.1.0-py3-none-any.whl".replace(
+                "0.1.0", project["version"]))
+            with zipfile.ZipFile(Path(out) / wheel_name) as whl:
+                names = whl.namelist()
+                info = wheel_name.split("-py3")[0] + ".dist-info"
+                self.assertEqual(sorted(names), sorted(f"{info}/{n}" for n in
+                                                       ("METADATA", "WHEEL", "RECORD")))
+                metadata = whl.read(f"{info}/METADATA").decode()
+            expect = [f"Name: {project['name']}", f"Version: {project['version']}",
+                      f"Summary: {project['description']}",
+                      f"Requires-Python: {project['requires-python']}",
+                      *(f"Requires-Dist: {d}" for d in project["dependencies"])]
+            self.assertEqual(metadata.splitlines()[1:], expect)
+            self.assertTrue((Path(out) / sdist_name).is_file())
 
 
 if __name__ == "__main__":

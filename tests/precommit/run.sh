@@ -15,8 +15,7 @@
 #
 # Prints how long each hook installation took. Needs python3, git, cargo; installs
 # pre-commit and maturin (pinned, from PyPI) into $DRIFTCHECK_VENV (default
-# target/ci-venv) and a pinned setuptools wheel (the placeholder's build backend) into
-# its wheel cache.
+# target/ci-venv).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -24,7 +23,6 @@ venv=${DRIFTCHECK_VENV:-target/ci-venv}
 [[ $venv == /* ]] || venv="$ROOT/$venv"
 pre_commit_version=4.7.0
 maturin_version=1.16.0
-setuptools_version=80.9.0
 if [[ ! -x $venv/bin/python ]]; then
   python3 -m venv "$venv"
 fi
@@ -33,11 +31,6 @@ if [[ $("$venv/bin/pre-commit" --version 2>/dev/null) != "pre-commit $pre_commit
   echo "pre-commit tests: installing pre-commit==$pre_commit_version maturin==$maturin_version into $venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     "pre-commit==$pre_commit_version" "maturin==$maturin_version"
-fi
-wheel_cache="$venv/wheel-cache"
-if ! compgen -G "$wheel_cache/setuptools-$setuptools_version-*.whl" >/dev/null; then
-  "$venv/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps \
-    --only-binary=:all: --dest "$wheel_cache" "setuptools==$setuptools_version"
 fi
 export PATH="$venv/bin:$PATH"
 
@@ -60,7 +53,6 @@ if ! (cd "$ROOT/pypi" && maturin build --profile dev --strip --compatibility lin
   exit 1
 fi
 echo "wheel built in $(since "$start"): $(cd "$wheelhouse" && ls -- *.whl)"
-cp "$wheel_cache/setuptools-$setuptools_version-"*.whl "$wheelhouse/"
 
 # The toolchain stays where it is, whatever HOME the test gives git.
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
