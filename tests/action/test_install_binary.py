@@ -14,6 +14,7 @@ import hashlib
 import http.server
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -362,6 +363,30 @@ class ReleaseContract(ReleaseServer):
                     exe = "driftcheck.exe" if os_name == "Windows" else "driftcheck"
                     self.assertInstalled(p, outs, exe=exe)
                     (self.bin.parent / exe).unlink()
+
+    def test_release_refuses_a_tag_that_is_not_the_crate_version(self):
+        script, _ = self.step("check", "The tag is v<Cargo.toml version>, and the pre-commit "
+                                       "placeholder pins that wheel")
+        cargo = (ROOT / "Cargo.toml").read_text(encoding="utf-8")
+        version = re.search(r'(?m)^version = "([^"]+)"$', cargo).group(1)
+        self.bash(script, ROOT, TAG=f"v{version}")
+        p = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=ROOT,
+                           env={"PATH": os.environ.get("PATH", ""), "TAG": "v999.0.0"},
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(f"::error::tag v999.0.0 is not v{version}", p.stdout)
+        # A placeholder that pins another wheel is refused too.
+        work = self.tmp / "pin"
+        work.mkdir()
+        shutil.copy(ROOT / "Cargo.toml", work)
+        placeholder = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+        (work / "pyproject.toml").write_text(
+            placeholder.replace(f'"driftcheck=={version}"', '"driftcheck==0.0.1"'))
+        p = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=work,
+                           env={"PATH": os.environ.get("PATH", ""), "TAG": f"v{version}"},
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(f"does not pin driftcheck=={version}", p.stdout)
 
 
 class ActionWiring(unittest.TestCase):
