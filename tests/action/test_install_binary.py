@@ -369,9 +369,12 @@ class ReleaseContract(ReleaseServer):
                                        "placeholder pins that wheel")
         cargo = (ROOT / "Cargo.toml").read_text(encoding="utf-8")
         version = re.search(r'(?m)^version = "([^"]+)"$', cargo).group(1)
-        self.bash(script, ROOT, TAG=f"v{version}")
+        self.bash(script, ROOT, TAG=f"v{version}", REF_TYPE="tag")
+        # A dry run (workflow_dispatch on a branch) has no tag to check.
+        self.bash(script, ROOT, TAG="main", REF_TYPE="branch")
         p = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=ROOT,
-                           env={"PATH": os.environ.get("PATH", ""), "TAG": "v999.0.0"},
+                           env={"PATH": os.environ.get("PATH", ""), "TAG": "v999.0.0",
+                                "REF_TYPE": "tag"},
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 1)
         self.assertIn(f"::error::tag v999.0.0 is not v{version}", p.stdout)
@@ -383,7 +386,8 @@ class ReleaseContract(ReleaseServer):
         (work / "pyproject.toml").write_text(
             placeholder.replace(f'"driftcheck=={version}"', '"driftcheck==0.0.1"'))
         p = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=work,
-                           env={"PATH": os.environ.get("PATH", ""), "TAG": f"v{version}"},
+                           env={"PATH": os.environ.get("PATH", ""), "TAG": f"v{version}",
+                                "REF_TYPE": "tag"},
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 1)
         self.assertIn(f"does not pin driftcheck=={version}", p.stdout)
