@@ -54,6 +54,12 @@ output() {
   fi
 }
 
+# A value from the workflow, safe to print: no newline can start a workflow command.
+shown() {
+  local value=${1//[^A-Za-z0-9._\/+-]/?}
+  printf '%s' "${value:0:80}"
+}
+
 # No binary matches: say why, and that the next step builds from source.
 fallback() {
   echo "driftcheck: no prebuilt binary: $1"
@@ -96,7 +102,7 @@ case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
   macOS/X64) target=x86_64-apple-darwin ;;
   macOS/ARM64) target=aarch64-apple-darwin ;;
   Windows/X64) target=x86_64-pc-windows-msvc ;;
-  *) fallback "releases have no binary for ${RUNNER_OS:-unknown OS} on ${RUNNER_ARCH:-unknown architecture}." ;;
+  *) fallback "releases have no binary for $(shown "${RUNNER_OS:-unknown}") on $(shown "${RUNNER_ARCH:-unknown}")." ;;
 esac
 
 tag_pattern='^v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$'
@@ -109,11 +115,11 @@ want_commit=
 if [[ -n $version && $version != "$ref" ]]; then
   # An explicit `version`: a release tag is that release; anything else is built.
   [[ $version =~ $tag_pattern ]] ||
-    fallback "version '$version' is not a release tag (vX.Y.Z)."
+    fallback "version '$(shown "$version")' is not a release tag (vX.Y.Z)."
   tag=$version
 elif [[ $ref =~ $tag_pattern ]]; then
   [[ $ref == "v$crate_version" ]] ||
-    fallback "the action's ref is $ref but its Cargo.toml says version ${crate_version:-unknown}; the ref does not name this action's source (actions/runner#2473)."
+    fallback "the action's ref is $ref but its Cargo.toml says version $(shown "${crate_version:-unknown}"); the ref does not name this action's source (actions/runner#2473)."
   tag=$ref
 elif [[ $ref =~ ^[0-9a-f]{40}$ ]]; then
   [[ -n $crate_version ]] ||
@@ -121,14 +127,14 @@ elif [[ $ref =~ ^[0-9a-f]{40}$ ]]; then
   tag="v$crate_version"
   want_commit=$ref
 else
-  fallback "the action's ref '${ref}' is neither a release tag nor a commit SHA (a branch, or a local \`uses: ./\`)."
+  fallback "the action's ref '$(shown "$ref")' is neither a release tag nor a commit SHA (a branch, or a local \`uses: ./\`)."
 fi
 [[ $tag =~ $tag_pattern ]] || fallback "'$tag' is not a release tag."
 
 base=${DRIFTCHECK_RELEASE_BASE_URL:-}
 if [[ -z $base ]]; then
   [[ $repository =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]] ||
-    fallback "github.action_repository '${repository}' is not owner/name (a local or nested action)."
+    fallback "github.action_repository '$(shown "$repository")' is not owner/name (a local or nested action)."
   base="$server/$repository/releases/download"
 fi
 base=${base%/}
@@ -148,7 +154,7 @@ if [[ -n $want_commit ]]; then
     fallback "release $tag has no SOURCE_COMMIT, so it cannot be matched to the commit $want_commit."
   built_from=$(tr -d '[:space:]' <"$tmp/SOURCE_COMMIT")
   [[ $built_from == "$want_commit" ]] ||
-    fallback "release $tag was built from ${built_from:-an unknown commit}, and the action is pinned at $want_commit."
+    fallback "release $tag was built from $(shown "${built_from:-an unknown commit}"), and the action is pinned at $want_commit."
 fi
 
 # The expected digest: the SHA256SUMS line for this asset (`<hex>  <name>` or `<hex> *<name>`).

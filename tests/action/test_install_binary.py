@@ -274,6 +274,19 @@ class ReleaseInstall(ReleaseServer):
         p, outs = self.run_install(INPUT_VERSION=OTHER_COMMIT)
         self.assertFellBack(p, outs, "is not a release tag")
 
+    def test_values_from_the_workflow_cannot_inject_workflow_commands(self):
+        for env in ({"INPUT_VERSION": "v1\n::error::injected"},
+                    {"ACTION_REF": "main\n::error::injected"},
+                    {"DRIFTCHECK_RELEASE_BASE_URL": "",
+                     "ACTION_REPOSITORY": "x\n::error::injected"},
+                    {"RUNNER_ARCH": "X\n::error::injected"}):
+            with self.subTest(env=env):
+                p, outs = self.run_install(**env)
+                self.assertEqual(outs, {"installed": "false"}, p.stdout)
+                self.assertIn("???error??injected", p.stdout)
+                for line in p.stdout.splitlines():
+                    self.assertFalse(line.startswith("::error::injected"), p.stdout)
+
     def test_unsupported_platform_falls_back(self):
         self.release()
         for os_name, arch in (("Windows", "ARM64"), ("Linux", "ARM"), ("FreeBSD", "X64")):
