@@ -625,6 +625,9 @@ class Install(unittest.TestCase):
         self.assertIn("::error", p.stdout)
         p, _ = self.run_install("plan", INPUT_VERSION="v1;rm -rf /")
         self.assertEqual(p.returncode, 2)
+        p, _ = self.run_install("plan", INPUT_VERSION="v1\n::warning::injected")
+        self.assertEqual(p.returncode, 2)
+        self.assertNotIn("\n::warning::injected", p.stdout)
 
 
 def run_blocks(text: str):
