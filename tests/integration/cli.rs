@@ -617,3 +617,32 @@ fn explain_lists_every_rule_and_knows_each() {
         unknown.all()
     );
 }
+
+/// What users read first: `--help` of every command, as snapshots.
+#[test]
+fn help_of_every_command() {
+    for cmd in [
+        &[][..],
+        &["diff"],
+        &["check"],
+        &["gate"],
+        &["approve"],
+        &["audit"],
+        &["hook"],
+        &["hook", "install"],
+        &["init"],
+        &["trailers"],
+        &["explain"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let run = driftcheck(&repo(), &args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.all());
+        let name = if cmd.is_empty() {
+            "help".to_string()
+        } else {
+            format!("help_{}", cmd.join("_"))
+        };
+        insta::assert_snapshot!(name, run.stdout);
+    }
+}
