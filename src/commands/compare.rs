@@ -251,12 +251,13 @@ pub fn run(
             }
             let dir = crate::gate::scratch::Scratch::new("check")?;
             crate::git::materialize(&repo, tree, dir.path())?;
-            let note = base.and_then(|b| review_needed(&repo, &b, &head, &at));
             let rel = relative_cwd(&repo, cwd);
             let before = match previous {
                 Some(old) => Some(findings_before(&repo, old, args, &rel, &at, run)?),
                 None => None,
             };
+            // The review note costs a gate evaluation: computed only when shown.
+            let note = base.map(|b| (repo, b, head, at.clone()));
             (Some((dir, rel, at, before)), note)
         }
     };
@@ -358,10 +359,11 @@ pub fn run(
         )
         .map_err(Error::Write)?;
     }
-    if let Some(note) = review_note
+    if let Some((repo, base, head, at)) = review_note
         && !args.quiet
         && human
         && (!judged_change || fails || args.verbose)
+        && let Some(note) = review_needed(&repo, &base, &head, &at)
     {
         writeln!(out, "{note}").map_err(Error::Write)?;
     }
