@@ -21,6 +21,8 @@ struct RawConfig {
     /// Policy file globs (read by the policy stage).
     #[serde(default)]
     policies: Vec<String>,
+    /// A baseline file `check` accepts findings from (`--baseline` wins).
+    baseline: Option<String>,
     #[serde(default)]
     env: BTreeMap<String, RawEnv>,
     #[serde(default)]
@@ -118,6 +120,8 @@ pub struct Config {
     pub formats: FormatOverrides,
     /// Policy globs.
     pub policies: Vec<String>,
+    /// `baseline = "..."`, resolved against the config's directory.
+    pub baseline: Option<PathBuf>,
     /// `[policy]` switches.
     pub policy: crate::policy::Settings,
     /// `[review]`, validated by the gate.
@@ -297,12 +301,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
             message: format!("[review] local = `{local}`{hint}: use \"warn\" or \"block\""),
         });
     }
+    let baseline = raw.baseline.map(|b| root.join(b));
     Ok(Config {
         path: path.to_path_buf(),
         root,
         envs,
         formats: FormatOverrides::new(set, formats),
         policies: raw.policies,
+        baseline,
         policy: crate::policy::Settings {
             builtin: raw.policy.as_ref().and_then(|p| p.builtin).unwrap_or(true),
             disable: raw.policy.map(|p| p.disable).unwrap_or_default(),

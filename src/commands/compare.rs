@@ -90,6 +90,8 @@ pub struct Compared {
     pub root: std::path::PathBuf,
     /// The config file, when there is one.
     pub config_path: Option<std::path::PathBuf>,
+    /// The config's `baseline`, resolved.
+    pub baseline: Option<std::path::PathBuf>,
 }
 
 /// Compare the environments of the repository at `cwd`: the shared core of
@@ -176,6 +178,7 @@ pub fn compare_with(
         accepted: suppressed.accepted,
         paths,
         config_path: config.map(|c| c.path.clone()),
+        baseline: config.and_then(|c| c.baseline.clone()),
         root,
     })
 }
@@ -295,8 +298,12 @@ pub fn run(
         baseline::write(path, &shown)?;
         accepted += shown.len();
         shown.clear();
-    } else if let Some(path) = run.baseline {
-        let known = baseline::read(path)?;
+    } else if let Some(path) = run.baseline.map(Path::to_path_buf).or_else(|| {
+        (run.command == "check")
+            .then(|| c.baseline.clone())
+            .flatten()
+    }) {
+        let known = baseline::read(&path)?;
         let before = shown.len();
         shown.retain(|f| !known.contains(&baseline::fingerprint(f)));
         accepted += before - shown.len();
