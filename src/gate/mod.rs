@@ -20,6 +20,7 @@ pub mod identity;
 mod on_change;
 pub mod review;
 pub(crate) mod scratch;
+pub mod signature;
 mod signoffs;
 
 use std::path::Path;

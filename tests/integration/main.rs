@@ -18,5 +18,6 @@ mod policies;
 mod properties;
 mod realworld;
 mod rendered;
+mod signatures;
 mod trailers_git;
 mod workflows;
