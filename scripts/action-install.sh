@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds driftcheck for the GitHub Action (action.yml). No prebuilt binary exists yet,
-# so this is `cargo install --locked`, cached by actions/cache under a key that names
-# exactly the source built.
+# Builds driftcheck for the GitHub Action (action.yml) when no release binary matches
+# (scripts/install-action-binary.sh installs one when it does): `cargo install --locked`,
+# cached by actions/cache under a key that names exactly the source built.
 #
 #   action-install.sh plan      writes key=, root=, bin= to GITHUB_OUTPUT
 #   action-install.sh install   builds into the planned root
@@ -36,6 +36,12 @@ die() {
   exit 2
 }
 
+# A value from the workflow, safe to print: no newline can start a workflow command.
+shown() {
+  local value=${1//[^A-Za-z0-9._\/+-]/?}
+  printf '%s' "${value:0:80}"
+}
+
 [[ -n $action_path && -f $action_path/Cargo.toml ]] ||
   die "GITHUB_ACTION_PATH (${action_path:-unset}) holds no Cargo.toml: cannot build driftcheck."
 
@@ -43,11 +49,11 @@ die() {
 source=path
 if [[ -n $version && $version != "$ref" ]]; then
   [[ $version =~ ^[A-Za-z0-9][A-Za-z0-9._/-]*$ ]] ||
-    die "version '$version' is not a plain git revision (commit SHA or tag)."
+    die "version '$(shown "$version")' is not a plain git revision (commit SHA or tag)."
   [[ -n $repository ]] ||
     die "version '$version' needs the action's repository, and github.action_repository is empty here (a local \`uses: ./\` or nested action). Leave version empty to build the action's own source."
   [[ $repository =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]] ||
-    die "github.action_repository '$repository' is not owner/name."
+    die "github.action_repository '$(shown "$repository")' is not owner/name."
   source=git
 fi
 

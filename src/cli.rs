@@ -1,7 +1,7 @@
 //! Command-line arguments and the run of each subcommand: resolve the
 //! environments, compare them, render the report, and decide the exit status.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -100,6 +100,11 @@ pub(crate) enum Command {
         /// Base and head from pre-commit's PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF (pre-push hook).
         #[arg(long, conflicts_with_all = ["base", "head"])]
         pre_push: bool,
+        /// Run as a local hook (implied by --message-file and --pre-push): a
+        /// missing sign-off warns instead of failing, unless the base's
+        /// `[review] local = "block"`. Introduced error drift still fails.
+        #[arg(long)]
+        local: bool,
     },
     /// Print the digest of the config change and the trailer line a reviewer adds.
     Approve {
@@ -288,9 +293,11 @@ pub fn run(args: Args) -> Result<Status, Error> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        // anstream's answer: a terminal, NO_COLOR, CLICOLOR(_FORCE), TERM=dumb.
+        ColorChoice::Auto => !matches!(
+            anstream::AutoStream::choice(&stdout),
+            anstream::ColorChoice::Never
+        ),
     };
     let opts = report::Options {
         color,
@@ -338,12 +345,14 @@ pub fn run(args: Args) -> Result<Status, Error> {
             head,
             message_file,
             pre_push,
+            local,
         } => {
             let g = commands::gate::GateArgs {
                 base: base.as_deref(),
                 head: head.as_deref(),
                 message_file: message_file.as_deref(),
                 pre_push: *pre_push,
+                local: *local || message_file.is_some() || *pre_push,
             };
             commands::gate::run(&args, &cwd, &g, &opts, &mut out)
         }

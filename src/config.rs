@@ -21,6 +21,8 @@ struct RawConfig {
     /// Policy file globs (read by the policy stage).
     #[serde(default)]
     policies: Vec<String>,
+    /// A baseline file `check` accepts findings from (`--baseline` wins).
+    baseline: Option<String>,
     #[serde(default)]
     env: BTreeMap<String, RawEnv>,
     #[serde(default)]
@@ -53,6 +55,10 @@ pub struct RawReview {
     /// `[[review.rule]]`: more sign-offs, or narrower reviewers, for some paths.
     #[serde(default)]
     pub rule: Vec<RawReviewRule>,
+    /// What local hooks (commit-msg, pre-push) do about a missing sign-off:
+    /// `"warn"` (the default: the review happens after the commit, in the
+    /// pull request) or `"block"`. CI is strict either way.
+    pub local: Option<String>,
 }
 
 /// `[[review.rule]]` as written.
@@ -114,6 +120,8 @@ pub struct Config {
     pub formats: FormatOverrides,
     /// Policy globs.
     pub policies: Vec<String>,
+    /// `baseline = "..."`, resolved against the config's directory.
+    pub baseline: Option<PathBuf>,
     /// `[policy]` switches.
     pub policy: crate::policy::Settings,
     /// `[review]`, validated by the gate.
@@ -278,12 +286,29 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
         formats.push(f);
     }
     let set = glob_set(&globs, &path.display().to_string()).map_err(|e| with_glob_line(e, text))?;
+    if let Some(local) = raw.review.as_ref().and_then(|r| r.local.as_deref())
+        && !matches!(local, "warn" | "block")
+    {
+        let hint = did_you_mean(local, ["warn", "block"])
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return Err(Error::Config {
+            path: path.to_path_buf(),
+            line: text
+                .lines()
+                .position(|l| l.trim_start().starts_with("local"))
+                .map_or(0, |n| u32::try_from(n + 1).unwrap_or(0)),
+            message: format!("[review] local = `{local}`{hint}: use \"warn\" or \"block\""),
+        });
+    }
+    let baseline = raw.baseline.map(|b| root.join(b));
     Ok(Config {
         path: path.to_path_buf(),
         root,
         envs,
         formats: FormatOverrides::new(set, formats),
         policies: raw.policies,
+        baseline,
         policy: crate::policy::Settings {
             builtin: raw.policy.as_ref().and_then(|p| p.builtin).unwrap_or(true),
             disable: raw.policy.map(|p| p.disable).unwrap_or_default(),

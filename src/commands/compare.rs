@@ -90,6 +90,8 @@ pub struct Compared {
     pub root: std::path::PathBuf,
     /// The config file, when there is one.
     pub config_path: Option<std::path::PathBuf>,
+    /// The config's `baseline`, resolved.
+    pub baseline: Option<std::path::PathBuf>,
 }
 
 /// Compare the environments of the repository at `cwd`: the shared core of
@@ -176,6 +178,7 @@ pub fn compare_with(
         accepted: suppressed.accepted,
         paths,
         config_path: config.map(|c| c.path.clone()),
+        baseline: config.and_then(|c| c.baseline.clone()),
         root,
     })
 }
@@ -251,12 +254,13 @@ pub fn run(
             }
             let dir = crate::gate::scratch::Scratch::new("check")?;
             crate::git::materialize(&repo, tree, dir.path())?;
-            let note = base.and_then(|b| review_needed(&repo, &b, &head, &at));
             let rel = relative_cwd(&repo, cwd);
             let before = match previous {
                 Some(old) => Some(findings_before(&repo, old, args, &rel, &at, run)?),
                 None => None,
             };
+            // The review note costs a gate evaluation: computed only when shown.
+            let note = base.map(|b| (repo, b, head, at.clone()));
             (Some((dir, rel, at, before)), note)
         }
     };
@@ -294,8 +298,12 @@ pub fn run(
         baseline::write(path, &shown)?;
         accepted += shown.len();
         shown.clear();
-    } else if let Some(path) = run.baseline {
-        let known = baseline::read(path)?;
+    } else if let Some(path) = run.baseline.map(Path::to_path_buf).or_else(|| {
+        (run.command == "check")
+            .then(|| c.baseline.clone())
+            .flatten()
+    }) {
+        let known = baseline::read(&path)?;
         let before = shown.len();
         shown.retain(|f| !known.contains(&baseline::fingerprint(f)));
         accepted += before - shown.len();
@@ -358,10 +366,11 @@ pub fn run(
         )
         .map_err(Error::Write)?;
     }
-    if let Some(note) = review_note
+    if let Some((repo, base, head, at)) = review_note
         && !args.quiet
         && human
         && (!judged_change || fails || args.verbose)
+        && let Some(note) = review_needed(&repo, &base, &head, &at)
     {
         writeln!(out, "{note}").map_err(Error::Write)?;
     }

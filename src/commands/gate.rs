@@ -22,6 +22,9 @@ pub struct GateArgs<'a> {
     pub message_file: Option<&'a Path>,
     /// `--pre-push`: base and head from pre-commit's `PRE_COMMIT_FROM_REF` / `PRE_COMMIT_TO_REF`.
     pub pre_push: bool,
+    /// A local hook: a missing sign-off warns unless the base says
+    /// `[review] local = "block"` (see [`soften`]).
+    pub local: bool,
 }
 
 /// Run the gate.
@@ -58,6 +61,11 @@ pub fn run(
     let view = view(&verdict);
     let mut findings = verdict.introduced.clone();
     findings.extend(gate_findings(&verdict));
+    let mut passed = verdict.passed;
+    let softened = g.local && !passed && soften(&repo, &verdict, &mut findings);
+    if softened {
+        passed = true;
+    }
     let summary = Summary::of(&findings);
     let rep = Report {
         command: "gate",
@@ -71,8 +79,16 @@ pub fn run(
         gate: Some(&view),
     };
     report::write(args.format, &rep, opts, out).map_err(Error::Write)?;
+    if softened && args.format == report::OutputFormat::Human && !args.quiet {
+        writeln!(
+            out,
+            "gate: local hook: the missing sign-off is a warning here; the CI check requires it \
+             (`[review] local = \"block\"` makes local hooks strict)"
+        )
+        .map_err(Error::Write)?;
+    }
     out.flush().map_err(Error::Write)?;
-    Ok(if verdict.passed {
+    Ok(if passed {
         Status::Clean
     } else {
         Status::Findings
@@ -123,6 +139,39 @@ fn require_fast_forward(
         &base_id.to_string()[..12],
         &head.to_string()[..12]
     )))
+}
+
+/// The rule for local hooks: the review happens after the commit, in the
+/// pull request, so a hook that refuses every unsigned config commit only
+/// teaches `--no-verify`. A local run whose only failures are missing
+/// sign-offs passes with those as warnings, unless the merge base's config
+/// says `[review] local = "block"`. Anything else that fails (introduced
+/// error drift, a broken config at head) still fails. Returns whether the
+/// findings were softened.
+fn soften(repo: &Repo, verdict: &Verdict, findings: &mut [Finding]) -> bool {
+    let Some(config_at) = verdict.config_at.as_deref() else {
+        return false;
+    };
+    let strict = repo
+        .tree_of(verdict.merge_base)
+        .ok()
+        .and_then(|tree| repo.blob_at(tree, config_at))
+        .and_then(|text| {
+            let text = String::from_utf8(text).ok()?;
+            crate::config::parse(&text, &repo.root().join(config_at)).ok()
+        })
+        .and_then(|c| c.review.and_then(|r| r.local))
+        .is_some_and(|l| l == "block");
+    let only_signoffs = findings
+        .iter()
+        .all(|f| f.severity != Severity::Error || f.rule == "gate/signoff");
+    if strict || !only_signoffs {
+        return false;
+    }
+    for f in findings.iter_mut().filter(|f| f.rule == "gate/signoff") {
+        f.severity = Severity::Warning;
+    }
+    true
 }
 
 /// Base and head from the arguments.

@@ -54,7 +54,7 @@ fn script(hook: &str, exe: &str) -> String {
             "  [ \"$local_sha\" = \"$zero\" ] && continue   # a deletion\n",
             "  base=\"$remote_sha\"\n",
             "  [ \"$base\" = \"$zero\" ] && base=\"refs/remotes/$1/HEAD\"   # a new branch\n",
-            "  \"$DRIFTCHECK\" gate --base \"$base\" --head \"$local_sha\" || status=1\n",
+            "  \"$DRIFTCHECK\" gate --local --base \"$base\" --head \"$local_sha\" || status=1\n",
             "done\n",
             "exit $status\n",
         )

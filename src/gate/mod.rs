@@ -24,6 +24,7 @@ mod on_change;
 mod range;
 pub mod review;
 pub(crate) mod scratch;
+pub mod signature;
 mod signoffs;
 
 use std::path::Path;
@@ -100,6 +101,8 @@ pub struct Verdict {
     pub guard: &'static str,
     /// Whether drift was compared (a merge base without driftcheck.toml: no).
     pub compared: bool,
+    /// Where the merge base's `driftcheck.toml` is (repository-relative).
+    pub config_at: Option<String>,
 }
 
 impl Verdict {
@@ -317,6 +320,7 @@ pub fn evaluate_with(
         preexisting,
         guard: review.describe_guard(),
         compared: base_config.is_some(),
+        config_at,
     })
 }
 

@@ -9,26 +9,16 @@ use crate::finding::{Finding, Severity};
 
 const MAX_VALUE_CHARS: usize = 200;
 
-struct Paint {
-    on: bool,
-}
+use super::style::{Paint, Role};
 
-impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
-    fn severity(&self, sev: Severity) -> String {
-        let code = match sev {
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Note => "1;36",
-        };
-        self.wrap(code, sev.as_str())
-    }
+/// A severity's name in its colour.
+fn severity(paint: Paint, sev: Severity) -> String {
+    let role = match sev {
+        Severity::Error => Role::Error,
+        Severity::Warning => Role::Warning,
+        Severity::Note => Role::Note,
+    };
+    paint.paint(role, sev.as_str())
 }
 
 pub(super) fn write(
@@ -43,7 +33,7 @@ pub(super) fn write(
             if current_file.is_some() {
                 writeln!(out)?;
             }
-            writeln!(out, "{}", paint.wrap("1", &escape(&f.file, 300)))?;
+            writeln!(out, "{}", paint.paint(Role::Strong, &escape(&f.file, 300)))?;
             current_file = Some(&f.file);
         }
         finding(f, &paint, opts, out)?;
@@ -55,7 +45,7 @@ pub(super) fn write(
         writeln!(
             out,
             "{}",
-            paint.wrap("1", "equal once environment names are normalised:")
+            paint.paint(Role::Strong, "equal once environment names are normalised:")
         )?;
         for f in report.equivalent {
             let doc = f
@@ -82,11 +72,11 @@ pub(super) fn write(
     }
     let line = summary_line(report);
     let line = if report.summary.errors > 0 {
-        paint.wrap("1;31", &line)
+        paint.paint(Role::Error, &line)
     } else {
-        paint.wrap("1", &line)
+        paint.paint(Role::Strong, &line)
     };
-    writeln!(out, "{} {line}", paint.wrap("1", "summary:"))?;
+    writeln!(out, "{} {line}", paint.paint(Role::Strong, "summary:"))?;
     if report.accepted > 0 {
         writeln!(
             out,
@@ -108,13 +98,13 @@ fn finding(f: &Finding, paint: &Paint, opts: &Options, out: &mut dyn Write) -> s
     let policy = f
         .policy
         .as_deref()
-        .map(|p| format!(" (policy {})", paint.wrap("1", p)))
+        .map(|p| format!(" (policy {})", paint.paint(Role::Strong, p)))
         .unwrap_or_default();
     writeln!(
         out,
         "  {}[{}]{policy}: {}",
-        paint.severity(f.severity),
-        paint.wrap("1", &f.rule),
+        severity(*paint, f.severity),
+        paint.paint(Role::Strong, &f.rule),
         escape(&f.message, 300)
     )?;
     if let Some(key) = &f.key {
@@ -126,11 +116,11 @@ fn finding(f: &Finding, paint: &Paint, opts: &Options, out: &mut dyn Write) -> s
         writeln!(
             out,
             "    {} {}{doc}",
-            paint.wrap("2", "key:"),
+            paint.paint(Role::Dim, "key:"),
             escape(key, 300)
         )?;
     } else if let Some(doc) = &f.document {
-        writeln!(out, "    {} {doc}", paint.wrap("2", "resource:"))?;
+        writeln!(out, "    {} {doc}", paint.paint(Role::Dim, "resource:"))?;
     }
     sites(f, out, "    ")?;
     if let Some(diff) = &f.diff {
@@ -141,7 +131,7 @@ fn finding(f: &Finding, paint: &Paint, opts: &Options, out: &mut dyn Write) -> s
     if !opts.quiet
         && let Some(help) = &f.help
     {
-        writeln!(out, "    {} {help}", paint.wrap("32", "help:"))?;
+        writeln!(out, "    {} {help}", paint.paint(Role::Good, "help:"))?;
     }
     Ok(())
 }

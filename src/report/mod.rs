@@ -11,6 +11,7 @@ mod json;
 mod markdown;
 pub mod paths;
 mod sarif;
+pub mod style;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -37,8 +37,10 @@ step actionlint -shellcheck shellcheck .github/workflows/*.yml
 step check-jsonschema --builtin-schema vendor.github-actions action.yml
 step check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 step pre-commit validate-manifest .pre-commit-hooks.yaml
-step shellcheck scripts/action.sh scripts/action-install.sh tests/action/run.sh
+step shellcheck scripts/action.sh scripts/action-install.sh scripts/install-action-binary.sh \
+  tests/action/run.sh tests/precommit/run.sh
 step python3 tests/action/test_action.py
+step python3 tests/action/test_install_binary.py
 
 if ((status)); then
   echo "action tests: FAILED" >&2

@@ -625,6 +625,9 @@ class Install(unittest.TestCase):
         self.assertIn("::error", p.stdout)
         p, _ = self.run_install("plan", INPUT_VERSION="v1;rm -rf /")
         self.assertEqual(p.returncode, 2)
+        p, _ = self.run_install("plan", INPUT_VERSION="v1\n::warning::injected")
+        self.assertEqual(p.returncode, 2)
+        self.assertNotIn("\n::warning::injected", p.stdout)
 
 
 def run_blocks(text: str):
@@ -713,29 +716,77 @@ class Metadata(unittest.TestCase):
             m = re.match(r"^  (\w+): (.*)$", line)
             if m and current is not None:
                 current[m.group(1)] = m.group(2)
-        self.assertEqual(
-            set(hooks), {"driftcheck-check", "driftcheck-commit-msg", "driftcheck-gate"}
-        )
         expect = {
             "driftcheck-check": ("driftcheck check --staged", "[pre-commit]"),
             "driftcheck-commit-msg": ("driftcheck gate --message-file", "[commit-msg]"),
             "driftcheck-gate": ("driftcheck gate --pre-push", "[pre-push]"),
         }
+        # The ids users already have install the wheel; `-src` builds from source.
+        self.assertEqual(set(hooks), set(expect) | {f"{i}-src" for i in expect})
         for hook_id, (entry, stages) in expect.items():
-            hook = hooks[hook_id]
-            self.assertEqual(hook["language"], "rust")
-            self.assertEqual(hook["entry"], entry)
-            self.assertEqual(hook["stages"], stages)
-            self.assertEqual(hook["minimum_pre_commit_version"], '"3.2.0"')
-            self.assertEqual(hook["always_run"], "true")
-        self.assertEqual(hooks["driftcheck-check"]["pass_filenames"], "false")
-        self.assertEqual(hooks["driftcheck-gate"]["pass_filenames"], "false")
-        # commit-msg: pre-commit must pass the message file name.
-        self.assertNotIn("pass_filenames", hooks["driftcheck-commit-msg"])
+            for variant, language in ((hook_id, "python"), (f"{hook_id}-src", "rust")):
+                hook = hooks[variant]
+                self.assertEqual(hook["language"], language, variant)
+                self.assertEqual(hook["entry"], entry)
+                self.assertEqual(hook["stages"], stages)
+                self.assertEqual(hook["minimum_pre_commit_version"], '"3.2.0"')
+                self.assertEqual(hook["always_run"], "true")
+                self.assertEqual(hook["name"], hooks[hook_id]["name"])
+        for variant in ("", "-src"):
+            self.assertEqual(hooks[f"driftcheck-check{variant}"]["pass_filenames"], "false")
+            self.assertEqual(hooks[f"driftcheck-gate{variant}"]["pass_filenames"], "false")
+            # commit-msg: pre-commit must pass the message file name.
+            self.assertNotIn("pass_filenames", hooks[f"driftcheck-commit-msg{variant}"])
         yaml = yaml_or_none()
         if yaml is not None:
             parsed = {h["id"]: h for h in yaml.safe_load(text)}
             self.assertEqual(parsed["driftcheck-gate"]["stages"], ["pre-push"])
+
+    def test_python_hooks_install_the_wheel_of_the_crate_version(self):
+        """pre-commit `pip install .`s the root pyproject.toml: a placeholder that pins the
+        driftcheck wheel at the crate's version; pypi/pyproject.toml builds that wheel."""
+        cargo = (ROOT / "Cargo.toml").read_text(encoding="utf-8")
+        version = re.search(r'(?m)^version = "([^"]+)"$', cargo).group(1)
+        placeholder = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+        self.assertIn(f'\n  "driftcheck=={version}",\n', placeholder)
+        self.assertNotIn("maturin", placeholder.split("[build-system]", 1)[1])
+        self.assertIn("requires = []", placeholder)
+        wheel = (ROOT / "pypi" / "pyproject.toml").read_text(encoding="utf-8")
+        self.assertIn('build-backend = "maturin"', wheel)
+        self.assertIn('bindings = "bin"', wheel)
+        self.assertIn('manifest-path = "../Cargo.toml"', wheel)
+        self.assertIn('name = "driftcheck"', wheel)
+        self.assertIn('dynamic = ["version"]', wheel)
+
+    def test_placeholder_backend_writes_the_projects_metadata(self):
+        """pypi/pre_commit_placeholder.py (no tomllib on Python 3.9) agrees with tomllib."""
+        try:
+            import tomllib  # noqa: PLC0415
+        except ImportError:
+            self.skipTest("tomllib needs Python 3.11")
+        import zipfile  # noqa: PLC0415
+
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        with tempfile.TemporaryDirectory() as out:
+            code = ("import sys; sys.path.insert(0, 'pypi'); import pre_commit_placeholder as b; "
+                    "print(b.build_wheel(sys.argv[1])); print(b.build_sdist(sys.argv[1]))")
+            p = subprocess.run([sys.executable, "-c", code, out], cwd=ROOT, capture_output=True,
+                               text=True, check=True)
+            wheel_name, sdist_name = p.stdout.split()
+            self.assertEqual(wheel_name, "driftcheck_pre_commit-0.1.0-py3-none-any.whl".replace(
+                "0.1.0", project["version"]))
+            with zipfile.ZipFile(Path(out) / wheel_name) as whl:
+                names = whl.namelist()
+                info = wheel_name.split("-py3")[0] + ".dist-info"
+                self.assertEqual(sorted(names), sorted(f"{info}/{n}" for n in
+                                                       ("METADATA", "WHEEL", "RECORD")))
+                metadata = whl.read(f"{info}/METADATA").decode()
+            expect = [f"Name: {project['name']}", f"Version: {project['version']}",
+                      f"Summary: {project['description']}",
+                      f"Requires-Python: {project['requires-python']}",
+                      *(f"Requires-Dist: {d}" for d in project["dependencies"])]
+            self.assertEqual(metadata.splitlines()[1:], expect)
+            self.assertTrue((Path(out) / sdist_name).is_file())
 
 
 if __name__ == "__main__":

@@ -397,12 +397,23 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!plain.stdout.contains('\u{1b}'), "{}", plain.all());
     let forced = driftcheck(&demo, &["diff", "staging", "prod", "--color", "always"]);
     assert!(
-        forced.stdout.contains("\u{1b}[1;31merror"),
+        forced.stdout.contains("\u{1b}[1m\u{1b}[31merror"),
         "{}",
         forced.all()
     );
     let never = driftcheck(&demo, &["diff", "staging", "prod", "--color", "never"]);
     assert!(!never.stdout.contains('\u{1b}'));
+    // CLICOLOR_FORCE asks for colour through a pipe (anstream's rule);
+    // NO_COLOR wins over a terminal, never over --color always.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_driftcheck"))
+        .args(["diff", "staging", "prod"])
+        .current_dir(&demo)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
 }
 
 #[test]
@@ -605,4 +616,33 @@ fn explain_lists_every_rule_and_knows_each() {
         "{}",
         unknown.all()
     );
+}
+
+/// What users read first: `--help` of every command, as snapshots.
+#[test]
+fn help_of_every_command() {
+    for cmd in [
+        &[][..],
+        &["diff"],
+        &["check"],
+        &["gate"],
+        &["approve"],
+        &["audit"],
+        &["hook"],
+        &["hook", "install"],
+        &["init"],
+        &["trailers"],
+        &["explain"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let run = driftcheck(&repo(), &args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.all());
+        let name = if cmd.is_empty() {
+            "help".to_string()
+        } else {
+            format!("help_{}", cmd.join("_"))
+        };
+        insta::assert_snapshot!(name, run.stdout);
+    }
 }

@@ -694,10 +694,20 @@ fn p06_markdown_underline_is_not_a_divider() {
     g.assert_signoff("Ana", true, "peer sign-off");
 }
 
+/// `review` with `[review] local = "block"`: local hooks as strict as CI,
+/// so the message-file tests see the verdict a reviewer's sign-off gets.
+pub(crate) fn strict_local(review: &str) -> String {
+    if review.contains("[review]\n") {
+        review.replacen("[review]\n", "[review]\nlocal = \"block\"\n", 1)
+    } else {
+        format!("{review}\n[review]\nlocal = \"block\"\n")
+    }
+}
+
 /// Mallory's timeout change staged (not committed) and `message` written to
-/// a file: `gate --message-file` as the commit-msg hook runs it.
+/// a file: `gate --message-file` as the commit-msg hook runs it (strict).
 fn staged_change(review: &str, message: &str) -> Gate {
-    let r = Repo::standard(review);
+    let r = Repo::standard(&strict_local(review));
     r.raise_timeout();
     r.git(&["add", "-A"]);
     let file = r.scratch("COMMIT_EDITMSG");

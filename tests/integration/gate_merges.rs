@@ -20,6 +20,9 @@ db:
 timeout: 30
 ";
 
+/// Local hooks refuse (not warn about) a missing sign-off.
+const LOCAL_BLOCK: &str = "\n[review]\nlocal = \"block\"\n";
+
 /// Config with two more guarded files per environment, so main can change
 /// guarded config the pull request does not touch.
 fn repo_with_extra_files(review: &str) -> Repo {
@@ -359,7 +362,8 @@ fn commit_msg_hook_honours_core_comment_char() {
         ("core.commentChar", "%"),
         ("core.commentString", "//"),
     ] {
-        let r = Repo::standard("");
+        // Local hooks only warn on a missing sign-off unless the base says so.
+        let r = Repo::standard(LOCAL_BLOCK);
         r.git(&["config", key, comment]);
         r.raise_timeout();
         r.git(&["add", "-A"]);
@@ -390,7 +394,7 @@ fn commit_msg_hook_honours_core_comment_char() {
 #[test]
 fn commit_msg_hook_on_a_clean_merge_needs_nothing() {
     for k in 0..3 {
-        let r = repo_with_extra_files("");
+        let r = repo_with_extra_files(LOCAL_BLOCK);
         r.raise_timeout();
         r.commit(&msg(&reviewed_by(ANA)));
         for i in 0..=k {

@@ -385,7 +385,7 @@ fn human_output_escapes_control_characters_in_emails() {
 #[test]
 
 fn commit_msg_hook_sees_commit_all() {
-    let r = Repo::standard("");
+    let r = Repo::standard(&crate::gate_catalogue::strict_local(""));
     let out = r.driftcheck_in(&r.root(), &["hook", "install", "--commit-msg"], &[]);
     assert!(
         out.status.success(),

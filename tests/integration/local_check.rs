@@ -144,3 +144,37 @@ fn config_and_policy_edits_are_checked() {
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("driftcheck.toml"), "{text}");
 }
+
+/// `baseline = "F"` in driftcheck.toml: `check` (and so the hook, with
+/// `--all` too) accepts the findings recorded there; new ones still fail.
+#[test]
+fn a_baseline_named_in_the_config_is_honoured() {
+    let r = drifting(2);
+    let (code, _) = check(&r, &["check", "--write-baseline", "baseline.json"]);
+    assert_eq!(code, 0);
+    let config = r.read("driftcheck.toml");
+    r.write(
+        "driftcheck.toml",
+        &format!("baseline = \"baseline.json\"\n{config}"),
+    );
+    r.git(&["add", "-A"]);
+    r.commit("Record the known drift");
+    for args in [&["check"][..], &["check", "--rev", "HEAD", "--all"]] {
+        let (code, text) = check(&r, args);
+        assert_eq!(code, 0, "{args:?}: {text}");
+    }
+    r.replace(
+        "deploy/prod/app.yaml",
+        "data_path: /var/lib/app",
+        "data_path: /mnt/app",
+    );
+    let (code, text) = check(&r, &["check"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("data_path") && !text.contains("svc0"),
+        "{text}"
+    );
+    // `diff` shows everything: a baseline is `check`'s.
+    let (code, _) = check(&r, &["diff", "staging", "prod"]);
+    assert_eq!(code, 1);
+}

@@ -20,5 +20,6 @@ mod policies;
 mod properties;
 mod realworld;
 mod rendered;
+mod signatures;
 mod trailers_git;
 mod workflows;

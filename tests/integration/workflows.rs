@@ -21,9 +21,65 @@ fn hooks(r: &Repo, dir: &std::path::Path, args: &[&str]) -> std::process::Output
         .unwrap()
 }
 
+/// By default a local hook warns about a missing sign-off (the review comes
+/// later, in the pull request) and still blocks introduced error drift;
+/// `[review] local = "block"` makes it as strict as CI.
+#[test]
+fn local_hooks_warn_about_missing_signoffs_unless_told_to_block() {
+    let r = Repo::standard("");
+    assert!(hooks(&r, &r.root(), &["install"]).status.success());
+    r.replace("deploy/prod/app.yaml", "timeout: 30", "timeout: 60");
+    r.replace("deploy/staging/app.yaml", "timeout: 30", "timeout: 60");
+    r.git(&["add", "-A"]);
+    let out = r.git_in(
+        &r.root(),
+        MAL,
+        MAL,
+        &["commit", "-q", "-m", &msg("No review")],
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "a missing sign-off only warns: {said}"
+    );
+    assert!(
+        said.contains("gate/signoff") && said.contains("CI check requires it"),
+        "{said}"
+    );
+    // Introduced error drift still blocks, sign-off or not.
+    r.replace(
+        "deploy/prod/app.yaml",
+        "data_path: /var/lib/app",
+        "data_path: /mnt/app",
+    );
+    r.git(&["add", "-A"]);
+    let out = r.git_in(
+        &r.root(),
+        MAL,
+        MAL,
+        &["commit", "-q", "-m", &msg(&reviewed_by(ANA))],
+    );
+    assert!(!out.status.success(), "introduced drift blocks");
+    // A bad value for the setting is a config error naming the choices.
+    r.git(&["checkout", "-q", "--", "."]);
+    r.git(&["reset", "-q", "--hard"]);
+    let config = r.read("driftcheck.toml");
+    r.write(
+        "driftcheck.toml",
+        &format!("{config}\n[review]\nlocal = \"blok\"\n"),
+    );
+    let run = driftcheck(&r.root(), &["check"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("did you mean `block`"), "{}", run.all());
+}
+
 #[test]
 fn hooks_go_where_git_runs_them_and_block_an_unreviewed_config_commit() {
-    let r = Repo::standard("");
+    let r = Repo::standard(&crate::gate_catalogue::strict_local(""));
     let out = hooks(&r, &r.root(), &["install"]);
     assert!(
         out.status.success(),

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The daily loop's cost: `check --staged` and `gate` on a committed
+# repository of N generated files per environment (shared/bench/gen_envs.py,
+# two environments, a driftcheck.toml), for
+#   1. a commit that stages no config (NOTES.md),
+#   2. a commit that stages one config file,
+#   3. `gate --base main` on a one-file change,
+# each run R times; medians in milliseconds, and peak memory (KB) of one run.
+#
+#   bench/hook.sh [--files N] [--runs R] [--bin PATH]
+#
+# DRIFTCHECK_CORPUS locates shared/ (default ../shared beside the repository).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FILES=20000
+RUNS=5
+BIN="$PWD/target/release/driftcheck"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --files) FILES="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
+    --bin) BIN="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[[ -x $BIN ]] || cargo build --release --locked
+CORPUS="${DRIFTCHECK_CORPUS:-$PWD/../shared}"
+out="$PWD/bench/out/hook-$FILES"
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
+if [[ ! -f $out/.ready ]]; then
+  rm -rf "$out" && mkdir -p "$out"
+  python3 "$CORPUS/bench/gen_envs.py" "$out" --files "$FILES" >/dev/null
+  rm -f "$out/manifest.json"
+  printf '[env.staging]\nroot = "staging"\n\n[env.prod]\nroot = "prod"\n' >"$out/driftcheck.toml"
+  git -C "$out" init -q -b main
+  git -C "$out" add -A
+  git -C "$out" commit -q -m "config"
+  touch "$out/.ready"
+fi
+cd "$out"
+git checkout -q main 2>/dev/null
+git reset -q --hard
+git branch -D -q change 2>/dev/null || true
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+time_it() { # name, command...
+  local name=$1; shift
+  local t=()
+  for _ in $(seq "$RUNS"); do
+    local s e
+    s=$(date +%s%N)
+    "$@" >/dev/null 2>&1 || true
+    e=$(date +%s%N)
+    t+=($(((e - s) / 1000000)))
+  done
+  local kb tmp
+  tmp=$(mktemp)
+  /usr/bin/time -f %M -o "$tmp" "$@" >/dev/null 2>&1 || true
+  kb=$(tail -1 "$tmp")
+  rm -f "$tmp"
+  printf '%-40s %8s ms  %8s KB\n' "$name" "$(printf '%s\n' "${t[@]}" | median)" "$kb"
+}
+
+echo "files per environment: $FILES, runs: $RUNS, binary: $BIN"
+echo "notes" >NOTES.md
+git add NOTES.md
+time_it "check --staged (no config staged)" "$BIN" check --staged
+git reset -q NOTES.md
+rm NOTES.md
+first=$(git ls-files prod | grep '\.yaml$' | head -1)
+printf '\n# bench edit\n' >>"$first"
+git add "$first"
+time_it "check --staged (one file staged)" "$BIN" check --staged
+time_it "check (working tree, whole)" "$BIN" check
+git checkout -q -b change
+git commit -q -m "one file"
+time_it "gate --base main (one-file change)" "$BIN" gate --base main
+git checkout -q main
+git branch -D -q change

@@ -1,0 +1,378 @@
+//! Signed approvals: a sign-off that only the reviewer could have written.
+//!
+//! A `Reviewed-by:` trailer is text anyone can type. A signed approval adds
+//! one more trailer, `Review-Signature:`, whose value is an OpenSSH SSHSIG
+//! signature (namespace [`NAMESPACE`]) over a canonical statement:
+//!
+//! ```text
+//! driftcheck-review-v1
+//! digest: v2-sha256:…
+//! reviewer: ana@example.com
+//! base: 1f2e3d…(40 hex)
+//! ```
+//!
+//! The rule: a signed sign-off counts only when the signature verifies, with
+//! a key that the merge base's `allowed_signers` file (OpenSSH format)
+//! lists for that reviewer's identity and for this namespace, over *this*
+//! change's digest and *this* merge base. Anything else is refused with the
+//! exact reason ([`Refusal`]). Verification uses the `ssh-key` crate (no
+//! hand-written crypto); signing uses `ssh-keygen -Y sign` (so ssh-agent
+//! and hardware keys work) or, for an unencrypted key file, `ssh-key`.
+//!
+//! The trailer value is one line that `git interpret-trailers` keeps as it
+//! is: `<reviewer email> <merge base> <base64 of the SSHSIG blob>`.
+
+use std::path::Path;
+
+use ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
+
+/// The SSHSIG namespace of driftcheck's approvals: a signature made for git
+/// commits or for files cannot be replayed here.
+pub const NAMESPACE: &str = "driftcheck-review";
+
+/// The trailer key that carries a signature.
+pub const TRAILER: &str = "Review-Signature";
+
+/// The statement a reviewer signs.
+pub fn statement(digest: &str, reviewer: &str, base: &str) -> String {
+    format!("driftcheck-review-v1\ndigest: {digest}\nreviewer: {reviewer}\nbase: {base}\n")
+}
+
+/// Why a signature does not count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No `Review-Signature` for this reviewer.
+    Missing,
+    /// The trailer or the signature inside it cannot be read.
+    Malformed(String),
+    /// Signed for another namespace.
+    Namespace(String),
+    /// The signing key is not in `allowed_signers` at all.
+    UnknownKey(String),
+    /// The key is listed, but for other principals.
+    OtherPrincipal(String),
+    /// Signed for another merge base.
+    OtherBase(String),
+    /// The signature does not verify over this change's statement (another
+    /// digest, another reviewer, or altered bytes).
+    Invalid,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Missing => f.write_str("no Review-Signature trailer for this reviewer"),
+            Refusal::Malformed(why) => write!(f, "malformed signature: {why}"),
+            Refusal::Namespace(ns) => {
+                write!(f, "signed for namespace `{ns}`, not `{NAMESPACE}`")
+            }
+            Refusal::UnknownKey(fp) => {
+                write!(f, "key {fp} is not in the merge base's allowed_signers")
+            }
+            Refusal::OtherPrincipal(fp) => write!(
+                f,
+                "key {fp} is listed in allowed_signers for another principal"
+            ),
+            Refusal::OtherBase(base) => write!(
+                f,
+                "signed for merge base {base}, not this change's (copied from another change?)"
+            ),
+            Refusal::Invalid => f.write_str(
+                "the signature does not verify over this change's digest (stale, copied or altered)",
+            ),
+        }
+    }
+}
+
+/// A parsed `Review-Signature` value.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    /// The reviewer it claims.
+    pub reviewer: String,
+    /// The merge base it was made for.
+    pub base: String,
+    /// The signature.
+    pub sig: SshSig,
+}
+
+/// Parse a `Review-Signature` trailer value.
+///
+/// # Errors
+/// [`Refusal::Malformed`] naming what is wrong (never quoting the value).
+pub fn parse(value: &str) -> Result<Signed, Refusal> {
+    let mut parts = value.split_whitespace();
+    let (Some(reviewer), Some(base), Some(b64), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Refusal::Malformed(
+            "expected `EMAIL BASE SIGNATURE` on one line".into(),
+        ));
+    };
+    if base.len() < 40 || !base.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Refusal::Malformed(
+            "the merge base is not a commit id".into(),
+        ));
+    }
+    if !b64
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    {
+        return Err(Refusal::Malformed("the signature is not base64".into()));
+    }
+    // The blob's base64 is the body of the PEM form: wrap it back.
+    let mut pem = String::from("-----BEGIN SSH SIGNATURE-----\n");
+    for chunk in b64.as_bytes().chunks(70) {
+        pem.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        pem.push('\n');
+    }
+    pem.push_str("-----END SSH SIGNATURE-----\n");
+    let sig = SshSig::from_pem(&pem)
+        .map_err(|e| Refusal::Malformed(format!("not an SSHSIG signature ({e})")))?;
+    // Only the canonical encoding: a decoder that skips a redundant field
+    // must not let two different byte strings be one approval.
+    let canonical = trailer_value("", "", &sig).map_err(Refusal::Malformed)?;
+    if canonical.trim_start() != b64 {
+        return Err(Refusal::Malformed(
+            "the signature is not canonically encoded (altered?)".into(),
+        ));
+    }
+    Ok(Signed {
+        reviewer: reviewer.trim_matches(['<', '>']).to_ascii_lowercase(),
+        base: base.to_ascii_lowercase(),
+        sig,
+    })
+}
+
+/// The one-line trailer value for `sig`.
+///
+/// # Errors
+/// When the signature cannot be encoded.
+pub fn trailer_value(reviewer: &str, base: &str, sig: &SshSig) -> Result<String, String> {
+    let pem = sig.to_pem(LineEnding::LF).map_err(|e| e.to_string())?;
+    let body: String = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect::<Vec<_>>()
+        .concat();
+    Ok(format!("{reviewer} {base} {body}"))
+}
+
+/// One line of an `allowed_signers` file.
+#[derive(Debug, Clone)]
+struct Entry {
+    principals: Vec<String>,
+    namespaces: Option<Vec<String>>,
+    key: PublicKey,
+}
+
+/// An OpenSSH `allowed_signers` file: `principals [options] keytype key`.
+#[derive(Debug, Clone, Default)]
+pub struct AllowedSigners {
+    entries: Vec<Entry>,
+}
+
+impl AllowedSigners {
+    /// Parse the file's text. Options understood: `namespaces="a,b"`;
+    /// `cert-authority`, `valid-after` and `valid-before` lines are refused
+    /// (not supported: better an error than a key trusted more widely).
+    ///
+    /// # Errors
+    /// `(line, message)` for the first line that cannot be read.
+    pub fn parse(text: &str) -> Result<AllowedSigners, (usize, String)> {
+        let mut entries = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let err = |m: &str| (n + 1, m.to_string());
+            let (principals, rest) = line
+                .split_once(char::is_whitespace)
+                .ok_or_else(|| err("expected `principals keytype key`"))?;
+            let mut rest = rest.trim_start();
+            let mut namespaces = None;
+            // Options come before the key type; key types start with
+            // `ssh-`, `ecdsa-` or `sk-`.
+            while !rest.starts_with("ssh-")
+                && !rest.starts_with("ecdsa-")
+                && !rest.starts_with("sk-")
+            {
+                let (opt, after) = split_option(rest).ok_or_else(|| err("unreadable options"))?;
+                let lower = opt.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("namespaces=") {
+                    let v = v.trim_matches('"');
+                    namespaces = Some(v.split(',').map(|s| s.trim().to_string()).collect());
+                } else {
+                    return Err(err(&format!(
+                        "option `{}` is not supported",
+                        lower.split('=').next().unwrap_or("")
+                    )));
+                }
+                rest = after.trim_start();
+                if rest.is_empty() {
+                    return Err(err("no key after the options"));
+                }
+            }
+            let key = PublicKey::from_openssh(rest)
+                .map_err(|e| err(&format!("not an OpenSSH public key ({e})")))?;
+            entries.push(Entry {
+                principals: principals
+                    .trim_matches('"')
+                    .split(',')
+                    .map(|p| p.trim().to_ascii_lowercase())
+                    .collect(),
+                namespaces,
+                key,
+            });
+        }
+        Ok(AllowedSigners { entries })
+    }
+
+    /// Verify `signed` as `reviewer`'s approval of `digest` at `base`.
+    ///
+    /// # Errors
+    /// The first [`Refusal`] that applies.
+    pub fn verify(
+        &self,
+        signed: &Signed,
+        reviewer: &str,
+        digest: &str,
+        base: &str,
+    ) -> Result<(), Refusal> {
+        let sig = &signed.sig;
+        if sig.namespace() != NAMESPACE {
+            return Err(Refusal::Namespace(sig.namespace().to_string()));
+        }
+        let fp = sig.public_key().fingerprint(HashAlg::Sha256).to_string();
+        let with_key: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| e.key.key_data() == sig.public_key())
+            .collect();
+        if with_key.is_empty() {
+            return Err(Refusal::UnknownKey(fp));
+        }
+        let reviewer = reviewer.to_ascii_lowercase();
+        let listed = with_key.iter().any(|e| {
+            e.principals.iter().any(|p| principal_matches(p, &reviewer))
+                && e.namespaces
+                    .as_ref()
+                    .is_none_or(|ns| ns.iter().any(|n| principal_matches(n, NAMESPACE)))
+        });
+        if !listed || signed.reviewer != reviewer {
+            return Err(Refusal::OtherPrincipal(fp));
+        }
+        if !signed.base.eq_ignore_ascii_case(base) {
+            return Err(Refusal::OtherBase(signed.base.clone()));
+        }
+        let message = statement(digest, &reviewer, base);
+        with_key
+            .iter()
+            .find_map(|e| e.key.verify(NAMESPACE, message.as_bytes(), sig).ok())
+            .ok_or(Refusal::Invalid)
+    }
+}
+
+/// `*` and `?` patterns, as OpenSSH matches principals.
+fn principal_matches(pattern: &str, name: &str) -> bool {
+    fn go(p: &[u8], n: &[u8]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some(b'?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    go(pattern.as_bytes(), name.as_bytes())
+}
+
+/// The first option of `s` (quoted values may hold spaces) and the rest.
+fn split_option(s: &str) -> Option<(&str, &str)> {
+    let mut quoted = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => return Some((&s[..i], &s[i..])),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Sign `statement` with the key at `key`: natively when it is an
+/// unencrypted private key file the crate can sign with, else with
+/// `ssh-keygen -Y sign` (a public key path uses ssh-agent; an encrypted key
+/// asks for its passphrase; hardware keys work).
+///
+/// # Errors
+/// A message naming the key path (never key material).
+pub fn sign(key: &Path, statement: &str) -> Result<SshSig, String> {
+    let text = std::fs::read_to_string(key)
+        .map_err(|e| format!("cannot read {}: {}", key.display(), e.kind()))?;
+    // Natively where the crate can sign with this key type (ed25519, rsa);
+    // any other key, an encrypted one, or a public key (ssh-agent) goes to
+    // ssh-keygen.
+    if let Ok(private) = PrivateKey::from_openssh(&text)
+        && !private.is_encrypted()
+        && let Ok(sig) = private.sign(NAMESPACE, HashAlg::Sha512, statement.as_bytes())
+    {
+        return Ok(sig);
+    }
+    let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
+    let file = dir.path().join("statement");
+    std::fs::write(&file, statement).map_err(|e| format!("temporary file: {e}"))?;
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-Y", "sign", "-n", NAMESPACE, "-f"])
+        .arg(key)
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("ssh-keygen could not run ({}): install OpenSSH", e.kind()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "ssh-keygen -Y sign failed with key {} (exit {})",
+            key.display(),
+            out.status.code().unwrap_or(-1)
+        ));
+    }
+    let pem = std::fs::read_to_string(dir.path().join("statement.sig"))
+        .map_err(|e| format!("reading ssh-keygen's signature: {}", e.kind()))?;
+    SshSig::from_pem(pem).map_err(|e| format!("ssh-keygen's signature cannot be read: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principals_match_like_openssh() {
+        assert!(principal_matches("*@example.com", "ana@example.com"));
+        assert!(principal_matches("ana@example.com", "ana@example.com"));
+        assert!(!principal_matches("ana@example.com", "bo@example.com"));
+        assert!(principal_matches("a?a@x", "ana@x"));
+    }
+
+    #[test]
+    fn unsupported_options_are_refused() {
+        let e = AllowedSigners::parse("ana@x cert-authority ssh-ed25519 AAAA\n").unwrap_err();
+        assert_eq!(e.0, 1);
+        assert!(e.1.contains("cert-authority"), "{e:?}");
+        assert!(AllowedSigners::parse("# only a comment\n\n").is_ok());
+    }
+
+    #[test]
+    fn malformed_values_are_named_not_quoted() {
+        for v in [
+            "",
+            "a b",
+            "ana@x deadbeef c",
+            "ana@x 0123456789012345678901234567890123456789 %%%",
+        ] {
+            match parse(v) {
+                Err(Refusal::Malformed(m)) => assert!(!m.contains('%'), "{m}"),
+                other => panic!("{v:?}: {other:?}"),
+            }
+        }
+    }
+}
