@@ -305,29 +305,35 @@ impl Review {
         })
     }
 
-    /// Whether a repository-relative path is guarded config.
+    /// Whether a repository-relative path is guarded config. Compared in
+    /// one spelling ([`fold`]: NFC, lowercase), and globs are tried on both
+    /// the path as recorded and that spelling, so a variant a
+    /// case-insensitive or normalising disk reads as the same file is
+    /// guarded like it.
     pub fn guarded(&self, path: &str) -> bool {
         // Who may approve, and how files are filtered into the tree
         // (`.gitattributes` can add a filter or textconv), are config too;
         // so are driftcheck.toml and the policy files, whatever `paths` says.
-        let lower = path.to_lowercase();
+        let lower = fold(path);
         if matches!(lower.as_str(), ".mailmap" | ".gitattributes")
             || lower.ends_with("/.gitattributes")
-            || self.always.iter().any(|f| f.to_lowercase() == lower)
+            || self.always.iter().any(|f| fold(f) == lower)
             || self.policy.is_match(path)
+            || self.policy.is_match(&lower)
             || self.linked.everything
             || self.linked.files.contains(&lower)
             || self.linked.dirs.iter().any(|d| under(&lower, d))
             || self.linked_globs.is_match(path)
+            || self.linked_globs.is_match(&lower)
         {
             return true;
         }
         match &self.guard {
             Guard::Everything => true,
-            Guard::Globs(g) => g.is_match(path),
+            Guard::Globs(g) => g.is_match(path) || g.is_match(&lower),
             Guard::Sources { dirs, files } => {
-                files.iter().any(|f| f.to_lowercase() == lower)
-                    || dirs.iter().any(|d| under(&lower, &d.to_lowercase()))
+                files.iter().any(|f| fold(f) == lower)
+                    || dirs.iter().any(|d| under(&lower, &fold(d)))
             }
         }
     }
@@ -336,9 +342,9 @@ impl Review {
     /// environment's root (or where a link there leads) or is one of its
     /// files. Only those can hide an introduced finding when unreadable.
     pub fn read_by_engine(&self, path: &str) -> bool {
-        let lower = path.to_lowercase();
+        let lower = fold(path);
         self.sources.iter().any(|(p, dir)| {
-            let p = p.to_lowercase();
+            let p = fold(p);
             if *dir { under(&lower, &p) } else { lower == p }
         }) || self.linked.dirs.iter().any(|d| under(&lower, d))
             || self.linked.files.contains(&lower)
@@ -382,8 +388,8 @@ impl Review {
             closure.dirs.extend(own.dirs);
             closure.everything |= own.everything;
         }
-        closure.files = closure.files.iter().map(|f| f.to_lowercase()).collect();
-        closure.dirs = closure.dirs.iter().map(|d| d.to_lowercase()).collect();
+        closure.files = closure.files.iter().map(|f| fold(f)).collect();
+        closure.dirs = closure.dirs.iter().map(|d| fold(d)).collect();
         self.linked_globs = case_blind(&globs, "driftcheck.toml")?;
         self.linked = closure;
         Ok(())
@@ -437,6 +443,19 @@ fn sources(config: &Config, tree_root: &Path) -> Vec<(String, bool)> {
         }
     }
     out
+}
+
+/// One spelling of a path for comparison: Unicode NFC, lowercase.
+fn fold(path: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    if path.is_ascii() {
+        return path.to_ascii_lowercase();
+    }
+    path.nfc()
+        .collect::<String>()
+        .to_lowercase()
+        .nfc()
+        .collect()
 }
 
 /// Whether `path` is `dir` or under it (`""`: everything).

@@ -486,3 +486,26 @@ fn linked_layers_are_guarded() {
         assert_unsigned_change_refused(&g);
     }
 }
+
+/// Item 4, normalisation: with a root spelled in NFC, a change adding files
+/// under its NFD (or upper-case NFD) spelling is guarded like the root.
+#[test]
+fn unicode_normalisation_variants_are_guarded() {
+    let config =
+        "[env.staging]\nroot = \"deploy/staging\"\n\n[env.prod]\nroot = \"deploy/caf\u{e9}\"\n";
+    for variant in [
+        "deploy/cafe\u{301}",
+        "deploy/CAFE\u{301}",
+        "deploy/Caf\u{c9}",
+    ] {
+        let r = Repo::init(&[
+            ("driftcheck.toml", config),
+            ("deploy/staging/app.yaml", APP),
+            ("deploy/caf\u{e9}/app.yaml", APP),
+        ]);
+        r.write(&format!("{variant}/extra.yaml"), "replicas: 1\n");
+        r.commit("Variant\n");
+        let g = r.gate_main();
+        assert_unsigned_change_refused(&g);
+    }
+}
