@@ -881,11 +881,34 @@ impl<'a> Walker<'a, '_> {
         keys: Keys<'_>,
         forced: Forced,
     ) -> Vec<Option<Value>> {
-        nodes
+        let mut values: Vec<Option<Value>> = nodes
             .iter()
             .enumerate()
             .map(|(i, n)| n.map(|n| self.value_of(i, n, keys.get(i), forced)))
-            .collect()
+            .collect();
+        // A key path masked whole in one environment is masked in all: the
+        // same setting one character apart must not print in clear beside
+        // its fingerprint.
+        let whole = |v: &Option<Value>| {
+            v.as_ref()
+                .is_some_and(|v| matches!(v.secrecy, Secrecy::Secret(_) | Secrecy::Encrypted(_)))
+        };
+        if forced != Forced::Secret && values.iter().any(whole) {
+            for (i, n) in nodes.iter().enumerate() {
+                if let Some(n) = n
+                    && !whole(&values[i])
+                    && matches!(n.value, NodeValue::Scalar(_))
+                {
+                    let mut v = self.value_of(i, n, keys.get(i), Forced::Secret);
+                    if v.secrecy.is_masked() {
+                        v.inferred = true;
+                        v.masked_for_peer = true;
+                    }
+                    values[i] = Some(v);
+                }
+            }
+        }
+        values
     }
 
     fn value_of(&self, i: usize, n: &Node, key: Option<&str>, forced: Forced) -> Value {

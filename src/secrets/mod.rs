@@ -5,6 +5,10 @@
 //! ([`fingerprint`]) and hands on a [`Value`] that holds the fingerprint
 //! instead of the text.
 
+pub mod catalogue;
+mod cmdline;
+pub mod connstr;
+pub mod encoded;
 mod fingerprint;
 pub mod keys;
 pub mod values;
@@ -246,7 +250,10 @@ fn decide(
     if !parts.is_empty() {
         return Decision::Parts(parts);
     }
-    if class == KeyClass::Neutral
+    // The entropy fallback runs under exempt names too: an exemption says
+    // what a name usually holds (`primary_key`, `sonar.login`), never that
+    // a random token under it may be shown.
+    if class != KeyClass::Secret
         && kind == ValueKind::Str
         && values::looks_random(text)
         && !key.is_some_and(keys::is_digest_name)
