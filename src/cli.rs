@@ -1,7 +1,7 @@
 //! Command-line arguments and the run of each subcommand: resolve the
 //! environments, compare them, render the report, and decide the exit status.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -228,7 +228,8 @@ pub fn run(args: Args) -> Result<Status, Error> {
             .map(PathBuf::from),
     };
     // Stdout is line-buffered; a report is written in one go.
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    // Everything printed passes the last line of defence (secrets::redact).
+    let mut out = crate::secrets::redact::Redacting::new(stdout.lock());
     let status = match &args.command {
         Command::Explain { rule } => commands::explain::run(&args, &cwd, rule, &mut out),
         Command::Diff { envs } => {
@@ -308,6 +309,6 @@ pub fn run(args: Args) -> Result<Status, Error> {
             &mut out,
         ),
     }?;
-    out.flush().map_err(Error::Write)?;
+    out.finish().map_err(Error::Write)?;
     Ok(status)
 }

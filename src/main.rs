@@ -46,10 +46,13 @@ fn report_error(err: &driftcheck::Error) -> ExitCode {
     if broken_pipe {
         return ExitCode::SUCCESS;
     }
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "driftcheck: error: {err}");
+    // Errors pass the same last line of defence as reports.
+    let mut text = format!("driftcheck: error: {err}\n");
     for cause in causes {
-        let _ = writeln!(stderr, "  caused by: {cause}");
+        text.push_str(&format!("  caused by: {cause}\n"));
     }
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(driftcheck::secrets::redact::redact(&text).as_bytes());
     ExitCode::from(2)
 }

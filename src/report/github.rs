@@ -178,7 +178,11 @@ fn append_step_summary(report: &Report<'_>, path: &Path) -> std::io::Result<()> 
         .append(true)
         .open(path)
         .map_err(with_path)?;
-    markdown::write(report, &mut file).map_err(with_path)
+    let mut text = Vec::new();
+    markdown::write(report, &mut text).map_err(with_path)?;
+    let text = String::from_utf8_lossy(&text);
+    file.write_all(crate::secrets::redact::redact(&text).as_bytes())
+        .map_err(with_path)
 }
 
 /// Escape a workflow command's message: `%`, CR and LF.

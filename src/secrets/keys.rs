@@ -98,6 +98,9 @@ const KEY_QUALIFIERS: &[&str] = &[
 
 /// Last tokens that mark a key as describing something other than the secret itself.
 const EXEMPT_LAST: &[&str] = &[
+    // `password_encryption = scram-sha-256` names an algorithm.
+    "encryption",
+    "hashing",
     "file",
     "files",
     "path",

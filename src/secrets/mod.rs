@@ -11,6 +11,7 @@ pub mod connstr;
 pub mod encoded;
 mod fingerprint;
 pub mod keys;
+pub mod redact;
 pub mod values;
 
 use std::ops::Range;
