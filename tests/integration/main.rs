@@ -10,6 +10,7 @@ mod generated;
 mod harness;
 mod incidents;
 mod includes;
+mod leak_corpus;
 mod outputs;
 mod pack;
 mod policies;
