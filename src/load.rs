@@ -197,6 +197,7 @@ pub fn mask_text(text: &str, file_name: &str, masker: &Masker, env: &Environment
             }
             let mut ranges = secret_words(line);
             ranges.extend(key_value(line));
+            ranges.extend(crate::secrets::values::random_value(line));
             let trimmed = line.trim_start();
             if !trimmed.starts_with('#') {
                 if pgpass && let Some(at) = line.rfind(':') {

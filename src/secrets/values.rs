@@ -302,6 +302,24 @@ pub fn key_value(line: &str) -> Option<Range<usize>> {
     Some(at + 1 + lead..at + 1 + lead + value.len())
 }
 
+/// `key = value` / `key: value` in a line of text under *any* key: the value
+/// if it passes the entropy fallback (the rule structured values follow).
+pub fn random_value(line: &str) -> Option<Range<usize>> {
+    let start = line.len() - line.trim_start().len();
+    let at = start + line[start..].find(['=', ':'])?;
+    let key = line[start..at].trim().trim_matches(['"', '\'']);
+    if key.is_empty() || key.contains(char::is_whitespace) || super::keys::is_digest_name(key) {
+        return None;
+    }
+    let rest = &line[at + 1..];
+    let lead = rest.len() - rest.trim_start_matches([' ', '\t', '"', '\'']).len();
+    let value = rest
+        .trim_start_matches([' ', '\t', '"', '\''])
+        .trim_end()
+        .trim_end_matches(['"', '\'', ';', ',']);
+    looks_random(value).then(|| at + 1 + lead..at + 1 + lead + value.len())
+}
+
 /// Free text (a line of a file of no known format, a command's arguments or
 /// error output): the word after a secret-named word is a secret
 /// (`password hunter2`, `requirepass x`, `--api-key y`, `set $token "z"`),

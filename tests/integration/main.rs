@@ -3,6 +3,7 @@
 mod canary;
 mod cli;
 mod crossplane;
+mod detect_secrets_peer;
 mod formats;
 mod gate_catalogue;
 mod gate_review;
