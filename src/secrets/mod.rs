@@ -183,6 +183,29 @@ impl Masker {
     }
 }
 
+/// A line of free text printed as is (a commit trailer, a near miss):
+/// secrets replaced by `<secret>`. A `Key: value` under a secret-named key
+/// (`Token: ...`, `Password = ...`) loses its whole value; the rest is judged
+/// as free text (credential words, command lines, token shapes).
+pub fn mask_line(text: &str) -> String {
+    let mut ranges = values::secret_words(text);
+    ranges.extend(values::key_value(text));
+    ranges.extend(values::random_value(text));
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in ranges {
+        if r.end <= at {
+            continue;
+        }
+        out.push_str(&text[at..r.start.max(at)]);
+        out.push_str(redact::MASK);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 /// Values that are switches, never credentials.
 const FLAG_WORDS: &[&str] = &[
     "true", "false", "yes", "no", "on", "off", "0", "1", "enabled", "disabled", "none",
@@ -327,6 +350,20 @@ mod tests {
             &env,
         );
         assert_eq!(&*b.shown, "true");
+    }
+
+    #[test]
+    fn free_text_lines_lose_their_secrets() {
+        assert_eq!(mask_line("Token: hunter2x"), "Token: <secret>");
+        assert_eq!(
+            mask_line("Signed-off-by: A <a@example.com>"),
+            "Signed-off-by: A <a@example.com>"
+        );
+        assert_eq!(
+            mask_line("Note: ghp_R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke"),
+            "Note: <secret>"
+        );
+        assert_eq!(mask_line("password hunter2x"), "password <secret>");
     }
 
     #[test]

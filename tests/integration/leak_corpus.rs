@@ -813,3 +813,46 @@ fn the_corpus_generator_makes_the_variants_it_promises() {
         .count();
     assert!(apart * 10 > s.len() * 9, "{apart} of {}", s.len());
 }
+
+/// Outside the drift report: `trailers` (human and JSON) never echoes a
+/// secret-looking trailer or near miss, and an error about a bad
+/// `driftcheck.toml` never quotes a token in it.
+#[test]
+fn trailers_and_config_errors_never_echo_secrets() {
+    let token = "ghp_R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke";
+    let pw = "Qz7mWx2Lp9Vk";
+    let tree = Tree::new(&[(
+        "msg.txt",
+        &format!(
+            "Change the pool\n\nToken: {token}\nPassword: {pw}\nNote: uses {token}\nSigned-off-by: A <a@example.com>\nPasword = {pw}x\n"
+        ),
+    )]);
+    for args in [
+        &["trailers", "--message-file", "msg.txt"][..],
+        &["trailers", "--message-file", "msg.txt", "--format", "json"],
+    ] {
+        let run = tree.run(args);
+        let all = run.all();
+        assert_eq!(run.code, 0, "{all}");
+        assert!(all.contains("Signed-off-by"), "{all}");
+        for s in [token, pw] {
+            let v = Vector {
+                name: "trailer".into(),
+                file: String::new(),
+                content: String::new(),
+                secrets: vec![s[4..].to_string()],
+            };
+            assert!(leaks(&all, &[&v]).is_empty(), "{args:?}\n{all}");
+        }
+    }
+    let tree = Tree::new(&[
+        (
+            "driftcheck.toml",
+            &format!("[envs.prod]\nrender = [\"helm\", \"--set\", \"token={token}\", 42]\n"),
+        ),
+        ("prod/a.yaml", "a: 1\n"),
+    ]);
+    let run = tree.run(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(!run.all().contains("R2d9Xk"), "{}", run.all());
+}
