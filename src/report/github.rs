@@ -112,7 +112,10 @@ fn annotation(f: &Finding, opts: &Options, out: &mut dyn Write) -> std::io::Resu
     };
     let mut props = Vec::new();
     if let Some(site) = primary_site(f) {
-        props.push(format!("file={}", escape_property(&site.file)));
+        props.push(format!(
+            "file={}",
+            escape_property(&super::escape(&site.file, 4096))
+        ));
         if site.line > 0 {
             props.push(format!("line={0},endLine={0}", site.line));
         }

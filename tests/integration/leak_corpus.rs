@@ -856,3 +856,22 @@ fn trailers_and_config_errors_never_echo_secrets() {
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(!run.all().contains("R2d9Xk"), "{}", run.all());
 }
+
+/// File names with ESC, BEL or a newline never reach any output raw.
+#[test]
+fn file_names_with_control_characters_are_escaped_everywhere() {
+    let name = "ev\u{1b}[31mil\u{7}\nx.yaml";
+    let tree = Tree::new(&[]);
+    tree.write(&format!("staging/{name}"), "a: 1\n");
+    tree.write(&format!("prod/{name}"), "a: 2\n");
+    for format in ["human", "json", "sarif", "github", "markdown"] {
+        let run = tree.run(&["diff", "staging", "prod", "--format", format]);
+        assert_eq!(run.code, 0, "{}", run.all());
+        assert!(
+            !run.stdout.contains(['\u{1b}', '\u{7}']) && !run.stdout.contains("ev\u{1b}"),
+            "{format}: {:?}",
+            run.stdout
+        );
+        assert!(!run.stdout.contains("il\u{7}\nx"), "{format}");
+    }
+}
