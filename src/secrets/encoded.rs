@@ -134,7 +134,7 @@ mod tests {
             "ghp_R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke",
         ] {
             let e = b64(secret.as_bytes());
-            assert_eq!(find(&e), vec![0..e.len()], "{secret}");
+            assert_eq!(find(&e), std::slice::from_ref(&(0..e.len())), "{secret}");
             let wrapped = format!("value: {e} end");
             assert!(!find(&wrapped).is_empty());
         }

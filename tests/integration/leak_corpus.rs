@@ -573,7 +573,7 @@ pub fn vectors(variant: Variant, seed: u64) -> (Vec<Vector>, Vec<Vector>) {
         for k in 0..3 {
             let p = PLACES[(i * 3 + k) % PLACES.len()];
             let seed = rng.next();
-            let whole = |t: &str| find(t) == vec![0..t.len()];
+            let whole = |t: &str| find(t) == std::slice::from_ref(&(0..t.len()));
             let (a, b) = pair(
                 variant,
                 |j| {
@@ -848,7 +848,9 @@ fn trailers_and_config_errors_never_echo_secrets() {
     let tree = Tree::new(&[
         (
             "driftcheck.toml",
-            &format!("[envs.prod]\nrender = [\"helm\", \"--set\", \"token={token}\", 42]\n"),
+            &format!(
+                "[env.prod]\nrender = [\"helm\", \"--set\", \"token={token}\", 42]\nroot = \"{token}\"\nrender_timeout = [\"{token}\"]\n"
+            ),
         ),
         ("prod/a.yaml", "a: 1\n"),
     ]);

@@ -1,5 +1,10 @@
 //! Integration tests: one binary, one module per area.
 
+#![allow(
+    clippy::print_stdout,
+    reason = "tests print skips and the counts of the leak corpus and its peer"
+)]
+
 mod canary;
 mod cli;
 mod crossplane;
