@@ -34,6 +34,15 @@ const P_IS_PASSWORD: &[&str] = &[
     "login",
 ];
 
+/// A cheap test that `text` may hold anything [`credentials`] looks for:
+/// a flag (`-x`) or the word `auth`. Most values have neither.
+pub fn may_hold(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(2)
+        .any(|w| w[0] == b'-' && w[1].is_ascii_alphabetic() || w == b"--")
+        || super::values::contains_ci(text, b"auth")
+}
+
 /// Credential ranges in one line of text.
 pub fn credentials(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();

@@ -165,11 +165,7 @@ fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
         }
     }
     if text.contains('=') {
-        if secret_word
-            || text.contains("psk")
-            || text.contains("bindpw")
-            || text.to_ascii_lowercase().contains("auth")
-        {
+        if secret_word || contains_ci(text, b"psk") || contains_ci(text, b"auth") {
             out.extend(
                 super::connstr::assignments(text)
                     .into_iter()
@@ -180,7 +176,7 @@ fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
             out.extend(super::connstr::query(text).into_iter().filter(literal));
         }
     }
-    if text.contains([' ', ':', '=']) {
+    if text.contains([' ', ':', '=']) && super::cmdline::may_hold(text) {
         out.extend(
             super::cmdline::credentials(text)
                 .into_iter()
@@ -355,6 +351,13 @@ fn has_secret_word(text: &str) -> bool {
                 .iter()
                 .any(|w| b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w))
     })
+}
+
+/// Whether `text` contains `word` (lowercase ASCII), ignoring case; no allocation.
+pub(super) fn contains_ci(text: &str, word: &[u8]) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// Sort and merge overlapping ranges.
