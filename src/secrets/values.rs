@@ -201,6 +201,9 @@ fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
         );
     }
     out.extend(super::catalogue::find(text));
+    if text.contains(' ') && is_mnemonic(text) {
+        return std::iter::once(0..text.len()).collect();
+    }
     if decode {
         out.extend(super::encoded::find(text));
     }
@@ -351,6 +354,22 @@ fn has_secret_word(text: &str) -> bool {
                 .iter()
                 .any(|w| b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w))
     })
+}
+
+/// A BIP39 seed phrase: 12, 15, 18, 21 or 24 lowercase words of 3 to 8
+/// letters and none of the short function words every English sentence has
+/// (the BIP39 list holds none of them). A wallet's whole key, whatever the key name.
+fn is_mnemonic(text: &str) -> bool {
+    const PROSE: &[&str] = &[
+        "the", "and", "for", "with", "this", "that", "from", "are", "not", "you", "but", "has",
+        "was", "its", "our", "your", "will", "into", "than", "then", "when", "which", "use",
+    ];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    matches!(words.len(), 12 | 15 | 18 | 21 | 24)
+        && words
+            .iter()
+            .all(|w| (3..=8).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && !words.iter().any(|w| PROSE.contains(w))
 }
 
 /// Whether `text` contains `word` (lowercase ASCII), ignoring case; no allocation.
@@ -550,6 +569,15 @@ mod tests {
         assert_eq!(m("--api-key abc --verbose"), "--api-key *** --verbose");
         assert_eq!(m("password ${DB_PASSWORD}"), "password ${DB_PASSWORD}");
         assert_eq!(m("listen 80"), "listen 80");
+    }
+
+    #[test]
+    fn seed_phrases_but_not_sentences() {
+        let seed =
+            "abandon ability able about above absent absorb abstract absurd abuse access accident";
+        assert_eq!(masked(seed), "***");
+        let prose = "restart the worker pool when the queue grows past its limit and log it";
+        assert_eq!(masked(prose), prose);
     }
 
     #[test]
