@@ -192,7 +192,15 @@ fn item_forced(items: &[&Scalar], k: usize, forced: Forced) -> Forced {
         let prev = items[k - 1].text.as_str();
         !prev.contains('=') && is_secret_name(prev.trim_matches(|c: char| !c.is_alphanumeric()))
     };
-    if after_secret_word && forced == Forced::No {
+    // An argv list: the argument of a credential flag (`[mysql, -pX]`, `[curl, -u, a:pw]`).
+    let argv_credential = || {
+        crate::secrets::cmdline_argv_item_is_credential(
+            items.len(),
+            |i| items[i].text.to_string(),
+            k,
+        )
+    };
+    if (after_secret_word || (forced == Forced::No && argv_credential())) && forced == Forced::No {
         Forced::Secret
     } else {
         forced

@@ -110,6 +110,35 @@ pub fn credentials(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// In an argv list (`command: [mysql, -pX]`, `args: [-u, admin:pw]`),
+/// whether item `k` is (or holds) a credential by the same rules as
+/// [`credentials`]: the argument after a credential flag, an attached `-pX`,
+/// the password of `auth-pass <master> <password>`. Programs are looked for
+/// in the first eight items only, so a long list costs linear time.
+pub fn argv_item_is_credential(len: usize, item: impl Fn(usize) -> String, k: usize) -> bool {
+    let lower = |i: usize| item(i).trim_matches(['"', '\'']).to_ascii_lowercase();
+    let program = |names: &[&str]| {
+        (0..len.min(8)).any(|i| {
+            let w = lower(i);
+            names.contains(&w.rsplit('/').next().unwrap_or(&w))
+        })
+    };
+    let this = lower(k);
+    let prev = (k > 0).then(|| lower(k - 1));
+    match prev.as_deref() {
+        Some("-p" | "--pass") if program(P_IS_PASSWORD) => return true,
+        Some("-a" | "--pass") if program(&["redis-cli", "keydb-cli"]) => return true,
+        Some("-u" | "--user" | "--proxy-user") if this.contains(':') => return true,
+        _ => {}
+    }
+    if k > 1 && lower(k - 2) == "auth-pass" {
+        return true;
+    }
+    (this.starts_with("-p") && this.len() > 2 && !this.starts_with("--") && program(P_IS_PASSWORD))
+        || ((this.starts_with("--user=") || this.starts_with("--proxy-user="))
+            && this.contains(':'))
+}
+
 /// `Authorization: Basic abc`, `authorization = "SSWS x"`, `Proxy-Authorization: x`.
 fn authorization(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -233,5 +262,19 @@ mod tests {
         ] {
             assert_eq!(masked(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn argv_lists_follow_the_same_rules() {
+        let is = |argv: &[&str], k: usize| {
+            argv_item_is_credential(argv.len(), |i| argv[i].to_string(), k)
+        };
+        assert!(is(&["mysql", "-uroot", "-pS3cret", "db"], 2));
+        assert!(!is(&["mysql", "-uroot", "-pS3cret", "db"], 3));
+        assert!(is(&["sshpass", "-p", "pw", "ssh", "h"], 2));
+        assert!(is(&["curl", "-u", "admin:pw", "https://x"], 2));
+        assert!(is(&["redis-cli", "-a", "pw", "ping"], 2));
+        assert!(is(&["sentinel", "auth-pass", "m", "pw"], 3));
+        assert!(!is(&["docker", "run", "-p", "8080:80"], 3));
     }
 }

@@ -16,6 +16,7 @@ pub mod values;
 
 use std::ops::Range;
 
+pub use cmdline::argv_item_is_credential as cmdline_argv_item_is_credential;
 pub use fingerprint::{Fingerprint, Fingerprinter};
 use keys::KeyClass;
 

@@ -494,6 +494,26 @@ const CLASSES: &[(&str, &str, &str)] = &[
         "yaml",
         "db:\n  pw_ref: ${DB_PASSWORD:-{S}}\n",
     ),
+    (
+        "argv-mysql",
+        "yaml",
+        "job:\n  command: [mysql, -uroot, '-p{S}', app]\n",
+    ),
+    (
+        "argv-curl",
+        "yaml",
+        "job:\n  args: [curl, -u, 'admin:{S}', 'https://x.example.com']\n",
+    ),
+    (
+        "argv-sshpass",
+        "json",
+        "{\"command\": [\"sshpass\", \"-p\", \"{S}\", \"ssh\", \"h\"]}\n",
+    ),
+    (
+        "argv-redis",
+        "yaml",
+        "probe:\n  exec:\n    command: [redis-cli, -a, '{S}', ping]\n",
+    ),
 ];
 
 /// Fill a class template with secrets `s`, `s2`; returns the text and what must not leak.
