@@ -258,12 +258,14 @@ fn known_secrets<'a>(
                     let sibling = entries
                         .iter()
                         .find_map(|e| match (&*e.key, &e.value.value) {
-                            ("name" | "key", NodeValue::Scalar(s)) => Some(s.text.as_str()),
+                            ("name" | "key" | "@name" | "@key", NodeValue::Scalar(s)) => {
+                                Some(s.text.as_str())
+                            }
                             _ => None,
                         });
                     for e in entries {
                         let k = match (&*e.key, sibling) {
-                            ("value" | "valueFrom", Some(name)) => name,
+                            ("value" | "valueFrom" | "@value", Some(name)) => name,
                             _ => e.key.as_str(),
                         };
                         stack.push((
@@ -495,7 +497,9 @@ impl<'a> Walker<'a, '_> {
             .map(|m| {
                 m.and_then(|m| {
                     m.iter().find_map(|e| match (&*e.key, &e.value.value) {
-                        ("name" | "key", NodeValue::Scalar(s)) => Some(s.text.as_str()),
+                        ("name" | "key" | "@name" | "@key", NodeValue::Scalar(s)) => {
+                            Some(s.text.as_str())
+                        }
                         _ => None,
                     })
                 })
@@ -532,7 +536,7 @@ impl<'a> Walker<'a, '_> {
                 ));
             }
             let keys = match key {
-                "value" | "valueFrom" if siblings.iter().flatten().next().is_some() => {
+                "value" | "valueFrom" | "@value" if siblings.iter().flatten().next().is_some() => {
                     Keys::PerEnv(&siblings)
                 }
                 _ => Keys::One(Some(key)),

@@ -106,6 +106,13 @@ pub fn credentials(text: &str) -> Vec<Range<usize>> {
             out.push(at..r.end);
         }
     }
+    // `echo X | docker login --password-stdin`: X is the password.
+    if lower.iter().any(|w| w == "--password-stdin")
+        && let Some(i) = lower.iter().position(|w| w == "echo" || w == "printf")
+        && let Some(r) = words.get(i + 1)
+    {
+        out.extend(arg(text, r.start));
+    }
     out.extend(authorization(text));
     out
 }

@@ -142,6 +142,9 @@ fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
     }
     if text.contains("://") {
         out.extend(url_random_segments(text));
+        if text.contains('@') {
+            out.extend(url_token_users(text));
+        }
     }
     // Secrets inside JSON, XML or .NET config embedded in a string
     // (`SPRING_APPLICATION_JSON`, a ConfigMap file, a Jinja template).
@@ -165,7 +168,12 @@ fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
         }
     }
     if text.contains('=') {
-        if secret_word || contains_ci(text, b"psk") || contains_ci(text, b"auth") {
+        if secret_word
+            || contains_ci(text, b"psk")
+            || contains_ci(text, b"auth")
+            || contains_ci(text, b"sess")
+            || contains_ci(text, b"sid")
+        {
             out.extend(
                 super::connstr::assignments(text)
                     .into_iter()
@@ -239,6 +247,27 @@ fn url_random_segments(text: &str) -> Vec<Range<usize>> {
     }
     out
 }
+
+/// A URL's user name that is a credential (`https://<token>@sentry.io/1`,
+/// `https://<token>:x-oauth-basic@github.com`): 12+ characters mixing
+/// letters and digits. Plain user names (`app`, `deploy`) stay visible.
+fn url_token_users(text: &str) -> Vec<Range<usize>> {
+    URL_USER
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .filter(|m| {
+            let u = m.as_str();
+            u.len() >= 12
+                && u.bytes().any(|b| b.is_ascii_digit())
+                && u.bytes().any(|b| b.is_ascii_alphabetic())
+                && !is_reference(u)
+        })
+        .map(|m| m.range())
+        .collect()
+}
+
+static URL_USER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)[a-z][a-z0-9+.-]{1,20}://([^/\s:@]{12,256})(?::[^@\s/]*)?@"));
 
 static URL: LazyLock<Regex> = LazyLock::new(|| re(r#"(?i)[a-z][a-z0-9+.-]{1,20}://[^\s"'<>`]+"#));
 
@@ -335,7 +364,16 @@ pub fn secret_words(text: &str) -> Vec<Range<usize>> {
         let end = start + word.len();
         at = end;
         let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
-        if prev_secret && !bare.is_empty() && !is_reference(word.trim_matches(['"', '\'', ';'])) {
+        // `the db pass is X`, `password: X`, `password = X`: a linking word
+        // or a bare sign between the secret word and its value is skipped.
+        let filler = bare.is_empty()
+            || ["is", "was", "are", "to", "of", "be", "set", "now"]
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(bare));
+        if prev_secret && filler {
+            continue;
+        }
+        if prev_secret && !is_reference(word.trim_matches(['"', '\'', ';'])) {
             out.push(start..end);
         }
         prev_secret = super::keys::is_secret_name(bare) && !word.contains('=');

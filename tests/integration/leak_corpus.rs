@@ -495,6 +495,41 @@ const CLASSES: &[(&str, &str, &str)] = &[
         "db:\n  pw_ref: ${DB_PASSWORD:-{S}}\n",
     ),
     (
+        "cookie-session",
+        "yaml",
+        "h:\n  cookie: 'Cookie: sessionid={S}; theme=dark'\n",
+    ),
+    (
+        "password-stdin",
+        "yaml",
+        "x:\n  cmd: 'echo {S} | docker login --password-stdin -u me'\n",
+    ),
+    (
+        "prose-pass-is",
+        "yaml",
+        "x:\n  note: 'the db pass is {S}'\n",
+    ),
+    (
+        "xml-add-key-value",
+        "xml",
+        "<c><add key=\"DbPassword\" value=\"{S}\"/></c>\n",
+    ),
+    (
+        "xml-property-name-value",
+        "xml",
+        "<c><property name=\"password\" value=\"{S}\"/></c>\n",
+    ),
+    (
+        "url-token-user-sentry",
+        "yaml",
+        "x:\n  dsn: 'https://{S}{S2}@o123.ingest.sentry.io/42'\n",
+    ),
+    (
+        "url-token-user-github",
+        "yaml",
+        "x:\n  url: 'https://{S}:x-oauth-basic@github.com/o/r.git'\n",
+    ),
+    (
         "argv-mysql",
         "yaml",
         "job:\n  command: [mysql, -uroot, '-p{S}', app]\n",
