@@ -355,6 +355,7 @@ pub fn random_value(line: &str) -> Option<Range<usize>> {
 pub fn secret_words(text: &str) -> Vec<Range<usize>> {
     let mut out = secret_parts(text);
     let mut prev_secret = false;
+    let mut prev_bare = "";
     let mut at = 0;
     for word in text.split_whitespace() {
         let start = at
@@ -376,7 +377,17 @@ pub fn secret_words(text: &str) -> Vec<Range<usize>> {
         if prev_secret && !is_reference(word.trim_matches(['"', '\'', ';'])) {
             out.push(start..end);
         }
-        prev_secret = super::keys::is_secret_name(bare) && !word.contains('=');
+        // Two-word names in prose: `API key X`, `access token X`.
+        let masked_now = prev_secret;
+        prev_secret = !word.contains('=')
+            && (super::keys::is_secret_name(bare)
+                || (!prev_bare.is_empty()
+                    && ["key", "token", "keys", "tokens"]
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(bare))
+                    && super::keys::is_secret_name(&format!("{prev_bare}_{bare}"))));
+        // A value just masked does not name the next one.
+        prev_bare = if masked_now { "" } else { bare };
     }
     merge(out)
 }

@@ -495,6 +495,11 @@ const CLASSES: &[(&str, &str, &str)] = &[
         "db:\n  pw_ref: ${DB_PASSWORD:-{S}}\n",
     ),
     (
+        "prose-api-key",
+        "yaml",
+        "x:\n  note: 'API key {S} for the staging app'\n",
+    ),
+    (
         "cookie-session",
         "yaml",
         "h:\n  cookie: 'Cookie: sessionid={S}; theme=dark'\n",
