@@ -353,6 +353,90 @@ mod tests {
         assert_eq!(&*b.shown, "true");
     }
 
+    /// Random text built from the pieces the scanners react to (quotes,
+    /// escapes, separators, flags, secret words, multi-byte characters):
+    /// no input panics, every range is on character boundaries, and a
+    /// masked line never holds a catalogued token.
+    #[test]
+    fn random_text_never_panics_and_ranges_are_boundaries() {
+        const PIECES: &[&str] = &[
+            "password",
+            "=",
+            "'",
+            "\"",
+            "\\",
+            " ",
+            ":",
+            "@",
+            "://",
+            "-p",
+            "-u",
+            "mysql",
+            "curl",
+            "Authorization",
+            "auth-pass",
+            ";",
+            ",",
+            "&",
+            "?",
+            "{",
+            "}",
+            "é",
+            "日本",
+            "\u{202e}",
+            "ghp_",
+            "R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke",
+            "eyJ",
+            "-----BEGIN ",
+            "PRIVATE KEY",
+            "-----",
+            "$",
+            "${",
+            "x",
+            "Q7",
+            "==",
+            "\n",
+            "sessionid",
+            "echo",
+            "--password-stdin",
+            "AAAA",
+            "dXNlcjpwYXNz",
+            "key",
+            "token",
+            "is",
+            "kty",
+            "\"d\":",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let n = (next() % 24) as usize;
+            let text: String = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            for r in values::secret_text(&text)
+                .into_iter()
+                .chain(values::secret_words(&text))
+            {
+                assert!(
+                    text.is_char_boundary(r.start)
+                        && text.is_char_boundary(r.end)
+                        && r.start <= r.end,
+                    "{text:?} {r:?}"
+                );
+            }
+            let masked = mask_line(&text);
+            assert!(!catalogue::contains(&masked), "{text:?} -> {masked:?}");
+            let _ = redact::redact(&text);
+            let _ = encoded::decode(&text);
+        }
+    }
+
     #[test]
     fn free_text_lines_lose_their_secrets() {
         assert_eq!(mask_line("Token: hunter2x"), "Token: <secret>");
