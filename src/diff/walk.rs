@@ -200,7 +200,7 @@ fn item_forced(items: &[&Scalar], k: usize, forced: Forced) -> Forced {
             k,
         )
     };
-    if (after_secret_word || (forced == Forced::No && argv_credential())) && forced == Forced::No {
+    if forced == Forced::No && (after_secret_word || argv_credential()) {
         Forced::Secret
     } else {
         forced
