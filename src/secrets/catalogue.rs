@@ -231,12 +231,17 @@ static KEY_FILES: LazyLock<Regex> = LazyLock::new(|| {
 /// Key files recognised by their header (PEM, OpenSSH, ssh.com SSH2, PuTTY,
 /// OpenVPN static keys, age identities): the whole value is the secret.
 pub fn is_key_file(text: &str) -> bool {
-    let markers = CATALOGUE
+    KEY_FILE_MARKERS.iter().any(|m| text.contains(m)) && KEY_FILES.is_match(text)
+}
+
+/// The key-file entries' markers, found once (this runs on every line of a text file).
+static KEY_FILE_MARKERS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    CATALOGUE
         .iter()
         .filter(|e| KEY_FILE_IDS.contains(&e.id))
-        .any(|e| text.contains(e.marker));
-    markers && KEY_FILES.is_match(text)
-}
+        .map(|e| e.marker)
+        .collect()
+});
 
 /// Whether `text` contains a catalogued token.
 pub fn contains(text: &str) -> bool {
