@@ -1,7 +1,6 @@
 //! Command-line arguments and the run of each subcommand: resolve the
 //! environments, compare them, render the report, and decide the exit status.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -312,7 +311,8 @@ pub fn run(args: Args) -> Result<Status, Error> {
     };
     args.command.accepts(args.format)?;
     // Stdout is line-buffered; a report is written in one go.
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    // Everything printed passes the last line of defence (secrets::redact).
+    let mut out = crate::secrets::redact::Redacting::new(stdout.lock());
     let status = match &args.command {
         Command::Explain { rule, list } => match (rule, list) {
             (Some(rule), false) => commands::explain::run(&args, &cwd, rule, &mut out),
@@ -399,6 +399,6 @@ pub fn run(args: Args) -> Result<Status, Error> {
             &mut out,
         ),
     }?;
-    out.flush().map_err(Error::Write)?;
+    out.finish().map_err(Error::Write)?;
     Ok(status)
 }

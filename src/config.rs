@@ -357,7 +357,8 @@ fn with_glob_line(e: Error, text: &str) -> Error {
 
 /// Add "did you mean" to serde's "unknown field `x`, expected one of `a`, `b`".
 fn with_suggestion(message: &str) -> String {
-    let message = message.trim();
+    let unquoted = without_values(message.trim());
+    let message = unquoted.as_str();
     let Some(rest) = message.strip_prefix("unknown field `") else {
         return message.to_string();
     };
@@ -371,9 +372,40 @@ fn with_suggestion(message: &str) -> String {
     }
 }
 
+/// A serde message without the value it quotes (`invalid type: string
+/// "S3cret", expected ...` → `invalid type: string, expected ...`): config
+/// errors never quote values, which may be credentials.
+fn without_values(message: &str) -> String {
+    for lead in ["invalid type: ", "invalid value: ", "invalid length "] {
+        if let Some(rest) = message.strip_prefix(lead)
+            && let Some((what, expected)) = rest.split_once(", expected")
+        {
+            let kind = what.split([' ', '`', '"']).next().unwrap_or("");
+            return format!("{lead}{kind}, expected{expected}");
+        }
+    }
+    message.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type_errors_do_not_quote_values() {
+        for v in ["42", "\"S3cretPw9\"", "[\"a\", 1]"] {
+            let e = parse(&format!("[env.prod]\nroot = {v}\n"), Path::new("d.toml"));
+            if let Err(e) = e {
+                let e = e.to_string();
+                assert!(!e.contains("S3cret") && !e.contains("42"), "{e}");
+            }
+        }
+        let e = parse("[env.prod]\nrender = [\"x\", 4242]\n", Path::new("d.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("invalid type: integer, expected"), "{e}");
+        assert!(!e.contains("4242"), "{e}");
+    }
 
     #[test]
     fn unknown_keys_have_lines_and_suggestions() {

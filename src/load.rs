@@ -179,11 +179,13 @@ pub fn mask_text(text: &str, file_name: &str, masker: &Masker, env: &Environment
     let mut in_key = false;
     text.lines()
         .map(|line| {
-            if line.contains("-----BEGIN") && line.contains("PRIVATE KEY") {
+            // A key file by its header (PEM, OpenSSH, SSH2, PuTTY, OpenVPN,
+            // age): every line to its END marker (PuTTY has none: to the end).
+            if crate::secrets::catalogue::is_key_file(line) {
                 in_key = true;
             }
             let whole = in_key || is_blob(line);
-            if in_key && line.contains("-----END") {
+            if in_key && (line.contains("-----END") || line.contains("---- END")) {
                 in_key = false;
             }
             if whole {
@@ -195,6 +197,7 @@ pub fn mask_text(text: &str, file_name: &str, masker: &Masker, env: &Environment
             }
             let mut ranges = secret_words(line);
             ranges.extend(key_value(line));
+            ranges.extend(crate::secrets::values::random_value(line));
             let trimmed = line.trim_start();
             if !trimmed.starts_with('#') {
                 if pgpass && let Some(at) = line.rfind(':') {

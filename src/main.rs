@@ -54,15 +54,22 @@ fn report_error(err: &driftcheck::Error, format: driftcheck::report::OutputForma
     if broken_pipe {
         return ExitCode::SUCCESS;
     }
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "driftcheck: error: {err}");
+    // Errors pass the same last line of defence as reports.
+    let mut text = format!("driftcheck: error: {err}\n");
     for cause in &causes {
-        let _ = writeln!(stderr, "  caused by: {cause}");
+        text.push_str(&format!("  caused by: {cause}\n"));
     }
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(driftcheck::secrets::redact::redact(&text).as_bytes());
     if !matches!(err, driftcheck::Error::NothingCompared { .. }) {
-        let causes: Vec<String> = causes.iter().map(ToString::to_string).collect();
+        let causes: Vec<String> = causes
+            .iter()
+            .map(|c| driftcheck::secrets::redact::redact(&c.to_string()).into_owned())
+            .collect();
+        let message = driftcheck::secrets::redact::redact(&err.to_string()).into_owned();
         let mut stdout = std::io::stdout().lock();
-        let _ = driftcheck::report::error::write(format, &err.to_string(), &causes, &mut stdout);
+        let _ = driftcheck::report::error::write(format, &message, &causes, &mut stdout);
         let _ = stdout.flush();
     }
     ExitCode::from(2)

@@ -71,27 +71,39 @@ pub fn run(env: &str, argv: &[String], dir: &Path, timeout: Duration) -> Result<
     let (program, args) = argv
         .split_first()
         .ok_or_else(|| fail("`render` is empty".to_string()))?;
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    // Its own process group: at the timeout (or once it has exited) the
+    // whole group goes, including background children holding our pipes.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
         .spawn()
         .map_err(|e| fail(format!("could not start it: {e}")))?;
+    let group = child.id();
     // Read both pipes on their own threads: a child blocked on a full pipe
     // would otherwise never exit and always time out.
     let mut stdout = child.stdout.take().expect("stdout is piped");
     let mut stderr = child.stderr.take().expect("stderr is piped");
-    let out = std::thread::spawn(move || {
+    // Results come back over channels so that waiting for them has a
+    // deadline: a reader blocked on a pipe some leftover process still holds
+    // must not hang driftcheck.
+    let (out_tx, out_rx) = std::sync::mpsc::channel();
+    let (err_tx, err_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         let mut buf = Vec::new();
         let r = (&mut stdout).take(MAX_OUTPUT + 1).read_to_end(&mut buf);
-        r.map(|_| buf)
+        let _ = out_tx.send(r.map(|_| buf));
     });
-    let err = std::thread::spawn(move || {
+    std::thread::spawn(move || {
         let mut buf = Vec::new();
         let _ = (&mut stderr).take(1024 * 1024).read_to_end(&mut buf);
-        buf
+        let _ = err_tx.send(buf);
     });
     let start = Instant::now();
     let status = loop {
@@ -101,6 +113,7 @@ pub fn run(env: &str, argv: &[String], dir: &Path, timeout: Duration) -> Result<
         {
             Some(status) => break status,
             None if start.elapsed() >= timeout => {
+                kill_group(group);
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(fail(format!("timed out after {}", human(timeout))));
@@ -108,10 +121,16 @@ pub fn run(env: &str, argv: &[String], dir: &Path, timeout: Duration) -> Result<
             None => std::thread::sleep(Duration::from_millis(10)),
         }
     };
-    let stdout = out
-        .join()
-        .map_err(|_| fail("reading its output failed".to_string()))?;
-    let stderr = err.join().unwrap_or_default();
+    // The command is done; whatever it left running in its group is not
+    // part of its output (and would keep the pipes open).
+    kill_group(group);
+    let left = |grace: Duration| timeout.saturating_sub(start.elapsed()).max(grace);
+    let stdout = out_rx
+        .recv_timeout(left(Duration::from_secs(1)))
+        .map_err(|_| fail(format!("timed out after {}", human(timeout))))?;
+    let stderr = err_rx
+        .recv_timeout(left(Duration::from_millis(200)))
+        .unwrap_or_default();
     let stdout = stdout.map_err(|e| fail(format!("reading its output failed: {e}")))?;
     if !status.success() {
         let code = status
@@ -123,6 +142,23 @@ pub fn run(env: &str, argv: &[String], dir: &Path, timeout: Duration) -> Result<
         return Err(fail(format!("printed more than {MAX_OUTPUT} bytes")));
     }
     Ok(stdout)
+}
+
+/// Kill every process of the group `pgid` (the render command's). Done
+/// with `kill(1)`: the crate forbids `unsafe`, and a signal to a group needs
+/// `libc::kill`; this runs once per render, so a process start is cheap.
+fn kill_group(pgid: u32) {
+    #[cfg(unix)]
+    {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{pgid}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    #[cfg(not(unix))]
+    let _ = pgid;
 }
 
 fn human(d: Duration) -> String {
@@ -228,5 +264,41 @@ mod tests {
         assert!(msg.contains("status 3") && msg.contains("oops"), "{msg}");
         let e = run("e", &["no-such-program-xyz".into()], &dir, DEFAULT_TIMEOUT).unwrap_err();
         assert!(e.to_string().contains("could not start"), "{e}");
+    }
+
+    #[test]
+    fn background_children_holding_the_pipes_do_not_hang_us() {
+        let dir = std::env::temp_dir();
+        let sh = |script: &str| vec!["sh".to_string(), "-c".to_string(), script.to_string()];
+        // Done, but a background child still holds stdout and stderr.
+        let start = Instant::now();
+        let out = run(
+            "e",
+            &sh("sleep 30 & echo 'a: 1'"),
+            &dir,
+            Duration::from_secs(20),
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "a: 1\n");
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
+        // Past the timeout with a background child: the whole group goes.
+        let start = Instant::now();
+        let e = run(
+            "e",
+            &sh("sleep 30 >&2 & sleep 30"),
+            &dir,
+            Duration::from_millis(500),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("timed out"), "{e}");
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

@@ -444,7 +444,14 @@ pub fn approve(
         )
         .map_err(Error::Write)?;
         for c in &view(&v).changes {
-            writeln!(out, "  {} {}", c.status, c.path).map_err(Error::Write)?;
+            // A path is shown escaped: control characters could rewrite what a reviewer signs.
+            writeln!(
+                out,
+                "  {} {}",
+                c.status,
+                crate::report::escape(&c.path, 4096)
+            )
+            .map_err(Error::Write)?;
         }
         writeln!(out, "\nAfter reviewing it, add this line to the last paragraph of a commit message on the branch:\n\n  {line}\n").map_err(Error::Write)?;
         writeln!(out, "It approves exactly this change: with `[review] bind = \"digest\"`, any later change to guarded config makes it stale.").map_err(Error::Write)?;

@@ -68,8 +68,9 @@ pub fn run(
             .trailers
             .into_iter()
             .map(|t| Kv {
-                key: t.key,
-                value: t.value,
+                // A secret-looking trailer (`Token: ghp_...`) is never echoed.
+                value: masked_value(&t.key, &t.value),
+                key: crate::secrets::mask_line(&t.key),
                 line: t.line,
             })
             .collect(),
@@ -78,7 +79,7 @@ pub fn run(
             .into_iter()
             .map(|n| Miss {
                 line: n.line,
-                text: n.text,
+                text: crate::secrets::mask_line(&n.text),
                 reason: n.reason,
             })
             .collect(),
@@ -116,4 +117,14 @@ pub fn run(
         .map_err(w)?;
     }
     Ok(Status::Clean)
+}
+
+/// A trailer's value as printed: masked as the line `key: value` would be.
+fn masked_value(key: &str, value: &str) -> String {
+    let prefix = format!("{key}: ");
+    let line = crate::secrets::mask_line(&format!("{prefix}{value}"));
+    match line.strip_prefix(&prefix) {
+        Some(v) => v.to_string(),
+        None => crate::secrets::mask_line(value),
+    }
 }

@@ -153,7 +153,7 @@ pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value
                 .any(|(_, v)| matches!(v.secrecy, Secrecy::Partial(_)))
                 && visible.iter().all(|s| *s == visible[0])
         };
-    if masked_only {
+    if masked_only && !values.iter().any(|(_, v)| v.masked_for_peer) {
         return Verdict::Same;
     }
 

@@ -192,7 +192,15 @@ fn item_forced(items: &[&Scalar], k: usize, forced: Forced) -> Forced {
         let prev = items[k - 1].text.as_str();
         !prev.contains('=') && is_secret_name(prev.trim_matches(|c: char| !c.is_alphanumeric()))
     };
-    if after_secret_word && forced == Forced::No {
+    // An argv list: the argument of a credential flag (`[mysql, -pX]`, `[curl, -u, a:pw]`).
+    let argv_credential = || {
+        crate::secrets::cmdline_argv_item_is_credential(
+            items.len(),
+            |i| items[i].text.to_string(),
+            k,
+        )
+    };
+    if forced == Forced::No && (after_secret_word || argv_credential()) {
         Forced::Secret
     } else {
         forced
@@ -250,12 +258,14 @@ fn known_secrets<'a>(
                     let sibling = entries
                         .iter()
                         .find_map(|e| match (&*e.key, &e.value.value) {
-                            ("name" | "key", NodeValue::Scalar(s)) => Some(s.text.as_str()),
+                            ("name" | "key" | "@name" | "@key", NodeValue::Scalar(s)) => {
+                                Some(s.text.as_str())
+                            }
                             _ => None,
                         });
                     for e in entries {
                         let k = match (&*e.key, sibling) {
-                            ("value" | "valueFrom", Some(name)) => name,
+                            ("value" | "valueFrom" | "@value", Some(name)) => name,
                             _ => e.key.as_str(),
                         };
                         stack.push((
@@ -487,7 +497,9 @@ impl<'a> Walker<'a, '_> {
             .map(|m| {
                 m.and_then(|m| {
                     m.iter().find_map(|e| match (&*e.key, &e.value.value) {
-                        ("name" | "key", NodeValue::Scalar(s)) => Some(s.text.as_str()),
+                        ("name" | "key" | "@name" | "@key", NodeValue::Scalar(s)) => {
+                            Some(s.text.as_str())
+                        }
                         _ => None,
                     })
                 })
@@ -524,7 +536,7 @@ impl<'a> Walker<'a, '_> {
                 ));
             }
             let keys = match key {
-                "value" | "valueFrom" if siblings.iter().flatten().next().is_some() => {
+                "value" | "valueFrom" | "@value" if siblings.iter().flatten().next().is_some() => {
                     Keys::PerEnv(&siblings)
                 }
                 _ => Keys::One(Some(key)),
@@ -867,7 +879,9 @@ impl<'a> Walker<'a, '_> {
     /// A key as printed: environment names normalised, and a key that is
     /// itself a credential (a token used as a map key) fingerprinted.
     fn key_segment(&self, key: &str) -> String {
-        if crate::secrets::values::secret_parts(key).is_empty() {
+        if crate::secrets::values::secret_parts(key).is_empty()
+            && !crate::secrets::values::looks_random(key)
+        {
             self.ctx.envs[0].ids.normalize(key).into_owned()
         } else {
             format!("<secret fp={}>", self.ctx.masker.fingerprint(key))
@@ -881,11 +895,34 @@ impl<'a> Walker<'a, '_> {
         keys: Keys<'_>,
         forced: Forced,
     ) -> Vec<Option<Value>> {
-        nodes
+        let mut values: Vec<Option<Value>> = nodes
             .iter()
             .enumerate()
             .map(|(i, n)| n.map(|n| self.value_of(i, n, keys.get(i), forced)))
-            .collect()
+            .collect();
+        // A key path masked whole in one environment is masked in all: the
+        // same setting one character apart must not print in clear beside
+        // its fingerprint.
+        let whole = |v: &Option<Value>| {
+            v.as_ref()
+                .is_some_and(|v| matches!(v.secrecy, Secrecy::Secret(_) | Secrecy::Encrypted(_)))
+        };
+        if forced != Forced::Secret && values.iter().any(whole) {
+            for (i, n) in nodes.iter().enumerate() {
+                if let Some(n) = n
+                    && !whole(&values[i])
+                    && matches!(n.value, NodeValue::Scalar(_))
+                {
+                    let mut v = self.value_of(i, n, keys.get(i), Forced::Secret);
+                    if v.secrecy.is_masked() {
+                        v.inferred = true;
+                        v.masked_for_peer = true;
+                    }
+                    values[i] = Some(v);
+                }
+            }
+        }
+        values
     }
 
     fn value_of(&self, i: usize, n: &Node, key: Option<&str>, forced: Forced) -> Value {

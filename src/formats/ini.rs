@@ -16,6 +16,9 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
     let mut section: Option<usize> = None;
     // One key set per section (`None`: keys before any section).
     let mut keys: std::collections::HashMap<Option<usize>, KeySet> = Default::default();
+    // Section name → index into `top`: a lookup per header, so 80k sections
+    // parse in linear time (a scan of `top` per header was quadratic).
+    let mut sections: std::collections::HashMap<String, usize> = Default::default();
     for (i, raw) in text.split('\n').enumerate() {
         let line_no = i as u32 + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw).trim();
@@ -31,12 +34,10 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
                 ));
             };
             let name = name.trim();
-            section = match top
-                .iter()
-                .position(|e| e.key == name && matches!(e.value.value, NodeValue::Map(_)))
-            {
-                Some(existing) => Some(existing),
+            section = match sections.get(name) {
+                Some(&existing) => Some(existing),
                 None => {
+                    sections.insert(name.to_string(), top.len());
                     budget.node(2, line_no)?;
                     top.push(MapEntry {
                         key: name.to_string(),
@@ -246,5 +247,24 @@ mod tests {
         assert!(parse("[a\n", &Limits::default()).is_err());
         // A repeated section continues the first one.
         assert!(parse("[a]\nx = 1\n[b]\n[a]\ny = 2\n", &Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn many_sections_parse_in_linear_time() {
+        let doc = |n: usize| {
+            (0..n)
+                .map(|i| format!("[s{i}]\nk = {i}\n"))
+                .collect::<String>()
+        };
+        let limits = Limits::default();
+        let time = |n: usize| {
+            let text = doc(n);
+            let start = std::time::Instant::now();
+            parse(&text, &limits).unwrap();
+            start.elapsed()
+        };
+        let small = time(5_000).max(std::time::Duration::from_millis(5));
+        let big = time(20_000);
+        assert!(big < small * 10, "{small:?} vs {big:?}");
     }
 }

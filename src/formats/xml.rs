@@ -8,11 +8,53 @@
 
 use roxmltree::{Node as XmlNode, ParsingOptions};
 
+/// The most attributes one element may have. roxmltree checks each new
+/// attribute against all earlier ones (quadratic: 20k attributes took 8 s),
+/// so a linear pre-scan refuses hostile elements before it runs.
+pub const MAX_ATTRIBUTES: usize = 1000;
+
+/// A linear scan of start tags: an error naming the line of the first
+/// element with more than [`MAX_ATTRIBUTES`] attributes.
+fn too_many_attributes(text: &str) -> Result<(), ParseError> {
+    let b = text.as_bytes();
+    let (mut i, mut line, mut tag_line) = (0usize, 1u32, 1u32);
+    let (mut in_tag, mut quote, mut count) = (false, 0u8, 0usize);
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\n' {
+            line += 1;
+        }
+        if in_tag {
+            match c {
+                q @ (b'"' | b'\'') if quote == 0 => quote = q,
+                q if q == quote => quote = 0,
+                b'=' if quote == 0 => {
+                    count += 1;
+                    if count > MAX_ATTRIBUTES {
+                        return Err(ParseError::new(
+                            tag_line,
+                            None,
+                            format!("an element has more than {MAX_ATTRIBUTES} attributes"),
+                        ));
+                    }
+                }
+                b'>' if quote == 0 => in_tag = false,
+                _ => {}
+            }
+        } else if c == b'<' && !matches!(b.get(i + 1), Some(b'!' | b'?' | b'/')) {
+            (in_tag, quote, count, tag_line) = (true, 0, 0, line);
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
 use super::{Limits, NodeBudget, ParseError};
 use crate::model::node::{Document, MapEntry, Node, NodeValue, Scalar};
 
 /// Parse an XML document: a map holding the root element.
 pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError> {
+    too_many_attributes(text)?;
     let opts = ParsingOptions {
         allow_dtd: false,
         nodes_limit: u32::try_from(limits.max_nodes).unwrap_or(u32::MAX),
@@ -209,5 +251,29 @@ mod tests {
         assert!(parse("<a><b></a>", &Limits::default()).is_err());
         let deep = format!("{}{}", "<a>".repeat(10_000), "</a>".repeat(10_000));
         assert!(parse(&deep, &Limits::default()).is_err());
+    }
+
+    #[test]
+    fn many_attributes_are_refused_in_linear_time() {
+        let doc = |n: usize| {
+            format!(
+                "<a {}/>",
+                (0..n)
+                    .map(|i| format!("x{i}=\"{i}\""))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        };
+        let e = parse(&doc(100_000), &Limits::default()).unwrap_err();
+        assert!(format!("{e:?}").contains("more than"), "{e:?}");
+        assert!(parse(&doc(50), &Limits::default()).is_ok());
+        let time = |n: usize| {
+            let d = doc(n);
+            let start = std::time::Instant::now();
+            let _ = parse(&d, &Limits::default());
+            start.elapsed()
+        };
+        let small = time(25_000).max(std::time::Duration::from_millis(2));
+        assert!(time(100_000) < small * 10);
     }
 }

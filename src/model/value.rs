@@ -104,6 +104,9 @@ pub struct Value {
     /// Masked only because a parent key is secret-named (`secrets: [db_password]`):
     /// kept masked, but not evidence of a reused credential (it may be a name).
     pub inferred: bool,
+    /// Masked only because the same key path is a secret in another
+    /// environment: not reuse evidence, and a difference is still drift.
+    pub masked_for_peer: bool,
 }
 
 impl Value {
@@ -117,6 +120,7 @@ impl Value {
             secrecy,
             ambiguity: None,
             inferred: false,
+            masked_for_peer: false,
         }
     }
 

@@ -105,7 +105,9 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<(), Error> {
     };
     let mut text = serde_json::to_string_pretty(&b).expect("a baseline serialises");
     text.push('\n');
-    std::fs::write(path, text).map_err(|source| Error::Io {
+    // A file driftcheck writes is output too: the last line of defence applies.
+    let text = crate::secrets::redact::redact(&text);
+    std::fs::write(path, text.as_bytes()).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })

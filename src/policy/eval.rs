@@ -196,7 +196,7 @@ fn finding(r: &Rule, envs: &[Environment], at: &[Option<&Leaf>], message: String
 
 /// A number, if the text is one (`3`, `2.5`, `"10"`); references are not.
 fn number(l: &Leaf) -> Option<f64> {
-    if matches!(l.value.secrecy, Secrecy::Reference) {
+    if matches!(l.value.secrecy, Secrecy::Reference) || l.value.secrecy.is_masked() {
         return None;
     }
     l.raw
@@ -415,12 +415,21 @@ fn constraint(r: &Rule, l: &Leaf) -> Option<String> {
         // `${POOL_SIZE}` cannot be judged here; the value it resolves to is elsewhere.
         return None;
     }
+    // Secret text never reaches a constraint: a value that is a secret as a
+    // whole is not evaluated (pass/fail per environment would be an oracle),
+    // and one with secret parts is evaluated on its masked form.
+    let subject: &str = match (&l.value.secrecy, &l.site.value) {
+        (Secrecy::Secret(_) | Secrecy::Encrypted(_), _) => return None,
+        (Secrecy::Partial(_), Some(Shown::Value(v))) => v,
+        (Secrecy::Partial(_), _) => return None,
+        _ => &l.raw,
+    };
     let shown = || match &l.site.value {
         Some(Shown::Value(v)) => format!("`{v}`"),
         _ => "the secret value".to_string(),
     };
     if let Some(re) = &r.forbid
-        && re.is_match(&l.raw)
+        && re.is_match(subject)
     {
         return Some(format!(
             "{} matches the forbidden pattern `{}`",
@@ -429,7 +438,7 @@ fn constraint(r: &Rule, l: &Leaf) -> Option<String> {
         ));
     }
     if let Some(re) = &r.require
-        && !re.is_match(&l.raw)
+        && !re.is_match(subject)
     {
         return Some(format!(
             "{} does not match the required pattern `{}`",
@@ -437,7 +446,7 @@ fn constraint(r: &Rule, l: &Leaf) -> Option<String> {
             re.as_str()
         ));
     }
-    if !r.one_of.is_empty() && !r.one_of.iter().any(|o| o == l.raw.trim()) {
+    if !r.one_of.is_empty() && !r.one_of.iter().any(|o| o == subject.trim()) {
         return Some(format!(
             "{} is not one of {}",
             shown(),

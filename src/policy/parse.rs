@@ -328,6 +328,33 @@ fn rule(
             format!("{what}: `min` ({min}) is greater than `max` ({max})"),
         );
     }
+    // A regex or a number on a secret cannot be evaluated without revealing
+    // it: per-environment pass/fail of anchored patterns spells it out.
+    let value_checks: Vec<&str> = [
+        ("forbid", forbid.is_some()),
+        ("require", require.is_some()),
+        ("one_of", !one_of.is_empty()),
+        ("min", min.is_some()),
+        ("max", max.is_some()),
+        ("compare", compare.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(k, on)| on.then_some(k))
+    .collect();
+    if let Some(secret) = keys
+        .iter()
+        .filter_map(KeyPattern::last_name)
+        .find(|k| crate::secrets::keys::is_secret_name(k))
+        && !value_checks.is_empty()
+    {
+        sink.error(
+            at,
+            format!(
+                "{what}: `{}` on `{secret}` would reveal a secret (secrets are compared by fingerprint only); use `expect = \"differ\"` or a `[[link]]`",
+                value_checks.join("`, `")
+            ),
+        );
+    }
     if review.is_some() && on_change.is_none() {
         sink.error(
             at,

@@ -165,6 +165,11 @@ pub struct KeyPattern {
 }
 
 impl KeyPattern {
+    /// The last segment's literal name, if it has one (`db.password` → `password`).
+    pub fn last_name(&self) -> Option<&str> {
+        self.last.as_deref()
+    }
+
     /// Compile a pattern.
     ///
     /// # Errors

@@ -175,7 +175,7 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
             "  {}:{} `{}`: {}",
             n.commit,
             n.line,
-            escape(&n.text, 200),
+            escape(&crate::secrets::mask_line(&n.text), 200),
             escape(&n.reason, 300)
         )?;
     }

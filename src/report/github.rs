@@ -112,7 +112,10 @@ fn annotation(f: &Finding, opts: &Options, out: &mut dyn Write) -> std::io::Resu
     };
     let mut props = Vec::new();
     if let Some(site) = primary_site(f) {
-        props.push(format!("file={}", escape_property(&site.file)));
+        props.push(format!(
+            "file={}",
+            escape_property(&super::escape(&site.file, 4096))
+        ));
         if site.line > 0 {
             props.push(format!("line={0},endLine={0}", site.line));
         }
@@ -178,7 +181,11 @@ fn append_step_summary(report: &Report<'_>, path: &Path) -> std::io::Result<()> 
         .append(true)
         .open(path)
         .map_err(with_path)?;
-    markdown::write(report, &mut file).map_err(with_path)
+    let mut text = Vec::new();
+    markdown::write(report, &mut text).map_err(with_path)?;
+    let text = String::from_utf8_lossy(&text);
+    file.write_all(crate::secrets::redact::redact(&text).as_bytes())
+        .map_err(with_path)
 }
 
 /// Escape a workflow command's message: `%`, CR and LF.

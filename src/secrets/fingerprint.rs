@@ -66,6 +66,9 @@ impl Fingerprinter {
 
     /// The fingerprint of a secret value (its parsed text, so quoting does not matter).
     pub fn fingerprint(&self, secret: &str) -> Fingerprint {
+        // Every secret is fingerprinted: the one place to remember it for
+        // the output's last line of defence.
+        super::redact::remember(secret);
         let mut mac = self.mac.clone();
         mac.update(b"driftcheck/v1\0");
         mac.update(secret.as_bytes());

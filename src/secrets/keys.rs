@@ -50,6 +50,13 @@ const SECRET_TOKENS: &[&str] = &[
     "sas",
     "pw",
     "tokens",
+    "psk",
+    "bindpw",
+    "mnemonic",
+    "seedphrase",
+    "passkey",
+    "otp",
+    "totp",
 ];
 
 /// Words that, before `key`, make it a secret key (`api_key`, `private_key`).
@@ -72,10 +79,28 @@ const KEY_QUALIFIERS: &[&str] = &[
     "app",
     "license",
     "crypt",
+    "nonce",
+    "shared",
+    "preshared",
+    "psk",
+    "cookie",
+    "jwt",
+    "webhook",
+    "bot",
+    "deploy",
+    "root",
+    "admin",
+    "in",
+    "wpa",
+    "storage",
+    "consumer",
 ];
 
 /// Last tokens that mark a key as describing something other than the secret itself.
 const EXEMPT_LAST: &[&str] = &[
+    // `password_encryption = scram-sha-256` names an algorithm.
+    "encryption",
+    "hashing",
     "file",
     "files",
     "path",
@@ -372,11 +397,15 @@ fn classify_uncached(name: &str) -> KeyClass {
     }
     // Keys that *name* a secret kept elsewhere (Helm `existingSecret`,
     // `adminPasswordKey` = the key inside a Secret) or hash one (`checksum/secret`).
+    // A digest-prefixed key names (hashes) a secret, unless its last word is
+    // itself secret material: `checksum/secret` is a hash, `hash_salt` a salt.
+    let material = matches!(last.as_str(), "salt" | "pepper" | "key" | "seed" | "psk");
     let names_a_secret = toks[0] == "existing"
-        || matches!(
-            toks[0].as_str(),
-            "checksum" | "sha" | "sha256" | "hash" | "digest"
-        )
+        || (!material
+            && matches!(
+                toks[0].as_str(),
+                "checksum" | "sha" | "sha256" | "hash" | "digest"
+            ))
         || (n >= 3 && last == "key" && toks[n - 2] == "password")
         || toks.ends_with(&[
             "password".to_string(),
@@ -386,8 +415,17 @@ fn classify_uncached(name: &str) -> KeyClass {
     if names_a_secret {
         return KeyClass::Exempt;
     }
-    if joined == "key_hex" {
-        return KeyClass::Secret; // ClickHouse encryption codecs and disks
+    // Narrow exceptions to the exemptions below, each a credential by
+    // documentation: ClickHouse `key_hex`, Vault AppRole `secret_id`, Consul
+    // `encrypt`, `BASIC_AUTH` / `NEO4J_AUTH` (`user:password`), npm
+    // `_authToken` / `_auth` / `authIdent`, WordPress `NONCE_SALT`.
+    if joined == "key_hex"
+        || joined.ends_with("secret_id")
+        || joined == "encrypt"
+        || (last == "auth" && n >= 1)
+        || toks.windows(2).any(|w| w[0] == "auth" && w[1] == "ident")
+    {
+        return KeyClass::Secret;
     }
     if EXEMPT_LAST.contains(&last.as_str())
         || matches!(

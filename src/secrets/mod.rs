@@ -5,12 +5,18 @@
 //! ([`fingerprint`]) and hands on a [`Value`] that holds the fingerprint
 //! instead of the text.
 
+pub mod catalogue;
+mod cmdline;
+pub mod connstr;
+pub mod encoded;
 mod fingerprint;
 pub mod keys;
+pub mod redact;
 pub mod values;
 
 use std::ops::Range;
 
+pub use cmdline::argv_item_is_credential as cmdline_argv_item_is_credential;
 pub use fingerprint::{Fingerprint, Fingerprinter};
 use keys::KeyClass;
 
@@ -178,6 +184,29 @@ impl Masker {
     }
 }
 
+/// A line of free text printed as is (a commit trailer, a near miss):
+/// secrets replaced by `<secret>`. A `Key: value` under a secret-named key
+/// (`Token: ...`, `Password = ...`) loses its whole value; the rest is judged
+/// as free text (credential words, command lines, token shapes).
+pub fn mask_line(text: &str) -> String {
+    let mut ranges = values::secret_words(text);
+    ranges.extend(values::key_value(text));
+    ranges.extend(values::random_value(text));
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in ranges {
+        if r.end <= at {
+            continue;
+        }
+        out.push_str(&text[at..r.start.max(at)]);
+        out.push_str(redact::MASK);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 /// Values that are switches, never credentials.
 const FLAG_WORDS: &[&str] = &[
     "true", "false", "yes", "no", "on", "off", "0", "1", "enabled", "disabled", "none",
@@ -246,7 +275,10 @@ fn decide(
     if !parts.is_empty() {
         return Decision::Parts(parts);
     }
-    if class == KeyClass::Neutral
+    // The entropy fallback runs under exempt names too: an exemption says
+    // what a name usually holds (`primary_key`, `sonar.login`), never that
+    // a random token under it may be shown.
+    if class != KeyClass::Secret
         && kind == ValueKind::Str
         && values::looks_random(text)
         && !key.is_some_and(keys::is_digest_name)
@@ -319,6 +351,104 @@ mod tests {
             &env,
         );
         assert_eq!(&*b.shown, "true");
+    }
+
+    /// Random text built from the pieces the scanners react to (quotes,
+    /// escapes, separators, flags, secret words, multi-byte characters):
+    /// no input panics, every range is on character boundaries, and a
+    /// masked line never holds a catalogued token.
+    #[test]
+    fn random_text_never_panics_and_ranges_are_boundaries() {
+        const PIECES: &[&str] = &[
+            "password",
+            "=",
+            "'",
+            "\"",
+            "\\",
+            " ",
+            ":",
+            "@",
+            "://",
+            "-p",
+            "-u",
+            "mysql",
+            "curl",
+            "Authorization",
+            "auth-pass",
+            ";",
+            ",",
+            "&",
+            "?",
+            "{",
+            "}",
+            "é",
+            "日本",
+            "\u{202e}",
+            "ghp_",
+            "R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke",
+            "eyJ",
+            "-----BEGIN ",
+            "PRIVATE KEY",
+            "-----",
+            "$",
+            "${",
+            "x",
+            "Q7",
+            "==",
+            "\n",
+            "sessionid",
+            "echo",
+            "--password-stdin",
+            "AAAA",
+            "dXNlcjpwYXNz",
+            "key",
+            "token",
+            "is",
+            "kty",
+            "\"d\":",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let n = (next() % 24) as usize;
+            let text: String = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            for r in values::secret_text(&text)
+                .into_iter()
+                .chain(values::secret_words(&text))
+            {
+                assert!(
+                    text.is_char_boundary(r.start)
+                        && text.is_char_boundary(r.end)
+                        && r.start <= r.end,
+                    "{text:?} {r:?}"
+                );
+            }
+            let masked = mask_line(&text);
+            assert!(!catalogue::contains(&masked), "{text:?} -> {masked:?}");
+            let _ = redact::redact(&text);
+            let _ = encoded::decode(&text);
+        }
+    }
+
+    #[test]
+    fn free_text_lines_lose_their_secrets() {
+        assert_eq!(mask_line("Token: hunter2x"), "Token: <secret>");
+        assert_eq!(
+            mask_line("Signed-off-by: A <a@example.com>"),
+            "Signed-off-by: A <a@example.com>"
+        );
+        assert_eq!(
+            mask_line("Note: ghp_R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke"),
+            "Note: <secret>"
+        );
+        assert_eq!(mask_line("password hunter2x"), "password <secret>");
     }
 
     #[test]

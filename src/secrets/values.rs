@@ -12,21 +12,11 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("valid static regex")
 }
 
-static PRIVATE_KEY: LazyLock<Regex> =
-    LazyLock::new(|| re(r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----"));
 static URL_USERINFO: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"(?i)(?-u:\b)[a-z][a-z0-9+.-]{1,20}://[^/\s:@]{0,256}:(\S{1,512})@",
         // Oracle thin: jdbc:oracle:thin:scott/tiger@db:1521/ORCL
         r"|(?i)jdbc:oracle:[a-z]+:[^/\s:@]+/(\S{1,512})@",
-    ))
-});
-static CONN_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
-    // `password=`, and any name ending in one: `DB_PASSWORD=`,
-    // `--db-password=`, `-Djavax.net.ssl.keyStorePassword=`, `api_key=`.
-    re(concat!(
-        r"(?i)(?:^|[^A-Za-z0-9])(?:[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|credentials?|(?:account|sharedaccess|access|private)[_-]?key|sharedaccesssignature)|pass|pw)",
-        r#"\s*=\s*('(?:[^'\\]|\\.)*'|"[^"]*"|[^;\s,&'"]+)"#,
     ))
 });
 static EMBEDDED: LazyLock<Regex> = LazyLock::new(|| {
@@ -36,49 +26,8 @@ static EMBEDDED: LazyLock<Regex> = LazyLock::new(|| {
         r#"|(?i)key\s*=\s*"[^"]*(?:password|secret|token|apikey|api_key)[^"]*"\s+value\s*=\s*"([^"]*)""#,
     ))
 });
-static QUERY_SECRET: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)[?&;](?:password|passwd|pwd|token|access_token|api_?key|secret|sig|signature|x-amz-signature|x-amz-credential|client_secret)=([^&#\s]+)",
-    )
-});
 static HTTP_AUTH: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)(?-u:\b)(basic|bearer|token)\s+([A-Za-z0-9._~+/=-]{8,})"));
-static WHOLE_TOKENS: LazyLock<Regex> = LazyLock::new(|| {
-    re(concat!(
-        r"(?-u:\b)ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*",
-        r"|(?-u:\b)gh[pousr]_[A-Za-z0-9]{36,}|(?-u:\b)github_pat_[A-Za-z0-9_]{82}|(?-u:\b)glpat-[A-Za-z0-9_-]{20,}",
-        r"|(?-u:\b)xox[baprs]-[A-Za-z0-9-]{10,}|(?-u:\b)[sr]k_(?:live|test)_[A-Za-z0-9]{24,}",
-        r"|(?-u:\b)AIza[A-Za-z0-9_-]{35}|(?-u:\b)npm_[A-Za-z0-9]{36}|(?-u:\b)4b1d[A-Za-z0-9]{38}",
-        r"|(?-u:\b)sk-(?:proj-|ant-[a-z0-9]{2,8}-)?[A-Za-z0-9_-]{20,}|(?-u:\b)SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
-        r"|hooks\.slack\.com/services/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+",
-        r"|\$2[abxy]\$\d\d\$[./A-Za-z0-9]{53}|\$(?:1|5|6|y|apr1)\$[^\s:]{8,}",
-        r"|SCRAM-SHA-256\$\d+:[^\s]+|(?-u:\b)md5[0-9a-f]{32}(?-u:\b)",
-    ))
-});
-/// Literal pieces every `WHOLE_TOKENS` match contains: a cheap test that
-/// spares the regex on the vast majority of values.
-const TOKEN_MARKERS: &[&str] = &[
-    "ey",
-    "gh",
-    "glpat-",
-    "xox",
-    "k_live_",
-    "k_test_",
-    "AIza",
-    "npm_",
-    "4b1d",
-    "$",
-    "SCRAM",
-    "md5",
-    "sk-",
-    "SG.",
-    "hooks.slack",
-];
-
-/// [`TOKEN_MARKERS`] as one automaton: a single pass over each value.
-static MARKERS: LazyLock<aho_corasick::AhoCorasick> =
-    LazyLock::new(|| aho_corasick::AhoCorasick::new(TOKEN_MARKERS).expect("valid static patterns"));
-
 static ENV_DEFAULT: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=?]([^}]*)\}$"));
 
@@ -160,57 +109,87 @@ pub fn is_encrypted(text: &str, tag: Option<&str>) -> bool {
 
 /// Secret parts found by shape alone (Table B, V1–V8), whatever the key.
 pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
+    shapes(text, true)
+}
+
+/// [`secret_parts`] without looking inside encodings (what the base64
+/// decoder calls on decoded text, so decoding cannot recurse without bound).
+pub(super) fn secret_parts_plain(text: &str) -> Vec<Range<usize>> {
+    shapes(text, false)
+}
+
+fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     if text.len() < 8 {
         return out;
     }
-    // Every name-based shape below needs one of these words; one pass, no allocation.
-    let secret_word = has_secret_word(text);
-    if text.contains("PRIVATE KEY") && PRIVATE_KEY.is_match(text) {
+    if super::catalogue::is_key_file(text) {
         return std::iter::once(0..text.len()).collect();
     }
+    // Every name-based shape below needs one of these words; one pass, no allocation.
+    let secret_word = has_secret_word(text);
     // A reference in the secret's place (`postgres://app:${DB_PASSWORD}@db`)
     // is how it should be written: shown, and never a reused credential.
-    let literal = |m: &regex::Match<'_>| !is_reference(m.as_str().trim_matches(['\'', '"']));
+    let literal = |r: &Range<usize>| !is_reference(text[r.clone()].trim_matches(['\'', '"']));
     if (text.contains("://") || text.contains("jdbc:oracle")) && text.contains('@') {
         out.extend(
             URL_USERINFO
                 .captures_iter(text)
                 .filter_map(|c| c.get(1).or_else(|| c.get(2)))
-                .filter(literal)
-                .map(|m| m.range()),
+                .map(|m| m.range())
+                .filter(literal),
         );
+    }
+    if text.contains("://") {
+        out.extend(url_random_segments(text));
+        if text.contains('@') {
+            out.extend(url_token_users(text));
+        }
     }
     // Secrets inside JSON, XML or .NET config embedded in a string
     // (`SPRING_APPLICATION_JSON`, a ConfigMap file, a Jinja template).
-    if secret_word && text.contains(['"', '<']) {
-        out.extend(
-            EMBEDDED
-                .captures_iter(text)
-                .filter_map(|c| c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)))
-                .filter(literal)
-                .map(|m| m.range()),
-        );
-    }
-    if text.contains('=') {
+    if text.contains(['"', '<']) {
         if secret_word {
             out.extend(
-                CONN_PASSWORD
+                EMBEDDED
+                    .captures_iter(text)
+                    .filter_map(|c| c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)))
+                    .map(|m| m.range())
+                    .filter(literal),
+            );
+        }
+        if text.contains("\"kty\"") {
+            out.extend(
+                JWK_PRIVATE
                     .captures_iter(text)
                     .filter_map(|c| c.get(1))
-                    .filter(literal)
                     .map(|m| m.range()),
+            );
+        }
+    }
+    if text.contains('=') {
+        if secret_word
+            || contains_ci(text, b"psk")
+            || contains_ci(text, b"auth")
+            || contains_ci(text, b"sess")
+            || contains_ci(text, b"sid")
+        {
+            out.extend(
+                super::connstr::assignments(text)
+                    .into_iter()
+                    .filter(literal),
             );
         }
         if text.contains(['?', '&', ';']) {
-            out.extend(
-                QUERY_SECRET
-                    .captures_iter(text)
-                    .filter_map(|c| c.get(1))
-                    .filter(literal)
-                    .map(|m| m.range()),
-            );
+            out.extend(super::connstr::query(text).into_iter().filter(literal));
         }
+    }
+    if text.contains([' ', ':', '=']) && super::cmdline::may_hold(text) {
+        out.extend(
+            super::cmdline::credentials(text)
+                .into_iter()
+                .filter(literal),
+        );
     }
     if text.contains(' ') {
         // `Basic` and `Bearer` always carry a credential; `token x` may be prose.
@@ -225,15 +204,77 @@ pub fn secret_parts(text: &str) -> Vec<Range<usize>> {
                         || cred.len() >= 20
                 })
                 .filter_map(|c| c.get(2))
-                .filter(literal)
-                .map(|m| m.range()),
+                .map(|m| m.range())
+                .filter(literal),
         );
     }
-    if (text.len() >= 20 || text.contains('$')) && MARKERS.is_match(text) {
-        out.extend(WHOLE_TOKENS.find_iter(text).map(|m| m.range()));
+    out.extend(super::catalogue::find(text));
+    if text.contains(' ') && is_mnemonic(text) {
+        return std::iter::once(0..text.len()).collect();
+    }
+    if decode {
+        out.extend(super::encoded::find(text));
     }
     merge(out)
 }
+
+/// In a URL, a path segment or query value that looks like a random token
+/// is a credential (webhook paths, signed and capability URLs): masked.
+/// Lowercase hex of 40 or 64 characters (a commit or a sha256 digest) is
+/// shown, since its drift is what a reviewer needs to see.
+fn url_random_segments(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for m in URL.find_iter(text) {
+        let url = m.as_str();
+        let Some(scheme_end) = url.find("://") else {
+            continue;
+        };
+        let mut at = scheme_end + 3;
+        for piece in url[scheme_end + 3..].split(['/', '?', '&', '=', '#', ';']) {
+            let start = m.start() + at;
+            at += piece.len() + 1;
+            if piece.len() < 20 || start == m.start() + scheme_end + 3 {
+                continue; // the host
+            }
+            let digest = matches!(piece.len(), 40 | 64)
+                && piece
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            if !digest && looks_random(piece) {
+                out.push(start..start + piece.len());
+            }
+        }
+    }
+    out
+}
+
+/// A URL's user name that is a credential (`https://<token>@sentry.io/1`,
+/// `https://<token>:x-oauth-basic@github.com`): 12+ characters mixing
+/// letters and digits. Plain user names (`app`, `deploy`) stay visible.
+fn url_token_users(text: &str) -> Vec<Range<usize>> {
+    URL_USER
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .filter(|m| {
+            let u = m.as_str();
+            u.len() >= 12
+                && u.bytes().any(|b| b.is_ascii_digit())
+                && u.bytes().any(|b| b.is_ascii_alphabetic())
+                && !is_reference(u)
+        })
+        .map(|m| m.range())
+        .collect()
+}
+
+static URL_USER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)[a-z][a-z0-9+.-]{1,20}://([^/\s:@]{12,256})(?::[^@\s/]*)?@"));
+
+static URL: LazyLock<Regex> = LazyLock::new(|| re(r#"(?i)[a-z][a-z0-9+.-]{1,20}://[^\s"'<>`]+"#));
+
+/// JSON Web Key private members (RFC 7518 §6.2.2, §6.3.2, §6.4): `d`, `p`,
+/// `q`, `dp`, `dq`, `qi`, symmetric `k`, in a text that has `"kty"`.
+static JWK_PRIVATE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#""(?:d|p|q|dp|dq|qi|k)"\s*:\s*"([^"]+)""#));
 
 /// Secrets in any string value: multi-line text (a config file held in a
 /// ConfigMap, a heredoc) is masked line by line like a text file, a line with
@@ -245,11 +286,9 @@ pub fn secret_text(text: &str) -> Vec<Range<usize>> {
         .bytes()
         .any(|b| matches!(b, b'=' | b'@' | b' ' | b'$' | b'"' | b'<' | b'\n' | b':'))
     {
-        return if text.len() >= 20 && MARKERS.is_match(text) {
-            merge(WHOLE_TOKENS.find_iter(text).map(|m| m.range()).collect())
-        } else {
-            Vec::new()
-        };
+        let mut out = super::catalogue::find(text);
+        out.extend(super::encoded::find(text));
+        return merge(out);
     }
     if text.contains('\n') {
         let mut out = secret_parts(text);
@@ -291,6 +330,24 @@ pub fn key_value(line: &str) -> Option<Range<usize>> {
     Some(at + 1 + lead..at + 1 + lead + value.len())
 }
 
+/// `key = value` / `key: value` in a line of text under *any* key: the value
+/// if it passes the entropy fallback (the rule structured values follow).
+pub fn random_value(line: &str) -> Option<Range<usize>> {
+    let start = line.len() - line.trim_start().len();
+    let at = start + line[start..].find(['=', ':'])?;
+    let key = line[start..at].trim().trim_matches(['"', '\'']);
+    if key.is_empty() || key.contains(char::is_whitespace) || super::keys::is_digest_name(key) {
+        return None;
+    }
+    let rest = &line[at + 1..];
+    let lead = rest.len() - rest.trim_start_matches([' ', '\t', '"', '\'']).len();
+    let value = rest
+        .trim_start_matches([' ', '\t', '"', '\''])
+        .trim_end()
+        .trim_end_matches(['"', '\'', ';', ',']);
+    looks_random(value).then(|| at + 1 + lead..at + 1 + lead + value.len())
+}
+
 /// Free text (a line of a file of no known format, a command's arguments or
 /// error output): the word after a secret-named word is a secret
 /// (`password hunter2`, `requirepass x`, `--api-key y`, `set $token "z"`),
@@ -298,6 +355,7 @@ pub fn key_value(line: &str) -> Option<Range<usize>> {
 pub fn secret_words(text: &str) -> Vec<Range<usize>> {
     let mut out = secret_parts(text);
     let mut prev_secret = false;
+    let mut prev_bare = "";
     let mut at = 0;
     for word in text.split_whitespace() {
         let start = at
@@ -307,10 +365,29 @@ pub fn secret_words(text: &str) -> Vec<Range<usize>> {
         let end = start + word.len();
         at = end;
         let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
-        if prev_secret && !bare.is_empty() && !is_reference(word.trim_matches(['"', '\'', ';'])) {
+        // `the db pass is X`, `password: X`, `password = X`: a linking word
+        // or a bare sign between the secret word and its value is skipped.
+        let filler = bare.is_empty()
+            || ["is", "was", "are", "to", "of", "be", "set", "now"]
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(bare));
+        if prev_secret && filler {
+            continue;
+        }
+        if prev_secret && !is_reference(word.trim_matches(['"', '\'', ';'])) {
             out.push(start..end);
         }
-        prev_secret = super::keys::is_secret_name(bare) && !word.contains('=');
+        // Two-word names in prose: `API key X`, `access token X`.
+        let masked_now = prev_secret;
+        prev_secret = !word.contains('=')
+            && (super::keys::is_secret_name(bare)
+                || (!prev_bare.is_empty()
+                    && ["key", "token", "keys", "tokens"]
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(bare))
+                    && super::keys::is_secret_name(&format!("{prev_bare}_{bare}"))));
+        // A value just masked does not name the next one.
+        prev_bare = if masked_now { "" } else { bare };
     }
     merge(out)
 }
@@ -326,6 +403,29 @@ fn has_secret_word(text: &str) -> bool {
                 .iter()
                 .any(|w| b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w))
     })
+}
+
+/// A BIP39 seed phrase: 12, 15, 18, 21 or 24 lowercase words of 3 to 8
+/// letters and none of the short function words every English sentence has
+/// (the BIP39 list holds none of them). A wallet's whole key, whatever the key name.
+fn is_mnemonic(text: &str) -> bool {
+    const PROSE: &[&str] = &[
+        "the", "and", "for", "with", "this", "that", "from", "are", "not", "you", "but", "has",
+        "was", "its", "our", "your", "will", "into", "than", "then", "when", "which", "use",
+    ];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    matches!(words.len(), 12 | 15 | 18 | 21 | 24)
+        && words
+            .iter()
+            .all(|w| (3..=8).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && !words.iter().any(|w| PROSE.contains(w))
+}
+
+/// Whether `text` contains `word` (lowercase ASCII), ignoring case; no allocation.
+pub(super) fn contains_ci(text: &str, word: &[u8]) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// Sort and merge overlapping ranges.
@@ -518,6 +618,15 @@ mod tests {
         assert_eq!(m("--api-key abc --verbose"), "--api-key *** --verbose");
         assert_eq!(m("password ${DB_PASSWORD}"), "password ${DB_PASSWORD}");
         assert_eq!(m("listen 80"), "listen 80");
+    }
+
+    #[test]
+    fn seed_phrases_but_not_sentences() {
+        let seed =
+            "abandon ability able about above absent absorb abstract absurd abuse access accident";
+        assert_eq!(masked(seed), "***");
+        let prose = "restart the worker pool when the queue grows past its limit and log it";
+        assert_eq!(masked(prose), prose);
     }
 
     #[test]

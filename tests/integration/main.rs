@@ -1,8 +1,14 @@
 //! Integration tests: one binary, one module per area.
 
+#![allow(
+    clippy::print_stdout,
+    reason = "tests print skips and the counts of the leak corpus and its peer"
+)]
+
 mod canary;
 mod cli;
 mod crossplane;
+mod detect_secrets_peer;
 mod empties;
 mod formats;
 mod gate_catalogue;
@@ -13,6 +19,7 @@ mod generated;
 mod harness;
 mod incidents;
 mod includes;
+mod leak_corpus;
 mod local_check;
 mod outputs;
 mod pack;

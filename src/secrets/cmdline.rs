@@ -1,0 +1,287 @@
+//! Credentials in command lines and header lines, masked through the end of
+//! the credential argument.
+//!
+//! The rule: a flag or directive whose *meaning* is "the next argument is a
+//! credential" masks that whole argument (a quoted argument to its closing
+//! quote), whatever the argument looks like. Short flags are ambiguous
+//! (`-p` is a port for `docker run`, a password for `mysql`), so they count
+//! only when the line runs a program that documents them as a credential.
+//! - `curl -u user:pw`, `--user`, `--proxy-user`, `wget --password`: the part after `:`;
+//! - `sshpass -p pw`, `mysql -pX` / `-p X`, `docker|podman|helm|nerdctl|oras login -p X`,
+//!   `redis-cli -a X`, `mongosh -p X`, `htpasswd -b file user pw`;
+//! - `Authorization: <scheme> <credential>` and `Proxy-Authorization`: everything after the
+//!   scheme (or after the colon when there is no scheme);
+//! - Redis Sentinel `sentinel auth-pass <master> <password>`.
+
+use std::ops::Range;
+
+use super::connstr::value_at;
+
+/// Programs whose `-p` is a password.
+const P_IS_PASSWORD: &[&str] = &[
+    "sshpass",
+    "mysql",
+    "mysqldump",
+    "mysqladmin",
+    "mysqlimport",
+    "mysqlsh",
+    "mariadb",
+    "mariadb-dump",
+    "mongo",
+    "mongosh",
+    "mongodump",
+    "mongorestore",
+    "login",
+];
+
+/// A cheap test that `text` may hold anything [`credentials`] looks for:
+/// a flag (`-x`) or the word `auth`. Most values have neither.
+pub fn may_hold(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(2)
+        .any(|w| w[0] == b'-' && w[1].is_ascii_alphabetic() || w == b"--")
+        || super::values::contains_ci(text, b"auth")
+}
+
+/// Credential ranges in one line of text.
+pub fn credentials(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let words = words(text);
+    let lower: Vec<String> = words
+        .iter()
+        .map(|r| {
+            text[r.clone()]
+                .trim_matches(['"', '\''])
+                .to_ascii_lowercase()
+        })
+        .collect();
+    let program = |names: &[&str]| {
+        lower.iter().any(|w| {
+            let base = w.rsplit('/').next().unwrap_or(w);
+            names.contains(&base)
+        })
+    };
+    let p_password = program(P_IS_PASSWORD);
+    let redis = program(&["redis-cli", "keydb-cli"]);
+    let htpasswd = program(&["htpasswd"]);
+    for (i, w) in lower.iter().enumerate() {
+        let next = words.get(i + 1).map(|r| arg(text, r.start));
+        match w.as_str() {
+            "-u" | "--user" | "--proxy-user" | "-U" => {
+                if let Some(Some(r)) = next {
+                    let a = &text[r.clone()];
+                    if let Some(c) = a.find(':') {
+                        out.push(r.start + c + 1..r.end);
+                    }
+                }
+            }
+            "-p" | "--pass" if p_password => out.extend(next.flatten()),
+            "-a" | "--pass" if redis => out.extend(next.flatten()),
+            "-b" | "-bc" | "-nb" | "-bb" if htpasswd => {
+                // htpasswd -b [-c] file user password: the last word.
+                if let Some(last) = words.last()
+                    && words.len() > i + 2
+                {
+                    out.push(last.clone());
+                }
+            }
+            "auth-pass" => {
+                if let Some(r) = words.get(i + 2) {
+                    out.extend(arg(text, r.start));
+                }
+            }
+            _ => {}
+        }
+        // `mysql -pX`, `sshpass -pX`, `--user=u:pw`.
+        let r = &words[i];
+        if p_password && w.starts_with("-p") && w.len() > 2 && !w.starts_with("--") {
+            out.push(r.start + 2..r.end);
+        }
+        if let Some(v) = w
+            .strip_prefix("--user=")
+            .or_else(|| w.strip_prefix("--proxy-user="))
+            && let Some(c) = v.find(':')
+        {
+            let at = r.start + w.len() - v.len() + c + 1;
+            out.push(at..r.end);
+        }
+    }
+    // `echo X | docker login --password-stdin`: X is the password.
+    if lower.iter().any(|w| w == "--password-stdin")
+        && let Some(i) = lower.iter().position(|w| w == "echo" || w == "printf")
+        && let Some(r) = words.get(i + 1)
+    {
+        out.extend(arg(text, r.start));
+    }
+    out.extend(authorization(text));
+    out
+}
+
+/// In an argv list (`command: [mysql, -pX]`, `args: [-u, admin:pw]`),
+/// whether item `k` is (or holds) a credential by the same rules as
+/// [`credentials`]: the argument after a credential flag, an attached `-pX`,
+/// the password of `auth-pass <master> <password>`. Programs are looked for
+/// in the first eight items only, so a long list costs linear time.
+pub fn argv_item_is_credential(len: usize, item: impl Fn(usize) -> String, k: usize) -> bool {
+    let lower = |i: usize| item(i).trim_matches(['"', '\'']).to_ascii_lowercase();
+    let program = |names: &[&str]| {
+        (0..len.min(8)).any(|i| {
+            let w = lower(i);
+            names.contains(&w.rsplit('/').next().unwrap_or(&w))
+        })
+    };
+    let this = lower(k);
+    let prev = (k > 0).then(|| lower(k - 1));
+    match prev.as_deref() {
+        Some("-p" | "--pass") if program(P_IS_PASSWORD) => return true,
+        Some("-a" | "--pass") if program(&["redis-cli", "keydb-cli"]) => return true,
+        Some("-u" | "--user" | "--proxy-user") if this.contains(':') => return true,
+        _ => {}
+    }
+    if k > 1 && lower(k - 2) == "auth-pass" {
+        return true;
+    }
+    (this.starts_with("-p") && this.len() > 2 && !this.starts_with("--") && program(P_IS_PASSWORD))
+        || ((this.starts_with("--user=") || this.starts_with("--proxy-user="))
+            && this.contains(':'))
+}
+
+/// `Authorization: Basic abc`, `authorization = "SSWS x"`, `Proxy-Authorization: x`.
+fn authorization(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(p) = lower[from..].find("authorization") {
+        let at = from + p + "authorization".len();
+        from = at;
+        let rest = &text[at..];
+        let sep = rest.len() - rest.trim_start_matches(['"', '\'', ' ', '\t']).len();
+        let after = &rest[sep..];
+        let Some(after) = after.strip_prefix([':', '=']) else {
+            continue;
+        };
+        let mut start = at + sep + 1;
+        start += after.len() - after.trim_start_matches([' ', '\t', '"', '\'']).len();
+        let cred = &text[start..];
+        let end_of = |s: &str| {
+            s.find(['"', '\'', '\n', '\r', ',', ';', '}'])
+                .unwrap_or(s.len())
+        };
+        let len = end_of(cred);
+        let value = cred[..len].trim_end();
+        // `<scheme> <credential>`: keep the scheme visible.
+        let skip = match value.split_once(' ') {
+            Some((scheme, _))
+                if scheme.len() <= 24
+                    && scheme
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+            {
+                scheme.len() + 1
+            }
+            _ => 0,
+        };
+        let s = start + skip;
+        let e = start + value.len();
+        if e > s {
+            out.push(s..e);
+        }
+    }
+    out
+}
+
+/// Byte ranges of whitespace-separated words.
+fn words(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                out.push(s..i);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..text.len());
+    }
+    out
+}
+
+/// The argument starting at `start`: a quoted one to its closing quote.
+fn arg(text: &str, start: usize) -> Option<Range<usize>> {
+    let r = value_at(text, start)?;
+    // An unquoted argument ends at whitespace only (`;` may be part of a password).
+    if !matches!(text.as_bytes()[start], b'"' | b'\'') {
+        let end = text[start..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |e| start + e);
+        return Some(start..end.max(r.end));
+    }
+    Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(text: &str) -> String {
+        let mut rs = credentials(text);
+        rs.sort_by_key(|r| std::cmp::Reverse(r.start));
+        let mut out = text.to_string();
+        for r in rs {
+            out.replace_range(r, "***");
+        }
+        out
+    }
+
+    #[test]
+    fn credential_arguments_are_masked_whole() {
+        for (input, want) in [
+            (
+                "curl -u admin:s3cret https://x",
+                "curl -u admin:*** https://x",
+            ),
+            (
+                "curl --user=admin:s3cret https://x",
+                "curl --user=admin:*** https://x",
+            ),
+            ("sshpass -p 'a b c' ssh host", "sshpass -p *** ssh host"),
+            (
+                "docker login -u me -p hunter22 reg.io",
+                "docker login -u me -p *** reg.io",
+            ),
+            ("mysql -uroot -ps3cr3t db", "mysql -uroot -p*** db"),
+            ("redis-cli -a foobared ping", "redis-cli -a *** ping"),
+            (
+                "sentinel auth-pass mymaster s3cr3tpw",
+                "sentinel auth-pass mymaster ***",
+            ),
+            ("Authorization: SSWS 00abcDEF", "Authorization: SSWS ***"),
+            (
+                "-H \"Authorization: Bearer x.y.z\" -d 1",
+                "-H \"Authorization: Bearer ***\" -d 1",
+            ),
+            ("authorization = \"tok123\"", "authorization = \"***\""),
+            ("htpasswd -b -c f admin pw9", "htpasswd -b -c f admin ***"),
+            ("docker run -p 8080:80 img", "docker run -p 8080:80 img"),
+        ] {
+            assert_eq!(masked(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn argv_lists_follow_the_same_rules() {
+        let is = |argv: &[&str], k: usize| {
+            argv_item_is_credential(argv.len(), |i| argv[i].to_string(), k)
+        };
+        assert!(is(&["mysql", "-uroot", "-pS3cret", "db"], 2));
+        assert!(!is(&["mysql", "-uroot", "-pS3cret", "db"], 3));
+        assert!(is(&["sshpass", "-p", "pw", "ssh", "h"], 2));
+        assert!(is(&["curl", "-u", "admin:pw", "https://x"], 2));
+        assert!(is(&["redis-cli", "-a", "pw", "ping"], 2));
+        assert!(is(&["sentinel", "auth-pass", "m", "pw"], 3));
+        assert!(!is(&["docker", "run", "-p", "8080:80"], 3));
+    }
+}

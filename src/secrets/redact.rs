@@ -1,0 +1,181 @@
+//! The last line of defence: every byte driftcheck prints (reports in every
+//! format, the step summary, errors, `trailers`, `gate`, `approve`, `audit`,
+//! render messages) passes through [`redact`] before it leaves the process.
+//!
+//! The rule: a secret that was classified anywhere in the run is masked
+//! everywhere in the output, in every form a writer may print it in (as is,
+//! JSON-escaped, terminal-escaped, GitHub-workflow-escaped, and each line of
+//! a multi-line secret); and any catalogued token or key-file header is
+//! masked wherever it appears, even if no parser ever classified it (a
+//! trailer `Token: ghp_...`, a command line in an error). Masking happens at
+//! the value model first; this layer catches what a code path forgot.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::io::Write;
+use std::sync::{LazyLock, Mutex, PoisonError};
+
+/// What replaces a secret the writer caught.
+pub const MASK: &str = "<secret>";
+
+/// Secrets shorter than this are not remembered: they would mask ordinary
+/// words all over the output and a 3-character secret cannot be hidden by
+/// text replacement anyway.
+const MIN_LEN: usize = 4;
+
+static SEEN: LazyLock<Mutex<HashSet<Box<str>>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+
+/// Remember a secret seen in this run (called for every fingerprinted text).
+pub fn remember(secret: &str) {
+    let s = secret.trim();
+    if s.len() < MIN_LEN || s.len() > 1 << 20 {
+        return;
+    }
+    if SEEN
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .contains(s)
+    {
+        return;
+    }
+    let mut forms: Vec<String> = vec![s.to_string()];
+    if let Ok(json) = serde_json::to_string(s) {
+        forms.push(json[1..json.len() - 1].to_string());
+    }
+    forms.push(crate::report::escape(s, s.len() + 1));
+    let data = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    forms.push(data.replace(':', "%3A").replace(',', "%2C"));
+    forms.push(data);
+    if s.contains('\n') {
+        forms.extend(
+            s.lines()
+                .map(str::trim)
+                .filter(|l| l.len() >= 8 && !l.starts_with("-----"))
+                .map(str::to_string),
+        );
+    }
+    let mut seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
+    for f in forms {
+        if f.len() >= MIN_LEN {
+            seen.insert(f.into_boxed_str());
+        }
+    }
+}
+
+/// `text` with every remembered secret and every catalogued token masked.
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let mut ranges = super::catalogue::find(text);
+    {
+        let seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
+        if !seen.is_empty() {
+            let patterns: Vec<&str> = seen.iter().map(|s| &**s).collect();
+            if let Ok(ac) = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&patterns)
+            {
+                ranges.extend(ac.find_iter(text).map(|m| m.range()));
+            }
+        }
+    }
+    if ranges.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in ranges {
+        if r.end <= at {
+            continue;
+        }
+        let start = r.start.max(at);
+        out.push_str(&text[at..start]);
+        if start == r.start {
+            out.push_str(MASK);
+        }
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
+}
+
+/// A writer that holds everything until [`Redacting::finish`] (or drop),
+/// then writes it redacted. Output is small next to the input, and holding
+/// it whole means a secret can never be split across two writes.
+pub struct Redacting<W: Write> {
+    buf: Vec<u8>,
+    inner: Option<W>,
+}
+
+impl<W: Write> Redacting<W> {
+    /// Wrap `inner`.
+    pub fn new(inner: W) -> Self {
+        Redacting {
+            buf: Vec::with_capacity(64 * 1024),
+            inner: Some(inner),
+        }
+    }
+
+    /// Redact and write everything held, then flush.
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        let Some(mut inner) = self.inner.take() else {
+            return Ok(());
+        };
+        let buf = std::mem::take(&mut self.buf);
+        match std::str::from_utf8(&buf) {
+            Ok(text) => inner.write_all(redact(text).as_bytes())?,
+            Err(_) => inner.write_all(redact(&String::from_utf8_lossy(&buf)).as_bytes())?,
+        }
+        inner.flush()
+    }
+}
+
+impl<W: Write> Write for Redacting<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<W: Write> Drop for Redacting<W> {
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_secrets_are_masked_in_every_form() {
+        remember("p@ss\"wo:rd\n2nd-line-of-it");
+        let out = redact("a p@ss\\\"wo:rd\\n2nd-line-of-it b 2nd-line-of-it c");
+        assert!(!out.contains("2nd-line"), "{out}");
+        assert!(!out.contains("wo:rd"), "{out}");
+        let token = "ghp_R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke";
+        assert_eq!(redact(&format!("Token: {token}")), "Token: <secret>");
+        assert_eq!(redact("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn the_writer_masks_across_writes() {
+        remember("Zq7Xw3Lp9Vb2");
+        let mut out = Vec::new();
+        {
+            let mut w = Redacting::new(&mut out);
+            w.write_all(b"x Zq7Xw3").unwrap();
+            w.write_all(b"Lp9Vb2 y").unwrap();
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "x <secret> y");
+    }
+}
