@@ -217,15 +217,13 @@ pub fn list(
             }
         }
         Selection::Files(paths) => {
+            // Keyed by the whole repository-relative path: discovered groups
+            // in different directories (two charts, three modules) never pair.
             for p in paths {
-                let name_only = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
                 let display = relative(p, repo_root);
                 let format = overrides.format_for(Path::new(&display));
                 files.push(EnvFile {
-                    key: tokens.normalize(&name_only).into_owned(),
+                    key: tokens.normalize(&display).into_owned(),
                     display,
                     origin: Origin::Path(p.clone()),
                     format,

@@ -16,6 +16,16 @@ const DEFAULT_GROUPS: &[&[&str]] = &[
     &["dev", "development"],
 ];
 
+/// The spelling that stands for a name's default alias group (`stage` and
+/// `stg` for `staging`, `production` for `prod`), lowercase; other names as they are.
+pub fn canonical(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    DEFAULT_GROUPS
+        .iter()
+        .find(|g| g.contains(&lower.as_str()))
+        .map_or(lower, |g| g[0].to_string())
+}
+
 /// The placeholder written in place of an environment token.
 pub const PLACEHOLDER: &str = "{env}";
 

@@ -7,7 +7,6 @@ use std::process::Command;
 
 use crate::harness::{Tree, json, rules_and_keys};
 
-
 #[test]
 fn injected_drift_is_found_with_the_right_rule() {
     let Some(bench) = crate::harness::corpus("bench") else {

@@ -147,6 +147,7 @@ pub fn peers_required() -> bool {
 }
 
 /// Report a skip: prints `skipped: why`, or fails when peers are required.
+#[allow(clippy::print_stdout)] // the test harness shows skips on the test output
 pub fn skip(why: &str) {
     assert!(
         !peers_required(),

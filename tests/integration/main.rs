@@ -3,6 +3,7 @@
 mod canary;
 mod cli;
 mod crossplane;
+mod discovery;
 mod formats;
 mod gate_catalogue;
 mod gate_review;
