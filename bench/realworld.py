@@ -44,11 +44,23 @@ def target(f):
     return f"{f.get('file') or ''}|{f.get('key') or ''}"
 
 
+def targets(f):
+    """`file|key`, and `file|document|key` for multi-document files (Kubernetes resources)."""
+    out = [target(f)]
+    if f.get("document"):
+        out.append(f"{f.get('file') or ''}|{f['document']}|{f.get('key') or ''}")
+    return out
+
+
+def hit(glob, f):
+    return any(fnmatch.fnmatchcase(t, glob) for t in targets(f))
+
+
 def verdict(case, f):
     for c, rule, tgt, v, *_ in JUDGE:
         if v == "must":
             continue
-        if fnmatch.fnmatchcase(case, c) and fnmatch.fnmatchcase(f["rule"], rule) and fnmatch.fnmatchcase(target(f), tgt):
+        if fnmatch.fnmatchcase(case, c) and fnmatch.fnmatchcase(f["rule"], rule) and hit(tgt, f):
             return v
     return "?"
 
@@ -87,7 +99,7 @@ def judge(case, code, out, err, envs=None):
             if VERBOSE and v != "true":
                 print(f"      {v:5} {f['severity']:7} {f['rule']}\t{target(f)}\t{f['message'][:100]}")
     for rule, tgt, note in musts(case, envs or d.get("envs")):
-        if not any(fnmatch.fnmatchcase(f["rule"], rule) and fnmatch.fnmatchcase(target(f), tgt) for f in fs):
+        if not any(fnmatch.fnmatchcase(f["rule"], rule) and hit(tgt, f) for f in fs):
             res["missed"].append(note or f"{rule} {tgt}")
     return res
 

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 mod leaves;
+mod loose;
 
 pub(super) use leaves::collect as leaves;
 
@@ -412,11 +413,18 @@ impl<'a> Walker<'a, '_> {
         let (_, first) = present[0];
         let envs = self.ctx.envs;
         let norm0 = envs[present[0].0].tokens.normalize(&first.text);
-        let same = present[1..].iter().all(|&(i, s)| {
-            s.kind == first.kind
-                && s.ambiguity == first.ambiguity
-                && envs[i].tokens.normalize(&s.text) == norm0
-        });
+        let alike = |s: &Scalar| s.kind == first.kind && s.ambiguity == first.ambiguity;
+        let same = present[1..]
+            .iter()
+            .all(|&(i, s)| alike(s) && envs[i].tokens.normalize(&s.text) == norm0)
+            || present.iter().all(|&(i, s)| {
+                alike(s)
+                    && present.iter().all(|&(j, t)| {
+                        i == j
+                            || envs[i].tokens.normalize_except(&s.text, &t.text)
+                                == envs[j].tokens.normalize_except(&t.text, &s.text)
+                    })
+            });
         if same
             && !present
                 .iter()
@@ -500,7 +508,8 @@ impl<'a> Walker<'a, '_> {
         let split_value = self.value_or_value_from(&maps, &siblings, path, forced);
         let mut child: Vec<Option<&'a Node>> = vec![None; nodes.len()];
         for (key, entries) in aligned {
-            if split_value && matches!(key, "value" | "valueFrom") {
+            // A block's own identity is shown in its path, never compared as a key.
+            if (split_value && matches!(key, "value" | "valueFrom")) || key == BLOCK_IDENTITY {
                 continue;
             }
             for (slot, e) in child.iter_mut().zip(&entries) {
@@ -726,9 +735,10 @@ impl<'a> Walker<'a, '_> {
                     slot[i] = Some(item);
                 }
             }
-            for id in order {
-                child.clone_from(&index[id.as_ref()]);
-                path.push(Seg::Id(id_key, id.clone(), forced != Forced::No));
+            let present: Vec<bool> = seqs.iter().map(Option::is_some).collect();
+            for (id, slots) in loose::pair(id_key, order, &index, &present) {
+                child.clone_from(&slots);
+                path.push(Seg::Id(id_key, id, forced != Forced::No));
                 self.item(&child, keys, path, forced);
                 path.pop();
             }

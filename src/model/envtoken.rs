@@ -97,6 +97,25 @@ impl EnvTokens {
         &self.tokens
     }
 
+    /// [`Self::normalize`] without the tokens that also occur in `other` (the
+    /// same setting in another environment): a word every environment writes
+    /// (`/etc/letsencrypt/live/<host>/` with `live` an alias of prod) is not
+    /// an environment marker there.
+    pub fn normalize_except<'a>(&self, s: &'a str, other: &str) -> Cow<'a, str> {
+        let keep = |t: &String| replace_bounded(other, t).is_none();
+        let tokens: Vec<String> = self.tokens.iter().filter(|t| keep(t)).cloned().collect();
+        let compound: Vec<String> = self.compound.iter().filter(|t| keep(t)).cloned().collect();
+        if tokens.len() == self.tokens.len() && compound.len() == self.compound.len() {
+            return self.normalize(s);
+        }
+        let filtered = EnvTokens {
+            lengths: lengths(&tokens),
+            tokens,
+            compound,
+        };
+        Cow::Owned(filtered.normalize(s).into_owned())
+    }
+
     /// Replace whole-token occurrences of this environment's names by `{env}`.
     pub fn normalize<'a>(&self, s: &'a str) -> Cow<'a, str> {
         // A literal `{env}` in the input must not equal a normalised name:

@@ -434,7 +434,6 @@ fn formats_are_detected_by_name_and_overridden_by_glob() {
         rules_and_keys(&json(&r)),
         vec![
             ("drift/value".to_string(), "server.workers".to_string()),
-            ("drift/value".to_string(), "server[:80].@".to_string()),
             ("drift/value".to_string(), "server[:80].listen".to_string())
         ],
         "{}",

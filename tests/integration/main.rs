@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area.
 
+mod alignment;
 mod canary;
 mod cli;
 mod crossplane;

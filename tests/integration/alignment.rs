@@ -1,0 +1,141 @@
+//! Alignment by meaning (docs/alignment.md), on generated families:
+//! nginx servers whose hostnames differ per environment align by port, TLS
+//! paths that differ only by the environment's own hostname are equivalent,
+//! a case-only rename of a named item is one note.
+
+use crate::harness::{Tree, json};
+
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const DIRECTIVES: &[(&str, &str)] = &[
+    ("ssl_session_cache", "shared:SSL:10m"),
+    ("ssl_stapling", "on"),
+    ("resolver_timeout", "5s"),
+    ("client_max_body_size", "10m"),
+    ("server_tokens", "off"),
+];
+
+fn server(host: &str, port: u64, skip: Option<usize>, http: bool) -> String {
+    let mut s = format!("server {{\n    listen {port} ssl;\n    server_name {host};\n");
+    s.push_str(&format!(
+        "    ssl_certificate /etc/letsencrypt/live/{host}/fullchain.pem;\n"
+    ));
+    for (k, (d, v)) in DIRECTIVES.iter().enumerate() {
+        if Some(k) != skip {
+            s.push_str(&format!("    {d} {v};\n"));
+        }
+    }
+    s.push_str("    location / {\n        proxy_pass http://backend:8000;\n    }\n}\n");
+    if http { format!("http {{\n{s}}}\n") } else { s }
+}
+
+#[test]
+fn servers_align_by_port_when_hostnames_differ_per_environment() {
+    for seed in 1..=20u64 {
+        let mut g = Gen(seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let n = 1 + g.below(3);
+        let http = g.below(2) == 0;
+        let tld = ["dev", "io", "net"][g.below(3) as usize];
+        let (mut staging, mut prod) = (String::new(), String::new());
+        let mut missing = Vec::new();
+        for k in 0..n {
+            let port = 8000 + k * 10 + g.below(10);
+            let skip = (g.below(2) == 0).then(|| g.below(DIRECTIVES.len() as u64) as usize);
+            staging.push_str(&server(&format!("s{k}.example.{tld}"), port, None, http));
+            prod.push_str(&server(&format!("s{k}.example.org"), port, skip, http));
+            if let Some(skip) = skip {
+                missing.push((port, DIRECTIVES[skip].0));
+            }
+        }
+        let t = Tree::new(&[
+            ("nginx/staging.conf", &staging),
+            ("nginx/production.conf", &prod),
+        ]);
+        let r = t.run(&["diff", "staging", "production", "--format", "json"]);
+        assert!(r.code == 0, "seed {seed}: {}", r.all());
+        let v = json(&r);
+        let found: Vec<(String, String)> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["key"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        // Exactly the removed directives, inside their aligned server.
+        assert_eq!(found.len(), missing.len(), "seed {seed}: {}", r.all());
+        for (port, d) in &missing {
+            assert!(
+                found.iter().any(|(rule, key)| rule == "drift/missing-key"
+                    && key.ends_with(&format!(":{port}].{d}"))),
+                "seed {seed}: {port} {d}: {}",
+                r.all()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_case_only_rename_is_one_note() {
+    let t = Tree::new(&[
+        (
+            "ansible/staging/deploy.yaml",
+            "- name: Deploy\n  tasks:\n    - name: Copy backend Makefile\n      copy: {src: a, dest: b}\n",
+        ),
+        (
+            "ansible/production/deploy.yaml",
+            "- name: Deploy\n  tasks:\n    - name: Copy backend makefile\n      copy: {src: a, dest: b}\n",
+        ),
+    ]);
+    let r = t.run(&["diff", "staging", "production", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let v = json(&r);
+    let f = v["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1, "{}", r.all());
+    assert_eq!(f[0]["severity"], "note", "{}", r.all());
+    assert!(
+        f[0]["key"].as_str().unwrap().ends_with(".name"),
+        "{}",
+        r.all()
+    );
+}
+
+#[test]
+fn two_new_servers_on_one_port_are_not_forced_together() {
+    // Ambiguous: two unmatched servers on 443 in one environment. Nothing is
+    // paired by port; each shows as its own server.
+    let staging = format!(
+        "{}{}",
+        server("a.example.dev", 443, None, false),
+        server("b.example.dev", 443, None, false)
+    );
+    let prod = server("c.example.org", 443, None, false);
+    let t = Tree::new(&[
+        ("nginx/staging.conf", &staging),
+        ("nginx/production.conf", &prod),
+    ]);
+    let r = t.run(&["diff", "staging", "production", "--format", "json"]);
+    let v = json(&r);
+    let keys: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["key"].as_str())
+        .collect();
+    assert!(keys.iter().all(|k| !k.contains("*:443")), "{}", r.all());
+}
