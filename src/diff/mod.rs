@@ -9,6 +9,7 @@
 
 mod compare;
 mod text;
+pub mod tiers;
 mod walk;
 
 use std::collections::BTreeMap;

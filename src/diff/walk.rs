@@ -837,13 +837,28 @@ impl<'a> Walker<'a, '_> {
             .filter(|&i| nodes[i].is_some())
             .map(|i| self.ctx.names[i].as_str())
             .collect();
-        let f = self.finding(
+        let mut f = self.finding(
             Rule::MissingKey,
             format!("key exists in {} only", list(&have)),
             path,
             nodes,
             &values,
         );
+        // One side made only of development environments: how they are meant to differ.
+        let dev = |present: bool| {
+            let side: Vec<usize> = (0..nodes.len())
+                .filter(|&i| self.docs[i].is_some() && nodes[i].is_some() == present)
+                .collect();
+            !side.is_empty()
+                && side.iter().all(|&i| {
+                    super::tiers::development(&self.ctx.names[i], &self.ctx.envs[i].tokens)
+                })
+        };
+        if dev(true) || dev(false) {
+            f.severity = crate::finding::Severity::Note;
+            f.message
+                .push_str(" (development environments differ by design)");
+        }
         self.out.findings.push(f);
     }
 

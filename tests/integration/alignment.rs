@@ -139,3 +139,43 @@ fn two_new_servers_on_one_port_are_not_forced_together() {
         .collect();
     assert!(keys.iter().all(|k| !k.contains("*:443")), "{}", r.all());
 }
+
+/// A key only development environments have (or only they lack) is a note;
+/// between staging-like and production-like environments it is a warning.
+#[test]
+fn missing_keys_between_development_and_shipping_environments_are_notes() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("local", "production", "note"),
+        ("dev", "prod", "note"),
+        ("qa", "staging", "note"),
+        ("integration-gpu", "prod-us", "note"),
+        ("staging", "production", "warning"),
+        ("staging-eu", "prod-eu", "warning"),
+        ("blue", "green", "warning"),
+    ];
+    for (a, b, want) in cases {
+        for (extra_in, file_a, file_b) in [
+            (a, "x: 1\nonly: true\n", "x: 1\n"),
+            (b, "x: 1\n", "x: 1\nonly: true\n"),
+        ] {
+            let t = Tree::new(&[
+                (
+                    "driftcheck.toml",
+                    &format!("[env.{a}]\nroot = \"{a}\"\n[env.{b}]\nroot = \"{b}\"\n"),
+                ),
+                (&format!("{a}/app.yaml"), file_a),
+                (&format!("{b}/app.yaml"), file_b),
+            ]);
+            let r = t.run(&["diff", a, b, "--format", "json"]);
+            let v = json(&r);
+            let f = &v["findings"][0];
+            assert_eq!(f["rule"], "drift/missing-key", "{a} {b}: {}", r.all());
+            assert_eq!(
+                f["severity"],
+                *want,
+                "{a}/{b}, key in {extra_in}: {}",
+                r.all()
+            );
+        }
+    }
+}
