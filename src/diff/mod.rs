@@ -310,7 +310,19 @@ fn one_key(
                     }
                     (None, None) => format!("cannot parse {}: {}", file.format, e.message),
                 };
-                let mut f = Finding::builtin(Rule::ParseError, msg, file.key.clone());
+                // A link whose target is not there yet is missing config, not broken config.
+                let rule = if file.refused == Some(crate::env::BROKEN_LINK) {
+                    Rule::MissingFile
+                } else {
+                    Rule::ParseError
+                };
+                let mut f = Finding::builtin(rule, msg, file.key.clone());
+                if rule == Rule::MissingFile {
+                    f.help = Some(
+                        "create the link's target (e.g. from its *.example file), or remove the link"
+                            .to_string(),
+                    );
+                }
                 f.envs = vec![(
                     names[i].clone(),
                     Some(Site {

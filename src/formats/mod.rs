@@ -112,7 +112,7 @@ impl Format {
             "ini" => return Format::Ini,
             "xml" => return Format::Xml,
             "properties" => return Format::Properties,
-            "tfvars" | "hcl" => return Format::Hcl,
+            "tfvars" | "hcl" | "tf" => return Format::Hcl,
             _ => {}
         }
         // nginx: `nginx.conf`, and any `.conf` in a directory named after nginx

@@ -12,6 +12,7 @@ mod generated;
 mod harness;
 mod incidents;
 mod includes;
+mod links;
 mod outputs;
 mod pack;
 mod policies;
