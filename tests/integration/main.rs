@@ -15,6 +15,7 @@ mod includes;
 mod links;
 mod outputs;
 mod pack;
+mod pack_domain;
 mod policies;
 mod properties;
 mod realworld;
