@@ -62,6 +62,20 @@ pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value
     let names = |idx: &[usize]| list(&idx.iter().map(|&i| &*names_of[i]).collect::<Vec<_>>());
     let all: Vec<usize> = values.iter().map(|(i, _)| *i).collect();
 
+    // A placeholder is not a setting yet, and the same placeholder in two
+    // environments shares nothing: its own finding, before reuse.
+    let placeholders: Vec<usize> = values
+        .iter()
+        .filter(|(_, v)| v.placeholder)
+        .map(|(i, _)| *i)
+        .collect();
+    if !placeholders.is_empty() {
+        return Verdict::Differ(
+            Rule::Placeholder,
+            format!("placeholder value in {}", names(&placeholders)),
+        );
+    }
+
     // Equal secrets are the finding, so look at fingerprints before equality.
     let mut reused: Vec<usize> = Vec::new();
     for (a, (ia, va)) in values.iter().enumerate() {

@@ -919,7 +919,9 @@ impl<'a> Walker<'a, '_> {
         match &n.value {
             NodeValue::Scalar(s) => {
                 let v = masker.value(key, s, self.forced_for(s, forced), tokens);
-                self.mask_known_inside(v, s, tokens)
+                let mut v = self.mask_known_inside(v, s, tokens);
+                v.placeholder = crate::model::placeholder::is_placeholder(&s.text);
+                v
             }
             NodeValue::Map(m) => container(ValueKind::Map, if m.is_empty() { "{}" } else { "{…}" }),
             NodeValue::Seq(items) if all_scalars(items) => self.list_value(i, items, key, forced),

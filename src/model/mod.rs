@@ -5,4 +5,5 @@
 pub mod document;
 pub mod envtoken;
 pub mod node;
+pub mod placeholder;
 pub mod value;

@@ -104,6 +104,9 @@ pub struct Value {
     /// Masked only because a parent key is secret-named (`secrets: [db_password]`):
     /// kept masked, but not evidence of a reused credential (it may be a name).
     pub inferred: bool,
+    /// The source text is a placeholder (`changeme`, `!!!SET X!!!`): see
+    /// [`crate::model::placeholder`]. Never evidence of a reused credential.
+    pub placeholder: bool,
 }
 
 impl Value {
@@ -117,6 +120,7 @@ impl Value {
             secrecy,
             ambiguity: None,
             inferred: false,
+            placeholder: false,
         }
     }
 

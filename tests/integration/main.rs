@@ -16,6 +16,7 @@ mod links;
 mod outputs;
 mod pack;
 mod pack_domain;
+mod placeholders;
 mod policies;
 mod properties;
 mod realworld;
