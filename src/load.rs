@@ -37,6 +37,10 @@ pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits)
                 return Ok(Loaded::Text(mask_text(text, &file.display, masker, env)));
             }
             let mut docs = formats::parse(file.format, text, limits)?;
+            if file.format == Format::Yaml {
+                docs.iter_mut()
+                    .for_each(|d| crate::model::lists::normalise(&mut d.root));
+            }
             let mut sources = Vec::new();
             if let (Some(root), [doc], Format::Nginx | Format::Ini) =
                 (&env.root, docs.as_mut_slice(), file.format)
@@ -57,7 +61,9 @@ pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits)
             Ok(Loaded::Docs(docs))
         }),
         Origin::Rendered(bytes) => formats::decode(bytes, limits).and_then(|text| {
-            let docs = formats::parse(Format::Yaml, text, limits)?;
+            let mut docs = formats::parse(Format::Yaml, text, limits)?;
+            docs.iter_mut()
+                .for_each(|d| crate::model::lists::normalise(&mut d.root));
             Ok(Loaded::Docs(document::documents(
                 docs,
                 &file.key,

@@ -132,6 +132,9 @@ pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value
     if first.kind.is_container() && values.iter().all(|(_, v)| v.kind == first.kind) {
         return Verdict::Same;
     }
+    if super::spelling::equivalent(values) {
+        return Verdict::SameModuloEnv;
+    }
 
     let literal: Vec<usize> = values
         .iter()

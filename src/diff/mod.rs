@@ -8,6 +8,7 @@
 //! matched by identity at the end.
 
 mod compare;
+mod spelling;
 mod text;
 pub mod tiers;
 mod walk;

@@ -179,3 +179,58 @@ fn missing_keys_between_development_and_shipping_environments_are_notes() {
         }
     }
 }
+
+/// Equivalent spellings are not drift; real differences inside lists are
+/// found key by key (compose environment list and map forms, configMapGenerator
+/// literals, container args).
+#[test]
+fn spellings_and_key_value_lists() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("a: True\n", "a: true\n", &[]),
+        ("p: /var/log/app\n", "p: /var/log/app/\n", &[]),
+        ("interval: 720m0s\n", "interval: 12h\n", &[]),
+        ("interval: 15m0s\n", "interval: 5m\n", &["interval"]),
+        (
+            "depends_on: [redis, postgres]\n",
+            "depends_on: [postgres, redis]\n",
+            &[],
+        ),
+        (
+            "environment:\n  - DEBUG=false\n  - DATA=/srv/a\n",
+            "environment:\n  DEBUG: \"false\"\n  DATA: /srv/a\n",
+            &[],
+        ),
+        (
+            "environment:\n  - DEBUG=false\n  - DATA=/srv/a\n",
+            "environment:\n  - DATA=/srv/b\n  - DEBUG=false\n",
+            &["environment.DATA"],
+        ),
+        (
+            "configMapGenerator:\n  - name: app\n    literals: [MODE=fast, SIZE=10]\n",
+            "configMapGenerator:\n  - name: app\n    literals: [MODE=slow, SIZE=10]\n",
+            &["configMapGenerator[name=app].literals.MODE"],
+        ),
+        (
+            "args: [--data-path=/a, --verbose=true]\n",
+            "args: [--verbose=true, --data-path=/b]\n",
+            &["args.--data-path"],
+        ),
+        (
+            "env_file:\n  - path: ./.envs/.staging/.django\n",
+            "env_file:\n  - ./.envs/.prod/.django\n",
+            &[],
+        ),
+    ];
+    for (a, b, want) in cases {
+        let t = Tree::new(&[("staging/x.yaml", a), ("prod/x.yaml", b)]);
+        let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
+        let v = json(&r);
+        let keys: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["key"].as_str())
+            .collect();
+        assert_eq!(&keys, want, "{a} vs {b}: {}", r.all());
+    }
+}
