@@ -181,7 +181,7 @@ pub fn run(
         keep_equivalent,
     };
     let mut found = compare::Found::default();
-    for docs in leftovers.values() {
+    for docs in &by_kind_name(leftovers, envs.len()) {
         let refs: Vec<Option<&Doc>> = docs.iter().map(Option::as_ref).collect();
         if let Some(f) = missing_document(&names, &refs) {
             found.findings.push(f);
@@ -204,6 +204,46 @@ pub fn run(
     for list in [&mut out.findings, &mut out.equivalent] {
         crate::finding::sort(list);
     }
+    out
+}
+
+/// Kubernetes resources left unpaired whose identities differ only by
+/// namespace (`Deployment/prod/web` vs `Deployment/prod-us/web`: namespaces
+/// are often not environment names) align by kind and name, when each
+/// environment has at most one of them (docs/alignment.md).
+fn by_kind_name(leftovers: BTreeMap<DocId, Vec<Option<Doc>>>, n: usize) -> Vec<Vec<Option<Doc>>> {
+    let loose = |id: &DocId| -> Option<String> {
+        let parts: Vec<&str> = id.doc.split('/').collect();
+        (id.file.is_empty() && parts.len() == 3).then(|| format!("{}/{}", parts[0], parts[2]))
+    };
+    let mut groups: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
+    for (id, docs) in &leftovers {
+        if docs.iter().any(Option::is_none)
+            && let Some(l) = loose(id)
+        {
+            groups.entry(l).or_default().push(id.clone());
+        }
+    }
+    let mut leftovers = leftovers;
+    let mut out: Vec<Vec<Option<Doc>>> = Vec::new();
+    for ids in groups.into_values().filter(|ids| ids.len() > 1) {
+        let clash = (0..n).any(|i| ids.iter().filter(|id| leftovers[*id][i].is_some()).count() > 1);
+        if clash {
+            continue;
+        }
+        let mut merged: Vec<Option<Doc>> = vec![None; n];
+        for id in &ids {
+            if let Some(docs) = leftovers.remove(id) {
+                for (slot, d) in merged.iter_mut().zip(docs) {
+                    if d.is_some() {
+                        *slot = d;
+                    }
+                }
+            }
+        }
+        out.push(merged);
+    }
+    out.extend(leftovers.into_values());
     out
 }
 
@@ -479,6 +519,13 @@ fn missing_file(names: &[String], files: &[Option<&EnvFile>]) -> Option<Finding>
         format!("file exists in {} only", list(&have)),
         first.key.clone(),
     );
+    // Ansible `host_vars/<host>.yml`: each environment has its own machines,
+    // so a host's file existing in one environment only is how they differ.
+    if first.key.split('/').any(|c| c == "host_vars") {
+        f.severity = crate::finding::Severity::Note;
+        f.message
+            .push_str(" (per-host variables: each environment has its own hosts)");
+    }
     f.envs = files
         .iter()
         .enumerate()

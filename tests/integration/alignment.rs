@@ -234,3 +234,74 @@ fn spellings_and_key_value_lists() {
         assert_eq!(&keys, want, "{a} vs {b}: {}", r.all());
     }
 }
+
+/// Kubernetes resources whose namespaces are not environment names align by
+/// kind and name; two candidates in one environment stay apart.
+#[test]
+fn resources_align_by_kind_and_name_when_only_the_namespace_differs() {
+    let dep = |ns: &str, name: &str, n: u32| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  replicas: {n}\n"
+        )
+    };
+    for (a, b) in [("team-a", "blue"), ("x", "y"), ("integration", "load")] {
+        let t = Tree::new(&[
+            ("staging/d.yaml", dep(a, "web", 2).as_str()),
+            ("prod/d.yaml", dep(b, "web", 3).as_str()),
+        ]);
+        let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
+        let v = json(&r);
+        let keys: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["key"].as_str())
+            .collect();
+        assert_eq!(
+            keys,
+            vec!["metadata.namespace", "spec.replicas"],
+            "{}",
+            r.all()
+        );
+    }
+    // Ambiguous: prod has web in two namespaces. Nothing is forced together.
+    let two = format!("{}---\n{}", dep("p1", "web", 3), dep("p2", "web", 3));
+    let t = Tree::new(&[
+        ("staging/d.yaml", dep("s", "web", 2).as_str()),
+        ("prod/d.yaml", two.as_str()),
+    ]);
+    let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
+    assert!(
+        json(&r)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] == "drift/missing-file"),
+        "{}",
+        r.all()
+    );
+}
+
+/// One secret per group of environments: the message names each group.
+#[test]
+fn reuse_messages_name_each_group() {
+    let t = Tree::new(&[
+        (
+            "driftcheck.toml",
+            "[env.qa]\nroot = \"qa\"\n[env.staging]\nroot = \"staging\"\n[env.prod-us]\nroot = \"prod-us\"\n[env.prod-eu]\nroot = \"prod-eu\"\n",
+        ),
+        ("qa/a.env", "DB_PASSWORD=Lq9-vX2kP7mWz4Tn\n"),
+        ("staging/a.env", "DB_PASSWORD=Lq9-vX2kP7mWz4Tn\n"),
+        ("prod-us/a.env", "DB_PASSWORD=Rt5-bN8cQ1jYs6Ue\n"),
+        ("prod-eu/a.env", "DB_PASSWORD=Rt5-bN8cQ1jYs6Ue\n"),
+    ]);
+    let r = t.run(&["check", "--format", "json"]);
+    let v = json(&r);
+    let msg = v["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("one by prod-eu and prod-us") && msg.contains("another by qa and staging"),
+        "{}",
+        r.all()
+    );
+    assert!(!r.all().contains("Lq9-vX2kP7mWz4Tn") && !r.all().contains("Rt5-bN8cQ1jYs6Ue"));
+}
