@@ -47,11 +47,13 @@ pub enum Rule {
     ParseError,
     /// `drift/placeholder`
     Placeholder,
+    /// `drift/binary`
+    Binary,
 }
 
 impl Rule {
     /// Every built-in rule, in documentation order.
-    pub const ALL: [Rule; 9] = [
+    pub const ALL: [Rule; 10] = [
         Rule::DataPath,
         Rule::CredentialReused,
         Rule::SecretLiteral,
@@ -61,6 +63,7 @@ impl Rule {
         Rule::Value,
         Rule::ParseError,
         Rule::Placeholder,
+        Rule::Binary,
     ];
 
     /// The stable id.
@@ -75,6 +78,7 @@ impl Rule {
             Rule::Value => "drift/value",
             Rule::ParseError => "parse/error",
             Rule::Placeholder => "drift/placeholder",
+            Rule::Binary => "drift/binary",
         }
     }
 
@@ -92,7 +96,7 @@ impl Rule {
             | Rule::MissingKey
             | Rule::MissingFile
             | Rule::Placeholder => Severity::Warning,
-            Rule::Value => Severity::Note,
+            Rule::Value | Rule::Binary => Severity::Note,
         }
     }
 
@@ -111,6 +115,9 @@ impl Rule {
             Rule::MissingFile => "a file or resource exists in some environments only",
             Rule::Value => "any other difference between environments",
             Rule::ParseError => "a config file cannot be read or parsed in one environment",
+            Rule::Binary => {
+                "a binary file (image, keystore) differs between environments (by SHA-256)"
+            }
             Rule::Placeholder => {
                 "a value is a placeholder (`changeme`, `!!!SET X!!!`, `your api key`) in some environment"
             }
@@ -136,6 +143,9 @@ impl Rule {
             Rule::MissingFile => "add the file to every environment, or remove it everywhere",
             Rule::Value => "review the difference; declare expected ones in a policy",
             Rule::ParseError => "fix the file: it cannot be compared until it parses",
+            Rule::Binary => {
+                "check that the binary file is meant to differ (a per-environment keystore) or copy the same file everywhere"
+            }
             Rule::Placeholder => {
                 "set a real value (its own in each environment, from your secret store), or keep the placeholder out of deployed config"
             }
@@ -192,6 +202,10 @@ impl Rule {
             Rule::ParseError => concat!(
                 "## What it does\nReports a file that cannot be read or parsed in one environment, with its line. The\n",
                 "rest of the run goes on; the message never quotes the file's text, which may hold a secret.\n",
+            ),
+            Rule::Binary => concat!(
+                "## What it does\nCompares files that are not text (images, keystores, archives) by SHA-256 and reports\n",
+                "those that differ. They are never parsed and never printed; equal ones are not reported.\n",
             ),
             Rule::Placeholder => concat!(
                 "## What it does\nReports a value that is a placeholder rather than a setting: `changeme`, `replaceme`,\n",

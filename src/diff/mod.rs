@@ -382,6 +382,16 @@ fn one_key(
         return out;
     }
 
+    // Binary files: by hash.
+    if loaded
+        .iter()
+        .flatten()
+        .any(|l| matches!(l, Loaded::Binary(_)))
+    {
+        out.found.findings.extend(binary(names, files, &loaded));
+        return out;
+    }
+
     // Text files.
     if loaded
         .iter()
@@ -502,6 +512,59 @@ fn leaves_of<'a>(
             });
         }
     }
+}
+
+/// `drift/binary` when binary files differ (or one side is not binary), by hash.
+fn binary(
+    names: &[String],
+    files: &[Option<&EnvFile>],
+    loaded: &[Option<Loaded>],
+) -> Option<Finding> {
+    let hashes: Vec<Option<Option<&str>>> = loaded
+        .iter()
+        .map(|l| {
+            l.as_ref().map(|l| match l {
+                Loaded::Binary(h) => Some(h.as_str()),
+                _ => None,
+            })
+        })
+        .collect();
+    let mut present = hashes.iter().flatten();
+    let first = present.next()?;
+    if first.is_some() && present.all(|h| h == first) {
+        return None;
+    }
+    let key = files.iter().flatten().next()?.key.clone();
+    let mut f = Finding::builtin(
+        Rule::Binary,
+        format!(
+            "binary file differs across {}",
+            list(&names.iter().map(String::as_str).collect::<Vec<_>>())
+        ),
+        key,
+    );
+    f.envs = files
+        .iter()
+        .zip(&hashes)
+        .enumerate()
+        .map(|(i, (file, h))| {
+            let value = h.map(|h| {
+                crate::finding::Shown::Value(match h {
+                    Some(h) => format!("sha256:{}", &h[..12]),
+                    None => "(text)".to_string(),
+                })
+            });
+            (
+                names[i].clone(),
+                file.map(|file| Site {
+                    file: file.display.clone(),
+                    line: 0,
+                    value,
+                }),
+            )
+        })
+        .collect();
+    Some(f)
 }
 
 /// `drift/missing-file` for a file present in some environments only.

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per area.
 
 mod alignment;
+mod binary;
 mod canary;
 mod cli;
 mod crossplane;
