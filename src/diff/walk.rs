@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 mod leaves;
 mod loose;
+mod preview;
 
 pub(super) use leaves::collect as leaves;
 
@@ -830,7 +831,11 @@ impl<'a> Walker<'a, '_> {
         keys: Keys<'_>,
         forced: Forced,
     ) {
-        let values = self.values(nodes, keys, forced);
+        let values: Vec<Option<Value>> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| n.map(|n| self.preview(i, n, keys.get(i), forced)))
+            .collect();
         let path = self.render(path);
         let path = path.as_str();
         let have: Vec<&str> = (0..nodes.len())
@@ -1007,7 +1012,31 @@ impl<'a> Walker<'a, '_> {
                 self.out.equivalent.push(f);
             }
             Verdict::Differ(rule, message) => {
-                let f = self.finding(rule, message, path, nodes, values);
+                // Masking is decided per key path: a value masked in one
+                // environment is masked in all (a public-looking value beside
+                // a secret one is the same setting, and may be as sensitive).
+                let masked = values.iter().flatten().any(|v| v.secrecy.is_masked());
+                let f = if masked && values.iter().flatten().any(|v| !v.secrecy.is_masked()) {
+                    let all: Vec<Option<Value>> = values
+                        .iter()
+                        .zip(nodes)
+                        .enumerate()
+                        .map(|(i, (v, n))| match (v, n.and_then(scalar)) {
+                            (Some(v), Some(s)) if !v.secrecy.is_masked() => {
+                                Some(self.ctx.masker.value(
+                                    None,
+                                    s,
+                                    Forced::Secret,
+                                    &self.ctx.envs[i].tokens,
+                                ))
+                            }
+                            (v, _) => v.clone(),
+                        })
+                        .collect();
+                    self.finding(rule, message, path, nodes, &all)
+                } else {
+                    self.finding(rule, message, path, nodes, values)
+                };
                 self.out.findings.push(f);
             }
         }
