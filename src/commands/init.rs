@@ -94,7 +94,10 @@ fn render(cwd: &Path, found: &Plan) -> String {
                 let list: Vec<String> = argv.iter().map(|a| quote(a)).collect();
                 text.push_str(&format!("render = [{}]\n", list.join(", ")));
             }
-            Selection::Layers(_) => {}
+            Selection::Layers(layers) => {
+                let list: Vec<String> = layers.iter().map(|l| quote(&relative(l, cwd))).collect();
+                text.push_str(&format!("layers = [{}]\n", list.join(", ")));
+            }
         }
         if !e.aliases.is_empty() {
             let list: Vec<String> = e.aliases.iter().map(|a| quote(a)).collect();

@@ -137,7 +137,14 @@ pub fn plan(repo_root: &Path, names: &[String]) -> Result<Plan, Error> {
                     .map(|m| (*g, m))
             })
             .collect();
-        let selection = if single_dir {
+        let selection = if let Some(base) = layered_base(repo_root, &chosen, members[0].1) {
+            // One file group over a base file (`values.yaml` under
+            // `values-prod.yaml`, `application.yml` under `application-prod.yml`):
+            // the environment is the base overlaid by its own file.
+            review.insert(relative_to(&base, repo_root));
+            review.insert(members[0].1.path.clone());
+            Selection::Layers(vec![base, repo_root.join(&members[0].1.path)])
+        } else if single_dir {
             let m = members[0].1;
             review.insert(format!("{}/**", m.path));
             match overlays.then(|| kustomize::renderer(&m.path)).flatten() {
@@ -190,6 +197,34 @@ pub fn plan(repo_root: &Path, names: &[String]) -> Result<Plan, Error> {
         .filter(|g| !dirs.iter().any(|d| covered(g, d)))
         .collect();
     Ok(plan)
+}
+
+/// The base file a lone file group overlays, when it exists: the member's
+/// name without its environment word and one separator next to it.
+fn layered_base(repo_root: &Path, chosen: &[&Group], m: &Member) -> Option<std::path::PathBuf> {
+    let [g] = chosen else { return None };
+    if g.dir {
+        return None;
+    }
+    let at = g.pattern.rfind("{env}")?;
+    let (before, after) = (&g.pattern[..at], &g.pattern[at + "{env}".len()..]);
+    let base = if let Some(b) = before.strip_suffix(['-', '_', '.']) {
+        format!("{b}{after}")
+    } else if let Some(a) = after.strip_prefix(['-', '_']) {
+        format!("{before}{a}")
+    } else {
+        return None;
+    };
+    let name = base.rsplit('/').next().unwrap_or(&base);
+    if name.is_empty() || name.starts_with('.') && !name.starts_with(".env") || base == m.path {
+        return None;
+    }
+    let path = repo_root.join(&base);
+    path.is_file().then_some(path)
+}
+
+fn relative_to(p: &Path, root: &Path) -> String {
+    crate::env::relative(p, root)
 }
 
 /// Whether glob `g` is inside directory `d` (`d` ends with `/`) and is not `d/**` itself.

@@ -354,3 +354,64 @@ fn init_on_the_real_world_corpus() {
         }
     }
 }
+
+/// A lone file group over a base file (Helm `values.yaml`, Spring
+/// `application.yml`, `.env`, `docker-compose.yml`) is layered on it.
+#[test]
+fn a_lone_file_group_is_layered_on_its_base() {
+    for (base, staging, prod) in [
+        (
+            "chart/values.yaml",
+            "chart/values-staging.yaml",
+            "chart/values-prod.yaml",
+        ),
+        (
+            "src/main/resources/application.yml",
+            "src/main/resources/application-staging.yml",
+            "src/main/resources/application-prod.yml",
+        ),
+        (
+            "docker-compose.yml",
+            "docker-compose.staging.yml",
+            "docker-compose.prod.yml",
+        ),
+    ] {
+        let t = Tree::new(&[
+            (base, "replicas: 3\nmode: fast\n"),
+            (staging, "replicas: 2\n"),
+            (prod, "mode: slow\n"),
+        ]);
+        let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
+        assert_eq!(r.code, 0, "{base}: {}", r.all());
+        let v = json(&r);
+        let keys: BTreeSet<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["key"].as_str())
+            .collect();
+        // Values differ against the base's defaults: no missing keys.
+        assert_eq!(
+            keys,
+            BTreeSet::from(["replicas", "mode"]),
+            "{base}: {}",
+            r.all()
+        );
+        assert!(
+            v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["rule"] == "drift/value"),
+            "{base}: {}",
+            r.all()
+        );
+        let r = t.run(&["init"]);
+        assert_eq!(r.code, 0, "{}", r.all());
+        let text = std::fs::read_to_string(t.path().join("driftcheck.toml")).unwrap();
+        assert!(
+            text.contains(&format!("layers = [\"{base}\", \"{prod}\"]")),
+            "{text}"
+        );
+    }
+}
