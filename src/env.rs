@@ -322,6 +322,17 @@ pub fn git_link(path: &Path, repo_root: &Path) -> Option<Option<PathBuf>> {
     }
 }
 
+/// Where a link points, as written (a real symbolic link, or a git link
+/// checked out as text): shown with a broken link so the user knows what to create.
+pub fn link_text(path: &Path) -> Option<String> {
+    if let Ok(target) = std::fs::read_link(path) {
+        return Some(target.to_string_lossy().into_owned());
+    }
+    let bytes = std::fs::read(path).ok().filter(|b| b.len() <= 240)?;
+    let text = std::str::from_utf8(&bytes).ok()?.trim_end_matches('\n');
+    (text.starts_with("../") || text.starts_with("./")).then(|| text.to_string())
+}
+
 /// Directories never read: VCS metadata and build output.
 pub fn is_ignored_dir(e: &walkdir::DirEntry) -> bool {
     e.file_type().is_dir()

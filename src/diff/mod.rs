@@ -357,6 +357,30 @@ fn one_key(
                 } else {
                     Rule::ParseError
                 };
+                let value = match (&file.origin, rule) {
+                    (crate::env::Origin::Path(p), Rule::MissingFile) => crate::env::link_text(p)
+                        .map(|t| crate::finding::Shown::Value(format!("-> {t} (missing)"))),
+                    _ => None,
+                };
+                let site = (
+                    names[i].clone(),
+                    Some(Site {
+                        file: layer.clone().unwrap_or_else(|| file.display.clone()),
+                        line: e.line,
+                        value,
+                    }),
+                );
+                // One finding per missing link target, naming every environment whose link it is.
+                if rule == Rule::MissingFile
+                    && let Some(f) = out
+                        .found
+                        .findings
+                        .iter_mut()
+                        .find(|f| f.rule == Rule::MissingFile.id() && f.file == file.key)
+                {
+                    f.envs.push(site);
+                    continue;
+                }
                 let mut f = Finding::builtin(rule, msg, file.key.clone());
                 if rule == Rule::MissingFile {
                     f.help = Some(
@@ -364,14 +388,7 @@ fn one_key(
                             .to_string(),
                     );
                 }
-                f.envs = vec![(
-                    names[i].clone(),
-                    Some(Site {
-                        file: layer.clone().unwrap_or_else(|| file.display.clone()),
-                        line: e.line,
-                        value: None,
-                    }),
-                )];
+                f.envs = vec![site];
                 out.found.findings.push(f);
             }
             Some(_) => out.ok += 1,
