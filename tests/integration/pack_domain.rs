@@ -200,3 +200,67 @@ fn image_rule_silences_only_the_tag() {
         );
     }
 }
+
+/// Rendered environments (kustomize overlays through `kubectl kustomize`): a
+/// prod scale-down needs the pack's two sign-offs there too, and deleting a
+/// patch whose effect was an increase needs none.
+#[test]
+fn rendered_overlays_get_the_kubernetes_rules() {
+    if !crate::harness::tool("kubectl", &["version", "--client"]) {
+        return;
+    }
+    let config = "[env.staging]\nrender = [\"kubectl\", \"kustomize\", \"envs/staging\"]\n\n[env.prod]\nrender = [\"kubectl\", \"kustomize\", \"envs/prod\"]\n";
+    let dep = |n: u32| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {n}\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:1\n"
+        )
+    };
+    let patch = |n: u32| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {n}\n"
+        )
+    };
+    let overlay = "resources: [../../base]\npatches:\n  - path: replicas.yaml\n";
+    let base_only = "resources: [../../base]\n";
+    let files = |prod: u32| {
+        vec![
+            ("driftcheck.toml".to_string(), config.to_string()),
+            (
+                "base/kustomization.yaml".to_string(),
+                "resources: [deploy.yaml]\n".to_string(),
+            ),
+            ("base/deploy.yaml".to_string(), dep(3)),
+            (
+                "envs/staging/kustomization.yaml".to_string(),
+                overlay.to_string(),
+            ),
+            ("envs/staging/replicas.yaml".to_string(), patch(2)),
+            (
+                "envs/prod/kustomization.yaml".to_string(),
+                overlay.to_string(),
+            ),
+            ("envs/prod/replicas.yaml".to_string(), patch(prod)),
+        ]
+    };
+    // Scale-down 10 -> 5 in prod: two sign-offs.
+    let init = files(10);
+    let refs: Vec<(&str, &str)> = init.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let r = Repo::init(&refs);
+    r.write("envs/prod/replicas.yaml", &patch(5));
+    r.commit(&msg(&reviewed_by(ANA)));
+    let g = r.gate_main();
+    assert!(
+        pack_requirements(&g)
+            .iter()
+            .any(|s| s.contains("k8s-replica-decrease")),
+        "{}",
+        g.show()
+    );
+    // Staging's patch (2) deleted: the base's 3 applies, an increase. No pack review.
+    let r = Repo::init(&refs);
+    std::fs::remove_file(r.root().join("envs/staging/replicas.yaml")).unwrap();
+    r.write("envs/staging/kustomization.yaml", base_only);
+    r.commit(&msg(&reviewed_by(ANA)));
+    let g = r.gate_main();
+    assert!(pack_requirements(&g).is_empty(), "{}", g.show());
+}
