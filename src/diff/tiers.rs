@@ -55,6 +55,19 @@ pub fn development(name: &str, tokens: &EnvTokens) -> bool {
     has(DEVELOPMENT) && !has(SHIPPING)
 }
 
+/// Whether one side of a missing key — the environments that have it
+/// (`Some(true)`) or those that lack it (`Some(false)`; `None`: the
+/// environment lacks the whole document) — is made only of development environments.
+pub fn one_side_development(envs: &[(&str, &EnvTokens, Option<bool>)]) -> bool {
+    [true, false].into_iter().any(|present| {
+        let side: Vec<_> = envs.iter().filter(|e| e.2 == Some(present)).collect();
+        !side.is_empty()
+            && side
+                .iter()
+                .all(|(name, tokens, _)| development(name, tokens))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::development;

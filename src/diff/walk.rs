@@ -850,16 +850,13 @@ impl<'a> Walker<'a, '_> {
             &values,
         );
         // One side made only of development environments: how they are meant to differ.
-        let dev = |present: bool| {
-            let side: Vec<usize> = (0..nodes.len())
-                .filter(|&i| self.docs[i].is_some() && nodes[i].is_some() == present)
-                .collect();
-            !side.is_empty()
-                && side.iter().all(|&i| {
-                    super::tiers::development(&self.ctx.names[i], &self.ctx.envs[i].tokens)
-                })
-        };
-        if dev(true) || dev(false) {
+        let envs: Vec<(&str, &EnvTokens, Option<bool>)> = (0..nodes.len())
+            .map(|i| {
+                let side = self.docs[i].is_some().then_some(nodes[i].is_some());
+                (self.ctx.names[i].as_str(), &self.ctx.envs[i].tokens, side)
+            })
+            .collect();
+        if super::tiers::one_side_development(&envs) {
             f.severity = crate::finding::Severity::Note;
             f.message
                 .push_str(" (development environments differ by design)");
@@ -1012,31 +1009,14 @@ impl<'a> Walker<'a, '_> {
                 self.out.equivalent.push(f);
             }
             Verdict::Differ(rule, message) => {
-                // Masking is decided per key path: a value masked in one
-                // environment is masked in all (a public-looking value beside
-                // a secret one is the same setting, and may be as sensitive).
-                let masked = values.iter().flatten().any(|v| v.secrecy.is_masked());
-                let f = if masked && values.iter().flatten().any(|v| !v.secrecy.is_masked()) {
-                    let all: Vec<Option<Value>> = values
-                        .iter()
-                        .zip(nodes)
-                        .enumerate()
-                        .map(|(i, (v, n))| match (v, n.and_then(scalar)) {
-                            (Some(v), Some(s)) if !v.secrecy.is_masked() => {
-                                Some(self.ctx.masker.value(
-                                    None,
-                                    s,
-                                    Forced::Secret,
-                                    &self.ctx.envs[i].tokens,
-                                ))
-                            }
-                            (v, _) => v.clone(),
-                        })
-                        .collect();
-                    self.finding(rule, message, path, nodes, &all)
-                } else {
-                    self.finding(rule, message, path, nodes, values)
-                };
+                let masked = self.masked_alike(nodes, values);
+                let f = self.finding(
+                    rule,
+                    message,
+                    path,
+                    nodes,
+                    masked.as_deref().unwrap_or(values),
+                );
                 self.out.findings.push(f);
             }
         }

@@ -137,17 +137,66 @@ pub fn plan(repo_root: &Path, names: &[String]) -> Result<Plan, Error> {
                     .map(|m| (*g, m))
             })
             .collect();
-        let selection = if let Some(base) = layered_base(repo_root, &chosen, members[0].1) {
+        let layout = Layout {
+            repo_root,
+            scan: &scan,
+            chosen: &chosen,
+            single_dir,
+            overlays,
+        };
+        let selection = layout.selection(&members, &mut review);
+        plan.envs.push(EnvConfig {
+            aliases: aliases(&name),
+            name,
+            selection,
+        });
+    }
+    plan.review = narrowed(review);
+    Ok(plan)
+}
+
+/// Review globs without those a guarded directory covers already.
+fn narrowed(review: BTreeSet<String>) -> Vec<String> {
+    let dirs: Vec<String> = review
+        .iter()
+        .filter_map(|g| g.strip_suffix("/**").map(|d| format!("{d}/")))
+        .collect();
+    review
+        .into_iter()
+        .filter(|g| !dirs.iter().any(|d| covered(g, d)))
+        .collect()
+}
+
+/// What decides how each environment is selected.
+struct Layout<'p> {
+    repo_root: &'p Path,
+    scan: &'p Scan,
+    chosen: &'p [&'p Group],
+    /// One directory group alone: roots (or renders).
+    single_dir: bool,
+    /// ... whose members are kustomize overlays.
+    overlays: bool,
+}
+
+impl Layout<'_> {
+    /// One environment's selection from its members, adding what it reads to `review`.
+    fn selection(&self, members: &[(&Group, &Member)], review: &mut BTreeSet<String>) -> Selection {
+        let repo_root = self.repo_root;
+        if let Some(base) = layered_base(repo_root, self.chosen, members[0].1) {
             // One file group over a base file (`values.yaml` under
             // `values-prod.yaml`, `application.yml` under `application-prod.yml`):
             // the environment is the base overlaid by its own file.
             review.insert(relative_to(&base, repo_root));
             review.insert(members[0].1.path.clone());
             Selection::Layers(vec![base, repo_root.join(&members[0].1.path)])
-        } else if single_dir {
+        } else if self.single_dir {
             let m = members[0].1;
             review.insert(format!("{}/**", m.path));
-            match overlays.then(|| kustomize::renderer(&m.path)).flatten() {
+            match self
+                .overlays
+                .then(|| kustomize::renderer(&m.path))
+                .flatten()
+            {
                 Some(argv) => {
                     review.extend(kustomize::inputs(repo_root, &repo_root.join(&m.path)));
                     Selection::Render {
@@ -163,13 +212,14 @@ pub fn plan(repo_root: &Path, names: &[String]) -> Result<Plan, Error> {
             }
         } else {
             let mut files = Vec::new();
-            for (g, m) in &members {
+            for (g, m) in members {
                 if g.dir {
                     review.insert(format!("{}/**", m.path));
                     review.extend(kustomize::inputs(repo_root, &repo_root.join(&m.path)));
                     let prefix = format!("{}/", m.path);
                     files.extend(
-                        scan.files
+                        self.scan
+                            .files
                             .iter()
                             .filter(|f| f.starts_with(&prefix))
                             .map(|f| repo_root.join(f)),
@@ -180,23 +230,8 @@ pub fn plan(repo_root: &Path, names: &[String]) -> Result<Plan, Error> {
                 }
             }
             Selection::Files(files)
-        };
-        plan.envs.push(EnvConfig {
-            aliases: aliases(&name),
-            name,
-            selection,
-        });
+        }
     }
-    // A file under a guarded directory is guarded already.
-    let dirs: Vec<String> = review
-        .iter()
-        .filter_map(|g| g.strip_suffix("/**").map(|d| format!("{d}/")))
-        .collect();
-    plan.review = review
-        .into_iter()
-        .filter(|g| !dirs.iter().any(|d| covered(g, d)))
-        .collect();
-    Ok(plan)
 }
 
 /// The base file a lone file group overlays, when it exists: the member's

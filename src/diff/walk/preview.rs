@@ -1,6 +1,7 @@
 //! What a missing key holds, shown in its finding: `{copy: {src: a, dest: b}}`
 //! instead of `{…}`, every leaf masked exactly as it would be on its own (a
-//! secret-named key's value, a `Secret`'s data), cut at [`MAX`] characters.
+//! secret-named key's value, a `Secret`'s data), cut at [`MAX`] characters;
+//! and the per-key-path masking of a finding's values.
 
 use super::{Walker, child_forced, scalar};
 use crate::model::node::{Node, NodeValue};
@@ -72,5 +73,38 @@ impl<'a> Walker<'a, '_> {
                 out.push('}');
             }
         }
+    }
+}
+
+impl<'a> Walker<'a, '_> {
+    /// Masking is decided per key path: when one environment's value at a
+    /// finding is masked, every environment's is (a public-looking value
+    /// beside a secret one is the same setting, and may be as sensitive).
+    /// `None` when nothing needs masking beyond what is.
+    pub(super) fn masked_alike(
+        &self,
+        nodes: &[Option<&'a Node>],
+        values: &[Option<Value>],
+    ) -> Option<Vec<Option<Value>>> {
+        let any = values.iter().flatten().any(|v| v.secrecy.is_masked());
+        if !any || values.iter().flatten().all(|v| v.secrecy.is_masked()) {
+            return None;
+        }
+        Some(
+            values
+                .iter()
+                .zip(nodes)
+                .enumerate()
+                .map(|(i, (v, n))| match (v, n.and_then(scalar)) {
+                    (Some(v), Some(s)) if !v.secrecy.is_masked() => Some(self.ctx.masker.value(
+                        None,
+                        s,
+                        Forced::Secret,
+                        &self.ctx.envs[i].tokens,
+                    )),
+                    (v, _) => v.clone(),
+                })
+                .collect(),
+        )
     }
 }
