@@ -498,7 +498,28 @@ fn nothing(repo_root: &Path, names: &[String], groups: &[Group]) -> Error {
         vec!["staging".to_string(), "prod".to_string()]
     };
     for n in examples {
-        msg.push_str(&format!("\n    [env.{n}]\n    root = \"path/to/{n}\"\n"));
+        // The first candidate named after it (`staging` for `Staging/`,
+        // `prod` for `prod-us/`), else a path to fill in.
+        let want = canonical(&n);
+        let found = groups
+            .iter()
+            .flat_map(|g| g.members.iter().map(move |m| (g, m)))
+            .find(|(_, m)| {
+                canonical(&m.env) == want
+                    || words(&m.env)
+                        .iter()
+                        .any(|&(s, e)| canonical(&m.env[s..e]) == want)
+            });
+        match found {
+            Some((g, m)) if g.dir => {
+                msg.push_str(&format!("\n    [env.{n}]\n    root = \"{}\"\n", m.path));
+            }
+            Some((_, m)) => msg.push_str(&format!(
+                "\n    [env.{n}]\n    root = \".\"\n    include = [\"{}\"]\n",
+                m.path
+            )),
+            None => msg.push_str(&format!("\n    [env.{n}]\n    root = \"path/to/{n}\"\n")),
+        }
     }
     Error::Discovery(msg.trim_end().to_string())
 }
