@@ -411,11 +411,30 @@ impl<'a> Walker<'a, '_> {
         if self.ctx.keep_equivalent {
             return false; // `-v` shows them: build the values through `judge`.
         }
-        let (_, first) = present[0];
+        if self.same_modulo_env(&present)
+            && !present
+                .iter()
+                .any(|&(i, s)| masker.is_secret(keys.get(i), s, self.forced_for(s, forced)))
+        {
+            self.out.equivalent_count += 1;
+            return true;
+        }
+        false
+    }
+
+    /// Whether scalars are equal once environment names are normalised (a
+    /// word every environment's value contains is not a name there).
+    fn same_modulo_env(&self, present: &[(usize, &Scalar)]) -> bool {
+        let Some(&(i0, first)) = present.first() else {
+            return false;
+        };
+        if present.len() < 2 {
+            return false;
+        }
         let envs = self.ctx.envs;
-        let norm0 = envs[present[0].0].tokens.normalize(&first.text);
+        let norm0 = envs[i0].tokens.normalize(&first.text);
         let alike = |s: &Scalar| s.kind == first.kind && s.ambiguity == first.ambiguity;
-        let same = present[1..]
+        present[1..]
             .iter()
             .all(|&(i, s)| alike(s) && envs[i].tokens.normalize(&s.text) == norm0)
             || present.iter().all(|&(i, s)| {
@@ -425,16 +444,7 @@ impl<'a> Walker<'a, '_> {
                             || envs[i].tokens.normalize_except(&s.text, &t.text)
                                 == envs[j].tokens.normalize_except(&t.text, &s.text)
                     })
-            });
-        if same
-            && !present
-                .iter()
-                .any(|&(i, s)| masker.is_secret(keys.get(i), s, self.forced_for(s, forced)))
-        {
-            self.out.equivalent_count += 1;
-            return true;
-        }
-        false
+            })
     }
 
     fn scalar_lists(
@@ -993,7 +1003,26 @@ impl<'a> Walker<'a, '_> {
             .enumerate()
             .filter_map(|(i, v)| v.as_ref().map(|v| (i, v)))
             .collect();
-        match classify(self.ctx.names, path, &present) {
+        let verdict = match classify(self.ctx.names, path, &present) {
+            // `-v` comes here with values the quick path would have found
+            // equivalent: the same answer, whatever the verbosity.
+            Verdict::Differ(Rule::Value | Rule::DataPath | Rule::Flag, _)
+                if self.ctx.keep_equivalent
+                    && present.iter().all(|(_, v)| !v.secrecy.is_masked())
+                    && nodes.iter().flatten().all(|n| scalar(n).is_some())
+                    && self.same_modulo_env(
+                        &nodes
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, n)| n.and_then(scalar).map(|s| (i, s)))
+                            .collect::<Vec<_>>(),
+                    ) =>
+            {
+                Verdict::SameModuloEnv
+            }
+            v => v,
+        };
+        match verdict {
             Verdict::Same => {}
             Verdict::SameModuloEnv if !self.ctx.keep_equivalent => self.out.equivalent_count += 1,
             Verdict::SameModuloEnv => {

@@ -305,3 +305,49 @@ fn reuse_messages_name_each_group() {
     );
     assert!(!r.all().contains("Lq9-vX2kP7mWz4Tn") && !r.all().contains("Rt5-bN8cQ1jYs6Ue"));
 }
+
+/// `-v` lists equivalent values; it never changes the findings. Checked on
+/// the real-world corpus, every case and config.
+#[test]
+fn verbose_never_changes_findings() {
+    let Some(repos) = crate::harness::corpus("realworld/repos") else {
+        return;
+    };
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&repos).max_depth(3) {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("driftcheck") && name.ends_with(".toml")) || name.contains("render") {
+            continue;
+        }
+        let dir = entry.path().parent().unwrap();
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let cfg: toml::Table = toml::from_str(&text).unwrap();
+        let envs: Vec<&str> = cfg["env"]
+            .as_table()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let run = |verbose: bool| {
+            let mut args = vec!["diff", "--format", "json", "--config", &name];
+            if verbose {
+                args.push("-v");
+            }
+            args.extend(envs.iter().copied());
+            let r = crate::harness::driftcheck(dir, &args);
+            let v = json(&r);
+            let mut keys: Vec<(String, String)> = v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| (f["rule"].to_string(), f["key"].to_string()))
+                .collect();
+            keys.sort();
+            (r.code, keys)
+        };
+        assert_eq!(run(false), run(true), "{}", entry.path().display());
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} configs");
+}
