@@ -122,6 +122,19 @@ pub fn plan(repo_root: &Path, names: &[String]) -> Result<Plan, Error> {
             ));
         }
     }
+    if !single_dir {
+        for g in chosen.iter().filter(|g| {
+            g.dir
+                && g.members
+                    .iter()
+                    .all(|m| kustomize::is_overlay(&repo_root.join(&m.path)))
+        }) {
+            plan.notes.push(format!(
+                "kustomize overlays {} are compared as files (one of several groups): declare `render = [\"kubectl\", \"kustomize\", DIR]` environments to compare what they build",
+                g.describe()
+            ));
+        }
+    }
     let mut review: BTreeSet<String> = BTreeSet::new();
     for class in &classes {
         let name = spelling
