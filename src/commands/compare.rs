@@ -79,6 +79,9 @@ pub struct Compared {
     pub outcome: diff::Outcome,
     /// Findings accepted inline or by a waiver.
     pub accepted: usize,
+    /// What discovery (no config) wants the user to know: groups of
+    /// environment-paired config it did not compare, and why.
+    pub notes: Vec<String>,
 }
 
 /// Compare the environments of the repository at `cwd`: the shared core of
@@ -123,6 +126,7 @@ pub fn compare_with(
     names: &[String],
     verbose: bool,
 ) -> Result<Compared, Error> {
+    let mut notes = Vec::new();
     let (root, selected, overrides) = match config {
         Some(c) => (c.root.clone(), select(c, names)?, c.formats.clone()),
         None if names.is_empty() => {
@@ -131,11 +135,11 @@ pub fn compare_with(
                 config::FILE_NAME
             )));
         }
-        None => (
-            cwd.to_path_buf(),
-            crate::discover::discover(cwd, names)?,
-            FormatOverrides::default(),
-        ),
+        None => {
+            let plan = crate::discover::plan(cwd, names)?;
+            notes = plan.notes;
+            (cwd.to_path_buf(), plan.envs, FormatOverrides::default())
+        }
     };
     let envs = environments(&root, &selected, &overrides)?;
     let masker = Masker::new(Fingerprinter::random().map_err(|e| Error::Random(e.to_string()))?);
@@ -148,6 +152,7 @@ pub fn compare_with(
         findings: suppressed.findings,
         outcome,
         accepted: suppressed.accepted,
+        notes,
     })
 }
 
@@ -253,6 +258,12 @@ pub fn run(
         && args.format == report::OutputFormat::Human
     {
         writeln!(out, "{note}").map_err(Error::Write)?;
+    }
+    // Discovery never compares part of what it found silently.
+    if !args.quiet && args.format == report::OutputFormat::Human {
+        for note in &c.notes {
+            writeln!(out, "note: {note}").map_err(Error::Write)?;
+        }
     }
     let fails = summary.errors > 0 || (args.strict && summary.warnings > 0);
     Ok(if fails {

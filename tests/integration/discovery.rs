@@ -415,3 +415,22 @@ fn a_lone_file_group_is_layered_on_its_base() {
         );
     }
 }
+
+/// `diff A B` without a config says which groups it found and did not compare.
+#[test]
+fn groups_left_out_are_named() {
+    let t = Tree::new(&[
+        ("overlays/staging/x.yaml", "a: 1\n"),
+        ("overlays/prod/x.yaml", "a: 2\n"),
+        ("helm/values-dev.yaml", "b: 1\n"),
+        ("helm/values-prod.yaml", "b: 2\n"),
+    ]);
+    let r = t.run(&["diff", "staging", "prod"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stdout
+            .contains("note: not compared: `helm/values-{env}.yaml` (dev, prod)"),
+        "{}",
+        r.all()
+    );
+}
