@@ -4,7 +4,8 @@
 //! (`nest.owasp.dev` for staging, `nest.owasp.org` for production), so a TLS
 //! path `/etc/letsencrypt/live/<host>/fullchain.pem` or a server's identity
 //! would differ in every environment. A hostname named by an nginx
-//! `server_name` in one environment's config and in no other's is that
+//! `server_name` or a Kubernetes Ingress (`spec.rules[].host`,
+//! `spec.tls[].hosts`) in one environment's config and in no other's is that
 //! environment's own: it is added to the environment's aliases, and values
 //! that differ only by it are equivalent, like values that differ only by the
 //! environment's name. Wildcards, regexes and `_` are not hostnames.
@@ -59,22 +60,64 @@ pub fn learn(envs: &mut [Environment]) {
 fn hosts_of(env: &Environment) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let limits = Limits::default();
-    for f in env.files.iter().filter(|f| f.format == Format::Nginx) {
-        let Origin::Path(p) = &f.origin else { continue };
-        let Ok(bytes) = std::fs::read(p) else {
-            continue;
+    for f in env.files.iter() {
+        let bytes = match (&f.origin, f.format) {
+            (Origin::Path(p), Format::Nginx | Format::Yaml) => match std::fs::read(p) {
+                Ok(b) => b,
+                Err(_) => continue,
+            },
+            (Origin::Rendered(b), _) => b.to_vec(),
+            _ => continue,
         };
+        // Kubernetes Ingresses name their hosts too; other YAML is not read.
+        let yaml = f.format != Format::Nginx;
+        if yaml && memchr::memmem::find(&bytes, b"Ingress").is_none() {
+            continue;
+        }
         let Ok(text) = formats::decode(&bytes, &limits) else {
             continue;
         };
-        let Ok(docs) = formats::parse(Format::Nginx, text, &limits) else {
+        let format = if yaml { Format::Yaml } else { Format::Nginx };
+        let Ok(docs) = formats::parse(format, text, &limits) else {
             continue;
         };
         for d in &docs {
-            collect(&d.root, &mut out);
+            if yaml {
+                ingress_hosts(&d.root, &mut out);
+            } else {
+                collect(&d.root, &mut out);
+            }
         }
     }
     out
+}
+
+fn get<'n>(n: &'n Node, k: &str) -> Option<&'n Node> {
+    match &n.value {
+        NodeValue::Map(m) => m.iter().find(|e| e.key == k).map(|e| &e.value),
+        _ => None,
+    }
+}
+
+/// `spec.rules[].host` and `spec.tls[].hosts[]` of a `kind: Ingress` document.
+fn ingress_hosts(root: &Node, out: &mut BTreeSet<String>) {
+    let is_ingress = matches!(get(root, "kind").map(|k| &k.value), Some(NodeValue::Scalar(s)) if s.text == "Ingress");
+    let Some(spec) = is_ingress.then(|| get(root, "spec")).flatten() else {
+        return;
+    };
+    for (list, key) in [("rules", "host"), ("tls", "hosts")] {
+        if let Some(Node {
+            value: NodeValue::Seq(items),
+            ..
+        }) = get(spec, list)
+        {
+            for item in items {
+                if let Some(v) = get(item, key) {
+                    scalars(v, out);
+                }
+            }
+        }
+    }
 }
 
 fn collect(node: &Node, out: &mut BTreeSet<String>) {

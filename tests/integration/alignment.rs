@@ -351,3 +351,34 @@ fn verbose_never_changes_findings() {
     }
     assert!(checked >= 10, "only {checked} configs");
 }
+
+/// Hostnames an Ingress names per environment are that environment's own:
+/// TLS secret names and hosts that differ only by them are equivalent, a
+/// real difference beside them is still reported.
+#[test]
+fn ingress_hosts_are_learned_per_environment() {
+    let ing = |host: &str, port: u32| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n    - hosts: [{host}]\n      secretName: tls-{host}\n  rules:\n    - host: {host}\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web\n                port:\n                  number: {port}\n"
+        )
+    };
+    for (a, b) in [
+        ("app.example.dev", "app.example.org"),
+        ("shop.acme.io", "acme.com"),
+    ] {
+        let t = Tree::new(&[
+            ("staging/ing.yaml", ing(a, 80).as_str()),
+            ("prod/ing.yaml", ing(b, 8080).as_str()),
+        ]);
+        let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
+        let v = json(&r);
+        let keys: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["key"].as_str())
+            .collect();
+        assert_eq!(keys.len(), 1, "{}", r.all());
+        assert!(keys[0].ends_with("port.number"), "{}", r.all());
+    }
+}
