@@ -263,6 +263,13 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
                     .map_err(|e| with_glob_line(e, text))?;
             }
         }
+        // An alias replaces whole words of every value: one or two letters
+        // (`n`, `p`) would rewrite the `n` of `\n` and every `p` word.
+        if let Some(short) = e.aliases.iter().find(|a| a.chars().count() < 3) {
+            return Err(err(format!(
+                "[env.{name}]: alias `{short}` is too short (3 characters at least): it would rewrite every `{short}` word of every value"
+            )));
+        }
         envs.push(EnvConfig {
             name,
             aliases: e.aliases,

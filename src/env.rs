@@ -202,7 +202,12 @@ pub fn list(
                         Ok(_) => {
                             refused = Some("symbolic link points outside the environment root")
                         }
-                        Err(_) => refused = Some("symbolic link is broken"),
+                        Err(_) => refused = Some(BROKEN_LINK),
+                    }
+                } else if let Some(link) = git_link(entry.path(), repo_root) {
+                    match link {
+                        Some(target) => path = target,
+                        None => refused = Some(BROKEN_LINK),
                     }
                 }
                 let display = relative(entry.path(), repo_root);
@@ -217,19 +222,22 @@ pub fn list(
             }
         }
         Selection::Files(paths) => {
+            // Keyed by the whole repository-relative path: discovered groups
+            // in different directories (two charts, three modules) never pair.
             for p in paths {
-                let name_only = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
                 let display = relative(p, repo_root);
                 let format = overrides.format_for(Path::new(&display));
+                let (origin, refused) = match git_link(p, repo_root) {
+                    Some(Some(target)) => (target, None),
+                    Some(None) => (p.clone(), Some(BROKEN_LINK)),
+                    None => (p.clone(), None),
+                };
                 files.push(EnvFile {
-                    key: tokens.normalize(&name_only).into_owned(),
+                    key: tokens.normalize(&display).into_owned(),
                     display,
-                    origin: Origin::Path(p.clone()),
+                    origin: Origin::Path(origin),
                     format,
-                    refused: None,
+                    refused,
                 });
             }
         }
@@ -278,6 +286,51 @@ pub fn list(
     }
     files.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(files)
+}
+
+/// Why a link is not read: its target does not exist (yet).
+pub const BROKEN_LINK: &str = "it is a link whose target does not exist";
+
+/// A git symbolic link checked out as a plain file (`core.symlinks=false`,
+/// archives, copies): a small file whose whole content is one relative path
+/// (`../../terraform.tfvars`). `Some(Some(target))` when the target is a file
+/// inside the repository, `Some(None)` when it is missing, `None` when the
+/// file is not such a link. Paths leaving the repository are not followed.
+pub fn git_link(path: &Path, repo_root: &Path) -> Option<Option<PathBuf>> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() == 0 || meta.len() > 240 {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    let link_like = (text.starts_with("../") || text.starts_with("./"))
+        && !text.contains("/../../../../../")
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/+@".contains(c))
+        && text.rsplit('/').next().is_some_and(|n| n.contains('.'));
+    if !link_like {
+        return None;
+    }
+    let target = path.parent()?.join(text);
+    let root = repo_root.canonicalize().ok()?;
+    match target.canonicalize() {
+        Ok(t) if t.starts_with(&root) && t.is_file() => Some(Some(t)),
+        Ok(_) => None,
+        Err(_) => Some(None),
+    }
+}
+
+/// Where a link points, as written (a real symbolic link, or a git link
+/// checked out as text): shown with a broken link so the user knows what to create.
+pub fn link_text(path: &Path) -> Option<String> {
+    if let Ok(target) = std::fs::read_link(path) {
+        return Some(target.to_string_lossy().into_owned());
+    }
+    let bytes = std::fs::read(path).ok().filter(|b| b.len() <= 240)?;
+    let text = std::str::from_utf8(&bytes).ok()?.trim_end_matches('\n');
+    (text.starts_with("../") || text.starts_with("./")).then(|| text.to_string())
 }
 
 /// Directories never read: VCS metadata and build output.

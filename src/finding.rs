@@ -45,11 +45,15 @@ pub enum Rule {
     Value,
     /// `parse/error`
     ParseError,
+    /// `drift/placeholder`
+    Placeholder,
+    /// `drift/binary`
+    Binary,
 }
 
 impl Rule {
     /// Every built-in rule, in documentation order.
-    pub const ALL: [Rule; 8] = [
+    pub const ALL: [Rule; 10] = [
         Rule::DataPath,
         Rule::CredentialReused,
         Rule::SecretLiteral,
@@ -58,6 +62,8 @@ impl Rule {
         Rule::MissingFile,
         Rule::Value,
         Rule::ParseError,
+        Rule::Placeholder,
+        Rule::Binary,
     ];
 
     /// The stable id.
@@ -71,6 +77,8 @@ impl Rule {
             Rule::MissingFile => "drift/missing-file",
             Rule::Value => "drift/value",
             Rule::ParseError => "parse/error",
+            Rule::Placeholder => "drift/placeholder",
+            Rule::Binary => "drift/binary",
         }
     }
 
@@ -83,10 +91,12 @@ impl Rule {
     pub fn severity(self) -> Severity {
         match self {
             Rule::DataPath | Rule::CredentialReused | Rule::ParseError => Severity::Error,
-            Rule::SecretLiteral | Rule::Flag | Rule::MissingKey | Rule::MissingFile => {
-                Severity::Warning
-            }
-            Rule::Value => Severity::Note,
+            Rule::SecretLiteral
+            | Rule::Flag
+            | Rule::MissingKey
+            | Rule::MissingFile
+            | Rule::Placeholder => Severity::Warning,
+            Rule::Value | Rule::Binary => Severity::Note,
         }
     }
 
@@ -105,6 +115,12 @@ impl Rule {
             Rule::MissingFile => "a file or resource exists in some environments only",
             Rule::Value => "any other difference between environments",
             Rule::ParseError => "a config file cannot be read or parsed in one environment",
+            Rule::Binary => {
+                "a binary file (image, keystore) differs between environments (by SHA-256)"
+            }
+            Rule::Placeholder => {
+                "a value is a placeholder (`changeme`, `!!!SET X!!!`, `your api key`) in some environment"
+            }
         }
     }
 
@@ -127,6 +143,12 @@ impl Rule {
             Rule::MissingFile => "add the file to every environment, or remove it everywhere",
             Rule::Value => "review the difference; declare expected ones in a policy",
             Rule::ParseError => "fix the file: it cannot be compared until it parses",
+            Rule::Binary => {
+                "check that the binary file is meant to differ (a per-environment keystore) or copy the same file everywhere"
+            }
+            Rule::Placeholder => {
+                "set a real value (its own in each environment, from your secret store), or keep the placeholder out of deployed config"
+            }
         }
     }
 
@@ -180,6 +202,18 @@ impl Rule {
             Rule::ParseError => concat!(
                 "## What it does\nReports a file that cannot be read or parsed in one environment, with its line. The\n",
                 "rest of the run goes on; the message never quotes the file's text, which may hold a secret.\n",
+            ),
+            Rule::Binary => concat!(
+                "## What it does\nCompares files that are not text (images, keystores, archives) by SHA-256 and reports\n",
+                "those that differ. They are never parsed and never printed; equal ones are not reported.\n",
+            ),
+            Rule::Placeholder => concat!(
+                "## What it does\nReports a value that is a placeholder rather than a setting: `changeme`, `replaceme`,\n",
+                "`!!!SET POSTGRES_PASSWORD!!!`, `your appPrivateKey`, `<your-token>`, `TODO`, `xxx`. The same\n",
+                "placeholder in two environments is not a reused credential: nothing real is shared yet.\n\n",
+                "## Why is this bad?\nA placeholder that reaches a deployment is a default password or a broken\n",
+                "integration.\n\n",
+                "## Example\n    local/.postgres:      POSTGRES_PASSWORD=!!!SET POSTGRES_PASSWORD!!!\n    production/.postgres: POSTGRES_PASSWORD=!!!SET POSTGRES_PASSWORD!!!\n",
             ),
         }
     }

@@ -23,6 +23,7 @@ pub mod finding;
 pub mod formats;
 pub mod gate;
 pub mod git;
+pub mod hostnames;
 pub mod include;
 pub mod load;
 pub mod model;

@@ -20,6 +20,8 @@ pub enum Loaded {
     Docs(Vec<Doc>),
     /// A text file: its lines, masked.
     Text(Vec<Value>),
+    /// A binary file (an image, a keystore): only its SHA-256, hex.
+    Binary(String),
     /// It could not be read or parsed; for a layered environment, the layer
     /// that failed (else the file itself).
     Failed(ParseError, Option<String>),
@@ -32,11 +34,31 @@ pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits)
     }
     let result = match &file.origin {
         Origin::Path(path) => read_limited(path, limits).and_then(|bytes| {
+            // A file of no config format that is not text (an image, a
+            // keystore) is compared by hash: never parsed, never printed.
+            if file.format == Format::Text && is_binary(&bytes) {
+                use sha2::Digest;
+                let hash = sha2::Sha256::digest(&bytes);
+                let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+                return Ok(Loaded::Binary(hex));
+            }
             let text = formats::decode(&bytes, limits)?;
             if file.format == Format::Text {
                 return Ok(Loaded::Text(mask_text(text, &file.display, masker, env)));
             }
-            let mut docs = formats::parse(file.format, text, limits)?;
+            let mut docs = formats::parse(file.format, text, limits).map_err(|mut e| {
+                // `{% if %}` / `{{ var }}`: a template, not config yet.
+                if text.contains("{%") || text.contains("{{") {
+                    e.message.push_str(
+                        " (the file is a template: compare what it renders to, with `render = [...]`)",
+                    );
+                }
+                e
+            })?;
+            if file.format == Format::Yaml {
+                docs.iter_mut()
+                    .for_each(|d| crate::model::lists::normalise(&mut d.root));
+            }
             let mut sources = Vec::new();
             if let (Some(root), [doc], Format::Nginx | Format::Ini) =
                 (&env.root, docs.as_mut_slice(), file.format)
@@ -57,7 +79,9 @@ pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits)
             Ok(Loaded::Docs(docs))
         }),
         Origin::Rendered(bytes) => formats::decode(bytes, limits).and_then(|text| {
-            let docs = formats::parse(Format::Yaml, text, limits)?;
+            let mut docs = formats::parse(Format::Yaml, text, limits)?;
+            docs.iter_mut()
+                .for_each(|d| crate::model::lists::normalise(&mut d.root));
             Ok(Loaded::Docs(document::documents(
                 docs,
                 &file.key,
@@ -68,6 +92,12 @@ pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits)
         Origin::Layers(parts) => return layered(env, file, parts, limits),
     };
     result.unwrap_or_else(|e| Loaded::Failed(e, None))
+}
+
+/// Not text: a NUL byte in the first 8 KiB, or not UTF-8.
+fn is_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    memchr::memchr(0, head).is_some() || std::str::from_utf8(bytes).is_err()
 }
 
 /// Deep-merge layer files in order: maps merge, scalars and lists replace.

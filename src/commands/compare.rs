@@ -92,6 +92,9 @@ pub struct Compared {
     pub config_path: Option<std::path::PathBuf>,
     /// The config's `baseline`, resolved.
     pub baseline: Option<std::path::PathBuf>,
+    /// What discovery (no config) wants the user to know: groups of
+    /// environment-paired config it did not compare, and why.
+    pub notes: Vec<String>,
 }
 
 /// Compare the environments of the repository at `cwd`: the shared core of
@@ -136,6 +139,7 @@ pub fn compare_with(
     names: &[String],
     verbose: bool,
 ) -> Result<Compared, Error> {
+    let mut notes = Vec::new();
     let (root, selected, overrides) = match config {
         Some(c) => (c.root.clone(), select(c, names)?, c.formats.clone()),
         None if names.is_empty() => {
@@ -144,11 +148,11 @@ pub fn compare_with(
                 config::FILE_NAME
             )));
         }
-        None => (
-            cwd.to_path_buf(),
-            crate::discover::discover(cwd, names)?,
-            FormatOverrides::default(),
-        ),
+        None => {
+            let plan = crate::discover::plan(cwd, names)?;
+            notes = plan.notes;
+            (cwd.to_path_buf(), plan.envs, FormatOverrides::default())
+        }
     };
     let envs = environments(&root, &selected, &overrides)?;
     let masker = Masker::new(Fingerprinter::random().map_err(|e| Error::Random(e.to_string()))?);
@@ -180,6 +184,7 @@ pub fn compare_with(
         config_path: config.map(|c| c.path.clone()),
         baseline: config.and_then(|c| c.baseline.clone()),
         root,
+        notes,
     })
 }
 
@@ -373,6 +378,12 @@ pub fn run(
         && let Some(note) = review_needed(&repo, &base, &head, &at)
     {
         writeln!(out, "{note}").map_err(Error::Write)?;
+    }
+    // Discovery never compares part of what it found silently.
+    if !args.quiet && args.format == report::OutputFormat::Human {
+        for note in &c.notes {
+            writeln!(out, "note: {note}").map_err(Error::Write)?;
+        }
     }
     Ok(if fails {
         Status::Findings

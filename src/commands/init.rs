@@ -1,17 +1,17 @@
 //! `driftcheck init [ENV...]`: write a starter `driftcheck.toml` from what
-//! discovery finds (SPEC §3), so the next run does not have to guess.
+//! discovery finds (SPEC §3, docs/discovery.md), so the next run does not
+//! have to guess. The config names every compared group, narrows `[review]
+//! paths` to what is compared (plus the bases and components a kustomize
+//! overlay builds from), and says in comments what was found and left out.
 
 use std::io::Write;
 use std::path::Path;
 
 use crate::cli::Status;
-use crate::config::{EnvConfig, FILE_NAME};
-use crate::discover::discover;
+use crate::config::FILE_NAME;
+use crate::discover::{Plan, plan};
 use crate::env::{Selection, relative};
 use crate::error::Error;
-
-/// Environment names tried when none are given, in the order they are written.
-const COMMON: [&str; 6] = ["dev", "test", "qa", "staging", "canary", "prod"];
 
 /// Write `driftcheck.toml` in `cwd`.
 ///
@@ -30,77 +30,114 @@ pub fn run(
             path.display()
         )));
     }
-    let found: Vec<EnvConfig> = if names.is_empty() {
-        COMMON
-            .iter()
-            .filter_map(|n| discover(cwd, &[n.to_string()]).ok())
-            .flatten()
-            .collect()
-    } else {
-        discover(cwd, names)?
-    };
-    if found.len() < 2 {
-        let got: Vec<&str> = found.iter().map(|e| e.name.as_str()).collect();
-        return Err(Error::Discovery(format!(
-            "found {} environment{} ({}): name them, e.g. `driftcheck init staging prod`",
-            found.len(),
-            if found.len() == 1 { "" } else { "s" },
-            if got.is_empty() {
-                "none".to_string()
-            } else {
-                got.join(", ")
-            }
-        )));
-    }
-    let mut text = String::from(
-        "# driftcheck.toml: the environments driftcheck compares (written by `driftcheck init`).\n\
-         # Reference: README.md and docs/policies.md.\n\n\
-         # policies = [\"policies/*.toml\"]   # your policy files; the shipped pack applies anyway\n\n",
-    );
-    for e in &found {
-        text.push_str(&format!("[env.{}]\n", e.name));
-        match &e.selection {
-            Selection::Root { dir, .. } => {
-                text.push_str(&format!("root = {:?}\n", relative(dir, cwd)))
-            }
-            Selection::Files(files) => {
-                let dir = files
-                    .first()
-                    .and_then(|f| f.parent())
-                    .map(|d| relative(d, cwd))
-                    .unwrap_or_default();
-                let names: Vec<String> = files
-                    .iter()
-                    .filter_map(|f| f.file_name().map(|n| format!("{:?}", n.to_string_lossy())))
-                    .collect();
-                text.push_str(&format!(
-                    "root = {:?}\ninclude = [{}]\n",
-                    if dir.is_empty() { ".".to_string() } else { dir },
-                    names.join(", ")
-                ));
-            }
-            Selection::Layers(_) | Selection::Render { .. } => {}
-        }
-        if !e.aliases.is_empty() {
-            text.push_str(&format!("aliases = {:?}\n", e.aliases));
-        }
-        text.push('\n');
-    }
-    text.push_str(
-        "# The change-review gate (`driftcheck gate`); these are the defaults.\n\
-         # [review]\n# required = 1\n# trailers = [\"Reviewed-by\", \"Approved-by\"]\n# reviewers = []          # emails or \"@group\"; empty: any peer\n# bind = \"digest\"         # sign-offs name the exact change they approve\n",
-    );
+    let found = plan(cwd, names)?;
+    let text = render(cwd, &found);
     std::fs::write(&path, &text).map_err(|source| Error::Io {
         path: path.clone(),
         source,
     })?;
-    let names: Vec<&str> = found.iter().map(|e| e.name.as_str()).collect();
+    let names: Vec<&str> = found.envs.iter().map(|e| e.name.as_str()).collect();
+    let w = |e: std::io::Error| Error::Write(e);
     writeln!(
         out,
         "wrote {} with environments {}",
         path.display(),
         names.join(", ")
     )
-    .map_err(Error::Write)?;
+    .map_err(w)?;
+    for n in &found.notes {
+        writeln!(out, "note: {n}").map_err(w)?;
+    }
     Ok(Status::Clean)
+}
+
+/// The text of the config.
+fn render(cwd: &Path, found: &Plan) -> String {
+    let mut text = String::from(
+        "# driftcheck.toml: the environments driftcheck compares (written by `driftcheck init`).\n\
+         # Reference: README.md, docs/discovery.md and docs/policies.md.\n\n\
+         # policies = [\"policies/*.toml\"]   # your policy files; the shipped pack applies anyway\n\n",
+    );
+    for n in &found.notes {
+        text.push_str(&format!("# {n}\n"));
+    }
+    if !found.notes.is_empty() {
+        text.push('\n');
+    }
+    for e in &found.envs {
+        text.push_str(&format!("[env.{}]\n", toml_key(&e.name)));
+        match &e.selection {
+            Selection::Root { dir, .. } => {
+                text.push_str(&format!("root = {}\n", quote(&relative(dir, cwd))))
+            }
+            Selection::Files(files) => {
+                let mut include: Vec<String> = Vec::new();
+                for f in files {
+                    let rel = relative(f, cwd);
+                    let glob = found
+                        .review
+                        .iter()
+                        .find(|g| {
+                            g.strip_suffix("/**")
+                                .is_some_and(|d| rel.starts_with(&format!("{d}/")))
+                        })
+                        .cloned()
+                        .unwrap_or(rel);
+                    if !include.contains(&glob) {
+                        include.push(glob);
+                    }
+                }
+                let list: Vec<String> = include.iter().map(|i| quote(i)).collect();
+                text.push_str(&format!("root = \".\"\ninclude = [{}]\n", list.join(", ")));
+            }
+            Selection::Render { argv, .. } => {
+                let list: Vec<String> = argv.iter().map(|a| quote(a)).collect();
+                text.push_str(&format!("render = [{}]\n", list.join(", ")));
+            }
+            Selection::Layers(layers) => {
+                let list: Vec<String> = layers.iter().map(|l| quote(&relative(l, cwd))).collect();
+                text.push_str(&format!("layers = [{}]\n", list.join(", ")));
+            }
+        }
+        if !e.aliases.is_empty() {
+            let list: Vec<String> = e.aliases.iter().map(|a| quote(a)).collect();
+            text.push_str(&format!("aliases = [{}]\n", list.join(", ")));
+        }
+        text.push('\n');
+    }
+    let paths: Vec<String> = found.review.iter().map(|p| quote(p)).collect();
+    text.push_str(&format!(
+        "# The change-review gate (`driftcheck gate`) guards what is compared above.\n\
+         [review]\npaths = [{}]\n\
+         # required = 1\n# trailers = [\"Reviewed-by\", \"Approved-by\"]\n# reviewers = []          # emails or \"@group\"; empty: any peer\n# bind = \"digest\"         # sign-offs name the exact change they approve\n",
+        paths.join(", ")
+    ));
+    text
+}
+
+/// A TOML basic string.
+fn quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A TOML key: bare when it can be, quoted otherwise.
+fn toml_key(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        s.to_string()
+    } else {
+        quote(s)
+    }
 }

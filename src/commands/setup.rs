@@ -253,7 +253,7 @@ pub fn environments(
     // Environments are listed in parallel: on large trees listing is the
     // only serial stage before comparison.
     use rayon::prelude::*;
-    selected
+    let mut envs = selected
         .par_iter()
         .zip(tokens)
         .map(|(c, tokens)| {
@@ -288,5 +288,7 @@ pub fn environments(
                 },
             })
         })
-        .collect()
+        .collect::<Result<Vec<Environment>, Error>>()?;
+    crate::hostnames::learn(&mut envs);
+    Ok(envs)
 }

@@ -62,10 +62,27 @@ pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value
     let names = |idx: &[usize]| list(&idx.iter().map(|&i| &*names_of[i]).collect::<Vec<_>>());
     let all: Vec<usize> = values.iter().map(|(i, _)| *i).collect();
 
+    // A placeholder is not a setting yet, and the same placeholder in two
+    // environments shares nothing: its own finding, before reuse.
+    let placeholders: Vec<usize> = values
+        .iter()
+        .filter(|(_, v)| v.placeholder)
+        .map(|(i, _)| *i)
+        .collect();
+    if !placeholders.is_empty() {
+        return Verdict::Differ(
+            Rule::Placeholder,
+            format!("placeholder value in {}", names(&placeholders)),
+        );
+    }
+
     // Equal secrets are the finding, so look at fingerprints before equality.
-    let mut reused: Vec<usize> = Vec::new();
+    // Environments sharing a secret form groups (prod-* share one, the
+    // non-prod ones another): the message names each group.
+    let mut group_of: Vec<Option<usize>> = vec![None; values.len()];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
     for (a, (ia, va)) in values.iter().enumerate() {
-        for (ib, vb) in &values[a + 1..] {
+        for (b, (ib, vb)) in values.iter().enumerate().skip(a + 1) {
             if va.inferred || vb.inferred {
                 continue;
             }
@@ -74,21 +91,44 @@ pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value
                 .fingerprints()
                 .iter()
                 .any(|fp| vb.secrecy.fingerprints().contains(fp));
-            if shared {
-                for i in [*ia, *ib] {
-                    if !reused.contains(&i) {
-                        reused.push(i);
-                    }
+            if !shared {
+                continue;
+            }
+            match (group_of[a], group_of[b]) {
+                (Some(g), None) => {
+                    groups[g].push(*ib);
+                    group_of[b] = Some(g);
                 }
+                (None, Some(g)) => {
+                    groups[g].push(*ia);
+                    group_of[a] = Some(g);
+                }
+                (None, None) => {
+                    groups.push(vec![*ia, *ib]);
+                    group_of[a] = Some(groups.len() - 1);
+                    group_of[b] = Some(groups.len() - 1);
+                }
+                (Some(_), Some(_)) => {}
             }
         }
     }
-    if !reused.is_empty() {
-        reused.sort_unstable();
-        return Verdict::Differ(
-            Rule::CredentialReused,
-            format!("the same secret is used in {}", names(&reused)),
-        );
+    if !groups.is_empty() {
+        for g in &mut groups {
+            g.sort_unstable();
+        }
+        groups.sort();
+        let message = match groups.as_slice() {
+            [one] => format!("the same secret is used in {}", names(one)),
+            many => {
+                let parts: Vec<String> = many.iter().map(|g| names(g)).collect();
+                format!(
+                    "{} secrets are each shared: one by {}",
+                    many.len(),
+                    parts.join("; another by ")
+                )
+            }
+        };
+        return Verdict::Differ(Rule::CredentialReused, message);
     }
 
     let (_, first) = values[0];
@@ -117,6 +157,9 @@ pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value
     }
     if first.kind.is_container() && values.iter().all(|(_, v)| v.kind == first.kind) {
         return Verdict::Same;
+    }
+    if super::spelling::equivalent(values) {
+        return Verdict::SameModuloEnv;
     }
 
     let literal: Vec<usize> = values

@@ -8,7 +8,9 @@
 //! matched by identity at the end.
 
 mod compare;
+mod spelling;
 mod text;
+pub mod tiers;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -179,7 +181,7 @@ pub fn run(
         keep_equivalent,
     };
     let mut found = compare::Found::default();
-    for docs in leftovers.values() {
+    for docs in &by_kind_name(leftovers, envs.len()) {
         let refs: Vec<Option<&Doc>> = docs.iter().map(Option::as_ref).collect();
         if let Some(f) = missing_document(&names, &refs) {
             found.findings.push(f);
@@ -202,6 +204,46 @@ pub fn run(
     for list in [&mut out.findings, &mut out.equivalent] {
         crate::finding::sort(list);
     }
+    out
+}
+
+/// Kubernetes resources left unpaired whose identities differ only by
+/// namespace (`Deployment/prod/web` vs `Deployment/prod-us/web`: namespaces
+/// are often not environment names) align by kind and name, when each
+/// environment has at most one of them (docs/alignment.md).
+fn by_kind_name(leftovers: BTreeMap<DocId, Vec<Option<Doc>>>, n: usize) -> Vec<Vec<Option<Doc>>> {
+    let loose = |id: &DocId| -> Option<String> {
+        let parts: Vec<&str> = id.doc.split('/').collect();
+        (id.file.is_empty() && parts.len() == 3).then(|| format!("{}/{}", parts[0], parts[2]))
+    };
+    let mut groups: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
+    for (id, docs) in &leftovers {
+        if docs.iter().any(Option::is_none)
+            && let Some(l) = loose(id)
+        {
+            groups.entry(l).or_default().push(id.clone());
+        }
+    }
+    let mut leftovers = leftovers;
+    let mut out: Vec<Vec<Option<Doc>>> = Vec::new();
+    for ids in groups.into_values().filter(|ids| ids.len() > 1) {
+        let clash = (0..n).any(|i| ids.iter().filter(|id| leftovers[*id][i].is_some()).count() > 1);
+        if clash {
+            continue;
+        }
+        let mut merged: Vec<Option<Doc>> = vec![None; n];
+        for id in &ids {
+            if let Some(docs) = leftovers.remove(id) {
+                for (slot, d) in merged.iter_mut().zip(docs) {
+                    if d.is_some() {
+                        *slot = d;
+                    }
+                }
+            }
+        }
+        out.push(merged);
+    }
+    out.extend(leftovers.into_values());
     out
 }
 
@@ -309,15 +351,44 @@ fn one_key(
                     }
                     (None, None) => format!("cannot parse {}: {}", file.format, e.message),
                 };
-                let mut f = Finding::builtin(Rule::ParseError, msg, file.key.clone());
-                f.envs = vec![(
+                // A link whose target is not there yet is missing config, not broken config.
+                let rule = if file.refused == Some(crate::env::BROKEN_LINK) {
+                    Rule::MissingFile
+                } else {
+                    Rule::ParseError
+                };
+                let value = match (&file.origin, rule) {
+                    (crate::env::Origin::Path(p), Rule::MissingFile) => crate::env::link_text(p)
+                        .map(|t| crate::finding::Shown::Value(format!("-> {t} (missing)"))),
+                    _ => None,
+                };
+                let site = (
                     names[i].clone(),
                     Some(Site {
                         file: layer.clone().unwrap_or_else(|| file.display.clone()),
                         line: e.line,
-                        value: None,
+                        value,
                     }),
-                )];
+                );
+                // One finding per missing link target, naming every environment whose link it is.
+                if rule == Rule::MissingFile
+                    && let Some(f) = out
+                        .found
+                        .findings
+                        .iter_mut()
+                        .find(|f| f.rule == Rule::MissingFile.id() && f.file == file.key)
+                {
+                    f.envs.push(site);
+                    continue;
+                }
+                let mut f = Finding::builtin(rule, msg, file.key.clone());
+                if rule == Rule::MissingFile {
+                    f.help = Some(
+                        "create the link's target (e.g. from its *.example file), or remove the link"
+                            .to_string(),
+                    );
+                }
+                f.envs = vec![site];
                 out.found.findings.push(f);
             }
             Some(_) => out.ok += 1,
@@ -325,6 +396,16 @@ fn one_key(
         }
     }
     if any_failed {
+        return out;
+    }
+
+    // Binary files: by hash.
+    if loaded
+        .iter()
+        .flatten()
+        .any(|l| matches!(l, Loaded::Binary(_)))
+    {
+        out.found.findings.extend(binary(names, files, &loaded));
         return out;
     }
 
@@ -450,6 +531,59 @@ fn leaves_of<'a>(
     }
 }
 
+/// `drift/binary` when binary files differ (or one side is not binary), by hash.
+fn binary(
+    names: &[String],
+    files: &[Option<&EnvFile>],
+    loaded: &[Option<Loaded>],
+) -> Option<Finding> {
+    let hashes: Vec<Option<Option<&str>>> = loaded
+        .iter()
+        .map(|l| {
+            l.as_ref().map(|l| match l {
+                Loaded::Binary(h) => Some(h.as_str()),
+                _ => None,
+            })
+        })
+        .collect();
+    let mut present = hashes.iter().flatten();
+    let first = present.next()?;
+    if first.is_some() && present.all(|h| h == first) {
+        return None;
+    }
+    let key = files.iter().flatten().next()?.key.clone();
+    let mut f = Finding::builtin(
+        Rule::Binary,
+        format!(
+            "binary file differs across {}",
+            list(&names.iter().map(String::as_str).collect::<Vec<_>>())
+        ),
+        key,
+    );
+    f.envs = files
+        .iter()
+        .zip(&hashes)
+        .enumerate()
+        .map(|(i, (file, h))| {
+            let value = h.map(|h| {
+                crate::finding::Shown::Value(match h {
+                    Some(h) => format!("sha256:{}", &h[..12]),
+                    None => "(text)".to_string(),
+                })
+            });
+            (
+                names[i].clone(),
+                file.map(|file| Site {
+                    file: file.display.clone(),
+                    line: 0,
+                    value,
+                }),
+            )
+        })
+        .collect();
+    Some(f)
+}
+
 /// `drift/missing-file` for a file present in some environments only.
 fn missing_file(names: &[String], files: &[Option<&EnvFile>]) -> Option<Finding> {
     if files.iter().all(Option::is_some) {
@@ -465,6 +599,13 @@ fn missing_file(names: &[String], files: &[Option<&EnvFile>]) -> Option<Finding>
         format!("file exists in {} only", list(&have)),
         first.key.clone(),
     );
+    // Ansible `host_vars/<host>.yml`: each environment has its own machines,
+    // so a host's file existing in one environment only is how they differ.
+    if first.key.split('/').any(|c| c == "host_vars") {
+        f.severity = crate::finding::Severity::Note;
+        f.message
+            .push_str(" (per-host variables: each environment has its own hosts)");
+    }
     f.envs = files
         .iter()
         .enumerate()

@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 mod leaves;
+mod loose;
+mod preview;
 
 pub(super) use leaves::collect as leaves;
 
@@ -419,15 +421,7 @@ impl<'a> Walker<'a, '_> {
         if self.ctx.keep_equivalent {
             return false; // `-v` shows them: build the values through `judge`.
         }
-        let (_, first) = present[0];
-        let envs = self.ctx.envs;
-        let norm0 = envs[present[0].0].tokens.normalize(&first.text);
-        let same = present[1..].iter().all(|&(i, s)| {
-            s.kind == first.kind
-                && s.ambiguity == first.ambiguity
-                && envs[i].tokens.normalize(&s.text) == norm0
-        });
-        if same
+        if self.same_modulo_env(&present)
             && !present
                 .iter()
                 .any(|&(i, s)| masker.is_secret(keys.get(i), s, self.forced_for(s, forced)))
@@ -436,6 +430,31 @@ impl<'a> Walker<'a, '_> {
             return true;
         }
         false
+    }
+
+    /// Whether scalars are equal once environment names are normalised (a
+    /// word every environment's value contains is not a name there).
+    fn same_modulo_env(&self, present: &[(usize, &Scalar)]) -> bool {
+        let Some(&(i0, first)) = present.first() else {
+            return false;
+        };
+        if present.len() < 2 {
+            return false;
+        }
+        let envs = self.ctx.envs;
+        let norm0 = envs[i0].tokens.normalize(&first.text);
+        let alike = |s: &Scalar| s.kind == first.kind && s.ambiguity == first.ambiguity;
+        present[1..]
+            .iter()
+            .all(|&(i, s)| alike(s) && envs[i].tokens.normalize(&s.text) == norm0)
+            || present.iter().all(|&(i, s)| {
+                alike(s)
+                    && present.iter().all(|&(j, t)| {
+                        i == j
+                            || envs[i].tokens.normalize_except(&s.text, &t.text)
+                                == envs[j].tokens.normalize_except(&t.text, &s.text)
+                    })
+            })
     }
 
     fn scalar_lists(
@@ -512,7 +531,8 @@ impl<'a> Walker<'a, '_> {
         let split_value = self.value_or_value_from(&maps, &siblings, path, forced);
         let mut child: Vec<Option<&'a Node>> = vec![None; nodes.len()];
         for (key, entries) in aligned {
-            if split_value && matches!(key, "value" | "valueFrom") {
+            // A block's own identity is shown in its path, never compared as a key.
+            if (split_value && matches!(key, "value" | "valueFrom")) || key == BLOCK_IDENTITY {
                 continue;
             }
             for (slot, e) in child.iter_mut().zip(&entries) {
@@ -738,9 +758,10 @@ impl<'a> Walker<'a, '_> {
                     slot[i] = Some(item);
                 }
             }
-            for id in order {
-                child.clone_from(&index[id.as_ref()]);
-                path.push(Seg::Id(id_key, id.clone(), forced != Forced::No));
+            let present: Vec<bool> = seqs.iter().map(Option::is_some).collect();
+            for (id, slots) in loose::pair(id_key, order, &index, &present) {
+                child.clone_from(&slots);
+                path.push(Seg::Id(id_key, id, forced != Forced::No));
                 self.item(&child, keys, path, forced);
                 path.pop();
             }
@@ -832,20 +853,36 @@ impl<'a> Walker<'a, '_> {
         keys: Keys<'_>,
         forced: Forced,
     ) {
-        let values = self.values(nodes, keys, forced);
+        let values: Vec<Option<Value>> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| n.map(|n| self.preview(i, n, keys.get(i), forced)))
+            .collect();
         let path = self.render(path);
         let path = path.as_str();
         let have: Vec<&str> = (0..nodes.len())
             .filter(|&i| nodes[i].is_some())
             .map(|i| self.ctx.names[i].as_str())
             .collect();
-        let f = self.finding(
+        let mut f = self.finding(
             Rule::MissingKey,
             format!("key exists in {} only", list(&have)),
             path,
             nodes,
             &values,
         );
+        // One side made only of development environments: how they are meant to differ.
+        let envs: Vec<(&str, &EnvTokens, Option<bool>)> = (0..nodes.len())
+            .map(|i| {
+                let side = self.docs[i].is_some().then_some(nodes[i].is_some());
+                (self.ctx.names[i].as_str(), &self.ctx.envs[i].tokens, side)
+            })
+            .collect();
+        if super::tiers::one_side_development(&envs) {
+            f.severity = crate::finding::Severity::Note;
+            f.message
+                .push_str(" (development environments differ by design)");
+        }
         self.out.findings.push(f);
     }
 
@@ -931,7 +968,9 @@ impl<'a> Walker<'a, '_> {
         match &n.value {
             NodeValue::Scalar(s) => {
                 let v = masker.value(key, s, self.forced_for(s, forced), tokens);
-                self.mask_known_inside(v, s, tokens)
+                let mut v = self.mask_known_inside(v, s, tokens);
+                v.placeholder = crate::model::placeholder::is_placeholder(&s.text);
+                v
             }
             NodeValue::Map(m) => container(ValueKind::Map, if m.is_empty() { "{}" } else { "{…}" }),
             NodeValue::Seq(items) if all_scalars(items) => self.list_value(i, items, key, forced),
@@ -1001,7 +1040,26 @@ impl<'a> Walker<'a, '_> {
             .enumerate()
             .filter_map(|(i, v)| v.as_ref().map(|v| (i, v)))
             .collect();
-        match classify(self.ctx.names, path, &present) {
+        let verdict = match classify(self.ctx.names, path, &present) {
+            // `-v` comes here with values the quick path would have found
+            // equivalent: the same answer, whatever the verbosity.
+            Verdict::Differ(Rule::Value | Rule::DataPath | Rule::Flag, _)
+                if self.ctx.keep_equivalent
+                    && present.iter().all(|(_, v)| !v.secrecy.is_masked())
+                    && nodes.iter().flatten().all(|n| scalar(n).is_some())
+                    && self.same_modulo_env(
+                        &nodes
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, n)| n.and_then(scalar).map(|s| (i, s)))
+                            .collect::<Vec<_>>(),
+                    ) =>
+            {
+                Verdict::SameModuloEnv
+            }
+            v => v,
+        };
+        match verdict {
             Verdict::Same => {}
             Verdict::SameModuloEnv if !self.ctx.keep_equivalent => self.out.equivalent_count += 1,
             Verdict::SameModuloEnv => {
@@ -1017,7 +1075,14 @@ impl<'a> Walker<'a, '_> {
                 self.out.equivalent.push(f);
             }
             Verdict::Differ(rule, message) => {
-                let f = self.finding(rule, message, path, nodes, values);
+                let masked = self.masked_alike(nodes, values);
+                let f = self.finding(
+                    rule,
+                    message,
+                    path,
+                    nodes,
+                    masked.as_deref().unwrap_or(values),
+                );
                 self.out.findings.push(f);
             }
         }

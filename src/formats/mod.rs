@@ -112,7 +112,7 @@ impl Format {
             "ini" => return Format::Ini,
             "xml" => return Format::Xml,
             "properties" => return Format::Properties,
-            "tfvars" | "hcl" => return Format::Hcl,
+            "tfvars" | "hcl" | "tf" => return Format::Hcl,
             _ => {}
         }
         // nginx: `nginx.conf`, and any `.conf` in a directory named after nginx
@@ -131,6 +131,19 @@ impl Format {
         }
         if lower == ".env" || lower.starts_with(".env.") {
             return Format::Dotenv;
+        }
+        // An extension-less file in a directory named `.env*` (`.envs/.local/.django`,
+        // cookiecutter-django's layout) is a dotenv file.
+        if !name.contains('.') || (name.starts_with('.') && !name[1..].contains('.')) {
+            let in_env_dir = path.parent().is_some_and(|p| {
+                p.components().any(|c| {
+                    let c = c.as_os_str().to_string_lossy().to_ascii_lowercase();
+                    c == ".env" || c == ".envs" || c.starts_with(".env.")
+                })
+            });
+            if in_env_dir {
+                return Format::Dotenv;
+            }
         }
         Format::Text
     }

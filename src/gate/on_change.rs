@@ -62,16 +62,17 @@ pub fn requirements(
         for r in rules.iter().filter(|r| env_applies(&r.envs, &tokens)) {
             let Some(change) = r.on_change else { continue };
             for f in &outcome.findings {
-                // A file (or resource) that disappears or appears may carry a
-                // covered key away with it, under any name: a rename must not
-                // be a way around the rule.
-                // (Only for rules scoped to files: a rule about keys anywhere
-                // cannot say which files hold them.)
-                let whole_file = f.rule == "drift/missing-file" && !r.files.globs.is_empty();
-                if f.rule == "drift/missing-file" && !whole_file {
-                    continue;
-                }
-                if !whole_file && (r.keys.is_empty() || r.key_match(f.key.as_deref()).is_none()) {
+                // Rules judge the effective value of a change, never a file's
+                // appearance or deletion by itself (docs/policies.md, "Scope"):
+                // deleting a patch whose effect was an increase is not a
+                // decrease, and a playbook rename is no replica change.
+                // Kubernetes resources align by identity wherever they live,
+                // so moving one to another file is still compared value by value.
+                if f.rule == "drift/missing-file"
+                    || r.keys.is_empty()
+                    || r.key_match(f.key.as_deref()).is_none()
+                    || !r.covers(f)
+                {
                     continue;
                 }
                 if !r.files.matches(&f.file, &f.file)

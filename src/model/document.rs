@@ -276,7 +276,7 @@ pub fn push_selector(path: &mut String, key: &str, id: &str) {
     }
     if id
         .chars()
-        .all(|c| c.is_alphanumeric() || "_-./:@{}".contains(c))
+        .all(|c| c.is_alphanumeric() || "_-./:@{}*".contains(c))
     {
         path.push_str(id);
     } else {

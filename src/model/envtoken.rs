@@ -16,6 +16,16 @@ const DEFAULT_GROUPS: &[&[&str]] = &[
     &["dev", "development"],
 ];
 
+/// The spelling that stands for a name's default alias group (`stage` and
+/// `stg` for `staging`, `production` for `prod`), lowercase; other names as they are.
+pub fn canonical(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    DEFAULT_GROUPS
+        .iter()
+        .find(|g| g.contains(&lower.as_str()))
+        .map_or(lower, |g| g[0].to_string())
+}
+
 /// The placeholder written in place of an environment token.
 pub const PLACEHOLDER: &str = "{env}";
 
@@ -85,6 +95,25 @@ impl EnvTokens {
     /// All tokens, lowercase (name and aliases).
     pub fn tokens(&self) -> &[String] {
         &self.tokens
+    }
+
+    /// [`Self::normalize`] without the tokens that also occur in `other` (the
+    /// same setting in another environment): a word every environment writes
+    /// (`/etc/letsencrypt/live/<host>/` with `live` an alias of prod) is not
+    /// an environment marker there.
+    pub fn normalize_except<'a>(&self, s: &'a str, other: &str) -> Cow<'a, str> {
+        let keep = |t: &String| replace_bounded(other, t).is_none();
+        let tokens: Vec<String> = self.tokens.iter().filter(|t| keep(t)).cloned().collect();
+        let compound: Vec<String> = self.compound.iter().filter(|t| keep(t)).cloned().collect();
+        if tokens.len() == self.tokens.len() && compound.len() == self.compound.len() {
+            return self.normalize(s);
+        }
+        let filtered = EnvTokens {
+            lengths: lengths(&tokens),
+            tokens,
+            compound,
+        };
+        Cow::Owned(filtered.normalize(s).into_owned())
     }
 
     /// Replace whole-token occurrences of this environment's names by `{env}`.

@@ -4,5 +4,7 @@
 
 pub mod document;
 pub mod envtoken;
+pub mod lists;
 pub mod node;
+pub mod placeholder;
 pub mod value;

@@ -107,6 +107,9 @@ pub struct Value {
     /// Masked only because the same key path is a secret in another
     /// environment: not reuse evidence, and a difference is still drift.
     pub masked_for_peer: bool,
+    /// The source text is a placeholder (`changeme`, `!!!SET X!!!`): see
+    /// [`crate::model::placeholder`]. Never evidence of a reused credential.
+    pub placeholder: bool,
 }
 
 impl Value {
@@ -121,6 +124,7 @@ impl Value {
             ambiguity: None,
             inferred: false,
             masked_for_peer: false,
+            placeholder: false,
         }
     }
 

@@ -119,6 +119,7 @@ fn govern(
         };
         kind_ok
             && file_hit[*i]
+            && (r.id == f.rule || r.covers(&f))
             && (r.envs.is_empty() || rule_envs.iter().any(|e| env_applies(&r.envs, &e.tokens)))
     };
     let best = policy
@@ -368,6 +369,7 @@ fn compared_from_drift(
         if !matches!(f.rule.as_str(), "drift/value" | "drift/data-path")
             || r.key_match(f.key.as_deref()).is_none()
             || r.keys.is_empty()
+            || !r.documents.is_empty() && !super::scope::documents_match(&r.documents, f)
         {
             continue;
         }

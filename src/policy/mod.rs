@@ -21,6 +21,7 @@ pub mod parse;
 pub mod pattern;
 mod read;
 pub mod rules;
+pub mod scope;
 pub mod suppress;
 
 use std::path::Path;

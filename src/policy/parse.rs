@@ -15,13 +15,15 @@ use crate::error::did_you_mean;
 use crate::finding::Severity;
 
 const TOP: [&str; 3] = ["rule", "link", "waiver"];
-const RULE_KEYS: [&str; 18] = [
+const RULE_KEYS: [&str; 20] = [
     "id",
     "description",
     "help",
     "severity",
     "files",
     "keys",
+    "documents",
+    "values",
     "envs",
     "expect",
     "applies_to",
@@ -249,6 +251,32 @@ fn rule(
     let severity = severity(sink, &mut t);
     let files = files(sink, &mut t, "files");
     let keys = keys(sink, &mut t);
+    let documents: Vec<String> = t
+        .strings(sink, "documents")
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(d, at)| {
+            if super::scope::DOCUMENTS.contains(&d.as_str()) {
+                Some(d)
+            } else {
+                sink.error(
+                    at,
+                    format!(
+                        "{}: unknown document kind `{d}`; expected one of `kubernetes`, `helm-values`",
+                        t.what
+                    ),
+                );
+                None
+            }
+        })
+        .collect();
+    let values = enumerated(
+        sink,
+        &mut t,
+        "values",
+        &super::scope::Values::NAMES,
+        super::scope::Values::parse,
+    );
     let envs_written = t.strings(sink, "envs").unwrap_or_default();
     let mut lines = Lines {
         envs: envs_written.iter().map(|e| sink.line(e.1)).collect(),
@@ -401,6 +429,8 @@ fn rule(
         severity: severity.unwrap_or(Severity::Error),
         files,
         keys,
+        documents,
+        values,
         envs,
         expect,
         applies_to,

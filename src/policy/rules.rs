@@ -208,6 +208,10 @@ pub struct Rule {
     pub files: Files,
     /// Keys it looks at (none: whole files).
     pub keys: Vec<KeyPattern>,
+    /// Document kinds it looks at (none: all); see [`super::scope`].
+    pub documents: Vec<String>,
+    /// Value shape it looks at (none: any); see [`super::scope`].
+    pub values: Option<super::scope::Values>,
     /// Environments it applies to (none: all).
     pub envs: Vec<String>,
     /// The expectation across environments.
@@ -258,6 +262,12 @@ impl Rule {
                 self.expect,
                 Some(Expect::Differ | Expect::Present | Expect::Absent)
             )
+    }
+
+    /// Whether a finding is within the rule's `documents` and `values` scope.
+    pub fn covers(&self, f: &crate::finding::Finding) -> bool {
+        super::scope::documents_match(&self.documents, f)
+            && super::scope::values_match(self.values, f)
     }
 
     /// The most specific of its key patterns matching `key` (for precedence), if any.

@@ -122,17 +122,28 @@ fn discovers_directories_and_file_pairs() {
 }
 
 #[test]
-fn ambiguous_or_missing_environments_exit_2_with_a_snippet() {
-    let amb = Tree::new(&[
+fn several_groups_are_all_compared_and_missing_ones_exit_2_with_a_snippet() {
+    // Two groups of environment directories: both compared, each under its own path.
+    let two = Tree::new(&[
         ("a/staging/x.yaml", "a: 1\n"),
-        ("a/prod/x.yaml", "a: 1\n"),
-        ("b/staging/x.yaml", "a: 1\n"),
-        ("b/prod/x.yaml", "a: 1\n"),
+        ("a/prod/x.yaml", "a: 2\n"),
+        ("b/staging/x.yaml", "b: 1\n"),
+        ("b/prod/x.yaml", "b: 2\n"),
     ]);
-    let r = amb.run(&["diff", "staging", "prod"]);
+    let r = two.run(&["diff", "staging", "prod", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        rules_and_keys(&json(&r)),
+        vec![
+            ("drift/value".to_string(), "a".to_string()),
+            ("drift/value".to_string(), "b".to_string())
+        ]
+    );
+    // Environments no group holds: exit 2 listing the candidates.
+    let r = two.run(&["diff", "staging", "qa"]);
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(
-        r.stderr.contains("a/prod") && r.stderr.contains("b/prod"),
+        r.stderr.contains("a/{env}") && r.stderr.contains("b/{env}"),
         "{}",
         r.all()
     );
@@ -434,7 +445,6 @@ fn formats_are_detected_by_name_and_overridden_by_glob() {
         rules_and_keys(&json(&r)),
         vec![
             ("drift/value".to_string(), "server.workers".to_string()),
-            ("drift/value".to_string(), "server[:80].@".to_string()),
             ("drift/value".to_string(), "server[:80].listen".to_string())
         ],
         "{}",

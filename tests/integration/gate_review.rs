@@ -13,7 +13,12 @@ use std::path::Path;
 
 use super::gate_catalogue::{ANA, BO, MAL, Repo, msg, reviewed_by};
 
-const APP: &str = "replicas: 3
+/// A Kubernetes resource (the shipped replica rules apply to Kubernetes documents only).
+const APP: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+replicas: 3
 data_path: /var/lib/app
 log_level: info
 db:

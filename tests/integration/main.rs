@@ -5,10 +5,13 @@
     reason = "tests print skips and the counts of the leak corpus and its peer"
 )]
 
+mod alignment;
+mod binary;
 mod canary;
 mod cli;
 mod crossplane;
 mod detect_secrets_peer;
+mod discovery;
 mod empties;
 mod formats;
 mod gate_catalogue;
@@ -20,9 +23,12 @@ mod harness;
 mod incidents;
 mod includes;
 mod leak_corpus;
+mod links;
 mod local_check;
 mod outputs;
 mod pack;
+mod pack_domain;
+mod placeholders;
 mod policies;
 mod properties;
 mod realworld;
