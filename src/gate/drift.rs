@@ -63,8 +63,13 @@ pub(super) fn introduced(
     base_dirs: &[&Path],
     head_dir: &Path,
 ) -> Result<(Vec<Finding>, Vec<Finding>), Error> {
+    // Without inline allows on either side: an allow comment is part of the
+    // change it would waive (pre-existing allowed drift matches as
+    // pre-existing; policy waivers, read from the base, still apply).
+    let mut judged = policy.clone();
+    judged.inline_allows = false;
     let at = |c: &Config, dir: &Path| {
-        compare_with(Some(c), policy, dir, "gate", &[], false).map(|r| r.findings)
+        compare_with(Some(c), &judged, dir, "gate", &[], false).map(|r| r.findings)
     };
     // At the merge base an environment may not exist yet: nothing to compare.
     // (A merge being committed: what it merges in is a base too.)

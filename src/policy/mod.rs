@@ -44,7 +44,7 @@ pub struct Settings {
 }
 
 /// Every loaded rule, link and waiver.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Policy {
     /// Rules, in load order.
     pub rules: Vec<Rule>,
@@ -58,6 +58,10 @@ pub struct Policy {
     /// matches no file), reported with the findings so nothing is silently
     /// empty.
     pub notices: Vec<crate::finding::Finding>,
+    /// Whether inline `driftcheck: allow` comments apply. The gate turns
+    /// them off on both sides of a change: a comment is part of the change,
+    /// so a change could otherwise waive the very error it introduces.
+    pub inline_allows: bool,
 }
 
 /// The `policies` globs of `driftcheck.toml` that match no file under
@@ -165,6 +169,7 @@ pub fn load(
         waivers: user.waivers,
         disabled: Vec::new(),
         notices: Vec::new(),
+        inline_allows: true,
     };
     // `disable` may name built-in ids, pack ids or user ids.
     let mut known_ids: Vec<String> = crate::finding::Rule::ALL

@@ -57,7 +57,7 @@ pub fn apply(
         .chain(policy.links.iter().map(|l| l.id.as_str()))
         .collect();
     for f in findings {
-        if inline_allows(&f, root, &mut files, &known, &mut bad_inline) {
+        if policy.inline_allows && inline_allows(&f, root, &mut files, &known, &mut bad_inline) {
             out.accepted += 1;
             continue;
         }

@@ -14,6 +14,7 @@ mod detect_secrets_peer;
 mod discovery;
 mod empties;
 mod formats;
+mod gate_adversarial;
 mod gate_catalogue;
 mod gate_merges;
 mod gate_paths;

@@ -1,0 +1,64 @@
+//! Findings of the adversarial gate review (tests/adversarial/gate), kept
+//! as regression tests once fixed.
+
+use crate::gate_catalogue::{ANA, Repo, msg, reviewed_by};
+
+/// R1: an inline `driftcheck: allow` is part of the change: a change cannot
+/// waive the error it introduces, wherever the comment stands (same line,
+/// line above, the other environment's file), whatever the comment style.
+#[test]
+fn a_change_cannot_allow_its_own_error_inline() {
+    let placements: &[(&str, &str, &str)] = &[
+        (
+            "deploy/prod/app.yaml",
+            "data_path: /var/lib/app",
+            "data_path: /mnt/app  # driftcheck: allow drift/data-path -- x",
+        ),
+        (
+            "deploy/prod/app.yaml",
+            "data_path: /var/lib/app",
+            "# driftcheck: allow drift/data-path -- moving disks\ndata_path: /mnt/app",
+        ),
+        (
+            "deploy/staging/app.yaml",
+            "data_path: /var/lib/app",
+            "data_path: /var/lib/app  # driftcheck: allow drift/data-path -- x",
+        ),
+    ];
+    for (n, (file, from, to)) in placements.iter().enumerate() {
+        let r = Repo::standard("");
+        r.replace(file, from, to);
+        if *file == "deploy/staging/app.yaml" {
+            r.replace(
+                "deploy/prod/app.yaml",
+                "data_path: /var/lib/app",
+                "data_path: /mnt/app",
+            );
+        }
+        r.git(&["add", "-A"]);
+        r.commit(&msg(&reviewed_by(ANA)));
+        let g = r.gate_main();
+        g.assert_refused();
+        assert!(
+            g.show().contains("drift/data-path"),
+            "case {n}: {}",
+            g.show()
+        );
+    }
+    // An allow that was already at the base still covers its own finding.
+    let r = Repo::standard("");
+    r.replace(
+        "deploy/prod/app.yaml",
+        "data_path: /var/lib/app",
+        "data_path: /mnt/app  # driftcheck: allow drift/data-path -- moved disks",
+    );
+    r.git(&["add", "-A"]);
+    r.git(&["commit", "-q", "-m", "allowed drift"]);
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&["merge", "-q", "--ff-only", "feature"]);
+    r.git(&["checkout", "-q", "feature"]);
+    r.raise_timeout();
+    r.git(&["add", "-A"]);
+    r.commit(&msg(&reviewed_by(ANA)));
+    r.gate_main().assert_passed();
+}
