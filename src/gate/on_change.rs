@@ -137,9 +137,12 @@ fn changed(want: OnChange, f: &Finding) -> Option<String> {
                 .collect(),
         )
     };
+    // Only finite numbers are numbers: `nan`, `inf` compare false both ways
+    // and would hide a decrease.
     let number = |v: &Option<String>| {
         v.as_ref()
             .and_then(|v| v.trim_matches('"').parse::<f64>().ok())
+            .filter(|x| x.is_finite())
     };
     match want {
         OnChange::Any => Some("changed".into()),
@@ -168,10 +171,13 @@ fn changed(want: OnChange, f: &Finding) -> Option<String> {
                 (None, Some(_)) if up => return Some("added".into()),
                 _ => {}
             }
-            if number(&a).is_some() && b.is_some() && number(&b).is_none() && items(&b).is_none() {
+            // A number that becomes anything else (a list, NaN, text) or
+            // the reverse: the direction cannot be told, so ask for the review.
+            if a.is_some() && b.is_some() && number(&a).is_some() != number(&b).is_some() {
                 return Some(format!(
-                    "changed from {} to a value that is not a number",
-                    a.clone().unwrap_or_default()
+                    "changed from {} to {}, which cannot be compared as numbers",
+                    a.clone().unwrap_or_default(),
+                    b.clone().unwrap_or_default()
                 ));
             }
             let (x, y) = match (number(&a), number(&b)) {

@@ -62,3 +62,25 @@ fn a_change_cannot_allow_its_own_error_inline() {
     r.commit(&msg(&reviewed_by(ANA)));
     r.gate_main().assert_passed();
 }
+
+/// R6: a replica count that stops being a finite number (NaN, infinity in
+/// any spelling) cannot be told from a decrease: the shipped
+/// `k8s-replica-decrease` rule asks for its two sign-offs.
+#[test]
+fn a_replica_count_that_stops_being_a_number_needs_the_decrease_review() {
+    for value in [
+        "nan", "NaN", "inf", "Infinity", "-inf", ".nan", ".inf", "\"nan\"",
+    ] {
+        let r = Repo::standard("");
+        r.everywhere("replicas: 3", &format!("replicas: {value}"));
+        r.git(&["add", "-A"]);
+        r.commit(&msg(&reviewed_by(ANA)));
+        let g = r.gate_main();
+        g.assert_refused();
+        assert!(
+            g.show().contains("k8s-replica-decrease"),
+            "{value}: {}",
+            g.show()
+        );
+    }
+}
