@@ -89,6 +89,10 @@ suite() {
   cp -R "$ROOT/fixtures/incidents/clickhouse-data-path/." "$repo/"
   # Start from a consistent state: prod uses staging's path.
   sed -i 's#<path>/data/clickhouse/</path>#<path>/var/lib/clickhouse/</path>#' "$repo/clickhouse/prod/config.xml"
+  # Local hooks only warn about a missing sign-off by default (the review
+  # usually comes later, in the pull request); this repository asks for them
+  # to be as strict as CI, so the commit-msg hook's refusal is tested.
+  printf '\n[review]\nlocal = "block"\n' >>"$repo/driftcheck.toml"
   cat >"$repo/.pre-commit-config.yaml" <<YAML
 repos:
   - repo: $ROOT
