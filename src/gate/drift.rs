@@ -145,7 +145,18 @@ pub(super) fn head_config_problems(
     let parsed = config::parse(&String::from_utf8_lossy(&text), &head_dir.join(config_at))
         .and_then(|c| {
             load_policy(&c, head_dir)?;
-            Review::from_config(&c, head_dir, mailmap).map(|_| ())
+            Review::from_config(&c, head_dir, mailmap)?;
+            // Every environment the head declares must be listable: one that
+            // is not (a missing or file root, no files) would pass here and
+            // refuse every later change. Rendered ones are run by the
+            // comparison itself.
+            let listed: Vec<_> = c
+                .envs
+                .iter()
+                .filter(|e| !matches!(e.selection, crate::env::Selection::Render { .. }))
+                .cloned()
+                .collect();
+            crate::commands::setup::environments(&c.root, &listed, &c.formats).map(|_| ())
         });
     match parsed {
         Ok(()) => Vec::new(),

@@ -84,3 +84,27 @@ fn a_replica_count_that_stops_being_a_number_needs_the_decrease_review() {
         );
     }
 }
+
+/// R8: the head's environments are validated like its `[review]`: a change
+/// that declares an environment nobody can list (a missing root, a file as
+/// root) is refused, instead of passing and blocking every later change.
+#[test]
+fn a_head_environment_that_cannot_be_listed_is_refused() {
+    for root in [
+        "deploy/dev",
+        "deploy/prod/app.yaml",
+        "deploy/dev/../../nowhere",
+    ] {
+        let r = Repo::standard("");
+        let config = r.read("driftcheck.toml");
+        r.write(
+            "driftcheck.toml",
+            &format!("{config}\n[env.dev]\nroot = \"{root}\"\n"),
+        );
+        r.git(&["add", "-A"]);
+        r.commit(&msg(&reviewed_by(ANA)));
+        let g = r.gate_main();
+        g.assert_refused();
+        assert!(g.show().contains("gate/config"), "{root}: {}", g.show());
+    }
+}
