@@ -219,6 +219,31 @@ impl Rule {
     }
 }
 
+/// What identifies a finding across a change: rule, environments, file,
+/// document, key (values and lines may move).
+pub type Identity = (String, String, String, Option<String>, Option<String>);
+
+impl Finding {
+    /// The finding's [`Identity`]: the gate and `check --staged` call a
+    /// finding introduced when no finding of the other side shares it.
+    pub fn identity(&self) -> Identity {
+        let mut envs: Vec<&str> = self
+            .envs
+            .iter()
+            .filter(|(_, s)| s.is_some())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        envs.sort_unstable();
+        (
+            self.rule.clone(),
+            envs.join(","),
+            self.file.clone(),
+            self.document.clone(),
+            self.key.clone(),
+        )
+    }
+}
+
 /// What one environment holds at a finding's key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {

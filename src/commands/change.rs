@@ -86,28 +86,10 @@ pub fn config_in(repo: &Repo, tree: git2::Oid, config_at: &str) -> Option<Config
     config::parse(&text, &repo.root().join(config_at)).ok()
 }
 
-/// A finding's identity across a change (values and lines may move).
-pub fn identity(f: &Finding) -> (String, String, String, Option<String>, Option<String>) {
-    let mut envs: Vec<&str> = f
-        .envs
-        .iter()
-        .filter(|(_, s)| s.is_some())
-        .map(|(n, _)| n.as_str())
-        .collect();
-    envs.sort_unstable();
-    (
-        f.rule.clone(),
-        envs.join(","),
-        f.file.clone(),
-        f.document.clone(),
-        f.key.clone(),
-    )
-}
-
 /// Split `after` into (introduced, pre-existing) against `before`.
 pub fn introduced(before: &[Finding], after: Vec<Finding>) -> (Vec<Finding>, Vec<Finding>) {
-    let known: std::collections::HashSet<_> = before.iter().map(identity).collect();
+    let known: std::collections::HashSet<_> = before.iter().map(Finding::identity).collect();
     after
         .into_iter()
-        .partition(|f| !known.contains(&identity(f)))
+        .partition(|f| !known.contains(&f.identity()))
 }

@@ -97,25 +97,10 @@ pub(super) fn introduced(
         }
         Err(e) => return Err(e),
     };
-    let key = |f: &Finding| {
-        let mut envs: Vec<&str> = f
-            .envs
-            .iter()
-            .filter(|(_, s)| s.is_some())
-            .map(|(n, _)| n.as_str())
-            .collect();
-        envs.sort_unstable();
-        (
-            f.rule.clone(),
-            envs.join(","),
-            f.file.clone(),
-            f.document.clone(),
-            f.key.clone(),
-        )
-    };
-    let known: std::collections::HashSet<_> = before.iter().map(key).collect();
-    let (pre, new): (Vec<Finding>, Vec<Finding>) =
-        after.into_iter().partition(|f| known.contains(&key(f)));
+    let known: std::collections::HashSet<_> = before.iter().map(Finding::identity).collect();
+    let (pre, new): (Vec<Finding>, Vec<Finding>) = after
+        .into_iter()
+        .partition(|f| known.contains(&f.identity()));
     Ok((new, pre))
 }
 
