@@ -104,6 +104,22 @@ pub fn glob_set(globs: &[String], what: &str) -> Result<GlobSet, Error> {
     })
 }
 
+/// `p` with `.` dropped and `..` applied by name: no link is followed, so
+/// the answer is what a config or a tree *says*, which a change controls.
+pub fn lexical(p: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// `/`-separated path of `p` relative to `base` (or `p` itself when outside).
 pub fn relative(p: &Path, base: &Path) -> String {
     let rel = p.strip_prefix(base).unwrap_or(p);

@@ -30,8 +30,9 @@ pub fn touches(repo: &Repo, config: &Config, config_at: &str, changed: &[String]
         return false;
     }
     let root = repo.root();
+    // Repository-relative, `..` applied by name (a root may say `a/../b`).
     let rel = |p: &Path| -> Option<String> {
-        let r = p.strip_prefix(root).ok()?;
+        let r = crate::env::lexical(p.strip_prefix(root).ok()?);
         Some(r.to_string_lossy().replace('\\', "/"))
     };
     let config_dir = Path::new(config_at)
@@ -52,8 +53,8 @@ pub fn touches(repo: &Repo, config: &Config, config_at: &str, changed: &[String]
         };
         for p in paths {
             // A link on the way: what it points at can change unseen.
-            let lexical = root.join(p.strip_prefix(root).unwrap_or(p));
-            if lexical
+            let on_disk = root.join(p.strip_prefix(root).unwrap_or(p));
+            if on_disk
                 .ancestors()
                 .take_while(|a| a.starts_with(root) && *a != root)
                 .any(|a| {
@@ -69,14 +70,21 @@ pub fn touches(repo: &Repo, config: &Config, config_at: &str, changed: &[String]
             }
         }
     }
-    let policies = crate::env::glob_set(&config.policies, config_at).ok();
-    changed.iter().any(|path| {
-        watched.iter().any(|w| under(path, w))
-            || policies.as_ref().is_some_and(|set| {
-                under(path, &config_dir)
-                    && set.is_match(path.strip_prefix(&format!("{config_dir}/")).unwrap_or(path))
-            })
-    })
+    // Policy globs anchored as the gate anchors them (`../policies/*.toml`
+    // included); one that cannot be anchored cannot be judged either.
+    let anchored: Result<Vec<String>, String> = config
+        .policies
+        .iter()
+        .map(|g| crate::gate::review::anchor(&config_dir, g))
+        .collect();
+    let Ok(policies) =
+        anchored.and_then(|g| crate::env::glob_set(&g, config_at).map_err(|e| e.to_string()))
+    else {
+        return true;
+    };
+    changed
+        .iter()
+        .any(|path| watched.iter().any(|w| under(path, w)) || policies.is_match(path))
 }
 
 /// The config as the new tree has it, if it has one.

@@ -32,28 +32,12 @@ pub fn load_config(args: &Args, cwd: &Path) -> Result<Option<Config>, Error> {
     Ok(config)
 }
 
-/// Lexically normal form of `p`: `.` dropped, `..` applied (no link is
-/// followed: the rule is about what the config says).
-fn normal(p: &Path) -> std::path::PathBuf {
-    let mut out = std::path::PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// The paths an environment reads from, lexically normalised.
 fn sources(e: &EnvConfig) -> Vec<std::path::PathBuf> {
     match &e.selection {
-        env::Selection::Root { dir, .. } => vec![normal(dir)],
+        env::Selection::Root { dir, .. } => vec![env::lexical(dir)],
         env::Selection::Files(files) | env::Selection::Layers(files) => {
-            files.iter().map(|f| normal(f)).collect()
+            files.iter().map(|f| env::lexical(f)).collect()
         }
         env::Selection::Render { .. } => Vec::new(),
     }
@@ -71,12 +55,12 @@ fn inside_repository(c: &Config) -> Result<(), Error> {
     let Some(top) = crate::report::paths::repository_top(&dir) else {
         return Ok(());
     };
-    let base = normal(&c.root);
+    let base = env::lexical(&c.root);
     for e in &c.envs {
         for s in sources(e) {
             // Relative to the config's real directory; an absolute root as written.
             let resolved = match s.strip_prefix(&base) {
-                Ok(rel) => normal(&dir.join(rel)),
+                Ok(rel) => env::lexical(&dir.join(rel)),
                 Err(_) => s.clone(),
             };
             if !resolved.starts_with(&top) {
@@ -154,17 +138,87 @@ pub fn load_policy(config: Option<&Config>) -> Result<Policy, Error> {
             &[],
         ),
         Some(c) => {
-            let files = policy::files(&c.root, &c.policies)?;
-            let known: Vec<(String, EnvTokens)> = c
-                .envs
-                .iter()
-                .map(|e| (e.name.clone(), EnvTokens::new(&e.name, &e.aliases)))
-                .collect();
-            let mut loaded = policy::load(&c.policy, &files, &known)?;
-            loaded.notices = policy::empty_globs(&c.policies, &files);
-            Ok(loaded)
+            // git's top level, found from the config's directory as written
+            // (so paths relative to it line up with the config's root).
+            let top = crate::report::paths::repository_top(&env::lexical(&c.root));
+            load_policy_in(c, top.as_deref())
         }
     }
+}
+
+/// [`load_policy`] for a config in the tree whose top is `tree_root` (the
+/// gate gives its written-out revision).
+///
+/// # Errors
+/// As [`load_policy`], and a glob that leads out of the tree.
+pub fn load_policy_in(c: &Config, tree_root: Option<&Path>) -> Result<Policy, Error> {
+    let (files, empty) = policy_files(c, tree_root)?;
+    let known: Vec<(String, EnvTokens)> = c
+        .envs
+        .iter()
+        .map(|e| (e.name.clone(), EnvTokens::new(&e.name, &e.aliases)))
+        .collect();
+    let mut loaded = policy::load(&c.policy, &files, &known)?;
+    loaded.notices = policy::empty_glob_notices(&empty);
+    Ok(loaded)
+}
+
+/// `(shown path, path)` of each policy file found, and the globs that found none.
+pub type PolicyFiles = (Vec<(String, std::path::PathBuf)>, Vec<String>);
+
+/// The policy files `c.policies` names, and the globs that named none.
+///
+/// The rule: a glob is relative to the config's directory, `..` resolved by
+/// name and confined to the tree (`tree_root`, git's top level; with no
+/// known top, `..` is resolved against the config's directory alone), so
+/// `../policies/*.toml` of a config in a subdirectory loads the same files
+/// for `check`, `diff`, `explain` and the gate.
+///
+/// # Errors
+/// A plain path that does not exist, or a glob that leads out of the tree.
+pub fn policy_files(c: &Config, tree_root: Option<&Path>) -> Result<PolicyFiles, Error> {
+    let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
+    let mut empty = Vec::new();
+    for g in &c.policies {
+        let found = if g.split('/').any(|p| p == "..") {
+            // With no known top, the directory its leading `..`s reach.
+            let top = tree_root.map_or_else(
+                || env::lexical(&c.root.join(leading_parents(g))),
+                Path::to_path_buf,
+            );
+            let dir = env::relative(&env::lexical(&c.root), &top);
+            let dir = if dir == "." || dir.starts_with('/') {
+                String::new()
+            } else {
+                dir
+            };
+            let anchored = crate::gate::review::anchor(&dir, g).map_err(|why| Error::Config {
+                path: c.path.clone(),
+                line: 0,
+                message: format!("policies: `{g}` {why}"),
+            })?;
+            policy::files(&top, &[anchored])?
+        } else {
+            policy::files(&c.root, std::slice::from_ref(g))?
+        };
+        if found.is_empty() {
+            empty.push(g.clone());
+        }
+        for f in found {
+            if !files.contains(&f) {
+                files.push(f);
+            }
+        }
+    }
+    Ok((files, empty))
+}
+
+/// The `../../` that starts `glob`.
+fn leading_parents(glob: &str) -> String {
+    glob.split('/')
+        .take_while(|p| *p == ".." || *p == ".")
+        .map(|p| format!("{p}/"))
+        .collect()
 }
 
 /// Pick the named environments out of the config, by name or alias (all when none are named).

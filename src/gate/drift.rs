@@ -23,35 +23,7 @@ use crate::policy::Policy;
 /// # Errors
 /// When a policy file is missing or invalid, or a glob escapes.
 pub(super) fn load_policy(c: &Config, tree_root: &Path) -> Result<Policy, Error> {
-    let files = if c.policies.iter().any(|g| g.split('/').any(|p| p == "..")) {
-        let dir = crate::env::relative(&c.root, tree_root);
-        let dir = if dir == "." { String::new() } else { dir };
-        let anchored = c
-            .policies
-            .iter()
-            .map(|g| {
-                super::review::anchor(&dir, g).map_err(|why| Error::Config {
-                    path: c.path.clone(),
-                    line: 0,
-                    message: format!("policies: `{g}` {why}"),
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        crate::policy::files(tree_root, &anchored)?
-    } else {
-        crate::policy::files(&c.root, &c.policies)?
-    };
-    let known: Vec<(String, crate::model::envtoken::EnvTokens)> = c
-        .envs
-        .iter()
-        .map(|e| {
-            (
-                e.name.clone(),
-                crate::model::envtoken::EnvTokens::new(&e.name, &e.aliases),
-            )
-        })
-        .collect();
-    crate::policy::load(&c.policy, &files, &known)
+    crate::commands::setup::load_policy_in(c, Some(tree_root))
 }
 
 /// Findings at head that the merge base did not have, matched by rule,

@@ -14,7 +14,7 @@
 //! one), the gate refuses to answer (exit 2) and says both, instead of
 //! falling back to another config or to none.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use git2::Oid;
 
@@ -139,9 +139,9 @@ impl Location {
 /// `path` relative to the repository root, `.` and `..` resolved by name
 /// (no link followed); `None` outside the repository.
 fn repo_relative(repo: &Repo, path: &Path) -> Option<String> {
-    let lexical = normalise(path);
+    let lexical = crate::env::lexical(path);
     let roots = [
-        normalise(repo.root()),
+        crate::env::lexical(repo.root()),
         repo.root()
             .canonicalize()
             .unwrap_or_else(|_| repo.root().to_path_buf()),
@@ -153,19 +153,4 @@ fn repo_relative(repo: &Repo, path: &Path) -> Option<String> {
             .collect::<Vec<_>>()
             .join("/"),
     )
-}
-
-/// `.` and `..` resolved by name.
-fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }

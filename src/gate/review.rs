@@ -546,18 +546,10 @@ pub fn anchor(dir: &str, glob: &str) -> Result<String, String> {
 /// `path` relative to `tree_root`, with `.` and `..` resolved by name (the
 /// tree's symlinks are not followed: they are what a change may edit).
 fn repo_relative(path: &Path, tree_root: &Path) -> String {
-    let mut out: Vec<std::ffi::OsString> = Vec::new();
-    for c in path.strip_prefix(tree_root).unwrap_or(path).components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::Normal(n) => out.push(n.to_os_string()),
-            _ => {}
-        }
-    }
-    out.iter()
-        .map(|c| c.to_string_lossy().into_owned())
+    crate::env::lexical(path.strip_prefix(tree_root).unwrap_or(path))
+        .components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
 }

@@ -64,22 +64,10 @@ pub struct Policy {
     pub inline_allows: bool,
 }
 
-/// The `policies` globs of `driftcheck.toml` that match no file under
-/// `root`, given the files [`files`] found.
-pub fn empty_globs(
-    globs: &[String],
-    found: &[(String, std::path::PathBuf)],
-) -> Vec<crate::finding::Finding> {
+/// One `config/empty-glob` warning per `policies` glob that matched no file.
+pub fn empty_glob_notices(globs: &[String]) -> Vec<crate::finding::Finding> {
     globs
         .iter()
-        .filter(|g| g.contains(['*', '?', '[', '{']))
-        .filter(|g| {
-            let Ok(set) = crate::env::glob_set(std::slice::from_ref(*g), crate::config::FILE_NAME)
-            else {
-                return false;
-            };
-            !found.iter().any(|(rel, _)| set.is_match(rel))
-        })
         .map(|g| {
             crate::finding::Finding::other(
                 "config/empty-glob",

@@ -83,7 +83,11 @@ fn an_environment_against_its_own_alias_is_refused() {
 
 #[test]
 fn a_policies_glob_that_matches_nothing_is_a_warning() {
-    for glob in ["policies/*.toml", "../policies/*.toml", "polices/**/*.toml"] {
+    for glob in [
+        "policies/*.toml",
+        "polices/**/*.toml",
+        "policy/../policies/*.toml",
+    ] {
         let config = format!(
             "policies = [\"{glob}\"]\n[env.staging]\nroot = \"s\"\n[env.prod]\nroot = \"p\"\n"
         );
@@ -102,6 +106,33 @@ fn a_policies_glob_that_matches_nothing_is_a_warning() {
             "{glob}: {v}"
         );
         assert!(v.to_string().contains(glob), "{v}");
+    }
+}
+
+/// A `policies` glob that leads out of the repository is an error naming
+/// it, for `check` as for the gate (one resolver, `setup::policy_files`).
+#[test]
+fn a_policies_glob_leading_out_of_the_repository_is_an_error() {
+    for glob in [
+        "../policies/*.toml",
+        "a/../../policies/*.toml",
+        "../../x.toml",
+    ] {
+        let config = format!(
+            "policies = [\"{glob}\"]\n[env.staging]\nroot = \"s\"\n[env.prod]\nroot = \"p\"\n"
+        );
+        let t = repo(&[
+            ("driftcheck.toml", &config),
+            ("s/app.yaml", APP),
+            ("p/app.yaml", APP),
+        ]);
+        let run = t.run(&["check"]);
+        assert_eq!(run.code, 2, "{glob}: {}", run.all());
+        assert!(
+            run.stderr.contains(glob) && run.stderr.contains("out of the repository"),
+            "{}",
+            run.all()
+        );
     }
 }
 

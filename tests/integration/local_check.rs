@@ -178,3 +178,72 @@ fn a_baseline_named_in_the_config_is_honoured() {
     let (code, _) = check(&r, &["diff", "staging", "prod"]);
     assert_eq!(code, 1);
 }
+
+/// A staged edit to a policy file counts as touching config however the
+/// glob reaches it (`policies/*.toml`, `./policies/x.toml`, `../` from a
+/// config in a subdirectory), and a root written with `..` is watched by
+/// the path it names.
+#[test]
+fn policy_files_and_dotted_roots_are_watched_by_what_they_name() {
+    for (config_at, glob, policy) in [
+        ("driftcheck.toml", "policies/*.toml", "policies/team.toml"),
+        (
+            "driftcheck.toml",
+            "./policies/team.toml",
+            "policies/team.toml",
+        ),
+        (
+            "ops/driftcheck.toml",
+            "../policies/*.toml",
+            "policies/team.toml",
+        ),
+    ] {
+        let prefix = if config_at.starts_with("ops/") {
+            "../"
+        } else {
+            ""
+        };
+        let r = Repo::init(&[
+            (
+                config_at,
+                &format!(
+                    "policies = [\"{glob}\"]\n[env.staging]\nroot = \"{prefix}deploy/prod/../staging\"\n[env.prod]\nroot = \"{prefix}deploy/prod\"\n"
+                ),
+            ),
+            ("deploy/staging/app.yaml", "data_path: /var/lib/a\n"),
+            ("deploy/prod/app.yaml", "data_path: /var/lib/a\n"),
+            (
+                policy,
+                "[[rule]]\nid = \"team/a\"\nkeys = [\"data_path\"]\nexpect = \"same\"\n",
+            ),
+        ]);
+        let dir = match config_at
+            .trim_end_matches("driftcheck.toml")
+            .trim_end_matches('/')
+        {
+            "" => ".",
+            d => d,
+        };
+        // Nothing staged yet touches config: silent.
+        r.write("NOTES.md", "n\n");
+        r.git(&["add", "-A"]);
+        assert_eq!(
+            check(&r, &["check", "--staged", "-C", dir]),
+            (0, String::new())
+        );
+        r.git(&["reset", "-q", "--hard"]);
+        // A broken policy staged: the check must read it (exit 2), not pass.
+        r.write(policy, "[[rule]]\nid = \n");
+        r.git(&["add", "-A"]);
+        let (code, text) = check(&r, &["check", "--staged", "-C", dir]);
+        assert_eq!(code, 2, "{config_at} {glob}: {text}");
+        assert!(text.contains("team.toml"), "{text}");
+        r.git(&["reset", "-q", "--hard"]);
+        // An edit under the dotted root is checked too.
+        r.write("deploy/staging/app.yaml", "data_path: /mnt/a\n");
+        r.git(&["add", "-A"]);
+        let (code, text) = check(&r, &["check", "--staged", "-C", dir]);
+        assert_eq!(code, 1, "{config_at}: {text}");
+        r.git(&["reset", "-q", "--hard"]);
+    }
+}
