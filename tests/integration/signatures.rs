@@ -59,8 +59,8 @@ fn openssh_sign(key: &Path, text: &str, namespace: &str, reviewer: &str, base: &
 
 #[test]
 fn openssh_and_driftcheck_agree_on_every_key_type() {
-    if !crate::harness::tool("ssh-keygen", &["-V"]) && !crate::harness::tool("ssh-keygen", &["-?"])
-    {
+    // `tool` asks only whether the program starts, not its exit status.
+    if !crate::harness::tool("ssh-keygen", &["-?"]) {
         return;
     }
     for kind in ["ed25519", "ecdsa", "rsa"] {
