@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::commands;
-use crate::error::Error;
-use crate::report::{self, OutputFormat};
+use driftcheck::error::Error;
+use driftcheck::report::{self, OutputFormat};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -312,7 +312,7 @@ pub fn run(args: Args) -> Result<Status, Error> {
     args.command.accepts(args.format)?;
     // Stdout is line-buffered; a report is written in one go.
     // Everything printed passes the last line of defence (secrets::redact).
-    let mut out = crate::secrets::redact::Redacting::new(stdout.lock());
+    let mut out = driftcheck::secrets::redact::Redacting::new(stdout.lock());
     let status = match &args.command {
         Command::Explain { rule, list } => match (rule, list) {
             (Some(rule), false) => commands::explain::run(&args, &cwd, rule, &mut out),

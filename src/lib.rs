@@ -12,8 +12,6 @@
 //! Only `env`, `load`, `config`, `discover` and `report` (through a writer it
 //! is handed) touch the outside world; `model`, `secrets` and `diff` are pure.
 
-pub mod cli;
-pub mod commands;
 pub mod config;
 pub mod diff;
 pub mod discover;
@@ -25,8 +23,10 @@ pub mod gate;
 pub mod git;
 pub mod hostnames;
 pub mod include;
+mod layering;
 pub mod load;
 pub mod model;
+pub mod pipeline;
 pub mod policy;
 pub mod progress;
 pub mod registry;

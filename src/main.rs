@@ -1,5 +1,8 @@
 //! The `driftcheck` binary: parse arguments, run, map the outcome to an exit code.
 
+mod cli;
+mod commands;
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -21,9 +24,9 @@ fn main() -> ExitCode {
             eprintln!("driftcheck: internal error{at} (this is a bug; please report it)");
         }
     }));
-    let args = driftcheck::cli::Args::parse();
+    let args = cli::Args::parse();
     let format = args.output_format();
-    match driftcheck::cli::run(args) {
+    match cli::run(args) {
         Ok(status) => status.into(),
         Err(err) => report_error(&err, format),
     }

@@ -3,14 +3,14 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::setup::load_config;
 use crate::cli::{Args, Status};
-use crate::error::Error;
-use crate::gate::audit::{Audited, audit};
-use crate::gate::identity::Mailmap;
-use crate::gate::review::Review;
-use crate::git::Repo;
-use crate::report::{OutputFormat, escape};
+use driftcheck::error::Error;
+use driftcheck::gate::audit::{Audited, audit};
+use driftcheck::gate::identity::Mailmap;
+use driftcheck::gate::review::Review;
+use driftcheck::git::Repo;
+use driftcheck::pipeline::setup::load_config;
+use driftcheck::report::{OutputFormat, escape};
 
 /// Audit `range` (default: all of `HEAD`'s history), with `[review]` and
 /// `.mailmap` as they are in the working tree.
@@ -27,7 +27,7 @@ pub fn run(
     let mailmap = std::fs::read_to_string(repo.root().join(".mailmap"))
         .map(|t| Mailmap::parse(&t))
         .unwrap_or_default();
-    let review = match load_config(args, cwd)? {
+    let review = match load_config(args.config.as_deref(), cwd)? {
         Some(c) => Review::from_config(
             &c,
             &repo

@@ -4,16 +4,15 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::setup::{environments, load_config, load_policy, select};
 use crate::cli::{Args, Status};
-use crate::config::{self, Config};
-use crate::diff;
-use crate::error::Error;
-use crate::finding::{Finding, Severity, Summary};
-use crate::formats::{FormatOverrides, Limits};
-use crate::policy::{self, Policy, baseline};
-use crate::report::{self, Report};
-use crate::secrets::{Fingerprinter, Masker};
+use driftcheck::pipeline::setup::{load_config, load_policy};
+use driftcheck::pipeline::{Compared, compare_with};
+
+use driftcheck::error::Error;
+use driftcheck::finding::{Finding, Severity, Summary};
+
+use driftcheck::policy::baseline;
+use driftcheck::report::{self, Report};
 
 /// Which files `check` reads.
 #[derive(Debug, Clone, Copy)]
@@ -74,29 +73,6 @@ impl<'a> Run<'a> {
     }
 }
 
-/// The findings of a comparison after policy and suppressions.
-pub struct Compared {
-    /// Environment names.
-    pub envs: Vec<String>,
-    /// Findings, policy applied, suppressions removed.
-    pub findings: Vec<Finding>,
-    /// The diff's outcome (equivalents, counts).
-    pub outcome: diff::Outcome,
-    /// Findings accepted inline or by a waiver.
-    pub accepted: usize,
-    /// How to print the findings' paths (relative to the repository root).
-    pub paths: report::paths::PathBase,
-    /// The directory findings' paths are relative to.
-    pub root: std::path::PathBuf,
-    /// The config file, when there is one.
-    pub config_path: Option<std::path::PathBuf>,
-    /// The config's `baseline`, resolved.
-    pub baseline: Option<std::path::PathBuf>,
-    /// What discovery (no config) wants the user to know: groups of
-    /// environment-paired config it did not compare, and why.
-    pub notes: Vec<String>,
-}
-
 /// Compare the environments of the repository at `cwd`: the shared core of
 /// `diff`, `check` and (on checked-out revisions) the gate.
 ///
@@ -120,72 +96,10 @@ pub fn compare(
     {
         return Err(Error::Usage(format!("environment `{dup}` is named twice")));
     }
-    let config = load_config(args, cwd)?;
+    let config = load_config(args.config.as_deref(), cwd)?;
     // The policy is read before any environment: a bad policy is exit 2 at once.
     let policy = load_policy(config.as_ref())?;
     compare_with(config.as_ref(), &policy, cwd, command, names, args.verbose)
-}
-
-/// [`compare`] with the config and policy given: the gate reads them from
-/// the merge base and applies them to another tree.
-///
-/// # Errors
-/// When driftcheck cannot do its job.
-pub fn compare_with(
-    config: Option<&Config>,
-    policy: &Policy,
-    cwd: &Path,
-    command: &str,
-    names: &[String],
-    verbose: bool,
-) -> Result<Compared, Error> {
-    let mut notes = Vec::new();
-    let (root, selected, overrides) = match config {
-        Some(c) => (c.root.clone(), select(c, names)?, c.formats.clone()),
-        None if names.is_empty() => {
-            return Err(Error::Usage(format!(
-                "no {} found: name the environments (`driftcheck {command} staging prod`) or run `driftcheck init`",
-                config::FILE_NAME
-            )));
-        }
-        None => {
-            let plan = crate::discover::plan(cwd, names)?;
-            notes = plan.notes;
-            (cwd.to_path_buf(), plan.envs, FormatOverrides::default())
-        }
-    };
-    let envs = environments(&root, &selected, &overrides)?;
-    let masker = Masker::new(Fingerprinter::random().map_err(|e| Error::Random(e.to_string()))?);
-    let interest = policy.interest();
-    let outcome = diff::run(&envs, &masker, &Limits::default(), verbose, Some(&interest));
-    let findings = policy::apply(policy, &envs, &outcome);
-    let mut suppressed =
-        policy::suppress::apply(policy, &root, findings, policy::suppress::today());
-    suppressed.findings.extend(policy.notices.iter().cloned());
-    let mut paths = report::paths::PathBase::new(&root, config.map(|c| c.path.as_path()), None);
-    if let Some(c) = config {
-        paths.render_lines = selected
-            .iter()
-            .filter_map(|e| match &e.selection {
-                crate::env::Selection::Render { argv, .. } => Some((
-                    format!("<render: {}>", crate::render::shown_command(argv)),
-                    config::render_line(&c.text, &e.name),
-                )),
-                _ => None,
-            })
-            .collect();
-    }
-    Ok(Compared {
-        envs: envs.iter().map(|e| e.name.clone()).collect(),
-        findings: suppressed.findings,
-        outcome,
-        accepted: suppressed.accepted,
-        paths,
-        config_path: config.map(|c| c.path.clone()),
-        baseline: config.and_then(|c| c.baseline.clone()),
-        root,
-        notes,
-    })
 }
 
 /// Run `diff` or `check` and render the report.
@@ -205,7 +119,7 @@ pub fn run(
     let (scratch, review_note) = match run.source {
         Source::WorkTree => (None, None),
         Source::Staged | Source::Rev(_) => {
-            let repo = crate::git::Repo::discover(cwd)?;
+            let repo = driftcheck::git::Repo::discover(cwd)?;
             let (tree, old_tree, base, head) = match run.source {
                 Source::Rev(r) => {
                     let id = repo.commit_id(r)?;
@@ -215,7 +129,7 @@ pub fn run(
                         repo.tree_of(id)?,
                         old_tree,
                         parent.map(|p| p.to_string()),
-                        crate::gate::Head::Commit(id),
+                        driftcheck::gate::Head::Commit(id),
                     )
                 }
                 _ => {
@@ -228,21 +142,23 @@ pub fn run(
                         repo.index_tree()?,
                         old_tree,
                         old_tree.map(|_| "HEAD".to_string()),
-                        crate::gate::Head::Staged {
+                        driftcheck::gate::Head::Staged {
                             message: String::new(),
                         },
                     )
                 }
             };
-            let at = crate::gate::config_location(&repo, cwd, args.config.as_deref());
+            let at = driftcheck::gate::config_location(&repo, cwd, args.config.as_deref());
             if !run.all {
                 let changed: Vec<String> =
-                    crate::git::changes(&repo, old_tree, Some(tree), &|_| true)?
+                    driftcheck::git::changes(&repo, old_tree, Some(tree), &|_| true)?
                         .into_iter()
                         .map(|c| c.path)
                         .collect();
-                let touched = super::change::config_in(&repo, tree, &at)
-                    .is_none_or(|c| super::change::touches(&repo, &c, &at, &changed));
+                let touched =
+                    driftcheck::pipeline::change::config_in(&repo, tree, &at).is_none_or(|c| {
+                        driftcheck::pipeline::change::touches(&repo, &c, &at, &changed)
+                    });
                 if !touched {
                     if args.verbose && args.format == report::OutputFormat::Human {
                         writeln!(
@@ -257,8 +173,8 @@ pub fn run(
                 }
                 previous = Some(old_tree);
             }
-            let dir = crate::gate::scratch::Scratch::new("check")?;
-            crate::git::materialize(&repo, tree, dir.path())?;
+            let dir = driftcheck::gate::scratch::Scratch::new("check")?;
+            driftcheck::git::materialize(&repo, tree, dir.path())?;
             let rel = relative_cwd(&repo, cwd);
             let before = match previous {
                 Some(old) => Some(findings_before(&repo, old, args, &rel, &at, run)?),
@@ -289,7 +205,7 @@ pub fn run(
     let c = compare(args, cwd, run.command, run.names)?;
     let mut accepted = c.accepted;
     let (findings, pre_existing) = match scratch.as_ref().and_then(|s| s.3.as_ref()) {
-        Some(before) => super::change::introduced(before, c.findings),
+        Some(before) => driftcheck::pipeline::change::introduced(before, c.findings),
         None => (c.findings, Vec::new()),
     };
     let visible = |f: &Finding| run.command != "check" || f.severity != Severity::Note;
@@ -400,8 +316,8 @@ pub fn run(
 /// # Errors
 /// When the tree cannot be written out.
 fn findings_before(
-    repo: &crate::git::Repo,
-    tree: Option<git2::Oid>,
+    repo: &driftcheck::git::Repo,
+    tree: Option<driftcheck::git::Oid>,
     args: &Args,
     rel_cwd: &Path,
     config_at: &str,
@@ -410,8 +326,8 @@ fn findings_before(
     let Some(tree) = tree else {
         return Ok(Vec::new());
     };
-    let dir = crate::gate::scratch::Scratch::new("check-before")?;
-    crate::git::materialize(repo, tree, dir.path())?;
+    let dir = driftcheck::gate::scratch::Scratch::new("check-before")?;
+    driftcheck::git::materialize(repo, tree, dir.path())?;
     let mut a = args.clone();
     if args.config.is_some() {
         a.config = Some(dir.path().join(config_at));
@@ -424,7 +340,7 @@ fn findings_before(
 }
 
 /// `cwd` relative to the repository root (to find the same place in a written-out tree).
-fn relative_cwd(repo: &crate::git::Repo, cwd: &Path) -> std::path::PathBuf {
+fn relative_cwd(repo: &driftcheck::git::Repo, cwd: &Path) -> std::path::PathBuf {
     let root = repo
         .root()
         .canonicalize()
@@ -437,12 +353,12 @@ fn relative_cwd(repo: &crate::git::Repo, cwd: &Path) -> std::path::PathBuf {
 /// "this change needs N sign-offs": what the gate will ask of the change
 /// `base`..`head`, said early (by `check --staged` / `--rev`).
 fn review_needed(
-    repo: &crate::git::Repo,
+    repo: &driftcheck::git::Repo,
     base: &str,
-    head: &crate::gate::Head,
+    head: &driftcheck::gate::Head,
     config_at: &str,
 ) -> Option<String> {
-    let v = crate::gate::evaluate_with(repo, base, head, config_at, false).ok()?;
+    let v = driftcheck::gate::evaluate_with(repo, base, head, config_at, false).ok()?;
     if v.changes.is_empty() {
         return None;
     }

@@ -4,10 +4,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::setup::{load_config, load_policy};
 use crate::cli::{Args, Status};
-use crate::error::{Error, did_you_mean};
-use crate::finding::Rule;
+use driftcheck::error::{Error, did_you_mean};
+use driftcheck::finding::Rule;
+use driftcheck::pipeline::setup::{load_config, load_policy};
 
 /// One entry of `explain --list` (and of `explain --format json`).
 #[derive(Debug, serde::Serialize)]
@@ -36,14 +36,14 @@ fn entries(args: &Args, cwd: &Path) -> Result<Vec<Entry>, Error> {
             help: Some(r.help().to_string()),
         })
         .collect();
-    all.extend(crate::registry::TOOL_RULES.iter().map(|r| Entry {
+    all.extend(driftcheck::registry::TOOL_RULES.iter().map(|r| Entry {
         id: r.id.to_string(),
         severity: r.severity.as_str(),
         source: "driftcheck".to_string(),
         summary: r.summary.to_string(),
         help: Some(r.help.to_string()),
     }));
-    let config = load_config(args, cwd)?;
+    let config = load_config(args.config.as_deref(), cwd)?;
     let policy = load_policy(config.as_ref())?;
     let source = |builtin: bool, file: &str| {
         if builtin {
@@ -77,7 +77,7 @@ fn entries(args: &Args, cwd: &Path) -> Result<Vec<Entry>, Error> {
 /// An invalid config or policy.
 pub fn list(args: &Args, cwd: &Path, out: &mut dyn Write) -> Result<Status, Error> {
     let all = entries(args, cwd)?;
-    if args.format == crate::report::OutputFormat::Json {
+    if args.format == driftcheck::report::OutputFormat::Json {
         let v = serde_json::json!({ "version": 1, "rules": all });
         writeln!(out, "{v}").map_err(Error::Write)?;
         return Ok(Status::Clean);
@@ -99,7 +99,7 @@ pub fn list(args: &Args, cwd: &Path, out: &mut dyn Write) -> Result<Status, Erro
 /// # Errors
 /// An unknown id (with "did you mean"), or an invalid config or policy.
 pub fn run(args: &Args, cwd: &Path, id: &str, out: &mut dyn Write) -> Result<Status, Error> {
-    if args.format == crate::report::OutputFormat::Json {
+    if args.format == driftcheck::report::OutputFormat::Json {
         let all = entries(args, cwd)?;
         if let Some(e) = all.iter().find(|e| e.id == id) {
             let v = serde_json::json!({ "version": 1, "rule": e });
@@ -108,7 +108,7 @@ pub fn run(args: &Args, cwd: &Path, id: &str, out: &mut dyn Write) -> Result<Sta
         }
         return Err(unknown(id, all.iter().map(|e| e.id.as_str())));
     }
-    if let Some(rule) = crate::registry::tool_rule(id) {
+    if let Some(rule) = driftcheck::registry::tool_rule(id) {
         writeln!(
             out,
             "{}: {}
@@ -136,7 +136,7 @@ help: {}",
         .map_err(Error::Write)?;
         return Ok(Status::Clean);
     }
-    let config = load_config(args, cwd)?;
+    let config = load_config(args.config.as_deref(), cwd)?;
     let policy = load_policy(config.as_ref())?;
     if let Some(r) = policy.rules.iter().find(|r| r.id == id) {
         let from = if r.origin.builtin {
@@ -242,7 +242,7 @@ help: {}",
         .map_err(Error::Write)?;
         return Ok(Status::Clean);
     }
-    let mut ids: Vec<String> = crate::registry::ids()
+    let mut ids: Vec<String> = driftcheck::registry::ids()
         .into_iter()
         .map(str::to_string)
         .collect();

@@ -4,12 +4,12 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::{Args, Status};
-use crate::error::Error;
-use crate::finding::{Finding, Severity, Summary};
-use crate::gate::{self, ASSURANCE, Head, Verdict};
-use crate::git::Repo;
-use crate::report::gate::{ChangeView, GateView, NearMissView, RequirementView, SignoffView};
-use crate::report::{self, Report};
+use driftcheck::error::Error;
+use driftcheck::finding::{Finding, Severity, Summary};
+use driftcheck::gate::{self, ASSURANCE, Head, Verdict};
+use driftcheck::git::Repo;
+use driftcheck::report::gate::{ChangeView, GateView, NearMissView, RequirementView, SignoffView};
+use driftcheck::report::{self, Report};
 
 /// Where base and head come from.
 #[derive(Debug)]
@@ -107,7 +107,7 @@ fn require_fast_forward(
     repo: &Repo,
     g: &GateArgs<'_>,
     base: &str,
-    head: git2::Oid,
+    head: driftcheck::git::Oid,
 ) -> Result<(), Error> {
     let from_event = || -> Option<String> {
         if std::env::var("GITHUB_EVENT_NAME").ok()? != "push" {
@@ -158,7 +158,7 @@ fn soften(repo: &Repo, verdict: &Verdict, findings: &mut [Finding]) -> bool {
         .and_then(|tree| repo.blob_at(tree, config_at))
         .and_then(|text| {
             let text = String::from_utf8(text).ok()?;
-            crate::config::parse(&text, &repo.root().join(config_at)).ok()
+            driftcheck::config::parse(&text, &repo.root().join(config_at)).ok()
         })
         .and_then(|c| c.review.and_then(|r| r.local))
         .is_some_and(|l| l == "block");
@@ -271,7 +271,7 @@ fn gate_findings(v: &Verdict) -> Vec<Finding> {
 
 /// The printable view of a verdict.
 pub fn view(v: &Verdict) -> GateView {
-    let mode = |m: u32, id: git2::Oid| (m != 0).then(|| format!("{m:06o} {id}"));
+    let mode = |m: u32, id: driftcheck::git::Oid| (m != 0).then(|| format!("{m:06o} {id}"));
     GateView {
         passed: v.passed,
         digest: v.digest.clone(),
@@ -341,7 +341,7 @@ pub fn view(v: &Verdict) -> GateView {
 ///
 /// # Errors
 /// When no candidate gives a change.
-fn approve_base(repo: &Repo, head: git2::Oid) -> Result<String, Error> {
+fn approve_base(repo: &Repo, head: driftcheck::git::Oid) -> Result<String, Error> {
     let mut candidates: Vec<String> = Vec::new();
     if let Ok(b) = std::env::var("GITHUB_BASE_REF")
         && !b.is_empty()
@@ -449,7 +449,7 @@ pub fn approve(
                 out,
                 "  {} {}",
                 c.status,
-                crate::report::escape(&c.path, 4096)
+                driftcheck::report::escape(&c.path, 4096)
             )
             .map_err(Error::Write)?;
         }

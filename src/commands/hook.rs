@@ -7,8 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::cli::Status;
-use crate::error::Error;
-use crate::git::Repo;
+use driftcheck::error::Error;
+use driftcheck::git::Repo;
 
 /// The line that marks a hook as driftcheck's own.
 const MARKER: &str = "# driftcheck-managed-hook v1";
@@ -90,10 +90,10 @@ pub fn install(
 ) -> Result<Status, Error> {
     let repo = Repo::discover(cwd)?;
     // Hooks without a config would fail every commit: refuse, and say what to do.
-    if crate::config::find(cwd).is_none() {
+    if driftcheck::config::find(cwd).is_none() {
         return Err(Error::Usage(format!(
             "no {} in {} or above: hooks would fail every commit; run `driftcheck init` first (it writes one from the environments it finds)",
-            crate::config::FILE_NAME,
+            driftcheck::config::FILE_NAME,
             cwd.display()
         )));
     }

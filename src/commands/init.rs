@@ -8,10 +8,10 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::Status;
-use crate::config::FILE_NAME;
-use crate::discover::{Plan, plan};
-use crate::env::{Selection, relative};
-use crate::error::Error;
+use driftcheck::config::FILE_NAME;
+use driftcheck::discover::{Plan, plan};
+use driftcheck::env::{Selection, relative};
+use driftcheck::error::Error;
 
 /// Write `driftcheck.toml` in `cwd`.
 ///

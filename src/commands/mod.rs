@@ -1,12 +1,10 @@
 //! One module per subcommand. Each resolves its inputs, drives the library
-//! stages in order, renders through [`crate::report`] and returns a status.
+//! stages in order, renders through [`driftcheck::report`] and returns a status.
 
 pub mod audit;
-pub mod change;
 pub mod compare;
 pub mod explain;
 pub mod gate;
 pub mod hook;
 pub mod init;
-pub mod setup;
 pub mod trailers;

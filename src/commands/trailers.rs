@@ -7,10 +7,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::cli::{Args, Status};
-use crate::error::Error;
-use crate::git::Repo;
-use crate::report::{OutputFormat, escape};
-use crate::trailers::{Mode, parse};
+use driftcheck::error::Error;
+use driftcheck::git::Repo;
+use driftcheck::report::{OutputFormat, escape};
+use driftcheck::trailers::{Mode, parse};
 
 #[derive(Serialize)]
 struct Doc {
@@ -70,7 +70,7 @@ pub fn run(
             .map(|t| Kv {
                 // A secret-looking trailer (`Token: ghp_...`) is never echoed.
                 value: masked_value(&t.key, &t.value),
-                key: crate::secrets::mask_line(&t.key),
+                key: driftcheck::secrets::mask_line(&t.key),
                 line: t.line,
             })
             .collect(),
@@ -79,7 +79,7 @@ pub fn run(
             .into_iter()
             .map(|n| Miss {
                 line: n.line,
-                text: crate::secrets::mask_line(&n.text),
+                text: driftcheck::secrets::mask_line(&n.text),
                 reason: n.reason,
             })
             .collect(),
@@ -122,9 +122,9 @@ pub fn run(
 /// A trailer's value as printed: masked as the line `key: value` would be.
 fn masked_value(key: &str, value: &str) -> String {
     let prefix = format!("{key}: ");
-    let line = crate::secrets::mask_line(&format!("{prefix}{value}"));
+    let line = driftcheck::secrets::mask_line(&format!("{prefix}{value}"));
     match line.strip_prefix(&prefix) {
         Some(v) => v.to_string(),
-        None => crate::secrets::mask_line(value),
+        None => driftcheck::secrets::mask_line(value),
     }
 }

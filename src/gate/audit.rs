@@ -63,7 +63,7 @@ pub fn audit(
         None => (None, repo.commit_id(range)?),
     };
     let commits = repo.history(base, head)?;
-    let trees: std::collections::HashMap<git2::Oid, git2::Oid> =
+    let trees: std::collections::HashMap<crate::git::Oid, crate::git::Oid> =
         commits.iter().map(|c| (c.id, c.tree)).collect();
     // One thread, in history order: neighbouring commits share most trees
     // (the cache halves the reads), and libgit2's pack access serialises on
@@ -84,14 +84,14 @@ pub fn audit(
 fn one(
     repo: &Repo,
     c: &git::Commit,
-    trees: &std::collections::HashMap<git2::Oid, git2::Oid>,
+    trees: &std::collections::HashMap<crate::git::Oid, crate::git::Oid>,
     review: &Review,
     mailmap: &Mailmap,
     cache: &mut git::TreeCache,
 ) -> Result<Option<Audited>, Error> {
     let id = c.id;
     let guarded = |p: &str| review.guarded(p);
-    let tree_of = |p: &git2::Oid| trees.get(p).copied().map_or_else(|| repo.tree_of(*p), Ok);
+    let tree_of = |p: &crate::git::Oid| trees.get(p).copied().map_or_else(|| repo.tree_of(*p), Ok);
     let first = match c.parents.first() {
         Some(p) => Some(tree_of(p)?),
         None => None,

@@ -5,15 +5,15 @@
 
 use std::path::Path;
 
-use git2::Oid;
+use crate::git::Oid;
 
 use super::identity::Mailmap;
 use super::review::Review;
-use crate::commands::compare::compare_with;
 use crate::config::{self, Config};
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
 use crate::git::{Change, Repo};
+use crate::pipeline::compare_with;
 use crate::policy::Policy;
 
 /// The policy a config names, its globs anchored to the repository root
@@ -23,7 +23,7 @@ use crate::policy::Policy;
 /// # Errors
 /// When a policy file is missing or invalid, or a glob escapes.
 pub(super) fn load_policy(c: &Config, tree_root: &Path) -> Result<Policy, Error> {
-    crate::commands::setup::load_policy_in(c, Some(tree_root))
+    crate::pipeline::setup::load_policy_in(c, Some(tree_root))
 }
 
 /// Findings at head that the merge base did not have, matched by rule,
@@ -113,7 +113,7 @@ pub(super) fn head_config_problems(
                 .filter(|e| !matches!(e.selection, crate::env::Selection::Render { .. }))
                 .cloned()
                 .collect();
-            crate::commands::setup::environments(&c.root, &listed, &c.formats).map(|_| ())
+            crate::pipeline::setup::environments(&c.root, &listed, &c.formats).map(|_| ())
         });
     match parsed {
         Ok(()) => Vec::new(),

@@ -20,7 +20,7 @@
 
 use std::collections::BTreeSet;
 
-use git2::Oid;
+use crate::git::Oid;
 
 use crate::git::Repo;
 

@@ -16,7 +16,7 @@
 
 use std::path::Path;
 
-use git2::Oid;
+use crate::git::Oid;
 
 use crate::config;
 use crate::error::Error;

@@ -23,13 +23,13 @@ pub mod locate;
 mod on_change;
 mod range;
 pub mod review;
-pub(crate) mod scratch;
+pub mod scratch;
 pub mod signature;
 mod signoffs;
 
 use std::path::Path;
 
-use git2::Oid;
+use crate::git::Oid;
 
 pub use locate::Location;
 pub use review::{Requirement, Review};

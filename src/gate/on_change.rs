@@ -43,7 +43,7 @@ pub fn requirements(
             let name = e.name.clone();
             e.name = label.to_string();
             e.aliases.push(name);
-            match crate::commands::setup::environments(
+            match crate::pipeline::setup::environments(
                 &c.root,
                 std::slice::from_ref(&e),
                 &c.formats,

@@ -33,7 +33,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use git2::Oid;
+use crate::git::Oid;
 
 use super::identity::Mailmap;
 use super::review::{Requirement, Review};

@@ -358,7 +358,7 @@ impl Review {
     pub fn follow_links(
         &mut self,
         repo: &crate::git::Repo,
-        trees: &[git2::Oid],
+        trees: &[crate::git::Oid],
     ) -> Result<(), Error> {
         let mut closure = super::links::Closure::default();
         let mut globs: Vec<String> = Vec::new();
@@ -489,7 +489,7 @@ fn case_blind(globs: &[String], what: &str) -> Result<GlobSet, Error> {
 /// returned.
 fn follow_glob(
     repo: &crate::git::Repo,
-    tree: git2::Oid,
+    tree: crate::git::Oid,
     glob: &str,
     closure: &mut super::links::Closure,
 ) -> Vec<String> {

@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use crate::cli::Args;
 use crate::config::{self, Config, EnvConfig};
 use crate::env::{self, Environment};
 use crate::error::{Error, did_you_mean};
@@ -11,14 +10,15 @@ use crate::formats::FormatOverrides;
 use crate::model::envtoken::EnvTokens;
 use crate::policy::{self, Policy};
 
-/// Load the config (explicit, found, or none).
+/// Load the config: `explicit` (relative to `cwd`), else the nearest
+/// `driftcheck.toml` at or above `cwd`, else none.
 ///
 /// # Errors
 /// When the config cannot be read or is invalid.
-pub fn load_config(args: &Args, cwd: &Path) -> Result<Option<Config>, Error> {
-    let path = match &args.config {
+pub fn load_config(explicit: Option<&Path>, cwd: &Path) -> Result<Option<Config>, Error> {
+    let path = match explicit {
         Some(p) => Some(if p.is_absolute() {
-            p.clone()
+            p.to_path_buf()
         } else {
             cwd.join(p)
         }),

@@ -88,7 +88,7 @@ pub fn touches(repo: &Repo, config: &Config, config_at: &str, changed: &[String]
 }
 
 /// The config as the new tree has it, if it has one.
-pub fn config_in(repo: &Repo, tree: git2::Oid, config_at: &str) -> Option<Config> {
+pub fn config_in(repo: &Repo, tree: crate::git::Oid, config_at: &str) -> Option<Config> {
     let text = repo.blob_at(tree, config_at)?;
     let text = String::from_utf8(text).ok()?;
     config::parse(&text, &repo.root().join(config_at)).ok()
