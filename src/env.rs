@@ -90,18 +90,17 @@ pub enum Selection {
 pub fn glob_set(globs: &[String], what: &str) -> Result<GlobSet, Error> {
     let mut b = GlobSetBuilder::new();
     for g in globs {
-        let glob = Glob::new(g).map_err(|e| Error::Config {
-            path: PathBuf::from(what),
-            line: 0,
-            message: format!("invalid glob `{g}`: {}", e.kind()),
+        let glob = Glob::new(g).map_err(|e| {
+            Error::config(
+                &PathBuf::from(what),
+                0,
+                format!("invalid glob `{g}`: {}", e.kind()),
+            )
         })?;
         b.add(glob);
     }
-    b.build().map_err(|e| Error::Config {
-        path: PathBuf::from(what),
-        line: 0,
-        message: e.to_string(),
-    })
+    b.build()
+        .map_err(|e| Error::config(&PathBuf::from(what), 0, e.to_string()))
 }
 
 /// `p` with `.` dropped and `..` applied by name: no link is followed, so

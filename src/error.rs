@@ -15,23 +15,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// `driftcheck.toml` (or another config file) is invalid.
-    #[error("{}{}: {message}", path.display(), if *line > 0 { format!(":{line}") } else { String::new() })]
-    Config {
-        /// The config file.
-        path: PathBuf,
-        /// 1-based line, 0 when unknown.
-        line: u32,
-        /// What is wrong.
-        message: String,
-    },
-    /// Policy files are invalid: every problem, one per line.
-    #[error("{count} problem{} in policies:\n{problems}", if *count == 1 { "" } else { "s" })]
-    Policy {
-        /// How many.
-        count: usize,
-        /// `file:line: message` lines.
-        problems: String,
+    /// driftcheck's own inputs (`driftcheck.toml`, policy files, a
+    /// baseline) are invalid: every problem found, with its position.
+    #[error("{}", problems_text(problems))]
+    Invalid {
+        /// What is wrong, in file order.
+        problems: Vec<crate::diagnostic::Problem>,
     },
     /// The repository cannot answer (shallow clone, missing revision, no merge base).
     #[error("{0}")]
@@ -98,6 +87,31 @@ pub enum Error {
     /// Writing the report failed (a closed pipe is handled by `main`).
     #[error("could not write the report")]
     Write(#[source] std::io::Error),
+}
+
+impl Error {
+    /// One problem in `driftcheck.toml` (or another input file) found after
+    /// its text was read, at a known line (0: unknown).
+    pub fn config(path: &std::path::Path, line: u32, message: impl Into<String>) -> Error {
+        Error::Invalid {
+            problems: vec![crate::diagnostic::Problem::new(
+                crate::diagnostic::CONFIG,
+                path.display().to_string(),
+                line,
+                message.into(),
+            )],
+        }
+    }
+}
+
+fn problems_text(problems: &[crate::diagnostic::Problem]) -> String {
+    match problems {
+        [one] => one.to_string(),
+        many => std::iter::once(crate::diagnostic::headline(many) + ":")
+            .chain(many.iter().map(ToString::to_string))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
 }
 
 /// Shorthand.

@@ -13,6 +13,7 @@
 //! is handed) touch the outside world; `model`, `secrets` and `diff` are pure.
 
 pub mod config;
+pub mod diagnostic;
 pub mod diff;
 pub mod discover;
 pub mod env;
@@ -33,6 +34,7 @@ pub mod registry;
 pub mod render;
 pub mod report;
 pub mod secrets;
+pub mod strict_toml;
 pub mod trailers;
 
 pub use error::{Error, Result};

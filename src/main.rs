@@ -58,7 +58,21 @@ fn report_error(err: &driftcheck::Error, format: driftcheck::report::OutputForma
         return ExitCode::SUCCESS;
     }
     // Errors pass the same last line of defence as reports.
-    let mut text = format!("driftcheck: error: {err}\n");
+    let mut text = String::new();
+    if let driftcheck::Error::Invalid { problems } = err {
+        let on = !matches!(
+            anstream::AutoStream::choice(&std::io::stderr()),
+            anstream::ColorChoice::Never
+        );
+        let paint = driftcheck::report::style::Paint { on };
+        text.push_str(&driftcheck::report::problems::human(problems, paint));
+        text.push_str(&format!(
+            "driftcheck: error: {}\n",
+            driftcheck::diagnostic::headline(problems)
+        ));
+    } else {
+        text.push_str(&format!("driftcheck: error: {err}\n"));
+    }
     for cause in &causes {
         text.push_str(&format!("  caused by: {cause}\n"));
     }
@@ -72,7 +86,20 @@ fn report_error(err: &driftcheck::Error, format: driftcheck::report::OutputForma
             .collect();
         let message = driftcheck::secrets::redact::redact(&err.to_string()).into_owned();
         let mut stdout = std::io::stdout().lock();
-        let _ = driftcheck::report::error::write(format, &message, &causes, &mut stdout);
+        let _ = match err {
+            driftcheck::Error::Invalid { problems } => {
+                let problems: Vec<driftcheck::diagnostic::Problem> = problems
+                    .iter()
+                    .map(|p| driftcheck::diagnostic::Problem {
+                        message: driftcheck::secrets::redact::redact(&p.message).into_owned(),
+                        source: None,
+                        ..p.clone()
+                    })
+                    .collect();
+                driftcheck::report::problems::write(format, &problems, &mut stdout)
+            }
+            _ => driftcheck::report::error::write(format, &message, &causes, &mut stdout),
+        };
         let _ = stdout.flush();
     }
     ExitCode::from(2)

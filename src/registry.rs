@@ -61,6 +61,24 @@ pub const TOOL_RULES: &[ToolRule] = &[
         help: "the finding it accepted is gone: delete the waiver so it cannot hide a future one",
     },
     ToolRule {
+        id: "config/invalid",
+        severity: Severity::Error,
+        summary: "driftcheck.toml cannot be used as written (exit 2; every problem is listed with its line and column)",
+        help: "fix each problem at the line and column shown; `driftcheck explain --list` and docs/config.md list every key",
+    },
+    ToolRule {
+        id: "policy/invalid",
+        severity: Severity::Error,
+        summary: "a policy file cannot be used as written (exit 2; every problem of every file is listed)",
+        help: "fix each problem at the line and column shown; docs/policies.md describes every key",
+    },
+    ToolRule {
+        id: "config/baseline",
+        severity: Severity::Error,
+        summary: "the baseline file cannot be read as a driftcheck baseline (exit 2)",
+        help: "write it again with `driftcheck check --write-baseline FILE`",
+    },
+    ToolRule {
         id: "config/empty-glob",
         severity: Severity::Warning,
         summary: "a glob in driftcheck.toml (`policies`) matches no file",

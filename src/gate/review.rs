@@ -156,11 +156,7 @@ impl Review {
         mailmap: &Mailmap,
     ) -> Result<Review, Error> {
         let raw = config.review.clone().unwrap_or_default();
-        let err = |message: String| Error::Config {
-            path: config.path.clone(),
-            line: 0,
-            message: format!("[review] {message}"),
-        };
+        let err = |message: String| Error::config(&config.path, 0, format!("[review] {message}"));
         let shown = config.path.display().to_string();
         let expand = |list: &[String]| -> Result<Vec<String>, Error> {
             let mut out = Vec::new();
@@ -470,18 +466,17 @@ fn case_blind(globs: &[String], what: &str) -> Result<GlobSet, Error> {
         let glob = globset::GlobBuilder::new(g)
             .case_insensitive(true)
             .build()
-            .map_err(|e| Error::Config {
-                path: std::path::PathBuf::from(what),
-                line: 0,
-                message: format!("invalid glob `{g}`: {}", e.kind()),
+            .map_err(|e| {
+                Error::config(
+                    &std::path::PathBuf::from(what),
+                    0,
+                    format!("invalid glob `{g}`: {}", e.kind()),
+                )
             })?;
         b.add(glob);
     }
-    b.build().map_err(|e| Error::Config {
-        path: std::path::PathBuf::from(what),
-        line: 0,
-        message: e.to_string(),
-    })
+    b.build()
+        .map_err(|e| Error::config(&std::path::PathBuf::from(what), 0, e.to_string()))
 }
 
 /// Follow the links on `glob`'s literal prefix in `tree`: the links are

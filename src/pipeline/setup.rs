@@ -49,7 +49,7 @@ fn sources(e: &EnvConfig) -> Vec<std::path::PathBuf> {
 /// in a written-out revision) there is no boundary to check.
 ///
 /// # Errors
-/// [`Error::Config`] naming the environment and the resolved path.
+/// [`Error::Invalid`] naming the environment and the resolved path.
 fn inside_repository(c: &Config) -> Result<(), Error> {
     let dir = c.root.canonicalize().unwrap_or_else(|_| c.root.clone());
     let Some(top) = crate::report::paths::repository_top(&dir) else {
@@ -64,16 +64,16 @@ fn inside_repository(c: &Config) -> Result<(), Error> {
                 Err(_) => s.clone(),
             };
             if !resolved.starts_with(&top) {
-                return Err(Error::Config {
-                    path: c.path.clone(),
-                    line: 0,
-                    message: format!(
+                return Err(Error::config(
+                    &c.path,
+                    0,
+                    format!(
                         "[env.{}] reads `{}`, outside the repository `{}`: keep every root and layer inside it",
                         e.name,
                         resolved.display(),
                         top.display()
                     ),
-                });
+                ));
             }
         }
     }
@@ -84,7 +84,7 @@ fn inside_repository(c: &Config) -> Result<(), Error> {
 /// itself finds nothing and passes.
 ///
 /// # Errors
-/// [`Error::Config`] naming both environments.
+/// [`Error::Invalid`] naming both environments.
 fn distinct_environments(c: &Config) -> Result<(), Error> {
     // What an environment reads: its sources and, for a root, its filters.
     let reads = |e: &EnvConfig| {
@@ -107,17 +107,17 @@ fn distinct_environments(c: &Config) -> Result<(), Error> {
         .collect();
     for (i, (a, sa, fa)) in all.iter().enumerate() {
         if let Some((b, _, _)) = all[..i].iter().find(|(_, sb, fb)| sb == sa && fb == fa) {
-            return Err(Error::Config {
-                path: c.path.clone(),
-                line: 0,
-                message: format!(
+            return Err(Error::config(
+                &c.path,
+                0,
+                format!(
                     "[env.{b}] and [env.{a}] read the same files ({}): comparing an environment with itself finds nothing",
                     sa.iter()
                         .map(|p| crate::env::relative(p, &c.root))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-            });
+            ));
         }
     }
     Ok(())
@@ -126,7 +126,7 @@ fn distinct_environments(c: &Config) -> Result<(), Error> {
 /// Load the policy a config asks for (the shipped pack alone without one).
 ///
 /// # Errors
-/// [`Error::Policy`] with every problem found.
+/// [`Error::Invalid`] with every problem found.
 pub fn load_policy(config: Option<&Config>) -> Result<Policy, Error> {
     match config {
         None => policy::load(
@@ -192,11 +192,8 @@ pub fn policy_files(c: &Config, tree_root: Option<&Path>) -> Result<PolicyFiles,
             } else {
                 dir
             };
-            let anchored = crate::gate::review::anchor(&dir, g).map_err(|why| Error::Config {
-                path: c.path.clone(),
-                line: 0,
-                message: format!("policies: `{g}` {why}"),
-            })?;
+            let anchored = crate::gate::review::anchor(&dir, g)
+                .map_err(|why| Error::config(&c.path, 0, format!("policies: `{g}` {why}")))?;
             policy::files(&top, &[anchored])?
         } else {
             policy::files(&c.root, std::slice::from_ref(g))?
@@ -247,11 +244,11 @@ pub fn select(config: &Config, names: &[String]) -> Result<Vec<EnvConfig>, Error
 fn select_named(config: &Config, names: &[String]) -> Result<Vec<EnvConfig>, Error> {
     if names.is_empty() {
         if config.envs.len() < 2 {
-            return Err(Error::Config {
-                path: config.path.clone(),
-                line: 0,
-                message: "declare at least two environments ([env.NAME]) to compare".to_string(),
-            });
+            return Err(Error::config(
+                &config.path,
+                0,
+                "declare at least two environments ([env.NAME]) to compare".to_string(),
+            ));
         }
         return Ok(config.envs.clone());
     }

@@ -122,23 +122,31 @@ pub fn read(path: &Path) -> Result<BTreeSet<String>, Error> {
         path: path.to_path_buf(),
         source,
     })?;
-    let b: Baseline = serde_json::from_str(&text).map_err(|e| Error::Config {
-        path: path.to_path_buf(),
-        line: e.line() as u32,
-        message: format!(
-            "not a driftcheck baseline: {}",
-            e.to_string().split(" at line").next().unwrap_or("invalid")
-        ),
+    let problem = |line: u32, message: String| Error::Invalid {
+        problems: vec![crate::diagnostic::Problem::new(
+            crate::diagnostic::BASELINE,
+            path.display().to_string(),
+            line,
+            message,
+        )],
+    };
+    let b: Baseline = serde_json::from_str(&text).map_err(|e| {
+        problem(
+            u32::try_from(e.line()).unwrap_or(0),
+            format!(
+                "not a driftcheck baseline: {}",
+                e.to_string().split(" at line").next().unwrap_or("invalid")
+            ),
+        )
     })?;
     if b.version != 1 {
-        return Err(Error::Config {
-            path: path.to_path_buf(),
-            line: 0,
-            message: format!(
+        return Err(problem(
+            0,
+            format!(
                 "baseline version {} is not supported (expected 1)",
                 b.version
             ),
-        });
+        ));
     }
     Ok(b.findings.into_iter().map(|e| e.fingerprint).collect())
 }

@@ -19,15 +19,14 @@ mod fileindex;
 pub mod pack;
 pub mod parse;
 pub mod pattern;
-mod read;
 pub mod rules;
 pub mod scope;
 pub mod suppress;
 
 use std::path::Path;
 
+pub use crate::diagnostic::Problem;
 pub use eval::apply;
-pub use read::Problem;
 pub use rules::{Expect, Link, OnChange, Rule, Waiver};
 
 use crate::diff::Interest;
@@ -90,7 +89,7 @@ pub fn empty_glob_notices(globs: &[String]) -> Vec<crate::finding::Finding> {
 /// against (empty: not checked — environments were discovered).
 ///
 /// # Errors
-/// [`Error::Policy`] with every problem found.
+/// [`Error::Invalid`] with every problem found.
 pub fn load(
     settings: &Settings,
     files: &[(String, std::path::PathBuf)],
@@ -117,20 +116,22 @@ pub fn load(
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(_) => {
-                    problems.push(Problem {
-                        file: shown.clone(),
-                        line: 0,
-                        message: "not UTF-8".into(),
-                    });
+                    problems.push(Problem::new(
+                        crate::diagnostic::POLICY,
+                        shown.clone(),
+                        0,
+                        "not UTF-8".into(),
+                    ));
                     continue;
                 }
             },
             Err(e) => {
-                problems.push(Problem {
-                    file: shown.clone(),
-                    line: 0,
-                    message: format!("cannot be read: {}", e.kind()),
-                });
+                problems.push(Problem::new(
+                    crate::diagnostic::POLICY,
+                    shown.clone(),
+                    0,
+                    format!("cannot be read: {}", e.kind()),
+                ));
                 continue;
             }
         };
@@ -176,11 +177,12 @@ pub fn load(
             let hint = did_you_mean(id, known_ids.iter().map(String::as_str))
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            problems.push(Problem {
-                file: crate::config::FILE_NAME.into(),
-                line: 0,
-                message: format!("[policy] disable: unknown rule id `{id}`{hint}"),
-            });
+            problems.push(Problem::new(
+                crate::diagnostic::CONFIG,
+                crate::config::FILE_NAME,
+                0,
+                format!("[policy] disable: unknown rule id `{id}`{hint}"),
+            ));
         }
     }
     policy.rules.retain(|r| !settings.disable.contains(&r.id));
@@ -197,11 +199,12 @@ pub fn load(
             let hint = did_you_mean(&w.rule, known_ids.iter().map(String::as_str))
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            problems.push(Problem {
-                file: w.origin.file.clone(),
-                line: w.origin.line,
-                message: format!("[[waiver]]: unknown rule id `{}`{hint}", w.rule),
-            });
+            problems.push(Problem::new(
+                crate::diagnostic::POLICY,
+                w.origin.file.clone(),
+                w.origin.line,
+                format!("[[waiver]]: unknown rule id `{}`{hint}", w.rule),
+            ));
         }
     }
     if problems.is_empty() {
@@ -209,14 +212,7 @@ pub fn load(
     } else {
         problems.sort();
         problems.dedup();
-        Err(Error::Policy {
-            count: problems.len(),
-            problems: problems
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        })
+        Err(Error::Invalid { problems })
     }
 }
 
@@ -234,14 +230,15 @@ fn validate(
         .chain(user.links.iter().map(|l| (l.id.as_str(), &l.origin)));
     for (id, origin) in ids {
         if let Some((_, first)) = seen.iter().find(|(s, _)| *s == id) {
-            problems.push(Problem {
-                file: origin.file.clone(),
-                line: origin.line,
-                message: format!(
+            problems.push(Problem::new(
+                crate::diagnostic::POLICY,
+                origin.file.clone(),
+                origin.line,
+                format!(
                     "rule id `{id}` is already used at {}:{}",
                     first.file, first.line
                 ),
-            });
+            ));
         } else {
             seen.push((id, origin));
         }
@@ -261,11 +258,12 @@ fn validate(
             let hint = did_you_mean(env, names.iter().copied())
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            problems.push(Problem {
-                file: file.to_string(),
+            problems.push(Problem::new(
+                crate::diagnostic::POLICY,
+                file,
                 line,
-                message: format!("{what}: unknown environment `{env}`{hint}"),
-            });
+                format!("{what}: unknown environment `{env}`{hint}"),
+            ));
         }
     };
     for r in &user.rules {
@@ -307,12 +305,13 @@ pub fn files(root: &Path, globs: &[String]) -> Result<Vec<(String, std::path::Pa
             // A plain path must exist: a typo must not silently drop a policy.
             let p = root.join(g);
             if !p.is_file() {
-                return Err(Error::Policy {
-                    count: 1,
-                    problems: format!(
-                        "{}: policy file `{g}` does not exist",
-                        crate::config::FILE_NAME
-                    ),
+                return Err(Error::Invalid {
+                    problems: vec![Problem::new(
+                        crate::diagnostic::CONFIG,
+                        crate::config::FILE_NAME,
+                        0,
+                        format!("policies: policy file `{g}` does not exist"),
+                    )],
                 });
             }
             out.push((g.clone(), p));

@@ -7,12 +7,12 @@ use regex::Regex;
 use toml::de::{DeTable, DeValue};
 
 use super::pattern::KeyPattern;
-use super::read::{Problem, Sink, Table, key_text, tables};
 use super::rules::{
     Compare, Expect, Files, Lines, Link, OnChange, Origin, PolicyFile, Review, Rule, Waiver,
 };
 use crate::error::did_you_mean;
 use crate::finding::Severity;
+use crate::strict_toml::{Problem, Sink, Table, key_text, tables};
 
 const TOP: [&str; 3] = ["rule", "link", "waiver"];
 const RULE_KEYS: [&str; 20] = [
@@ -47,7 +47,7 @@ pub fn parse(
     builtin: bool,
     order: &mut usize,
 ) -> (PolicyFile, Vec<Problem>) {
-    let mut sink = Sink::new(file, text);
+    let mut sink = Sink::new(crate::diagnostic::POLICY, file, text);
     let mut out = PolicyFile::default();
     let table = match DeTable::parse(text) {
         Ok(t) => t,

@@ -197,7 +197,7 @@ pub(super) fn escape_data(s: &str) -> String {
 
 /// Escape a workflow command's property value: as data, plus `:` and `,`
 /// (which would end the value).
-fn escape_property(s: &str) -> String {
+pub(super) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -10,6 +10,7 @@ mod human;
 mod json;
 mod markdown;
 pub mod paths;
+pub mod problems;
 mod sarif;
 pub mod style;
 

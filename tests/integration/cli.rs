@@ -527,6 +527,8 @@ fn exit_2_errors_speak_the_format_asked_for() {
                         .unwrap()
                         .contains("driftcheck.toml")
                 );
+                assert_eq!(v["error"]["problems"][0]["line"], 2, "{v}");
+                assert_eq!(v["error"]["problems"][0]["code"], "config/invalid", "{v}");
             }
             "sarif" => {
                 let v = crate::harness::json(&run);
@@ -535,8 +537,9 @@ fn exit_2_errors_speak_the_format_asked_for() {
                 assert_eq!(inv["toolExecutionNotifications"][0]["level"], "error");
             }
             "github" => assert!(
-                run.stdout
-                    .starts_with("::error title=driftcheck could not run::"),
+                run.stdout.starts_with(
+                    "::error file=driftcheck.toml,line=2,col=8,title=config/invalid::"
+                ),
                 "{}",
                 run.all()
             ),

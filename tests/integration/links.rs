@@ -67,7 +67,7 @@ fn aliases_shorter_than_three_characters_are_refused() {
         ]);
         let r = t.run(&["check"]);
         assert_eq!(r.code, 2, "{}", r.all());
-        assert!(r.stderr.contains("driftcheck.toml:3"), "{}", r.all());
-        assert!(r.stderr.contains("too short"), "{}", r.all());
+        assert!(r.stderr.contains("driftcheck.toml:5:12"), "{}", r.all());
+        assert!(r.stderr.contains("3 characters at least"), "{}", r.all());
     }
 }

@@ -182,7 +182,8 @@ fn failing_and_hanging_render_commands_stop_the_run() {
     let r = bad.run(&["diff", "a", "b"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("driftcheck.toml:1") && r.stderr.contains("`render_timeout` `soon`"),
+        r.stderr.contains("driftcheck.toml:3:18")
+            && r.stderr.contains("`render_timeout` is not a duration"),
         "{}",
         r.all()
     );

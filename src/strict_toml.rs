@@ -1,7 +1,8 @@
 //! A strict reader over a span-carrying TOML table: every key is asked for by
 //! name and type; whatever is left over is an unknown key, reported with its
 //! line and a "did you mean". Problems are collected, not returned at the
-//! first one, so a policy file with five mistakes shows all five.
+//! first one, so a file with five mistakes shows all five. Policy files and
+//! `driftcheck.toml` are both read through it.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -12,56 +13,50 @@ use toml::de::{DeArray, DeTable, DeValue};
 use crate::error::did_you_mean;
 use crate::formats::line_of;
 
-/// One problem in a policy file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Problem {
-    /// The file, as given.
-    pub file: String,
-    /// 1-based line (0 when unknown).
-    pub line: u32,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.line > 0 {
-            write!(f, "{}:{}: {}", self.file, self.line, self.message)
-        } else {
-            write!(f, "{}: {}", self.file, self.message)
-        }
-    }
-}
+pub use crate::diagnostic::Problem;
 
 /// Where problems go, and how to turn byte offsets into lines.
 pub struct Sink<'t> {
+    /// The code every problem gets (`config/invalid`, `policy/invalid`).
+    pub code: &'static str,
+    /// The file, as shown.
     pub file: String,
+    /// Its text (for lines, columns and carets).
     pub text: &'t str,
+    /// What was found so far.
     pub problems: Vec<Problem>,
 }
 
 impl<'t> Sink<'t> {
-    pub fn new(file: &str, text: &'t str) -> Self {
+    /// Problems in `file` (whose text is `text`) get `code`.
+    pub fn new(code: &'static str, file: &str, text: &'t str) -> Self {
         Sink {
+            code,
             file: file.to_string(),
             text,
             problems: Vec::new(),
         }
     }
 
+    /// The 1-based line of byte offset `at`.
     pub fn line(&self, at: usize) -> u32 {
         line_of(self.text.as_bytes(), at)
     }
 
+    /// A problem at byte offset `at`.
     pub fn error(&mut self, at: usize, message: impl Into<String>) {
-        let line = self.line(at);
-        self.problems.push(Problem {
-            file: self.file.clone(),
-            line,
-            message: message.into(),
-        });
+        self.problems.push(Problem::at(
+            self.code,
+            &self.file,
+            self.text,
+            at,
+            message.into(),
+        ));
     }
 }
+
+/// A value with the byte offset it was written at.
+pub type At<T> = (T, usize);
 
 /// A table being read: remembers which keys were asked for.
 pub struct Table<'a, 'i> {
@@ -74,6 +69,7 @@ pub struct Table<'a, 'i> {
 }
 
 impl<'a, 'i> Table<'a, 'i> {
+    /// Read `table` (whose header is at `at`), naming it `what` in messages.
     pub fn new(table: &'a DeTable<'i>, at: usize, what: String) -> Self {
         Table {
             table,
@@ -167,7 +163,11 @@ impl<'a, 'i> Table<'a, 'i> {
             DeValue::Table(t) => Some(Table::new(
                 t,
                 v.span().start,
-                format!("{}.{key}", self.what),
+                if self.what.is_empty() {
+                    format!("[{key}]")
+                } else {
+                    format!("{}.{key}", self.what)
+                },
             )),
             other => {
                 sink.error(
@@ -181,6 +181,174 @@ impl<'a, 'i> Table<'a, 'i> {
                 None
             }
         }
+    }
+
+    /// Whether `key` is written at all (whatever its type).
+    pub fn has(&self, key: &str) -> bool {
+        self.table.iter().any(|(k, _)| k.get_ref().as_ref() == key)
+    }
+
+    /// An optional boolean.
+    pub fn boolean(&mut self, sink: &mut Sink<'_>, key: &'static str) -> Option<(bool, usize)> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some((*b, v.span().start)),
+            other => {
+                sink.error(
+                    v.span().start,
+                    format!(
+                        "{}: `{key}` must be true or false, not {}",
+                        self.what,
+                        type_name(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional whole number in `0..=u32::MAX`.
+    pub fn count(&mut self, sink: &mut Sink<'_>, key: &'static str) -> Option<(u32, usize)> {
+        let v = self.get(key)?;
+        let at = v.span().start;
+        let parsed = match v.get_ref() {
+            DeValue::Integer(i) => i.as_str().replace('_', "").parse::<u32>().ok(),
+            _ => None,
+        };
+        if parsed.is_none() {
+            sink.error(at, format!("{}: `{key}` must be a whole number", self.what));
+        }
+        parsed.map(|n| (n, at))
+    }
+
+    /// The tables under `key`, each a named sub-table (`[env.prod]`,
+    /// `[env.staging]`): `(name, offset of the name, table)`.
+    pub fn named_tables(
+        &mut self,
+        sink: &mut Sink<'_>,
+        key: &'static str,
+    ) -> Vec<(String, usize, Table<'a, 'i>)> {
+        let what = self.what.clone();
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Table(t) = v.get_ref() else {
+            sink.error(
+                v.span().start,
+                format!(
+                    "{what}: `{key}` must be a table, not {}",
+                    type_name(v.get_ref())
+                ),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, item) in t.iter() {
+            let name = key_text(k).to_string();
+            match item.get_ref() {
+                DeValue::Table(inner) => {
+                    let at = k.span().start;
+                    out.push((
+                        name.clone(),
+                        at,
+                        Table::new(inner, at, format!("[{key}.{name}]")),
+                    ));
+                }
+                other => sink.error(
+                    k.span().start,
+                    format!(
+                        "`{key}.{name}` must be a table (`[{key}.{name}]`), not {}",
+                        type_name(other)
+                    ),
+                ),
+            }
+        }
+        out
+    }
+
+    /// A table of string values (`[formats]`): `(key, offset, value, offset)`.
+    pub fn string_map(
+        &mut self,
+        sink: &mut Sink<'_>,
+        key: &'static str,
+    ) -> Vec<(String, usize, String, usize)> {
+        let Some(t) = self.table(sink, key) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, item) in t.table.iter() {
+            let name = key_text(k);
+            match item.get_ref() {
+                DeValue::String(s) => {
+                    out.push((
+                        name.to_string(),
+                        k.span().start,
+                        s.to_string(),
+                        item.span().start,
+                    ));
+                }
+                other => sink.error(
+                    item.span().start,
+                    format!(
+                        "{}: `{name}` must be a string, not {}",
+                        t.what,
+                        type_name(other)
+                    ),
+                ),
+            }
+        }
+        out
+    }
+
+    /// A table of string lists (`[review.groups]`): `(key, offset, items)`.
+    pub fn string_lists(
+        &mut self,
+        sink: &mut Sink<'_>,
+        key: &'static str,
+    ) -> Vec<(String, usize, Vec<At<String>>)> {
+        let Some(t) = self.table(sink, key) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, item) in t.table.iter() {
+            let name = key_text(k);
+            let items = match item.get_ref() {
+                DeValue::Array(items) => strings_of(sink, &t.what, name, items),
+                other => {
+                    sink.error(
+                        item.span().start,
+                        format!(
+                            "{}: `{name}` must be a list of strings, not {}",
+                            t.what,
+                            type_name(other)
+                        ),
+                    );
+                    continue;
+                }
+            };
+            out.push((name.to_string(), k.span().start, items));
+        }
+        out
+    }
+
+    /// An array of tables under `key` (`[[review.rule]]`).
+    pub fn array_of_tables(
+        &mut self,
+        sink: &mut Sink<'_>,
+        key: &'static str,
+    ) -> Vec<Table<'a, 'i>> {
+        let what = self.what.clone();
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        tables(sink, v, key)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (t, at))| {
+                let inner = what.trim_start_matches('[').trim_end_matches(']');
+                Table::new(t, at, format!("[[{inner}.{key}]] #{}", i + 1))
+            })
+            .collect()
     }
 
     /// An optional raw value (for fields whose type varies, like `expires`).

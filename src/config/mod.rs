@@ -1,0 +1,240 @@
+//! `driftcheck.toml`: found by walking up from the working directory, parsed
+//! strictly (unknown keys are errors with a line and a "did you mean"), then
+//! validated into environments ready to list.
+
+mod read;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub use read::parse;
+
+use crate::env::Selection;
+use crate::error::Error;
+use crate::formats::FormatOverrides;
+
+/// The file name looked for.
+pub const FILE_NAME: &str = "driftcheck.toml";
+
+/// `[review]` as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReview {
+    /// Guarded path globs.
+    pub paths: Option<Vec<String>>,
+    /// Trailer keys that carry sign-offs.
+    pub trailers: Option<Vec<String>>,
+    /// Sign-offs needed.
+    pub required: Option<u32>,
+    /// Who may sign (emails or `@group`).
+    pub reviewers: Option<Vec<String>>,
+    /// `"digest"`: every sign-off must name the digest it approves.
+    pub bind: Option<String>,
+    /// `@group` members.
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<String>>,
+    /// `[[review.rule]]`: more sign-offs, or narrower reviewers, for some paths.
+    #[serde(default)]
+    pub rule: Vec<RawReviewRule>,
+    /// What local hooks (commit-msg, pre-push) do about a missing sign-off:
+    /// `"warn"` (the default: the review happens after the commit, in the
+    /// pull request) or `"block"`. CI is strict either way.
+    pub local: Option<String>,
+}
+
+/// `[[review.rule]]` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReviewRule {
+    /// Path globs the rule covers.
+    pub paths: Vec<String>,
+    /// Sign-offs needed for them.
+    pub required: Option<u32>,
+    /// Who may sign for them.
+    pub reviewers: Option<Vec<String>>,
+}
+
+/// One declared environment.
+#[derive(Debug, Clone)]
+pub struct EnvConfig {
+    /// Its name.
+    pub name: String,
+    /// Declared aliases.
+    pub aliases: Vec<String>,
+    /// Which files make it up.
+    pub selection: Selection,
+}
+
+/// A validated `driftcheck.toml`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The directory paths are relative to (the file's directory).
+    pub root: PathBuf,
+    /// Environments in declaration order (TOML tables are sorted by name).
+    pub envs: Vec<EnvConfig>,
+    /// Format overrides.
+    pub formats: FormatOverrides,
+    /// Policy globs.
+    pub policies: Vec<String>,
+    /// `baseline = "..."`, resolved against the config's directory.
+    pub baseline: Option<PathBuf>,
+    /// `[policy]` switches.
+    pub policy: crate::policy::Settings,
+    /// `[review]`, validated by the gate.
+    pub review: Option<RawReview>,
+    /// The config file's text (the gate re-reads it against another tree).
+    pub text: String,
+}
+
+/// The line of `[env.NAME]`'s `render` setting in the config `text` (the
+/// header's line when the setting is written another way; 0 when neither is
+/// found). Rendered environments point there in formats that need a file.
+pub fn render_line(text: &str, name: &str) -> u32 {
+    let headers = [
+        format!("[env.{name}]"),
+        format!("[env.\"{name}\"]"),
+        format!("[env.'{name}']"),
+    ];
+    let mut header = 0;
+    for (n, line) in text.lines().enumerate() {
+        let t: String = line
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        if t.starts_with('[') {
+            if header > 0 {
+                break;
+            }
+            if headers.contains(&t) {
+                header = n + 1;
+            }
+        } else if header > 0 && (t.starts_with("render=") || t.starts_with("\"render\"=")) {
+            return u32::try_from(n + 1).unwrap_or(0);
+        }
+    }
+    u32::try_from(header).unwrap_or(0)
+}
+
+/// Find `driftcheck.toml` in `start` or a parent, stopping at the repository
+/// root (a directory holding `.git`).
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Read and validate a config file.
+///
+/// # Errors
+/// When it cannot be read, is not valid TOML, has unknown keys or invalid values.
+pub fn load(path: &Path) -> Result<Config, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let shown = shown_path(path);
+    parse(&text, path).map_err(|e| match e {
+        Error::Invalid { mut problems } => {
+            for p in &mut problems {
+                if p.file == path.display().to_string() {
+                    p.file.clone_from(&shown);
+                }
+            }
+            Error::Invalid { problems }
+        }
+        other => other,
+    })
+}
+
+/// How problems name the config file: relative to the repository's top
+/// (as every report names files), else as given.
+fn shown_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = absolute.parent().unwrap_or(Path::new("/"));
+    crate::report::paths::repository_top(dir)
+        .or_else(|| std::env::current_dir().ok())
+        .and_then(|top| absolute.strip_prefix(top).ok().map(Path::to_path_buf))
+        .map_or_else(
+            || path.display().to_string(),
+            |rel| rel.to_string_lossy().replace('\\', "/"),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_errors_do_not_quote_values() {
+        for v in ["42", "\"S3cretPw9\"", "[\"a\", 1]"] {
+            let e = parse(&format!("[env.prod]\nroot = {v}\n"), Path::new("d.toml"));
+            if let Err(e) = e {
+                let e = e.to_string();
+                assert!(!e.contains("S3cret") && !e.contains("42"), "{e}");
+            }
+        }
+        let e = parse("[env.prod]\nrender = [\"x\", 4242]\n", Path::new("d.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("must be strings, not an integer"), "{e}");
+        assert!(!e.contains("4242"), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_have_lines_and_suggestions() {
+        let e = parse("[env.prod]\nroots = \"x\"\n", Path::new("driftcheck.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("driftcheck.toml:2"), "{e}");
+        assert!(e.contains("did you mean `root`"), "{e}");
+        let e = parse("[formats]\n\"*.conf\" = \"ymal\"\n", Path::new("d.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `yaml`"), "{e}");
+        let e = parse("[env.prod]\ninclude = [\"a\"]\n", Path::new("d.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("d.toml:1") && e.contains("needs `root`"), "{e}");
+    }
+
+    #[test]
+    fn invalid_globs_name_their_line() {
+        let e = parse(
+            "[env.prod]\nroot = \"p\"\ninclude = [\"**/[.yaml\"]\n",
+            Path::new("d.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("d.toml:3:12: [env.prod] include: invalid glob"),
+            "{e}"
+        );
+        assert!(!e.contains("[.yaml"), "{e}");
+    }
+
+    #[test]
+    fn valid_config() {
+        let c = parse(
+            "policies = [\"policies/*.toml\"]\n[env.staging]\nroot = \"deploy/staging\"\naliases = [\"stg\"]\n[env.prod]\nroot = \"deploy/prod\"\n[policy]\nbuiltin = true\n",
+            Path::new("/repo/driftcheck.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.envs.len(), 2);
+        assert_eq!(c.root, Path::new("/repo"));
+    }
+}
