@@ -10,6 +10,7 @@ mod cmdline;
 pub mod connstr;
 pub mod encoded;
 mod fingerprint;
+pub mod generic;
 pub mod keys;
 pub mod redact;
 pub mod values;

@@ -209,6 +209,7 @@ fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
         );
     }
     out.extend(super::catalogue::find(text));
+    out.extend(super::generic::find(text));
     if text.contains(' ') && is_mnemonic(text) {
         return std::iter::once(0..text.len()).collect();
     }
@@ -287,6 +288,7 @@ pub fn secret_text(text: &str) -> Vec<Range<usize>> {
         .any(|b| matches!(b, b'=' | b'@' | b' ' | b'$' | b'"' | b'<' | b'\n' | b':'))
     {
         let mut out = super::catalogue::find(text);
+        out.extend(super::generic::find(text));
         out.extend(super::encoded::find(text));
         return merge(out);
     }
