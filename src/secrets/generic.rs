@@ -91,15 +91,17 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
                 .trim_start_matches(['.', '-', '/', '~'])
                 .len();
         let start = r.start + lead;
-        if run.len() < MIN_BODY || public_shape(run) {
+        if run.len() < MIN_BODY {
             continue;
         }
+        // A run holding a UUID segment (`key/<uuid>` in an ARN) is judged by segments.
+        let whole_public = public_shape(run) || run.split(['/', '.']).any(is_uuid_like);
         // The whole run first: a random token may begin with what looks like a prefix.
-        if run.len() >= MIN_RUN && is_random(run, false) {
+        if !whole_public && run.len() >= MIN_RUN && is_random(run, false) {
             out.push(start..start + run.len());
             continue;
         }
-        if let Some(p) = prefix_len(run) {
+        if !whole_public && let Some(p) = prefix_len(run) {
             let body = &run[p..];
             // Hex bodies need 20+: cloud resource ids are a prefix and 8 or 17 hex (`ami-0abc…`).
             let hex = body.bytes().all(|c| c.is_ascii_hexdigit());
@@ -120,15 +122,42 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The run without separators at its ends (padding `=` is kept).
-fn trim(run: &str) -> &str {
-    run.trim_matches(['.', '-', '/', '~', '%'])
+/// In free text printed as is (a commit trailer, a near miss, a gate
+/// reason), where no value of 16+ random characters belongs: every run of
+/// 16+ characters that is random for its alphabet, besides what [`find`] finds.
+pub fn find_in_free_text(text: &str) -> Vec<Range<usize>> {
+    let mut out = find(text);
+    for r in runs(text) {
+        let run = trim(&text[r.clone()]);
+        let lead = text[r.clone()].len() - text[r.clone()].trim_start_matches(TRIM).len();
+        if run.len() >= MIN_BODY && !public_shape(run) && is_random(run, false) {
+            out.push(r.start + lead..r.start + lead + run.len());
+        }
+    }
+    out
 }
 
+/// The run without separators at its ends (padding `=` is kept).
+fn trim(run: &str) -> &str {
+    run.trim_matches(TRIM)
+}
+
+/// Separators that are not part of a token at its ends.
+const TRIM: [char; 5] = ['.', '-', '/', '~', '%'];
+
+/// Prefixes that providers document as *public* identifiers: Stripe
+/// publishable keys and object ids, AWS resource ids. Shown.
+const PUBLIC_PREFIXES: &[&str] = &[
+    "pk_live_", "pk_test_", "acct_", "ca_", "cus_", "prod_", "price_", "pi_", "sub_", "pm_", "ch_",
+    "in_", "txn_", "evt_", "plan_", "ami-", "vpc-", "subnet-", "sg-", "vol-", "snap-", "eni-",
+    "igw-", "rtb-", "arn:",
+];
+
 /// Shapes shown on purpose (see the module comment).
-fn public_shape(s: &str) -> bool {
+pub(super) fn public_shape(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
-    is_uuid_like(s)
+    PUBLIC_PREFIXES.iter().any(|p| s.starts_with(p))
+        || is_uuid_like(s)
         || [
             "aaaab3nzac1",
             "aaaac3nzac1",
@@ -469,6 +498,10 @@ mod tests {
             "ami-0abcdef1234567890",
             "us-east-1.console.aws.amazon.com",
             "maxConnectionsPerHostAndRoute",
+            "acct_15vekcDjPFcHOcTm",
+            "ca_68FQcZXEcV66Kjg7egLnR1Ce87cqwoue",
+            "pk_test_VgSB4VSg2wb5LdAkz7p38Gw8",
+            "arn:aws:kms:ca-central-1:739275439843:key/22f27c88-bb2b-49c3-b731-05123a974af4",
             "io.opentelemetry.exporter.otlp.endpoint",
         ] {
             assert!(
