@@ -86,10 +86,7 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     for r in runs(text) {
         let run = trim(&text[r.clone()]);
-        let lead = text[r.clone()].len()
-            - text[r.clone()]
-                .trim_start_matches(['.', '-', '/', '~'])
-                .len();
+        let lead = text[r.clone()].len() - text[r.clone()].trim_start_matches(TRIM).len();
         let start = r.start + lead;
         if run.len() < MIN_BODY {
             continue;
