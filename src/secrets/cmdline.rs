@@ -214,11 +214,10 @@ pub fn credentials(text: &str) -> Vec<Range<usize>> {
             .iter()
             .position(|w| w == "echo" || w == "printf" || w.ends_with("(echo"))
         && let Some(r) = words.get(i + 1)
+        && let Some(a) = arg(text, r.start)
     {
-        if let Some(a) = arg(text, r.start) {
-            let end = text[a.clone()].find(')').map_or(a.end, |p| a.start + p);
-            out.push(a.start..end);
-        }
+        let end = text[a.clone()].find(')').map_or(a.end, |p| a.start + p);
+        out.push(a.start..end);
     }
     // `echo X | docker login --password-stdin`: X is the password.
     if lower.iter().any(|w| w == "--password-stdin")
