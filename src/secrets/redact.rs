@@ -101,6 +101,32 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// An error message, masked as free text: besides what [`redact`] masks,
+/// every random-looking run of 16+ characters (a value quoted by a config
+/// error: a policy file name, a rule id, a root, an argument). Errors name
+/// the file and the setting; a value that reads like a credential is never
+/// quoted, whichever message forgot to leave it out.
+pub fn redact_error(text: &str) -> String {
+    let text = redact(text);
+    let mut ranges = super::generic::find_in_free_text(&text);
+    if ranges.is_empty() {
+        return text.into_owned();
+    }
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in ranges {
+        if r.end <= at {
+            continue;
+        }
+        out.push_str(&text[at..r.start.max(at)]);
+        out.push_str(MASK);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 /// A writer that holds everything until [`Redacting::finish`] (or drop),
 /// then writes it redacted. Output is small next to the input, and holding
 /// it whole means a secret can never be split across two writes.
