@@ -107,11 +107,20 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
                 continue;
             }
         }
-        // A path or dotted name whose one segment is a token (`/hooks/<token>`).
+        // A path or dotted name whose one segment is a token (`/hooks/<token>`,
+        // `secrets/password_<random>.yaml`): each segment by the same two rules.
         let mut at = start;
         for seg in run.split(['/', '.']) {
-            if seg.len() >= MIN_RUN && !public_shape(seg) && is_random(seg, false) {
-                out.push(at..at + seg.len());
+            if seg.len() >= MIN_BODY && !public_shape(seg) {
+                if seg.len() >= MIN_RUN && is_random(seg, false) {
+                    out.push(at..at + seg.len());
+                } else if let Some(p) = prefix_len(seg)
+                    && seg.len() - p >= MIN_BODY
+                    && !seg[p..].bytes().all(|c| c.is_ascii_hexdigit())
+                    && is_random(&seg[p..], true)
+                {
+                    out.push(at + p..at + seg.len());
+                }
             }
             at += seg.len() + 1;
         }

@@ -66,8 +66,13 @@ pub fn remember(secret: &str) {
 }
 
 /// `text` with every remembered secret and every catalogued token masked.
+///
+/// The uncatalogued-token rule ([`super::generic::find`]) runs here too, so
+/// a secret in a file name (`password_<random>.yaml`), a key name or any
+/// text no parser classified is masked in every output.
 pub fn redact(text: &str) -> Cow<'_, str> {
     let mut ranges = super::catalogue::find(text);
+    ranges.extend(super::generic::find(text));
     {
         let seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
         if !seen.is_empty() {
