@@ -168,7 +168,7 @@ pub fn list(
             // what it points at is read or printed. A root *declared* outside
             // (an absolute path in driftcheck.toml) is the user's choice.
             if let Ok(repo) = repo_root.canonicalize()
-                && dir.starts_with(repo_root)
+                && lexical(dir).starts_with(lexical(repo_root))
                 && !canonical_root.starts_with(&repo)
             {
                 return Err(Error::Walk {
