@@ -162,6 +162,22 @@ pub fn list(
                 path: dir.clone(),
                 source,
             })?;
+            // A root written inside the repository that resolves outside it
+            // (a symbolic link to another tree) is refused, and nothing of
+            // what it points at is read or printed. A root *declared* outside
+            // (an absolute path in driftcheck.toml) is the user's choice.
+            if let Ok(repo) = repo_root.canonicalize()
+                && lexical(dir).starts_with(lexical(repo_root))
+                && !canonical_root.starts_with(&repo)
+            {
+                return Err(Error::Walk {
+                    env: name.to_string(),
+                    message: format!(
+                        "root `{}` is a link that leaves the repository; refused (declare an outside root by its own path)",
+                        relative(dir, repo_root)
+                    ),
+                });
+            }
             let walker = WalkDir::new(dir)
                 .follow_links(false)
                 .sort_by_file_name()

@@ -78,13 +78,13 @@ fn report_error(err: &driftcheck::Error, format: driftcheck::report::OutputForma
     }
     let _ = std::io::stderr()
         .lock()
-        .write_all(driftcheck::secrets::redact::redact(&text).as_bytes());
+        .write_all(driftcheck::secrets::redact::redact_error(&text).as_bytes());
     if !matches!(err, driftcheck::Error::NothingCompared { .. }) {
         let causes: Vec<String> = causes
             .iter()
-            .map(|c| driftcheck::secrets::redact::redact(&c.to_string()).into_owned())
+            .map(|c| driftcheck::secrets::redact::redact_error(&c.to_string()))
             .collect();
-        let message = driftcheck::secrets::redact::redact(&err.to_string()).into_owned();
+        let message = driftcheck::secrets::redact::redact_error(&err.to_string());
         let mut stdout = std::io::stdout().lock();
         let _ = match err {
             driftcheck::Error::Invalid { problems } => {

@@ -40,8 +40,25 @@ pub fn parse_timeout(text: &str) -> Option<Duration> {
 
 /// The command as shown in findings and errors: an argument that looks like
 /// a credential (`--ext-str password=…`, a token) is shown as `<masked>`.
+///
+/// Each argument is judged on its own and in its place: the argument after a
+/// credential flag (`-u admin:X`, `-p X`) or an attached `-pX` is masked
+/// whole, and every argument is masked as free text (a script given to
+/// `sh -c`, `admin:X`, a random word), so no part of a credential is quoted
+/// in an error or a finding.
 pub fn shown_command(argv: &[String]) -> String {
-    masked(&argv.join(" "))
+    let items: Vec<String> = (0..argv.len())
+        .map(|k| {
+            if crate::secrets::cmdline_argv_item_is_credential(argv.len(), |i| argv[i].clone(), k) {
+                "<masked>".to_string()
+            } else {
+                masked(&crate::secrets::mask_line(&argv[k]))
+                    .replace(crate::secrets::redact::MASK, "<masked>")
+            }
+        })
+        .collect();
+    // Then the line: a flag word names the next argument (`--api-key k9`).
+    masked(&items.join(" "))
 }
 
 /// Free text with every secret-looking part replaced by `<masked>`
@@ -216,6 +233,19 @@ mod tests {
             shown_command(&argv),
             "helm template --set db.password=<masked> --api-key <masked>"
         );
+        // Every placement of a credential in an argv: after a credential
+        // flag, attached, `user:pw` alone, inside a `sh -c` script.
+        for secret in ["avyfErGPmpGXafq0fj", "T5GOBUSZGi6HWGK10Z"] {
+            for argv in [
+                vec!["mysql".to_string(), format!("-p{secret}")],
+                vec!["curl".to_string(), "-u".into(), format!("admin:{secret}")],
+                vec!["tool".to_string(), format!("admin:{secret}")],
+                vec!["sh".to_string(), "-c".into(), format!("sleep 5 # {secret}")],
+            ] {
+                let shown = shown_command(&argv);
+                assert!(!shown.contains(&secret[..6]), "{argv:?}: {shown}");
+            }
+        }
         assert_eq!(
             masked("error: password hunter2 rejected"),
             "error: password <masked> rejected"

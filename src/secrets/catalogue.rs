@@ -152,6 +152,37 @@ pub const CATALOGUE: &[Entry] = &[
     e("clickhouse-cloud", "", "4b1d", "[A-Za-z0-9]{38}", "4b1dAb3De5Gh7Jk9Mn2Pq4St6Vw8Yz0Bc2Ef4Hi6Kl"),
     e("aws-session-token", "", "IQoJb3JpZ2lu", "[A-Za-z0-9+/=]{40,}", "IQoJb3JpZ2luX2VjEAb3De5Gh7Jk9Mn2Pq4St6Vw8Yz0Bc2Ef4Hi6Kl8No0Qr2St4U"),
     e("aws-session-token-old", "", "FwoGZXIvYXdz", "[A-Za-z0-9+/=]{40,}", "FwoGZXIvYXdzEAb3De5Gh7Jk9Mn2Pq4St6Vw8Yz0Bc2Ef4Hi6Kl8No0Qr2St4Uv6"),
+    // AWS access key ids: the id names a key pair; printed beside a secret key
+    // it is half a credential, and every scanner (gitleaks, GitHub) flags it.
+    e("aws-access-key-id", "", "AKIA", "[A-Z0-9]{16}", "AKIA7UGPH6ZBVPPIJT4J"),
+    e("aws-temporary-key-id", "", "ASIA", "[A-Z0-9]{16}", "ASIABZX2XB4NXBGN4KJY"),
+    e("aws-bearer-key-id", "", "ABIA", "[A-Z0-9]{16}", "ABIA2UJISB2T2GU7TGPV"),
+    e("aws-context-key-id", "", "ACCA", "[A-Z0-9]{16}", "ACCAJWXP7WSJONT7MPL4"),
+    // More providers (gitleaks / TruffleHog rule facts: prefix, alphabet, length).
+    e("anthropic", "", "sk-ant-", "[a-z0-9]{2,8}-[A-Za-z0-9_-]{20,}", "sk-ant-api03-k68z6hbSQhw1ht16sXazpWZkHuKG03ZXWdRyjZ39fn"),
+    e("openai-project", "", "sk-", "(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}", "sk-proj-Ab3De5Gh7Jk9Mn2Pq4St6Vw8Yz0Bc2Ef4H"),
+    e("circleci-pat", "", "CCIPAT_", "[A-Za-z0-9]{22}_[a-f0-9]{40}", "CCIPAT_kIMw013yHc8TDshQrFC2YA_f7d6d4d3632454b3d29f17a4e543ea56a9c086aa"),
+    e("langsmith", "", "lsv2_", "(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}", "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"),
+    e("brevo-api", "", "xkeysib-", "[a-f0-9]{64}-[A-Za-z0-9]{16}", "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"),
+    e("brevo-smtp", "", "xsmtpsib-", "[a-f0-9]{64}-[A-Za-z0-9]{16}", "xsmtpsib-60e9420fb6c37097e8abdde9c941a7e290186b135fea17bfd4129177a6d92773-Vu61lyZY3wJ7FEPK"),
+    e("flutterwave-secret", "", "FLWSECK", "(?:_TEST)?-[a-f0-9]{12,32}-X", "FLWSECK-43fa90fd32b077c0dcee6e7741085b94-X"),
+    e("flutterwave-encryption", "", "FLWSECK_TEST", "[a-f0-9]{12}", "FLWSECK_TEST3f9a2c7e1b5d"),
+    e("shippo", "", "shippo_", "(?:live|test)_[a-f0-9]{40}", "shippo_live_6aa7e99fc7825a6bf40c96a4da931e445b2c457c"),
+    e("pinecone", "", "pcsk_", "[A-Za-z0-9]{6}_[A-Za-z0-9]{40,}", "pcsk_P8B3uv_0FCyKpiVPbdLsssGwjgSjf2IimaUa1iStDVh93UJKO35Md1lCxnuHqlvFQMn"),
+    e("openshift-token", "", "sha256~", "[A-Za-z0-9_-]{43}", "sha256~ppMD-BxJ2hmVq0_m1SUhbH8SnL5cP-K2aY7xP6pzKew"),
+    e("frameio", "", "fio-u-", "[A-Za-z0-9_=-]{64}", "fio-u-pLKpUt15VK4nFuxQc4AwVo2ggiM4zzVxOxxN3OxH4k8CkIADcNpgme31jPz3YkKI"),
+    e("duffel", "", "duffel_", "(?:test|live)_[A-Za-z0-9_-]{43}", "duffel_live_EYvDHhV7yWSfYycuFYxbejleN869Wan3x6tmywKIniC"),
+    e("harness-pat", "", "pat.", "[A-Za-z0-9_-]{22}\\.[a-f0-9]{24}\\.[A-Za-z0-9]{20}", "pat.uCzYBnIOKhdyXqafNoEHg3.be5a3f5c077df97352d516eb.2wz4baU1JE1oqcFILlLZ"),
+    e("scalingo", "", "tk-us-", "[A-Za-z0-9_-]{48}", "tk-us-_ze7K3obrL9S5LFxo9ni9eKujFd4qtYeGXAJkOa91Ue0PNbO"),
+    e("vault-legacy-token", "", "s.", "[A-Za-z0-9]{24}", "s.xKaDUWoYNJHwheJpkSoetzId"),
+    e("twitter-bearer", "", "AAAAAAAAAAAAAAAAAAAAA", "[A-Za-z0-9%]{30,}", "AAAAAAAAAAAAAAAAAAAAAmOP6mdrvB6P%F3yEg0mS8IiDp9A1qSVaH8u9p84GlLXMPaHwtxXjtZKXOx6aWYACAhUtANgtHK5NFQAP"),
+    e("flyio-org", "", "fo1_", "[A-Za-z0-9_-]{43}", "fo1_IdQXeKlxyNrw4Ylfmu-JXrYNG3DdKRq-bPAlqGyYluW"),
+    e("flyio-macaroon", "", "fm", "[12][ar]?_[A-Za-z0-9+/=_-]{40,}", "fm2_lJPECAAAAAAAAb3De5Gh7Jk9Mn2Pq4St6Vw8Yz0Bc2Ef4Hi6Kl8No0Qr"),
+    e("easypost", "", "EZAK", "[A-Za-z0-9]{54}", "EZAKAb3De5Gh7Jk9Mn2Pq4St6Vw8Yz0Bc2Ef4Hi6Kl8No0Qr2St4Uv6Wx8"),
+    e("sourcegraph", "", "sgp_", "(?:[a-f0-9]{16}_)?[a-f0-9]{40}", "sgp_3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e0b3d6f9a"),
+    e("twilio-api-key", "", "SK", "[0-9a-f]{32}", "SK3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e"),
+    e("resend", "", "re_", "[A-Za-z0-9]{8}_[A-Za-z0-9]{24}", "re_Ab3De5Gh_7Jk9Mn2Pq4St6Vw8Yz0Bc2Ef"),
+    e("dropbox", "", "sl.", "[A-Za-z0-9_-]{130,}", "sl.Ab3De5Gh7Jk9Mn2Pq4St6Vw8Yz0Bc2Ef4Hi6Kl8No0Qr2St4Uv6Wx8Yz0Ab2Cd4Ef6Gh8Ij0Kl2Mn4Op6Qr8St0Uv2Wx4Yz6Ab8Cd0Ef2Gh4Ij6Kl8Mn0Op2Qr4St6Uv8Wx0Yz2Ab4"),
     // Bots and webhooks
     e("telegram-bot", "[0-9]{8,10}", ":AA", "[A-Za-z0-9_-]{30,}", "1234567890:AAAb3De5Gh7Jk9Mn2Pq4St6Vw8Yz0Bc2Ef4"),
     e("discord-webhook", "(?:https?://)?(?:www\\.|ptb\\.|canary\\.)?discord(?:app)?\\.com", "/api/webhooks/", "[0-9]+/[A-Za-z0-9_-]{40,}", "https://discord.com/api/webhooks/123456789012345678/Ab3De5Gh7Jk9Mn2Pq4St6Vw8Yz0Bc2Ef4Hi6Kl8No0Qr2St4Uv6Wx8Yz0Ab2Cd"),
@@ -171,16 +202,26 @@ pub const CATALOGUE: &[Entry] = &[
     e("openvpn-static-key", "", "-----BEGIN OpenVPN Static key", " V[0-9]-----", "-----BEGIN OpenVPN Static key V1-----"),
 ];
 
-/// Whether the catalogue's combined pattern needs a word boundary before
-/// this entry (so `xghp_...` inside an identifier does not count, but
-/// `token=ghp_...` and `"ghp_..."` do).
+/// Whether an entry needs a word boundary before it. Token boundaries are
+/// defined by the token's alphabet, not by `\\b`: a distinctive marker (4+
+/// characters) matches wherever it is, so `xghp_...`, `_npm_...` and
+/// `%2Fglpat-...` (a URL escape glued to the token) are still tokens. Short
+/// markers (`sq`, `NR`, `sk-`, `md5`, `s.`) and markers common inside base64
+/// (`EAAA`, `4b1d`, `AKCp`) keep the boundary so they do not fire inside
+/// words and blobs.
 fn bounded(e: &Entry) -> bool {
+    const IN_BLOBS: &[&str] = &["EAAA", "4b1d", "AKCp", "LTAI", "dapi", "key-"];
     let first = if e.before.is_empty() {
         e.marker.chars().next()
     } else {
         e.before.chars().next()
     };
+    let short =
+        e.before.is_empty() && e.marker.len() < 4 && !matches!(e.marker, "xox" | "hf_" | "r8_");
     first.is_some_and(|c| c.is_ascii_alphanumeric() || c == '[' || c == '(')
+        && (short
+            || IN_BLOBS.contains(&e.marker)
+            || (!e.before.is_empty() && e.before.starts_with('[')))
 }
 
 fn pattern(e: &Entry) -> String {

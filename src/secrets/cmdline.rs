@@ -34,6 +34,60 @@ const P_IS_PASSWORD: &[&str] = &[
     "login",
 ];
 
+/// The flag table: (programs, flag, how the credential sits in the next
+/// argument). The tools' documented meanings: `sqlcmd -P pw`, `bcp -P pw`,
+/// `zip -P pw`, `ssh-keygen -N|-P pw`, `ldapsearch -w pw` (and the other
+/// OpenLDAP clients), `openssl -passin|-passout pass:pw`, `smbclient -U
+/// user%pw`, `lftp -u user,pw`, `vault login <token>`.
+const FLAG_TABLE: &[(&[&str], &str, Cred)] = &[
+    (&["sqlcmd", "bcp", "osql", "isql"], "-P", Cred::Whole),
+    (&["zip", "zipcloak"], "-P", Cred::Whole),
+    (&["ssh-keygen"], "-N", Cred::Whole),
+    (&["ssh-keygen"], "-P", Cred::Whole),
+    (
+        &[
+            "ldapsearch",
+            "ldapmodify",
+            "ldapadd",
+            "ldapdelete",
+            "ldapwhoami",
+            "ldappasswd",
+            "ldapcompare",
+            "ldapmodrdn",
+            "ldapexop",
+        ],
+        "-w",
+        Cred::Whole,
+    ),
+    (&["openssl"], "-passin", Cred::After("pass:")),
+    (&["openssl"], "-passout", Cred::After("pass:")),
+    (&["openssl"], "-pass", Cred::After("pass:")),
+    (
+        &["smbclient", "rpcclient", "smbmap", "smbget", "net"],
+        "-U",
+        Cred::After("%"),
+    ),
+    (
+        &["smbclient", "rpcclient", "smbget"],
+        "--user",
+        Cred::After("%"),
+    ),
+    (&["lftp"], "-u", Cred::After(",")),
+    (&["vault"], "login", Cred::Whole),
+];
+
+/// Where a credential sits in the argument after its flag.
+#[derive(Clone, Copy)]
+enum Cred {
+    /// The whole argument.
+    Whole,
+    /// After the first occurrence of this text (`pass:`, `user%`).
+    After(&'static str),
+}
+
+/// Programs whose attached `-pX` is a password (`7z a -pX`).
+const ATTACHED_P: &[&str] = &["7z", "7za", "7zz", "7zr", "unrar", "rar"];
+
 /// A cheap test that `text` may hold anything [`credentials`] looks for:
 /// a flag (`-x`) or the word `auth`. Most values have neither.
 pub fn may_hold(text: &str) -> bool {
@@ -41,6 +95,8 @@ pub fn may_hold(text: &str) -> bool {
     b.windows(2)
         .any(|w| w[0] == b'-' && w[1].is_ascii_alphabetic() || w == b"--")
         || super::values::contains_ci(text, b"auth")
+        || super::values::contains_ci(text, b"login")
+        || super::values::contains_ci(text, b"net use")
 }
 
 /// Credential ranges in one line of text.
@@ -105,6 +161,63 @@ pub fn credentials(text: &str) -> Vec<Range<usize>> {
             let at = r.start + w.len() - v.len() + c + 1;
             out.push(at..r.end);
         }
+    }
+    for (programs, flag, cred) in FLAG_TABLE {
+        if !program(programs) {
+            continue;
+        }
+        for (i, r) in words.iter().enumerate() {
+            // Flags are case-sensitive (`-P` is a password, `-p` a port).
+            if text[r.clone()].trim_matches(['"', '\'']) != *flag {
+                continue;
+            }
+            let Some(Some(r)) = words.get(i + 1).map(|r| arg(text, r.start)) else {
+                continue;
+            };
+            let a = &text[r.clone()];
+            if a.starts_with('-') && matches!(cred, Cred::Whole) && *flag == "login" {
+                continue;
+            }
+            match cred {
+                Cred::Whole => out.push(r),
+                Cred::After(sep) => {
+                    if let Some(c) = a.find(sep) {
+                        out.push(r.start + c + sep.len()..r.end);
+                    }
+                }
+            }
+        }
+    }
+    if program(ATTACHED_P) {
+        for (i, w) in lower.iter().enumerate() {
+            if w.starts_with("-p") && w.len() > 2 {
+                out.push(words[i].start + 2..words[i].end);
+            }
+        }
+    }
+    // `net use Z: \\srv\share <password> /user:...`: the word after the share.
+    if program(&["net"]) && lower.iter().any(|w| w.starts_with("/user:")) {
+        for (i, w) in lower.iter().enumerate() {
+            if w.starts_with("\\\\")
+                && let Some(r) = words.get(i + 1)
+                && !text[r.clone()].starts_with('/')
+            {
+                out.push(r.clone());
+            }
+        }
+    }
+    // `echo X | ...` or `<(echo X)` feeding a password option: X is the password.
+    if lower
+        .iter()
+        .any(|w| w.contains("password") || w.contains("passwd") || w.contains("--pass"))
+        && let Some(i) = lower
+            .iter()
+            .position(|w| w == "echo" || w == "printf" || w.ends_with("(echo"))
+        && let Some(r) = words.get(i + 1)
+        && let Some(a) = arg(text, r.start)
+    {
+        let end = text[a.clone()].find(')').map_or(a.end, |p| a.start + p);
+        out.push(a.start..end);
     }
     // `echo X | docker login --password-stdin`: X is the password.
     if lower.iter().any(|w| w == "--password-stdin")
@@ -283,5 +396,51 @@ mod tests {
         assert!(is(&["redis-cli", "-a", "pw", "ping"], 2));
         assert!(is(&["sentinel", "auth-pass", "m", "pw"], 3));
         assert!(!is(&["docker", "run", "-p", "8080:80"], 3));
+    }
+}
+
+#[cfg(test)]
+mod flag_table_tests {
+    use super::*;
+
+    /// Every row of the flag table, with a credential of every shape, in a
+    /// shell line and quoted: the credential is inside a masked range.
+    #[test]
+    fn every_flag_table_row_masks_its_credential() {
+        for (programs, flag, cred) in FLAG_TABLE {
+            for program in *programs {
+                for secret in ["Xk29fLq8Zr4Tn7Wm2p", "a;b&c=d", "hunter2"] {
+                    let a = match cred {
+                        Cred::Whole => secret.to_string(),
+                        Cred::After(sep) => {
+                            format!("user{sep}{secret}").replace("userpass:", "pass:")
+                        }
+                    };
+                    for line in [
+                        format!("{program} {flag} {a} x y"),
+                        format!("sudo {program} -v {flag} '{a}'"),
+                    ] {
+                        let at = line.find(secret).expect("placed");
+                        let ok = credentials(&line)
+                            .iter()
+                            .any(|r| r.start <= at && r.end >= at + secret.len());
+                        assert!(ok, "{line}: {:?}", credentials(&line));
+                    }
+                }
+            }
+        }
+        for line in [
+            "7z a -pS3cretZ9 out.7z f",
+            "net use Z: \\\\srv\\share S3cretZ9 /user:corp\\u",
+            "rsync --password-file=<(echo S3cretZ9) x y",
+        ] {
+            let at = line.find("S3cretZ9").unwrap();
+            assert!(
+                credentials(line)
+                    .iter()
+                    .any(|r| r.start <= at && r.end >= at + 8),
+                "{line}"
+            );
+        }
     }
 }

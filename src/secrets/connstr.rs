@@ -22,7 +22,7 @@ use regex::Regex;
 /// (`DB_PASSWORD=`, `--db-password=`, `javax.net.ssl.keyStorePassword=`).
 static NAME_EQ: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)(?:^|[^A-Za-z0-9])(?:[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|credentials?",
+        r"(?i)(?:^|[^A-Za-z0-9])(?:[A-Za-z0-9_.-]*?(?:password|pass\s+word|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|credentials?",
         r"|(?:account|sharedaccess|access|private|shared|encryption|signing|master|auth|session|preshared|pre_shared|pre-shared)[_-]?key",
         r"|sharedaccesssignature|psk|bindpw|_auth|basic[_-]?auth|authident|sess(?:ion)?[_-]?id)|pass|pw|auth|sid|session)",
         r"\s*=\s*",

@@ -10,6 +10,7 @@ mod cmdline;
 pub mod connstr;
 pub mod encoded;
 mod fingerprint;
+pub mod generic;
 pub mod keys;
 pub mod redact;
 pub mod values;
@@ -192,6 +193,7 @@ pub fn mask_line(text: &str) -> String {
     let mut ranges = values::secret_words(text);
     ranges.extend(values::key_value(text));
     ranges.extend(values::random_value(text));
+    ranges.extend(generic::find_in_free_text(text));
     ranges.sort_by_key(|r| (r.start, r.end));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;

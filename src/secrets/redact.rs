@@ -66,8 +66,13 @@ pub fn remember(secret: &str) {
 }
 
 /// `text` with every remembered secret and every catalogued token masked.
+///
+/// The uncatalogued-token rule ([`super::generic::find`]) runs here too, so
+/// a secret in a file name (`password_<random>.yaml`), a key name or any
+/// text no parser classified is masked in every output.
 pub fn redact(text: &str) -> Cow<'_, str> {
     let mut ranges = super::catalogue::find(text);
+    ranges.extend(super::generic::find(text));
     {
         let seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
         if !seen.is_empty() {
@@ -99,6 +104,32 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[at..]);
     Cow::Owned(out)
+}
+
+/// An error message, masked as free text: besides what [`redact`] masks,
+/// every random-looking run of 16+ characters (a value quoted by a config
+/// error: a policy file name, a rule id, a root, an argument). Errors name
+/// the file and the setting; a value that reads like a credential is never
+/// quoted, whichever message forgot to leave it out.
+pub fn redact_error(text: &str) -> String {
+    let text = redact(text);
+    let mut ranges = super::generic::find_in_free_text(&text);
+    if ranges.is_empty() {
+        return text.into_owned();
+    }
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in ranges {
+        if r.end <= at {
+            continue;
+        }
+        out.push_str(&text[at..r.start.max(at)]);
+        out.push_str(MASK);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// A writer that holds everything until [`Redacting::finish`] (or drop),

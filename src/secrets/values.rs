@@ -209,6 +209,7 @@ fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
         );
     }
     out.extend(super::catalogue::find(text));
+    out.extend(super::generic::find(text));
     if text.contains(' ') && is_mnemonic(text) {
         return std::iter::once(0..text.len()).collect();
     }
@@ -287,6 +288,7 @@ pub fn secret_text(text: &str) -> Vec<Range<usize>> {
         .any(|b| matches!(b, b'=' | b'@' | b' ' | b'$' | b'"' | b'<' | b'\n' | b':'))
     {
         let mut out = super::catalogue::find(text);
+        out.extend(super::generic::find(text));
         out.extend(super::encoded::find(text));
         return merge(out);
     }
@@ -444,7 +446,36 @@ fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
 /// The entropy fallback (V9) for values under keys nobody named: long,
 /// token-like, mixed letters and digits, high Shannon entropy, and not a
 /// path, URL, UUID or reference.
+///
+/// Two tests, either suffices: the word-and-entropy test below (tuned on
+/// identifiers), and the per-alphabet test of [`super::generic::is_random`]
+/// for what it misses — letters only, symbols (`!#^*`), a leading `-` or `/`,
+/// `//` inside base64, any length (a base64 key file of 4 KB is one value).
 pub fn looks_random(text: &str) -> bool {
+    looks_random_words(text) || looks_random_alphabet(text)
+}
+
+/// The per-alphabet test on a whole value: printable, no spaces, not a
+/// URL or a UUID, and random for the alphabet it uses.
+fn looks_random_alphabet(text: &str) -> bool {
+    let len = text.len();
+    if !(16..=1 << 16).contains(&len)
+        || !text.bytes().all(|c| c.is_ascii_graphic())
+        || text.contains("://")
+        || is_uuid(text)
+        || text.bytes().all(|c| c.is_ascii_hexdigit())
+    {
+        return false;
+    }
+    // A few symbols in a password are a sign of a password, not of a word.
+    let symbols = text.bytes().filter(|c| !c.is_ascii_alphanumeric()).count();
+    if symbols * 4 > len {
+        return false;
+    }
+    super::generic::is_random(text, false) && !super::generic::public_shape(text)
+}
+
+fn looks_random_words(text: &str) -> bool {
     let len = text.len();
     if !(16..=512).contains(&len) {
         return false;

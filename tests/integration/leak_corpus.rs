@@ -655,3 +655,34 @@ fn file_names_with_control_characters_are_escaped_everywhere() {
         assert!(!run.stdout.contains("il\u{7}\nx"), "{format}");
     }
 }
+
+/// A layer whose root is a symbolic link leaving the repository is refused
+/// (exit 2) at every depth of the link, and nothing it holds is printed.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_layer_outside_the_repository_is_refused() {
+    let secret = "Zq8LmXp3Vt7Wk2Rn9Hs4";
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("a.yaml"), format!("note: {secret}\n")).unwrap();
+    for root in ["prod", "layers/prod", "a/b/prod"] {
+        let tree = Tree::new(&[
+            (
+                "driftcheck.toml",
+                &format!("[env.staging]\nroot = \"staging\"\n[env.prod]\nroot = \"{root}\"\n"),
+            ),
+            ("staging/a.yaml", "note: x\n"),
+        ]);
+        let link = tree.path().join(root);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(outside.path(), &link).unwrap();
+        for args in [
+            &["diff", "staging", "prod"][..],
+            &["diff", "staging", "prod", "--format", "json"],
+            &["check"],
+        ] {
+            let run = tree.run(args);
+            assert_eq!(run.code, 2, "{root} {args:?}: {}", run.all());
+            assert!(!run.all().contains(&secret[..6]), "{}", run.all());
+        }
+    }
+}

@@ -76,4 +76,23 @@ pub const CLASSES: &[(&str, &str, &str)] = &[
     ("argv-curl", "yaml", "job:\n  args: [curl, -u, 'admin:{S}', 'https://x.example.com']\n"),
     ("argv-sshpass", "json", "{\"command\": [\"sshpass\", \"-p\", \"{S}\", \"ssh\", \"h\"]}\n"),
     ("argv-redis", "yaml", "probe:\n  exec:\n    command: [redis-cli, -a, '{S}', ping]\n"),
+    // Flag table (src/secrets/cmdline.rs): every tool, its credential argument.
+    ("sqlcmd-P", "sh", "sqlcmd -S db -U sa -P {S} -Q 'select 1'\n"),
+    ("zip-P", "yaml", "steps:\n  - run: zip -P {S} out.zip file\n"),
+    ("ssh-keygen-N", "sh", "ssh-keygen -t ed25519 -N {S} -f key\n"),
+    ("ldapsearch-w", "sh", "ldapsearch -x -D cn=admin -w {S} -b dc=x\n"),
+    ("openssl-passout", "sh", "openssl pkcs12 -export -passout pass:{S} -out a.p12\n"),
+    ("openssl-passin", "yaml", "steps:\n  - run: \"openssl rsa -passin pass:{S} -in k\"\n"),
+    ("smbclient-U", "sh", "smbclient //srv/share -U user%{S}\n"),
+    ("lftp-u", "sh", "lftp -u user,{S} ftp.example.com\n"),
+    ("7z-p", "sh", "7z a -p{S} out.7z file\n"),
+    ("vault-login", "yaml", "steps:\n  - run: vault login {S}{S2}\n"),
+    ("rsync-password-echo", "sh", "rsync --password-file=<(echo {S}) x y\n"),
+    // Uncatalogued random runs (src/secrets/generic.rs) in every alphabet and placement.
+    ("generic-prefixed-prose", "txt", "Use zz_live_{S}{S2} for the sandbox.\n"),
+    ("generic-b64-shell", "sh", "export UPSTREAM_VALUE={S}+{S2}/Qx7Lm2Zp9\n"),
+    ("generic-glued-url-escape", "yaml", "k: 'next=%2F{S}{S2}{S}'\n"),
+    ("neutral-letters-only", "yaml", "value: {S}{S2}\n"),
+    ("neutral-leading-dash", "yaml", "value: '-{S}{S2}'\n"),
+    ("neutral-symbols", "yaml", "value: '{S}!#{S2}'\n"),
 ];

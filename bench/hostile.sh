@@ -1,0 +1,43 @@
+#!/bin/sh
+# Hostile shapes at n and 4n, side by side in one run: the median of 3 wall
+# times and the peak memory of each. Linear code gives a ratio near 4 (the
+# issue's bound: time(4n)/time(n) <= 6). Usage: bench/hostile.sh [BIN] [N]
+set -eu
+BIN=${1:-target/release/driftcheck}
+N=${2:-25000}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+gen() { # shape n dir
+    mkdir -p "$3/staging" "$3/prod"
+    python3 - "$1" "$2" "$3" <<'PY'
+import sys
+shape, n, d = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+for env, v in (("staging", "a"), ("prod", "b")):
+    if shape == "xml-attrs":
+        attrs = " ".join(f'a{i}="{v}{i}"' for i in range(n))
+        open(f"{d}/{env}/c.xml", "w").write(f"<c {attrs}/>\n")
+    elif shape == "ini-sections":
+        open(f"{d}/{env}/p.ini", "w").write("".join(f"[s{i}]\nk = {v}{i}\n" for i in range(n)))
+    elif shape == "text-diff":
+        open(f"{d}/{env}/n.txt", "w").write("".join(f"line {i} {v}{i*7919 % 100003}\n" for i in range(n * 4)))
+    elif shape == "newlines":
+        open(f"{d}/{env}/n.txt", "w").write("\n" * (n * 40) + v + "\n")
+PY
+}
+median() { sort -n | sed -n 2p; }
+printf '%-14s %8s %10s %10s %7s %10s %10s\n' shape n "t(n) s" "t(4n) s" ratio "MB(n)" "MB(4n)"
+for shape in xml-attrs ini-sections text-diff newlines; do
+    for k in 1 4; do
+        d="$W/$shape-$k"; gen "$shape" $((N * k)) "$d"
+        for _ in 1 2 3; do
+            (cd "$d" && /usr/bin/time -f "%e %M" -o "$d/t" "$BIN" diff staging prod >/dev/null 2>&1) || true
+            tail -n 1 "$d/t" >> "$d/times"
+        done
+        eval "t$k=\$(cut -d' ' -f1 \"$d/times\" | median)"
+        eval "m$k=\$(cut -d' ' -f2 \"$d/times\" | median)"
+    done
+    printf '%-14s %8s %10s %10s %7s %10s %10s\n' "$shape" "$N" "$t1" "$t4" \
+        "$(echo "$t4 $t1" | awk '{ if ($2 > 0) printf "%.1f", $1/$2; else print "-" }')" \
+        "$((m1 / 1024))" "$((m4 / 1024))"
+done
