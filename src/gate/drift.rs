@@ -129,11 +129,17 @@ pub(super) fn head_config_problems(
     }
 }
 
-/// Guarded changes the drift engine cannot read, so could not compare:
-/// a name that is not UTF-8 (a tree written out skips it), a file under a
-/// directory every walk skips (`target/`, `node_modules/`, ...), and a Git
-/// LFS pointer (its content is elsewhere; comparing the pointer compares
-/// nothing). Each is refused: it could hide an introduced error.
+/// Guarded changes the drift engine cannot read, so could not compare.
+///
+/// Rule: every object the change puts where an environment reads must be
+/// content the engine reads as such, or the change is refused
+/// (`gate/config`): it could hide an introduced error. Not readable:
+/// - a name that is not UTF-8 (a tree written out skips it);
+/// - a file under a directory every walk skips (`target/`, `node_modules/`, ...);
+/// - a **submodule** (gitlink, mode 160000): its content is another
+///   repository's commit, written out as an empty directory;
+/// - a **Git LFS pointer** in any spelling git-lfs accepts (its content is
+///   elsewhere; comparing the pointer compares nothing): see [`lfs_pointer`].
 pub(super) fn unreadable(repo: &Repo, changes: &[Change], review: &Review) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in changes
@@ -152,12 +158,12 @@ pub(super) fn unreadable(repo: &Repo, changes: &[Change], review: &Review) -> Ve
             Some(format!(
                 "it is under `{dir}/`, which the drift engine never reads"
             ))
-        } else if c.new_mode != 0o120000
-            && c.new_mode != 0o160000
-            && repo
-                .blob(c.new_id)
-                .is_some_and(|b| b.starts_with(b"version https://git-lfs.github.com/spec/"))
-        {
+        } else if c.new_mode == 0o160000 {
+            Some(
+                "it is a submodule (gitlink): its content is another repository's commit, not in this one"
+                    .to_string(),
+            )
+        } else if c.new_mode != 0o120000 && repo.blob(c.new_id).is_some_and(|b| lfs_pointer(&b)) {
             Some("it is a Git LFS pointer: its content is not in the repository".to_string())
         } else {
             None
@@ -174,4 +180,56 @@ pub(super) fn unreadable(repo: &Repo, changes: &[Change], review: &Review) -> Ve
         }
     }
     out
+}
+
+/// Whether `blob` is a Git LFS pointer as git-lfs reads one: small, a first
+/// line `version <url>` naming any of the spec's spellings (current
+/// `https://git-lfs.github.com/spec/v1`, the legacy aliases
+/// `https://hawser.github.com/spec/v1` and `http://git-media.io/v/2`, any
+/// future version), then `oid` and `size` lines; LF or CRLF line ends.
+/// Erring on the side of "pointer" refuses a file, never hides one.
+pub(super) fn lfs_pointer(blob: &[u8]) -> bool {
+    if blob.len() > 1024 {
+        return false;
+    }
+    let Ok(text) = std::str::from_utf8(blob) else {
+        return false;
+    };
+    let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+    let Some(version) = lines.next().and_then(|l| l.strip_prefix("version ")) else {
+        return false;
+    };
+    let version = version.trim().to_ascii_lowercase();
+    let known = version.starts_with("https://git-lfs.github.com/spec/")
+        || version.starts_with("https://hawser.github.com/spec/")
+        || version.starts_with("http://git-media.io/v/");
+    let keys: Vec<&str> = lines
+        .filter_map(|l| l.split_once(' ').map(|(k, _)| k))
+        .collect();
+    known || (version.starts_with("http") && keys.contains(&"oid") && keys.contains(&"size"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lfs_pointer;
+
+    #[test]
+    fn lfs_pointers_in_every_spelling() {
+        let oid = format!("oid sha256:{}", "0".repeat(64));
+        for version in [
+            "https://git-lfs.github.com/spec/v1",
+            "https://hawser.github.com/spec/v1",
+            "http://git-media.io/v/2",
+            "https://git-lfs.github.com/spec/v2",
+            "https://example.com/lfs/spec/v9",
+        ] {
+            for eol in ["\n", "\r\n"] {
+                let p = format!("version {version}{eol}{oid}{eol}size 10{eol}");
+                assert!(lfs_pointer(p.as_bytes()), "{p:?}");
+            }
+        }
+        for not in ["data_path: /x\n", "version: 1\noid: 2\nsize: 3\n", ""] {
+            assert!(!lfs_pointer(not.as_bytes()), "{not:?}");
+        }
+    }
 }

@@ -18,6 +18,7 @@ mod gate_adversarial;
 mod gate_catalogue;
 mod gate_identity;
 mod gate_merges;
+mod gate_objects;
 mod gate_paths;
 mod gate_review;
 mod generated;
