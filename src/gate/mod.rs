@@ -181,6 +181,9 @@ struct Ends {
     /// HEAD, plus MERGE_HEADs when a merge is being committed.
     heads: Vec<Oid>,
     merge_base: Oid,
+    /// Every merge base (several in a criss-cross).
+    bases: Vec<Oid>,
+    /// The tree the change is measured from (the virtual base in a criss-cross).
     base_tree: Oid,
     /// The commit-msg hook committing a merge against HEAD: the change is
     /// what the merge adds to the automatic merge, not what it brings in.
@@ -208,13 +211,23 @@ impl Ends {
         } else {
             merge_base_of(repo, base_id, &heads)?
         };
+        // A criss-cross (several merge bases): the virtual base git merges
+        // from (see `git::base_tree`), and every base hidden from the range.
+        let (bases, base_tree) = match (own_merge, &heads[..]) {
+            (false, [one]) => match git::base_tree(repo, base_id, *one)? {
+                Some((bases, tree)) if bases.len() > 1 => (bases, tree),
+                _ => (vec![merge_base], repo.tree_of(merge_base)?),
+            },
+            _ => (vec![merge_base], repo.tree_of(merge_base)?),
+        };
         Ok(Ends {
             base_id,
             head_tree,
             head_label,
             heads,
             merge_base,
-            base_tree: repo.tree_of(merge_base)?,
+            bases,
+            base_tree,
             own_merge,
         })
     }
@@ -284,11 +297,11 @@ pub fn evaluate_with(
     let range = range::Range::read(&range::Inputs {
         repo,
         base: ends.base_id,
-        merge_base: ends.merge_base,
+        base_tree: ends.base_tree,
         hide: if ends.own_merge {
             ends.heads.clone()
         } else {
-            vec![ends.merge_base]
+            ends.bases.clone()
         },
         heads: ends.heads.clone(),
         head_tree: ends.head_tree,

@@ -101,7 +101,9 @@ pub(super) struct Inputs<'a> {
     pub repo: &'a Repo,
     /// The `--base` commit (pre-images are merge bases with it).
     pub base: Oid,
-    pub merge_base: Oid,
+    /// The tree the change is measured from (the virtual base when there
+    /// are several merge bases).
+    pub base_tree: Oid,
     /// Commits whose history is not the change (the merge base; for a merge
     /// being committed against HEAD, HEAD and what it merges in).
     pub hide: Vec<Oid>,
@@ -311,14 +313,12 @@ pub(super) fn adds(
 fn stale(i: &Inputs<'_>, e: &Entry) -> Result<Stale, Error> {
     let repo = i.repo;
     let guarded = |p: &str| i.review.guarded(p);
-    let mb_tree = repo.tree_of(i.merge_base)?;
+    let mb_tree = i.base_tree;
     // No merge base with BASE (an unrelated history merged in): nothing
     // was reviewed against it, so every path's pre-image counts as moved.
+    // Several (a criss-cross): the virtual base, as for the final change.
     let pre = match e.id {
-        Some(id) => match repo.merge_base(id, i.base) {
-            Ok(b) => Some(repo.tree_of(b)?),
-            Err(_) => None,
-        },
+        Some(id) => git::base_tree(repo, id, i.base)?.map(|(_, t)| t),
         None => Some(mb_tree),
     };
     // What the sign-off approved: the net change its commit recorded.

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use git2::{ObjectType, Oid, Repository, Sort};
 
 pub use materialize::materialize;
-pub use merge::{AutoMerge, auto_merge, auto_merge_tree};
+pub use merge::{AutoMerge, auto_merge, auto_merge_tree, base_tree};
 pub use tree::{Change, TreeCache, changes, changes_cached, display_name};
 
 use crate::error::Error;

@@ -16,6 +16,7 @@ mod empties;
 mod formats;
 mod gate_adversarial;
 mod gate_catalogue;
+mod gate_crisscross;
 mod gate_identity;
 mod gate_merges;
 mod gate_objects;
