@@ -3,16 +3,18 @@
 //! `gate/environment`): a config, `[review]` or policy the change leaves
 //! invalid, and guarded files the drift engine cannot read.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use git2::Oid;
 
+use super::divergence;
 use super::identity::Mailmap;
 use super::review::Review;
 use crate::commands::compare::compare_with;
 use crate::config::{self, Config};
 use crate::error::Error;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Identity, Severity};
 use crate::git::{Change, Repo};
 use crate::policy::Policy;
 
@@ -26,41 +28,80 @@ pub(super) fn load_policy(c: &Config, tree_root: &Path) -> Result<Policy, Error>
     crate::commands::setup::load_policy_in(c, Some(tree_root))
 }
 
-/// Findings at head that the merge base did not have, matched by rule,
-/// environments, file, document and key (values and lines may move).
-pub(super) fn introduced(
-    base: &Config,
-    head: &Config,
-    policy: &Policy,
-    base_dirs: &[&Path],
-    head_dir: &Path,
-) -> Result<(Vec<Finding>, Vec<Finding>), Error> {
+/// What the drift half compares: the config read at the merge base(s) and
+/// at head, the head's own config text, the trees written out.
+pub(super) struct Sides<'a> {
+    pub repo: &'a Repo,
+    /// The merge base's config, read against the merge base.
+    pub base: &'a Config,
+    /// The merge base's config text read against the head.
+    pub head: &'a Config,
+    /// The head's own `driftcheck.toml`, if it has one.
+    pub head_text: Option<String>,
+    pub policy: &'a Policy,
+    /// The merge base written out, then anything merged in (a merge being
+    /// committed: what it merges in is a base too).
+    pub base_dirs: &'a [&'a Path],
+    pub head_dir: &'a Path,
+    pub head_tree: Oid,
+    /// Where the config is, repository-relative.
+    pub config_at: &'a str,
+}
+
+/// Findings the change introduces, and the pre-existing ones.
+///
+/// Rule (the class: the change controls finding identities, so matching
+/// identities between base and head lets it hide drift by renaming a file
+/// or a document, respelling an environment's name, or reusing an old
+/// finding's identity): **each environment is compared with its own value
+/// at the base** ([`divergence::self_diff`]: per environment, per key path,
+/// raw, Kubernetes documents followed wherever they live), with inline
+/// allows off and the base's policy and waivers. A finding at head is
+/// pre-existing only if the same divergence existed at a base: a base
+/// finding with the same rule, environments, file, document and key, *and*
+/// no environment it involves changed there (so the same values and
+/// fingerprints). Anything else is introduced. On top of that:
+/// - files and documents an environment renamed or moved (lost where the
+///   others still have them, gained where no other has) are put back where
+///   the base had them in an **aligned head**, compared the same way
+///   ([`divergence::alignment`]);
+/// - a value whose only change is the spelling of its environment's name,
+///   in one environment only, is introduced ([`divergence::respellings`]);
+/// - an environment the head's config adds has no base: every finding it
+///   is part of is introduced.
+pub(super) fn introduced(s: &Sides<'_>) -> Result<(Vec<Finding>, Vec<Finding>), Error> {
     // Without inline allows on either side: an allow comment is part of the
     // change it would waive (pre-existing allowed drift matches as
     // pre-existing; policy waivers, read from the base, still apply).
-    let mut judged = policy.clone();
+    let mut judged = s.policy.clone();
     judged.inline_allows = false;
     let at = |c: &Config, dir: &Path| {
         compare_with(Some(c), &judged, dir, "gate", &[], false).map(|r| r.findings)
     };
-    // At the merge base an environment may not exist yet: nothing to compare.
-    // (A merge being committed: what it merges in is a base too.)
-    let mut before = Vec::new();
-    for dir in base_dirs {
-        match at(base, dir) {
-            Ok(f) => before.extend(f),
-            Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }) => {
-            }
+    // At a base an environment may not exist yet: nothing to compare.
+    let absent = |e: &Error| {
+        matches!(
+            e,
+            Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }
+        )
+    };
+    let mut bases = Vec::new();
+    for dir in s.base_dirs {
+        let c = config::parse(&s.base.text, &dir.join(s.config_at))?;
+        let found = match at(&c, dir) {
+            Ok(f) => f,
+            Err(e) if absent(&e) => Vec::new(),
             Err(e) => return Err(e),
-        }
+        };
+        let ids: HashSet<Identity> = found.iter().map(Finding::identity).collect();
+        let diffs = divergence::self_diff(&c, s.head)?;
+        bases.push((ids, diffs, c));
     }
     // At head, an environment that cannot be compared any more (its root
     // deleted or emptied) must not hide what it holds: it is an error.
-    let after = match at(head, head_dir) {
+    let after = match at(s.head, s.head_dir) {
         Ok(f) => f,
-        Err(
-            e @ (Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }),
-        ) => {
+        Err(e) if absent(&e) => {
             vec![gate_finding(
                 "gate/environment",
                 format!("at head, {e}: the change leaves an environment that cannot be compared"),
@@ -69,11 +110,115 @@ pub(super) fn introduced(
         }
         Err(e) => return Err(e),
     };
-    let known: std::collections::HashSet<_> = before.iter().map(Finding::identity).collect();
-    let (pre, new): (Vec<Finding>, Vec<Finding>) = after
-        .into_iter()
-        .partition(|f| known.contains(&f.identity()));
+    let preexisting = |f: &Finding| {
+        bases
+            .iter()
+            .any(|(ids, diffs, _)| divergence::same_divergence(f, ids, diffs))
+    };
+    let (pre, mut new): (Vec<Finding>, Vec<Finding>) =
+        after.iter().cloned().partition(|f| preexisting(f));
+    let mut seen: HashSet<Identity> = new.iter().map(Finding::identity).collect();
+    let mut add = |new: &mut Vec<Finding>, f: Finding| {
+        if seen.insert(f.identity()) {
+            new.push(f);
+        }
+    };
+    if let Some((_, diffs, _)) = bases.first() {
+        // A respelling counts when every base sees it (what a merge being
+        // committed brings in is not its own).
+        for f in divergence::respellings(s.head, diffs) {
+            let everywhere = bases[1..].iter().all(|(_, d, _)| {
+                divergence::respellings(s.head, d)
+                    .iter()
+                    .any(|g| g.identity() == f.identity())
+            });
+            if everywhere {
+                add(&mut new, f);
+            }
+        }
+    }
+    if let Some((_, diffs, c)) = bases.first() {
+        for f in aligned(s, &at, &after, (diffs, c))? {
+            if !bases
+                .iter()
+                .any(|(ids, diffs, _)| divergence::same_divergence(&f, ids, diffs))
+            {
+                add(&mut new, f);
+            }
+        }
+    }
+    for f in new_environments(s, &at) {
+        add(&mut new, f);
+    }
     Ok((new, pre))
+}
+
+/// The findings of the aligned head (renamed and moved files and documents
+/// put back where the base had them), or none when nothing moved.
+fn aligned(
+    s: &Sides<'_>,
+    at: &dyn Fn(&Config, &Path) -> Result<Vec<Finding>, Error>,
+    after: &[Finding],
+    (diffs, base): (&divergence::SelfDiff, &Config),
+) -> Result<Vec<Finding>, Error> {
+    let edits = divergence::alignment(after, diffs, base, s.head, s.head_dir);
+    if edits.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tree = crate::git::rebuilt(s.repo, s.head_tree, &edits)?;
+    let dir = super::scratch::Scratch::new("aligned")?;
+    crate::git::materialize(s.repo, tree, dir.path())?;
+    let c = config::parse(&s.base.text, &dir.path().join(s.config_at))?;
+    // Findings there are judged against the bases with the aligned
+    // environments' own changes.
+    let found = at(&c, dir.path()).unwrap_or_default();
+    let aligned_diffs = divergence::self_diff(base, &c)?;
+    // Only what an environment the change touched takes part in; the rest
+    // is the head's comparison again.
+    Ok(found
+        .into_iter()
+        .filter(|f| {
+            f.envs
+                .iter()
+                .filter(|(_, s)| s.is_some())
+                .any(|(env, _)| divergence::touched(&aligned_diffs, env, f))
+        })
+        .collect())
+}
+
+/// Findings at head involving an environment the head's config adds: it
+/// has no base, so each is introduced. (Its config problems, a root that
+/// cannot be listed, are `gate/config` from [`head_config_problems`].)
+fn new_environments(
+    s: &Sides<'_>,
+    at: &dyn Fn(&Config, &Path) -> Result<Vec<Finding>, Error>,
+) -> Vec<Finding> {
+    let Some(text) = &s.head_text else {
+        return Vec::new();
+    };
+    let Ok(own) = config::parse(text, &s.head_dir.join(s.config_at)) else {
+        return Vec::new();
+    };
+    let added: Vec<_> = own
+        .envs
+        .into_iter()
+        .filter(|e| !s.head.envs.iter().any(|b| b.name == e.name))
+        .collect();
+    if added.is_empty() {
+        return Vec::new();
+    }
+    let names: Vec<String> = added.iter().map(|e| e.name.clone()).collect();
+    let mut extended = s.head.clone();
+    extended.envs.extend(added);
+    at(&extended, s.head_dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| {
+            f.envs
+                .iter()
+                .any(|(n, site)| site.is_some() && names.contains(n))
+        })
+        .collect()
 }
 
 /// A finding about the change itself (no environment, no key).

@@ -16,6 +16,7 @@
 
 pub mod audit;
 pub mod digest;
+mod divergence;
 mod drift;
 pub mod identity;
 mod links;
@@ -365,7 +366,19 @@ fn compare_ends(
         let merged = merged_in(repo, ends)?;
         let mut bases = vec![base_dir];
         bases.extend(merged.iter().map(Scratch::path));
-        drift::introduced(c, &head_config, &policy, &bases, head_dir)?
+        drift::introduced(&drift::Sides {
+            repo,
+            base: c,
+            head: &head_config,
+            head_text: repo
+                .blob_at(ends.head_tree, at)
+                .map(|t| String::from_utf8_lossy(&t).into_owned()),
+            policy: &policy,
+            base_dirs: &bases,
+            head_dir,
+            head_tree: ends.head_tree,
+            config_at: at,
+        })?
     } else {
         (Vec::new(), Vec::new())
     };

@@ -31,7 +31,8 @@
 //!   merge queue pass, and a path no sign-off approved (a later commit's,
 //!   or one a `merge -s ours` reverts) is named as uncovered.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use git2::Oid;
 
@@ -78,7 +79,7 @@ pub(super) struct Range {
     /// only for entries that carry a sign-off key).
     pub stale: Vec<Option<Stale>>,
     /// For a merge's requirement (by entry index): the entries at or after it.
-    pub after: BTreeMap<usize, HashSet<usize>>,
+    pub after: BTreeMap<usize, Window>,
     /// The paths of the final change.
     pub changed: Vec<String>,
     pub mailmap: Mailmap,
@@ -203,7 +204,7 @@ impl Range {
                 }
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        let after = merge_windows(repo, &entries);
+        let after = merge_windows(&entries);
         Ok(Range {
             entries,
             contributors,
@@ -243,25 +244,75 @@ impl Range {
 /// For each merge that adds guarded config (by entry index): the entries
 /// at or after it (the merge itself, its descendants, the commit being
 /// made), whose sign-offs may cover it.
-fn merge_windows(repo: &Repo, entries: &[Entry]) -> BTreeMap<usize, HashSet<usize>> {
-    let mut after = BTreeMap::new();
-    for (n, e) in entries.iter().enumerate() {
-        if !e.merge() || e.adds.is_empty() {
-            continue;
-        }
-        let later: HashSet<usize> = entries
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| match (l.id, e.id) {
-                (None, _) => true,
-                (Some(x), Some(m)) => x == m || repo.descends(x, m),
-                (Some(_), None) => false,
-            })
-            .map(|(k, _)| k)
-            .collect();
-        after.insert(n, later);
+///
+/// Linear in the history, not a reachability walk per pair: entries come
+/// parents first (topological order), so each entry's set of adding merges
+/// it contains is its own plus the union of its parents' (a bit set per
+/// entry), read once; the commit being made contains them all.
+fn merge_windows(entries: &[Entry]) -> BTreeMap<usize, Window> {
+    let merges: Vec<usize> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.merge() && !e.adds.is_empty())
+        .map(|(n, _)| n)
+        .collect();
+    if merges.is_empty() {
+        return BTreeMap::new();
     }
-    after
+    let slot: HashMap<usize, usize> = merges.iter().enumerate().map(|(k, &n)| (n, k)).collect();
+    let words = merges.len().div_ceil(64);
+    let index: HashMap<Oid, usize> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(n, e)| e.id.map(|id| (id, n)))
+        .collect();
+    let mut sets: Vec<Vec<u64>> = Vec::with_capacity(entries.len());
+    for (n, e) in entries.iter().enumerate() {
+        let mut set = vec![0u64; words];
+        if e.id.is_none() {
+            set.iter_mut().for_each(|w| *w = u64::MAX);
+        }
+        for p in &e.parents {
+            if let Some(&k) = index.get(p).filter(|&&k| k < n) {
+                for (w, v) in set.iter_mut().zip(&sets[k]) {
+                    *w |= v;
+                }
+            }
+        }
+        if let Some(&k) = slot.get(&n) {
+            set[k / 64] |= 1 << (k % 64);
+        }
+        sets.push(set);
+    }
+    let sets = Arc::new(sets);
+    merges
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| {
+            (
+                n,
+                Window {
+                    bit: k,
+                    sets: Arc::clone(&sets),
+                },
+            )
+        })
+        .collect()
+}
+
+/// The entries at or after one merge: a column of the per-entry bit sets.
+pub(super) struct Window {
+    bit: usize,
+    sets: Arc<Vec<Vec<u64>>>,
+}
+
+impl Window {
+    /// Whether entry `i` is the merge or contains it.
+    pub fn contains(&self, i: &usize) -> bool {
+        self.sets
+            .get(*i)
+            .is_some_and(|s| (s[self.bit / 64] >> (self.bit % 64)) & 1 == 1)
+    }
 }
 
 /// The guarded paths a commit with `parents` and `tree` adds.

@@ -9,6 +9,7 @@
 
 mod materialize;
 mod merge;
+mod rebuild;
 mod tree;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use git2::{ObjectType, Oid, Repository, Sort};
 
 pub use materialize::materialize;
 pub use merge::{AutoMerge, auto_merge, auto_merge_tree, base_tree};
+pub use rebuild::{Edit, rebuilt};
 pub use tree::{Change, TreeCache, changes, changes_cached, display_name};
 
 use crate::error::Error;
