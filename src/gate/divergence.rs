@@ -238,6 +238,7 @@ pub(super) fn alignment(
         };
         let moves = moves_of(&e.name, head, changes);
         let mut gained = moves.gained.clone();
+        let mut moved = std::collections::HashSet::new();
         for (file, doc, lost_site) in &moves.lost {
             // Most similar gained thing of the same kind (file / document).
             let best = gained
@@ -251,11 +252,31 @@ pub(super) fn alignment(
                     )
                 })
                 .max_by(|a, b| a.1.total_cmp(&b.1));
-            let Some((i, _)) = best else { continue };
+            let Some((i, _)) = best.or_else(|| {
+                // A document whose whole file the environment lost (a file
+                // the engine no longer reads as the same format): its file
+                // pairs with a gained file.
+                let gone = lost_file(config, e, file, tree_root)
+                    .is_some_and(|p| !tree_root.join(&p).exists());
+                if doc.is_none() || !gone || moved.contains(file) {
+                    return None;
+                }
+                gained
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, d, _))| d.is_none())
+                    .map(|(i, (_, _, site))| {
+                        (i, similarity((base, lost_site), (config, site), false))
+                    })
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+            }) else {
+                continue;
+            };
             let (gfile, gdoc, gsite) = gained.remove(i);
             let rel = |site: &Site| repo_relative(&config.root.join(&site.file), tree_root);
             match (doc, gdoc) {
-                (None, None) => {
+                (_, None) => {
+                    moved.insert(file.clone());
                     let (from, to) = (rel(&gsite), lost_file(config, e, file, tree_root));
                     if let (Some(from), Some(to)) = (from, to) {
                         edits.push(Edit::Move { from, to });

@@ -17,6 +17,7 @@ mod formats;
 mod gate_adversarial;
 mod gate_catalogue;
 mod gate_crisscross;
+mod gate_divergence;
 mod gate_identity;
 mod gate_merges;
 mod gate_objects;
