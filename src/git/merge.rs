@@ -35,6 +35,25 @@ impl AutoMerge {
     }
 }
 
+/// The index of the automatic merge of `a` and `b`. One merge base (the
+/// common case): a three-way merge of trees from it, found on the
+/// in-memory commit graph (`Repo::single_merge_base`); several: libgit2's
+/// recursive merge of the commits. The same options either way (renames
+/// followed), so the same result as `git merge-tree --write-tree`.
+fn merged_index(repo: &Repo, a: Oid, b: Oid) -> Result<git2::Index, Error> {
+    let r = repo.raw();
+    let fail = |e: git2::Error| super::git_error("merging the parents of a merge", &e);
+    let find = |id: Oid| r.find_commit(id).map_err(fail);
+    match repo.single_merge_base(a, b) {
+        Some(base) => {
+            let tree = |id: Oid| find(id).and_then(|c| c.tree().map_err(fail));
+            r.merge_trees(&tree(base)?, &tree(a)?, &tree(b)?, None)
+                .map_err(fail)
+        }
+        None => r.merge_commits(&find(a)?, &find(b)?, None).map_err(fail),
+    }
+}
+
 /// The automatic merge of `parents` (two of them; libgit2's recursive
 /// merge, renames followed, as git does by default).
 ///
@@ -48,14 +67,7 @@ pub fn auto_merge(repo: &Repo, parents: &[Oid]) -> Result<AutoMerge, Error> {
             parents.len()
         )));
     };
-    let r = repo.raw();
-    let find = |id: &Oid| {
-        r.find_commit(*id)
-            .map_err(|e| super::git_error(&format!("commit {id}"), &e))
-    };
-    let index = r
-        .merge_commits(&find(a)?, &find(b)?, None)
-        .map_err(|e| super::git_error("merging the parents of a merge", &e))?;
+    let index = merged_index(repo, *a, *b)?;
     let mut out = AutoMerge::default();
     for e in index.iter() {
         // Stage bits 12-13 of the flags: 0 for a merged entry.
@@ -75,13 +87,7 @@ pub fn auto_merge(repo: &Repo, parents: &[Oid]) -> Result<AutoMerge, Error> {
 /// When the merge fails.
 pub fn auto_merge_tree(repo: &Repo, a: Oid, b: Oid) -> Result<Option<Oid>, Error> {
     let r = repo.raw();
-    let find = |id: Oid| {
-        r.find_commit(id)
-            .map_err(|e| super::git_error(&format!("commit {id}"), &e))
-    };
-    let mut index = r
-        .merge_commits(&find(a)?, &find(b)?, None)
-        .map_err(|e| super::git_error("merging", &e))?;
+    let mut index = merged_index(repo, a, b)?;
     if index.has_conflicts() {
         return Ok(None);
     }
@@ -109,6 +115,9 @@ pub fn auto_merge_tree(repo: &Repo, a: Oid, b: Oid) -> Result<Option<Oid>, Error
 /// When the bases cannot be merged or written.
 pub fn base_tree(repo: &Repo, a: Oid, b: Oid) -> Result<Option<(Vec<Oid>, Oid)>, Error> {
     let r = repo.raw();
+    if let Some(one) = repo.single_merge_base(a, b) {
+        return Ok(Some((vec![one], repo.tree_of(one)?)));
+    }
     let bases: Vec<Oid> = match r.merge_bases(a, b) {
         Ok(list) => list.iter().copied().collect(),
         Err(_) => return Ok(None),

@@ -7,6 +7,7 @@
 //! are parsed by [`crate::trailers`], the mailmap comes from a blob the
 //! caller picks (the merge base's), and no hook or filter runs.
 
+mod graph;
 mod materialize;
 mod merge;
 mod rebuild;
@@ -27,6 +28,8 @@ use crate::error::Error;
 pub struct Repo {
     repo: Repository,
     root: PathBuf,
+    /// Commits read once for merge-base walks (see [`graph`]).
+    graph: graph::Graph,
 }
 
 /// A commit as the gate needs it.
@@ -79,7 +82,11 @@ impl Repo {
                 Error::Git("the repository is bare: run driftcheck in a checkout".into())
             })?
             .to_path_buf();
-        Ok(Repo { repo, root })
+        Ok(Repo {
+            repo,
+            root,
+            graph: graph::Graph::default(),
+        })
     }
 
     /// The working tree's root.
