@@ -188,6 +188,10 @@ impl Range {
                 }
             }
         }
+        // The final change's paths, looked up once per path a sign-off
+        // covers (not a scan of the change per path).
+        let final_paths: std::collections::HashSet<&str> =
+            i.changes.iter().map(|c| c.path.as_str()).collect();
         let stale = entries
             .iter()
             .map(|e| {
@@ -198,7 +202,7 @@ impl Range {
                         .any(|k| trailers::key_matches(&t.key, k))
                 });
                 if signed {
-                    stale(i, e).map(Some)
+                    stale(i, e, &final_paths).map(Some)
                 } else {
                     Ok(None)
                 }
@@ -361,7 +365,11 @@ pub(super) fn adds(
 }
 
 /// Where what `e`'s sign-offs approved differs from the final change.
-fn stale(i: &Inputs<'_>, e: &Entry) -> Result<Stale, Error> {
+fn stale(
+    i: &Inputs<'_>,
+    e: &Entry,
+    final_paths: &std::collections::HashSet<&str>,
+) -> Result<Stale, Error> {
     let repo = i.repo;
     let guarded = |p: &str| i.review.guarded(p);
     let mb_tree = i.base_tree;
@@ -393,7 +401,7 @@ fn stale(i: &Inputs<'_>, e: &Entry) -> Result<Stale, Error> {
         )?),
         covers: own
             .iter()
-            .filter(|p| i.changes.iter().any(|c| &c.path == *p))
+            .filter(|p| final_paths.contains(p.as_str()))
             .cloned()
             .collect(),
     })
