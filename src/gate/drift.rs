@@ -28,6 +28,9 @@ pub(super) fn load_policy(c: &Config, tree_root: &Path) -> Result<Policy, Error>
     crate::commands::setup::load_policy_in(c, Some(tree_root))
 }
 
+/// The drift engine run on one config and written-out tree.
+type Compare<'a> = &'a dyn Fn(&Config, &Path) -> Result<Vec<Finding>, Error>;
+
 /// What the drift half compares: the config read at the merge base(s) and
 /// at head, the head's own config text, the trees written out.
 pub(super) struct Sides<'a> {
@@ -157,7 +160,7 @@ pub(super) fn introduced(s: &Sides<'_>) -> Result<(Vec<Finding>, Vec<Finding>), 
 /// put back where the base had them), or none when nothing moved.
 fn aligned(
     s: &Sides<'_>,
-    at: &dyn Fn(&Config, &Path) -> Result<Vec<Finding>, Error>,
+    at: Compare<'_>,
     after: &[Finding],
     (diffs, base): (&divergence::SelfDiff, &Config),
 ) -> Result<Vec<Finding>, Error> {
@@ -189,10 +192,7 @@ fn aligned(
 /// Findings at head involving an environment the head's config adds: it
 /// has no base, so each is introduced. (Its config problems, a root that
 /// cannot be listed, are `gate/config` from [`head_config_problems`].)
-fn new_environments(
-    s: &Sides<'_>,
-    at: &dyn Fn(&Config, &Path) -> Result<Vec<Finding>, Error>,
-) -> Vec<Finding> {
+fn new_environments(s: &Sides<'_>, at: Compare<'_>) -> Vec<Finding> {
     let Some(text) = &s.head_text else {
         return Vec::new();
     };
