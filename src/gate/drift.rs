@@ -284,8 +284,16 @@ pub(super) fn head_config_problems(
 /// - a **submodule** (gitlink, mode 160000): its content is another
 ///   repository's commit, written out as an empty directory;
 /// - a **Git LFS pointer** in any spelling git-lfs accepts (its content is
-///   elsewhere; comparing the pointer compares nothing): see [`lfs_pointer`].
-pub(super) fn unreadable(repo: &Repo, changes: &[Change], review: &Review) -> Vec<Finding> {
+///   elsewhere; comparing the pointer compares nothing): see [`lfs_pointer`];
+/// - a **symbolic link that leads nowhere** in the head's tree (dangling,
+///   absolute, or out of the repository; links followed by name up to 40
+///   hops): the engine reads nothing there.
+pub(super) fn unreadable(
+    repo: &Repo,
+    head_tree: Oid,
+    changes: &[Change],
+    review: &Review,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in changes
         .iter()
@@ -308,6 +316,11 @@ pub(super) fn unreadable(repo: &Repo, changes: &[Change], review: &Review) -> Ve
                 "it is a submodule (gitlink): its content is another repository's commit, not in this one"
                     .to_string(),
             )
+        } else if c.new_mode == 0o120000 && !resolves(repo, head_tree, &c.path) {
+            Some(
+                "it is a symbolic link that leads to nothing in the repository (dangling, absolute or outside it)"
+                    .to_string(),
+            )
         } else if c.new_mode != 0o120000 && repo.blob(c.new_id).is_some_and(|b| lfs_pointer(&b)) {
             Some("it is a Git LFS pointer: its content is not in the repository".to_string())
         } else {
@@ -325,6 +338,52 @@ pub(super) fn unreadable(repo: &Repo, changes: &[Change], review: &Review) -> Ve
         }
     }
     out
+}
+
+/// Whether `path` in `tree` leads to an entry of the tree: every component
+/// looked up by name, each link met (at any depth) followed relative to
+/// its directory, at most 40 hops; absolute targets and `..` above the
+/// root lead nowhere.
+fn resolves(repo: &Repo, tree: Oid, path: &str) -> bool {
+    let mut todo: std::collections::VecDeque<String> =
+        path.split('/').map(str::to_string).collect();
+    let mut done: Vec<String> = Vec::new();
+    let mut hops = 0;
+    while let Some(part) = todo.pop_front() {
+        match part.as_str() {
+            "" | "." => continue,
+            ".." => {
+                if done.pop().is_none() {
+                    return false;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let here = if done.is_empty() {
+            part.clone()
+        } else {
+            format!("{}/{part}", done.join("/"))
+        };
+        match repo.entry_at(tree, &here) {
+            None => return false,
+            Some((0o120000, id)) => {
+                hops += 1;
+                let Some(target) = repo.blob(id) else {
+                    return false;
+                };
+                let target = String::from_utf8_lossy(&target).into_owned();
+                if hops > 40 || target.starts_with('/') {
+                    return false;
+                }
+                for t in target.split('/').rev() {
+                    todo.push_front(t.to_string());
+                }
+            }
+            Some(_) => done.push(part),
+        }
+    }
+    true
 }
 
 /// Whether `blob` is a Git LFS pointer as git-lfs reads one: small, a first

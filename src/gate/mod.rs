@@ -287,7 +287,7 @@ pub fn evaluate_with(
         &mailmap,
     )?;
     if base_config.is_some() {
-        introduced.extend(drift::unreadable(repo, &changes, &review));
+        introduced.extend(drift::unreadable(repo, ends.head_tree, &changes, &review));
     }
 
     let mut requirements = match (&base_config, &head_config, &policy) {

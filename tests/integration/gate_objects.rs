@@ -95,3 +95,58 @@ fn an_lfs_pointer_in_any_spelling_is_refused() {
         }
     }
 }
+
+/// A symbolic link that leads nowhere in the head's tree (dangling,
+/// absolute, above the repository), replacing a file or added beside one,
+/// at several depths, is refused; one that leads to a file (through a
+/// linked directory too) is not refused for it.
+#[cfg(unix)]
+#[test]
+fn a_link_that_leads_nowhere_is_refused() {
+    use std::os::unix::fs::symlink;
+    for (file, replace) in [
+        ("deploy/prod/app.yaml", true),
+        ("deploy/prod/a/b/extra.yaml", false),
+    ] {
+        for target in [
+            "/nonexistent/app.yaml",
+            "missing.yaml",
+            "../../../../../outside.yaml",
+            "../nowhere/app.yaml",
+        ] {
+            let r = Repo::standard("");
+            let path = r.root().join(file);
+            if replace {
+                std::fs::remove_file(&path).unwrap();
+            }
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            symlink(target, &path).unwrap();
+            r.git(&["add", "-A"]);
+            r.commit(&msg(&reviewed_by(ANA)));
+            assert_unreadable(&r, &format!("{file} -> {target}"), "symbolic link");
+        }
+    }
+    // Controls: a link to a file, directly and through a linked directory.
+    for (link, target) in [
+        ("deploy/prod/extra.yaml", "../staging/app.yaml"),
+        ("deploy/prod/extra.yaml", "../shared/app.yaml"),
+    ] {
+        let r = Repo::standard("");
+        std::fs::create_dir_all(r.root().join("real")).unwrap();
+        std::fs::copy(
+            r.root().join("deploy/staging/app.yaml"),
+            r.root().join("real/app.yaml"),
+        )
+        .unwrap();
+        symlink("../real", r.root().join("deploy/shared")).unwrap();
+        symlink(target, r.root().join(link)).unwrap();
+        r.git(&["add", "-A"]);
+        r.commit(&msg(&reviewed_by(ANA)));
+        let g = r.gate_main();
+        assert!(
+            !g.show().contains("symbolic link that leads"),
+            "{target}: {}",
+            g.show()
+        );
+    }
+}
