@@ -49,6 +49,31 @@ pub(super) struct Sides<'a> {
     pub head_tree: Oid,
     /// Where the config is, repository-relative.
     pub config_at: &'a str,
+    /// Environments the merge base cannot list ([`unlistable`]): left out
+    /// of every comparison but the one of environments new at head.
+    pub broken: &'a [String],
+}
+
+/// The environments of `c` (not rendered) that cannot be listed: a root
+/// that is missing, a file, or holds nothing.
+pub(super) fn unlistable(c: &Config) -> Vec<String> {
+    c.envs
+        .iter()
+        .filter(|e| !matches!(e.selection, crate::env::Selection::Render { .. }))
+        .filter(|e| {
+            matches!(
+                crate::commands::setup::environments(&c.root, std::slice::from_ref(e), &c.formats),
+                Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. })
+            )
+        })
+        .map(|e| e.name.clone())
+        .collect()
+}
+
+/// `c` without the environments named in `skip`.
+fn without(mut c: Config, skip: &[String]) -> Config {
+    c.envs.retain(|e| !skip.contains(&e.name));
+    c
 }
 
 /// Findings the change introduces, and the pre-existing ones.
@@ -88,21 +113,25 @@ pub(super) fn introduced(s: &Sides<'_>) -> Result<(Vec<Finding>, Vec<Finding>), 
             Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }
         )
     };
+    let head = without(s.head.clone(), s.broken);
     let mut bases = Vec::new();
     for dir in s.base_dirs {
-        let c = config::parse(&s.base.text, &dir.join(s.config_at))?;
+        let c = without(
+            config::parse(&s.base.text, &dir.join(s.config_at))?,
+            s.broken,
+        );
         let found = match at(&c, dir) {
             Ok(f) => f,
             Err(e) if absent(&e) => Vec::new(),
             Err(e) => return Err(e),
         };
         let ids: HashSet<Identity> = found.iter().map(Finding::identity).collect();
-        let diffs = divergence::self_diff(&c, s.head)?;
+        let diffs = divergence::self_diff(&c, &head)?;
         bases.push((ids, diffs, c));
     }
     // At head, an environment that cannot be compared any more (its root
     // deleted or emptied) must not hide what it holds: it is an error.
-    let after = match at(s.head, s.head_dir) {
+    let after = match at(&head, s.head_dir) {
         Ok(f) => f,
         Err(e) if absent(&e) => {
             vec![gate_finding(
@@ -129,9 +158,9 @@ pub(super) fn introduced(s: &Sides<'_>) -> Result<(Vec<Finding>, Vec<Finding>), 
     if let Some((_, diffs, _)) = bases.first() {
         // A respelling counts when every base sees it (what a merge being
         // committed brings in is not its own).
-        for f in divergence::respellings(s.head, diffs) {
+        for f in divergence::respellings(&head, diffs) {
             let everywhere = bases[1..].iter().all(|(_, d, _)| {
-                divergence::respellings(s.head, d)
+                divergence::respellings(&head, d)
                     .iter()
                     .any(|g| g.identity() == f.identity())
             });
@@ -164,14 +193,18 @@ fn aligned(
     after: &[Finding],
     (diffs, base): (&divergence::SelfDiff, &Config),
 ) -> Result<Vec<Finding>, Error> {
-    let edits = divergence::alignment(after, diffs, base, s.head, s.head_dir);
+    let head = without(s.head.clone(), s.broken);
+    let edits = divergence::alignment(after, diffs, base, &head, s.head_dir);
     if edits.is_empty() {
         return Ok(Vec::new());
     }
     let tree = crate::git::rebuilt(s.repo, s.head_tree, &edits)?;
     let dir = super::scratch::Scratch::new("aligned")?;
     crate::git::materialize(s.repo, tree, dir.path())?;
-    let c = config::parse(&s.base.text, &dir.path().join(s.config_at))?;
+    let c = without(
+        config::parse(&s.base.text, &dir.path().join(s.config_at))?,
+        s.broken,
+    );
     // Findings there are judged against the bases with the aligned
     // environments' own changes.
     let found = at(&c, dir.path()).unwrap_or_default();
@@ -199,16 +232,18 @@ fn new_environments(s: &Sides<'_>, at: Compare<'_>) -> Vec<Finding> {
     let Ok(own) = config::parse(text, &s.head_dir.join(s.config_at)) else {
         return Vec::new();
     };
+    // An environment the base could not list has no base either.
+    let head = without(s.head.clone(), s.broken);
     let added: Vec<_> = own
         .envs
         .into_iter()
-        .filter(|e| !s.head.envs.iter().any(|b| b.name == e.name))
+        .filter(|e| !head.envs.iter().any(|b| b.name == e.name))
         .collect();
     if added.is_empty() {
         return Vec::new();
     }
     let names: Vec<String> = added.iter().map(|e| e.name.clone()).collect();
-    let mut extended = s.head.clone();
+    let mut extended = head;
     extended.envs.extend(added);
     at(&extended, s.head_dir)
         .unwrap_or_default()
@@ -232,10 +267,10 @@ pub(super) fn gate_finding(rule: &str, message: String, help: &str) -> Finding {
 /// pull request).
 pub(super) fn head_config_problems(
     repo: &Repo,
-    head_tree: Oid,
-    config_at: &str,
+    (head_tree, config_at): (Oid, &str),
     head_dir: &Path,
     mailmap: &Mailmap,
+    broken: &[String],
 ) -> Vec<Finding> {
     let Some(text) = repo.blob_at(head_tree, config_at) else {
         return vec![gate_finding(
@@ -256,6 +291,9 @@ pub(super) fn head_config_problems(
                 .envs
                 .iter()
                 .filter(|e| !matches!(e.selection, crate::env::Selection::Render { .. }))
+                // One the merge base could not list either is not this
+                // change's doing (it must not block every later change).
+                .filter(|e| !broken.contains(&e.name))
                 .cloned()
                 .collect();
             crate::commands::setup::environments(&c.root, &listed, &c.formats).map(|_| ())

@@ -362,6 +362,9 @@ fn compare_ends(
     };
     let policy = drift::load_policy(c, base_dir)?;
     let head_config = config::parse(&c.text, &head_dir.join(at))?;
+    // Environments the merge base itself cannot list: nothing of theirs
+    // pre-exists, and their brokenness is not this change's.
+    let broken = drift::unlistable(c);
     let (mut introduced, preexisting) = if compare_drift {
         let merged = merged_in(repo, ends)?;
         let mut bases = vec![base_dir];
@@ -378,16 +381,17 @@ fn compare_ends(
             head_dir,
             head_tree: ends.head_tree,
             config_at: at,
+            broken: &broken,
         })?
     } else {
         (Vec::new(), Vec::new())
     };
     introduced.extend(drift::head_config_problems(
         repo,
-        ends.head_tree,
-        at,
+        (ends.head_tree, at),
         head_dir,
         mailmap,
+        &broken,
     ));
     Ok((introduced, preexisting, Some(policy), Some(head_config)))
 }

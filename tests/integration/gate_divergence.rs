@@ -246,3 +246,34 @@ fn a_new_environment_is_compared() {
         }
     }
 }
+
+/// An environment the merge base itself cannot list (landed anyway: a
+/// missing root, a file as root) does not block every later change; when a
+/// change makes it listable, it has no base and its drift is introduced.
+#[test]
+fn an_environment_broken_at_the_base_blocks_nothing_and_is_new_when_fixed() {
+    for root in ["deploy/dev", "deploy/prod/app.yaml", "deploy/a/b/dev"] {
+        let r = Repo::standard("");
+        r.on_main("add dev (landed without the gate)", |r| {
+            let config = r.read("driftcheck.toml");
+            r.write(
+                "driftcheck.toml",
+                &format!("{config}\n[env.dev]\nroot = \"{root}\"\n"),
+            );
+        });
+        r.git(&["reset", "-q", "--hard", "main"]);
+        r.raise_timeout();
+        r.git(&["add", "-A"]);
+        r.commit(&msg(&reviewed_by(ANA)));
+        r.gate_main().assert_passed();
+        if root.ends_with("dev") {
+            let app = r
+                .read("deploy/prod/app.yaml")
+                .replace("/var/lib/app", "/mnt/scratch");
+            r.write(&format!("{root}/app.yaml"), &app);
+            r.git(&["add", "-A"]);
+            r.commit(&msg(&reviewed_by(ANA)));
+            assert_introduced(&r, "drift/data-path", root);
+        }
+    }
+}
