@@ -49,6 +49,12 @@ pub const TOOL_RULES: &[ToolRule] = &[
         help: "restore the environment, or remove it from driftcheck.toml in a reviewed change of its own",
     },
     ToolRule {
+        id: "gate/env-spelling",
+        severity: Severity::Error,
+        summary: "a value changed in one environment only by the spelling of its environment's name, which the comparison reads as the same value",
+        help: "spell the environment's name as the merge base did, or make the change in every environment",
+    },
+    ToolRule {
         id: "policy/expired-waiver",
         severity: Severity::Error,
         summary: "a waiver's expiry date has passed and it no longer applies",

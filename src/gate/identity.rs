@@ -2,7 +2,8 @@
 //! v2-sha256:...` digest, and the canonical form people are compared by.
 //!
 //! One person, one count: emails are compared in one spelling ([`normalise`]:
-//! trimmed, NFC, lowercased, `+tag` dropped, IDNA ASCII domain), then mapped
+//! trimmed, invisible characters stripped, NFKC, lowercased, quotes and
+//! `+tag` dropped, trailing dots dropped, IDNA ASCII domain), then mapped
 //! by the merge base's `.mailmap`, and again, to a fixed point
 //! ([`Mailmap::canonical`]). Dropping tags can only merge identities, never
 //! split them, so it can make a self-review visible but never hide one.
@@ -139,38 +140,88 @@ impl Mailmap {
     }
 }
 
-/// One spelling per address: trimmed, Unicode NFC, lowercase, the local
-/// part's `+tag` dropped, and the domain in its IDNA ASCII form (so
-/// `ana@BÜCHER.example` and `ana@xn--bcher-kva.example` are one address).
+/// One spelling per address, so a look-alike of an address is that address.
+///
+/// Rule (the class: two spellings a person reads as one address must be one
+/// identity, or an author reviews herself with a look-alike and a reviewer is
+/// counted twice): every transformation here can only *merge* addresses,
+/// never split one, so it can reveal a self-review but never hide one.
+///
+/// 1. Invisible characters are **stripped**, not refused: Unicode format
+///    characters (category Cf: U+200B–U+200F, U+00AD soft hyphen, U+2060,
+///    U+FEFF, bidi controls, tags) and the other default-ignorable code
+///    points (variation selectors, U+034F, Hangul fillers). Refusing would
+///    only drop the sign-off; stripping also shows the author's own.
+/// 2. Unicode NFKC and lowercase (fullwidth `ｍａｌ` and `ＭＡＬ` are `mal`).
+/// 3. A quoted local part is unquoted (`"mal"@x` is `mal@x`; `\` escapes
+///    are resolved), then its `+tag` dropped.
+/// 4. The domain loses trailing dots (`example.com.` is the fully qualified
+///    spelling of `example.com`) and takes its IDNA ASCII form
+///    (`ana@BÜCHER.example` is `ana@xn--bcher-kva.example`).
+///
 /// Normalising again changes nothing.
 pub fn normalise(email: &str) -> String {
     use unicode_normalization::UnicodeNormalization as _;
-    // ASCII is already NFC, and an ASCII domain without punycode labels is
-    // its own IDNA form once lowercased: the common case, done cheaply.
     let trimmed = email.trim();
-    if trimmed.is_ascii() && !trimmed.to_ascii_lowercase().contains("xn--") {
-        let e = trimmed.to_ascii_lowercase();
-        return match e.rsplit_once('@') {
-            Some((local, domain)) => {
-                let local = local.split('+').next().unwrap_or(local);
-                format!("{local}@{domain}")
-            }
-            None => e,
-        };
-    }
-    let e: String = email.trim().nfc().collect::<String>().to_lowercase();
-    let e: String = e.nfc().collect();
+    // ASCII is already NFKC and has no invisible characters: done cheaply.
+    let e: String = if trimmed.is_ascii() {
+        trimmed.to_ascii_lowercase()
+    } else {
+        let visible: String = trimmed.chars().filter(|c| !invisible(*c)).collect();
+        let folded: String = visible.nfkc().collect::<String>().to_lowercase();
+        folded.nfkc().filter(|c| !invisible(*c)).collect()
+    };
+    let e = e.trim();
     match e.rsplit_once('@') {
         Some((local, domain)) => {
-            let local = local.split('+').next().unwrap_or(local);
-            let domain = idna::domain_to_ascii(domain)
-                .ok()
-                .filter(|d| !d.is_empty())
-                .unwrap_or_else(|| domain.to_string());
-            format!("{local}@{domain}")
+            let local = unquote(local.trim());
+            let local = local.split('+').next().unwrap_or(&local).to_string();
+            format!("{local}@{}", canonical_domain(domain.trim()))
         }
-        None => e,
+        None => e.to_string(),
     }
+}
+
+/// Whether `c` is invisible: a format character (Cf) or another
+/// default-ignorable code point.
+fn invisible(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
+    c.general_category() == GeneralCategory::Format
+        || matches!(c,
+            '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FFA0}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// `"ma\l"` is `mal`: a quoted local part names the same mailbox as its
+/// unquoted spelling when that spelling is valid.
+fn unquote(local: &str) -> String {
+    let Some(inner) = local.strip_prefix('"').and_then(|l| l.strip_suffix('"')) else {
+        return local.to_string();
+    };
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The domain without trailing dots, in IDNA ASCII form.
+fn canonical_domain(domain: &str) -> String {
+    let domain = domain.trim_end_matches('.');
+    let ascii = if domain.is_ascii() && !domain.contains("xn--") {
+        domain.to_string()
+    } else {
+        idna::domain_to_ascii(domain)
+            .ok()
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| domain.to_string())
+    };
+    ascii.trim_end_matches('.').to_string()
 }
 
 #[cfg(test)]
@@ -237,6 +288,78 @@ mod tests {
         // Mapped after the tag is dropped: `old+x@` cannot escape the map.
         let m = Mailmap::parse("Ana <ana@example.com> <old@corp.example>\n");
         assert_eq!(m.canonical("old+x@corp.example"), "ana@example.com");
+    }
+
+    #[test]
+    fn look_alikes_are_one_identity_at_every_placement() {
+        // Every invisible character, at every position of the address,
+        // one or two at a time, with every other spelling variant on top.
+        let invisibles = [
+            '\u{200B}',
+            '\u{200C}',
+            '\u{200D}',
+            '\u{00AD}',
+            '\u{FEFF}',
+            '\u{2060}',
+            '\u{200E}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{180E}',
+            '\u{FE0F}',
+            '\u{E0041}',
+        ];
+        let base = "mal@example.com";
+        let m = Mailmap::default();
+        let want = m.canonical(base);
+        assert_eq!(want, "mal@example.com");
+        let n = base.chars().count();
+        for inv in invisibles {
+            for i in 0..=n {
+                for j in i..=n {
+                    let mut s: Vec<char> = base.chars().collect();
+                    s.insert(j, inv);
+                    s.insert(i, inv);
+                    let spelled: String = s.into_iter().collect();
+                    for variant in [
+                        spelled.clone(),
+                        spelled.to_uppercase(),
+                        format!("{spelled}."),
+                        spelled.replacen("mal", "mal+x", 1),
+                    ] {
+                        assert_eq!(m.canonical(&variant), want, "{variant:?}");
+                    }
+                }
+            }
+        }
+        for spelled in [
+            "mal@example.com.",
+            "mal@example.com..",
+            "\"mal\"@example.com",
+            "\"m\\al\"@example.com",
+            "\"mal+tag\"@EXAMPLE.com.",
+            "MAL@EXAMPLE.COM",
+            "mal+x@example.com",
+            "\u{FF4D}\u{FF41}\u{FF4C}@example.com",
+            "mal\u{FF20}example.com",
+            "mal@EXAMPLE\u{3002}com",
+        ] {
+            assert_eq!(m.canonical(spelled), want, "{spelled:?}");
+            assert_eq!(normalise(&normalise(spelled)), normalise(spelled));
+        }
+        // IDNA: Unicode, uppercase Unicode and punycode spellings, with a
+        // trailing dot, are one domain.
+        for d in [
+            "bücher.example",
+            "BÜCHER.example.",
+            "xn--bcher-kva.example",
+            "bu\u{308}cher.example",
+        ] {
+            assert_eq!(
+                m.canonical(&format!("ana@{d}")),
+                "ana@xn--bcher-kva.example",
+                "{d}"
+            );
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@
 
 pub mod audit;
 pub mod digest;
+mod divergence;
 mod drift;
 pub mod identity;
 mod links;
@@ -181,6 +182,9 @@ struct Ends {
     /// HEAD, plus MERGE_HEADs when a merge is being committed.
     heads: Vec<Oid>,
     merge_base: Oid,
+    /// Every merge base (several in a criss-cross).
+    bases: Vec<Oid>,
+    /// The tree the change is measured from (the virtual base in a criss-cross).
     base_tree: Oid,
     /// The commit-msg hook committing a merge against HEAD: the change is
     /// what the merge adds to the automatic merge, not what it brings in.
@@ -208,13 +212,23 @@ impl Ends {
         } else {
             merge_base_of(repo, base_id, &heads)?
         };
+        // A criss-cross (several merge bases): the virtual base git merges
+        // from (see `git::base_tree`), and every base hidden from the range.
+        let (bases, base_tree) = match (own_merge, &heads[..]) {
+            (false, [one]) => match git::base_tree(repo, base_id, *one)? {
+                Some((bases, tree)) if bases.len() > 1 => (bases, tree),
+                _ => (vec![merge_base], repo.tree_of(merge_base)?),
+            },
+            _ => (vec![merge_base], repo.tree_of(merge_base)?),
+        };
         Ok(Ends {
             base_id,
             head_tree,
             head_label,
             heads,
             merge_base,
-            base_tree: repo.tree_of(merge_base)?,
+            bases,
+            base_tree,
             own_merge,
         })
     }
@@ -273,7 +287,7 @@ pub fn evaluate_with(
         &mailmap,
     )?;
     if base_config.is_some() {
-        introduced.extend(drift::unreadable(repo, &changes, &review));
+        introduced.extend(drift::unreadable(repo, ends.head_tree, &changes, &review));
     }
 
     let mut requirements = match (&base_config, &head_config, &policy) {
@@ -284,11 +298,11 @@ pub fn evaluate_with(
     let range = range::Range::read(&range::Inputs {
         repo,
         base: ends.base_id,
-        merge_base: ends.merge_base,
+        base_tree: ends.base_tree,
         hide: if ends.own_merge {
             ends.heads.clone()
         } else {
-            vec![ends.merge_base]
+            ends.bases.clone()
         },
         heads: ends.heads.clone(),
         head_tree: ends.head_tree,
@@ -348,20 +362,36 @@ fn compare_ends(
     };
     let policy = drift::load_policy(c, base_dir)?;
     let head_config = config::parse(&c.text, &head_dir.join(at))?;
+    // Environments the merge base itself cannot list: nothing of theirs
+    // pre-exists, and their brokenness is not this change's.
+    let broken = drift::unlistable(c);
     let (mut introduced, preexisting) = if compare_drift {
         let merged = merged_in(repo, ends)?;
         let mut bases = vec![base_dir];
         bases.extend(merged.iter().map(Scratch::path));
-        drift::introduced(c, &head_config, &policy, &bases, head_dir)?
+        drift::introduced(&drift::Sides {
+            repo,
+            base: c,
+            head: &head_config,
+            head_text: repo
+                .blob_at(ends.head_tree, at)
+                .map(|t| String::from_utf8_lossy(&t).into_owned()),
+            policy: &policy,
+            base_dirs: &bases,
+            head_dir,
+            head_tree: ends.head_tree,
+            config_at: at,
+            broken: &broken,
+        })?
     } else {
         (Vec::new(), Vec::new())
     };
     introduced.extend(drift::head_config_problems(
         repo,
-        ends.head_tree,
-        at,
+        (ends.head_tree, at),
         head_dir,
         mailmap,
+        &broken,
     ));
     Ok((introduced, preexisting, Some(policy), Some(head_config)))
 }

@@ -171,16 +171,26 @@ fn changed(want: OnChange, f: &Finding) -> Option<String> {
                 (None, Some(_)) if up => return Some("added".into()),
                 _ => {}
             }
-            // A number that becomes anything else (a list, NaN, text) or
-            // the reverse: the direction cannot be told, so ask for the review.
-            if a.is_some() && b.is_some() && number(&a).is_some() != number(&b).is_some() {
-                return Some(format!(
-                    "changed from {} to {}, which cannot be compared as numbers",
-                    a.clone().unwrap_or_default(),
-                    b.clone().unwrap_or_default()
-                ));
+            // Rule: a value that was a finite number (a scalar, or shown as a
+            // one-item list when the other side is a list: the engine then
+            // prints both as lists) is judged as a number; unless it is now
+            // a plain finite number on the right side of it, the direction
+            // cannot be told and the review is asked. `3` -> `[1]`, `nan`,
+            // `"x"`, `[]` all ask. The reverse (text becoming a number) too.
+            let was = number(&a).or_else(|| one_number(&a));
+            if a.is_some() && b.is_some() && (was.is_some() || number(&b).is_some()) {
+                match (was, number(&b)) {
+                    (Some(_), Some(_)) => {}
+                    _ => {
+                        return Some(format!(
+                            "changed from {} to {}, which cannot be compared as numbers",
+                            a.clone().unwrap_or_default(),
+                            b.clone().unwrap_or_default()
+                        ));
+                    }
+                }
             }
-            let (x, y) = match (number(&a), number(&b)) {
+            let (x, y) = match (was, number(&b)) {
                 (Some(x), Some(y)) => (x, y),
                 _ => {
                     let (x, y) = (items(&a)?, items(&b)?);
@@ -197,6 +207,18 @@ fn changed(want: OnChange, f: &Finding) -> Option<String> {
             })
         }
     }
+}
+
+/// `[3]`: the one finite number a one-item list holds.
+fn one_number(v: &Option<String>) -> Option<f64> {
+    v.as_ref()?
+        .strip_prefix('[')?
+        .strip_suffix(']')?
+        .trim()
+        .trim_matches('"')
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
 }
 
 fn join(items: &[&String]) -> String {

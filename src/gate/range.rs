@@ -31,7 +31,8 @@
 //!   merge queue pass, and a path no sign-off approved (a later commit's,
 //!   or one a `merge -s ours` reverts) is named as uncovered.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::git::Oid;
 
@@ -78,7 +79,7 @@ pub(super) struct Range {
     /// only for entries that carry a sign-off key).
     pub stale: Vec<Option<Stale>>,
     /// For a merge's requirement (by entry index): the entries at or after it.
-    pub after: BTreeMap<usize, HashSet<usize>>,
+    pub after: BTreeMap<usize, Window>,
     /// The paths of the final change.
     pub changed: Vec<String>,
     pub mailmap: Mailmap,
@@ -101,7 +102,9 @@ pub(super) struct Inputs<'a> {
     pub repo: &'a Repo,
     /// The `--base` commit (pre-images are merge bases with it).
     pub base: Oid,
-    pub merge_base: Oid,
+    /// The tree the change is measured from (the virtual base when there
+    /// are several merge bases).
+    pub base_tree: Oid,
     /// Commits whose history is not the change (the merge base; for a merge
     /// being committed against HEAD, HEAD and what it merges in).
     pub hide: Vec<Oid>,
@@ -185,6 +188,10 @@ impl Range {
                 }
             }
         }
+        // The final change's paths, looked up once per path a sign-off
+        // covers (not a scan of the change per path).
+        let final_paths: std::collections::HashSet<&str> =
+            i.changes.iter().map(|c| c.path.as_str()).collect();
         let stale = entries
             .iter()
             .map(|e| {
@@ -195,13 +202,13 @@ impl Range {
                         .any(|k| trailers::key_matches(&t.key, k))
                 });
                 if signed {
-                    stale(i, e).map(Some)
+                    stale(i, e, &final_paths).map(Some)
                 } else {
                     Ok(None)
                 }
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        let after = merge_windows(repo, &entries);
+        let after = merge_windows(&entries);
         Ok(Range {
             entries,
             contributors,
@@ -241,25 +248,75 @@ impl Range {
 /// For each merge that adds guarded config (by entry index): the entries
 /// at or after it (the merge itself, its descendants, the commit being
 /// made), whose sign-offs may cover it.
-fn merge_windows(repo: &Repo, entries: &[Entry]) -> BTreeMap<usize, HashSet<usize>> {
-    let mut after = BTreeMap::new();
-    for (n, e) in entries.iter().enumerate() {
-        if !e.merge() || e.adds.is_empty() {
-            continue;
-        }
-        let later: HashSet<usize> = entries
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| match (l.id, e.id) {
-                (None, _) => true,
-                (Some(x), Some(m)) => x == m || repo.descends(x, m),
-                (Some(_), None) => false,
-            })
-            .map(|(k, _)| k)
-            .collect();
-        after.insert(n, later);
+///
+/// Linear in the history, not a reachability walk per pair: entries come
+/// parents first (topological order), so each entry's set of adding merges
+/// it contains is its own plus the union of its parents' (a bit set per
+/// entry), read once; the commit being made contains them all.
+fn merge_windows(entries: &[Entry]) -> BTreeMap<usize, Window> {
+    let merges: Vec<usize> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.merge() && !e.adds.is_empty())
+        .map(|(n, _)| n)
+        .collect();
+    if merges.is_empty() {
+        return BTreeMap::new();
     }
-    after
+    let slot: HashMap<usize, usize> = merges.iter().enumerate().map(|(k, &n)| (n, k)).collect();
+    let words = merges.len().div_ceil(64);
+    let index: HashMap<Oid, usize> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(n, e)| e.id.map(|id| (id, n)))
+        .collect();
+    let mut sets: Vec<Vec<u64>> = Vec::with_capacity(entries.len());
+    for (n, e) in entries.iter().enumerate() {
+        let mut set = vec![0u64; words];
+        if e.id.is_none() {
+            set.iter_mut().for_each(|w| *w = u64::MAX);
+        }
+        for p in &e.parents {
+            if let Some(&k) = index.get(p).filter(|&&k| k < n) {
+                for (w, v) in set.iter_mut().zip(&sets[k]) {
+                    *w |= v;
+                }
+            }
+        }
+        if let Some(&k) = slot.get(&n) {
+            set[k / 64] |= 1 << (k % 64);
+        }
+        sets.push(set);
+    }
+    let sets = Arc::new(sets);
+    merges
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| {
+            (
+                n,
+                Window {
+                    bit: k,
+                    sets: Arc::clone(&sets),
+                },
+            )
+        })
+        .collect()
+}
+
+/// The entries at or after one merge: a column of the per-entry bit sets.
+pub(super) struct Window {
+    bit: usize,
+    sets: Arc<Vec<Vec<u64>>>,
+}
+
+impl Window {
+    /// Whether entry `i` is the merge or contains it.
+    pub fn contains(&self, i: &usize) -> bool {
+        self.sets
+            .get(*i)
+            .is_some_and(|s| (s[self.bit / 64] >> (self.bit % 64)) & 1 == 1)
+    }
 }
 
 /// The guarded paths a commit with `parents` and `tree` adds.
@@ -308,17 +365,19 @@ pub(super) fn adds(
 }
 
 /// Where what `e`'s sign-offs approved differs from the final change.
-fn stale(i: &Inputs<'_>, e: &Entry) -> Result<Stale, Error> {
+fn stale(
+    i: &Inputs<'_>,
+    e: &Entry,
+    final_paths: &std::collections::HashSet<&str>,
+) -> Result<Stale, Error> {
     let repo = i.repo;
     let guarded = |p: &str| i.review.guarded(p);
-    let mb_tree = repo.tree_of(i.merge_base)?;
+    let mb_tree = i.base_tree;
     // No merge base with BASE (an unrelated history merged in): nothing
     // was reviewed against it, so every path's pre-image counts as moved.
+    // Several (a criss-cross): the virtual base, as for the final change.
     let pre = match e.id {
-        Some(id) => match repo.merge_base(id, i.base) {
-            Ok(b) => Some(repo.tree_of(b)?),
-            Err(_) => None,
-        },
+        Some(id) => git::base_tree(repo, id, i.base)?.map(|(_, t)| t),
         None => Some(mb_tree),
     };
     // What the sign-off approved: the net change its commit recorded.
@@ -342,7 +401,7 @@ fn stale(i: &Inputs<'_>, e: &Entry) -> Result<Stale, Error> {
         )?),
         covers: own
             .iter()
-            .filter(|p| i.changes.iter().any(|c| &c.path == *p))
+            .filter(|p| final_paths.contains(p.as_str()))
             .cloned()
             .collect(),
     })

@@ -321,6 +321,12 @@ impl Review {
             || self.linked.dirs.iter().any(|d| under(&lower, d))
             || self.linked_globs.is_match(path)
             || self.linked_globs.is_match(&lower)
+            // A `[[review.rule]]`'s paths are guarded paths too, wherever
+            // they lie: a rule that can never see a change never asks.
+            || self
+                .rules
+                .iter()
+                .any(|(set, _, _)| set.is_match(path) || set.is_match(&lower))
         {
             return true;
         }

@@ -7,8 +7,10 @@
 //! are parsed by [`crate::trailers`], the mailmap comes from a blob the
 //! caller picks (the merge base's), and no hook or filter runs.
 
+mod graph;
 mod materialize;
 mod merge;
+mod rebuild;
 mod tree;
 
 use std::path::{Path, PathBuf};
@@ -21,7 +23,8 @@ use git2::{ObjectType, Repository, Sort};
 pub type Oid = git2::Oid;
 
 pub use materialize::materialize;
-pub use merge::{AutoMerge, auto_merge, auto_merge_tree};
+pub use merge::{AutoMerge, auto_merge, auto_merge_tree, base_tree};
+pub use rebuild::{Edit, rebuilt};
 pub use tree::{Change, TreeCache, changes, changes_cached, display_name};
 
 use crate::error::Error;
@@ -30,6 +33,8 @@ use crate::error::Error;
 pub struct Repo {
     repo: Repository,
     root: PathBuf,
+    /// Commits read once for merge-base walks (see [`graph`]).
+    graph: graph::Graph,
 }
 
 /// A commit as the gate needs it.
@@ -82,7 +87,11 @@ impl Repo {
                 Error::Git("the repository is bare: run driftcheck in a checkout".into())
             })?
             .to_path_buf();
-        Ok(Repo { repo, root })
+        Ok(Repo {
+            repo,
+            root,
+            graph: graph::Graph::default(),
+        })
     }
 
     /// The working tree's root.

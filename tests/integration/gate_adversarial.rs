@@ -108,3 +108,84 @@ fn a_head_environment_that_cannot_be_listed_is_refused() {
         assert!(g.show().contains("gate/config"), "{root}: {}", g.show());
     }
 }
+
+/// R6, shapes: a replica count that was a finite number and is now anything
+/// but a greater-or-equal finite number (a list of any length, a map, text)
+/// asks for the decrease review; a plain increase does not. (`3` and `[3]`
+/// are one value to the drift engine, so no change at all.)
+#[test]
+fn a_replica_count_that_changes_shape_needs_the_decrease_review() {
+    for value in [
+        "[1]",
+        "[]",
+        "[4]",
+        "[1, 2]",
+        "[5, 6, 7]",
+        "{n: 4}",
+        "four",
+        "\"3x\"",
+    ] {
+        let r = Repo::standard("");
+        r.replace(
+            "deploy/prod/app.yaml",
+            "replicas: 3",
+            &format!("replicas: {value}"),
+        );
+        r.git(&["add", "-A"]);
+        r.commit(&msg(&reviewed_by(ANA)));
+        let g = r.gate_main();
+        assert_eq!(g.code, 1, "{value}: {}", g.show());
+        assert!(
+            g.show().contains("k8s-replica-decrease"),
+            "{value}: {}",
+            g.show()
+        );
+    }
+    for value in ["4", "3", "30"] {
+        let r = Repo::standard("");
+        r.everywhere("replicas: 3", &format!("replicas: {value}"));
+        r.git(&["add", "-A"]);
+        r.commit(&msg(&reviewed_by(ANA)));
+        let g = r.gate_main();
+        g.assert_passed();
+    }
+}
+
+/// R5: a `[[review.rule]]`'s paths are guarded paths, wherever they lie:
+/// outside `[review] paths`, outside every environment (default guard), at
+/// several depths, by a literal path or a glob.
+#[test]
+fn a_review_rule_outside_the_guarded_paths_still_asks() {
+    for (paths, rule, file) in [
+        ("paths = [\"deploy/**\"]\n", "infra/**", "infra/db.tf"),
+        ("", "infra/**", "infra/db.tf"),
+        ("", "infra/**", "infra/a/b/c/db.tf"),
+        (
+            "paths = [\"deploy/**\"]\n",
+            "infra/a/*/db.tf",
+            "infra/a/b/db.tf",
+        ),
+        ("", "ops/db.tf", "ops/db.tf"),
+        (
+            "paths = [\"deploy/prod/**\"]\n",
+            "deploy/staging/**",
+            "deploy/staging/app.yaml",
+        ),
+    ] {
+        let review =
+            format!("[review]\n{paths}\n[[review.rule]]\npaths = [\"{rule}\"]\nrequired = 2\n");
+        let r = Repo::standard_with(&review, &[(file, "size = \"large\"\n")]);
+        r.write(file, "size = \"small\"\n");
+        r.git(&["add", "-A"]);
+        r.commit(&msg(&reviewed_by(ANA)));
+        let g = r.gate_main();
+        assert_eq!(g.code, 1, "{rule} / {file}: {}", g.show());
+        assert!(
+            g.requirements()
+                .iter()
+                .any(|q| q["source"].as_str().unwrap().contains(rule) && q["satisfied"] == false),
+            "{rule}: {}",
+            g.show()
+        );
+    }
+}

@@ -1,0 +1,458 @@
+//! Each environment compared with **itself**, merge base against head: what
+//! the change did to each environment's own values, read raw (no
+//! environment-name normalisation), and where it moved its files and
+//! Kubernetes documents. The drift half of the gate ([`super::drift`])
+//! decides "pre-existing" and "introduced" from this, never from finding
+//! identities alone, because the change controls identities (file names,
+//! document names, the spelling of an environment's name in a value).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::config::{Config, EnvConfig};
+use crate::diff;
+use crate::env::Environment;
+use crate::error::Error;
+use crate::finding::{Finding, Severity, Shown, Site};
+use crate::formats::Limits;
+use crate::git::Edit;
+use crate::model::envtoken::EnvTokens;
+use crate::secrets::{Fingerprinter, Masker};
+
+/// The two sides of an environment compared with itself. Compound names
+/// (matched only as bounded substrings) that no config value spells: the
+/// comparison is raw, so `/data/prod` and `/data/prd` differ.
+const BEFORE: &str = "gate-merge-base-side";
+const AFTER: &str = "gate-head-side";
+
+/// Per environment (by its config name): the findings of comparing its
+/// merge-base side with its head side. Each is a change the change made.
+pub(super) type SelfDiff = HashMap<String, Vec<Finding>>;
+
+/// Compare every environment of `base` with the same environment of
+/// `head` (the same config text read against the other tree). An
+/// environment missing on one side is left out (it is all added or all
+/// removed; the cross-environment comparison reports that).
+///
+/// # Errors
+/// When the secret fingerprinter cannot be seeded, or an environment fails
+/// in a way other than being absent.
+pub(super) fn self_diff(base: &Config, head: &Config) -> Result<SelfDiff, Error> {
+    let masker = Masker::new(Fingerprinter::random().map_err(|e| Error::Random(e.to_string()))?);
+    let mut out = SelfDiff::new();
+    for (b, h) in base.envs.iter().zip(&head.envs) {
+        let (Some(be), Some(he)) = (side(base, b, BEFORE)?, side(head, h, AFTER)?) else {
+            continue;
+        };
+        let outcome = diff::run(&[be, he], &masker, &Limits::default(), false, None);
+        out.insert(b.name.clone(), outcome.findings);
+    }
+    Ok(out)
+}
+
+/// One side of an environment, named `label`, with no aliases.
+fn side(c: &Config, e: &EnvConfig, label: &str) -> Result<Option<Environment>, Error> {
+    let mut e = e.clone();
+    e.name = label.to_string();
+    e.aliases.clear();
+    match crate::commands::setup::environments(&c.root, std::slice::from_ref(&e), &c.formats) {
+        Ok(mut envs) => Ok(envs.pop()),
+        Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }) => {
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Whether `a` and `b` name related keys: equal, or one inside the other.
+fn related(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let inside = |long: &str, short: &str| {
+                long.strip_prefix(short)
+                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+            };
+            a == b || inside(a, b) || inside(b, a)
+        }
+        _ => true,
+    }
+}
+
+/// Whether the change touched what `f` is about in environment `env`: its
+/// file (added, removed), its document, its key or a key inside or around it.
+pub(super) fn touched(diffs: &SelfDiff, env: &str, f: &Finding) -> bool {
+    diffs.get(env).is_some_and(|changes| {
+        changes.iter().any(|g| {
+            g.file == f.file
+                && (g.document.is_none() || f.document.is_none() || g.document == f.document)
+                && related(g.key.as_deref(), f.key.as_deref())
+        })
+    })
+}
+
+/// The same divergence at the base: a base finding with `f`'s identity,
+/// and in every environment `f` involves, nothing the change touched.
+pub(super) fn same_divergence(
+    f: &Finding,
+    base_ids: &std::collections::HashSet<crate::finding::Identity>,
+    diffs: &SelfDiff,
+) -> bool {
+    base_ids.contains(&f.identity())
+        && f.envs
+            .iter()
+            .filter(|(_, s)| s.is_some())
+            .all(|(env, _)| !touched(diffs, env, f))
+}
+
+fn value(s: &Option<Site>) -> Option<&str> {
+    match s.as_ref()?.value.as_ref()? {
+        Shown::Value(v) => Some(v),
+        Shown::Secret { .. } => None,
+    }
+}
+
+/// Rule: the spelling of an environment's own name inside a value is part
+/// of the value. A change that only respells it in one environment
+/// (`/data/prod` to `/data/prd`, `/data/PROD`, `/data/production`) points
+/// that value somewhere else, while the comparison, which reads every
+/// spelling as `{env}`, sees no difference. When another environment
+/// holding the same file keeps its value, the change introduced a
+/// divergence: an error for a path (an absolute path or a path-like key,
+/// as `drift/data-path`), else a warning (as `drift/value`).
+pub(super) fn respellings(config: &Config, diffs: &SelfDiff) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for e in &config.envs {
+        let Some(changes) = diffs.get(&e.name) else {
+            continue;
+        };
+        let tokens = EnvTokens::new(&e.name, &e.aliases);
+        for g in changes {
+            let (Some(old), Some(new)) = (
+                value(&g.envs.first().map(|(_, s)| s.clone()).unwrap_or_default())
+                    .map(str::to_string),
+                value(&g.envs.get(1).map(|(_, s)| s.clone()).unwrap_or_default())
+                    .map(str::to_string),
+            ) else {
+                continue;
+            };
+            if old == new || tokens.normalize(&old) != tokens.normalize(&new) {
+                continue;
+            }
+            let others: Vec<&str> = config
+                .envs
+                .iter()
+                .filter(|o| {
+                    o.name != e.name && diffs.contains_key(&o.name) && !touched(diffs, &o.name, g)
+                })
+                .map(|o| o.name.as_str())
+                .collect();
+            if others.is_empty() {
+                continue;
+            }
+            let path = path_like(g.key.as_deref().unwrap_or_default(), &old, &new);
+            let mut f = Finding::other(
+                "gate/env-spelling",
+                if path {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                format!(
+                    "{} changed from `{}` to `{}` in {} only: just the spelling of the environment's name, which the comparison reads as the same value, while {} kept {}",
+                    g.key.as_deref().unwrap_or(&g.file),
+                    crate::report::escape(&old, 120),
+                    crate::report::escape(&new, 120),
+                    e.name,
+                    others.join(", "),
+                    if others.len() == 1 {
+                        "its value"
+                    } else {
+                        "their values"
+                    },
+                ),
+                g.file.clone(),
+                "spell the environment's name as the merge base did, or make the change in every environment",
+            );
+            f.document.clone_from(&g.document);
+            f.key.clone_from(&g.key);
+            f.envs = vec![(e.name.clone(), g.envs.get(1).and_then(|(_, s)| s.clone()))];
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// A value the engine would judge as a data path.
+fn path_like(key: &str, old: &str, new: &str) -> bool {
+    let abs = |s: &str| {
+        let s = s.trim_matches(['[', ']', '"']);
+        (s.starts_with('/') && s.len() > 1) || s.starts_with("~/") || s.starts_with("file://")
+    };
+    let last = key
+        .rsplit(['.', '['])
+        .next()
+        .unwrap_or(key)
+        .to_ascii_lowercase();
+    abs(old)
+        || abs(new)
+        || [
+            "path", "dir", "root", "mount", "volume", "home", "location", "file",
+        ]
+        .iter()
+        .any(|w| last.contains(w))
+}
+
+/// What an environment lost and gained by the change, where the head's
+/// comparison shows the loss in it alone and the gain in it alone.
+struct Moves {
+    /// `(file, document)` the environment had at the base, now missing in
+    /// it while another environment still has it.
+    lost: Vec<(String, Option<String>, Site)>,
+    /// `(file, document)` new in it, that no other environment has.
+    gained: Vec<(String, Option<String>, Site)>,
+}
+
+/// Rule (renames and moves within an environment): a file or Kubernetes
+/// document an environment **lost** in the change (the other environments
+/// still have it) and one it **gained** (no other environment has it) are
+/// one thing moved, paired most-similar first; the aligned head puts the
+/// gained one back where the base had it (a file at its old path, a
+/// document under its old kind, namespace and name), so the engine
+/// compares its values with the other environments' again. Pairing more
+/// than was meant can only add comparisons (fail closed).
+///
+/// `head` is the cross-environment comparison at head; `base` and `config`
+/// the config read at the merge base and at head (paths in sites are
+/// relative to their `root`); `tree_root` the written-out head.
+pub(super) fn alignment(
+    head: &[Finding],
+    diffs: &SelfDiff,
+    base: &Config,
+    config: &Config,
+    tree_root: &Path,
+) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for e in &config.envs {
+        let Some(changes) = diffs.get(&e.name) else {
+            continue;
+        };
+        let moves = moves_of(&e.name, head, changes);
+        let mut gained = moves.gained.clone();
+        let mut moved = std::collections::HashSet::new();
+        for (file, doc, lost_site) in &moves.lost {
+            // Most similar gained thing of the same kind (file / document).
+            let best = gained
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, d, _))| d.is_some() == doc.is_some())
+                .map(|(i, (_, _, site))| {
+                    (
+                        i,
+                        similarity((base, lost_site), (config, site), doc.is_some()),
+                    )
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            let Some((i, _)) = best.or_else(|| {
+                // A document whose whole file the environment lost (a file
+                // the engine no longer reads as the same format): its file
+                // pairs with a gained file.
+                let gone = lost_file(config, e, file, tree_root)
+                    .is_some_and(|p| !tree_root.join(&p).exists());
+                if doc.is_none() || !gone || moved.contains(file) {
+                    return None;
+                }
+                gained
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, d, _))| d.is_none())
+                    .map(|(i, (_, _, site))| {
+                        (i, similarity((base, lost_site), (config, site), false))
+                    })
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+            }) else {
+                continue;
+            };
+            let (gfile, gdoc, gsite) = gained.remove(i);
+            let rel = |site: &Site| repo_relative(&config.root.join(&site.file), tree_root);
+            match (doc, gdoc) {
+                (_, None) => {
+                    moved.insert(file.clone());
+                    let (from, to) = (rel(&gsite), lost_file(config, e, file, tree_root));
+                    if let (Some(from), Some(to)) = (from, to) {
+                        edits.push(Edit::Move { from, to });
+                    }
+                }
+                (Some(old_id), Some(new_id)) => {
+                    let Some(path) = rel(&gsite) else { continue };
+                    let Ok(text) = std::fs::read_to_string(config.root.join(&gsite.file)) else {
+                        continue;
+                    };
+                    if let Some(bytes) = renamed_document(&text, gsite.line, &new_id, old_id) {
+                        edits.push(Edit::Write {
+                            path,
+                            bytes: bytes.into_bytes(),
+                        });
+                    }
+                    let _ = gfile;
+                }
+                _ => {}
+            }
+        }
+    }
+    edits
+}
+
+/// The lost and gained files and documents of environment `env`.
+fn moves_of(env: &str, head: &[Finding], changes: &[Finding]) -> Moves {
+    let only = |f: &Finding, side: usize| {
+        f.rule == "drift/missing-file"
+            && f.envs
+                .iter()
+                .enumerate()
+                .all(|(i, (_, s))| s.is_some() == (i == side))
+    };
+    let mut lost = Vec::new();
+    let mut gained = Vec::new();
+    for f in head.iter().filter(|f| f.rule == "drift/missing-file") {
+        let mine = f
+            .envs
+            .iter()
+            .find(|(n, _)| n == env)
+            .map(|(_, s)| s.clone());
+        let Some(mine) = mine else { continue };
+        let others_have = f.envs.iter().any(|(n, s)| n != env && s.is_some());
+        let removed = changes
+            .iter()
+            .find(|g| only(g, 0) && g.file == f.file && g.document == f.document);
+        let added = changes
+            .iter()
+            .any(|g| only(g, 1) && g.file == f.file && g.document == f.document);
+        match (mine, others_have) {
+            (None, true) => {
+                if let Some(site) = removed.and_then(|g| g.envs[0].1.clone()) {
+                    lost.push((f.file.clone(), f.document.clone(), site));
+                }
+            }
+            (Some(site), false) if added => {
+                gained.push((f.file.clone(), f.document.clone(), site));
+            }
+            _ => {}
+        }
+    }
+    Moves { lost, gained }
+}
+
+/// Where `env` had `file` (relative to its root) at the base, repository-relative.
+fn lost_file(config: &Config, e: &EnvConfig, file: &str, tree_root: &Path) -> Option<String> {
+    match &e.selection {
+        crate::env::Selection::Root { dir, .. } => {
+            repo_relative(&config.root.join(dir).join(file), tree_root)
+        }
+        _ => None,
+    }
+}
+
+/// How alike two sites' files are (0 to 1), by their text; each site is
+/// relative to its config's root.
+fn similarity(lost: (&Config, &Site), gained: (&Config, &Site), document: bool) -> f32 {
+    if document {
+        // Documents: the same file first.
+        return if lost.1.file == gained.1.file {
+            1.0
+        } else {
+            0.5
+        };
+    }
+    let read = |(c, s): (&Config, &Site)| {
+        std::fs::read_to_string(c.root.join(&s.file)).unwrap_or_default()
+    };
+    let (a, b) = (read(lost), read(gained));
+    similar::TextDiff::from_lines(&a, &b).ratio()
+}
+
+fn repo_relative(path: &Path, tree_root: &Path) -> Option<String> {
+    let rel = path.strip_prefix(tree_root).ok()?;
+    let s = rel.to_str()?.replace('\\', "/");
+    Some(s.trim_start_matches("./").to_string())
+}
+
+/// `text` with the Kubernetes document starting at 1-based `line`
+/// renamed from identity `from` (`Kind/namespace/name`, or `Kind/name`)
+/// back to `to`: its `kind:`, `metadata.namespace` and `metadata.name`
+/// lines, where they differ. `None` when nothing could be rewritten.
+fn renamed_document(text: &str, line: u32, from: &str, to: &str) -> Option<String> {
+    let parts = |id: &str| -> (String, Option<String>, String) {
+        let p: Vec<&str> = id.split('/').collect();
+        match p.as_slice() {
+            [k, ns, name] => ((*k).into(), Some((*ns).into()), (*name).into()),
+            [k, name] => ((*k).into(), None, (*name).into()),
+            _ => (String::new(), None, id.into()),
+        }
+    };
+    let (fk, fns, fname) = parts(from);
+    let (tk, tns, tname) = parts(to);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let start = (line.max(1) - 1) as usize;
+    let end = lines
+        .iter()
+        .enumerate()
+        .skip(start + 1)
+        .find(|(_, l)| l.starts_with("---"))
+        .map_or(lines.len(), |(i, _)| i);
+    let mut changed = false;
+    let mut in_meta = false;
+    for l in lines.iter_mut().take(end).skip(start) {
+        let indent = l.len() - l.trim_start().len();
+        let t = l.trim_start().to_string();
+        if indent == 0 {
+            in_meta = t.starts_with("metadata:");
+        }
+        let set = |l: &mut String, key: &str, old: &str, new: &str| -> bool {
+            let value = t
+                .strip_prefix(key)
+                .map(|v| v.trim().trim_matches(['"', '\'']));
+            if value == Some(old) && old != new {
+                *l = format!("{}{key} {new}", " ".repeat(indent));
+                return true;
+            }
+            false
+        };
+        if indent == 0 && fk != tk {
+            changed |= set(l, "kind:", &fk, &tk);
+        } else if in_meta && indent > 0 {
+            if let (Some(a), Some(b)) = (&fns, &tns) {
+                changed |= set(l, "namespace:", a, b);
+            }
+            changed |= set(l, "name:", &fname, &tname);
+        }
+    }
+    changed.then(|| {
+        let mut s = lines.join("\n");
+        s.push('\n');
+        s
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_renamed_back() {
+        let text = "a: 1\n---\napiVersion: v1\nkind: configmap\nmetadata:\n  name: app-v2\n  namespace: x\ndata:\n  name: app-v2\n";
+        let out = renamed_document(text, 3, "configmap/x/app-v2", "ConfigMap/app/app").unwrap();
+        assert_eq!(
+            out,
+            "a: 1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: app\ndata:\n  name: app-v2\n"
+        );
+        assert!(renamed_document(text, 3, "configmap/x/app-v2", "configmap/x/app-v2").is_none());
+    }
+
+    #[test]
+    fn keys_inside_each_other_are_related() {
+        assert!(related(Some("a.b"), Some("a")));
+        assert!(related(Some("a[0]"), Some("a")));
+        assert!(!related(Some("ab"), Some("a")));
+        assert!(related(None, Some("a")));
+    }
+}
