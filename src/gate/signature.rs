@@ -20,7 +20,10 @@
 //! and hardware keys work) or, for an unencrypted key file, `ssh-key`.
 //!
 //! The trailer value is one line that `git interpret-trailers` keeps as it
-//! is: `<reviewer email> <merge base> <base64 of the SSHSIG blob>`.
+//! is: `<reviewer email> <merge base> <base64 of the SSHSIG blob>`, in one
+//! canonical spelling only (lowercase email and hex, single spaces,
+//! canonical base64): a byte changed anywhere is a refusal, never the same
+//! approval spelled differently.
 
 use std::path::Path;
 
@@ -108,9 +111,20 @@ pub fn parse(value: &str) -> Result<Signed, Refusal> {
             "expected `EMAIL BASE SIGNATURE` on one line".into(),
         ));
     };
-    if base.len() < 40 || !base.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !matches!(base.len(), 40 | 64) || !base.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         return Err(Refusal::Malformed(
-            "the merge base is not a commit id".into(),
+            "the merge base is not a full commit id in lowercase hex".into(),
+        ));
+    }
+    // One approval, one spelling: `approve --sign` writes the email in
+    // lowercase, bare, and single spaces; any other bytes are an edit.
+    if reviewer != reviewer.to_ascii_lowercase()
+        || reviewer.contains(['<', '>'])
+        || value.trim() != format!("{reviewer} {base} {b64}")
+    {
+        return Err(Refusal::Malformed(
+            "the trailer is not in its canonical form (`email base signature`, lowercase, single spaces): altered?".into(),
         ));
     }
     if !b64
@@ -137,8 +151,8 @@ pub fn parse(value: &str) -> Result<Signed, Refusal> {
         ));
     }
     Ok(Signed {
-        reviewer: reviewer.trim_matches(['<', '>']).to_ascii_lowercase(),
-        base: base.to_ascii_lowercase(),
+        reviewer: reviewer.to_string(),
+        base: base.to_string(),
         sig,
     })
 }

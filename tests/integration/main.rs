@@ -19,6 +19,7 @@ mod gate_catalogue;
 mod gate_merges;
 mod gate_paths;
 mod gate_review;
+mod gate_signed;
 mod generated;
 mod harness;
 mod incidents;
