@@ -431,3 +431,47 @@ fn broken_signing_settings_cannot_answer() {
     r.commit("Raise the request timeout\n");
     r.gate_main().assert_cannot_answer(&["expected \"required\" or \"optional\""]);
 }
+
+/// `audit` verifies each commit's signatures against the `allowed_signers`
+/// of its first parent, over the commit's own digest; a copied signature
+/// on a later commit is refused with its reason.
+#[test]
+fn audit_shows_which_signoffs_were_signed() {
+    let r = repo("required");
+    let (reviewed, sig) = signed_change(&r, ANA, ANA_KEY);
+    r.amend(&msg(&format!("{reviewed}\n{sig}")));
+    r.everywhere("log_level: info", "log_level: warn");
+    r.commit(&msg(&format!("{reviewed}\n{sig}")));
+    let out = r.driftcheck_in(&r.root(), &["audit", "main..feature", "--format", "json"], &[]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let commits = doc["commits"].as_array().unwrap();
+    assert_eq!(commits.len(), 2, "{doc}");
+    let by_paths = |i: usize| &commits[i]["signoffs"][0];
+    let (first, second) = if commits[0]["passed"] == true { (0, 1) } else { (1, 0) };
+    assert_eq!(by_paths(first)["signed"], true, "{doc}");
+    assert_eq!(by_paths(first)["assurance"], SIGNED);
+    assert_eq!(commits[second]["passed"], false, "{doc}");
+    let reason = by_paths(second)["reason"].as_str().unwrap();
+    assert!(reason.contains("signature refused"), "{reason}");
+    assert_eq!(out.status.code(), Some(1));
+    let human = r.driftcheck_in(&r.root(), &["audit", "main..feature"], &[]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("ana@example.com (signed)"), "{text}");
+    assert!(text.contains("signature refused"), "{text}");
+}
+
+/// `trailers` names a signature's reviewer and size, never its bytes.
+#[test]
+fn trailers_summarise_a_signature() {
+    let r = repo("required");
+    let (reviewed, sig) = signed_change(&r, ANA, ANA_KEY);
+    r.amend(&msg(&format!("{reviewed}\n{sig}")));
+    let blob = sig.rsplit(' ').next().unwrap();
+    for format in ["human", "json"] {
+        let out = r.driftcheck_in(&r.root(), &["trailers", "--format", format], &[]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{text}");
+        assert!(!text.contains(&blob[..40]), "{format} echoes the signature:\n{text}");
+        assert!(text.contains("ana@example.com <sshsig, "), "{format}:\n{text}");
+    }
+}
