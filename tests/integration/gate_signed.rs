@@ -475,3 +475,25 @@ fn trailers_summarise_a_signature() {
         assert!(text.contains("ana@example.com <sshsig, "), "{format}:\n{text}");
     }
 }
+
+/// `init` shows the setup in five numbered lines, and the config it writes
+/// names both settings.
+#[test]
+fn init_shows_the_signed_setup_in_five_lines() {
+    let t = super::harness::Tree::new(&[("staging/a.yaml", "a: 1\n"), ("prod/a.yaml", "a: 1\n")]);
+    let run = t.run(&["init"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let steps: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Signed approvals"))
+        .skip(1)
+        .collect();
+    assert_eq!(steps.len(), 5, "{}", run.all());
+    for (n, step) in steps.iter().enumerate() {
+        assert!(step.trim_start().starts_with(&format!("{}.", n + 1)), "{step}");
+    }
+    assert!(run.stdout.contains("signed = \"required\""));
+    let config = std::fs::read_to_string(t.path().join("driftcheck.toml")).unwrap();
+    assert!(config.contains("# signers = ") && config.contains("# signed = \"required\""));
+}
