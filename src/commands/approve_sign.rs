@@ -17,7 +17,8 @@ use crate::gate::signature;
 use crate::gate::{Verdict, signed};
 use crate::git::Repo;
 
-/// The `Review-Signature: …` line for `v`, signed as `email`.
+/// The `Review-Signature: …` line for `v`, signed as `email`, and how it
+/// was signed ([`signature::NATIVE`] or [`signature::SSH_KEYGEN`]).
 ///
 /// # Errors
 /// No key configured, no email, or the signing failed (the message names
@@ -27,7 +28,7 @@ pub fn signature_line(
     v: &Verdict,
     key: Option<&Path>,
     email: Option<&str>,
-) -> Result<String, Error> {
+) -> Result<(String, &'static str), Error> {
     let email = email.map(str::to_ascii_lowercase).ok_or_else(|| {
         Error::Usage(
             "approve --sign needs your email: set `git config user.email` (the address allowed_signers lists for you)".into(),
@@ -40,9 +41,9 @@ pub fn signature_line(
     };
     let base = v.merge_base.to_string();
     let statement = signature::statement(&v.digest, &email, &base);
-    let sig = signature::sign(&key, &statement).map_err(Error::Usage)?;
+    let (sig, how) = signature::sign_with(&key, &statement).map_err(Error::Usage)?;
     let value = signature::trailer_value(&email, &base, &sig).map_err(Error::Git)?;
-    Ok(format!("{}: {value}", signature::TRAILER))
+    Ok((format!("{}: {value}", signature::TRAILER), how))
 }
 
 /// `user.signingkey` as a path to sign with (a literal public key is

@@ -441,7 +441,8 @@ pub fn approve(
             "version": 1,
             "digest": v.digest,
             "trailer": line,
-            "signature": signature,
+            "signature": signature.as_ref().map(|(line, _)| line),
+            "signed": signature.as_ref().map(|(_, how)| how),
             "changes": view(&v).changes,
             "required": v.required(),
         });
@@ -472,7 +473,7 @@ pub fn approve(
             .map_err(Error::Write)?;
         }
         match &signature {
-            Some(sig) => writeln!(out, "\nAfter reviewing it, add these two lines to the last paragraph of a commit message on the branch:\n\n  {line}\n  {sig}\n").map_err(Error::Write)?,
+            Some((sig, how)) => writeln!(out, "\nSigned {how}. After reviewing it, add these two lines to the last paragraph of a commit message on the branch:\n\n  {line}\n  {sig}\n").map_err(Error::Write)?,
             None => writeln!(out, "\nAfter reviewing it, add this line to the last paragraph of a commit message on the branch:\n\n  {line}\n").map_err(Error::Write)?,
         }
         writeln!(out, "It approves exactly this change: with `[review] bind = \"digest\"`, any later change to guarded config makes it stale.").map_err(Error::Write)?;

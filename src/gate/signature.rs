@@ -322,6 +322,20 @@ fn split_option(s: &str) -> Option<(&str, &str)> {
 /// # Errors
 /// A message naming the key path (never key material).
 pub fn sign(key: &Path, statement: &str) -> Result<SshSig, String> {
+    sign_with(key, statement).map(|(sig, _)| sig)
+}
+
+/// How a signature was made, for the reviewer to see.
+pub const NATIVE: &str = "natively (an unencrypted key file driftcheck can sign with)";
+/// How a signature was made, for the reviewer to see.
+pub const SSH_KEYGEN: &str =
+    "with `ssh-keygen -Y sign` (ssh-agent, an encrypted or hardware key, or a key type signed there)";
+
+/// [`sign`], also saying how ([`NATIVE`] or [`SSH_KEYGEN`]).
+///
+/// # Errors
+/// As [`sign`].
+pub fn sign_with(key: &Path, statement: &str) -> Result<(SshSig, &'static str), String> {
     let text = std::fs::read_to_string(key)
         .map_err(|e| format!("cannot read {}: {}", key.display(), e.kind()))?;
     // Natively where the crate can sign with this key type (ed25519, rsa);
@@ -331,7 +345,7 @@ pub fn sign(key: &Path, statement: &str) -> Result<SshSig, String> {
         && !private.is_encrypted()
         && let Ok(sig) = private.sign(NAMESPACE, HashAlg::Sha512, statement.as_bytes())
     {
-        return Ok(sig);
+        return Ok((sig, NATIVE));
     }
     let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
     let file = dir.path().join("statement");
@@ -352,7 +366,9 @@ pub fn sign(key: &Path, statement: &str) -> Result<SshSig, String> {
     }
     let pem = std::fs::read_to_string(dir.path().join("statement.sig"))
         .map_err(|e| format!("reading ssh-keygen's signature: {}", e.kind()))?;
-    SshSig::from_pem(pem).map_err(|e| format!("ssh-keygen's signature cannot be read: {e}"))
+    SshSig::from_pem(pem)
+        .map(|sig| (sig, SSH_KEYGEN))
+        .map_err(|e| format!("ssh-keygen's signature cannot be read: {e}"))
 }
 
 #[cfg(test)]

@@ -497,3 +497,43 @@ fn init_shows_the_signed_setup_in_five_lines() {
     let config = std::fs::read_to_string(t.path().join("driftcheck.toml")).unwrap();
     assert!(config.contains("# signers = ") && config.contains("# signed = \"required\""));
 }
+
+/// A key the crate does not sign with natively (ecdsa) is signed by
+/// `ssh-keygen -Y sign`, and the gate verifies it: the two agree.
+#[test]
+fn approve_sign_through_ssh_keygen_verifies_in_the_gate() {
+    if !super::harness::tool("ssh-keygen", &["-?"]) {
+        return;
+    }
+    let probe = repo("required");
+    let keyfile = probe.scratch("ecdsa");
+    let ok = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-N", "", "-t", "ecdsa", "-b", "256", "-C", "ana", "-f"])
+        .arg(&keyfile)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let public = std::fs::read_to_string(keyfile.with_extension("pub")).unwrap();
+    let signers = format!("ana@example.com {public}");
+    let review = format!("\n[review]\nsigners = \"{SIGNERS}\"\nsigned = \"required\"\n");
+    let r = Repo::standard_with(&review, &[(SIGNERS, signers.as_str())]);
+    r.raise_timeout();
+    r.commit("Raise the request timeout\n");
+    let vars = identity(&r, ANA, "");
+    let out = r.driftcheck_in(
+        &r.root(),
+        &["approve", "--sign", "--key", keyfile.to_str().unwrap(), "--base", "main", "--format", "json"],
+        &vars,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines = format!(
+        "{}\n{}",
+        doc["trailer"].as_str().unwrap(),
+        doc["signature"].as_str().unwrap()
+    );
+    let g = timeout_with(&r, &lines);
+    g.assert_passed();
+    assert_eq!(g.signoff("Ana")["assurance"], SIGNED);
+}
