@@ -391,6 +391,55 @@ mod tests {
         assert!(AllowedSigners::parse("# only a comment\n\n").is_ok());
     }
 
+    /// Every byte of a valid trailer value, altered to several others
+    /// (and every position given an inserted space or newline): never the
+    /// same approval. The family the gate's `folded_or_altered` test samples.
+    #[test]
+    fn no_single_byte_edit_of_a_signature_verifies() {
+        use ssh_key::private::{Ed25519Keypair, KeypairData};
+        let key = PrivateKey::new(
+            KeypairData::Ed25519(Ed25519Keypair::from_seed(&[7; 32])),
+            "k",
+        )
+        .unwrap();
+        let (reviewer, digest, base) = ("ana@x.example", "v2-sha256:00ff", "ab".repeat(20));
+        let public = key.public_key().to_openssh().unwrap();
+        let allowed = AllowedSigners::parse(&format!("{reviewer} {public}\n")).unwrap();
+        let sig = key
+            .sign(NAMESPACE, HashAlg::Sha512, statement(digest, reviewer, &base).as_bytes())
+            .unwrap();
+        let value = trailer_value(reviewer, &base, &sig).unwrap();
+        let check = |v: &str| parse(v).and_then(|s| allowed.verify(&s, reviewer, digest, &base));
+        assert_eq!(check(&value), Ok(()));
+        // A fixed pseudo-random sequence picks the replacement bytes.
+        let mut seed: u32 = 0x9e37_79b9;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            seed
+        };
+        let mut tried = 0;
+        for at in 0..value.len() {
+            for _ in 0..3 {
+                let mut bytes = value.clone().into_bytes();
+                let pool = b"ABab09+/= @.<>\tZz";
+                bytes[at] = pool[next() as usize % pool.len()];
+                let Ok(v) = String::from_utf8(bytes) else { continue };
+                if v != value {
+                    tried += 1;
+                    assert!(check(&v).is_err(), "byte {at} edited and accepted: {v}");
+                }
+            }
+            for insert in [" ", "\n "] {
+                let v = format!("{}{insert}{}", &value[..at], &value[at..]);
+                // Leading whitespace is what git trims from every value.
+                if at > 0 {
+                    assert!(check(&v).is_err(), "`{insert:?}` at {at} accepted");
+                }
+            }
+        }
+        assert!(tried > 2 * value.len(), "{tried}");
+    }
+
     #[test]
     fn malformed_values_are_named_not_quoted() {
         for v in [
