@@ -34,7 +34,8 @@ pub fn signature_line(
             "approve --sign needs your email: set `git config user.email` (the address allowed_signers lists for you)".into(),
         )
     })?;
-    let scratch = tempfile::tempdir().map_err(|e| Error::Git(format!("temporary directory: {e}")))?;
+    let scratch =
+        tempfile::tempdir().map_err(|e| Error::Git(format!("temporary directory: {e}")))?;
     let key = match key {
         Some(k) => k.to_path_buf(),
         None => configured_key(repo, scratch.path())?,

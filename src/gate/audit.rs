@@ -92,7 +92,14 @@ pub fn audit(
         if n % 500 == 0 {
             progress.show(&format!("audit: {n} of {total} commits"));
         }
-        out.extend(one(repo, c, &trees, (review, mailmap), &mut cache, &mut keys)?);
+        out.extend(one(
+            repo,
+            c,
+            &trees,
+            (review, mailmap),
+            &mut cache,
+            &mut keys,
+        )?);
     }
     Ok(out)
 }
@@ -145,7 +152,11 @@ fn one(
         None if review.signing.active() => keys.at(repo, None, &review.signing),
         _ => review.signing.clone(),
     };
-    let base = c.parents.first().map(git2::Oid::to_string).unwrap_or_default();
+    let base = c
+        .parents
+        .first()
+        .map(git2::Oid::to_string)
+        .unwrap_or_default();
     let judged = Judged {
         review,
         mailmap,
@@ -249,7 +260,9 @@ impl Judged<'_> {
                 _ if review.bind_digest && !names_digest => {
                     format!("not bound to {} (bind = \"digest\")", self.digest)
                 }
-                _ if !review.base.reviewers.is_empty() && !review.base.reviewers.contains(&email) => {
+                _ if !review.base.reviewers.is_empty()
+                    && !review.base.reviewers.contains(&email) =>
+                {
                     format!("{email} is not among the allowed reviewers")
                 }
                 _ if counted.contains(&email) => {

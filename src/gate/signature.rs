@@ -111,7 +111,8 @@ pub fn parse(value: &str) -> Result<Signed, Refusal> {
             "expected `EMAIL BASE SIGNATURE` on one line".into(),
         ));
     };
-    if !matches!(base.len(), 40 | 64) || !base.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    if !matches!(base.len(), 40 | 64)
+        || !base.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     {
         return Err(Refusal::Malformed(
             "the merge base is not a full commit id in lowercase hex".into(),
@@ -328,8 +329,7 @@ pub fn sign(key: &Path, statement: &str) -> Result<SshSig, String> {
 /// How a signature was made, for the reviewer to see.
 pub const NATIVE: &str = "natively (an unencrypted key file driftcheck can sign with)";
 /// How a signature was made, for the reviewer to see.
-pub const SSH_KEYGEN: &str =
-    "with `ssh-keygen -Y sign` (ssh-agent, an encrypted or hardware key, or a key type signed there)";
+pub const SSH_KEYGEN: &str = "with `ssh-keygen -Y sign` (ssh-agent, an encrypted or hardware key, or a key type signed there)";
 
 /// [`sign`], also saying how ([`NATIVE`] or [`SSH_KEYGEN`]).
 ///
@@ -406,7 +406,11 @@ mod tests {
         let public = key.public_key().to_openssh().unwrap();
         let allowed = AllowedSigners::parse(&format!("{reviewer} {public}\n")).unwrap();
         let sig = key
-            .sign(NAMESPACE, HashAlg::Sha512, statement(digest, reviewer, &base).as_bytes())
+            .sign(
+                NAMESPACE,
+                HashAlg::Sha512,
+                statement(digest, reviewer, &base).as_bytes(),
+            )
             .unwrap();
         let value = trailer_value(reviewer, &base, &sig).unwrap();
         let check = |v: &str| parse(v).and_then(|s| allowed.verify(&s, reviewer, digest, &base));
@@ -423,7 +427,9 @@ mod tests {
                 let mut bytes = value.clone().into_bytes();
                 let pool = b"ABab09+/= @.<>\tZz";
                 bytes[at] = pool[next() as usize % pool.len()];
-                let Ok(v) = String::from_utf8(bytes) else { continue };
+                let Ok(v) = String::from_utf8(bytes) else {
+                    continue;
+                };
                 if v != value {
                     tried += 1;
                     assert!(check(&v).is_err(), "byte {at} edited and accepted: {v}");

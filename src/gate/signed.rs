@@ -128,9 +128,9 @@ impl Signing {
         };
         let Some(allowed) = allowed else {
             return match (self.mode, candidates.is_empty()) {
-                (Mode::Required, _) => Outcome::Refused(
-                    "no allowed_signers was loaded from the merge base".into(),
-                ),
+                (Mode::Required, _) => {
+                    Outcome::Refused("no allowed_signers was loaded from the merge base".into())
+                }
                 (Mode::Optional, true) => Outcome::Typed,
                 (Mode::Optional, false) => Outcome::Refused(
                     "not verified: [review] signers names no allowed_signers file".into(),

@@ -27,7 +27,11 @@ fn private(seed: u8) -> PrivateKey {
 fn key(r: &Repo, seed: u8) -> (PathBuf, String) {
     let private = private(seed);
     let path = r.scratch(&format!("key{seed}"));
-    std::fs::write(&path, private.to_openssh(LineEnding::LF).unwrap().as_bytes()).unwrap();
+    std::fs::write(
+        &path,
+        private.to_openssh(LineEnding::LF).unwrap().as_bytes(),
+    )
+    .unwrap();
     (path, public(seed))
 }
 
@@ -179,7 +183,11 @@ fn a_signature_over_another_digest_is_refused() {
     let (reviewed, sig) = signed_change(&r, ANA, ANA_KEY);
     r.amend(&msg(&format!("{reviewed}\n{sig}")));
     r.replace("deploy/prod/app.yaml", "log_level: info", "log_level: warn");
-    r.replace("deploy/staging/app.yaml", "log_level: info", "log_level: warn");
+    r.replace(
+        "deploy/staging/app.yaml",
+        "log_level: info",
+        "log_level: warn",
+    );
     r.commit("Quieter logs\n");
     let g = r.gate_main();
     assert_refused_because(&g, "Ana", "does not verify over this change's digest");
@@ -192,7 +200,9 @@ fn a_signature_over_another_base_is_refused() {
     r.amend(&msg(&format!("{reviewed}\n{sig}")));
     // main moves on (outside guarded config) and is merged in: same digest,
     // new merge base.
-    r.on_main("Tidy the code", |r| r.write("src/main.rs", "fn main() { }\n"));
+    r.on_main("Tidy the code", |r| {
+        r.write("src/main.rs", "fn main() { }\n")
+    });
     r.git(&["merge", "-q", "--no-edit", "main"]);
     let g = r.gate_main();
     assert_refused_because(&g, "Ana", "not this change's (copied from another change?)");
@@ -389,7 +399,10 @@ fn approve_sign_uses_user_signingkey_or_says_what_to_set() {
     let out = run("");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("user.signingkey") && err.contains("--key"), "{err}");
+    assert!(
+        err.contains("user.signingkey") && err.contains("--key"),
+        "{err}"
+    );
     let (path, _) = key(&r, ANA_KEY);
     let out = run(&format!(
         "[gpg]\n\tformat = ssh\n[user]\n\tsigningkey = {}\n",
@@ -421,7 +434,10 @@ fn broken_signing_settings_cannot_answer() {
         .assert_cannot_answer(&["`missing` is not a regular file"]);
     let r = Repo::standard_with(
         "\n[review]\nsigners = \"signers\"\n",
-        &[("signers", "# team\nana@example.com ssh-ed25519 AAAA-not-base64\n")],
+        &[(
+            "signers",
+            "# team\nana@example.com ssh-ed25519 AAAA-not-base64\n",
+        )],
     );
     r.raise_timeout();
     r.commit("Raise the request timeout\n");
@@ -429,7 +445,8 @@ fn broken_signing_settings_cannot_answer() {
     let r = Repo::standard("\n[review]\nsigned = \"sometimes\"\n");
     r.raise_timeout();
     r.commit("Raise the request timeout\n");
-    r.gate_main().assert_cannot_answer(&["expected \"required\" or \"optional\""]);
+    r.gate_main()
+        .assert_cannot_answer(&["expected \"required\" or \"optional\""]);
 }
 
 /// `audit` verifies each commit's signatures against the `allowed_signers`
@@ -442,12 +459,20 @@ fn audit_shows_which_signoffs_were_signed() {
     r.amend(&msg(&format!("{reviewed}\n{sig}")));
     r.everywhere("log_level: info", "log_level: warn");
     r.commit(&msg(&format!("{reviewed}\n{sig}")));
-    let out = r.driftcheck_in(&r.root(), &["audit", "main..feature", "--format", "json"], &[]);
+    let out = r.driftcheck_in(
+        &r.root(),
+        &["audit", "main..feature", "--format", "json"],
+        &[],
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let commits = doc["commits"].as_array().unwrap();
     assert_eq!(commits.len(), 2, "{doc}");
     let by_paths = |i: usize| &commits[i]["signoffs"][0];
-    let (first, second) = if commits[0]["passed"] == true { (0, 1) } else { (1, 0) };
+    let (first, second) = if commits[0]["passed"] == true {
+        (0, 1)
+    } else {
+        (1, 0)
+    };
     assert_eq!(by_paths(first)["signed"], true, "{doc}");
     assert_eq!(by_paths(first)["assurance"], SIGNED);
     assert_eq!(commits[second]["passed"], false, "{doc}");
@@ -471,8 +496,14 @@ fn trailers_summarise_a_signature() {
         let out = r.driftcheck_in(&r.root(), &["trailers", "--format", format], &[]);
         let text = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(0), "{text}");
-        assert!(!text.contains(&blob[..40]), "{format} echoes the signature:\n{text}");
-        assert!(text.contains("ana@example.com <sshsig, "), "{format}:\n{text}");
+        assert!(
+            !text.contains(&blob[..40]),
+            "{format} echoes the signature:\n{text}"
+        );
+        assert!(
+            text.contains("ana@example.com <sshsig, "),
+            "{format}:\n{text}"
+        );
     }
 }
 
@@ -491,7 +522,10 @@ fn init_shows_the_signed_setup_in_five_lines() {
         .collect();
     assert_eq!(steps.len(), 5, "{}", run.all());
     for (n, step) in steps.iter().enumerate() {
-        assert!(step.trim_start().starts_with(&format!("{}.", n + 1)), "{step}");
+        assert!(
+            step.trim_start().starts_with(&format!("{}.", n + 1)),
+            "{step}"
+        );
     }
     assert!(run.stdout.contains("signed = \"required\""));
     let config = std::fs::read_to_string(t.path().join("driftcheck.toml")).unwrap();
@@ -508,7 +542,9 @@ fn approve_sign_through_ssh_keygen_verifies_in_the_gate() {
     let probe = repo("required");
     let keyfile = probe.scratch("ecdsa");
     let ok = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-N", "", "-t", "ecdsa", "-b", "256", "-C", "ana", "-f"])
+        .args([
+            "-q", "-N", "", "-t", "ecdsa", "-b", "256", "-C", "ana", "-f",
+        ])
         .arg(&keyfile)
         .status()
         .unwrap()
@@ -523,10 +559,24 @@ fn approve_sign_through_ssh_keygen_verifies_in_the_gate() {
     let vars = identity(&r, ANA, "");
     let out = r.driftcheck_in(
         &r.root(),
-        &["approve", "--sign", "--key", keyfile.to_str().unwrap(), "--base", "main", "--format", "json"],
+        &[
+            "approve",
+            "--sign",
+            "--key",
+            keyfile.to_str().unwrap(),
+            "--base",
+            "main",
+            "--format",
+            "json",
+        ],
         &vars,
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let lines = format!(
         "{}\n{}",
