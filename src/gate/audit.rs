@@ -85,6 +85,12 @@ pub fn audit(
     // a lock anyway (two threads measured slower than one).
     let mut cache = git::TreeCache::default();
     let mut keys = signed::Cache::default();
+    let memo = std::sync::Arc::new(std::sync::Mutex::new(super::memo::Memo::load(
+        &repo.common_dir(),
+    )));
+    if review.signing.active() {
+        keys.memo = Some(memo.clone());
+    }
     let mut out = Vec::new();
     let progress = crate::progress::Progress::start(commits.len() > 2_000);
     let total = commits.len();
@@ -100,6 +106,9 @@ pub fn audit(
             &mut cache,
             &mut keys,
         )?);
+    }
+    if let Ok(mut m) = memo.lock() {
+        m.save();
     }
     Ok(out)
 }

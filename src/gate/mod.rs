@@ -20,6 +20,7 @@ mod drift;
 pub mod identity;
 mod links;
 pub mod locate;
+pub mod memo;
 mod on_change;
 mod range;
 pub mod review;

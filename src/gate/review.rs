@@ -264,6 +264,7 @@ impl Review {
                 .map(|p| anchor(&dir, p).map_err(|why| err(format!("signers: `{p}` {why}"))))
                 .transpose()?,
             allowed: None,
+            memo: None,
         };
         if signing.mode == Mode::Required && signing.signers.is_none() {
             return Err(err(

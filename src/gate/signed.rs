@@ -21,10 +21,11 @@
 //!   a typed trailer, as it would without one.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use git2::Oid;
 
+use super::memo::Memo;
 use super::signature::{self, AllowedSigners, Refusal};
 use crate::git::Repo;
 use crate::trailers::{self, Trailer};
@@ -70,6 +71,9 @@ pub struct Signing {
     /// The merge base's `allowed_signers` (set by [`Signing::load`]), or
     /// why it could not be read (`audit`: refuses every signature).
     pub allowed: Option<Result<Arc<AllowedSigners>, String>>,
+    /// `audit` only: verifications remembered across runs, and the id of
+    /// the `allowed_signers` blob they are keyed on ([`super::memo`]).
+    pub memo: Option<(Arc<Mutex<Memo>>, String)>,
 }
 
 /// What the signature check says about one sign-off.
@@ -145,12 +149,31 @@ impl Signing {
         }
         let mut first = None;
         for t in candidates {
+            let memo_key = self
+                .memo
+                .as_ref()
+                .map(|(_, id)| Memo::key(&[id, &email, digest, base, &t.value]));
+            let remembered = |k: &super::memo::Key| {
+                self.memo
+                    .as_ref()
+                    .is_some_and(|(m, _)| m.lock().is_ok_and(|m| m.contains(k)))
+            };
+            if shape(t).is_ok() && memo_key.as_ref().is_some_and(remembered) {
+                return Outcome::Signed;
+            }
             let result = shape(t)
                 .map_err(|why| Refusal::Malformed(why.replace("the value is", "the signature is")))
                 .and_then(|()| signature::parse(&t.value))
                 .and_then(|s| allowed.verify(&s, &email, digest, base));
             match result {
-                Ok(()) => return Outcome::Signed,
+                Ok(()) => {
+                    if let (Some((m, _)), Some(k)) = (&self.memo, memo_key)
+                        && let Ok(mut m) = m.lock()
+                    {
+                        m.insert(k);
+                    }
+                    return Outcome::Signed;
+                }
                 Err(r) => {
                     first.get_or_insert(r);
                 }
@@ -193,6 +216,8 @@ pub fn read_allowed(repo: &Repo, tree: Oid, path: &str) -> Result<AllowedSigners
 #[derive(Default)]
 pub struct Cache {
     by_blob: HashMap<(u32, Oid), Result<Arc<AllowedSigners>, String>>,
+    /// Verifications remembered across runs, when the caller keeps them.
+    pub memo: Option<Arc<Mutex<Memo>>>,
 }
 
 impl Cache {
@@ -202,10 +227,12 @@ impl Cache {
         let Some(path) = &signing.signers else {
             return signing.clone();
         };
+        let mut blob = Oid::ZERO_SHA1;
         let loaded = match tree {
             None => Err("a root commit has no merge base to read allowed_signers from".into()),
             Some(tree) => {
                 let key = repo.entry_at(tree, path).unwrap_or((0, Oid::ZERO_SHA1));
+                blob = key.1;
                 self.by_blob
                     .entry(key)
                     .or_insert_with(|| read_allowed(repo, tree, path).map(Arc::new))
@@ -214,6 +241,7 @@ impl Cache {
         };
         Signing {
             allowed: Some(loaded),
+            memo: self.memo.clone().map(|m| (m, blob.to_string())),
             ..signing.clone()
         }
     }

@@ -479,6 +479,22 @@ fn audit_shows_which_signoffs_were_signed() {
     let reason = by_paths(second)["reason"].as_str().unwrap();
     assert!(reason.contains("signature refused"), "{reason}");
     assert_eq!(out.status.code(), Some(1));
+    // A second run answers from the verified-signatures memo: the same.
+    let memo = r.root().join(".git/driftcheck/verified-signatures");
+    assert_eq!(
+        std::fs::metadata(&memo).unwrap().len(),
+        32,
+        "one verified signature"
+    );
+    let again = r.driftcheck_in(
+        &r.root(),
+        &["audit", "main..feature", "--format", "json"],
+        &[],
+    );
+    assert_eq!(again.stdout, out.stdout);
+    // The memo is keyed on everything: the copied signature is still refused
+    // after a run that verified the original.
+    assert_eq!(std::fs::metadata(&memo).unwrap().len(), 32);
     let human = r.driftcheck_in(&r.root(), &["audit", "main..feature"], &[]);
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.contains("ana@example.com (signed)"), "{text}");
