@@ -129,6 +129,7 @@ fn one(
         None => None,
     };
     let changes = git::changes_cached(repo, first, Some(c.tree), &guarded, cache)?;
+    keys.inherit(repo, &review.signing, (c.tree, first), &changes);
     if changes.is_empty() {
         return Ok(None);
     }

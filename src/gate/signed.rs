@@ -213,9 +213,16 @@ pub fn read_allowed(repo: &Repo, tree: Oid, path: &str) -> Result<AllowedSigners
 
 /// `allowed_signers` per tree, read once per distinct blob (an audit of a
 /// long history meets the same file at most commits).
+///
+/// Where the file is in each tree is learnt from the history walk too: a
+/// commit's tree holds its first parent's entry unless the commit's own
+/// (guarded) change touches the path ([`Cache::inherit`]), so a long
+/// history does not look the path up in every tree.
 #[derive(Default)]
 pub struct Cache {
     by_blob: HashMap<(u32, Oid), Result<Arc<AllowedSigners>, String>>,
+    /// Tree id → the `(mode, id)` of `signers` in it (`(0, zero)`: absent).
+    by_tree: HashMap<Oid, (u32, Oid)>,
     /// Verifications remembered across runs, when the caller keeps them.
     pub memo: Option<Arc<Mutex<Memo>>>,
 }
@@ -231,7 +238,10 @@ impl Cache {
         let loaded = match tree {
             None => Err("a root commit has no merge base to read allowed_signers from".into()),
             Some(tree) => {
-                let key = repo.entry_at(tree, path).unwrap_or((0, Oid::ZERO_SHA1));
+                let key = *self
+                    .by_tree
+                    .entry(tree)
+                    .or_insert_with(|| repo.entry_at(tree, path).unwrap_or((0, Oid::ZERO_SHA1)));
                 blob = key.1;
                 self.by_blob
                     .entry(key)
@@ -244,5 +254,31 @@ impl Cache {
             memo: self.memo.clone().map(|m| (m, blob.to_string())),
             ..signing.clone()
         }
+    }
+
+    /// Record where `signers` is in `tree`, a commit whose first parent's
+    /// tree is `parent` and whose guarded change from it is `changes`
+    /// (compared path by path, no rename detection: a moved or deleted file
+    /// shows as its path's deletion). An unknown parent is looked up once.
+    pub fn inherit(
+        &mut self,
+        repo: &Repo,
+        signing: &Signing,
+        (tree, parent): (Oid, Option<Oid>),
+        changes: &[crate::git::Change],
+    ) {
+        let (Some(path), Some(parent)) = (&signing.signers, parent) else {
+            return;
+        };
+        let at_parent = *self
+            .by_tree
+            .entry(parent)
+            .or_insert_with(|| repo.entry_at(parent, path).unwrap_or((0, Oid::ZERO_SHA1)));
+        let here = match changes.iter().find(|c| &c.path == path) {
+            Some(c) if c.new_mode == 0 => (0, Oid::ZERO_SHA1),
+            Some(c) => (c.new_mode, c.new_id),
+            None => at_parent,
+        };
+        self.by_tree.insert(tree, here);
     }
 }

@@ -603,3 +603,84 @@ fn approve_sign_through_ssh_keygen_verifies_in_the_gate() {
     g.assert_passed();
     assert_eq!(g.signoff("Ana")["assurance"], SIGNED);
 }
+
+/// `audit` reads `allowed_signers` at each commit's first parent: a key
+/// added by one commit verifies the next commit's signature, and a key
+/// removed by one commit no longer verifies the next.
+#[test]
+fn audit_follows_allowed_signers_through_history() {
+    let r = repo("required");
+    let with_carol = format!("{}{}", r.read(SIGNERS), line(CAROL, &public(CAROL_KEY)));
+    let without = r.read(SIGNERS);
+    let sign_next = |who: Person, seed: u8| {
+        let (path, _) = key(&r, seed);
+        let out = r.driftcheck_in(
+            &r.root(),
+            &[
+                "approve",
+                "--sign",
+                "--key",
+                path.to_str().unwrap(),
+                "--base",
+                "HEAD~1",
+                "--format",
+                "json",
+            ],
+            &identity(&r, who, ""),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let lines = format!(
+            "{}\n{}",
+            doc["trailer"].as_str().unwrap(),
+            doc["signature"].as_str().unwrap()
+        );
+        r.amend(&msg(&lines));
+    };
+    r.write(SIGNERS, &with_carol);
+    r.commit("Add Carol's key\n");
+    sign_next(BO, BO_KEY);
+    r.raise_timeout();
+    r.commit("Raise the request timeout\n");
+    sign_next(CAROL, CAROL_KEY);
+    r.write(SIGNERS, &without);
+    r.commit("Remove Carol's key\n");
+    sign_next(BO, BO_KEY);
+    r.everywhere("log_level: info", "log_level: warn");
+    r.commit("Quieter logs\n");
+    sign_next(CAROL, CAROL_KEY);
+    for _ in 0..2 {
+        // The second run answers partly from the memo: the same verdicts.
+        let out = r.driftcheck_in(
+            &r.root(),
+            &["audit", "main..feature", "--format", "json"],
+            &[],
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let signed: Vec<bool> = doc["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["signoffs"][0]["signed"] == true)
+            .collect();
+        // Newest first or oldest first: Carol's second signature alone fails.
+        assert_eq!(signed.iter().filter(|s| **s).count(), 3, "{doc}");
+        let refused = doc["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["signoffs"][0]["signed"] == false)
+            .unwrap();
+        assert!(refused["signoffs"][0]["email"] == CAROL.email, "{doc}");
+        let reason = refused["signoffs"][0]["reason"].as_str().unwrap();
+        assert!(
+            reason.contains("not in the merge base's allowed_signers"),
+            "{reason}"
+        );
+    }
+}
