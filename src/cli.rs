@@ -113,6 +113,13 @@ pub(crate) enum Command {
         /// The change's tip (default HEAD).
         #[arg(long, value_name = "REV")]
         head: Option<String>,
+        /// Also print a `Review-Signature` line: an SSH signature over the
+        /// digest, your email and the merge base.
+        #[arg(long)]
+        sign: bool,
+        /// The SSH key to sign with (default: git's `user.signingkey`).
+        #[arg(long, value_name = "PATH", requires = "sign")]
+        key: Option<PathBuf>,
     },
     /// Every commit that changed guarded config, with its digest, sign-offs and verdict.
     Audit {
@@ -356,9 +363,18 @@ pub fn run(args: Args) -> Result<Status, Error> {
             };
             commands::gate::run(&args, &cwd, &g, &opts, &mut out)
         }
-        Command::Approve { base, head } => {
-            commands::gate::approve(&args, &cwd, base.as_deref(), head.as_deref(), &mut out)
-        }
+        Command::Approve {
+            base,
+            head,
+            sign,
+            key,
+        } => commands::gate::approve(
+            &args,
+            &cwd,
+            (base.as_deref(), head.as_deref()),
+            sign.then_some(key.as_deref()),
+            &mut out,
+        ),
         Command::Audit { range } => commands::audit::run(&args, &cwd, range.as_deref(), &mut out),
         Command::Hook { action } => match action {
             HookAction::Install {

@@ -37,6 +37,12 @@ pub const TOOL_RULES: &[ToolRule] = &[
         help: "fix the line so it is part of the last paragraph and spelled as configured (`Reviewed-by: Name <email>`)",
     },
     ToolRule {
+        id: "gate/assurance",
+        severity: Severity::Note,
+        summary: "what each sign-off proves: signed by a key in allowed_signers, or a typed trailer",
+        help: "reviewers sign with `driftcheck approve --sign`; `[review] signed = \"required\"` counts only signed sign-offs",
+    },
+    ToolRule {
         id: "gate/config",
         severity: Severity::Error,
         summary: "the change removes or breaks driftcheck's own config or policies",

@@ -67,11 +67,17 @@ pub fn run(
 }
 
 fn reviewers(c: &Audited) -> String {
-    let counted: Vec<&str> = c
+    let counted: Vec<String> = c
         .signoffs
         .iter()
         .filter(|s| s.counted)
-        .map(|s| s.email.as_str())
+        .map(|s| {
+            if s.signed {
+                format!("{} (signed)", s.email)
+            } else {
+                s.email.clone()
+            }
+        })
         .collect();
     if counted.is_empty() {
         "-".into()
@@ -99,6 +105,16 @@ fn human(commits: &[Audited], failed: usize, out: &mut dyn Write) -> std::io::Re
                 escape(&s.identity, 120),
                 escape(&s.reason, 300)
             )?;
+        }
+        for s in c.signoffs.iter().filter(|s| s.counted) {
+            if let Some(why) = &s.signature {
+                writeln!(
+                    out,
+                    "    counted as a typed trailer: {}: signature not counted: {}",
+                    escape(&s.email, 120),
+                    escape(why, 300)
+                )?;
+            }
         }
     }
     writeln!(

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::cli::{Args, Status};
 use driftcheck::error::Error;
 use driftcheck::finding::{Finding, Severity, Summary};
-use driftcheck::gate::{self, ASSURANCE, Head, Verdict};
+use driftcheck::gate::{self, Head, Verdict};
 use driftcheck::git::Repo;
 use driftcheck::report::gate::{ChangeView, GateView, NearMissView, RequirementView, SignoffView};
 use driftcheck::report::{self, Report};
@@ -257,6 +257,7 @@ fn gate_findings(v: &Verdict) -> Vec<Finding> {
             "a peer (not an author, committer or co-author of the change) reviews it and adds the line `driftcheck approve` prints to a commit message",
         ));
     }
+    out.extend(super::approve_sign::assurance_finding(v, &file));
     for (commit, n) in &v.near_misses {
         out.push(Finding::other(
             "gate/near-miss",
@@ -285,6 +286,12 @@ pub fn view(v: &Verdict) -> GateView {
                 commit: s.commit.clone(),
                 counted: s.counted,
                 reason: s.reason.clone(),
+                assurance: if s.signed {
+                    gate::signed::SIGNED
+                } else {
+                    gate::signed::TYPED
+                },
+                signature: s.signature.clone(),
             })
             .collect(),
         introduced_errors: v.introduced_errors(),
@@ -328,7 +335,7 @@ pub fn view(v: &Verdict) -> GateView {
             })
             .collect(),
         guarded: v.guard.to_string(),
-        assurance: ASSURANCE.to_string(),
+        assurance: v.assurance().to_string(),
     }
 }
 
@@ -389,11 +396,13 @@ fn approve_base(repo: &Repo, head: driftcheck::git::Oid) -> Result<String, Error
 ///
 /// # Errors
 /// When the repository cannot answer.
+/// With `sign` (`--sign [--key PATH]`), a `Review-Signature` line too
+/// (see [`super::approve_sign`]).
 pub fn approve(
     args: &Args,
     cwd: &Path,
-    base: Option<&str>,
-    head: Option<&str>,
+    (base, head): (Option<&str>, Option<&str>),
+    sign: Option<Option<&Path>>,
     out: &mut dyn Write,
 ) -> Result<Status, Error> {
     let repo = Repo::discover(cwd)?;
@@ -415,15 +424,25 @@ pub fn approve(
     let name = repo
         .config_string("user.name")
         .unwrap_or_else(|| "Your Name".into());
-    let email = repo
-        .config_string("user.email")
-        .unwrap_or_else(|| "you@example.com".into());
+    let configured = repo.config_string("user.email");
+    let signature = match sign {
+        Some(key) => Some(super::approve_sign::signature_line(
+            &repo,
+            &v,
+            key,
+            configured.as_deref(),
+        )?),
+        None => None,
+    };
+    let email = configured.unwrap_or_else(|| "you@example.com".into());
     let line = format!("Reviewed-by: {name} <{email}> # config {}", v.digest);
     if args.format == report::OutputFormat::Json {
         let doc = serde_json::json!({
             "version": 1,
             "digest": v.digest,
             "trailer": line,
+            "signature": signature.as_ref().map(|(line, _)| line),
+            "signed": signature.as_ref().map(|(_, how)| how),
             "changes": view(&v).changes,
             "required": v.required(),
         });
@@ -453,7 +472,10 @@ pub fn approve(
             )
             .map_err(Error::Write)?;
         }
-        writeln!(out, "\nAfter reviewing it, add this line to the last paragraph of a commit message on the branch:\n\n  {line}\n").map_err(Error::Write)?;
+        match &signature {
+            Some((sig, how)) => writeln!(out, "\nSigned {how}. After reviewing it, add these two lines to the last paragraph of a commit message on the branch:\n\n  {line}\n  {sig}\n").map_err(Error::Write)?,
+            None => writeln!(out, "\nAfter reviewing it, add this line to the last paragraph of a commit message on the branch:\n\n  {line}\n").map_err(Error::Write)?,
+        }
         writeln!(out, "It approves exactly this change: with `[review] bind = \"digest\"`, any later change to guarded config makes it stale.").map_err(Error::Write)?;
     }
     Ok(Status::Clean)

@@ -48,8 +48,18 @@ pub fn run(
     for n in &found.notes {
         writeln!(out, "note: {n}").map_err(w)?;
     }
+    writeln!(out, "\n{SIGNED_SETUP}").map_err(w)?;
     Ok(Status::Clean)
 }
+
+/// Signed approvals in five lines (docs/gate.md says the same): the keys
+/// teams already use for `gpg.format = ssh` commit signing.
+pub const SIGNED_SETUP: &str = "Signed approvals (a sign-off only the reviewer could have written):
+  1. each reviewer: ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519   (or reuse the key git signs with)
+  2. git config user.signingkey ~/.ssh/id_ed25519                (or pass --key PATH to approve)
+  3. list it: echo \"you@example.com $(cat ~/.ssh/id_ed25519.pub)\" >> .driftcheck/allowed_signers
+  4. in driftcheck.toml [review]: signers = \".driftcheck/allowed_signers\" and signed = \"required\"
+  5. reviewers run `driftcheck approve --sign` and add the two lines it prints";
 
 /// The text of the config.
 fn render(cwd: &Path, found: &Plan) -> String {
@@ -109,7 +119,9 @@ fn render(cwd: &Path, found: &Plan) -> String {
     text.push_str(&format!(
         "# The change-review gate (`driftcheck gate`) guards what is compared above.\n\
          [review]\npaths = [{}]\n\
-         # required = 1\n# trailers = [\"Reviewed-by\", \"Approved-by\"]\n# reviewers = []          # emails or \"@group\"; empty: any peer\n# bind = \"digest\"         # sign-offs name the exact change they approve\n",
+         # required = 1\n# trailers = [\"Reviewed-by\", \"Approved-by\"]\n# reviewers = []          # emails or \"@group\"; empty: any peer\n# bind = \"digest\"         # sign-offs name the exact change they approve\n\
+         # signers = \".driftcheck/allowed_signers\"  # OpenSSH allowed_signers, read from the merge base\n\
+         # signed = \"required\"     # count only sign-offs signed with `driftcheck approve --sign`\n",
         paths.join(", ")
     ));
     text

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::cli::{Args, Status};
 use driftcheck::error::Error;
+use driftcheck::gate::signature;
 use driftcheck::git::Repo;
 use driftcheck::report::{OutputFormat, escape};
 use driftcheck::trailers::{Mode, parse};
@@ -68,8 +69,13 @@ pub fn run(
             .trailers
             .into_iter()
             .map(|t| Kv {
-                // A secret-looking trailer (`Token: ghp_...`) is never echoed.
-                value: masked_value(&t.key, &t.value),
+                // A secret-looking trailer (`Token: ghp_...`) is never echoed,
+                // nor is a signature (only its size).
+                value: if driftcheck::trailers::key_matches(&t.key, signature::TRAILER) {
+                    signature_summary(&t.value)
+                } else {
+                    masked_value(&t.key, &t.value)
+                },
                 key: driftcheck::secrets::mask_line(&t.key),
                 line: t.line,
             })
@@ -126,5 +132,42 @@ fn masked_value(key: &str, value: &str) -> String {
     match line.strip_prefix(&prefix) {
         Some(v) => v.to_string(),
         None => driftcheck::secrets::mask_line(value),
+    }
+}
+
+/// A `Review-Signature` value as shown: the reviewer it claims and the
+/// signature's size, never the blob (`ana@example.com <sshsig, 83 bytes>`).
+fn signature_summary(value: &str) -> String {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    let reviewer = driftcheck::secrets::mask_line(words.first().copied().unwrap_or(""));
+    match signature::parse(value) {
+        Ok(_) => {
+            let b64 = words.last().copied().unwrap_or("");
+            let padding = b64.bytes().rev().take_while(|&b| b == b'=').count();
+            format!("{reviewer} <sshsig, {} bytes>", b64.len() / 4 * 3 - padding)
+        }
+        Err(_) => format!(
+            "{reviewer} <not a readable signature, {} characters>",
+            value.chars().count()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signature_summary;
+
+    #[test]
+    fn signatures_are_summarised_never_echoed() {
+        let blob = "U1NIU0lH".repeat(3);
+        for value in [
+            format!("ana@example.com {} {blob}", "a".repeat(40)),
+            "ana@example.com garbage".to_string(),
+            String::new(),
+        ] {
+            let shown = signature_summary(&value);
+            assert!(!shown.contains(&blob), "{shown}");
+            assert!(shown.contains('<'), "{shown}");
+        }
     }
 }

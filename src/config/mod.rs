@@ -42,6 +42,12 @@ pub struct RawReview {
     /// `"warn"` (the default: the review happens after the commit, in the
     /// pull request) or `"block"`. CI is strict either way.
     pub local: Option<String>,
+    /// OpenSSH `allowed_signers` file (relative to driftcheck.toml), read
+    /// from the merge base: whose keys may sign approvals.
+    pub signers: Option<String>,
+    /// `"optional"` (default) or `"required"`: whether a sign-off counts
+    /// only with a valid `Review-Signature`.
+    pub signed: Option<String>,
 }
 
 /// `[[review.rule]]` as written.

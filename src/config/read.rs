@@ -33,7 +33,9 @@ const ENV: [&str; 7] = [
     "render_timeout",
 ];
 const POLICY: [&str; 2] = ["builtin", "disable"];
-const REVIEW: [&str; 8] = [
+const REVIEW: [&str; 10] = [
+    "signers",
+    "signed",
     "paths",
     "trailers",
     "required",
@@ -247,6 +249,8 @@ fn review(sink: &mut Sink<'_>, mut t: Table<'_, '_>) -> RawReview {
     let reviewers = t.strings(sink, "reviewers");
     let bind = t.string(sink, "bind");
     let local = t.string(sink, "local");
+    let signers = t.string(sink, "signers");
+    let signed = t.string(sink, "signed");
     let groups: BTreeMap<String, Vec<String>> = t
         .string_lists(sink, "groups")
         .into_iter()
@@ -322,6 +326,18 @@ fn review(sink: &mut Sink<'_>, mut t: Table<'_, '_>) -> RawReview {
     }
     one_of(sink, bind.as_ref(), &["digest", "commit"], "[review] bind");
     one_of(sink, local.as_ref(), &["warn", "block"], "[review] local");
+    one_of(
+        sink,
+        signed.as_ref(),
+        &["optional", "required"],
+        "[review] signed",
+    );
+    if matches!(&signed, Some((s, _)) if s == "required") && signers.is_none() {
+        sink.error(
+            head,
+            "[review]: `signed = \"required\"` needs `signers` (an allowed_signers file)",
+        );
+    }
     let values =
         |l: Option<Vec<(String, usize)>>| l.map(|l| l.into_iter().map(|(s, _)| s).collect());
     RawReview {
@@ -333,6 +349,8 @@ fn review(sink: &mut Sink<'_>, mut t: Table<'_, '_>) -> RawReview {
         groups,
         rule: rules,
         local: local.map(|(l, _)| l),
+        signers: signers.map(|(s, _)| s),
+        signed: signed.map(|(s, _)| s),
     }
 }
 

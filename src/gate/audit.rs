@@ -5,9 +5,16 @@
 //!
 //! Commits are judged one by one in history order, so the trees each
 //! shares with its parent are read once.
+//!
+//! Signed sign-offs (`[review] signers`): each commit's merge base is its
+//! first parent, so a `Review-Signature` is verified over the commit's own
+//! digest and first parent, with the `allowed_signers` of the first
+//! parent's tree (read once per distinct file, [`signed::Cache`]). A squash
+//! or rebase merge of a signed pull request lands as exactly that.
 
 use super::identity::{Mailmap, parse_signer};
 use super::review::Review;
+use super::signed::{self, Outcome};
 use crate::error::Error;
 use crate::git::{self, Repo};
 use crate::trailers::{self, Mode};
@@ -42,6 +49,14 @@ pub struct AuditSignoff {
     pub counted: bool,
     /// Why (or why not).
     pub reason: String,
+    /// Whether its `Review-Signature` verified against the first parent's
+    /// `allowed_signers`.
+    pub signed: bool,
+    /// "signed by a key in allowed_signers" or "typed trailer".
+    pub assurance: &'static str,
+    /// Why a signature present (or required) did not verify.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 /// Audit `range` (`A..B`, or a single revision for its whole history).
@@ -69,6 +84,13 @@ pub fn audit(
     // (the cache halves the reads), and libgit2's pack access serialises on
     // a lock anyway (two threads measured slower than one).
     let mut cache = git::TreeCache::default();
+    let mut keys = signed::Cache::default();
+    let memo = std::sync::Arc::new(std::sync::Mutex::new(super::memo::Memo::load(
+        &repo.common_dir(),
+    )));
+    if review.signing.active() {
+        keys.memo = Some(memo.clone());
+    }
     let mut out = Vec::new();
     let progress = crate::progress::Progress::start(commits.len() > 2_000);
     let total = commits.len();
@@ -76,7 +98,17 @@ pub fn audit(
         if n % 500 == 0 {
             progress.show(&format!("audit: {n} of {total} commits"));
         }
-        out.extend(one(repo, c, &trees, review, mailmap, &mut cache)?);
+        out.extend(one(
+            repo,
+            c,
+            &trees,
+            (review, mailmap),
+            &mut cache,
+            &mut keys,
+        )?);
+    }
+    if let Ok(mut m) = memo.lock() {
+        m.save();
     }
     Ok(out)
 }
@@ -85,9 +117,9 @@ fn one(
     repo: &Repo,
     c: &git::Commit,
     trees: &std::collections::HashMap<crate::git::Oid, crate::git::Oid>,
-    review: &Review,
-    mailmap: &Mailmap,
+    (review, mailmap): (&Review, &Mailmap),
     cache: &mut git::TreeCache,
+    keys: &mut signed::Cache,
 ) -> Result<Option<Audited>, Error> {
     let id = c.id;
     let guarded = |p: &str| review.guarded(p);
@@ -97,6 +129,7 @@ fn one(
         None => None,
     };
     let changes = git::changes_cached(repo, first, Some(c.tree), &guarded, cache)?;
+    keys.inherit(repo, &review.signing, (c.tree, first), &changes);
     if changes.is_empty() {
         return Ok(None);
     }
@@ -124,51 +157,135 @@ fn one(
             );
         }
     }
-    let mut counted: Vec<String> = Vec::new();
-    let mut signoffs = Vec::new();
-    for t in found.iter().filter(|t| {
-        review
-            .trailers
-            .iter()
-            .any(|k| trailers::key_matches(&t.key, k))
-    }) {
-        let mut s = AuditSignoff {
-            key: t.key.clone(),
-            identity: t.value.clone(),
-            email: String::new(),
-            counted: false,
-            reason: String::new(),
-        };
-        match parse_signer(&t.value) {
-            Err(why) => s.reason = why,
-            Ok(signer) => {
-                let email = mailmap.canonical(&signer.email);
-                s.email.clone_from(&email);
-                s.reason = if contributors.contains(&email) {
-                    format!("not a peer: {email} contributed to this commit")
-                } else if review.bind_digest && signer.digest.as_deref() != Some(digest.as_str()) {
-                    format!("not bound to {digest} (bind = \"digest\")")
-                } else if !review.base.reviewers.is_empty()
-                    && !review.base.reviewers.contains(&email)
-                {
-                    format!("{email} is not among the allowed reviewers")
-                } else if counted.contains(&email) {
-                    format!("{email} is already counted (one count per person)")
-                } else {
-                    counted.push(email);
-                    s.counted = true;
-                    "peer sign-off".into()
-                };
-            }
-        }
-        signoffs.push(s);
-    }
+    let signing = match c.parents.first() {
+        Some(p) if review.signing.active() => keys.at(repo, Some(tree_of(p)?), &review.signing),
+        None if review.signing.active() => keys.at(repo, None, &review.signing),
+        _ => review.signing.clone(),
+    };
+    let base = c
+        .parents
+        .first()
+        .map(crate::git::Oid::to_string)
+        .unwrap_or_default();
+    let judged = Judged {
+        review,
+        mailmap,
+        signing: &signing,
+        digest: &digest,
+        base: &base,
+        contributors: &contributors,
+        message: &c.message,
+    };
+    let signoffs = judged.signoffs(&found);
+    let counted = signoffs.iter().filter(|s| s.counted).count();
     Ok(Some(Audited {
         commit: id.to_string(),
         author: c.author.1.clone(),
         digest,
         paths: changes.iter().map(|c| c.path.clone()).collect(),
-        passed: counted.len() as u32 >= review.base.required,
+        passed: counted as u32 >= review.base.required,
         signoffs,
     }))
+}
+
+/// What one commit's sign-offs are judged against.
+struct Judged<'a> {
+    review: &'a Review,
+    mailmap: &'a Mailmap,
+    signing: &'a signed::Signing,
+    digest: &'a str,
+    /// The first parent (what a signature must name).
+    base: &'a str,
+    contributors: &'a [String],
+    message: &'a str,
+}
+
+impl Judged<'_> {
+    /// Each sign-off of `found`, counted or not, with its reason.
+    fn signoffs(&self, found: &[trailers::Trailer]) -> Vec<AuditSignoff> {
+        let review = self.review;
+        let lines: Vec<&str> = self.message.lines().collect();
+        // A folded value is not one line: refused, as in the gate.
+        let shape = |t: &trailers::Trailer| {
+            if lines
+                .get(t.line)
+                .is_some_and(|next| next.starts_with([' ', '\t']) && !next.trim().is_empty())
+            {
+                Err("the value is folded over more than one line".to_string())
+            } else {
+                Ok(())
+            }
+        };
+        let mut counted: Vec<String> = Vec::new();
+        let mut out = Vec::new();
+        for t in found.iter().filter(|t| {
+            review
+                .trailers
+                .iter()
+                .any(|k| trailers::key_matches(&t.key, k))
+        }) {
+            let mut s = AuditSignoff {
+                key: t.key.clone(),
+                identity: t.value.clone(),
+                email: String::new(),
+                counted: false,
+                reason: String::new(),
+                signed: false,
+                assurance: signed::TYPED,
+                signature: None,
+            };
+            // (Folded sign-offs are judged by `gate`; here only a folded
+            // signature is refused, as the gate refuses it.)
+            let signer = match parse_signer(&t.value) {
+                Ok(signer) => signer,
+                Err(why) => {
+                    s.reason = why;
+                    out.push(s);
+                    continue;
+                }
+            };
+            let outcome = if self.signing.active() {
+                self.signing
+                    .check(found, &signer.email, self.digest, self.base, &shape)
+            } else {
+                Outcome::Typed
+            };
+            s.signed = outcome == Outcome::Signed;
+            if s.signed {
+                s.assurance = signed::SIGNED;
+            }
+            if let Outcome::Refused(why) = &outcome {
+                s.signature = Some(why.clone());
+            }
+            let email = self.mailmap.canonical(&signer.email);
+            s.email.clone_from(&email);
+            let names_digest = s.signed || signer.digest.as_deref() == Some(self.digest);
+            s.reason = match &outcome {
+                Outcome::Refused(why) if self.signing.mode == signed::Mode::Required => {
+                    format!("signature refused (signed = \"required\"): {why}")
+                }
+                _ if self.contributors.contains(&email) => {
+                    format!("not a peer: {email} contributed to this commit")
+                }
+                _ if review.bind_digest && !names_digest => {
+                    format!("not bound to {} (bind = \"digest\")", self.digest)
+                }
+                _ if !review.base.reviewers.is_empty()
+                    && !review.base.reviewers.contains(&email) =>
+                {
+                    format!("{email} is not among the allowed reviewers")
+                }
+                _ if counted.contains(&email) => {
+                    format!("{email} is already counted (one count per person)")
+                }
+                _ => {
+                    counted.push(email);
+                    s.counted = true;
+                    "peer sign-off".into()
+                }
+            };
+            out.push(s);
+        }
+        out
+    }
 }

@@ -55,7 +55,7 @@ fn side(c: &Config, e: &EnvConfig, label: &str) -> Result<Option<Environment>, E
     let mut e = e.clone();
     e.name = label.to_string();
     e.aliases.clear();
-    match crate::commands::setup::environments(&c.root, std::slice::from_ref(&e), &c.formats) {
+    match crate::pipeline::setup::environments(&c.root, std::slice::from_ref(&e), &c.formats) {
         Ok(mut envs) => Ok(envs.pop()),
         Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }) => {
             Ok(None)

@@ -62,7 +62,7 @@ pub(super) fn unlistable(c: &Config) -> Vec<String> {
         .filter(|e| !matches!(e.selection, crate::env::Selection::Render { .. }))
         .filter(|e| {
             matches!(
-                crate::commands::setup::environments(&c.root, std::slice::from_ref(e), &c.formats),
+                crate::pipeline::setup::environments(&c.root, std::slice::from_ref(e), &c.formats),
                 Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. })
             )
         })

@@ -21,11 +21,13 @@ mod drift;
 pub mod identity;
 mod links;
 pub mod locate;
+pub mod memo;
 mod on_change;
 mod range;
 pub mod review;
 pub mod scratch;
 pub mod signature;
+pub mod signed;
 mod signoffs;
 
 use std::path::Path;
@@ -104,6 +106,8 @@ pub struct Verdict {
     pub compared: bool,
     /// Where the merge base's `driftcheck.toml` is (repository-relative).
     pub config_at: Option<String>,
+    /// `[review] signed` when `[review] signers` is set at the merge base.
+    pub signed: Option<signed::Mode>,
 }
 
 impl Verdict {
@@ -129,6 +133,27 @@ impl Verdict {
 pub const ASSURANCE: &str = "assurance: trailer sign-offs (L0). A sign-off is evidence, not proof: an author can type one. \
 `[review] bind = \"digest\"` makes sign-offs stale on any change to the approved config. Local hooks can be bypassed; \
 the CI check on a protected branch is the authority.";
+
+/// The assurance statement for signed sign-offs: required.
+pub const ASSURANCE_SIGNED: &str = "assurance: signed sign-offs (L1). A sign-off counts only with an SSH signature, \
+by a key the merge base's allowed_signers lists for that reviewer, over this change's digest and merge base. \
+Local hooks can be bypassed; the CI check on a protected branch is the authority.";
+
+/// The assurance statement for signed sign-offs: optional.
+pub const ASSURANCE_OPTIONAL: &str = "assurance: trailer sign-offs (L0), signatures optional. Each sign-off says whether \
+it was signed by a key in allowed_signers or is a typed trailer (evidence, not proof: an author can type one). \
+`[review] signed = \"required\"` counts only signed ones. The CI check on a protected branch is the authority.";
+
+impl Verdict {
+    /// What a pass proves, given the merge base's `[review] signed`.
+    pub fn assurance(&self) -> &'static str {
+        match self.signed {
+            None => ASSURANCE,
+            Some(signed::Mode::Optional) => ASSURANCE_OPTIONAL,
+            Some(signed::Mode::Required) => ASSURANCE_SIGNED,
+        }
+    }
+}
 
 /// Where `driftcheck.toml` is for a command run in `cwd` (or given by
 /// `--config`), relative to the repository root; `driftcheck.toml` at the
@@ -266,6 +291,16 @@ pub fn evaluate_with(
         None => Review::everything(),
     };
     review.follow_links(repo, &[ends.base_tree, ends.head_tree])?;
+    review
+        .signing
+        .load(repo, ends.base_tree)
+        .map_err(|message| {
+            Error::config(
+                std::path::Path::new(config_at.as_deref().unwrap_or(config::FILE_NAME)),
+                0,
+                message,
+            )
+        })?;
 
     let mut changes = git::changes(repo, Some(ends.base_tree), Some(ends.head_tree), &|p| {
         review.guarded(p)
@@ -318,7 +353,7 @@ pub fn evaluate_with(
         changes: &changes,
     })?;
     requirements.extend(range.merge_requirements(&review));
-    let (signoffs, met) = range.evaluate(&review, &requirements, &digest);
+    let (signoffs, met) = range.evaluate(&review, &requirements, &digest, ends.merge_base);
     let passed =
         introduced.iter().all(|f| f.severity != Severity::Error) && met.iter().all(Met::ok);
     Ok(Verdict {
@@ -335,6 +370,7 @@ pub fn evaluate_with(
         guard: review.describe_guard(),
         compared: base_config.is_some(),
         config_at,
+        signed: review.signing.active().then_some(review.signing.mode),
     })
 }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 use globset::GlobSet;
 
 use super::identity::Mailmap;
+use super::signed::{Mode, Signing};
 use crate::config::{Config, RawReview};
 use crate::env::{Selection, relative};
 use crate::error::{Error, did_you_mean};
@@ -52,6 +53,8 @@ pub struct Review {
     /// `@group` → canonical member emails.
     groups: std::collections::BTreeMap<String, Vec<String>>,
     mailmap: Mailmap,
+    /// `[review] signers` and `signed` (see [`super::signed`]).
+    pub signing: Signing,
 }
 
 /// `required` sign-offs from `reviewers` (canonical emails; empty: any peer).
@@ -115,6 +118,7 @@ impl Review {
             bind_digest: false,
             groups: Default::default(),
             mailmap: Mailmap::default(),
+            signing: Signing::default(),
         }
     }
 
@@ -197,6 +201,8 @@ impl Review {
             reviewers,
             bind,
             rule,
+            signers,
+            signed,
             ..
         } = &raw;
         let bind_digest = match bind.as_deref() {
@@ -246,7 +252,23 @@ impl Review {
         };
         let policy_globs = anchored(&config.policies, "policies:")?;
         let policy = case_blind(&policy_globs, &shown)?;
-        let always = vec![repo_relative(&config.path, tree_root)];
+        let mut always = vec![repo_relative(&config.path, tree_root)];
+        let signing = Signing {
+            mode: Mode::parse(signed.as_deref()).map_err(err)?,
+            signers: signers
+                .as_deref()
+                .map(|p| anchor(&dir, p).map_err(|why| err(format!("signers: `{p}` {why}"))))
+                .transpose()?,
+            allowed: None,
+            memo: None,
+        };
+        if signing.mode == Mode::Required && signing.signers.is_none() {
+            return Err(err(
+                "`signed = \"required\"` needs `signers = \"path/to/allowed_signers\"`: no key could verify a sign-off".into(),
+            ));
+        }
+        // Who may sign is config too: a change to allowed_signers needs sign-off.
+        always.extend(signing.signers.iter().cloned());
         let mut rules = Vec::new();
         let mut rule_globs = Vec::new();
         for (i, r) in rule.iter().enumerate() {
@@ -298,6 +320,7 @@ impl Review {
                 .map(|(k, v)| (k.clone(), v.iter().map(|m| mailmap.canonical(m)).collect()))
                 .collect(),
             mailmap: mailmap.clone(),
+            signing,
         })
     }
 

@@ -20,7 +20,10 @@
 //! and hardware keys work) or, for an unencrypted key file, `ssh-key`.
 //!
 //! The trailer value is one line that `git interpret-trailers` keeps as it
-//! is: `<reviewer email> <merge base> <base64 of the SSHSIG blob>`.
+//! is: `<reviewer email> <merge base> <base64 of the SSHSIG blob>`, in one
+//! canonical spelling only (lowercase email and hex, single spaces,
+//! canonical base64): a byte changed anywhere is a refusal, never the same
+//! approval spelled differently.
 
 use std::path::Path;
 
@@ -108,9 +111,21 @@ pub fn parse(value: &str) -> Result<Signed, Refusal> {
             "expected `EMAIL BASE SIGNATURE` on one line".into(),
         ));
     };
-    if base.len() < 40 || !base.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !matches!(base.len(), 40 | 64)
+        || !base.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         return Err(Refusal::Malformed(
-            "the merge base is not a commit id".into(),
+            "the merge base is not a full commit id in lowercase hex".into(),
+        ));
+    }
+    // One approval, one spelling: `approve --sign` writes the email in
+    // lowercase, bare, and single spaces; any other bytes are an edit.
+    if reviewer != reviewer.to_ascii_lowercase()
+        || reviewer.contains(['<', '>'])
+        || value.trim() != format!("{reviewer} {base} {b64}")
+    {
+        return Err(Refusal::Malformed(
+            "the trailer is not in its canonical form (`email base signature`, lowercase, single spaces): altered?".into(),
         ));
     }
     if !b64
@@ -137,8 +152,8 @@ pub fn parse(value: &str) -> Result<Signed, Refusal> {
         ));
     }
     Ok(Signed {
-        reviewer: reviewer.trim_matches(['<', '>']).to_ascii_lowercase(),
-        base: base.to_ascii_lowercase(),
+        reviewer: reviewer.to_string(),
+        base: base.to_string(),
         sig,
     })
 }
@@ -308,6 +323,19 @@ fn split_option(s: &str) -> Option<(&str, &str)> {
 /// # Errors
 /// A message naming the key path (never key material).
 pub fn sign(key: &Path, statement: &str) -> Result<SshSig, String> {
+    sign_with(key, statement).map(|(sig, _)| sig)
+}
+
+/// How a signature was made, for the reviewer to see.
+pub const NATIVE: &str = "natively (an unencrypted key file driftcheck can sign with)";
+/// How a signature was made, for the reviewer to see.
+pub const SSH_KEYGEN: &str = "with `ssh-keygen -Y sign` (ssh-agent, an encrypted or hardware key, or a key type signed there)";
+
+/// [`sign`], also saying how ([`NATIVE`] or [`SSH_KEYGEN`]).
+///
+/// # Errors
+/// As [`sign`].
+pub fn sign_with(key: &Path, statement: &str) -> Result<(SshSig, &'static str), String> {
     let text = std::fs::read_to_string(key)
         .map_err(|e| format!("cannot read {}: {}", key.display(), e.kind()))?;
     // Natively where the crate can sign with this key type (ed25519, rsa);
@@ -317,7 +345,7 @@ pub fn sign(key: &Path, statement: &str) -> Result<SshSig, String> {
         && !private.is_encrypted()
         && let Ok(sig) = private.sign(NAMESPACE, HashAlg::Sha512, statement.as_bytes())
     {
-        return Ok(sig);
+        return Ok((sig, NATIVE));
     }
     let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
     let file = dir.path().join("statement");
@@ -338,7 +366,9 @@ pub fn sign(key: &Path, statement: &str) -> Result<SshSig, String> {
     }
     let pem = std::fs::read_to_string(dir.path().join("statement.sig"))
         .map_err(|e| format!("reading ssh-keygen's signature: {}", e.kind()))?;
-    SshSig::from_pem(pem).map_err(|e| format!("ssh-keygen's signature cannot be read: {e}"))
+    SshSig::from_pem(pem)
+        .map(|sig| (sig, SSH_KEYGEN))
+        .map_err(|e| format!("ssh-keygen's signature cannot be read: {e}"))
 }
 
 #[cfg(test)]
@@ -359,6 +389,61 @@ mod tests {
         assert_eq!(e.0, 1);
         assert!(e.1.contains("cert-authority"), "{e:?}");
         assert!(AllowedSigners::parse("# only a comment\n\n").is_ok());
+    }
+
+    /// Every byte of a valid trailer value, altered to several others
+    /// (and every position given an inserted space or newline): never the
+    /// same approval. The family the gate's `folded_or_altered` test samples.
+    #[test]
+    fn no_single_byte_edit_of_a_signature_verifies() {
+        use ssh_key::private::{Ed25519Keypair, KeypairData};
+        let key = PrivateKey::new(
+            KeypairData::Ed25519(Ed25519Keypair::from_seed(&[7; 32])),
+            "k",
+        )
+        .unwrap();
+        let (reviewer, digest, base) = ("ana@x.example", "v2-sha256:00ff", "ab".repeat(20));
+        let public = key.public_key().to_openssh().unwrap();
+        let allowed = AllowedSigners::parse(&format!("{reviewer} {public}\n")).unwrap();
+        let sig = key
+            .sign(
+                NAMESPACE,
+                HashAlg::Sha512,
+                statement(digest, reviewer, &base).as_bytes(),
+            )
+            .unwrap();
+        let value = trailer_value(reviewer, &base, &sig).unwrap();
+        let check = |v: &str| parse(v).and_then(|s| allowed.verify(&s, reviewer, digest, &base));
+        assert_eq!(check(&value), Ok(()));
+        // A fixed pseudo-random sequence picks the replacement bytes.
+        let mut seed: u32 = 0x9e37_79b9;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            seed
+        };
+        let mut tried = 0;
+        for at in 0..value.len() {
+            for _ in 0..3 {
+                let mut bytes = value.clone().into_bytes();
+                let pool = b"ABab09+/= @.<>\tZz";
+                bytes[at] = pool[next() as usize % pool.len()];
+                let Ok(v) = String::from_utf8(bytes) else {
+                    continue;
+                };
+                if v != value {
+                    tried += 1;
+                    assert!(check(&v).is_err(), "byte {at} edited and accepted: {v}");
+                }
+            }
+            for insert in [" ", "\n "] {
+                let v = format!("{}{insert}{}", &value[..at], &value[at..]);
+                // Leading whitespace is what git trims from every value.
+                if at > 0 {
+                    assert!(check(&v).is_err(), "`{insert:?}` at {at} accepted");
+                }
+            }
+        }
+        assert!(tried > 2 * value.len(), "{tried}");
     }
 
     #[test]

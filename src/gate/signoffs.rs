@@ -12,6 +12,7 @@ use super::Met;
 use super::identity::parse_signer;
 use super::range::{Entry, Range};
 use super::review::{Requirement, Review};
+use super::signed::{Mode, Outcome};
 use crate::trailers::{self, NearMiss};
 
 /// One sign-off considered, counted or not.
@@ -29,6 +30,25 @@ pub struct Signoff {
     pub counted: bool,
     /// Why (or why not).
     pub reason: String,
+    /// Whether a `Review-Signature` by a key the merge base's
+    /// `allowed_signers` lists for this reviewer verified (the assurance:
+    /// [`super::signed::SIGNED`], else [`super::signed::TYPED`]).
+    pub signed: bool,
+    /// Why a signature present (or, with `signed = "required"`, needed)
+    /// did not verify.
+    pub signature: Option<String>,
+}
+
+/// What every sign-off of a range is judged against.
+struct Judge<'a> {
+    review: &'a Review,
+    digest: &'a str,
+    /// The merge base, as signatures name it.
+    base: String,
+    /// Some requirement accepts any peer.
+    anyone: bool,
+    /// Reviewers some requirement names.
+    allowed: HashSet<&'a str>,
 }
 
 /// A message's lines, read once for every trailer in it.
@@ -64,22 +84,29 @@ impl Range {
             .collect()
     }
 
-    /// Judge every sign-off, then each requirement.
+    /// Judge every sign-off, then each requirement. `merge_base` is what
+    /// signatures must name (see [`super::signed`]).
     pub(super) fn evaluate(
         &self,
         review: &Review,
         requirements: &[Requirement],
         digest: &str,
+        merge_base: git2::Oid,
     ) -> (Vec<Signoff>, Vec<Met>) {
         let mut out = Vec::new();
         // (canonical email, entry index, names the digest) of valid sign-offs.
         let mut valid: Vec<(String, usize, bool)> = Vec::new();
         let mut counted: HashSet<String> = HashSet::new();
-        let anyone = requirements.iter().any(|r| r.reviewers.is_empty());
-        let allowed: HashSet<&str> = requirements
-            .iter()
-            .flat_map(|r| r.reviewers.iter().map(String::as_str))
-            .collect();
+        let ctx = Judge {
+            review,
+            digest,
+            base: merge_base.to_string(),
+            anyone: requirements.iter().any(|r| r.reviewers.is_empty()),
+            allowed: requirements
+                .iter()
+                .flat_map(|r| r.reviewers.iter().map(String::as_str))
+                .collect(),
+        };
         for (i, e) in self.entries.iter().enumerate() {
             let lines = Lines::new(&e.message);
             for t in &e.block.trailers {
@@ -97,60 +124,91 @@ impl Range {
                     commit: e.label.clone(),
                     counted: false,
                     reason: String::new(),
+                    signed: false,
+                    signature: None,
                 };
-                let signer = match shape(e, &lines, t).and_then(|()| parse_signer(&t.value)) {
-                    Ok(signer) => signer,
+                let (email, names_digest) = match self.judge(&ctx, i, e, &lines, t, &mut s) {
+                    Ok(v) => v,
                     Err(why) => {
                         s.reason = why;
                         out.push(s);
                         continue;
                     }
                 };
-                let email = self.mailmap.canonical(&signer.email);
-                s.email.clone_from(&email);
-                let names_digest = signer.digest.as_deref() == Some(digest);
-                let reason = if let Some(role) = self.contributors.get(&email) {
-                    Some(format!("not a peer: {email} is the {role}"))
-                } else if let Some(why) = self.stale_reason(i).filter(|_| !names_digest) {
-                    // A sign-off naming the current digest approves exactly
-                    // the final change, pre-images included.
-                    Some(why)
-                } else if review.bind_digest && !names_digest {
-                    Some(match &signer.digest {
-                        Some(d) => format!(
-                            "approves {d}, but the change is now {digest} (bind = \"digest\")"
-                        ),
-                        None => format!("carries no `# config {digest}` (bind = \"digest\")"),
-                    })
-                } else if let Some(d) = signer.digest.as_deref().filter(|_| !names_digest) {
-                    Some(format!("approves {d}, but the change is now {digest}"))
-                } else if !anyone && !allowed.contains(email.as_str()) {
-                    Some(format!("{email} is not among the allowed reviewers"))
-                } else if !names_digest && !self.changed.is_empty() && self.covers(i).is_empty() {
-                    Some(
-                        "stale: it approves none of the change (its commit changed none of the guarded paths the change holds now)"
-                            .into(),
-                    )
+                valid.push((email.clone(), i, names_digest));
+                if counted.insert(email.clone()) {
+                    s.counted = true;
+                    s.reason = self.coverage_note(i, names_digest);
                 } else {
-                    None
-                };
-                match reason {
-                    Some(r) => s.reason = r,
-                    None => {
-                        valid.push((email.clone(), i, names_digest));
-                        if counted.insert(email.clone()) {
-                            s.counted = true;
-                            s.reason = self.coverage_note(i, names_digest);
-                        } else {
-                            s.reason = format!("{email} is already counted (one count per person)");
-                        }
-                    }
+                    s.reason = format!("{email} is already counted (one count per person)");
                 }
                 out.push(s);
             }
         }
         let met = requirements.iter().map(|r| self.met(r, &valid)).collect();
         (out, met)
+    }
+
+    /// Whether sign-off `t` on entry `i` is valid: its canonical email and
+    /// whether it approves the current digest exactly, or why it does not
+    /// count. Records its signature's outcome in `s`.
+    fn judge(
+        &self,
+        ctx: &Judge<'_>,
+        i: usize,
+        e: &Entry,
+        lines: &Lines<'_>,
+        t: &trailers::Trailer,
+        s: &mut Signoff,
+    ) -> Result<(String, bool), String> {
+        let review = ctx.review;
+        let digest = ctx.digest;
+        shape(e, lines, t)?;
+        let signer = parse_signer(&t.value)?;
+        let signing = &review.signing;
+        let outcome = signing.check(&e.block.trailers, &signer.email, digest, &ctx.base, &|st| {
+            shape(e, lines, st)
+        });
+        s.signed = outcome == Outcome::Signed;
+        let email = self.mailmap.canonical(&signer.email);
+        s.email.clone_from(&email);
+        if let Outcome::Refused(why) = outcome {
+            s.signature = Some(why.clone());
+            if signing.mode == Mode::Required {
+                return Err(format!("signature refused (signed = \"required\"): {why}"));
+            }
+        }
+        // A verified signature names this digest and merge base.
+        let names_digest = s.signed || signer.digest.as_deref() == Some(digest);
+        let reason = if let Some(role) = self.contributors.get(&email) {
+            Some(format!("not a peer: {email} is the {role}"))
+        } else if let Some(why) = self.stale_reason(i).filter(|_| !names_digest) {
+            // A sign-off naming the current digest approves exactly
+            // the final change, pre-images included.
+            Some(why)
+        } else if review.bind_digest && !names_digest {
+            Some(match &signer.digest {
+                Some(d) => {
+                    format!("approves {d}, but the change is now {digest} (bind = \"digest\")")
+                }
+                None => format!("carries no `# config {digest}` (bind = \"digest\")"),
+            })
+        } else if let Some(d) = signer.digest.as_deref().filter(|_| !names_digest) {
+            Some(format!("approves {d}, but the change is now {digest}"))
+        } else if !ctx.anyone && !ctx.allowed.contains(email.as_str()) {
+            Some(format!("{email} is not among the allowed reviewers"))
+        } else if !names_digest && !self.changed.is_empty() && self.covers(i).is_empty() {
+            Some(
+                "stale: it approves none of the change (its commit changed none of the guarded paths the change holds now)"
+                    .into(),
+            )
+        } else {
+            None
+        };
+        match reason {
+            Some(r) => Err(r),
+            None => Ok((email, names_digest)),
+        }
     }
 
     /// The guarded paths entry `i`'s sign-offs approve.

@@ -429,6 +429,12 @@ impl Repo {
         self.repo.config().ok()?.get_string(key).ok()
     }
 
+    /// The git directory shared by every worktree (`.git`), where
+    /// driftcheck keeps what it remembers between runs.
+    pub fn common_dir(&self) -> PathBuf {
+        self.repo.commondir().to_path_buf()
+    }
+
     /// The directory git runs hooks from: `core.hooksPath` (relative to the
     /// working tree root, as git reads it) or the common `hooks` directory,
     /// shared by every worktree.

@@ -53,6 +53,11 @@ pub struct SignoffView {
     pub counted: bool,
     /// Why (or why not).
     pub reason: String,
+    /// What it proves: "signed by a key in allowed_signers" or "typed trailer".
+    pub assurance: &'static str,
+    /// Why its signature (present, or needed) did not verify.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 /// One guarded change.
@@ -159,12 +164,16 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
         };
         writeln!(
             out,
-            "  {mark} {}: {} ({}): {}",
+            "  {mark} {}: {} ({}) [{}]: {}",
             escape(&s.key, 60),
             escape(&s.identity, 200),
             s.commit,
+            s.assurance,
             escape(&s.reason, 300)
         )?;
+        if let Some(why) = s.signature.as_deref().filter(|w| !s.reason.contains(*w)) {
+            writeln!(out, "      signature not counted: {}", escape(why, 300))?;
+        }
     }
     if !g.near_misses.is_empty() {
         writeln!(out, "{}", paint("1", "near misses (not trailers):"))?;
@@ -219,15 +228,23 @@ pub(super) fn markdown(g: &GateView) -> String {
         out.push('\n');
     }
     if !g.signoffs.is_empty() {
-        out.push_str("| sign-off | identity | commit | counted | why |\n|---|---|---|---|---|\n");
+        out.push_str(
+            "| sign-off | identity | commit | counted | why | assurance |\n|---|---|---|---|---|---|\n",
+        );
         for s in &g.signoffs {
+            let why = match s.signature.as_deref().filter(|w| !s.reason.contains(*w)) {
+                Some(sig) => format!("{}; signature not counted: {sig}", s.reason),
+                None => s.reason.clone(),
+            };
             out.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} |\n",
                 code(&s.key),
                 code(&s.identity),
                 code(&s.commit),
                 if s.counted { "yes" } else { "no" },
-                code(&s.reason)
+                code(&why),
+                // One of two constants (no markup; `_` inside a word is not emphasis).
+                s.assurance
             ));
         }
         out.push('\n');
@@ -296,6 +313,8 @@ mod tests {
                             commit: "0123456789ab".into(),
                             counted: false,
                             reason: format!("not a peer: {identity}"),
+                            assurance: "typed trailer",
+                            signature: None,
                         }],
                         introduced_errors: 0,
                         preexisting: 0,

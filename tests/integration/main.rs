@@ -24,6 +24,7 @@ mod gate_merges;
 mod gate_objects;
 mod gate_paths;
 mod gate_review;
+mod gate_signed;
 mod generated;
 mod harness;
 mod incidents;

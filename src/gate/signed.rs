@@ -1,0 +1,284 @@
+//! Enforcing signed approvals (`[review] signers`, `[review] signed`) in
+//! sign-off counting; the signature format and its verification are in
+//! [`super::signature`].
+//!
+//! Rules, each for the class:
+//!
+//! - **Trust comes from the merge base.** The `allowed_signers` file is the
+//!   blob at the path `[review] signers` names in the merge base's tree
+//!   (for `audit`, in each commit's first parent), never a working-tree
+//!   file: a change cannot add the key that approves it. The file is guarded
+//!   config, so changing it needs sign-off like `driftcheck.toml` itself.
+//! - **A signature binds everything the approval is about**: namespace,
+//!   the current digest, the reviewer's email as written in the sign-off,
+//!   and the merge base. A sign-off is *signed* only when one
+//!   `Review-Signature` trailer of the same commit, for that email, verifies
+//!   with a key listed for that email; anything else gets the exact
+//!   [`Refusal`].
+//! - **The assurance level is per sign-off**: [`SIGNED`] or [`TYPED`].
+//!   With `signed = "required"` only signed sign-offs count; with
+//!   `"optional"` a refused signature is listed and the sign-off counts as
+//!   a typed trailer, as it would without one.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use git2::Oid;
+
+use super::memo::Memo;
+use super::signature::{self, AllowedSigners, Refusal};
+use crate::git::Repo;
+use crate::trailers::{self, Trailer};
+
+/// The assurance of a sign-off whose signature verified.
+pub const SIGNED: &str = "signed by a key in allowed_signers";
+/// The assurance of a sign-off that is only text.
+pub const TYPED: &str = "typed trailer";
+
+/// `[review] signed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Signatures raise the assurance; typed sign-offs still count.
+    #[default]
+    Optional,
+    /// Only signed sign-offs count.
+    Required,
+}
+
+impl Mode {
+    /// Read `[review] signed`.
+    ///
+    /// # Errors
+    /// A value other than `"optional"` or `"required"`.
+    pub fn parse(value: Option<&str>) -> Result<Mode, String> {
+        match value {
+            None | Some("optional") => Ok(Mode::Optional),
+            Some("required") => Ok(Mode::Required),
+            Some(other) => Err(format!(
+                "`signed = \"{other}\"`: expected \"required\" or \"optional\""
+            )),
+        }
+    }
+}
+
+/// The signing settings of `[review]`, with the trusted keys once loaded.
+#[derive(Debug, Clone, Default)]
+pub struct Signing {
+    /// `[review] signed`.
+    pub mode: Mode,
+    /// `[review] signers`, repository-relative.
+    pub signers: Option<String>,
+    /// The merge base's `allowed_signers` (set by [`Signing::load`]), or
+    /// why it could not be read (`audit`: refuses every signature).
+    pub allowed: Option<Result<Arc<AllowedSigners>, String>>,
+    /// `audit` only: verifications remembered across runs, and the id of
+    /// the `allowed_signers` blob they are keyed on ([`super::memo`]).
+    pub memo: Option<(Arc<Mutex<Memo>>, String)>,
+}
+
+/// What the signature check says about one sign-off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A signature verified.
+    Signed,
+    /// No signature was checked (no `signers` configured, none present in
+    /// optional mode).
+    Typed,
+    /// A signature was needed or present and does not count.
+    Refused(String),
+}
+
+impl Signing {
+    /// Whether any signature can be checked.
+    pub fn active(&self) -> bool {
+        self.signers.is_some()
+    }
+
+    /// Load `allowed_signers` from `tree` (the merge base's).
+    ///
+    /// # Errors
+    /// A message naming the file (and line) when it is missing, not a
+    /// regular file, or unreadable.
+    pub fn load(&mut self, repo: &Repo, tree: Oid) -> Result<(), String> {
+        if let Some(path) = &self.signers {
+            self.allowed = Some(Ok(Arc::new(read_allowed(repo, tree, path)?)));
+        }
+        Ok(())
+    }
+
+    /// Check the sign-off of `email` carried by a commit whose trailers
+    /// are `all`, for `digest` at merge base `base`. `shape` refuses a
+    /// trailer git and a reader would see differently (folded, below `---`).
+    pub fn check(
+        &self,
+        all: &[Trailer],
+        email: &str,
+        digest: &str,
+        base: &str,
+        shape: &dyn Fn(&Trailer) -> Result<(), String>,
+    ) -> Outcome {
+        let email = email.to_ascii_lowercase();
+        let candidates: Vec<&Trailer> = all
+            .iter()
+            .filter(|t| trailers::key_matches(&t.key, signature::TRAILER))
+            .filter(|t| claimed(&t.value) == email)
+            .collect();
+        let allowed = match &self.allowed {
+            Some(Ok(a)) => Some(a),
+            Some(Err(why)) if self.mode == Mode::Required || !candidates.is_empty() => {
+                return Outcome::Refused(why.clone());
+            }
+            _ => None,
+        };
+        let Some(allowed) = allowed else {
+            return match (self.mode, candidates.is_empty()) {
+                (Mode::Required, _) => {
+                    Outcome::Refused("no allowed_signers was loaded from the merge base".into())
+                }
+                (Mode::Optional, true) => Outcome::Typed,
+                (Mode::Optional, false) => Outcome::Refused(
+                    "not verified: [review] signers names no allowed_signers file".into(),
+                ),
+            };
+        };
+        if candidates.is_empty() {
+            return match self.mode {
+                Mode::Required => Outcome::Refused(Refusal::Missing.to_string()),
+                Mode::Optional => Outcome::Typed,
+            };
+        }
+        let mut first = None;
+        for t in candidates {
+            let memo_key = self
+                .memo
+                .as_ref()
+                .map(|(_, id)| Memo::key(&[id, &email, digest, base, &t.value]));
+            let remembered = |k: &super::memo::Key| {
+                self.memo
+                    .as_ref()
+                    .is_some_and(|(m, _)| m.lock().is_ok_and(|m| m.contains(k)))
+            };
+            if shape(t).is_ok() && memo_key.as_ref().is_some_and(remembered) {
+                return Outcome::Signed;
+            }
+            let result = shape(t)
+                .map_err(|why| Refusal::Malformed(why.replace("the value is", "the signature is")))
+                .and_then(|()| signature::parse(&t.value))
+                .and_then(|s| allowed.verify(&s, &email, digest, base));
+            match result {
+                Ok(()) => {
+                    if let (Some((m, _)), Some(k)) = (&self.memo, memo_key)
+                        && let Ok(mut m) = m.lock()
+                    {
+                        m.insert(k);
+                    }
+                    return Outcome::Signed;
+                }
+                Err(r) => {
+                    first.get_or_insert(r);
+                }
+            }
+        }
+        Outcome::Refused(first.map(|r| r.to_string()).unwrap_or_default())
+    }
+}
+
+/// The reviewer a `Review-Signature` value claims (its first word), even
+/// when the rest is malformed, so a broken signature is reported against
+/// its sign-off instead of being ignored.
+fn claimed(value: &str) -> String {
+    value
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(['<', '>'])
+        .to_ascii_lowercase()
+}
+
+/// `allowed_signers` at `path` in `tree`.
+///
+/// # Errors
+/// Missing, a link or directory, or a line that cannot be read.
+pub fn read_allowed(repo: &Repo, tree: Oid, path: &str) -> Result<AllowedSigners, String> {
+    if !repo.regular_blob_at(tree, path) {
+        return Err(format!(
+            "[review] signers: `{path}` is not a regular file in the merge base's tree"
+        ));
+    }
+    let text = repo.blob_at(tree, path).unwrap_or_default();
+    let text = String::from_utf8(text)
+        .map_err(|_| format!("{path}: allowed_signers is not valid UTF-8"))?;
+    AllowedSigners::parse(&text).map_err(|(line, why)| format!("{path}:{line}: {why}"))
+}
+
+/// `allowed_signers` per tree, read once per distinct blob (an audit of a
+/// long history meets the same file at most commits).
+///
+/// Where the file is in each tree is learnt from the history walk too: a
+/// commit's tree holds its first parent's entry unless the commit's own
+/// (guarded) change touches the path ([`Cache::inherit`]), so a long
+/// history does not look the path up in every tree.
+#[derive(Default)]
+pub struct Cache {
+    by_blob: HashMap<(u32, Oid), Result<Arc<AllowedSigners>, String>>,
+    /// Tree id → the `(mode, id)` of `signers` in it (`(0, zero)`: absent).
+    by_tree: HashMap<Oid, (u32, Oid)>,
+    /// Verifications remembered across runs, when the caller keeps them.
+    pub memo: Option<Arc<Mutex<Memo>>>,
+}
+
+impl Cache {
+    /// The settings with `tree`'s `allowed_signers` loaded: an unreadable
+    /// file becomes the refusal of every signature checked against it.
+    pub fn at(&mut self, repo: &Repo, tree: Option<Oid>, signing: &Signing) -> Signing {
+        let Some(path) = &signing.signers else {
+            return signing.clone();
+        };
+        let mut blob = Oid::ZERO_SHA1;
+        let loaded = match tree {
+            None => Err("a root commit has no merge base to read allowed_signers from".into()),
+            Some(tree) => {
+                let key = *self
+                    .by_tree
+                    .entry(tree)
+                    .or_insert_with(|| repo.entry_at(tree, path).unwrap_or((0, Oid::ZERO_SHA1)));
+                blob = key.1;
+                self.by_blob
+                    .entry(key)
+                    .or_insert_with(|| read_allowed(repo, tree, path).map(Arc::new))
+                    .clone()
+            }
+        };
+        Signing {
+            allowed: Some(loaded),
+            memo: self.memo.clone().map(|m| (m, blob.to_string())),
+            ..signing.clone()
+        }
+    }
+
+    /// Record where `signers` is in `tree`, a commit whose first parent's
+    /// tree is `parent` and whose guarded change from it is `changes`
+    /// (compared path by path, no rename detection: a moved or deleted file
+    /// shows as its path's deletion). An unknown parent is looked up once.
+    pub fn inherit(
+        &mut self,
+        repo: &Repo,
+        signing: &Signing,
+        (tree, parent): (Oid, Option<Oid>),
+        changes: &[crate::git::Change],
+    ) {
+        let (Some(path), Some(parent)) = (&signing.signers, parent) else {
+            return;
+        };
+        let at_parent = *self
+            .by_tree
+            .entry(parent)
+            .or_insert_with(|| repo.entry_at(parent, path).unwrap_or((0, Oid::ZERO_SHA1)));
+        let here = match changes.iter().find(|c| &c.path == path) {
+            Some(c) if c.new_mode == 0 => (0, Oid::ZERO_SHA1),
+            Some(c) => (c.new_mode, c.new_id),
+            None => at_parent,
+        };
+        self.by_tree.insert(tree, here);
+    }
+}
