@@ -289,8 +289,16 @@ pub fn list(
             });
         }
     }
+    settle_keys(&mut files);
+    Ok(files)
+}
+
+/// Sort `files` (listed in walk order) by key; two files whose keys collide
+/// after normalisation keep their raw paths. Shared by the listing of a
+/// working tree and of a git tree (`pipeline::incremental`), so both pair
+/// files the same way.
+pub fn settle_keys(files: &mut [EnvFile]) {
     files.sort_by(|a, b| a.key.cmp(&b.key));
-    // Two files whose keys collide after normalisation keep their raw paths.
     let mut i = 1;
     while i < files.len() {
         if files[i].key == files[i - 1].key {
@@ -301,7 +309,6 @@ pub fn list(
         i += 1;
     }
     files.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok(files)
 }
 
 /// Why a link is not read: its target does not exist (yet).
@@ -318,17 +325,7 @@ pub fn git_link(path: &Path, repo_root: &Path) -> Option<Option<PathBuf>> {
         return None;
     }
     let bytes = std::fs::read(path).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    let text = text.strip_suffix('\n').unwrap_or(text);
-    let link_like = (text.starts_with("../") || text.starts_with("./"))
-        && !text.contains("/../../../../../")
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-/+@".contains(c))
-        && text.rsplit('/').next().is_some_and(|n| n.contains('.'));
-    if !link_like {
-        return None;
-    }
+    let text = looks_like_link(&bytes)?;
     let target = path.parent()?.join(text);
     let root = repo_root.canonicalize().ok()?;
     match target.canonicalize() {
@@ -336,6 +333,23 @@ pub fn git_link(path: &Path, repo_root: &Path) -> Option<Option<PathBuf>> {
         Ok(_) => None,
         Err(_) => Some(None),
     }
+}
+
+/// The relative path a small file holds when it is a git link checked out
+/// as text (see [`git_link`]), judged by content alone.
+pub fn looks_like_link(bytes: &[u8]) -> Option<&str> {
+    if bytes.is_empty() || bytes.len() > 240 {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    let link_like = (text.starts_with("../") || text.starts_with("./"))
+        && !text.contains("/../../../../../")
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/+@".contains(c))
+        && text.rsplit('/').next().is_some_and(|n| n.contains('.'));
+    link_like.then_some(text)
 }
 
 /// Where a link points, as written (a real symbolic link, or a git link

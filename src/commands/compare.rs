@@ -84,6 +84,15 @@ pub fn compare(
     command: &str,
     names: &[String],
 ) -> Result<Compared, Error> {
+    check_names(names)?;
+    let config = load_config(args.config.as_deref(), cwd)?;
+    // The policy is read before any environment: a bad policy is exit 2 at once.
+    let policy = load_policy(config.as_ref())?;
+    compare_with(config.as_ref(), &policy, cwd, command, names, args.verbose)
+}
+
+/// Two or more environments, each named once.
+fn check_names(names: &[String]) -> Result<(), Error> {
     if names.len() == 1 {
         return Err(Error::Usage(
             "name at least two environments to compare".to_string(),
@@ -96,10 +105,40 @@ pub fn compare(
     {
         return Err(Error::Usage(format!("environment `{dup}` is named twice")));
     }
-    let config = load_config(args.config.as_deref(), cwd)?;
-    // The policy is read before any environment: a bad policy is exit 2 at once.
-    let policy = load_policy(config.as_ref())?;
-    compare_with(config.as_ref(), &policy, cwd, command, names, args.verbose)
+    Ok(())
+}
+
+/// The scratch and the note a full comparison of a change needs: the
+/// whole new tree written out, and the old side's findings (when judging).
+type ScratchPlan = (
+    Option<(driftcheck::gate::scratch::Scratch, std::path::PathBuf, String, Option<Vec<Finding>>)>,
+    Option<(driftcheck::git::Repo, String, driftcheck::gate::Head, String)>,
+);
+
+/// Write the whole new tree out and compute the old side's findings in full.
+#[allow(clippy::too_many_arguments)]
+fn full_scratch(
+    repo: driftcheck::git::Repo,
+    tree: driftcheck::git::Oid,
+    _old_tree: Option<driftcheck::git::Oid>,
+    args: &Args,
+    cwd: &Path,
+    at: &str,
+    run: &Run<'_>,
+    previous: Option<Option<driftcheck::git::Oid>>,
+    base: Option<String>,
+    head: driftcheck::gate::Head,
+) -> Result<ScratchPlan, Error> {
+    let dir = driftcheck::gate::scratch::Scratch::new("check")?;
+    driftcheck::git::materialize(&repo, tree, dir.path())?;
+    let rel = relative_cwd(&repo, cwd);
+    let before = match previous {
+        Some(old) => Some(findings_before(&repo, old, args, &rel, at, run)?),
+        None => None,
+    };
+    // The review note costs a gate evaluation: computed only when shown.
+    let note = base.map(|b| (repo, b, head, at.to_string()));
+    Ok((Some((dir, rel, at.to_string(), before)), note))
 }
 
 /// Run `diff` or `check` and render the report.
@@ -116,6 +155,7 @@ pub fn run(
     // A revision or the index is written out and read like a working tree:
     // identical content gives identical results whichever way it was read.
     let mut previous = None;
+    let mut precomputed = None;
     let (scratch, review_note) = match run.source {
         Source::WorkTree => (None, None),
         Source::Staged | Source::Rev(_) => {
@@ -172,17 +212,48 @@ pub fn run(
                     return Ok(Status::Clean);
                 }
                 previous = Some(old_tree);
+                if let Some(old) = old_tree {
+                    check_names(run.names)?;
+                    match driftcheck::pipeline::incremental::judge(
+                        &repo,
+                        old,
+                        tree,
+                        &at,
+                        &changed,
+                        run.command,
+                        run.names,
+                        args.verbose,
+                    )? {
+                        driftcheck::pipeline::incremental::Plan::Judged(j) => {
+                            let j = *j;
+                            if args.verbose && args.format == report::OutputFormat::Human {
+                                writeln!(
+                                    out,
+                                    "driftcheck: compared {} file key{} the change can affect",
+                                    j.keys,
+                                    if j.keys == 1 { "" } else { "s" }
+                                )
+                                .map_err(Error::Write)?;
+                            }
+                            precomputed = Some(j.after);
+                            let note = base.map(|b| (repo, b, head, at.clone()));
+                            let rel = std::path::PathBuf::new();
+                            (Some((j.scratch, rel, at, Some(j.before))), note)
+                        }
+                        driftcheck::pipeline::incremental::Plan::Full(why) => {
+                            if args.verbose && args.format == report::OutputFormat::Human {
+                                writeln!(out, "driftcheck: comparing the whole tree: {why}")
+                                    .map_err(Error::Write)?;
+                            }
+                            full_scratch(repo, tree, old_tree, args, cwd, &at, run, previous, base, head)?
+                        }
+                    }
+                } else {
+                    full_scratch(repo, tree, old_tree, args, cwd, &at, run, previous, base, head)?
+                }
+            } else {
+                full_scratch(repo, tree, old_tree, args, cwd, &at, run, previous, base, head)?
             }
-            let dir = driftcheck::gate::scratch::Scratch::new("check")?;
-            driftcheck::git::materialize(&repo, tree, dir.path())?;
-            let rel = relative_cwd(&repo, cwd);
-            let before = match previous {
-                Some(old) => Some(findings_before(&repo, old, args, &rel, &at, run)?),
-                None => None,
-            };
-            // The review note costs a gate evaluation: computed only when shown.
-            let note = base.map(|b| (repo, b, head, at.clone()));
-            (Some((dir, rel, at, before)), note)
         }
     };
     let cwd_owned;
@@ -202,7 +273,11 @@ pub fn run(
         None => cwd,
     };
     let args = args_owned.as_ref().unwrap_or(args);
-    let c = compare(args, cwd, run.command, run.names)?;
+    let incremental = precomputed.is_some();
+    let c = match precomputed {
+        Some(c) => c,
+        None => compare(args, cwd, run.command, run.names)?,
+    };
     let mut accepted = c.accepted;
     let (findings, pre_existing) = match scratch.as_ref().and_then(|s| s.3.as_ref()) {
         Some(before) => driftcheck::pipeline::change::introduced(before, c.findings),
@@ -270,7 +345,8 @@ pub fn run(
     out.flush().map_err(Error::Write)?;
     // The parse errors are reported above; with nothing compared the run
     // could not do its job.
-    if c.outcome.files_ok == 0 && c.outcome.files_failed > 0 {
+    // An incremental run compared part of the tree: the rest parsed before.
+    if !incremental && c.outcome.files_ok == 0 && c.outcome.files_failed > 0 {
         return Err(Error::NothingCompared {
             count: c.outcome.files_failed,
         });

@@ -1,0 +1,498 @@
+//! Incremental evaluation of a change (`check --staged`, `check --rev`, and
+//! later the gate): the cost follows the size of the change, not of the
+//! repository.
+//!
+//! # The rule
+//!
+//! The findings a change introduces are computed only over the file keys
+//! the change can affect, in every environment, at both trees:
+//!
+//! 1. the changed guarded files' alignment keys, computed by the same
+//!    listing rule the full pipeline uses ([`crate::env::settle_keys`]:
+//!    root-relative path, environment tokens written `{env}`, colliding keys
+//!    kept raw), so every counterpart (`values-staging.yaml` ↔
+//!    `values-prod.yaml`) comes along; files whose keys collide travel
+//!    together;
+//! 2. the files holding a Kubernetes resource that was matched by identity
+//!    across files (a resource not in every environment at its own key), and
+//!    the files holding a secret seen in the subset (`credential-reused`
+//!    across files) — found by searching every blob for a literal fragment of
+//!    the name or secret, plus every file that could spell it otherwise
+//!    (escapes, `kind: Secret` base64); repeated until nothing is added;
+//! 3. every member file of a `[[link]]` that reaches a file in the subset;
+//! 4. every file hostname learning reads (nginx, YAML naming an `Ingress`),
+//!    so environment tokens are the same as in a full run.
+//!
+//! A finding outside these keys is the same at both trees, so it is never
+//! introduced; a finding inside them is computed from exactly the documents
+//! the full run would compare it with. Whatever cannot be bounded this way
+//! falls back to the full computation ([`Plan::Full`] says why): the config
+//! or a policy file changed, an environment that is not a plain `root`
+//! (layers, render), a symbolic link or a git link checked out as text under
+//! a root, an include directive, a missing or empty environment, a secret
+//! or resource name with no literal fragment to search for, or a waiver the
+//! change left unused (it may still be used outside the subset).
+//!
+//! Only the subset is written out (a sparse scratch): no full checkout.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::env::{self, EnvFile, Origin, Selection};
+use crate::error::Error;
+use crate::finding::Finding;
+use crate::formats::Format;
+use crate::gate::scratch::Scratch;
+use crate::git::{Oid, Repo};
+use crate::model::envtoken::EnvTokens;
+
+use super::Compared;
+
+/// The incremental answer: the subset's findings at both trees.
+pub struct Judged {
+    /// The new tree's findings over the subset (paths relative to `scratch`).
+    pub after: Compared,
+    /// The old tree's findings over the same subset.
+    pub before: Vec<Finding>,
+    /// The new tree's sparse scratch (findings' files are read from it).
+    pub scratch: Scratch,
+    /// File keys compared.
+    pub keys: usize,
+}
+
+/// What to do with a change.
+pub enum Plan {
+    /// Computed incrementally.
+    Judged(Box<Judged>),
+    /// Not boundable: run the full computation, for this reason.
+    Full(String),
+}
+
+/// One listed file of one environment in a git tree.
+struct Entry {
+    path: String,
+    key: String,
+    norm: String,
+    display: String,
+    id: Oid,
+    format: Format,
+}
+
+/// Both sides of the change: one tree, its scratch, its listing.
+struct Side {
+    tree: Oid,
+    scratch: Scratch,
+    written: HashSet<String>,
+    envs: Vec<Vec<Entry>>,
+    roots: Vec<PathBuf>,
+}
+
+const WORK: usize = 6;
+
+/// Judge the change `old` → `new` (trees) incrementally, comparing the
+/// environments `names` (all when empty) under the config at `config_at`
+/// (repository-relative). `changed`: repository-relative changed paths.
+///
+/// # Errors
+/// When the new tree's subset cannot be compared (the full run would fail
+/// the same way: bad config or policy).
+pub fn judge(
+    repo: &Repo,
+    old: Oid,
+    new: Oid,
+    config_at: &str,
+    changed: &[String],
+    command: &str,
+    names: &[String],
+    verbose: bool,
+) -> Result<Plan, Error> {
+    if changed.iter().any(|c| c == config_at) {
+        return Ok(Plan::Full("the config changed".into()));
+    }
+    let mut sides = Vec::new();
+    let mut loaded = None;
+    for tree in [new, old] {
+        let scratch = Scratch::new("incremental")?;
+        crate::git::materialize_paths(repo, tree, [config_at], scratch.path())?;
+        let config_path = scratch.path().join(config_at);
+        if !config_path.is_file() {
+            return Ok(Plan::Full("no config in one of the trees".into()));
+        }
+        let config = crate::config::load(&config_path)?;
+        // Policy files as this tree has them (globs resolved in a tree that
+        // holds nothing but them and the config).
+        let policy_paths = policy_paths(repo, tree, &config, config_at)?;
+        if policy_paths.iter().any(|p| changed.contains(p)) {
+            return Ok(Plan::Full("a policy file changed".into()));
+        }
+        crate::git::materialize_paths(repo, tree, policy_paths.iter().map(String::as_str), scratch.path())?;
+        let selected = super::setup::select(&config, names)?;
+        let mut envs = Vec::new();
+        let mut roots = Vec::new();
+        for e in &selected {
+            if let Selection::Root { dir, .. } = &e.selection {
+                roots.push(dir.clone());
+            }
+            match listing(repo, tree, e, &config, scratch.path()) {
+                Ok(l) => envs.push(l),
+                Err(why) => return Ok(Plan::Full(why)),
+            }
+        }
+        if loaded.is_none() {
+            let policy = super::setup::load_policy_in(&config, None)?;
+            loaded = Some((config, policy));
+        }
+        sides.push(Side {
+            tree,
+            scratch,
+            written: HashSet::new(),
+            envs,
+            roots,
+        });
+    }
+    let (_, policy) = loaded.expect("loaded with the first side");
+    let mut keys: BTreeSet<String> = BTreeSet::new();
+    for side in &sides {
+        for env in &side.envs {
+            keys.extend(
+                env.iter()
+                    .filter(|e| changed.contains(&e.path))
+                    .map(|e| e.key.clone()),
+            );
+        }
+    }
+    let facts = match prescan(repo, &sides) {
+        Ok(f) => f,
+        Err(why) => return Ok(Plan::Full(why)),
+    };
+    if keys.is_empty() {
+        // Changed paths no environment lists (filtered out): nothing compared changes.
+        keys.insert(String::new());
+    }
+    keys.extend(facts.hosts.iter().cloned());
+    let interest = policy.interest();
+    for _round in 0..WORK {
+        close(&sides, &interest, &mut keys);
+        let mut results = Vec::new();
+        for side in sides.iter_mut() {
+            write_subset(repo, side, &keys)?;
+            let config_path = side.scratch.path().join(config_at);
+            let config = crate::config::load(&config_path)?;
+            let policy = super::setup::load_policy_in(&config, None)?;
+            let cwd = config_path.parent().unwrap_or(side.scratch.path()).to_path_buf();
+            results.push(super::compare_in(
+                Some(&config),
+                &policy,
+                &cwd,
+                command,
+                names,
+                verbose,
+                true,
+            ));
+        }
+        let before = match results.pop().expect("two sides") {
+            Ok(c) => c,
+            Err(_) => return Ok(Plan::Full("the old tree's subset cannot be compared".into())),
+        };
+        let after = results.pop().expect("two sides")?;
+        let mut fragments: Vec<Vec<u8>> = Vec::new();
+        let mut secrets = false;
+        for c in [&after.outcome, &before.outcome] {
+            for s in &c.sightings {
+                secrets = true;
+                match fragment(&s.text, 6) {
+                    Some(f) => fragments.push(f.as_bytes().to_vec()),
+                    None => return Ok(Plan::Full("a secret without a literal fragment".into())),
+                }
+            }
+            for id in &c.leftovers {
+                let name = id.doc.rsplit('/').next().unwrap_or("");
+                match fragment(name, 3) {
+                    Some(f) => fragments.push(f.as_bytes().to_vec()),
+                    None => return Ok(Plan::Full("a resource name without a literal fragment".into())),
+                }
+            }
+        }
+        fragments.sort();
+        fragments.dedup();
+        let mut grown = keys.clone();
+        if secrets {
+            grown.extend(facts.opaque.iter().cloned());
+        }
+        grown.extend(search(repo, &sides, &fragments));
+        close(&sides, &interest, &mut grown);
+        if grown == keys {
+            let known: HashSet<_> = before.findings.iter().map(Finding::identity).collect();
+            if after.findings.iter().any(|f| {
+                f.rule == "policy/unused-waiver" && !known.contains(&f.identity())
+            }) {
+                return Ok(Plan::Full("a waiver the change left unused".into()));
+            }
+            let side = sides.remove(0);
+            return Ok(Plan::Judged(Box::new(Judged {
+                after,
+                before: before.findings,
+                scratch: side.scratch,
+                keys: keys.len(),
+            })));
+        }
+        keys = grown;
+    }
+    Ok(Plan::Full("the subset kept growing".into()))
+}
+
+/// Repository-relative paths of the policy files `config` names in `tree`.
+fn policy_paths(repo: &Repo, tree: Oid, config: &Config, config_at: &str) -> Result<Vec<String>, Error> {
+    let config_dir = Path::new(config_at)
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let anchored: Result<Vec<String>, String> = config
+        .policies
+        .iter()
+        .map(|g| crate::gate::review::anchor(&config_dir, g))
+        .collect();
+    let anchored = anchored.map_err(|why| Error::Config {
+        path: config.path.clone(),
+        line: 0,
+        message: format!("policies: {why}"),
+    })?;
+    let set = env::glob_set(&anchored, config_at)?;
+    Ok(crate::git::list_under(repo, tree, "")
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(p, mode, _)| *mode != 0o160000 && set.is_match(p))
+        .map(|(p, _, _)| p)
+        .collect())
+}
+
+/// An environment's files in `tree`, keyed exactly as [`env::list`] keys
+/// them on disk (walk order, filters, ignored directories, collisions).
+fn listing(
+    repo: &Repo,
+    tree: Oid,
+    e: &crate::config::EnvConfig,
+    config: &Config,
+    top: &Path,
+) -> Result<Vec<Entry>, String> {
+    let Selection::Root { dir, include, exclude } = &e.selection else {
+        return Err(format!("[env.{}] is not a plain root", e.name));
+    };
+    let rel_root = env::lexical(dir)
+        .strip_prefix(env::lexical(top))
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .map_err(|_| format!("[env.{}] reads outside the repository", e.name))?;
+    let listed = crate::git::list_under(repo, tree, &rel_root)
+        .ok_or_else(|| format!("[env.{}] has no root directory in a tree", e.name))?;
+    let include_set = (!include.is_empty())
+        .then(|| env::glob_set(include, "driftcheck.toml"))
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let exclude_set = env::glob_set(exclude, "driftcheck.toml").map_err(|e| e.to_string())?;
+    let tokens = EnvTokens::new(&e.name, &e.aliases);
+    let mut files: Vec<(Vec<String>, EnvFile, Oid)> = Vec::new();
+    for (rel, mode, id) in listed {
+        let parts: Vec<String> = rel.split('/').map(str::to_string).collect();
+        if parts[..parts.len() - 1].iter().any(|d| {
+            matches!(d.as_str(), ".git" | ".hg" | ".svn" | "node_modules" | "target")
+        }) {
+            continue;
+        }
+        match mode {
+            0o120000 => return Err("a symbolic link under an environment root".into()),
+            0o160000 => continue,
+            _ => {}
+        }
+        if include_set.as_ref().is_some_and(|s| !s.is_match(&rel)) || exclude_set.is_match(&rel) {
+            continue;
+        }
+        let path = dir.join(&rel);
+        let display = env::relative(&path, &config.root);
+        let format = config.formats.format_for(Path::new(&display));
+        let file = EnvFile {
+            key: tokens.normalize(&rel).into_owned(),
+            display,
+            origin: Origin::Path(PathBuf::from(if rel_root.is_empty() {
+                rel.clone()
+            } else {
+                format!("{rel_root}/{rel}")
+            })),
+            format,
+            refused: None,
+        };
+        files.push((parts, file, id));
+    }
+    if files.is_empty() {
+        return Err(format!("[env.{}] has no files in a tree", e.name));
+    }
+    // walkdir's order: component by component, by name.
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let ids: HashMap<String, (Oid, String)> = files
+        .iter()
+        .map(|(_, f, id)| (path_of(f), (*id, f.key.clone())))
+        .collect();
+    let mut settled: Vec<EnvFile> = files.into_iter().map(|(_, f, _)| f).collect();
+    env::settle_keys(&mut settled);
+    Ok(settled
+        .into_iter()
+        .map(|f| {
+            let path = path_of(&f);
+            let (id, norm) = ids[&path].clone();
+            Entry {
+                path,
+                key: f.key,
+                norm,
+                display: f.display,
+                id,
+                format: f.format,
+            }
+        })
+        .collect())
+}
+
+fn path_of(f: &EnvFile) -> String {
+    match &f.origin {
+        Origin::Path(p) => p.to_string_lossy().into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// What every blob says about the couplings the subset must respect.
+struct Facts {
+    /// Keys of files hostname learning reads.
+    hosts: BTreeSet<String>,
+    /// Keys of files that may spell a secret without its literal text.
+    opaque: BTreeSet<String>,
+}
+
+fn prescan(repo: &Repo, sides: &[Side]) -> Result<Facts, String> {
+    let mut facts = Facts {
+        hosts: BTreeSet::new(),
+        opaque: BTreeSet::new(),
+    };
+    let mut seen: HashMap<Oid, (bool, bool)> = HashMap::new();
+    for side in sides {
+        for env in &side.envs {
+            for e in env {
+                let (host, opaque) = match seen.get(&e.id) {
+                    Some(v) => *v,
+                    None => {
+                        let bytes = repo.blob(e.id).unwrap_or_default();
+                        if env::looks_like_link(&bytes).is_some() {
+                            return Err(format!("`{}` may be a git link", e.path));
+                        }
+                        let has = |n: &[u8]| memchr::memmem::find(&bytes, n).is_some();
+                        if matches!(e.format, Format::Nginx | Format::Ini) && has(b"include") {
+                            return Err(format!("`{}` may include other files", e.path));
+                        }
+                        let host = e.format == Format::Nginx || has(b"Ingress");
+                        let opaque = has(b"Secret")
+                            || has(b"\\u")
+                            || has(b"\\U")
+                            || has(b"\\x")
+                            || has(b"&#")
+                            || has(b"\\N")
+                            || has(b"\\_");
+                        seen.insert(e.id, (host, opaque));
+                        (host, opaque)
+                    }
+                };
+                if host {
+                    facts.hosts.insert(e.key.clone());
+                }
+                if opaque {
+                    facts.opaque.insert(e.key.clone());
+                }
+            }
+        }
+    }
+    Ok(facts)
+}
+
+/// The keys of files (either tree) whose bytes hold any of `fragments`.
+fn search(repo: &Repo, sides: &[Side], fragments: &[Vec<u8>]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if fragments.is_empty() {
+        return out;
+    }
+    let finders: Vec<memchr::memmem::Finder<'_>> =
+        fragments.iter().map(|f| memchr::memmem::Finder::new(f)).collect();
+    let mut hit: HashMap<Oid, bool> = HashMap::new();
+    for side in sides {
+        for env in &side.envs {
+            for e in env {
+                let h = *hit.entry(e.id).or_insert_with(|| {
+                    let bytes = repo.blob(e.id).unwrap_or_default();
+                    finders.iter().any(|f| f.find(&bytes).is_some())
+                });
+                if h {
+                    out.insert(e.key.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The longest run of ASCII letters and digits in `text`, if at least
+/// `min` long: it survives every quoting and escaping a format allows for
+/// other characters.
+fn fragment(text: &str, min: usize) -> Option<&str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .max_by_key(|r| r.len())
+        .filter(|r| r.len() >= min)
+}
+
+/// Close `keys` under collisions (files sharing a normalised key travel
+/// together) and `[[link]]` membership, at both trees.
+fn close(sides: &[Side], interest: &crate::policy::PolicyInterest<'_>, keys: &mut BTreeSet<String>) {
+    loop {
+        let before = keys.len();
+        let mut norms = HashSet::new();
+        let mut links = BTreeSet::new();
+        for side in sides {
+            for env in &side.envs {
+                for e in env.iter().filter(|e| keys.contains(&e.key)) {
+                    norms.insert(e.norm.clone());
+                    links.extend(interest.links_at(&e.key, &e.display));
+                }
+            }
+        }
+        for side in sides {
+            for env in &side.envs {
+                for e in env {
+                    if norms.contains(&e.norm)
+                        || links.iter().any(|&li| interest.in_link(li, &e.key, &e.display))
+                    {
+                        keys.insert(e.key.clone());
+                    }
+                }
+            }
+        }
+        if keys.len() == before {
+            return;
+        }
+    }
+}
+
+/// Write the files of `keys` (every environment) into the side's scratch,
+/// and make every environment root exist.
+fn write_subset(repo: &Repo, side: &mut Side, keys: &BTreeSet<String>) -> Result<(), Error> {
+    let mut todo = Vec::new();
+    for env in &side.envs {
+        for e in env.iter().filter(|e| keys.contains(&e.key)) {
+            if side.written.insert(e.path.clone()) {
+                todo.push(e.path.clone());
+            }
+        }
+    }
+    crate::git::materialize_paths(repo, side.tree, todo.iter().map(String::as_str), side.scratch.path())?;
+    for dir in &side.roots {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}
