@@ -23,6 +23,7 @@ mod generated;
 mod harness;
 mod incidents;
 mod includes;
+mod incremental;
 mod leak_corpus;
 mod links;
 mod local_check;
