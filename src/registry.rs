@@ -61,6 +61,12 @@ pub const TOOL_RULES: &[ToolRule] = &[
         help: "the finding it accepted is gone: delete the waiver so it cannot hide a future one",
     },
     ToolRule {
+        id: "policy/unused-rule",
+        severity: Severity::Warning,
+        summary: "a policy rule's key patterns match no key in any compared environment",
+        help: "fix the key pattern (see `driftcheck explain`), or remove the rule",
+    },
+    ToolRule {
         id: "config/empty-glob",
         severity: Severity::Warning,
         summary: "a glob in driftcheck.toml (`policies`) matches no file",

@@ -162,15 +162,15 @@ pub fn judge(
             );
         }
     }
-    let facts = match prescan(repo, &sides) {
-        Ok(f) => f,
-        Err(why) => return Ok(Plan::Full(why)),
-    };
     if keys.is_empty() {
         // Changed paths no environment lists (filtered out): nothing compared changes.
         keys.insert(String::new());
     }
-    keys.extend(facts.hosts.iter().cloned());
+    // Every blob is read once for the facts and the first round's
+    // fragments, and again only for fragments a later round adds.
+    let mut facts: Option<Facts> = None;
+    let mut scanned: BTreeSet<Vec<u8>> = BTreeSet::new();
+    let mut hits: BTreeSet<String> = BTreeSet::new();
     let interest = policy.interest();
     for _round in 0..WORK {
         close(&sides, &interest, &mut keys);
@@ -214,20 +214,34 @@ pub fn judge(
                 }
             }
         }
+        fragments.retain(|f| !scanned.contains(f));
         fragments.sort();
         fragments.dedup();
+        if facts.is_none() || !fragments.is_empty() {
+            match scan(repo, &sides, &fragments, facts.is_none()) {
+                Ok((f, h)) => {
+                    facts = facts.or(f);
+                    hits.extend(h);
+                }
+                Err(why) => return Ok(Plan::Full(why)),
+            }
+            scanned.extend(fragments);
+        }
+        let facts = facts.as_ref().expect("scanned once");
         let mut grown = keys.clone();
+        grown.extend(facts.hosts.iter().cloned());
         if secrets {
             grown.extend(facts.opaque.iter().cloned());
         }
-        grown.extend(search(repo, &sides, &fragments));
+        grown.extend(hits.iter().cloned());
         close(&sides, &interest, &mut grown);
         if grown == keys {
             let known: HashSet<_> = before.findings.iter().map(Finding::identity).collect();
             if after.findings.iter().any(|f| {
-                f.rule == "policy/unused-waiver" && !known.contains(&f.identity())
+                matches!(f.rule.as_str(), "policy/unused-waiver" | "policy/unused-rule")
+                    && !known.contains(&f.identity())
             }) {
-                return Ok(Plan::Full("a waiver the change left unused".into()));
+                return Ok(Plan::Full("a waiver or rule the change left unused".into()));
             }
             let side = sides.remove(0);
             return Ok(Plan::Judged(Box::new(Judged {
@@ -366,36 +380,47 @@ struct Facts {
     opaque: BTreeSet<String>,
 }
 
-fn prescan(repo: &Repo, sides: &[Side]) -> Result<Facts, String> {
+/// One pass over every blob of both listings (each id read once): with
+/// `want_facts`, the [`Facts`] (or why the change cannot be bounded), and
+/// the keys of files whose bytes hold any of `fragments`.
+fn scan(
+    repo: &Repo,
+    sides: &[Side],
+    fragments: &[Vec<u8>],
+    want_facts: bool,
+) -> Result<(Option<Facts>, BTreeSet<String>), String> {
     let mut facts = Facts {
         hosts: BTreeSet::new(),
         opaque: BTreeSet::new(),
     };
-    let mut seen: HashMap<Oid, (bool, bool)> = HashMap::new();
+    let finders: Vec<memchr::memmem::Finder<'_>> =
+        fragments.iter().map(|f| memchr::memmem::Finder::new(f)).collect();
+    let mut hits = BTreeSet::new();
+    // Per blob: (hostname file, opaque, holds a fragment).
+    let mut seen: HashMap<Oid, (bool, bool, bool)> = HashMap::new();
     for side in sides {
         for env in &side.envs {
             for e in env {
-                let (host, opaque) = match seen.get(&e.id) {
+                let (host, opaque, hit) = match seen.get(&e.id) {
                     Some(v) => *v,
                     None => {
                         let bytes = repo.blob(e.id).unwrap_or_default();
-                        if env::looks_like_link(&bytes).is_some() {
-                            return Err(format!("`{}` may be a git link", e.path));
-                        }
                         let has = |n: &[u8]| memchr::memmem::find(&bytes, n).is_some();
-                        if matches!(e.format, Format::Nginx | Format::Ini) && has(b"include") {
-                            return Err(format!("`{}` may include other files", e.path));
+                        let mut v = (false, false, finders.iter().any(|f| f.find(&bytes).is_some()));
+                        if want_facts {
+                            if env::looks_like_link(&bytes).is_some() {
+                                return Err(format!("`{}` may be a git link", e.path));
+                            }
+                            if matches!(e.format, Format::Nginx | Format::Ini) && has(b"include") {
+                                return Err(format!("`{}` may include other files", e.path));
+                            }
+                            v.0 = e.format == Format::Nginx || has(b"Ingress");
+                            v.1 = [&b"Secret"[..], b"\\u", b"\\U", b"\\x", b"&#", b"\\N", b"\\_"]
+                                .iter()
+                                .any(|n| has(n));
                         }
-                        let host = e.format == Format::Nginx || has(b"Ingress");
-                        let opaque = has(b"Secret")
-                            || has(b"\\u")
-                            || has(b"\\U")
-                            || has(b"\\x")
-                            || has(b"&#")
-                            || has(b"\\N")
-                            || has(b"\\_");
-                        seen.insert(e.id, (host, opaque));
-                        (host, opaque)
+                        seen.insert(e.id, v);
+                        v
                     }
                 };
                 if host {
@@ -404,35 +429,13 @@ fn prescan(repo: &Repo, sides: &[Side]) -> Result<Facts, String> {
                 if opaque {
                     facts.opaque.insert(e.key.clone());
                 }
-            }
-        }
-    }
-    Ok(facts)
-}
-
-/// The keys of files (either tree) whose bytes hold any of `fragments`.
-fn search(repo: &Repo, sides: &[Side], fragments: &[Vec<u8>]) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    if fragments.is_empty() {
-        return out;
-    }
-    let finders: Vec<memchr::memmem::Finder<'_>> =
-        fragments.iter().map(|f| memchr::memmem::Finder::new(f)).collect();
-    let mut hit: HashMap<Oid, bool> = HashMap::new();
-    for side in sides {
-        for env in &side.envs {
-            for e in env {
-                let h = *hit.entry(e.id).or_insert_with(|| {
-                    let bytes = repo.blob(e.id).unwrap_or_default();
-                    finders.iter().any(|f| f.find(&bytes).is_some())
-                });
-                if h {
-                    out.insert(e.key.clone());
+                if hit {
+                    hits.insert(e.key.clone());
                 }
             }
         }
     }
-    out
+    Ok((want_facts.then_some(facts), hits))
 }
 
 /// The longest run of ASCII letters and digits in `text`, if at least
