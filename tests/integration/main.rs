@@ -26,6 +26,7 @@ mod includes;
 mod incremental;
 mod leak_corpus;
 mod links;
+mod near_misses;
 mod local_check;
 mod outputs;
 mod pack;
