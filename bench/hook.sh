@@ -6,8 +6,10 @@
 #   2. a commit that stages one config file,
 #   3. `gate --base main` on a one-file change,
 # each run R times; medians in milliseconds, and peak memory (KB) of one run.
+# Several sizes side by side in one run: `--files 2000,20000,100000`
+# (targets: nothing staged <= 10 ms, one file staged <= 50 ms, <= 100 MB).
 #
-#   bench/hook.sh [--files N] [--runs R] [--bin PATH]
+#   bench/hook.sh [--files N[,N...]] [--runs R] [--bin PATH]
 #
 # DRIFTCHECK_CORPUS locates shared/ (default ../shared beside the repository).
 set -euo pipefail
@@ -24,7 +26,15 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ -x $BIN ]] || cargo build --release --locked
+if [[ $FILES == *,* ]]; then
+  IFS=, read -ra sizes <<<"$FILES"
+  for n in "${sizes[@]}"; do
+    "$0" --files "$n" --runs "$RUNS" --bin "$BIN"
+  done
+  exit 0
+fi
 CORPUS="${DRIFTCHECK_CORPUS:-$PWD/../shared}"
+[[ -d $CORPUS/bench ]] || CORPUS=/work/shared
 out="$PWD/bench/out/hook-$FILES"
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
@@ -73,6 +83,7 @@ first=$(git ls-files prod | grep '\.yaml$' | head -1)
 printf '\n# bench edit\n' >>"$first"
 git add "$first"
 time_it "check --staged (one file staged)" "$BIN" check --staged
+time_it "check --staged --all (whole tree)" "$BIN" check --staged --all
 time_it "check (working tree, whole)" "$BIN" check
 git checkout -q -b change
 git commit -q -m "one file"

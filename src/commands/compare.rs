@@ -111,8 +111,18 @@ fn check_names(names: &[String]) -> Result<(), Error> {
 /// The scratch and the note a full comparison of a change needs: the
 /// whole new tree written out, and the old side's findings (when judging).
 type ScratchPlan = (
-    Option<(driftcheck::gate::scratch::Scratch, std::path::PathBuf, String, Option<Vec<Finding>>)>,
-    Option<(driftcheck::git::Repo, String, driftcheck::gate::Head, String)>,
+    Option<(
+        driftcheck::gate::scratch::Scratch,
+        std::path::PathBuf,
+        String,
+        Option<Vec<Finding>>,
+    )>,
+    Option<(
+        driftcheck::git::Repo,
+        String,
+        driftcheck::gate::Head,
+        String,
+    )>,
 );
 
 /// Write the whole new tree out and compute the old side's findings in full.
@@ -245,14 +255,20 @@ pub fn run(
                                 writeln!(out, "driftcheck: comparing the whole tree: {why}")
                                     .map_err(Error::Write)?;
                             }
-                            full_scratch(repo, tree, old_tree, args, cwd, &at, run, previous, base, head)?
+                            full_scratch(
+                                repo, tree, old_tree, args, cwd, &at, run, previous, base, head,
+                            )?
                         }
                     }
                 } else {
-                    full_scratch(repo, tree, old_tree, args, cwd, &at, run, previous, base, head)?
+                    full_scratch(
+                        repo, tree, old_tree, args, cwd, &at, run, previous, base, head,
+                    )?
                 }
             } else {
-                full_scratch(repo, tree, old_tree, args, cwd, &at, run, previous, base, head)?
+                full_scratch(
+                    repo, tree, old_tree, args, cwd, &at, run, previous, base, head,
+                )?
             }
         }
     };

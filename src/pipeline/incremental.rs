@@ -126,7 +126,12 @@ pub fn judge(
         if policy_paths.iter().any(|p| changed.contains(p)) {
             return Ok(Plan::Full("a policy file changed".into()));
         }
-        crate::git::materialize_paths(repo, tree, policy_paths.iter().map(String::as_str), scratch.path())?;
+        crate::git::materialize_paths(
+            repo,
+            tree,
+            policy_paths.iter().map(String::as_str),
+            scratch.path(),
+        )?;
         let selected = super::setup::select(&config, names)?;
         let mut envs = Vec::new();
         let mut roots = Vec::new();
@@ -180,7 +185,10 @@ pub fn judge(
             let config_path = side.scratch.path().join(config_at);
             let config = crate::config::load(&config_path)?;
             let policy = super::setup::load_policy_in(&config, None)?;
-            let cwd = config_path.parent().unwrap_or(side.scratch.path()).to_path_buf();
+            let cwd = config_path
+                .parent()
+                .unwrap_or(side.scratch.path())
+                .to_path_buf();
             results.push(super::compare_in(
                 Some(&config),
                 &policy,
@@ -193,7 +201,11 @@ pub fn judge(
         }
         let before = match results.pop().expect("two sides") {
             Ok(c) => c,
-            Err(_) => return Ok(Plan::Full("the old tree's subset cannot be compared".into())),
+            Err(_) => {
+                return Ok(Plan::Full(
+                    "the old tree's subset cannot be compared".into(),
+                ));
+            }
         };
         let after = results.pop().expect("two sides")?;
         let mut fragments: Vec<Vec<u8>> = Vec::new();
@@ -210,7 +222,11 @@ pub fn judge(
                 let name = id.doc.rsplit('/').next().unwrap_or("");
                 match fragment(name, 3) {
                     Some(f) => fragments.push(f.as_bytes().to_vec()),
-                    None => return Ok(Plan::Full("a resource name without a literal fragment".into())),
+                    None => {
+                        return Ok(Plan::Full(
+                            "a resource name without a literal fragment".into(),
+                        ));
+                    }
                 }
             }
         }
@@ -238,8 +254,10 @@ pub fn judge(
         if grown == keys {
             let known: HashSet<_> = before.findings.iter().map(Finding::identity).collect();
             if after.findings.iter().any(|f| {
-                matches!(f.rule.as_str(), "policy/unused-waiver" | "policy/unused-rule")
-                    && !known.contains(&f.identity())
+                matches!(
+                    f.rule.as_str(),
+                    "policy/unused-waiver" | "policy/unused-rule"
+                ) && !known.contains(&f.identity())
             }) {
                 return Ok(Plan::Full("a waiver or rule the change left unused".into()));
             }
@@ -257,7 +275,15 @@ pub fn judge(
 }
 
 /// Repository-relative paths of the policy files `config` names in `tree`.
-fn policy_paths(repo: &Repo, tree: Oid, config: &Config, config_at: &str) -> Result<Vec<String>, Error> {
+fn policy_paths(
+    repo: &Repo,
+    tree: Oid,
+    config: &Config,
+    config_at: &str,
+) -> Result<Vec<String>, Error> {
+    if config.policies.is_empty() {
+        return Ok(Vec::new());
+    }
     let config_dir = Path::new(config_at)
         .parent()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
@@ -290,7 +316,12 @@ fn listing(
     config: &Config,
     top: &Path,
 ) -> Result<Vec<Entry>, String> {
-    let Selection::Root { dir, include, exclude } = &e.selection else {
+    let Selection::Root {
+        dir,
+        include,
+        exclude,
+    } = &e.selection
+    else {
         return Err(format!("[env.{}] is not a plain root", e.name));
     };
     let rel_root = env::lexical(dir)
@@ -309,7 +340,10 @@ fn listing(
     for (rel, mode, id) in listed {
         let parts: Vec<String> = rel.split('/').map(str::to_string).collect();
         if parts[..parts.len() - 1].iter().any(|d| {
-            matches!(d.as_str(), ".git" | ".hg" | ".svn" | "node_modules" | "target")
+            matches!(
+                d.as_str(),
+                ".git" | ".hg" | ".svn" | "node_modules" | "target"
+            )
         }) {
             continue;
         }
@@ -393,8 +427,10 @@ fn scan(
         hosts: BTreeSet::new(),
         opaque: BTreeSet::new(),
     };
-    let finders: Vec<memchr::memmem::Finder<'_>> =
-        fragments.iter().map(|f| memchr::memmem::Finder::new(f)).collect();
+    let finders: Vec<memchr::memmem::Finder<'_>> = fragments
+        .iter()
+        .map(|f| memchr::memmem::Finder::new(f))
+        .collect();
     let mut hits = BTreeSet::new();
     // Per blob: (hostname file, opaque, holds a fragment).
     let mut seen: HashMap<Oid, (bool, bool, bool)> = HashMap::new();
@@ -406,7 +442,11 @@ fn scan(
                     None => {
                         let bytes = repo.blob(e.id).unwrap_or_default();
                         let has = |n: &[u8]| memchr::memmem::find(&bytes, n).is_some();
-                        let mut v = (false, false, finders.iter().any(|f| f.find(&bytes).is_some()));
+                        let mut v = (
+                            false,
+                            false,
+                            finders.iter().any(|f| f.find(&bytes).is_some()),
+                        );
                         if want_facts {
                             if env::looks_like_link(&bytes).is_some() {
                                 return Err(format!("`{}` may be a git link", e.path));
@@ -415,9 +455,17 @@ fn scan(
                                 return Err(format!("`{}` may include other files", e.path));
                             }
                             v.0 = e.format == Format::Nginx || has(b"Ingress");
-                            v.1 = [&b"Secret"[..], b"\\u", b"\\U", b"\\x", b"&#", b"\\N", b"\\_"]
-                                .iter()
-                                .any(|n| has(n));
+                            v.1 = [
+                                &b"Secret"[..],
+                                b"\\u",
+                                b"\\U",
+                                b"\\x",
+                                b"&#",
+                                b"\\N",
+                                b"\\_",
+                            ]
+                            .iter()
+                            .any(|n| has(n));
                         }
                         seen.insert(e.id, v);
                         v
@@ -449,7 +497,11 @@ fn fragment(text: &str, min: usize) -> Option<&str> {
 
 /// Close `keys` under collisions (files sharing a normalised key travel
 /// together) and `[[link]]` membership, at both trees.
-fn close(sides: &[Side], interest: &crate::policy::PolicyInterest<'_>, keys: &mut BTreeSet<String>) {
+fn close(
+    sides: &[Side],
+    interest: &crate::policy::PolicyInterest<'_>,
+    keys: &mut BTreeSet<String>,
+) {
     loop {
         let before = keys.len();
         let mut norms = HashSet::new();
@@ -466,7 +518,9 @@ fn close(sides: &[Side], interest: &crate::policy::PolicyInterest<'_>, keys: &mu
             for env in &side.envs {
                 for e in env {
                     if norms.contains(&e.norm)
-                        || links.iter().any(|&li| interest.in_link(li, &e.key, &e.display))
+                        || links
+                            .iter()
+                            .any(|&li| interest.in_link(li, &e.key, &e.display))
                     {
                         keys.insert(e.key.clone());
                     }
@@ -490,7 +544,12 @@ fn write_subset(repo: &Repo, side: &mut Side, keys: &BTreeSet<String>) -> Result
             }
         }
     }
-    crate::git::materialize_paths(repo, side.tree, todo.iter().map(String::as_str), side.scratch.path())?;
+    crate::git::materialize_paths(
+        repo,
+        side.tree,
+        todo.iter().map(String::as_str),
+        side.scratch.path(),
+    )?;
     for dir in &side.roots {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io {
             path: dir.clone(),

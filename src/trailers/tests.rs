@@ -522,7 +522,13 @@ fn misspelled_signoff_keys_are_near_misses_with_a_suggestion() {
     }
     family.push("Reviewed_by".to_string());
     family.push("Reviewd_by".to_string());
-    let cases = |k: &str| vec![k.to_string(), k.to_ascii_lowercase(), k.to_ascii_uppercase()];
+    let cases = |k: &str| {
+        vec![
+            k.to_string(),
+            k.to_ascii_lowercase(),
+            k.to_ascii_uppercase(),
+        ]
+    };
     let mut checked = 0;
     for key in family.iter().flat_map(|k| cases(k)) {
         // A key that starts with `-` is not key-like to anyone.
@@ -564,7 +570,10 @@ fn misspelled_signoff_keys_are_near_misses_with_a_suggestion() {
         let msg = format!("Subject\n\nBody.\n\n{far}: Ana <ana@example.com>\n");
         let block = parse(&msg, Mode::CommitObject);
         assert!(
-            !block.near_misses.iter().any(|n| n.reason.contains("did you mean")),
+            !block
+                .near_misses
+                .iter()
+                .any(|n| n.reason.contains("did you mean")),
             "{far}: {block:?}"
         );
     }

@@ -182,9 +182,17 @@ fn hook_install_without_a_config_refuses_and_says_init() {
 /// line; the same rule with a pattern that matches is silent.
 #[test]
 fn a_rule_whose_key_pattern_matches_nothing_is_a_warning() {
-    let config = "policies = [\"policies/*.toml\"]\n[env.staging]\nroot = \"s\"\n[env.prod]\nroot = \"p\"\n";
-    for (pattern, unused) in [("replicsa", true), ("spec.replicas", true), ("replicas", false), ("**.replicas", false)] {
-        let policy = format!("# team rules\n\n[[rule]]\nid = \"team/min\"\nkeys = [\"{pattern}\"]\nmin = 1\n");
+    let config =
+        "policies = [\"policies/*.toml\"]\n[env.staging]\nroot = \"s\"\n[env.prod]\nroot = \"p\"\n";
+    for (pattern, unused) in [
+        ("replicsa", true),
+        ("spec.replicas", true),
+        ("replicas", false),
+        ("**.replicas", false),
+    ] {
+        let policy = format!(
+            "# team rules\n\n[[rule]]\nid = \"team/min\"\nkeys = [\"{pattern}\"]\nmin = 1\n"
+        );
         let t = repo(&[
             ("driftcheck.toml", config),
             ("s/app.yaml", APP),

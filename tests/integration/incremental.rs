@@ -77,7 +77,11 @@ impl Git {
     }
     fn git(&self, args: &[&str]) -> String {
         let out = self.cmd("git").args(args).output().unwrap();
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
     fn write(&self, rel: &str, text: &str) {
@@ -91,16 +95,30 @@ impl Git {
             .into_iter()
             .flatten()
             .filter(|e| e.file_type().is_file())
-            .map(|e| e.path().strip_prefix(&self.root).unwrap().to_string_lossy().into_owned())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&self.root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         out.sort();
         out
     }
     fn run(&self, args: &[&str]) -> (i32, String) {
-        let out = self.cmd(env!("CARGO_BIN_EXE_driftcheck")).args(args).output().unwrap();
+        let out = self
+            .cmd(env!("CARGO_BIN_EXE_driftcheck"))
+            .args(args)
+            .output()
+            .unwrap();
         (
             out.status.code().unwrap_or(-1),
-            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
         )
     }
 }
@@ -152,8 +170,15 @@ fn seed_tree(g: &Git, rng: &mut Rng) {
     for n in 0..5 {
         let s = secret(rng);
         for env in ENVS {
-            let own = if rng.below(4) == 0 { s.clone() } else { secret(rng) };
-            g.write(&format!("deploy/{env}/svc{n}.yaml"), &plain(rng, env, n, &own));
+            let own = if rng.below(4) == 0 {
+                s.clone()
+            } else {
+                secret(rng)
+            };
+            g.write(
+                &format!("deploy/{env}/svc{n}.yaml"),
+                &plain(rng, env, n, &own),
+            );
         }
     }
     for env in ENVS {
@@ -161,12 +186,18 @@ fn seed_tree(g: &Git, rng: &mut Rng) {
         let v = plain(rng, env, 9, &s);
         g.write(&format!("deploy/{env}/values-{env}.yaml"), &v);
         for k in 0..3 {
-            let docs: Vec<String> = (0..2).map(|d| deployment(rng, env, &format!("app{}", k * 2 + d))).collect();
+            let docs: Vec<String> = (0..2)
+                .map(|d| deployment(rng, env, &format!("app{}", k * 2 + d)))
+                .collect();
             g.write(&format!("deploy/{env}/k8s/k{k}.yaml"), &docs.join("---\n"));
         }
         g.write(
             &format!("deploy/{env}/cfg.json"),
-            &format!("{{\"port\": {}, \"token\": \"{}\"}}\n", rng.pick(&[80, 443]), secret(rng)),
+            &format!(
+                "{{\"port\": {}, \"token\": \"{}\"}}\n",
+                rng.pick(&[80, 443]),
+                secret(rng)
+            ),
         );
     }
     g.git(&["add", "-A"]);
@@ -197,7 +228,11 @@ fn operate(g: &Git, rng: &mut Rng) {
             // Add a file to one or both environments.
             let n = 10 + rng.below(5);
             let s = secret(rng);
-            for e in if rng.below(2) == 0 { &ENVS[..] } else { std::slice::from_ref(&env) } {
+            for e in if rng.below(2) == 0 {
+                &ENVS[..]
+            } else {
+                std::slice::from_ref(&env)
+            } {
                 g.write(&format!("deploy/{e}/svc{n}.yaml"), &plain(rng, e, n, &s));
             }
         }
@@ -229,10 +264,19 @@ fn operate(g: &Git, rng: &mut Rng) {
                 let docs: Vec<&str> = text.split("---\n").collect();
                 if docs.len() >= 2 {
                     let i = rng.below(docs.len());
-                    let rest: Vec<&str> = docs.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, d)| *d).collect();
+                    let rest: Vec<&str> = docs
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != i)
+                        .map(|(_, d)| *d)
+                        .collect();
                     g.write(&a, &rest.join("---\n"));
                     let old = std::fs::read_to_string(g.root.join(&b)).unwrap_or_default();
-                    let joined = if old.is_empty() { docs[i].to_string() } else { format!("{old}---\n{}", docs[i]) };
+                    let joined = if old.is_empty() {
+                        docs[i].to_string()
+                    } else {
+                        format!("{old}---\n{}", docs[i])
+                    };
                     g.write(&b, &joined);
                 }
             }
@@ -264,8 +308,7 @@ fn findings(json: &str) -> Vec<(Id, bool)> {
     if json.trim().is_empty() {
         return Vec::new();
     }
-    let v: serde_json::Value =
-        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
     let s = |x: &serde_json::Value| x.as_str().map(str::to_string);
     v["findings"]
         .as_array()
@@ -300,7 +343,10 @@ fn identities(json: &str) -> BTreeSet<Id> {
 
 #[test]
 fn incremental_findings_equal_the_full_computation_on_random_histories() {
-    let seeds: u64 = std::env::var("DRIFTCHECK_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(8);
+    let seeds: u64 = std::env::var("DRIFTCHECK_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8);
     let _ = repo();
     let mut judged = 0;
     let mut total = 0;
@@ -318,14 +364,23 @@ fn incremental_findings_equal_the_full_computation_on_random_histories() {
             }
             g.git(&["commit", "-q", "-m", &format!("step {step}")]);
             let (code, got) = g.run(&["check", "--rev", "HEAD", "--format", "json"]);
-            let (new_code, new_all) = g.run(&["check", "--rev", "HEAD", "--all", "--format", "json"]);
-            let (old_code, old_all) = g.run(&["check", "--rev", "HEAD^", "--all", "--format", "json"]);
-            let ctx = format!("seed {seed} step {step}\n{}", g.git(&["show", "--stat", "HEAD"]));
+            let (new_code, new_all) =
+                g.run(&["check", "--rev", "HEAD", "--all", "--format", "json"]);
+            let (old_code, old_all) =
+                g.run(&["check", "--rev", "HEAD^", "--all", "--format", "json"]);
+            let ctx = format!(
+                "seed {seed} step {step}\n{}",
+                g.git(&["show", "--stat", "HEAD"])
+            );
             if new_code == 2 {
                 assert_eq!(code, 2, "{ctx}\n{got}");
                 continue;
             }
-            let before = if old_code == 2 { BTreeSet::new() } else { identities(&old_all) };
+            let before = if old_code == 2 {
+                BTreeSet::new()
+            } else {
+                identities(&old_all)
+            };
             let want: BTreeSet<Id> = identities(&new_all).difference(&before).cloned().collect();
             let have = identities(&got);
             assert_eq!(have, want, "{ctx}\nincremental:\n{got}\nfull:\n{new_all}");
@@ -344,5 +399,8 @@ fn incremental_findings_equal_the_full_computation_on_random_histories() {
     }
     println!("judged incrementally: {judged} of {total} commits");
     // The property means something only if the incremental path is taken.
-    assert!(judged * 3 >= total, "judged incrementally {judged} of {total}");
+    assert!(
+        judged * 3 >= total,
+        "judged incrementally {judged} of {total}"
+    );
 }

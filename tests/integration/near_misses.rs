@@ -13,7 +13,13 @@ const MEANT: &str = "did you mean `Reviewed-by`?";
 
 #[test]
 fn the_gate_and_trailers_explain_a_misspelled_signoff_key() {
-    for key in ["Reviewd-by", "Reveiwed-by", "Reviewed_by", "REVIEWD-BY", "reveiwed-by"] {
+    for key in [
+        "Reviewd-by",
+        "Reveiwed-by",
+        "Reviewed_by",
+        "REVIEWD-BY",
+        "reveiwed-by",
+    ] {
         let r = Repo::standard("");
         r.raise_timeout();
         r.commit(&signed(key));
