@@ -79,7 +79,7 @@ git add NOTES.md
 time_it "check --staged (no config staged)" "$BIN" check --staged
 git reset -q NOTES.md
 rm NOTES.md
-first=$(git ls-files prod | grep '\.yaml$' | head -1)
+first=$(git ls-files prod | grep '\.yaml$' | sed -n 1p)
 printf '\n# bench edit\n' >>"$first"
 git add "$first"
 time_it "check --staged (one file staged)" "$BIN" check --staged

@@ -439,6 +439,12 @@ impl Repo {
         self.repo.commondir().join("hooks")
     }
 
+    /// git's common directory (shared by every worktree): where driftcheck
+    /// keeps what it remembers about blobs.
+    pub fn common_dir(&self) -> &Path {
+        self.repo.commondir()
+    }
+
     /// The underlying repository, for the modules of this one.
     fn raw(&self) -> &Repository {
         &self.repo

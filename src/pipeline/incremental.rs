@@ -47,7 +47,7 @@ use crate::gate::scratch::Scratch;
 use crate::git::{Oid, Repo};
 use crate::model::envtoken::EnvTokens;
 
-use super::Compared;
+use super::{Compared, blobfacts};
 
 /// The incremental answer: the subset's findings at both trees.
 pub struct Judged {
@@ -174,6 +174,11 @@ pub fn judge(
     // Every blob is read once for the facts and the first round's
     // fragments, and again only for fragments a later round adds.
     let mut facts: Option<Facts> = None;
+    let mut cache = blobfacts::Cache::open(repo);
+    let live: HashSet<Oid> = sides
+        .iter()
+        .flat_map(|s| s.envs.iter().flatten().map(|e| e.id))
+        .collect();
     let mut scanned: BTreeSet<Vec<u8>> = BTreeSet::new();
     let mut hits: BTreeSet<String> = BTreeSet::new();
     let interest = policy.interest();
@@ -234,14 +239,18 @@ pub fn judge(
         fragments.sort();
         fragments.dedup();
         if facts.is_none() || !fragments.is_empty() {
-            match scan(repo, &sides, &fragments, facts.is_none()) {
+            match scan(repo, &sides, &fragments, facts.is_none(), &mut cache) {
                 Ok((f, h)) => {
                     facts = facts.or(f);
                     hits.extend(h);
                 }
-                Err(why) => return Ok(Plan::Full(why)),
+                Err(why) => {
+                    cache.save(&live);
+                    return Ok(Plan::Full(why));
+                }
             }
             scanned.extend(fragments);
+            cache.save(&live);
         }
         let facts = facts.as_ref().expect("scanned once");
         let mut grown = keys.clone();
@@ -414,14 +423,17 @@ struct Facts {
     opaque: BTreeSet<String>,
 }
 
-/// One pass over every blob of both listings (each id read once): with
-/// `want_facts`, the [`Facts`] (or why the change cannot be bounded), and
-/// the keys of files whose bytes hold any of `fragments`.
+/// One pass over every blob of both listings, through the blob-facts
+/// cache (each blob read once per repository): with `want_facts`, the
+/// [`Facts`] (or why the change cannot be bounded), and the keys of files
+/// whose bytes hold any of `fragments` (candidates by their runs' hashes,
+/// confirmed by reading them).
 fn scan(
     repo: &Repo,
     sides: &[Side],
     fragments: &[Vec<u8>],
     want_facts: bool,
+    cache: &mut blobfacts::Cache,
 ) -> Result<(Option<Facts>, BTreeSet<String>), String> {
     let mut facts = Facts {
         hosts: BTreeSet::new(),
@@ -432,53 +444,35 @@ fn scan(
         .map(|f| memchr::memmem::Finder::new(f))
         .collect();
     let mut hits = BTreeSet::new();
-    // Per blob: (hostname file, opaque, holds a fragment).
-    let mut seen: HashMap<Oid, (bool, bool, bool)> = HashMap::new();
+    let mut confirmed: HashMap<Oid, bool> = HashMap::new();
     for side in sides {
         for env in &side.envs {
             for e in env {
-                let (host, opaque, hit) = match seen.get(&e.id) {
-                    Some(v) => *v,
-                    None => {
-                        let bytes = repo.blob(e.id).unwrap_or_default();
-                        let has = |n: &[u8]| memchr::memmem::find(&bytes, n).is_some();
-                        let mut v = (
-                            false,
-                            false,
-                            finders.iter().any(|f| f.find(&bytes).is_some()),
-                        );
-                        if want_facts {
-                            if env::looks_like_link(&bytes).is_some() {
-                                return Err(format!("`{}` may be a git link", e.path));
-                            }
-                            if matches!(e.format, Format::Nginx | Format::Ini) && has(b"include") {
-                                return Err(format!("`{}` may include other files", e.path));
-                            }
-                            v.0 = e.format == Format::Nginx || has(b"Ingress");
-                            v.1 = [
-                                &b"Secret"[..],
-                                b"\\u",
-                                b"\\U",
-                                b"\\x",
-                                b"&#",
-                                b"\\N",
-                                b"\\_",
-                            ]
-                            .iter()
-                            .any(|n| has(n));
-                        }
-                        seen.insert(e.id, v);
-                        v
+                let fact = cache.get(repo, e.id);
+                if want_facts {
+                    if fact.flags & blobfacts::LINK != 0 {
+                        return Err(format!("`{}` may be a git link", e.path));
                     }
-                };
-                if host {
-                    facts.hosts.insert(e.key.clone());
+                    if matches!(e.format, Format::Nginx | Format::Ini)
+                        && fact.flags & blobfacts::INCLUDE != 0
+                    {
+                        return Err(format!("`{}` may include other files", e.path));
+                    }
+                    if e.format == Format::Nginx || fact.flags & blobfacts::INGRESS != 0 {
+                        facts.hosts.insert(e.key.clone());
+                    }
+                    if fact.flags & blobfacts::OPAQUE != 0 {
+                        facts.opaque.insert(e.key.clone());
+                    }
                 }
-                if opaque {
-                    facts.opaque.insert(e.key.clone());
-                }
-                if hit {
-                    hits.insert(e.key.clone());
+                if fragments.iter().any(|f| fact.may_hold(f)) {
+                    let hit = *confirmed.entry(e.id).or_insert_with(|| {
+                        let bytes = repo.blob(e.id).unwrap_or_default();
+                        finders.iter().any(|f| f.find(&bytes).is_some())
+                    });
+                    if hit {
+                        hits.insert(e.key.clone());
+                    }
                 }
             }
         }

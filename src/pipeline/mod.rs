@@ -3,6 +3,7 @@
 //! findings. `diff`, `check`, the gate and `audit` all call [`compare_with`];
 //! nothing here knows about the command line.
 
+pub mod blobfacts;
 pub mod change;
 pub mod incremental;
 pub mod setup;
