@@ -293,22 +293,39 @@ pub fn list(
     Ok(files)
 }
 
+/// A listed file whose alignment key may have to fall back to its path.
+pub trait Keyed {
+    /// The alignment key.
+    fn key(&self) -> &str;
+    /// Make the key the file's path as displayed (a collision).
+    fn keep_raw(&mut self);
+}
+
+impl Keyed for EnvFile {
+    fn key(&self) -> &str {
+        &self.key
+    }
+    fn keep_raw(&mut self) {
+        self.key = self.display.clone();
+    }
+}
+
 /// Sort `files` (listed in walk order) by key; two files whose keys collide
 /// after normalisation keep their raw paths. Shared by the listing of a
 /// working tree and of a git tree (`pipeline::incremental`), so both pair
 /// files the same way.
-pub fn settle_keys(files: &mut [EnvFile]) {
-    files.sort_by(|a, b| a.key.cmp(&b.key));
+pub fn settle_keys<T: Keyed>(files: &mut [T]) {
+    files.sort_by(|a, b| a.key().cmp(b.key()));
     let mut i = 1;
     while i < files.len() {
-        if files[i].key == files[i - 1].key {
+        if files[i].key() == files[i - 1].key() {
             let (a, b) = files.split_at_mut(i);
-            a[i - 1].key = a[i - 1].display.clone();
-            b[0].key = b[0].display.clone();
+            a[i - 1].keep_raw();
+            b[0].keep_raw();
         }
         i += 1;
     }
-    files.sort_by(|a, b| a.key.cmp(&b.key));
+    files.sort_by(|a, b| a.key().cmp(b.key()));
 }
 
 /// Why a link is not read: its target does not exist (yet).

@@ -13,7 +13,7 @@
 //! (`driftcheck/blob-facts-v1`), never in the work tree; a file that does
 //! not parse is ignored and rewritten.
 
-use std::collections::HashMap;
+type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::path::PathBuf;
 
 use crate::git::{Oid, Repo};
@@ -102,8 +102,11 @@ pub fn bucket(run: &[u8]) -> u16 {
 /// The facts of every blob seen so far, loaded from and saved to the cache.
 pub struct Cache {
     path: Option<PathBuf>,
-    facts: HashMap<Oid, Fact>,
-    dirty: bool,
+    facts: Map<Oid, Fact>,
+    /// Blobs added since the file was read (appended on save).
+    added: Vec<Oid>,
+    /// Entries in the file as read (`None`: no valid file).
+    stored: Option<usize>,
 }
 
 const MAGIC: &[u8] = b"driftcheck blob facts v1\n";
@@ -112,14 +115,13 @@ impl Cache {
     /// The repository's cache (empty when there is none or it does not parse).
     pub fn open(repo: &Repo) -> Cache {
         let path = repo.common_dir().join("driftcheck").join("blob-facts-v1");
-        let facts = std::fs::read(&path)
-            .ok()
-            .and_then(|b| parse(&b))
-            .unwrap_or_default();
+        let facts = std::fs::read(&path).ok().and_then(|b| parse(&b));
+        let stored = facts.as_ref().map(Map::len);
         Cache {
             path: Some(path),
-            facts,
-            dirty: false,
+            facts: facts.unwrap_or_default(),
+            added: Vec::new(),
+            stored,
         }
     }
 
@@ -128,44 +130,69 @@ impl Cache {
         if !self.facts.contains_key(&id) {
             let fact = of(&repo.blob(id).unwrap_or_default());
             self.facts.insert(id, fact);
-            self.dirty = true;
+            self.added.push(id);
         }
         &self.facts[&id]
     }
 
-    /// Write the cache back, keeping only `live` blobs (the trees just
-    /// listed), when anything was added. Failure to write is not an error:
-    /// the next run reads the blobs again.
+    /// Write what was added: appended to the file, or the file rewritten
+    /// with only `live` blobs (the trees just listed) when it holds more
+    /// dead entries than live ones or was not valid. Failure to write is
+    /// not an error: the next run reads those blobs again.
     pub fn save(&mut self, live: &std::collections::HashSet<Oid>) {
-        let Some(path) = self.path.as_ref().filter(|_| self.dirty) else {
+        if self.added.is_empty() {
+            return;
+        }
+        let Some(path) = self.path.clone() else {
             return;
         };
-        let mut out = MAGIC.to_vec();
-        for (id, f) in self.facts.iter().filter(|(id, _)| live.contains(id)) {
-            out.extend_from_slice(id.as_bytes());
-            out.push(f.flags);
-            let n = u16::try_from(f.runs.len()).unwrap_or(0);
-            out.extend_from_slice(&n.to_le_bytes());
-            for r in &f.runs {
-                out.extend_from_slice(&r.to_le_bytes());
-            }
-        }
         let Some(dir) = path.parent() else { return };
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        let tmp = dir.join(format!("blob-facts-v1.{}.tmp", std::process::id()));
-        if std::fs::write(&tmp, &out).is_ok() && std::fs::rename(&tmp, path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        let append = self
+            .stored
+            .is_some_and(|n| n + self.added.len() <= 2 * live.len().max(1));
+        if append {
+            let mut out = Vec::new();
+            for id in &self.added {
+                record(&mut out, id, &self.facts[id]);
+            }
+            use std::io::Write as _;
+            let _ = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(&out));
+        } else {
+            let mut out = MAGIC.to_vec();
+            for (id, f) in self.facts.iter().filter(|(id, _)| live.contains(id)) {
+                record(&mut out, id, f);
+            }
+            let tmp = dir.join(format!("blob-facts-v1.{}.tmp", std::process::id()));
+            if std::fs::write(&tmp, &out).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
         }
-        self.dirty = false;
+        self.stored = Some(self.stored.unwrap_or(0) + self.added.len());
+        self.added.clear();
+    }
+}
+
+/// One entry, as the file holds it: id, flags, run count, runs.
+fn record(out: &mut Vec<u8>, id: &Oid, f: &Fact) {
+    out.extend_from_slice(id.as_bytes());
+    out.push(f.flags);
+    let n = u16::try_from(f.runs.len()).unwrap_or(0);
+    out.extend_from_slice(&n.to_le_bytes());
+    for r in &f.runs {
+        out.extend_from_slice(&r.to_le_bytes());
     }
 }
 
 /// A cache file's entries; `None` when it is not one (then it is rebuilt).
-fn parse(bytes: &[u8]) -> Option<HashMap<Oid, Fact>> {
+fn parse(bytes: &[u8]) -> Option<Map<Oid, Fact>> {
     let mut rest = bytes.strip_prefix(MAGIC)?;
-    let mut out = HashMap::new();
+    let mut out = Map::default();
     while !rest.is_empty() {
         if rest.len() < 23 {
             return None;

@@ -39,7 +39,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::env::{self, EnvFile, Origin, Selection};
+use crate::env::{self, Selection};
 use crate::error::Error;
 use crate::finding::Finding;
 use crate::formats::Format;
@@ -182,8 +182,9 @@ pub fn judge(
     let mut scanned: BTreeSet<Vec<u8>> = BTreeSet::new();
     let mut hits: BTreeSet<String> = BTreeSet::new();
     let interest = policy.interest();
+    let links = !policy.links.is_empty();
     for _round in 0..WORK {
-        close(&sides, &interest, &mut keys);
+        close(&sides, &interest, links, &mut keys);
         let mut results = Vec::new();
         for side in sides.iter_mut() {
             write_subset(repo, side, &keys)?;
@@ -259,7 +260,7 @@ pub fn judge(
             grown.extend(facts.opaque.iter().cloned());
         }
         grown.extend(hits.iter().cloned());
-        close(&sides, &interest, &mut grown);
+        close(&sides, &interest, links, &mut grown);
         if grown == keys {
             let known: HashSet<_> = before.findings.iter().map(Finding::identity).collect();
             if after.findings.iter().any(|f| {
@@ -345,15 +346,23 @@ fn listing(
         .map_err(|e| e.to_string())?;
     let exclude_set = env::glob_set(exclude, "driftcheck.toml").map_err(|e| e.to_string())?;
     let tokens = EnvTokens::new(&e.name, &e.aliases);
-    let mut files: Vec<(Vec<String>, EnvFile, Oid)> = Vec::new();
+    // The displayed path is the root's, relative to the config, then the
+    // file's (when the root is plainly under the config's directory).
+    let prefix = dir
+        .strip_prefix(&config.root)
+        .ok()
+        .filter(|p| {
+            p.components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        })
+        .map(|p| p.to_string_lossy().into_owned());
+    let mut files: Vec<Entry> = Vec::new();
     for (rel, mode, id) in listed {
-        let parts: Vec<String> = rel.split('/').map(str::to_string).collect();
-        if parts[..parts.len() - 1].iter().any(|d| {
-            matches!(
-                d.as_str(),
-                ".git" | ".hg" | ".svn" | "node_modules" | "target"
-            )
-        }) {
+        let ignored = rel.rsplit_once('/').is_some_and(|(dirs, _)| {
+            dirs.split('/')
+                .any(|d| matches!(d, ".git" | ".hg" | ".svn" | "node_modules" | "target"))
+        });
+        if ignored {
             continue;
         }
         match mode {
@@ -364,54 +373,46 @@ fn listing(
         if include_set.as_ref().is_some_and(|s| !s.is_match(&rel)) || exclude_set.is_match(&rel) {
             continue;
         }
-        let path = dir.join(&rel);
-        let display = env::relative(&path, &config.root);
+        let display = match &prefix {
+            Some(p) if p.is_empty() => rel.clone(),
+            Some(p) => format!("{p}/{rel}"),
+            None => env::relative(&dir.join(&rel), &config.root),
+        };
         let format = config.formats.format_for(Path::new(&display));
-        let file = EnvFile {
-            key: tokens.normalize(&rel).into_owned(),
-            display,
-            origin: Origin::Path(PathBuf::from(if rel_root.is_empty() {
-                rel.clone()
+        let norm = tokens.normalize(&rel).into_owned();
+        files.push(Entry {
+            path: if rel_root.is_empty() {
+                rel
             } else {
                 format!("{rel_root}/{rel}")
-            })),
+            },
+            key: norm.clone(),
+            norm,
+            display,
+            id,
             format,
-            refused: None,
-        };
-        files.push((parts, file, id));
+        });
     }
     if files.is_empty() {
         return Err(format!("[env.{}] has no files in a tree", e.name));
     }
-    // walkdir's order: component by component, by name.
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    let ids: HashMap<String, (Oid, String)> = files
-        .iter()
-        .map(|(_, f, id)| (path_of(f), (*id, f.key.clone())))
-        .collect();
-    let mut settled: Vec<EnvFile> = files.into_iter().map(|(_, f, _)| f).collect();
-    env::settle_keys(&mut settled);
-    Ok(settled
-        .into_iter()
-        .map(|f| {
-            let path = path_of(&f);
-            let (id, norm) = ids[&path].clone();
-            Entry {
-                path,
-                key: f.key,
-                norm,
-                display: f.display,
-                id,
-                format: f.format,
-            }
-        })
-        .collect())
+    // walkdir's order: component by component, by name (`/` sorts first).
+    let walk = |p: &str| {
+        p.bytes()
+            .map(|b| if b == b'/' { 0 } else { b })
+            .collect::<Vec<u8>>()
+    };
+    files.sort_by_cached_key(|f| walk(&f.path));
+    env::settle_keys(&mut files);
+    Ok(files)
 }
 
-fn path_of(f: &EnvFile) -> String {
-    match &f.origin {
-        Origin::Path(p) => p.to_string_lossy().into_owned(),
-        _ => String::new(),
+impl env::Keyed for Entry {
+    fn key(&self) -> &str {
+        &self.key
+    }
+    fn keep_raw(&mut self) {
+        self.key = self.display.clone();
     }
 }
 
@@ -490,35 +491,47 @@ fn fragment(text: &str, min: usize) -> Option<&str> {
 }
 
 /// Close `keys` under collisions (files sharing a normalised key travel
-/// together) and `[[link]]` membership, at both trees.
+/// together) and `[[link]]` membership, at both trees. A file that did not
+/// collide has its normalised key as key, so only collided files (rare)
+/// are looked at for the first; every file only when the policy has links.
 fn close(
     sides: &[Side],
     interest: &crate::policy::PolicyInterest<'_>,
+    links: bool,
     keys: &mut BTreeSet<String>,
 ) {
     loop {
         let before = keys.len();
-        let mut norms = HashSet::new();
-        let mut links = BTreeSet::new();
-        for side in sides {
-            for env in &side.envs {
-                for e in env.iter().filter(|e| keys.contains(&e.key)) {
-                    norms.insert(e.norm.clone());
-                    links.extend(interest.links_at(&e.key, &e.display));
-                }
-            }
+        let collided = sides
+            .iter()
+            .flat_map(|s| s.envs.iter().flatten())
+            .filter(|e| e.key != e.norm);
+        let mut norms: HashSet<String> = HashSet::new();
+        for e in collided.clone().filter(|e| keys.contains(&e.key)) {
+            norms.insert(e.norm.clone());
         }
-        for side in sides {
-            for env in &side.envs {
-                for e in env {
-                    if norms.contains(&e.norm)
-                        || links
+        norms.extend(keys.iter().cloned());
+        for e in collided.filter(|e| norms.contains(&e.norm)) {
+            keys.insert(e.key.clone());
+        }
+        // Non-collided files whose normalised key is one of `norms`.
+        keys.extend(norms);
+        if links {
+            let all = || sides.iter().flat_map(|s| s.envs.iter().flatten());
+            let reached: BTreeSet<usize> = all()
+                .filter(|e| keys.contains(&e.key))
+                .flat_map(|e| interest.links_at(&e.key, &e.display))
+                .collect();
+            if !reached.is_empty() {
+                let add: Vec<String> = all()
+                    .filter(|e| {
+                        reached
                             .iter()
                             .any(|&li| interest.in_link(li, &e.key, &e.display))
-                    {
-                        keys.insert(e.key.clone());
-                    }
-                }
+                    })
+                    .map(|e| e.key.clone())
+                    .collect();
+                keys.extend(add);
             }
         }
         if keys.len() == before {
