@@ -127,12 +127,13 @@ impl Cache {
 
     /// The facts of blob `id`, read and computed when not known yet.
     pub fn get(&mut self, repo: &Repo, id: Oid) -> &Fact {
-        if !self.facts.contains_key(&id) {
-            let fact = of(&repo.blob(id).unwrap_or_default());
-            self.facts.insert(id, fact);
-            self.added.push(id);
+        match self.facts.entry(id) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                self.added.push(id);
+                v.insert(of(&repo.blob(id).unwrap_or_default()))
+            }
         }
-        &self.facts[&id]
     }
 
     /// Write what was added: appended to the file, or the file rewritten

@@ -90,89 +90,53 @@ struct Side {
 
 const WORK: usize = 6;
 
-/// Judge the change `old` → `new` (trees) incrementally, comparing the
-/// environments `names` (all when empty) under the config at `config_at`
-/// (repository-relative). `changed`: repository-relative changed paths.
+/// A change to judge: trees, where the config is, what changed, and the
+/// comparison asked for.
+pub struct Change<'a> {
+    /// The old tree (HEAD's, or the revision's first parent's).
+    pub old: Oid,
+    /// The new tree (the index's, or the revision's).
+    pub new: Oid,
+    /// The config, repository-relative.
+    pub config_at: &'a str,
+    /// Repository-relative changed paths.
+    pub changed: &'a [String],
+    /// `check` (or `diff`).
+    pub command: &'a str,
+    /// Environments compared (all declared when empty).
+    pub names: &'a [String],
+    /// Keep equivalents (`-v`).
+    pub verbose: bool,
+}
+
+/// Not boundable: why.
+type Unbounded = String;
+
+/// Judge `c` incrementally (see the module's rule).
 ///
 /// # Errors
 /// When the new tree's subset cannot be compared (the full run would fail
 /// the same way: bad config or policy).
-pub fn judge(
-    repo: &Repo,
-    old: Oid,
-    new: Oid,
-    config_at: &str,
-    changed: &[String],
-    command: &str,
-    names: &[String],
-    verbose: bool,
-) -> Result<Plan, Error> {
-    if changed.iter().any(|c| c == config_at) {
+pub fn judge(repo: &Repo, c: &Change<'_>) -> Result<Plan, Error> {
+    if c.changed.iter().any(|p| p == c.config_at) {
         return Ok(Plan::Full("the config changed".into()));
     }
-    let mut sides = Vec::new();
-    let mut loaded = None;
-    for tree in [new, old] {
-        let scratch = Scratch::new("incremental")?;
-        crate::git::materialize_paths(repo, tree, [config_at], scratch.path())?;
-        let config_path = scratch.path().join(config_at);
-        if !config_path.is_file() {
-            return Ok(Plan::Full("no config in one of the trees".into()));
-        }
-        let config = crate::config::load(&config_path)?;
-        // Policy files as this tree has them (globs resolved in a tree that
-        // holds nothing but them and the config).
-        let policy_paths = policy_paths(repo, tree, &config, config_at)?;
-        if policy_paths.iter().any(|p| changed.contains(p)) {
-            return Ok(Plan::Full("a policy file changed".into()));
-        }
-        crate::git::materialize_paths(
-            repo,
-            tree,
-            policy_paths.iter().map(String::as_str),
-            scratch.path(),
-        )?;
-        let selected = super::setup::select(&config, names)?;
-        let mut envs = Vec::new();
-        let mut roots = Vec::new();
-        for e in &selected {
-            if let Selection::Root { dir, .. } = &e.selection {
-                roots.push(dir.clone());
-            }
-            match listing(repo, tree, e, &config, scratch.path()) {
-                Ok(l) => envs.push(l),
-                Err(why) => return Ok(Plan::Full(why)),
-            }
-        }
-        if loaded.is_none() {
-            let policy = super::setup::load_policy_in(&config, None)?;
-            loaded = Some((config, policy));
-        }
-        sides.push(Side {
-            tree,
-            scratch,
-            written: HashSet::new(),
-            envs,
-            roots,
-        });
-    }
-    let (_, policy) = loaded.expect("loaded with the first side");
-    let mut keys: BTreeSet<String> = BTreeSet::new();
-    for side in &sides {
-        for env in &side.envs {
-            keys.extend(
-                env.iter()
-                    .filter(|e| changed.contains(&e.path))
-                    .map(|e| e.key.clone()),
-            );
-        }
-    }
+    let (mut sides, policy) = match prepare(repo, c)? {
+        Ok(v) => v,
+        Err(why) => return Ok(Plan::Full(why)),
+    };
+    let mut keys: BTreeSet<String> = sides
+        .iter()
+        .flat_map(|s| s.envs.iter().flatten())
+        .filter(|e| c.changed.contains(&e.path))
+        .map(|e| e.key.clone())
+        .collect();
     if keys.is_empty() {
         // Changed paths no environment lists (filtered out): nothing compared changes.
         keys.insert(String::new());
     }
-    // Every blob is read once for the facts and the first round's
-    // fragments, and again only for fragments a later round adds.
+    // Every blob's facts come from the cache (read once per repository);
+    // blobs are read again only to confirm a fragment's candidates.
     let mut facts: Option<Facts> = None;
     let mut cache = blobfacts::Cache::open(repo);
     let live: HashSet<Oid> = sides
@@ -185,73 +149,25 @@ pub fn judge(
     let links = !policy.links.is_empty();
     for _round in 0..WORK {
         close(&sides, &interest, links, &mut keys);
-        let mut results = Vec::new();
-        for side in sides.iter_mut() {
-            write_subset(repo, side, &keys)?;
-            let config_path = side.scratch.path().join(config_at);
-            let config = crate::config::load(&config_path)?;
-            let policy = super::setup::load_policy_in(&config, None)?;
-            let cwd = config_path
-                .parent()
-                .unwrap_or(side.scratch.path())
-                .to_path_buf();
-            results.push(super::compare_in(
-                Some(&config),
-                &policy,
-                &cwd,
-                command,
-                names,
-                verbose,
-                true,
-            ));
-        }
-        let before = match results.pop().expect("two sides") {
-            Ok(c) => c,
-            Err(_) => {
-                return Ok(Plan::Full(
-                    "the old tree's subset cannot be compared".into(),
-                ));
-            }
+        let (after, before) = match compare_sides(repo, &mut sides, &keys, c)? {
+            Ok(v) => v,
+            Err(why) => return Ok(Plan::Full(why)),
         };
-        let after = results.pop().expect("two sides")?;
-        let mut fragments: Vec<Vec<u8>> = Vec::new();
-        let mut secrets = false;
-        for c in [&after.outcome, &before.outcome] {
-            for s in &c.sightings {
-                secrets = true;
-                match fragment(&s.text, 6) {
-                    Some(f) => fragments.push(f.as_bytes().to_vec()),
-                    None => return Ok(Plan::Full("a secret without a literal fragment".into())),
-                }
-            }
-            for id in &c.leftovers {
-                let name = id.doc.rsplit('/').next().unwrap_or("");
-                match fragment(name, 3) {
-                    Some(f) => fragments.push(f.as_bytes().to_vec()),
-                    None => {
-                        return Ok(Plan::Full(
-                            "a resource name without a literal fragment".into(),
-                        ));
-                    }
-                }
-            }
-        }
+        let (mut fragments, secrets) = match fragments_of(&after, &before) {
+            Ok(v) => v,
+            Err(why) => return Ok(Plan::Full(why)),
+        };
         fragments.retain(|f| !scanned.contains(f));
-        fragments.sort();
-        fragments.dedup();
         if facts.is_none() || !fragments.is_empty() {
-            match scan(repo, &sides, &fragments, facts.is_none(), &mut cache) {
-                Ok((f, h)) => {
-                    facts = facts.or(f);
-                    hits.extend(h);
-                }
-                Err(why) => {
-                    cache.save(&live);
-                    return Ok(Plan::Full(why));
-                }
-            }
-            scanned.extend(fragments);
+            let found = scan(repo, &sides, &fragments, facts.is_none(), &mut cache);
             cache.save(&live);
+            let (f, h) = match found {
+                Ok(v) => v,
+                Err(why) => return Ok(Plan::Full(why)),
+            };
+            facts = facts.or(f);
+            hits.extend(h);
+            scanned.extend(fragments);
         }
         let facts = facts.as_ref().expect("scanned once");
         let mut grown = keys.clone();
@@ -282,6 +198,117 @@ pub fn judge(
         keys = grown;
     }
     Ok(Plan::Full("the subset kept growing".into()))
+}
+
+/// Both sides (new first), each with its scratch holding the config and
+/// policy files, and its listing; and the policy (the same at both: a
+/// changed policy file is not bounded).
+fn prepare(
+    repo: &Repo,
+    c: &Change<'_>,
+) -> Result<Result<(Vec<Side>, crate::policy::Policy), Unbounded>, Error> {
+    let mut sides = Vec::new();
+    let mut policy = None;
+    for tree in [c.new, c.old] {
+        let scratch = Scratch::new("incremental")?;
+        crate::git::materialize_paths(repo, tree, [c.config_at], scratch.path())?;
+        let config_path = scratch.path().join(c.config_at);
+        if !config_path.is_file() {
+            return Ok(Err("no config in one of the trees".into()));
+        }
+        let config = crate::config::load(&config_path)?;
+        // Policy files as this tree has them (globs resolved in a tree that
+        // holds nothing but them and the config).
+        let policy_paths = policy_paths(repo, tree, &config, c.config_at)?;
+        if policy_paths.iter().any(|p| c.changed.contains(p)) {
+            return Ok(Err("a policy file changed".into()));
+        }
+        crate::git::materialize_paths(
+            repo,
+            tree,
+            policy_paths.iter().map(String::as_str),
+            scratch.path(),
+        )?;
+        let mut envs = Vec::new();
+        let mut roots = Vec::new();
+        for e in &super::setup::select(&config, c.names)? {
+            if let Selection::Root { dir, .. } = &e.selection {
+                roots.push(dir.clone());
+            }
+            match listing(repo, tree, e, &config, scratch.path()) {
+                Ok(l) => envs.push(l),
+                Err(why) => return Ok(Err(why)),
+            }
+        }
+        if policy.is_none() {
+            policy = Some(super::setup::load_policy_in(&config, None)?);
+        }
+        sides.push(Side {
+            tree,
+            scratch,
+            written: HashSet::new(),
+            envs,
+            roots,
+        });
+    }
+    Ok(Ok((sides, policy.expect("loaded with the first side"))))
+}
+
+/// Write `keys`' files into both scratches and compare each: (new, old).
+fn compare_sides(
+    repo: &Repo,
+    sides: &mut [Side],
+    keys: &BTreeSet<String>,
+    c: &Change<'_>,
+) -> Result<Result<(Compared, Compared), Unbounded>, Error> {
+    let mut results = Vec::new();
+    for side in sides.iter_mut() {
+        write_subset(repo, side, keys)?;
+        let config_path = side.scratch.path().join(c.config_at);
+        let config = crate::config::load(&config_path)?;
+        let policy = super::setup::load_policy_in(&config, None)?;
+        let cwd = config_path
+            .parent()
+            .unwrap_or(side.scratch.path())
+            .to_path_buf();
+        results.push(super::compare_in(
+            Some(&config),
+            &policy,
+            &cwd,
+            c.command,
+            c.names,
+            c.verbose,
+            true,
+        ));
+    }
+    let Ok(before) = results.pop().expect("two sides") else {
+        return Ok(Err("the old tree's subset cannot be compared".into()));
+    };
+    let after = results.pop().expect("two sides")?;
+    Ok(Ok((after, before)))
+}
+
+/// The literal fragments to search every blob for (sorted, unique): each
+/// secret seen and each resource matched across files, at either tree; and
+/// whether any secret was seen.
+fn fragments_of(after: &Compared, before: &Compared) -> Result<(Vec<Vec<u8>>, bool), Unbounded> {
+    let mut fragments: Vec<Vec<u8>> = Vec::new();
+    let mut secrets = false;
+    for c in [&after.outcome, &before.outcome] {
+        for s in &c.sightings {
+            secrets = true;
+            let f = fragment(&s.text, 6).ok_or("a secret without a literal fragment")?;
+            fragments.push(f.as_bytes().to_vec());
+        }
+        for id in &c.leftovers {
+            let name = id.doc.rsplit('/').next().unwrap_or("");
+            let f = fragment(name, 3).ok_or("a resource name without a literal fragment")?;
+            fragments.push(f.as_bytes().to_vec());
+        }
+    }
+    fragments.sort();
+    fragments.dedup();
+    Ok((fragments, secrets))
 }
 
 /// Repository-relative paths of the policy files `config` names in `tree`.
@@ -440,10 +467,8 @@ fn scan(
         hosts: BTreeSet::new(),
         opaque: BTreeSet::new(),
     };
-    let finders: Vec<memchr::memmem::Finder<'_>> = fragments
-        .iter()
-        .map(|f| memchr::memmem::Finder::new(f))
-        .collect();
+    let finders: Vec<memchr::memmem::Finder<'_>> =
+        fragments.iter().map(memchr::memmem::Finder::new).collect();
     let mut hits = BTreeSet::new();
     let mut confirmed: HashMap<Oid, bool> = HashMap::new();
     for side in sides {
