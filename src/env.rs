@@ -304,19 +304,43 @@ pub fn list(
             });
         }
     }
-    files.sort_by(|a, b| a.key.cmp(&b.key));
-    // Two files whose keys collide after normalisation keep their raw paths.
+    settle_keys(&mut files);
+    Ok(files)
+}
+
+/// A listed file whose alignment key may have to fall back to its path.
+pub trait Keyed {
+    /// The alignment key.
+    fn key(&self) -> &str;
+    /// Make the key the file's path as displayed (a collision).
+    fn keep_raw(&mut self);
+}
+
+impl Keyed for EnvFile {
+    fn key(&self) -> &str {
+        &self.key
+    }
+    fn keep_raw(&mut self) {
+        self.key = self.display.clone();
+    }
+}
+
+/// Sort `files` (listed in walk order) by key; two files whose keys collide
+/// after normalisation keep their raw paths. Shared by the listing of a
+/// working tree and of a git tree (`pipeline::incremental`), so both pair
+/// files the same way.
+pub fn settle_keys<T: Keyed>(files: &mut [T]) {
+    files.sort_by(|a, b| a.key().cmp(b.key()));
     let mut i = 1;
     while i < files.len() {
-        if files[i].key == files[i - 1].key {
+        if files[i].key() == files[i - 1].key() {
             let (a, b) = files.split_at_mut(i);
-            a[i - 1].key = a[i - 1].display.clone();
-            b[0].key = b[0].display.clone();
+            a[i - 1].keep_raw();
+            b[0].keep_raw();
         }
         i += 1;
     }
-    files.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok(files)
+    files.sort_by(|a, b| a.key().cmp(b.key()));
 }
 
 /// Why a link is not read: its target does not exist (yet).
@@ -333,17 +357,7 @@ pub fn git_link(path: &Path, repo_root: &Path) -> Option<Option<PathBuf>> {
         return None;
     }
     let bytes = std::fs::read(path).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    let text = text.strip_suffix('\n').unwrap_or(text);
-    let link_like = (text.starts_with("../") || text.starts_with("./"))
-        && !text.contains("/../../../../../")
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-/+@".contains(c))
-        && text.rsplit('/').next().is_some_and(|n| n.contains('.'));
-    if !link_like {
-        return None;
-    }
+    let text = looks_like_link(&bytes)?;
     let target = path.parent()?.join(text);
     let root = repo_root.canonicalize().ok()?;
     match target.canonicalize() {
@@ -351,6 +365,23 @@ pub fn git_link(path: &Path, repo_root: &Path) -> Option<Option<PathBuf>> {
         Ok(_) => None,
         Err(_) => Some(None),
     }
+}
+
+/// The relative path a small file holds when it is a git link checked out
+/// as text (see [`git_link`]), judged by content alone.
+pub fn looks_like_link(bytes: &[u8]) -> Option<&str> {
+    if bytes.is_empty() || bytes.len() > 240 {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    let link_like = (text.starts_with("../") || text.starts_with("./"))
+        && !text.contains("/../../../../../")
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/+@".contains(c))
+        && text.rsplit('/').next().is_some_and(|n| n.contains('.'));
+    link_like.then_some(text)
 }
 
 /// Where a link points, as written (a real symbolic link, or a git link

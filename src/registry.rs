@@ -91,6 +91,12 @@ pub const TOOL_RULES: &[ToolRule] = &[
         help: "write it again with `driftcheck check --write-baseline FILE`",
     },
     ToolRule {
+        id: "policy/unused-rule",
+        severity: Severity::Warning,
+        summary: "a policy rule's key patterns match no key in any compared environment",
+        help: "fix the key pattern (see `driftcheck explain`), or remove the rule",
+    },
+    ToolRule {
         id: "config/empty-glob",
         severity: Severity::Warning,
         summary: "a glob in driftcheck.toml (`policies`) matches no file",

@@ -84,6 +84,15 @@ pub fn compare(
     command: &str,
     names: &[String],
 ) -> Result<Compared, Error> {
+    check_names(names)?;
+    let config = load_config(args.config.as_deref(), cwd)?;
+    // The policy is read before any environment: a bad policy is exit 2 at once.
+    let policy = load_policy(config.as_ref())?;
+    compare_with(config.as_ref(), &policy, cwd, command, names, args.verbose)
+}
+
+/// Two or more environments, each named once.
+fn check_names(names: &[String]) -> Result<(), Error> {
     if names.len() == 1 {
         return Err(Error::Usage(
             "name at least two environments to compare".to_string(),
@@ -96,10 +105,176 @@ pub fn compare(
     {
         return Err(Error::Usage(format!("environment `{dup}` is named twice")));
     }
-    let config = load_config(args.config.as_deref(), cwd)?;
-    // The policy is read before any environment: a bad policy is exit 2 at once.
-    let policy = load_policy(config.as_ref())?;
-    compare_with(config.as_ref(), &policy, cwd, command, names, args.verbose)
+    Ok(())
+}
+
+/// The scratch and the note a full comparison of a change needs: the
+/// whole new tree written out, and the old side's findings (when judging).
+type ScratchPlan = (
+    Option<(
+        driftcheck::gate::scratch::Scratch,
+        std::path::PathBuf,
+        String,
+        Option<Vec<Finding>>,
+    )>,
+    Option<(
+        driftcheck::git::Repo,
+        String,
+        driftcheck::gate::Head,
+        String,
+    )>,
+);
+
+/// Write the whole new tree out and compute the old side's findings in full.
+#[allow(clippy::too_many_arguments)]
+fn full_scratch(
+    repo: driftcheck::git::Repo,
+    tree: driftcheck::git::Oid,
+    args: &Args,
+    cwd: &Path,
+    at: &str,
+    run: &Run<'_>,
+    previous: Option<Option<driftcheck::git::Oid>>,
+    base: Option<String>,
+    head: driftcheck::gate::Head,
+) -> Result<ScratchPlan, Error> {
+    let dir = driftcheck::gate::scratch::Scratch::new("check")?;
+    driftcheck::git::materialize(&repo, tree, dir.path())?;
+    let rel = relative_cwd(&repo, cwd);
+    let before = match previous {
+        Some(old) => Some(findings_before(&repo, old, args, &rel, at, run)?),
+        None => None,
+    };
+    // The review note costs a gate evaluation: computed only when shown.
+    let note = base.map(|b| (repo, b, head, at.to_string()));
+    Ok((Some((dir, rel, at.to_string(), before)), note))
+}
+
+/// Whether the change touches nothing compared (then `-v` says so).
+fn untouched(
+    repo: &driftcheck::git::Repo,
+    tree: driftcheck::git::Oid,
+    at: &str,
+    changed: &[String],
+    args: &Args,
+    out: &mut dyn Write,
+) -> Result<bool, Error> {
+    let touched = driftcheck::pipeline::change::config_in(repo, tree, at)
+        .is_none_or(|c| driftcheck::pipeline::change::touches(repo, &c, at, changed));
+    if !touched && args.verbose && args.format == report::OutputFormat::Human {
+        writeln!(
+            out,
+            "driftcheck: the change ({} path{}) touches no compared config: nothing to check",
+            changed.len(),
+            if changed.len() == 1 { "" } else { "s" }
+        )
+        .map_err(Error::Write)?;
+    }
+    Ok(!touched)
+}
+
+/// What `check --staged` / `--rev` compares: `None` when the change
+/// touches nothing compared (silent pass); else the scratch, the review
+/// note's inputs, and the new side's findings when judged incrementally.
+fn change_plan(
+    args: &Args,
+    cwd: &Path,
+    run: &Run<'_>,
+    out: &mut dyn Write,
+) -> Result<Option<(ScratchPlan, Option<Compared>)>, Error> {
+    let repo = driftcheck::git::Repo::discover(cwd)?;
+    let (tree, old_tree, base, head) = match run.source {
+        Source::Rev(r) => {
+            let id = repo.commit_id(r)?;
+            let parent = repo.commit(id)?.parents.first().copied();
+            let old_tree = parent.map(|p| repo.tree_of(p)).transpose()?;
+            (
+                repo.tree_of(id)?,
+                old_tree,
+                parent.map(|p| p.to_string()),
+                driftcheck::gate::Head::Commit(id),
+            )
+        }
+        _ => {
+            let old_tree = repo
+                .commit_id("HEAD")
+                .ok()
+                .map(|h| repo.tree_of(h))
+                .transpose()?;
+            (
+                repo.index_tree()?,
+                old_tree,
+                old_tree.map(|_| "HEAD".to_string()),
+                driftcheck::gate::Head::Staged {
+                    message: String::new(),
+                },
+            )
+        }
+    };
+    let at = driftcheck::gate::config_location(&repo, cwd, args.config.as_deref());
+    if !run.all {
+        let changed: Vec<String> =
+            driftcheck::git::changes(&repo, old_tree, Some(tree), &|_| true)?
+                .into_iter()
+                .map(|c| c.path)
+                .collect();
+        if untouched(&repo, tree, &at, &changed, args, out)? {
+            return Ok(None);
+        }
+        let previous = Some(old_tree);
+        if let Some(old) = old_tree {
+            check_names(run.names)?;
+            let change = driftcheck::pipeline::incremental::Change {
+                old,
+                new: tree,
+                config_at: &at,
+                changed: &changed,
+                command: run.command,
+                names: run.names,
+                verbose: args.verbose,
+            };
+            match driftcheck::pipeline::incremental::judge(&repo, &change)? {
+                driftcheck::pipeline::incremental::Plan::Judged(j) => {
+                    let j = *j;
+                    if args.verbose && args.format == report::OutputFormat::Human {
+                        writeln!(
+                            out,
+                            "driftcheck: compared {} file key{} the change can affect",
+                            j.keys,
+                            if j.keys == 1 { "" } else { "s" }
+                        )
+                        .map_err(Error::Write)?;
+                    }
+                    let note = base.map(|b| (repo, b, head, at.clone()));
+                    let rel = std::path::PathBuf::new();
+                    Ok(Some((
+                        (Some((j.scratch, rel, at, Some(j.before))), note),
+                        Some(j.after),
+                    )))
+                }
+                driftcheck::pipeline::incremental::Plan::Full(why) => {
+                    if args.verbose && args.format == report::OutputFormat::Human {
+                        writeln!(out, "driftcheck: comparing the whole tree: {why}")
+                            .map_err(Error::Write)?;
+                    }
+                    Ok(Some((
+                        full_scratch(repo, tree, args, cwd, &at, run, previous, base, head)?,
+                        None,
+                    )))
+                }
+            }
+        } else {
+            Ok(Some((
+                full_scratch(repo, tree, args, cwd, &at, run, previous, base, head)?,
+                None,
+            )))
+        }
+    } else {
+        Ok(Some((
+            full_scratch(repo, tree, args, cwd, &at, run, None, base, head)?,
+            None,
+        )))
+    }
 }
 
 /// Run `diff` or `check` and render the report.
@@ -113,77 +288,15 @@ pub fn run(
     opts: &report::Options,
     out: &mut dyn Write,
 ) -> Result<Status, Error> {
-    // A revision or the index is written out and read like a working tree:
-    // identical content gives identical results whichever way it was read.
-    let mut previous = None;
-    let (scratch, review_note) = match run.source {
-        Source::WorkTree => (None, None),
-        Source::Staged | Source::Rev(_) => {
-            let repo = driftcheck::git::Repo::discover(cwd)?;
-            let (tree, old_tree, base, head) = match run.source {
-                Source::Rev(r) => {
-                    let id = repo.commit_id(r)?;
-                    let parent = repo.commit(id)?.parents.first().copied();
-                    let old_tree = parent.map(|p| repo.tree_of(p)).transpose()?;
-                    (
-                        repo.tree_of(id)?,
-                        old_tree,
-                        parent.map(|p| p.to_string()),
-                        driftcheck::gate::Head::Commit(id),
-                    )
-                }
-                _ => {
-                    let old_tree = repo
-                        .commit_id("HEAD")
-                        .ok()
-                        .map(|h| repo.tree_of(h))
-                        .transpose()?;
-                    (
-                        repo.index_tree()?,
-                        old_tree,
-                        old_tree.map(|_| "HEAD".to_string()),
-                        driftcheck::gate::Head::Staged {
-                            message: String::new(),
-                        },
-                    )
-                }
-            };
-            let at = driftcheck::gate::config_location(&repo, cwd, args.config.as_deref());
-            if !run.all {
-                let changed: Vec<String> =
-                    driftcheck::git::changes(&repo, old_tree, Some(tree), &|_| true)?
-                        .into_iter()
-                        .map(|c| c.path)
-                        .collect();
-                let touched =
-                    driftcheck::pipeline::change::config_in(&repo, tree, &at).is_none_or(|c| {
-                        driftcheck::pipeline::change::touches(&repo, &c, &at, &changed)
-                    });
-                if !touched {
-                    if args.verbose && args.format == report::OutputFormat::Human {
-                        writeln!(
-                            out,
-                            "driftcheck: the change ({} path{}) touches no compared config: nothing to check",
-                            changed.len(),
-                            if changed.len() == 1 { "" } else { "s" }
-                        )
-                        .map_err(Error::Write)?;
-                    }
-                    return Ok(Status::Clean);
-                }
-                previous = Some(old_tree);
-            }
-            let dir = driftcheck::gate::scratch::Scratch::new("check")?;
-            driftcheck::git::materialize(&repo, tree, dir.path())?;
-            let rel = relative_cwd(&repo, cwd);
-            let before = match previous {
-                Some(old) => Some(findings_before(&repo, old, args, &rel, &at, run)?),
-                None => None,
-            };
-            // The review note costs a gate evaluation: computed only when shown.
-            let note = base.map(|b| (repo, b, head, at.clone()));
-            (Some((dir, rel, at, before)), note)
-        }
+    // A revision or the index is judged incrementally where it can be
+    // (`pipeline::incremental`), else written out whole and read like a
+    // working tree: identical content gives identical results either way.
+    let (scratch, review_note, precomputed) = match run.source {
+        Source::WorkTree => (None, None, None),
+        Source::Staged | Source::Rev(_) => match change_plan(args, cwd, run, out)? {
+            None => return Ok(Status::Clean),
+            Some(((scratch, note), precomputed)) => (scratch, note, precomputed),
+        },
     };
     let cwd_owned;
     // `--config` names a file of the working tree: read its copy from the
@@ -202,7 +315,11 @@ pub fn run(
         None => cwd,
     };
     let args = args_owned.as_ref().unwrap_or(args);
-    let c = compare(args, cwd, run.command, run.names)?;
+    let incremental = precomputed.is_some();
+    let c = match precomputed {
+        Some(c) => c,
+        None => compare(args, cwd, run.command, run.names)?,
+    };
     let mut accepted = c.accepted;
     let (findings, pre_existing) = match scratch.as_ref().and_then(|s| s.3.as_ref()) {
         Some(before) => driftcheck::pipeline::change::introduced(before, c.findings),
@@ -270,7 +387,8 @@ pub fn run(
     out.flush().map_err(Error::Write)?;
     // The parse errors are reported above; with nothing compared the run
     // could not do its job.
-    if c.outcome.files_ok == 0 && c.outcome.files_failed > 0 {
+    // An incremental run compared part of the tree: the rest parsed before.
+    if !incremental && c.outcome.files_ok == 0 && c.outcome.files_failed > 0 {
         return Err(Error::NothingCompared {
             count: c.outcome.files_failed,
         });

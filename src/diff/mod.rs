@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-pub use compare::list;
+pub use compare::{Sighting, list};
 
 use crate::env::{EnvFile, Environment};
 use crate::finding::{Finding, Rule, Site};
@@ -109,6 +109,13 @@ pub struct Outcome {
     pub leaves: Vec<Leaf>,
     /// Documents the [`Interest`] looked into.
     pub seen: Vec<Seen>,
+    /// Every secret seen (never printed: `Debug` leaves the text out), so
+    /// an incremental run can find where else the same secret lives
+    /// (`pipeline::incremental`).
+    pub sightings: Vec<Sighting>,
+    /// Kubernetes resources not present in every environment at their own
+    /// file key: they were matched by identity across files.
+    pub leftovers: Vec<DocId>,
 }
 
 /// What one file key yields.
@@ -174,6 +181,7 @@ pub fn run(
             }
         }
     }
+    out.leftovers = leftovers.keys().cloned().collect();
     let ctx = walk::Ctx {
         names: &names,
         envs,
@@ -199,6 +207,7 @@ pub fn run(
     out.findings.extend(found.findings);
     out.findings
         .extend(reused_elsewhere(&names, masker, &sightings));
+    out.sightings = sightings;
     out.equivalent.extend(found.equivalent);
     out.equivalent_count += found.equivalent_count;
     for list in [&mut out.findings, &mut out.equivalent] {

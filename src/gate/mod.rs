@@ -364,7 +364,7 @@ pub fn evaluate_with(
         changes,
         requirements: met,
         signoffs,
-        near_misses: range.near_misses(),
+        near_misses: range.near_misses(&review),
         introduced,
         preexisting,
         guard: review.describe_guard(),

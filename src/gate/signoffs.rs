@@ -71,15 +71,29 @@ impl<'a> Lines<'a> {
 }
 
 impl Range {
-    /// Lines that look like sign-offs but git does not read as trailers.
-    pub(super) fn near_misses(&self) -> Vec<(String, NearMiss)> {
+    /// Lines that look like sign-offs but git does not read as trailers,
+    /// and trailers whose key misspells a configured sign-off key
+    /// (`Reviewd-by`; the usual keys are checked by the parser already).
+    pub(super) fn near_misses(&self, review: &Review) -> Vec<(String, NearMiss)> {
+        let custom: Vec<&str> = review
+            .trailers
+            .iter()
+            .map(String::as_str)
+            .filter(|k| {
+                !trailers::SIGNOFF_SPELLINGS
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(k))
+            })
+            .collect();
         self.entries
             .iter()
             .flat_map(|e| {
-                e.block
-                    .near_misses
-                    .iter()
-                    .map(|n| (e.label.clone(), n.clone()))
+                let mut misses = e.block.near_misses.clone();
+                if !custom.is_empty() {
+                    misses.extend(trailers::misspelled(&e.block.trailers, &custom));
+                    misses.sort_by_key(|n| n.line);
+                }
+                misses.into_iter().map(|n| (e.label.clone(), n))
             })
             .collect()
     }

@@ -93,3 +93,74 @@ pub fn materialize(repo: &Repo, tree: Oid, dir: &Path) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// Write only `paths` (repository-relative, `/`-separated) of `tree` under
+/// `dir`: a sparse scratch for an incremental check, which reads a handful
+/// of files instead of the whole tree. Paths that are not regular files in
+/// `tree` are skipped; parent directories are created as needed, and no
+/// component may be `..` or empty (the same refusal as [`materialize`]).
+///
+/// # Errors
+/// When an object cannot be read or a file cannot be written.
+pub fn materialize_paths<'p>(
+    repo: &Repo,
+    tree: Oid,
+    paths: impl IntoIterator<Item = &'p str>,
+    dir: &Path,
+) -> Result<(), Error> {
+    let r = repo.raw();
+    let tree = r
+        .find_tree(tree)
+        .map_err(|e| super::git_error(&format!("tree {tree}"), &e))?;
+    for p in paths {
+        if p.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+            continue;
+        }
+        let Ok(entry) = tree.get_path(Path::new(p)) else {
+            continue;
+        };
+        if entry.kind() != Some(ObjectType::Blob) || entry.filemode() == 0o120000 {
+            continue;
+        }
+        let blob = r
+            .find_blob(entry.id())
+            .map_err(|e| super::git_error("blob", &e))?;
+        let path = dir.join(p);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        std::fs::write(&path, blob.content()).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+/// One entry of a tree listing: path relative to the listed directory, mode, id.
+pub type Listed = (String, u32, Oid);
+
+/// Every non-directory entry under the directory `dir` of `tree` (`""`:
+/// the whole tree), paths relative to `dir`, without reading any blob.
+/// `None` when `dir` is not a directory of `tree`. Names that are not UTF-8
+/// are listed as [`super::display_name`] shows them.
+pub fn list_under(repo: &Repo, tree: Oid, dir: &str) -> Option<Vec<Listed>> {
+    let (mode, id) = repo.entry_at(tree, dir)?;
+    if mode != 0o040000 {
+        return None;
+    }
+    let sub = repo.raw().find_tree(id).ok()?;
+    let mut out = Vec::new();
+    let _ = sub.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
+        if e.kind() == Some(ObjectType::Tree) {
+            return git2::TreeWalkResult::Ok;
+        }
+        let name = super::tree::display_name(e.name_bytes());
+        out.push((format!("{parent}{name}"), e.filemode() as u32, e.id()));
+        git2::TreeWalkResult::Ok
+    });
+    Some(out)
+}

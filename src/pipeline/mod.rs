@@ -3,7 +3,9 @@
 //! findings. `diff`, `check`, the gate and `audit` all call [`compare_with`];
 //! nothing here knows about the command line.
 
+pub mod blobfacts;
 pub mod change;
+pub mod incremental;
 pub mod setup;
 
 use std::path::Path;
@@ -16,7 +18,7 @@ use crate::formats::{FormatOverrides, Limits};
 use crate::policy::{self, Policy};
 use crate::report;
 use crate::secrets::{Fingerprinter, Masker};
-use setup::{environments, select};
+use setup::select;
 
 /// The findings of a comparison after policy and suppressions.
 pub struct Compared {
@@ -56,6 +58,20 @@ pub fn compare_with(
     names: &[String],
     verbose: bool,
 ) -> Result<Compared, Error> {
+    compare_in(config, policy, cwd, command, names, verbose, false)
+}
+
+/// [`compare_with`]; `partial`: the tree is a sparse scratch (see
+/// [`incremental`]), so an environment may have no files in it.
+pub(crate) fn compare_in(
+    config: Option<&Config>,
+    policy: &Policy,
+    cwd: &Path,
+    command: &str,
+    names: &[String],
+    verbose: bool,
+    partial: bool,
+) -> Result<Compared, Error> {
     let mut notes = Vec::new();
     let (root, selected, overrides) = match config {
         Some(c) => (c.root.clone(), select(c, names)?, c.formats.clone()),
@@ -71,7 +87,7 @@ pub fn compare_with(
             (cwd.to_path_buf(), plan.envs, FormatOverrides::default())
         }
     };
-    let envs = environments(&root, &selected, &overrides)?;
+    let envs = setup::environments_of(&root, &selected, &overrides, partial)?;
     let masker = Masker::new(Fingerprinter::random().map_err(|e| Error::Random(e.to_string()))?);
     let interest = policy.interest();
     let outcome = diff::run(&envs, &masker, &Limits::default(), verbose, Some(&interest));

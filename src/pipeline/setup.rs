@@ -296,6 +296,20 @@ pub fn environments(
     selected: &[EnvConfig],
     overrides: &FormatOverrides,
 ) -> Result<Vec<Environment>, Error> {
+    environments_of(root, selected, overrides, false)
+}
+
+/// [`environments`]; with `partial` (a sparse scratch holding only the
+/// files an incremental run compares), an environment may have no files.
+///
+/// # Errors
+/// As [`environments`].
+pub fn environments_of(
+    root: &Path,
+    selected: &[EnvConfig],
+    overrides: &FormatOverrides,
+    partial: bool,
+) -> Result<Vec<Environment>, Error> {
     let tokens: Vec<EnvTokens> = selected
         .iter()
         .map(|c| EnvTokens::new(&c.name, &c.aliases))
@@ -309,7 +323,7 @@ pub fn environments(
         .zip(tokens)
         .map(|(c, tokens)| {
             let files = env::list(&c.name, &ids, &c.selection, root, overrides)?;
-            if files.is_empty() {
+            if files.is_empty() && !partial {
                 let what = match &c.selection {
                     env::Selection::Root { dir, .. } => {
                         format!("nothing under `{}`", env::relative(dir, root))

@@ -55,6 +55,13 @@ pub fn apply(policy: &Policy, envs: &[Environment], outcome: &Outcome) -> Vec<Fi
             ));
         }
     }
+    for (i, sel) in selectors.iter().enumerate() {
+        if let Selector::Rule(r) = sel
+            && by_selector[i].is_empty()
+        {
+            out.extend(unused(r));
+        }
+    }
     for (i, r) in policy.rules.iter().enumerate() {
         if let Some(c) = r.compare.as_ref().filter(|c| c.holds_when_equal()) {
             out.extend(compared_from_drift(
@@ -85,6 +92,48 @@ pub fn apply(policy: &Policy, envs: &[Environment], outcome: &Outcome) -> Vec<Fi
     });
     crate::finding::sort(&mut out);
     out
+}
+
+/// `policy/unused-rule`: a rule of the user's whose key patterns matched no
+/// key in any compared environment checks nothing, and says so (a typo in a
+/// key pattern must not pass as a rule that holds). Rules whose point is a
+/// key's absence (`expect = "absent"`), or that already report a missing
+/// key (`expect = "present"`), and the shipped pack (written for every
+/// repository) are not reported. Only value-checking rules are judged: they
+/// are the ones the diff collects values for.
+fn unused(r: &Rule) -> Option<Finding> {
+    if r.origin.builtin
+        || r.keys.is_empty()
+        || matches!(r.expect, Some(Expect::Absent | Expect::Present))
+    {
+        return None;
+    }
+    let patterns: Vec<String> = r.keys.iter().map(|k| format!("`{}`", k.text)).collect();
+    let mut f = Finding::other(
+        "policy/unused-rule",
+        crate::finding::Severity::Warning,
+        format!(
+            "rule `{}` ({}:{}): its key pattern{} {} match{} no key in any compared environment",
+            r.id,
+            r.origin.file,
+            r.origin.line,
+            if patterns.len() == 1 { "" } else { "s" },
+            patterns.join(", "),
+            if patterns.len() == 1 { "es" } else { "" },
+        ),
+        r.origin.file.clone(),
+        "fix the key pattern (see `driftcheck explain`), or remove the rule",
+    );
+    f.key = Some(r.id.clone());
+    f.envs = vec![(
+        "policy".to_string(),
+        Some(Site {
+            file: r.origin.file.clone(),
+            line: r.origin.line,
+            value: None,
+        }),
+    )];
+    Some(f)
 }
 
 /// The rule governing a built-in finding, if any, applied to it; `None` drops it.

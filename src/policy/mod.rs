@@ -425,6 +425,28 @@ pub struct PolicyInterest<'p> {
     index: fileindex::FileIndex,
 }
 
+impl PolicyInterest<'_> {
+    /// The `[[link]]`s (by index) one of whose members reads the file with
+    /// alignment key `file_key`, shown as `display`: a change to it can
+    /// change the link's finding, which reads every member's file.
+    pub fn links_at(&self, file_key: &str, display: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = Interest::files(self, file_key, display)
+            .into_iter()
+            .filter_map(|i| match self.selectors[i] {
+                Selector::Link(li, _, _) => Some(li),
+                Selector::Rule(_) => None,
+            })
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// Whether the file reads into a member of the link `li`.
+    pub fn in_link(&self, li: usize, file_key: &str, display: &str) -> bool {
+        self.links_at(file_key, display).contains(&li)
+    }
+}
+
 impl Interest for PolicyInterest<'_> {
     fn files(&self, file_key: &str, display: &str) -> Vec<usize> {
         let hit = self.index.matching(&[file_key, display]);

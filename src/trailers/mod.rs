@@ -138,6 +138,11 @@ fn analyse(message: &str, mode: Mode, explain: bool) -> TrailerBlock {
     } else {
         Vec::new()
     };
+    let mut near_misses = near_misses;
+    if explain {
+        near_misses.extend(misspelled(&trailers, &SIGNOFF_SPELLINGS));
+        near_misses.sort_by_key(|n| n.line);
+    }
     TrailerBlock {
         trailers,
         near_misses,
@@ -538,6 +543,7 @@ mod near_miss;
 mod tests;
 
 use near_miss::*;
+pub use near_miss::{SIGNOFF_SPELLINGS, misspelled, suggest};
 
 /// A message file written with `core.commentChar` / `core.commentString`
 /// `comment` (not `#`), rewritten so the hermetic parser reads it as git

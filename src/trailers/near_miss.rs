@@ -15,6 +15,81 @@ pub(super) const SIGNOFF_KEYS: [&str; 6] = [
     "tested-by",
 ];
 
+/// [`SIGNOFF_KEYS`] as they are usually written, for "did you mean".
+pub const SIGNOFF_SPELLINGS: [&str; 6] = [
+    "Reviewed-by",
+    "Approved-by",
+    "Signed-off-by",
+    "Acked-by",
+    "Co-authored-by",
+    "Tested-by",
+];
+
+/// The rule for misspelled sign-off keys: a key is a near miss of a wanted
+/// key when, compared without letter case and with `_`, `.` and blanks
+/// read as `-`, it is not equal to any wanted key but is within one edit
+/// (an insertion, deletion, substitution, or a swap of two neighbours) of
+/// one — two edits for keys of nine characters or more. `Reported-by` and
+/// `Released-by` are four edits from `Reviewed-by`: never flagged.
+pub fn suggest<'w>(key: &str, wanted: &[&'w str]) -> Option<&'w str> {
+    let k = skeleton(key);
+    if wanted.iter().any(|w| skeleton(w) == k) {
+        return None;
+    }
+    wanted
+        .iter()
+        .map(|w| (swap_distance(&k, &skeleton(w)), *w))
+        .filter(|(d, w)| *d <= if w.len() >= 9 { 2 } else { 1 })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, w)| w)
+}
+
+/// Edit distance where swapping two neighbouring characters is one edit
+/// (optimal string alignment).
+fn swap_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// Trailers git counts whose key is a misspelling of one of `wanted` (see
+/// [`suggest`]): each is a near miss, since it carries no sign-off.
+pub fn misspelled(trailers: &[Trailer], wanted: &[&str]) -> Vec<NearMiss> {
+    trailers
+        .iter()
+        .filter_map(|t| {
+            let w = suggest(&t.key, wanted)?;
+            Some(NearMiss {
+                line: t.line,
+                text: format!("{}: {}", t.key, t.value),
+                reason: format!(
+                    "`{}` is not a sign-off key, so this line counts for nothing: did you mean `{w}`?",
+                    t.key
+                ),
+            })
+        })
+        .collect()
+}
+
 /// Longest key-like text (in characters) considered a key, so that prose
 /// ending in a colon is not mistaken for one.
 pub(super) const MAX_KEY_CHARS: usize = 40;
@@ -258,8 +333,22 @@ impl<'a> Candidate<'a> {
         })
     }
 
-    /// Why git's grammar rejects this key or separator, if it does.
+    /// Why git's grammar rejects this key or separator, if it does, with
+    /// the sign-off key it was probably meant to be.
     fn defect(&self) -> Option<String> {
+        let why = self.grammar()?;
+        let meant = SIGNOFF_SPELLINGS
+            .iter()
+            .find(|w| skeleton(w) == skeleton(self.key))
+            .copied()
+            .or_else(|| suggest(self.key, &SIGNOFF_SPELLINGS));
+        Some(match meant {
+            Some(w) => format!("{why}: did you mean `{w}`?"),
+            None => why,
+        })
+    }
+
+    fn grammar(&self) -> Option<String> {
         let Some(separator) = self.separator else {
             return Some(format!(
                 "no ':' after `{}`, so git does not read it as a trailer",

@@ -496,3 +496,85 @@ fn parsing_is_linear_in_the_number_of_trailer_lines() {
     let ratio = b.as_secs_f64() / a.as_secs_f64().max(1e-6);
     assert!(ratio < 10.0, "n: {a:?}, 4n: {b:?} (ratio {ratio:.1})");
 }
+
+/// Every single-edit misspelling of `Reviewed-by` (a deletion, a swap of
+/// neighbours, a substitution, `-` written `_`, at every position), in
+/// several letter cases, is a near miss that names `Reviewed-by`; keys
+/// that are far (`Reported-by`, `Released-by`) or are other sign-off keys
+/// are not. The rule is [`near_miss::suggest`]'s.
+#[test]
+fn misspelled_signoff_keys_are_near_misses_with_a_suggestion() {
+    let wanted = "Reviewed-by";
+    let chars: Vec<char> = wanted.chars().collect();
+    let mut family: Vec<String> = Vec::new();
+    for i in 0..chars.len() {
+        let mut d = chars.clone();
+        d.remove(i);
+        family.push(d.iter().collect());
+        let mut s = chars.clone();
+        s[i] = if s[i] == 'q' { 'z' } else { 'q' };
+        family.push(s.iter().collect());
+        if i + 1 < chars.len() && chars[i] != chars[i + 1] {
+            let mut t = chars.clone();
+            t.swap(i, i + 1);
+            family.push(t.iter().collect());
+        }
+    }
+    family.push("Reviewed_by".to_string());
+    family.push("Reviewd_by".to_string());
+    let cases = |k: &str| {
+        vec![
+            k.to_string(),
+            k.to_ascii_lowercase(),
+            k.to_ascii_uppercase(),
+        ]
+    };
+    let mut checked = 0;
+    for key in family.iter().flat_map(|k| cases(k)) {
+        // A key that starts with `-` is not key-like to anyone.
+        if key.starts_with(['-', '_']) || key.eq_ignore_ascii_case(wanted) {
+            continue;
+        }
+        let msg = format!("Subject\n\nBody.\n\n{key}: Ana <ana@example.com>\n");
+        for mode in [Mode::CommitObject, Mode::MessageFile] {
+            let block = parse(&msg, mode);
+            assert!(
+                block
+                    .near_misses
+                    .iter()
+                    .any(|n| n.line == 5 && n.reason.contains("did you mean `Reviewed-by`?")),
+                "{key:?} ({mode:?}): {block:?}"
+            );
+            assert!(
+                !block.trailers.iter().any(|t| key_matches(&t.key, wanted)),
+                "{key:?} counted"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 3 * 25, "{checked}");
+    for far in [
+        "Reported-by",
+        "Released-by",
+        "Reviewed-by",
+        "reviewed-by",
+        "REVIEWED-BY",
+        "Signed-off-by",
+        "Acked-by",
+        "Tested-by",
+        "Co-authored-by",
+        "Requested-by",
+        "Fixes",
+        "Change-Id",
+    ] {
+        let msg = format!("Subject\n\nBody.\n\n{far}: Ana <ana@example.com>\n");
+        let block = parse(&msg, Mode::CommitObject);
+        assert!(
+            !block
+                .near_misses
+                .iter()
+                .any(|n| n.reason.contains("did you mean")),
+            "{far}: {block:?}"
+        );
+    }
+}

@@ -176,3 +176,40 @@ fn hook_install_without_a_config_refuses_and_says_init() {
     assert!(run.stderr.contains("driftcheck init"), "{}", run.all());
     assert!(!t.path().join(".git/hooks/pre-commit").exists());
 }
+
+/// A policy rule whose key pattern matches no key in any compared
+/// environment is a `policy/unused-rule` warning naming the policy file and
+/// line; the same rule with a pattern that matches is silent.
+#[test]
+fn a_rule_whose_key_pattern_matches_nothing_is_a_warning() {
+    let config =
+        "policies = [\"policies/*.toml\"]\n[env.staging]\nroot = \"s\"\n[env.prod]\nroot = \"p\"\n";
+    for (pattern, unused) in [
+        ("replicsa", true),
+        ("spec.replicas", true),
+        ("replicas", false),
+        ("**.replicas", false),
+    ] {
+        let policy = format!(
+            "# team rules\n\n[[rule]]\nid = \"team/min\"\nkeys = [\"{pattern}\"]\nmin = 1\n"
+        );
+        let t = repo(&[
+            ("driftcheck.toml", config),
+            ("s/app.yaml", APP),
+            ("p/app.yaml", APP),
+            ("policies/team.toml", &policy),
+        ]);
+        let run = t.run(&["check", "--format", "json"]);
+        assert_eq!(run.code, 0, "{}", run.all());
+        let v = json(&run);
+        let found = rules_and_keys(&v)
+            .iter()
+            .any(|(rule, _)| rule == "policy/unused-rule");
+        assert_eq!(found, unused, "{pattern}: {v}");
+        if unused {
+            let text = v.to_string();
+            assert!(text.contains("policies/team.toml:3"), "{text}");
+            assert!(text.contains(pattern), "{text}");
+        }
+    }
+}
