@@ -34,8 +34,6 @@ const ENV: [&str; 7] = [
 ];
 const POLICY: [&str; 2] = ["builtin", "disable"];
 const REVIEW: [&str; 10] = [
-    "signers",
-    "signed",
     "paths",
     "trailers",
     "required",
@@ -44,6 +42,8 @@ const REVIEW: [&str; 10] = [
     "groups",
     "rule",
     "local",
+    "signers",
+    "signed",
 ];
 const RULE: [&str; 3] = ["paths", "required", "reviewers"];
 
@@ -329,7 +329,7 @@ fn review(sink: &mut Sink<'_>, mut t: Table<'_, '_>) -> RawReview {
     one_of(
         sink,
         signed.as_ref(),
-        &["optional", "required"],
+        &["required", "optional"],
         "[review] signed",
     );
     if matches!(&signed, Some((s, _)) if s == "required") && signers.is_none() {

@@ -23,7 +23,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use git2::Oid;
+use crate::git::Oid;
 
 use super::memo::Memo;
 use super::signature::{self, AllowedSigners, Refusal};

@@ -105,7 +105,7 @@ impl Range {
         review: &Review,
         requirements: &[Requirement],
         digest: &str,
-        merge_base: git2::Oid,
+        merge_base: crate::git::Oid,
     ) -> (Vec<Signoff>, Vec<Met>) {
         let mut out = Vec::new();
         // (canonical email, entry index, names the digest) of valid sign-offs.

@@ -108,7 +108,11 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
             }
         }
         // A path or dotted name whose one segment is a token (`/hooks/<token>`,
-        // `secrets/password_<random>.yaml`): each segment by the same two rules.
+        // `secrets/password_<random>.yaml`): each segment by the same two
+        // rules. A public shape (a key, a signature) is public whole.
+        if public_shape(run) {
+            continue;
+        }
         let mut at = start;
         for seg in run.split(['/', '.']) {
             if seg.len() >= MIN_BODY && !public_shape(seg) {
@@ -172,6 +176,8 @@ pub(super) fn public_shape(s: &str) -> bool {
         ]
         .iter()
         .any(|p| lower.starts_with(p))
+        // An SSH signature (`Review-Signature`, armored SSHSIG) is public.
+        || s.starts_with("U1NIU0lH")
         || ["sha1-", "sha256-", "sha384-", "sha512-", "md5-", "blake2b-"]
             .iter()
             .any(|p| lower.starts_with(p))
