@@ -103,6 +103,34 @@ pub fn glob_set(globs: &[String], what: &str) -> Result<GlobSet, Error> {
         .map_err(|e| Error::config(&PathBuf::from(what), 0, e.to_string()))
 }
 
+/// A glob (or path) of `driftcheck.toml`, relative to its directory `dir`,
+/// as a repository-relative glob: `.` and `..` resolved by name.
+///
+/// # Errors
+/// A glob that is absolute or leads out of the repository, or names the
+/// repository root itself.
+pub fn anchor(dir: &str, glob: &str) -> Result<String, String> {
+    if glob.starts_with('/') || glob.starts_with('\\') {
+        return Err("is absolute: paths are relative to driftcheck.toml's directory".into());
+    }
+    let mut out: Vec<&str> = dir.split('/').filter(|c| !c.is_empty()).collect();
+    for c in glob.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                if out.pop().is_none() {
+                    return Err("leads out of the repository".into());
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return Err("names the repository root itself (write `**` for every path)".into());
+    }
+    Ok(out.join("/"))
+}
+
 /// `p` with `.` dropped and `..` applied by name: no link is followed, so
 /// the answer is what a config or a tree *says*, which a change controls.
 pub fn lexical(p: &Path) -> std::path::PathBuf {

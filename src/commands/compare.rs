@@ -112,7 +112,7 @@ fn check_names(names: &[String]) -> Result<(), Error> {
 /// whole new tree written out, and the old side's findings (when judging).
 type ScratchPlan = (
     Option<(
-        driftcheck::gate::scratch::Scratch,
+        driftcheck::git::scratch::Scratch,
         std::path::PathBuf,
         String,
         Option<Vec<Finding>>,
@@ -138,7 +138,7 @@ fn full_scratch(
     base: Option<String>,
     head: driftcheck::gate::Head,
 ) -> Result<ScratchPlan, Error> {
-    let dir = driftcheck::gate::scratch::Scratch::new("check")?;
+    let dir = driftcheck::git::scratch::Scratch::new("check")?;
     driftcheck::git::materialize(&repo, tree, dir.path())?;
     let rel = relative_cwd(&repo, cwd);
     let before = match previous {
@@ -444,7 +444,7 @@ fn findings_before(
     let Some(tree) = tree else {
         return Ok(Vec::new());
     };
-    let dir = driftcheck::gate::scratch::Scratch::new("check-before")?;
+    let dir = driftcheck::git::scratch::Scratch::new("check-before")?;
     driftcheck::git::materialize(repo, tree, dir.path())?;
     let mut a = args.clone();
     if args.config.is_some() {

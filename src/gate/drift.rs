@@ -199,7 +199,7 @@ fn aligned(
         return Ok(Vec::new());
     }
     let tree = crate::git::rebuilt(s.repo, s.head_tree, &edits)?;
-    let dir = super::scratch::Scratch::new("aligned")?;
+    let dir = crate::git::scratch::Scratch::new("aligned")?;
     crate::git::materialize(s.repo, tree, dir.path())?;
     let c = without(
         config::parse(&s.base.text, &dir.path().join(s.config_at))?,

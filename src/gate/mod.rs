@@ -25,7 +25,6 @@ pub mod memo;
 mod on_change;
 mod range;
 pub mod review;
-pub mod scratch;
 pub mod signature;
 pub mod signed;
 mod signoffs;
@@ -41,10 +40,10 @@ pub use signoffs::Signoff;
 use crate::config;
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
+use crate::git::scratch::Scratch;
 use crate::git::{self, Change, Repo};
 use crate::trailers::{self, NearMiss};
 use identity::Mailmap;
-use scratch::Scratch;
 
 /// What is being evaluated.
 #[derive(Debug, Clone)]

@@ -11,6 +11,7 @@ mod graph;
 mod materialize;
 mod merge;
 mod rebuild;
+pub mod scratch;
 mod tree;
 
 use std::path::{Path, PathBuf};

@@ -75,7 +75,7 @@ pub fn touches(repo: &Repo, config: &Config, config_at: &str, changed: &[String]
     let anchored: Result<Vec<String>, String> = config
         .policies
         .iter()
-        .map(|g| crate::gate::review::anchor(&config_dir, g))
+        .map(|g| crate::env::anchor(&config_dir, g))
         .collect();
     let Ok(policies) =
         anchored.and_then(|g| crate::env::glob_set(&g, config_at).map_err(|e| e.to_string()))

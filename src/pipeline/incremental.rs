@@ -43,7 +43,7 @@ use crate::env::{self, Selection};
 use crate::error::Error;
 use crate::finding::Finding;
 use crate::formats::Format;
-use crate::gate::scratch::Scratch;
+use crate::git::scratch::Scratch;
 use crate::git::{Oid, Repo};
 use crate::model::envtoken::EnvTokens;
 
@@ -328,7 +328,7 @@ fn policy_paths(
     let anchored: Result<Vec<String>, String> = config
         .policies
         .iter()
-        .map(|g| crate::gate::review::anchor(&config_dir, g))
+        .map(|g| crate::env::anchor(&config_dir, g))
         .collect();
     let anchored =
         anchored.map_err(|why| Error::config(&config.path, 0, format!("policies: {why}")))?;

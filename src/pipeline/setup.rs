@@ -192,7 +192,7 @@ pub fn policy_files(c: &Config, tree_root: Option<&Path>) -> Result<PolicyFiles,
             } else {
                 dir
             };
-            let anchored = crate::gate::review::anchor(&dir, g)
+            let anchored = crate::env::anchor(&dir, g)
                 .map_err(|why| Error::config(&c.path, 0, format!("policies: `{g}` {why}")))?;
             policy::files(&top, &[anchored])?
         } else {
