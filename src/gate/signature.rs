@@ -212,16 +212,24 @@ impl AllowedSigners {
                 && !rest.starts_with("ecdsa-")
                 && !rest.starts_with("sk-")
             {
-                let (opt, after) = split_option(rest).ok_or_else(|| err("unreadable options"))?;
-                let lower = opt.to_ascii_lowercase();
-                if let Some(v) = lower.strip_prefix("namespaces=") {
-                    let v = v.trim_matches('"');
-                    namespaces = Some(v.split(',').map(|s| s.trim().to_string()).collect());
-                } else {
-                    return Err(err(&format!(
-                        "option `{}` is not supported",
-                        lower.split('=').next().unwrap_or("")
-                    )));
+                let (field, after) = split_option(rest).ok_or_else(|| err("unreadable options"))?;
+                // OpenSSH separates options with commas outside quotes: each
+                // one is read, and any but `namespaces` refuses the file (an
+                // option skipped would be a restriction not enforced).
+                for opt in split_outside_quotes(field) {
+                    let lower = opt.to_ascii_lowercase();
+                    if let Some(v) = lower.strip_prefix("namespaces=") {
+                        if namespaces.is_some() {
+                            return Err(err("`namespaces` is given twice"));
+                        }
+                        let v = v.trim_matches('"');
+                        namespaces = Some(v.split(',').map(|s| s.trim().to_string()).collect());
+                    } else {
+                        return Err(err(&format!(
+                            "option `{}` is not supported",
+                            lower.split('=').next().unwrap_or("")
+                        )));
+                    }
                 }
                 rest = after.trim_start();
                 if rest.is_empty() {
@@ -303,6 +311,24 @@ fn principal_matches(pattern: &str, name: &str) -> bool {
 }
 
 /// The first option of `s` (quoted values may hold spaces) and the rest.
+/// The comma-separated parts of an options field, commas inside quotes kept.
+fn split_outside_quotes(field: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut quoted, mut start) = (false, 0);
+    for (i, c) in field.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(&field[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&field[start..]);
+    out
+}
+
 fn split_option(s: &str) -> Option<(&str, &str)> {
     let mut quoted = false;
     for (i, c) in s.char_indices() {
@@ -381,6 +407,26 @@ mod tests {
         assert!(principal_matches("ana@example.com", "ana@example.com"));
         assert!(!principal_matches("ana@example.com", "bo@example.com"));
         assert!(principal_matches("a?a@x", "ana@x"));
+    }
+
+    #[test]
+    fn options_after_a_comma_are_read_too() {
+        // Found by the adversarial review: `valid-before` or `cert-authority`
+        // after `namespaces="...",` were taken as namespace names.
+        for opt in [
+            "valid-before=\"19700102\"",
+            "cert-authority",
+            "valid-after=\"29990101\"",
+            "x",
+        ] {
+            for line in [
+                format!("ana@x namespaces=\"driftcheck-review,git\",{opt} ssh-ed25519 AAAA\n"),
+                format!("ana@x {opt},namespaces=\"driftcheck-review\" ssh-ed25519 AAAA\n"),
+            ] {
+                let e = AllowedSigners::parse(&line).unwrap_err();
+                assert!(e.1.contains("not supported"), "{line}: {e:?}");
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,11 @@
+#!/bin/bash
+NAME=04_wildcard_author_key; . /tmp/dc-review/attacks/lib.sh
+setup_base "" "ana@example.com $(pub ana)
+*@example.com $(pub mal)"
+raise; mal add -A; mal commit -q -m "Raise timeout"
+approve_as Ana ana@example.com $W/keys/mal
+amend "Raise timeout
+
+$RB
+$SIG"
+gate; verdict

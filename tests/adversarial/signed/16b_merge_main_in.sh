@@ -1,0 +1,10 @@
+#!/bin/bash
+NAME=16b_merge_main_in; . /tmp/dc-review/attacks/lib.sh
+std_change
+amend "Raise timeout
+
+$RB
+$SIG"
+git -C $R checkout -q main; echo "fn main() { }" > $R/src/main.rs; admin add -A; admin commit -q -m code; git -C $R checkout -q feature
+mal merge -q --no-edit main
+gate; verdict
