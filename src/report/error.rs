@@ -38,27 +38,8 @@ pub fn write(
             super::github::escape_data(&full)
         ),
         OutputFormat::Sarif => {
-            let v = serde_json::json!({
-                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-                "version": "2.1.0",
-                "runs": [{
-                    "tool": { "driver": {
-                        "name": "driftcheck",
-                        "version": env!("CARGO_PKG_VERSION"),
-                        "informationUri": super::sarif::INFORMATION_URI,
-                    }},
-                    "invocations": [{
-                        "executionSuccessful": false,
-                        "exitCode": 2,
-                        "toolExecutionNotifications": [{
-                            "level": "error",
-                            "message": { "text": full },
-                        }],
-                    }],
-                    "results": [],
-                }],
-            });
-            writeln!(out, "{v}")
+            let note = serde_json::json!({ "level": "error", "message": { "text": full } });
+            writeln!(out, "{}", failed_run(vec![note]))
         }
         OutputFormat::Markdown => writeln!(
             out,
@@ -66,4 +47,26 @@ pub fn write(
             super::markdown::text(&full.replace('\n', " "))
         ),
     }
+}
+
+/// A SARIF log of a run that could not do its job (exit 2), with its
+/// tool-execution notifications.
+pub(super) fn failed_run(notifications: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "driftcheck",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": super::sarif::INFORMATION_URI,
+            }},
+            "invocations": [{
+                "executionSuccessful": false,
+                "exitCode": 2,
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": [],
+        }],
+    })
 }

@@ -101,24 +101,7 @@ pub fn write(
         }
         OutputFormat::Sarif => {
             let notes: Vec<serde_json::Value> = problems.iter().map(sarif).collect();
-            let v = serde_json::json!({
-                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-                "version": "2.1.0",
-                "runs": [{
-                    "tool": { "driver": {
-                        "name": "driftcheck",
-                        "version": env!("CARGO_PKG_VERSION"),
-                        "informationUri": super::sarif::INFORMATION_URI,
-                    }},
-                    "invocations": [{
-                        "executionSuccessful": false,
-                        "exitCode": 2,
-                        "toolExecutionNotifications": notes,
-                    }],
-                    "results": [],
-                }],
-            });
-            writeln!(out, "{v}")
+            writeln!(out, "{}", super::error::failed_run(notes))
         }
         OutputFormat::Markdown => {
             writeln!(

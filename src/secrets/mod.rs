@@ -194,6 +194,12 @@ pub fn mask_line(text: &str) -> String {
     ranges.extend(values::key_value(text));
     ranges.extend(values::random_value(text));
     ranges.extend(generic::find_in_free_text(text));
+    masked(text, ranges)
+}
+
+/// `text` with each of `ranges` (overlapping or not, any order) replaced
+/// by one `<secret>`.
+pub(crate) fn masked(text: &str, mut ranges: Vec<Range<usize>>) -> String {
     ranges.sort_by_key(|r| (r.start, r.end));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;

@@ -113,23 +113,11 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 /// quoted, whichever message forgot to leave it out.
 pub fn redact_error(text: &str) -> String {
     let text = redact(text);
-    let mut ranges = super::generic::find_in_free_text(&text);
+    let ranges = super::generic::find_in_free_text(&text);
     if ranges.is_empty() {
         return text.into_owned();
     }
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for r in ranges {
-        if r.end <= at {
-            continue;
-        }
-        out.push_str(&text[at..r.start.max(at)]);
-        out.push_str(MASK);
-        at = r.end;
-    }
-    out.push_str(&text[at..]);
-    out
+    super::masked(&text, ranges)
 }
 
 /// A writer that holds everything until [`Redacting::finish`] (or drop),
