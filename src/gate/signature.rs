@@ -296,6 +296,27 @@ impl AllowedSigners {
     }
 }
 
+impl AllowedSigners {
+    /// Whether the key that made `signed` is listed for `name` (for any
+    /// namespace: a key that may speak for a person is that person's).
+    pub fn key_speaks_for(&self, signed: &Signed, name: &str) -> bool {
+        let name = name.to_ascii_lowercase();
+        self.entries
+            .iter()
+            .filter(|e| e.key.key_data() == signed.sig.public_key())
+            .any(|e| e.principals.iter().any(|p| principal_matches(p, &name)))
+    }
+}
+
+/// The SHA-256 fingerprint of the key that made `signed`.
+pub fn key_fingerprint(signed: &Signed) -> String {
+    signed
+        .sig
+        .public_key()
+        .fingerprint(HashAlg::Sha256)
+        .to_string()
+}
+
 /// `*` and `?` patterns, as OpenSSH matches principals.
 fn principal_matches(pattern: &str, name: &str) -> bool {
     fn go(p: &[u8], n: &[u8]) -> bool {

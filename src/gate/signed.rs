@@ -183,6 +183,40 @@ impl Signing {
     }
 }
 
+impl Signing {
+    /// The signature `email` signed with among `all` (after [`Signing::check`]
+    /// said [`Outcome::Signed`]): its key's fingerprint, and whether that key
+    /// is also listed for any of `others` (the change's contributors).
+    ///
+    /// The rule: a signature proves that a holder of the key approved. A key
+    /// listed for a contributor too (shared, or a wildcard principal such as
+    /// `*@example.com`) could be the contributor's, so it proves no peer
+    /// review; and one key is one person, whatever addresses it is listed
+    /// for, so it counts once.
+    pub fn signer_key<'a>(
+        &self,
+        all: &[Trailer],
+        email: &str,
+        others: impl Iterator<Item = &'a str>,
+    ) -> Option<(String, Option<String>)> {
+        let Some(Ok(allowed)) = &self.allowed else {
+            return None;
+        };
+        let email = email.to_ascii_lowercase();
+        let signed = all
+            .iter()
+            .filter(|t| trailers::key_matches(&t.key, signature::TRAILER))
+            .filter(|t| claimed(&t.value) == email)
+            .filter_map(|t| signature::parse(&t.value).ok())
+            .find(|s| allowed.key_speaks_for(s, &email))?;
+        let also = others
+            .filter(|o| !o.eq_ignore_ascii_case(&email))
+            .find(|o| allowed.key_speaks_for(&signed, o))
+            .map(str::to_string);
+        Some((signature::key_fingerprint(&signed), also))
+    }
+}
+
 /// The reviewer a `Review-Signature` value claims (its first word), even
 /// when the rest is malformed, so a broken signature is reported against
 /// its sign-off instead of being ignored.

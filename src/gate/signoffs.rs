@@ -37,6 +37,8 @@ pub struct Signoff {
     /// Why a signature present (or, with `signed = "required"`, needed)
     /// did not verify.
     pub signature: Option<String>,
+    /// The SHA-256 fingerprint of the key of a verified signature.
+    pub signing_key: Option<String>,
 }
 
 /// What every sign-off of a range is judged against.
@@ -111,6 +113,7 @@ impl Range {
         // (canonical email, entry index, names the digest) of valid sign-offs.
         let mut valid: Vec<(String, usize, bool)> = Vec::new();
         let mut counted: HashSet<String> = HashSet::new();
+        let mut keys: HashSet<String> = HashSet::new();
         let ctx = Judge {
             review,
             digest,
@@ -140,6 +143,7 @@ impl Range {
                     reason: String::new(),
                     signed: false,
                     signature: None,
+                    signing_key: None,
                 };
                 let (email, names_digest) = match self.judge(&ctx, i, e, &lines, t, &mut s) {
                     Ok(v) => v,
@@ -149,6 +153,15 @@ impl Range {
                         continue;
                     }
                 };
+                // One key is one person, whatever addresses it is listed for.
+                if let Some(key) = &s.signing_key
+                    && !keys.insert(key.clone())
+                {
+                    s.reason =
+                        format!("signed with {key}, a key already counted (one count per key)");
+                    out.push(s);
+                    continue;
+                }
                 valid.push((email.clone(), i, names_digest));
                 if counted.insert(email.clone()) {
                     s.counted = true;
@@ -186,6 +199,20 @@ impl Range {
         s.signed = outcome == Outcome::Signed;
         let email = self.mailmap.canonical(&signer.email);
         s.email.clone_from(&email);
+        if s.signed
+            && let Some((key, also)) = signing.signer_key(
+                &e.block.trailers,
+                &signer.email,
+                self.contributors.keys().map(String::as_str),
+            )
+        {
+            if let Some(other) = also {
+                return Err(format!(
+                    "signed with {key}, a key allowed_signers also lists for {other}, a contributor: it proves no peer review"
+                ));
+            }
+            s.signing_key = Some(key);
+        }
         if let Outcome::Refused(why) = outcome {
             s.signature = Some(why.clone());
             if signing.mode == Mode::Required {

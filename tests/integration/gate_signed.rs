@@ -684,3 +684,73 @@ fn audit_follows_allowed_signers_through_history() {
         );
     }
 }
+
+/// `allowed_signers` (`lines`) at the base, `signed = "required"` and `required` sign-offs.
+fn repo_listing(lines: &str, required: u32) -> Repo {
+    let review = format!(
+        "\n[review]\nsigners = \"{SIGNERS}\"\nsigned = \"required\"\nrequired = {required}\n"
+    );
+    Repo::standard_with(&review, &[(SIGNERS, lines)])
+}
+
+/// Found by the adversarial review (tests/adversarial/signed/04, 04b): a
+/// key allowed_signers lists for the author too proves no peer review,
+/// however the listing reaches the reviewer's address.
+#[test]
+fn a_key_that_also_speaks_for_the_author_proves_no_peer_review() {
+    let mal = public(MAL_KEY);
+    for listing in [
+        format!("*@example.com {mal}\n"),
+        format!("mal@example.com,ana@example.com {mal}\n"),
+        format!("\"mal@example.com,ana@example.com\" {mal}\n"),
+        format!("mal@example.com {mal}\nana@example.com {mal}\n"),
+        format!("ana@example.com {mal}\nm?l@example.com {mal}\n"),
+    ] {
+        let r = repo_listing(&listing, 1);
+        let (reviewed, sig) = signed_change(&r, ANA, MAL_KEY);
+        let g = timeout_with(&r, &format!("{reviewed}\n{sig}"));
+        assert_refused_because(&g, "Ana", "a contributor: it proves no peer review");
+    }
+    // The control: Ana's own key, listed for her alone, passes.
+    let listing = format!(
+        "ana@example.com {}\nmal@example.com {mal}\n",
+        public(ANA_KEY)
+    );
+    let r = repo_listing(&listing, 1);
+    let (reviewed, sig) = signed_change(&r, ANA, ANA_KEY);
+    timeout_with(&r, &format!("{reviewed}\n{sig}")).assert_passed();
+}
+
+/// Found by the adversarial review (tests/adversarial/signed/11): one key
+/// listed for two addresses is one person and counts once.
+#[test]
+fn one_key_counts_once_whatever_addresses_it_is_listed_for() {
+    const ANA_LIMA: Person = Person {
+        name: "Ana Lima",
+        email: "ana.lima@example.com",
+    };
+    let ana = public(ANA_KEY);
+    for listing in [
+        format!("ana@example.com,ana.lima@example.com {ana}\n"),
+        format!("ana@example.com {ana}\nana.lima@example.com {ana}\n"),
+        format!("ana*@example.com {ana}\n"),
+    ] {
+        let r = repo_listing(&listing, 2);
+        let (r1, s1) = signed_change(&r, ANA, ANA_KEY);
+        let (r2, s2) = approve_signed(&r, ANA_LIMA, ANA_KEY);
+        let g = timeout_with(&r, &format!("{r1}\n{s1}\n{r2}\n{s2}"));
+        g.assert_refused();
+        g.assert_signoff("<ana@example.com>", true, "peer sign-off");
+        g.assert_signoff(
+            "<ana.lima@example.com>",
+            false,
+            "a key already counted (one count per key)",
+        );
+    }
+    // Two people, two keys: two counts.
+    let listing = format!("ana@example.com {ana}\nbo@example.com {}\n", public(BO_KEY));
+    let r = repo_listing(&listing, 2);
+    let (r1, s1) = signed_change(&r, ANA, ANA_KEY);
+    let (r2, s2) = approve_signed(&r, BO, BO_KEY);
+    timeout_with(&r, &format!("{r1}\n{s1}\n{r2}\n{s2}")).assert_passed();
+}
