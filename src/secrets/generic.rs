@@ -91,6 +91,10 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
         if run.len() < MIN_BODY {
             continue;
         }
+        // A public key's fingerprint as OpenSSH prints it (`SHA256:<43 base64>`).
+        if text[..start].ends_with("SHA256:") && run.len() == 43 {
+            continue;
+        }
         // A run holding a UUID segment (`key/<uuid>` in an ARN) is judged by segments.
         let whole_public = public_shape(run) || run.split(['/', '.']).any(is_uuid_like);
         // The whole run first: a random token may begin with what looks like a prefix.
@@ -378,6 +382,17 @@ fn entropy(b: &[u8]) -> f64 {
         .map(|&c| f64::from(c) / n)
         .map(|p| -p * p.log2())
         .sum()
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    #[test]
+    fn ssh_key_fingerprints_are_public() {
+        let fp = "SHA256:q1X6Zx2Hn3uJ0bVv9ToyPpL3i4mGk8dEwQe7RfTsAaY";
+        assert!(super::find(&format!("signed with {fp}, a key")).is_empty());
+        // The same run without the fingerprint's label is still a token.
+        assert!(!super::find("token q1X6Zx2Hn3uJ0bVv9ToyPpL3i4mGk8dEwQe7RfTsAaY here").is_empty());
+    }
 }
 
 #[cfg(test)]
