@@ -22,6 +22,7 @@
 //! prefix (commits, sha256), UUIDs, SSH public keys and certificate bodies,
 //! SRI hashes (`sha512-...`), paths and identifiers made of words.
 
+use super::values::{entropy, is_uuid as is_uuid_like};
 use std::ops::Range;
 
 /// The shortest body after a prefix that can be a credential.
@@ -185,15 +186,6 @@ pub(super) fn public_shape(s: &str) -> bool {
         || ["sha1-", "sha256-", "sha384-", "sha512-", "md5-", "blake2b-"]
             .iter()
             .any(|p| lower.starts_with(p))
-}
-
-fn is_uuid_like(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 5
-        && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
-        && parts
-            .iter()
-            .all(|p| p.bytes().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// The length of a prefix-like shape at the start of `run`: one to three
@@ -368,20 +360,6 @@ fn pronounceable(w: &[u8]) -> bool {
         })
         .count();
     common * 4 >= pairs * 3
-}
-
-fn entropy(b: &[u8]) -> f64 {
-    let mut counts = [0u32; 256];
-    for &c in b {
-        counts[c as usize] += 1;
-    }
-    let n = b.len() as f64;
-    counts
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| f64::from(c) / n)
-        .map(|p| -p * p.log2())
-        .sum()
 }
 
 #[cfg(test)]

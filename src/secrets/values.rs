@@ -551,7 +551,8 @@ fn is_aws_key_id(s: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
-fn is_uuid(s: &str) -> bool {
+/// `8-4-4-4-12` hex: an identifier, shown on purpose.
+pub(super) fn is_uuid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 5
         && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
@@ -560,7 +561,8 @@ fn is_uuid(s: &str) -> bool {
             .all(|p| p.bytes().all(|c| c.is_ascii_hexdigit()))
 }
 
-fn entropy(b: &[u8]) -> f64 {
+/// Shannon entropy of `b` in bits per byte.
+pub(super) fn entropy(b: &[u8]) -> f64 {
     let mut counts = [0u32; 256];
     for &c in b {
         counts[c as usize] += 1;
