@@ -153,18 +153,34 @@ pub fn load(path: &Path) -> Result<Config, Error> {
         path: path.to_path_buf(),
         source,
     })?;
-    let shown = shown_path(path);
-    parse(&text, path).map_err(|e| match e {
+    parse(&text, path).map_err(|e| renamed(e, path, &shown_path(path)))
+}
+
+/// Parse a config read from a revision written out under `dir` (the gate's
+/// merge base or head), where it sits at `at` (relative to the repository's
+/// top): problems name `at`, the file the user knows, never the scratch
+/// directory it was written to.
+///
+/// # Errors
+/// [`Error::Invalid`] with every problem found, as [`parse`].
+pub fn parse_in(text: &str, dir: &Path, at: &str) -> Result<Config, Error> {
+    let path = dir.join(at);
+    parse(text, &path).map_err(|e| renamed(e, &path, at))
+}
+
+/// `e` with problems about `path` naming `shown` instead.
+fn renamed(e: Error, path: &Path, shown: &str) -> Error {
+    match e {
         Error::Invalid { mut problems } => {
             for p in &mut problems {
                 if p.file == path.display().to_string() {
-                    p.file.clone_from(&shown);
+                    p.file = shown.to_string();
                 }
             }
             Error::Invalid { problems }
         }
         other => other,
-    })
+    }
 }
 
 /// How problems name the config file: relative to the repository's top

@@ -71,11 +71,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let policies = strings(&mut sink, &mut top, "policies");
     let baseline = top.string(&mut sink, "baseline").map(|(b, _)| root.join(b));
-    let envs = top
+    let envs: Vec<(EnvConfig, usize)> = top
         .named_tables(&mut sink, "env")
         .into_iter()
-        .filter_map(|(name, _, t)| env(&mut sink, &root, name, t))
+        .filter_map(|(name, _, t)| {
+            let at = t.at;
+            env(&mut sink, &root, name, t).map(|e| (e, at))
+        })
         .collect();
+    distinct(&mut sink, &root, &envs);
+    let envs = envs.into_iter().map(|(e, _)| e).collect();
     let formats = formats(&mut sink, &mut top, &file);
     let policy = match top.table(&mut sink, "policy") {
         Some(mut t) => {
@@ -109,6 +114,53 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
         review,
         text: text.to_string(),
     })
+}
+
+/// What an environment reads: its sources, lexically normalised, and for a
+/// root its filters. Render environments read nothing the config names.
+fn reads(e: &EnvConfig) -> Option<(Vec<std::path::PathBuf>, Vec<String>, Vec<String>)> {
+    match &e.selection {
+        Selection::Root {
+            dir,
+            include,
+            exclude,
+        } => Some((
+            vec![crate::env::lexical(dir)],
+            include.clone(),
+            exclude.clone(),
+        )),
+        Selection::Files(files) | Selection::Layers(files) => Some((
+            files.iter().map(|f| crate::env::lexical(f)).collect(),
+            Vec::new(),
+            Vec::new(),
+        )),
+        Selection::Render { .. } => None,
+    }
+}
+
+/// No two environments read the same files: comparing an environment with
+/// itself finds nothing and passes. This is a property of the file alone,
+/// so it is checked here, where every reader of a config passes (the
+/// working tree's, and the gate's base and head read from git), not by one
+/// command's set-up.
+fn distinct(sink: &mut Sink<'_>, root: &Path, envs: &[(EnvConfig, usize)]) {
+    let all: Vec<_> = envs
+        .iter()
+        .filter_map(|(e, at)| reads(e).map(|r| (e.name.as_str(), r, *at)))
+        .collect();
+    for (i, (a, ra, at)) in all.iter().enumerate() {
+        if let Some((b, _, _)) = all[..i].iter().find(|(_, rb, _)| rb == ra) {
+            let top = crate::env::lexical(root);
+            let shown: Vec<String> = ra.0.iter().map(|p| crate::env::relative(p, &top)).collect();
+            sink.error(
+                *at,
+                format!(
+                    "[env.{b}] and [env.{a}] read the same files ({}): comparing an environment with itself finds nothing",
+                    shown.join(", ")
+                ),
+            );
+        }
+    }
 }
 
 /// An optional list of strings (strings only), values only.

@@ -116,10 +116,7 @@ pub(super) fn introduced(s: &Sides<'_>) -> Result<(Vec<Finding>, Vec<Finding>), 
     let head = without(s.head.clone(), s.broken);
     let mut bases = Vec::new();
     for dir in s.base_dirs {
-        let c = without(
-            config::parse(&s.base.text, &dir.join(s.config_at))?,
-            s.broken,
-        );
+        let c = without(config::parse_in(&s.base.text, dir, s.config_at)?, s.broken);
         let found = match at(&c, dir) {
             Ok(f) => f,
             Err(e) if absent(&e) => Vec::new(),
@@ -202,7 +199,7 @@ fn aligned(
     let dir = crate::git::scratch::Scratch::new("aligned")?;
     crate::git::materialize(s.repo, tree, dir.path())?;
     let c = without(
-        config::parse(&s.base.text, &dir.path().join(s.config_at))?,
+        config::parse_in(&s.base.text, dir.path(), s.config_at)?,
         s.broken,
     );
     // Findings there are judged against the bases with the aligned
@@ -229,7 +226,7 @@ fn new_environments(s: &Sides<'_>, at: Compare<'_>) -> Vec<Finding> {
     let Some(text) = &s.head_text else {
         return Vec::new();
     };
-    let Ok(own) = config::parse(text, &s.head_dir.join(s.config_at)) else {
+    let Ok(own) = config::parse_in(text, &s.head_dir, s.config_at) else {
         return Vec::new();
     };
     // An environment the base could not list has no base either.
@@ -279,8 +276,8 @@ pub(super) fn head_config_problems(
             "keep driftcheck.toml, or remove driftcheck in a reviewed change of its own",
         )];
     };
-    let parsed = config::parse(&String::from_utf8_lossy(&text), &head_dir.join(config_at))
-        .and_then(|c| {
+    let parsed =
+        config::parse_in(&String::from_utf8_lossy(&text), head_dir, config_at).and_then(|c| {
             load_policy(&c, head_dir)?;
             Review::from_config(&c, head_dir, mailmap)?;
             // Every environment the head declares must be listable: one that

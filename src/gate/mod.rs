@@ -283,7 +283,7 @@ pub fn evaluate_with(
     let base_config = config_at
         .as_ref()
         .and_then(|at| Some((at, repo.blob_at(ends.base_tree, at)?)))
-        .map(|(at, t)| config::parse(&String::from_utf8_lossy(&t), &base_dir.path().join(at)))
+        .map(|(at, t)| config::parse_in(&String::from_utf8_lossy(&t), base_dir.path(), at))
         .transpose()?;
     let mut review = match &base_config {
         Some(c) => Review::from_config(c, base_dir.path(), &mailmap)?,
@@ -396,7 +396,7 @@ fn compare_ends(
         return Ok((Vec::new(), Vec::new(), None, None));
     };
     let policy = drift::load_policy(c, base_dir)?;
-    let head_config = config::parse(&c.text, &head_dir.join(at))?;
+    let head_config = config::parse_in(&c.text, head_dir, at)?;
     // Environments the merge base itself cannot list: nothing of theirs
     // pre-exists, and their brokenness is not this change's.
     let broken = drift::unlistable(c);

@@ -27,7 +27,6 @@ pub fn load_config(explicit: Option<&Path>, cwd: &Path) -> Result<Option<Config>
     let config = path.map(|p| config::load(&p)).transpose()?;
     if let Some(c) = &config {
         inside_repository(c)?;
-        distinct_environments(c)?;
     }
     Ok(config)
 }
@@ -75,49 +74,6 @@ fn inside_repository(c: &Config) -> Result<(), Error> {
                     ),
                 ));
             }
-        }
-    }
-    Ok(())
-}
-
-/// No two environments read the same files: comparing an environment with
-/// itself finds nothing and passes.
-///
-/// # Errors
-/// [`Error::Invalid`] naming both environments.
-fn distinct_environments(c: &Config) -> Result<(), Error> {
-    // What an environment reads: its sources and, for a root, its filters.
-    let reads = |e: &EnvConfig| {
-        let filters = match &e.selection {
-            env::Selection::Root {
-                include, exclude, ..
-            } => Some((include.clone(), exclude.clone())),
-            _ => None,
-        };
-        (sources(e), filters)
-    };
-    let all: Vec<(&str, Vec<std::path::PathBuf>, _)> = c
-        .envs
-        .iter()
-        .map(|e| {
-            let (s, f) = reads(e);
-            (e.name.as_str(), s, f)
-        })
-        .filter(|(_, s, _)| !s.is_empty())
-        .collect();
-    for (i, (a, sa, fa)) in all.iter().enumerate() {
-        if let Some((b, _, _)) = all[..i].iter().find(|(_, sb, fb)| sb == sa && fb == fa) {
-            return Err(Error::config(
-                &c.path,
-                0,
-                format!(
-                    "[env.{b}] and [env.{a}] read the same files ({}): comparing an environment with itself finds nothing",
-                    sa.iter()
-                        .map(|p| crate::env::relative(p, &c.root))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
         }
     }
     Ok(())

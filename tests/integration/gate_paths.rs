@@ -509,3 +509,46 @@ fn unicode_normalisation_variants_are_guarded() {
         assert_unsigned_change_refused(&g);
     }
 }
+
+/// The merge base's config is validated as strictly as the working tree's:
+/// two environments that read the same files (written as `prod`, `./prod`,
+/// `prod/`, `x/../prod`, in the config's own directory or one reached by
+/// `--config ../alt/…`) are a broken config, not a gate that compares
+/// nothing and passes. The problem names the config as the repository
+/// knows it (`alt/driftcheck.toml:LINE`), never the scratch copy.
+#[test]
+fn a_base_config_whose_environments_read_the_same_files_is_refused() {
+    for (i, spelling) in ["prod", "./prod", "prod/", "x/../prod"].iter().enumerate() {
+        let alt = format!("[env.prod]\nroot = \"prod\"\n\n[env.staging]\nroot = \"{spelling}\"\n");
+        let r = Repo::init(&[
+            (
+                "deploy/driftcheck.toml",
+                "[env.staging]\nroot = \"staging\"\n\n[env.prod]\nroot = \"prod\"\n",
+            ),
+            ("deploy/staging/app.yaml", APP),
+            ("deploy/prod/app.yaml", APP),
+            ("alt/driftcheck.toml", &alt),
+            ("alt/prod/app.yaml", APP),
+        ]);
+        r.replace("deploy/prod/app.yaml", "timeout: 30", "timeout: 60");
+        r.commit(&msg(""));
+        let args: Vec<&str> = if i % 2 == 0 {
+            vec![
+                "-C",
+                "deploy",
+                "--config",
+                "../alt/driftcheck.toml",
+                "--base",
+                "main",
+            ]
+        } else {
+            vec!["--config", "alt/driftcheck.toml", "--base", "main"]
+        };
+        let g = r.gate(&args);
+        g.assert_cannot_answer(&[
+            "[env.prod] and [env.staging] read the same files (prod)",
+            "alt/driftcheck.toml:4:6",
+        ]);
+        assert!(!g.stderr.contains("driftcheck-base"), "{}", g.show());
+    }
+}

@@ -3,7 +3,12 @@
 run() { # LABEL WANT MSG(printf) [config]
 (
 . /tmp/attack-gate/lib.sh
-standard ''
+# Local hooks warn by default (issue 12: a hook must not block ordinary
+# work); these cases are about the verdict, so the hook is made strict.
+standard '
+[review]
+local = "block"
+'
 [ -n "${4:-}" ] && git -C $T/repo config $4
 sed -i 's/timeout: 30/timeout: 60/' $T/repo/deploy/prod/app.yaml; g add -A
 printf "$3" > $T/msg

@@ -3,7 +3,12 @@
 run() {
 (
 . /tmp/attack-gate/lib.sh
-standard ''
+# Local hooks warn by default (issue 12: a hook must not block ordinary
+# work); these cases are about the verdict, so the hook is made strict.
+standard '
+[review]
+local = "block"
+'
 g checkout -q main; as "${ADMIN[@]}"; sed -i 's/max_conns: 100/max_conns: 50/' $T/repo/deploy/staging/app.yaml; commit main2; g checkout -q feature; as "${MAL[@]}"
 sed -i 's/timeout: 30/timeout: 60/' $T/repo/deploy/prod/app.yaml; commit "feat
 
