@@ -226,7 +226,7 @@ fn new_environments(s: &Sides<'_>, at: Compare<'_>) -> Vec<Finding> {
     let Some(text) = &s.head_text else {
         return Vec::new();
     };
-    let Ok(own) = config::parse_in(text, &s.head_dir, s.config_at) else {
+    let Ok(own) = config::parse_in(text, s.head_dir, s.config_at) else {
         return Vec::new();
     };
     // An environment the base could not list has no base either.
