@@ -11,6 +11,12 @@
 //! digest and first parent, with the `allowed_signers` of the first
 //! parent's tree (read once per distinct file, [`signed::Cache`]). A squash
 //! or rebase merge of a signed pull request lands as exactly that.
+//!
+//! Three passes, so signatures cost little next to the walk: the history
+//! is read in order (one thread: neighbouring commits share trees), every
+//! signature met is then verified on all cores at once
+//! ([`signed::verify_ahead`], results kept in the verification memo), and
+//! the sign-offs are judged last, finding each verification already done.
 
 use super::identity::{Mailmap, parse_signer};
 use super::review::Review;
@@ -91,14 +97,14 @@ pub fn audit(
     if review.signing.active() {
         keys.memo = Some(memo.clone());
     }
-    let mut out = Vec::new();
+    let mut prepared = Vec::new();
     let progress = crate::progress::Progress::start(commits.len() > 2_000);
     let total = commits.len();
     for (n, c) in commits.iter().enumerate() {
         if n % 500 == 0 {
             progress.show(&format!("audit: {n} of {total} commits"));
         }
-        out.extend(one(
+        prepared.extend(prepare(
             repo,
             c,
             &trees,
@@ -107,21 +113,69 @@ pub fn audit(
             &mut keys,
         )?);
     }
+    if review.signing.active() {
+        signed::verify_ahead(prepared.iter().map(|p| {
+            (
+                &p.signing,
+                p.found.as_slice(),
+                p.digest.as_str(),
+                p.base.as_str(),
+            )
+        }));
+    }
+    let out = prepared.iter().map(|p| p.judge(review, mailmap)).collect();
     if let Ok(mut m) = memo.lock() {
         m.save();
     }
     Ok(out)
 }
 
-fn one(
+/// A commit that changed guarded config, read and ready to be judged.
+struct Prepared<'c> {
+    commit: &'c git::Commit,
+    changes: Vec<git::Change>,
+    digest: String,
+    found: Vec<trailers::Trailer>,
+    contributors: Vec<String>,
+    /// `[review]`'s signing settings with the first parent's keys.
+    signing: signed::Signing,
+    /// The first parent (what a signature must name).
+    base: String,
+}
+
+impl Prepared<'_> {
+    fn judge(&self, review: &Review, mailmap: &Mailmap) -> Audited {
+        let c = self.commit;
+        let judged = Judged {
+            review,
+            mailmap,
+            signing: &self.signing,
+            digest: &self.digest,
+            base: &self.base,
+            contributors: &self.contributors,
+            message: &c.message,
+        };
+        let signoffs = judged.signoffs(&self.found);
+        let counted = signoffs.iter().filter(|s| s.counted).count();
+        Audited {
+            commit: c.id.to_string(),
+            author: c.author.1.clone(),
+            digest: self.digest.clone(),
+            paths: self.changes.iter().map(|c| c.path.clone()).collect(),
+            passed: counted as u32 >= review.base.required,
+            signoffs,
+        }
+    }
+}
+
+fn prepare<'c>(
     repo: &Repo,
-    c: &git::Commit,
+    c: &'c git::Commit,
     trees: &std::collections::HashMap<crate::git::Oid, crate::git::Oid>,
     (review, mailmap): (&Review, &Mailmap),
     cache: &mut git::TreeCache,
     keys: &mut signed::Cache,
-) -> Result<Option<Audited>, Error> {
-    let id = c.id;
+) -> Result<Option<Prepared<'c>>, Error> {
     let guarded = |p: &str| review.guarded(p);
     let tree_of = |p: &crate::git::Oid| trees.get(p).copied().map_or_else(|| repo.tree_of(*p), Ok);
     let first = match c.parents.first() {
@@ -167,24 +221,14 @@ fn one(
         .first()
         .map(crate::git::Oid::to_string)
         .unwrap_or_default();
-    let judged = Judged {
-        review,
-        mailmap,
-        signing: &signing,
-        digest: &digest,
-        base: &base,
-        contributors: &contributors,
-        message: &c.message,
-    };
-    let signoffs = judged.signoffs(&found);
-    let counted = signoffs.iter().filter(|s| s.counted).count();
-    Ok(Some(Audited {
-        commit: id.to_string(),
-        author: c.author.1.clone(),
+    Ok(Some(Prepared {
+        commit: c,
+        changes,
         digest,
-        paths: changes.iter().map(|c| c.path.clone()).collect(),
-        passed: counted as u32 >= review.base.required,
-        signoffs,
+        found,
+        contributors,
+        signing,
+        base,
     }))
 }
 

@@ -754,3 +754,122 @@ fn one_key_counts_once_whatever_addresses_it_is_listed_for() {
     let (r2, s2) = approve_signed(&r, BO, BO_KEY);
     timeout_with(&r, &format!("{r1}\n{s1}\n{r2}\n{s2}")).assert_passed();
 }
+
+/// `audit` verifies every signature of a history ahead, on all cores, then
+/// judges: the verdicts must be exactly those of checking one by one.
+/// Random histories (three seeds, ten guarded commits each) mix valid
+/// signatures, copies of the previous commit's signature (another digest
+/// and base), Mallory's key claiming Ana, one altered byte, and none; the
+/// audit, run cold and then warm (memo), marks as signed exactly the valid
+/// ones and gives every other one its reason.
+#[test]
+fn audit_verifying_ahead_agrees_with_each_signature_built() {
+    for seed in [3u64, 17, 2026] {
+        let mut state = seed;
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        let r = repo("required");
+        let sign_head = |who: Person, key_seed: u8| {
+            let (path, _) = key(&r, key_seed);
+            let out = r.driftcheck_in(
+                &r.root(),
+                &[
+                    "approve",
+                    "--sign",
+                    "--key",
+                    path.to_str().unwrap(),
+                    "--base",
+                    "HEAD~1",
+                    "--format",
+                    "json",
+                ],
+                &identity(&r, who, ""),
+            );
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            (
+                doc["trailer"].as_str().unwrap().to_string(),
+                doc["signature"].as_str().unwrap().to_string(),
+            )
+        };
+        let mut expected = Vec::new();
+        let mut previous: Option<String> = None;
+        for i in 0..10 {
+            r.everywhere(
+                &format!("timeout: {}", 30 + i),
+                &format!("timeout: {}", 31 + i),
+            );
+            r.commit(&format!("Timeout {}\n", 31 + i));
+            let shape = next(5);
+            let (reviewed, signature) = match shape {
+                1 if previous.is_some() => {
+                    let (t, _) = sign_head(ANA, ANA_KEY);
+                    (t, previous.clone().unwrap())
+                }
+                2 => sign_head(ANA, MAL_KEY),
+                3 => {
+                    let (t, s) = sign_head(BO, BO_KEY);
+                    // One base64 character in the middle of the signature.
+                    let mut b = s.into_bytes();
+                    let at = b.len() / 2 + usize::try_from(next(40)).unwrap();
+                    b[at] = if b[at] == b'A' { b'B' } else { b'A' };
+                    (t, String::from_utf8(b).unwrap())
+                }
+                4 => (sign_head(BO, BO_KEY).0, String::new()),
+                _ => sign_head(
+                    if i % 2 == 0 { ANA } else { BO },
+                    if i % 2 == 0 { ANA_KEY } else { BO_KEY },
+                ),
+            };
+            let valid = shape == 0 || (shape == 1 && previous.is_none());
+            expected.push(valid);
+            if !signature.is_empty() {
+                previous = Some(signature.clone());
+            }
+            let lines = if signature.is_empty() {
+                reviewed
+            } else {
+                format!("{reviewed}\n{signature}")
+            };
+            r.amend(&msg(&lines));
+        }
+        let _ = std::fs::remove_dir_all(r.root().join(".git/driftcheck"));
+        for run in ["cold", "warm"] {
+            let out = r.driftcheck_in(
+                &r.root(),
+                &["audit", "main..feature", "--format", "json"],
+                &[],
+            );
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let mut commits: Vec<serde_json::Value> = doc["commits"].as_array().unwrap().clone();
+            // Oldest first, as built.
+            if commits.len() == 10 && commits[0]["commit"] == r.git(&["rev-parse", "HEAD"]).trim() {
+                commits.reverse();
+            }
+            assert_eq!(commits.len(), 10, "{run}: {doc}");
+            for (c, want) in commits.iter().zip(&expected) {
+                let s = &c["signoffs"][0];
+                assert_eq!(s["signed"] == true, *want, "seed {seed}, {run}: {c}");
+                assert_eq!(s["counted"] == true, *want, "seed {seed}, {run}: {c}");
+                if !want {
+                    assert!(
+                        s["reason"]
+                            .as_str()
+                            .unwrap()
+                            .starts_with("signature refused"),
+                        "{c}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -9,6 +9,7 @@ mod alignment;
 mod binary;
 mod canary;
 mod cli;
+mod command_outputs;
 mod config_errors;
 mod crossplane;
 mod detect_secrets_peer;

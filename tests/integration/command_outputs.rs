@@ -1,0 +1,72 @@
+//! What humans and machines read from the commands beyond `diff`/`check`:
+//! `gate`, `audit`, `trailers` and `explain`, snapshot in every format each
+//! accepts (issue 11: every command renders through `report/`, and a
+//! format a command does not speak is refused, never answered in another
+//! form). One repository built in the test with fixed identities and
+//! dates, so commit ids and digests are stable; temp paths are replaced.
+
+use super::gate_catalogue::{ANA, MAL, Repo, msg, reviewed_by};
+
+/// The standard repository with three guarded commits on `feature`: one
+/// reviewed by a peer, one "reviewed" by its own author, one with a typo'd
+/// trailer key.
+fn history() -> Repo {
+    let r = Repo::standard("\n[review]\nrequired = 1\n");
+    r.raise_timeout();
+    r.commit(&msg(&reviewed_by(ANA)));
+    r.everywhere("log_level: info", "log_level: warn");
+    r.commit(&msg(&reviewed_by(MAL)));
+    r.everywhere("pool_size: 10", "pool_size: 20");
+    r.commit(&msg("Reviewd-by: Ana <ana@example.com>"));
+    r
+}
+
+/// Stdout and stderr of a run, with the repository's temp path replaced.
+fn shown(r: &Repo, args: &[&str]) -> String {
+    let out = r.driftcheck_in(&r.root(), args, &[]);
+    let text = format!(
+        "exit {}\n--- stdout ---\n{}--- stderr ---\n{}",
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tmp = r.root().parent().unwrap().display().to_string();
+    text.replace(&tmp, "[TMP]")
+}
+
+#[test]
+fn command_outputs_in_every_format_they_accept() {
+    let r = history();
+    let cases: &[(&str, &[&str])] = &[
+        ("gate_human", &["gate", "--base", "main"]),
+        ("gate_json", &["gate", "--base", "main", "--format", "json"]),
+        (
+            "gate_markdown",
+            &["gate", "--base", "main", "--format", "markdown"],
+        ),
+        ("audit_human", &["audit", "main..feature"]),
+        (
+            "audit_json",
+            &["audit", "main..feature", "--format", "json"],
+        ),
+        (
+            "audit_markdown",
+            &["audit", "main..feature", "--format", "markdown"],
+        ),
+        (
+            "audit_sarif_refused",
+            &["audit", "main..feature", "--format", "sarif"],
+        ),
+        ("trailers_human", &["trailers", "HEAD"]),
+        ("trailers_json", &["trailers", "HEAD", "--format", "json"]),
+        ("explain_human", &["explain", "drift/data-path"]),
+        (
+            "explain_json",
+            &["explain", "drift/data-path", "--format", "json"],
+        ),
+        ("explain_unknown", &["explain", "drift/data-pth"]),
+    ];
+    for (name, args) in cases {
+        insta::assert_snapshot!(*name, shown(&r, args));
+    }
+}
