@@ -260,6 +260,7 @@ impl Review {
                 .map(|p| anchor(&dir, p).map_err(|why| err(format!("signers: `{p}` {why}"))))
                 .transpose()?,
             allowed: None,
+            mailmap: std::sync::Arc::new(mailmap.clone()),
             memo: None,
         };
         if signing.mode == Mode::Required && signing.signers.is_none() {

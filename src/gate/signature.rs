@@ -262,6 +262,23 @@ impl AllowedSigners {
         digest: &str,
         base: &str,
     ) -> Result<(), Refusal> {
+        self.verify_as(signed, reviewer, digest, base, &|e| e.to_string())
+    }
+
+    /// [`AllowedSigners::verify`], where `person` maps an address to the
+    /// person it stands for (the merge base's `.mailmap`): a key listed for
+    /// any address of the reviewer speaks for the reviewer.
+    ///
+    /// # Errors
+    /// The first [`Refusal`] that applies.
+    pub fn verify_as(
+        &self,
+        signed: &Signed,
+        reviewer: &str,
+        digest: &str,
+        base: &str,
+        person: &dyn Fn(&str) -> String,
+    ) -> Result<(), Refusal> {
         let sig = &signed.sig;
         if sig.namespace() != NAMESPACE {
             return Err(Refusal::Namespace(sig.namespace().to_string()));
@@ -277,7 +294,7 @@ impl AllowedSigners {
         }
         let reviewer = reviewer.to_ascii_lowercase();
         let listed = with_key.iter().any(|e| {
-            e.principals.iter().any(|p| principal_matches(p, &reviewer))
+            lists(e, &reviewer, person)
                 && e.namespaces
                     .as_ref()
                     .is_none_or(|ns| ns.iter().any(|n| principal_matches(n, NAMESPACE)))
@@ -300,12 +317,39 @@ impl AllowedSigners {
     /// Whether the key that made `signed` is listed for `name` (for any
     /// namespace: a key that may speak for a person is that person's).
     pub fn key_speaks_for(&self, signed: &Signed, name: &str) -> bool {
+        self.key_speaks_for_as(signed, name, &|e| e.to_string())
+    }
+
+    /// [`AllowedSigners::key_speaks_for`], with addresses mapped to persons
+    /// by `person` (see [`AllowedSigners::verify_as`]).
+    pub fn key_speaks_for_as(
+        &self,
+        signed: &Signed,
+        name: &str,
+        person: &dyn Fn(&str) -> String,
+    ) -> bool {
         let name = name.to_ascii_lowercase();
         self.entries
             .iter()
             .filter(|e| e.key.key_data() == signed.sig.public_key())
-            .any(|e| e.principals.iter().any(|p| principal_matches(p, &name)))
+            .any(|e| lists(e, &name, person))
     }
+}
+
+/// Whether entry `e` lists `name`: a principal pattern matches it, or a
+/// literal principal is an address of the same person (`person` maps both
+/// to one canonical address: the merge base's `.mailmap`). The rule: keys
+/// belong to people, and `.mailmap` says which addresses are one person, so
+/// `allowed_signers` may name any of them — for the reviewer (her key
+/// listed under her new address verifies a sign-off written with the old
+/// one) and for contributors alike (a key listed under the author's old
+/// address still speaks for the author).
+fn lists(e: &Entry, name: &str, person: &dyn Fn(&str) -> String) -> bool {
+    let who = person(name);
+    e.principals.iter().any(|p| {
+        principal_matches(p, name)
+            || (!p.contains(['*', '?']) && person(&p.to_ascii_lowercase()) == who)
+    })
 }
 
 /// The SHA-256 fingerprint of the key that made `signed`.

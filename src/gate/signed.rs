@@ -71,6 +71,9 @@ pub struct Signing {
     /// The merge base's `allowed_signers` (set by [`Signing::load`]), or
     /// why it could not be read (`audit`: refuses every signature).
     pub allowed: Option<Result<Arc<AllowedSigners>, String>>,
+    /// The merge base's `.mailmap`: which addresses are one person, so a
+    /// key listed under any of them speaks for that person.
+    pub mailmap: Arc<super::identity::Mailmap>,
     /// `audit` only: verifications remembered across runs, and the id of
     /// the `allowed_signers` blob they are keyed on ([`super::memo`]).
     pub memo: Option<(Arc<Mutex<Memo>>, String)>,
@@ -164,7 +167,9 @@ impl Signing {
             let result = shape(t)
                 .map_err(|why| Refusal::Malformed(why.replace("the value is", "the signature is")))
                 .and_then(|()| signature::parse(&t.value))
-                .and_then(|s| allowed.verify(&s, &email, digest, base));
+                .and_then(|s| {
+                    allowed.verify_as(&s, &email, digest, base, &|e| self.mailmap.canonical(e))
+                });
             match result {
                 Ok(()) => {
                     if let (Some((m, _)), Some(k)) = (&self.memo, memo_key)
@@ -208,10 +213,10 @@ impl Signing {
             .filter(|t| trailers::key_matches(&t.key, signature::TRAILER))
             .filter(|t| claimed(&t.value) == email)
             .filter_map(|t| signature::parse(&t.value).ok())
-            .find(|s| allowed.key_speaks_for(s, &email))?;
+            .find(|s| allowed.key_speaks_for_as(s, &email, &|e| self.mailmap.canonical(e)))?;
         let also = others
             .filter(|o| !o.eq_ignore_ascii_case(&email))
-            .find(|o| allowed.key_speaks_for(&signed, o))
+            .find(|o| allowed.key_speaks_for_as(&signed, o, &|e| self.mailmap.canonical(e)))
             .map(str::to_string);
         Some((signature::key_fingerprint(&signed), also))
     }
@@ -247,17 +252,28 @@ pub fn verify_ahead<'a>(
             if memo.lock().is_ok_and(|m| m.contains(&key)) {
                 continue;
             }
-            jobs.push((allowed, memo, email, key, t.value.as_str(), digest, base));
+            jobs.push((
+                signing,
+                allowed,
+                memo,
+                email,
+                key,
+                t.value.as_str(),
+                digest,
+                base,
+            ));
         }
     }
     let proven: Vec<_> = jobs
         .par_iter()
-        .filter(|(allowed, _, email, _, value, digest, base)| {
+        .filter(|(signing, allowed, _, email, _, value, digest, base)| {
             signature::parse(value)
-                .and_then(|s| allowed.verify(&s, email, digest, base))
+                .and_then(|s| {
+                    allowed.verify_as(&s, email, digest, base, &|e| signing.mailmap.canonical(e))
+                })
                 .is_ok()
         })
-        .map(|(_, memo, _, key, ..)| (*memo, *key))
+        .map(|(_, _, memo, _, key, ..)| (*memo, *key))
         .collect();
     for (memo, key) in proven {
         if let Ok(mut m) = memo.lock() {

@@ -873,3 +873,56 @@ fn audit_verifying_ahead_agrees_with_each_signature_built() {
         }
     }
 }
+
+/// Keys belong to people, and the merge base's `.mailmap` says which
+/// addresses are one person (chains of 1–3 hops): a key listed under the
+/// reviewer's canonical address verifies a sign-off she wrote with an old
+/// one, and a key listed under an old address of the author still speaks
+/// for the author (no peer review).
+#[test]
+fn allowed_signers_names_people_through_the_mailmap() {
+    for hops in 1..=3 {
+        let chain = |from: &str, stem: &str| -> (String, String) {
+            let mut lines = String::new();
+            let mut at = from.to_string();
+            for i in 0..hops {
+                let next = format!("{stem}{i}@corp.example");
+                lines.push_str(&format!("<{next}> <{at}>\n"));
+                at = next;
+            }
+            (lines, at)
+        };
+        let (ana_map, ana_now) = chain(ANA.email, "ana");
+        let mailmap = ana_map;
+        // Ana's key under her canonical address: her old-address sign-off verifies.
+        let listing = format!(
+            "{ana_now} {}\nmal@example.com {}\n",
+            public(ANA_KEY),
+            public(MAL_KEY)
+        );
+        let review = format!("\n[review]\nsigners = \"{SIGNERS}\"\nsigned = \"required\"\n");
+        let r = Repo::standard_with(
+            &review,
+            &[(SIGNERS, listing.as_str()), (".mailmap", mailmap.as_str())],
+        );
+        let (reviewed, sig) = signed_change(&r, ANA, ANA_KEY);
+        let g = timeout_with(&r, &format!("{reviewed}\n{sig}"));
+        g.assert_passed();
+        g.assert_signoff("Ana", true, "peer sign-off");
+        // Mallory's key listed for Ana and for an address the mailmap
+        // makes Mallory's own: no peer review.
+        let (mal_map2, _) = chain(MAL.email, "m");
+        let listing = format!(
+            "ana@example.com,{} {}\n",
+            "m0@corp.example",
+            public(MAL_KEY)
+        );
+        let r = Repo::standard_with(
+            &review,
+            &[(SIGNERS, listing.as_str()), (".mailmap", mal_map2.as_str())],
+        );
+        let (reviewed, sig) = signed_change(&r, ANA, MAL_KEY);
+        let g = timeout_with(&r, &format!("{reviewed}\n{sig}"));
+        assert_refused_because(&g, "Ana", "a contributor: it proves no peer review");
+    }
+}
