@@ -4,35 +4,12 @@
 use std::io::Write;
 use std::path::Path;
 
-use serde::Serialize;
-
 use crate::cli::{Args, Status};
 use driftcheck::error::Error;
 use driftcheck::gate::signature;
 use driftcheck::git::Repo;
-use driftcheck::report::{OutputFormat, escape};
+use driftcheck::report::trailers::{Doc, Kv, Miss};
 use driftcheck::trailers::{Mode, parse};
-
-#[derive(Serialize)]
-struct Doc {
-    version: u32,
-    trailers: Vec<Kv>,
-    near_misses: Vec<Miss>,
-}
-
-#[derive(Serialize)]
-struct Kv {
-    key: String,
-    value: String,
-    line: usize,
-}
-
-#[derive(Serialize)]
-struct Miss {
-    line: usize,
-    text: String,
-    reason: String,
-}
 
 /// Print the trailers of a commit or a message file.
 ///
@@ -90,38 +67,7 @@ pub fn run(
             })
             .collect(),
     };
-    let w = |e| Error::Write(e);
-    if args.format == OutputFormat::Json {
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| Error::Write(e.into()))?;
-        writeln!(out).map_err(w)?;
-        return Ok(Status::Clean);
-    }
-    if doc.trailers.is_empty() {
-        writeln!(out, "no trailer block").map_err(w)?;
-    }
-    for t in &doc.trailers {
-        writeln!(
-            out,
-            "{:>4}  {}: {}",
-            t.line,
-            escape(&t.key, 80),
-            escape(&t.value, 300)
-        )
-        .map_err(w)?;
-    }
-    if !doc.near_misses.is_empty() {
-        writeln!(out, "\nnot trailers:").map_err(w)?;
-    }
-    for n in &doc.near_misses {
-        writeln!(
-            out,
-            "{:>4}  `{}`\n      {}",
-            n.line,
-            escape(&n.text, 200),
-            n.reason
-        )
-        .map_err(w)?;
-    }
+    driftcheck::report::trailers::write(&doc, args.format, out).map_err(Error::Write)?;
     Ok(Status::Clean)
 }
 

@@ -8,6 +8,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::escape;
+use super::style::Role;
 
 /// What the gate decided and why, ready to print.
 #[derive(Debug, Clone, Serialize)]
@@ -103,22 +104,17 @@ pub struct NearMissView {
 
 /// The human rendering.
 pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    let paint = |code: &str, s: &str| {
-        if color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
+    let p = super::style::Paint { on: color };
+    let paint = |role: Role, s: &str| p.paint(role, s);
     let verdict = if g.passed {
-        paint("1;32", "PASSED")
+        paint(Role::Good, "PASSED")
     } else {
-        paint("1;31", "REFUSED")
+        paint(Role::Error, "REFUSED")
     };
     writeln!(
         out,
         "{} {verdict}: config change {} ({} guarded path{}), merge base {}",
-        paint("1", "gate:"),
+        paint(Role::Strong, "gate:"),
         g.digest,
         g.changes.len(),
         if g.changes.len() == 1 { "" } else { "s" },
@@ -131,13 +127,13 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
         writeln!(out, "  no guarded config changed ({})", g.guarded)?;
     }
     if !g.requirements.is_empty() {
-        writeln!(out, "{}", paint("1", "requirements:"))?;
+        writeln!(out, "{}", paint(Role::Strong, "requirements:"))?;
     }
     for r in &g.requirements {
         let mark = if r.satisfied {
-            paint("32", "ok ")
+            paint(Role::Good, "ok ")
         } else {
-            paint("31", "MISSING")
+            paint(Role::Error, "MISSING")
         };
         let who = if r.reviewers.is_empty() {
             "any peer".to_string()
@@ -154,13 +150,13 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
         )?;
     }
     if !g.signoffs.is_empty() {
-        writeln!(out, "{}", paint("1", "sign-offs:"))?;
+        writeln!(out, "{}", paint(Role::Strong, "sign-offs:"))?;
     }
     for s in &g.signoffs {
         let mark = if s.counted {
-            paint("32", "counted")
+            paint(Role::Good, "counted")
         } else {
-            paint("33", "not counted")
+            paint(Role::Warning, "not counted")
         };
         writeln!(
             out,
@@ -176,7 +172,11 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
         }
     }
     if !g.near_misses.is_empty() {
-        writeln!(out, "{}", paint("1", "near misses (not trailers):"))?;
+        writeln!(
+            out,
+            "{}",
+            paint(Role::Strong, "near misses (not trailers):")
+        )?;
     }
     for n in &g.near_misses {
         writeln!(

@@ -3,6 +3,7 @@
 //! a buffer (the github format also appends to the step summary file named in
 //! [`Options`]). Values arrive already masked: renderers only escape them.
 
+pub mod audit;
 pub mod error;
 pub mod gate;
 mod github;
@@ -13,6 +14,7 @@ pub mod paths;
 pub mod problems;
 mod sarif;
 pub mod style;
+pub mod trailers;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -70,3 +70,78 @@ fn command_outputs_in_every_format_they_accept() {
         insta::assert_snapshot!(*name, shown(&r, args));
     }
 }
+
+/// `text` with its CommonMark code spans removed: a run of N backticks
+/// opens a span that the next run of exactly N backticks closes.
+fn outside_code_spans(text: &str) -> String {
+    let b = text.as_bytes();
+    let run = |i: usize| b[i..].iter().take_while(|c| **c == b'`').count();
+    let (mut out, mut i) = (String::new(), 0);
+    while i < b.len() {
+        if b[i] == b'`' {
+            let n = run(i);
+            let mut j = i + n;
+            let close = loop {
+                match b[j..].iter().position(|c| *c == b'`') {
+                    None => break None,
+                    Some(k) => {
+                        let m = run(j + k);
+                        if m == n {
+                            break Some(j + k + m);
+                        }
+                        j += k + m;
+                    }
+                }
+            };
+            match close {
+                Some(end) => i = end,
+                None => {
+                    out.push_str(&text[i..i + n]);
+                    i += n;
+                }
+            }
+        } else {
+            let next = b[i..]
+                .iter()
+                .position(|c| *c == b'`')
+                .map_or(b.len(), |k| i + k);
+            out.push_str(&text[i..next]);
+            i = next;
+        }
+    }
+    out
+}
+
+/// Identities in markdown (audit's table, the gate's comment) stay inert:
+/// no link, image, HTML or @mention survives outside a code span, for
+/// every hostile shape in the trailer and in the author's address.
+#[test]
+fn markdown_identities_never_become_markup() {
+    let hostile = [
+        "A``` ![i](https://evil.example/p.png) [l](https://evil.example) @org/team <ana@example.com>",
+        "B`` </code><img src=x> @org/admins <bo@example.com>",
+        "C\u{200b}` @everyone `x <c@example.com>",
+        "E | col | <e@example.com>",
+    ];
+    let r = Repo::standard("\n[review]\nrequired = 1\n");
+    r.raise_timeout();
+    let lines: Vec<String> = hostile
+        .iter()
+        .map(|h| format!("Reviewed-by: {h}"))
+        .collect();
+    r.commit(&msg(&lines.join("\n")));
+    for args in [
+        &["audit", "main..feature", "--format", "markdown"][..],
+        &["gate", "--base", "main", "--format", "markdown"][..],
+    ] {
+        let out = r.driftcheck_in(&r.root(), args, &[]);
+        let md = String::from_utf8_lossy(&out.stdout).to_string();
+        let bare = outside_code_spans(&md);
+        for bad in ["@org", "@everyone", "](", "<img", "</code"] {
+            assert!(
+                !bare.contains(bad),
+                "{args:?}: `{bad}` outside a code span:\n{md}"
+            );
+        }
+    }
+}
