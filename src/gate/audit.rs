@@ -40,6 +40,20 @@ pub struct Audited {
     pub signoffs: Vec<AuditSignoff>,
     /// Whether enough valid peer sign-offs cover it.
     pub passed: bool,
+    /// For a commit that did not pass: lines that look like sign-offs but
+    /// are not trailers, and why (`Reviewd-by`: did you mean …?), so a
+    /// refusal says what to fix.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub near_misses: Vec<AuditNearMiss>,
+}
+
+/// A line of a commit message that looks like a sign-off and is not one.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditNearMiss {
+    /// 1-based line in the message.
+    pub line: usize,
+    /// Why git does not count it (masked).
+    pub reason: String,
 }
 
 /// One sign-off of an audited commit.
@@ -157,12 +171,28 @@ impl Prepared<'_> {
         };
         let signoffs = judged.signoffs(&self.found);
         let counted = signoffs.iter().filter(|s| s.counted).count();
+        let passed = counted as u32 >= review.base.required;
+        // Near misses only where they explain a refusal: parsing for them
+        // costs more than the trailers alone, and most commits pass.
+        let near_misses = if passed {
+            Vec::new()
+        } else {
+            trailers::parse(&c.message, Mode::CommitObject)
+                .near_misses
+                .into_iter()
+                .map(|n| AuditNearMiss {
+                    line: n.line,
+                    reason: crate::secrets::mask_line(&n.reason),
+                })
+                .collect()
+        };
         Audited {
+            near_misses,
             commit: c.id.to_string(),
             author: c.author.1.clone(),
             digest: self.digest.clone(),
             paths: self.changes.iter().map(|c| c.path.clone()).collect(),
-            passed: counted as u32 >= review.base.required,
+            passed,
             signoffs,
         }
     }

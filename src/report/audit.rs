@@ -79,6 +79,14 @@ fn human(commits: &[Audited], failed: usize, out: &mut dyn Write) -> std::io::Re
                 escape(&s.reason, 300)
             )?;
         }
+        for n in &c.near_misses {
+            writeln!(
+                out,
+                "    near miss: line {}: {}",
+                n.line,
+                escape(&n.reason, 300)
+            )?;
+        }
         for s in c.signoffs.iter().filter(|s| s.counted) {
             if let Some(why) = &s.signature {
                 writeln!(
