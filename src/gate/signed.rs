@@ -264,16 +264,37 @@ pub fn verify_ahead<'a>(
             ));
         }
     }
-    let proven: Vec<_> = jobs
+    // Parsed and admitted on all cores, then verified in batches of up to
+    // 256 (two batches per core at least, so both halves of the work run
+    // in parallel).
+    let admitted: Vec<_> = jobs
         .par_iter()
-        .filter(|(signing, allowed, _, email, _, value, digest, base)| {
-            signature::parse(value)
-                .and_then(|s| {
-                    allowed.verify_as(&s, email, digest, base, &|e| signing.mailmap.canonical(e))
-                })
-                .is_ok()
+        .filter_map(
+            |(signing, allowed, memo, email, key, value, digest, base)| {
+                let signed = signature::parse(value).ok()?;
+                let message = allowed
+                    .admit(&signed, email, digest, base, &|e| {
+                        signing.mailmap.canonical(e)
+                    })
+                    .ok()?;
+                Some((signed, message, *memo, *key))
+            },
+        )
+        .collect();
+    let size = (admitted.len() / (2 * rayon::current_num_threads()).max(1)).clamp(1, 256);
+    let proven: Vec<_> = admitted
+        .par_chunks(size)
+        .flat_map_iter(|chunk| {
+            let items: Vec<(&signature::Signed, &str)> =
+                chunk.iter().map(|(s, m, ..)| (s, m.as_str())).collect();
+            let ok = signature::verify_many(&items);
+            chunk
+                .iter()
+                .zip(ok)
+                .filter(|(_, ok)| *ok)
+                .map(|((_, _, memo, key), _)| (*memo, *key))
+                .collect::<Vec<_>>()
         })
-        .map(|(_, _, memo, _, key, ..)| (*memo, *key))
         .collect();
     for (memo, key) in proven {
         if let Ok(mut m) = memo.lock() {
