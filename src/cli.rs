@@ -395,24 +395,7 @@ fn dispatch(
             out,
         ),
         Command::Audit { range } => commands::audit::run(args, cwd, range.as_deref(), out),
-        Command::Hook { action } => match action {
-            HookAction::Install {
-                pre_commit,
-                commit_msg,
-                pre_push,
-                force,
-            } => commands::hook::install(
-                cwd,
-                commands::hook::Which {
-                    pre_commit: *pre_commit,
-                    commit_msg: *commit_msg,
-                    pre_push: *pre_push,
-                },
-                *force,
-                out,
-            ),
-            HookAction::Uninstall => commands::hook::uninstall(cwd, out),
-        },
+        Command::Hook { action } => hook(cwd, action, out),
         Command::Init { envs, force } => commands::init::run(cwd, envs, *force, out),
         Command::Completions { shell } => {
             let mut cmd = <Args as clap::CommandFactory>::command();
@@ -429,6 +412,32 @@ fn dispatch(
         Command::Trailers { rev, message_file } => {
             commands::trailers::run(args, cwd, rev.as_deref(), message_file.as_deref(), out)
         }
+    }
+}
+
+/// `hook install` / `hook uninstall`.
+fn hook(
+    cwd: &std::path::Path,
+    action: &HookAction,
+    out: &mut dyn std::io::Write,
+) -> Result<Status, Error> {
+    match action {
+        HookAction::Install {
+            pre_commit,
+            commit_msg,
+            pre_push,
+            force,
+        } => commands::hook::install(
+            cwd,
+            commands::hook::Which {
+                pre_commit: *pre_commit,
+                commit_msg: *commit_msg,
+                pre_push: *pre_push,
+            },
+            *force,
+            out,
+        ),
+        HookAction::Uninstall => commands::hook::uninstall(cwd, out),
     }
 }
 
