@@ -285,27 +285,45 @@ impl From<Status> for std::process::ExitCode {
 /// # Errors
 /// When driftcheck cannot do its job (exit 2).
 pub fn run(args: Args) -> Result<Status, Error> {
-    let cwd = match &args.dir {
+    let cwd = working_dir(&args)?;
+    let stdout = std::io::stdout();
+    let opts = report_options(&args, &stdout);
+    args.command.accepts(args.format)?;
+    // Stdout is line-buffered; a report is written in one go.
+    // Everything printed passes the last line of defence (secrets::redact).
+    let mut out = driftcheck::secrets::redact::Redacting::new(stdout.lock());
+    let status = dispatch(&args, &cwd, &opts, &mut out)?;
+    out.finish().map_err(Error::Write)?;
+    Ok(status)
+}
+
+/// The directory a command works in: `--dir`, resolved, or the current one.
+fn working_dir(args: &Args) -> Result<PathBuf, Error> {
+    match &args.dir {
         Some(d) => d.canonicalize().map_err(|source| Error::Io {
             path: d.clone(),
             source,
-        })?,
+        }),
         None => std::env::current_dir().map_err(|source| Error::Io {
             path: PathBuf::from("."),
             source,
-        })?,
-    };
-    let stdout = std::io::stdout();
+        }),
+    }
+}
+
+/// How reports are written: colour, verbosity, and the GitHub Actions files
+/// (step summary, outputs) when the environment names them.
+fn report_options(args: &Args, stdout: &std::io::Stdout) -> report::Options {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         // anstream's answer: a terminal, NO_COLOR, CLICOLOR(_FORCE), TERM=dumb.
         ColorChoice::Auto => !matches!(
-            anstream::AutoStream::choice(&stdout),
+            anstream::AutoStream::choice(stdout),
             anstream::ColorChoice::Never
         ),
     };
-    let opts = report::Options {
+    report::Options {
         color,
         verbose: args.verbose,
         quiet: args.quiet,
@@ -315,19 +333,24 @@ pub fn run(args: Args) -> Result<Status, Error> {
         outputs: std::env::var_os("GITHUB_OUTPUT")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),
-    };
-    args.command.accepts(args.format)?;
-    // Stdout is line-buffered; a report is written in one go.
-    // Everything printed passes the last line of defence (secrets::redact).
-    let mut out = driftcheck::secrets::redact::Redacting::new(stdout.lock());
-    let status = match &args.command {
+    }
+}
+
+/// Each subcommand to the module under `commands/` that does it.
+fn dispatch(
+    args: &Args,
+    cwd: &std::path::Path,
+    opts: &report::Options,
+    out: &mut dyn std::io::Write,
+) -> Result<Status, Error> {
+    match &args.command {
         Command::Explain { rule, list } => match (rule, list) {
-            (Some(rule), false) => commands::explain::run(&args, &cwd, rule, &mut out),
-            _ => commands::explain::list(&args, &cwd, &mut out),
+            (Some(rule), false) => commands::explain::run(args, cwd, rule, out),
+            _ => commands::explain::list(args, cwd, out),
         },
         Command::Diff { envs } => {
             let run = commands::compare::Run::diff(envs);
-            commands::compare::run(&args, &cwd, &run, &opts, &mut out)
+            commands::compare::run(args, cwd, &run, opts, out)
         }
         Command::Check {
             envs,
@@ -340,12 +363,8 @@ pub fn run(args: Args) -> Result<Status, Error> {
             let mut run =
                 commands::compare::Run::check(envs, baseline.as_deref(), write_baseline.as_deref());
             run.all = *all;
-            run.source = match (staged, rev) {
-                (true, _) => commands::compare::Source::Staged,
-                (false, Some(r)) => commands::compare::Source::Rev(r),
-                (false, None) => commands::compare::Source::WorkTree,
-            };
-            commands::compare::run(&args, &cwd, &run, &opts, &mut out)
+            run.source = source(*staged, rev.as_deref());
+            commands::compare::run(args, cwd, &run, opts, out)
         }
         Command::Gate {
             base,
@@ -361,7 +380,7 @@ pub fn run(args: Args) -> Result<Status, Error> {
                 pre_push: *pre_push,
                 local: *local || message_file.is_some() || *pre_push,
             };
-            commands::gate::run(&args, &cwd, &g, &opts, &mut out)
+            commands::gate::run(args, cwd, &g, opts, out)
         }
         Command::Approve {
             base,
@@ -369,52 +388,65 @@ pub fn run(args: Args) -> Result<Status, Error> {
             sign,
             key,
         } => commands::gate::approve(
-            &args,
-            &cwd,
+            args,
+            cwd,
             (base.as_deref(), head.as_deref()),
             sign.then_some(key.as_deref()),
-            &mut out,
+            out,
         ),
-        Command::Audit { range } => commands::audit::run(&args, &cwd, range.as_deref(), &mut out),
-        Command::Hook { action } => match action {
-            HookAction::Install {
-                pre_commit,
-                commit_msg,
-                pre_push,
-                force,
-            } => commands::hook::install(
-                &cwd,
-                commands::hook::Which {
-                    pre_commit: *pre_commit,
-                    commit_msg: *commit_msg,
-                    pre_push: *pre_push,
-                },
-                *force,
-                &mut out,
-            ),
-            HookAction::Uninstall => commands::hook::uninstall(&cwd, &mut out),
-        },
-        Command::Init { envs, force } => commands::init::run(&cwd, envs, *force, &mut out),
+        Command::Audit { range } => commands::audit::run(args, cwd, range.as_deref(), out),
+        Command::Hook { action } => hook(cwd, action, out),
+        Command::Init { envs, force } => commands::init::run(cwd, envs, *force, out),
         Command::Completions { shell } => {
             let mut cmd = <Args as clap::CommandFactory>::command();
-            clap_complete::generate(*shell, &mut cmd, "driftcheck", &mut out);
+            clap_complete::generate(*shell, &mut cmd, "driftcheck", out);
             Ok(Status::Clean)
         }
         Command::Man => {
             let cmd = <Args as clap::CommandFactory>::command();
             clap_mangen::Man::new(cmd)
-                .render(&mut out)
+                .render(out)
                 .map_err(Error::Write)?;
             Ok(Status::Clean)
         }
-        Command::Trailers { rev, message_file } => commands::trailers::run(
-            &args,
-            &cwd,
-            rev.as_deref(),
-            message_file.as_deref(),
-            &mut out,
+        Command::Trailers { rev, message_file } => {
+            commands::trailers::run(args, cwd, rev.as_deref(), message_file.as_deref(), out)
+        }
+    }
+}
+
+/// `hook install` / `hook uninstall`.
+fn hook(
+    cwd: &std::path::Path,
+    action: &HookAction,
+    out: &mut dyn std::io::Write,
+) -> Result<Status, Error> {
+    match action {
+        HookAction::Install {
+            pre_commit,
+            commit_msg,
+            pre_push,
+            force,
+        } => commands::hook::install(
+            cwd,
+            commands::hook::Which {
+                pre_commit: *pre_commit,
+                commit_msg: *commit_msg,
+                pre_push: *pre_push,
+            },
+            *force,
+            out,
         ),
-    }?;
-    out.finish().map_err(Error::Write)?;
-    Ok(status)
+        HookAction::Uninstall => commands::hook::uninstall(cwd, out),
+    }
+}
+
+/// Which tree `check` reads: the index (`--staged`), a revision, or the
+/// working tree.
+fn source(staged: bool, rev: Option<&str>) -> commands::compare::Source<'_> {
+    match (staged, rev) {
+        (true, _) => commands::compare::Source::Staged,
+        (false, Some(r)) => commands::compare::Source::Rev(r),
+        (false, None) => commands::compare::Source::WorkTree,
+    }
 }

@@ -169,158 +169,21 @@ pub fn list(
     repo_root: &Path,
     overrides: &FormatOverrides,
 ) -> Result<Vec<EnvFile>, Error> {
+    let lister = Lister {
+        name,
+        tokens,
+        repo_root,
+        overrides,
+    };
     let mut files = Vec::new();
     match selection {
         Selection::Root {
             dir,
             include,
             exclude,
-        } => {
-            if !dir.is_dir() {
-                return Err(Error::EnvRoot {
-                    env: name.to_string(),
-                    root: relative(dir, repo_root),
-                });
-            }
-            let include_set = (!include.is_empty())
-                .then(|| glob_set(include, "driftcheck.toml"))
-                .transpose()?;
-            let exclude_set = glob_set(exclude, "driftcheck.toml")?;
-            let canonical_root = dir.canonicalize().map_err(|source| Error::Io {
-                path: dir.clone(),
-                source,
-            })?;
-            // A root written inside the repository that resolves outside it
-            // (a symbolic link to another tree) is refused, and nothing of
-            // what it points at is read or printed. A root *declared* outside
-            // (an absolute path in driftcheck.toml) is the user's choice.
-            if let Ok(repo) = repo_root.canonicalize()
-                && lexical(dir).starts_with(lexical(repo_root))
-                && !canonical_root.starts_with(&repo)
-            {
-                return Err(Error::Walk {
-                    env: name.to_string(),
-                    message: format!(
-                        "root `{}` is a link that leaves the repository; refused (declare an outside root by its own path)",
-                        relative(dir, repo_root)
-                    ),
-                });
-            }
-            let walker = WalkDir::new(dir)
-                .follow_links(false)
-                .sort_by_file_name()
-                .into_iter();
-            for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored_dir(e)) {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    // A directory that cannot be read is a finding about that
-                    // directory; the rest of the environment is still compared.
-                    Err(e) if e.path().is_some_and(|p| p != dir.as_path()) => {
-                        let p = e.path().expect("checked").to_path_buf();
-                        let rel = relative(&p, dir);
-                        files.push(EnvFile {
-                            key: tokens.normalize(&rel).into_owned(),
-                            display: relative(&p, repo_root),
-                            origin: Origin::Path(p),
-                            format: Format::Text,
-                            refused: Some("cannot read this directory"),
-                        });
-                        continue;
-                    }
-                    Err(e) => {
-                        return Err(Error::Walk {
-                            env: name.to_string(),
-                            message: e.to_string(),
-                        });
-                    }
-                };
-                let ft = entry.file_type();
-                // Directories are walked; FIFOs, sockets and devices are not
-                // config (reading a FIFO would block for ever).
-                if ft.is_dir() || !(ft.is_file() || ft.is_symlink()) {
-                    continue;
-                }
-                let rel = relative(entry.path(), dir);
-                if include_set.as_ref().is_some_and(|s| !s.is_match(&rel))
-                    || exclude_set.is_match(&rel)
-                {
-                    continue;
-                }
-                let mut refused = None;
-                let mut path = entry.path().to_path_buf();
-                if ft.is_symlink() {
-                    match entry.path().canonicalize() {
-                        Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {
-                            path = target
-                        }
-                        Ok(target) if target.is_dir() => continue,
-                        Ok(target) if target.starts_with(&canonical_root) => {
-                            refused =
-                                Some("symbolic link points at something that is not a regular file")
-                        }
-                        Ok(_) => {
-                            refused = Some("symbolic link points outside the environment root")
-                        }
-                        Err(_) => refused = Some(BROKEN_LINK),
-                    }
-                } else if let Some(link) = git_link(entry.path(), repo_root) {
-                    match link {
-                        Some(target) => path = target,
-                        None => refused = Some(BROKEN_LINK),
-                    }
-                }
-                let display = relative(entry.path(), repo_root);
-                let format = overrides.format_for(Path::new(&display));
-                files.push(EnvFile {
-                    key: tokens.normalize(&rel).into_owned(),
-                    display,
-                    origin: Origin::Path(path),
-                    format,
-                    refused,
-                });
-            }
-        }
-        Selection::Files(paths) => {
-            // Keyed by the whole repository-relative path: discovered groups
-            // in different directories (two charts, three modules) never pair.
-            for p in paths {
-                let display = relative(p, repo_root);
-                let format = overrides.format_for(Path::new(&display));
-                let (origin, refused) = match git_link(p, repo_root) {
-                    Some(Some(target)) => (target, None),
-                    Some(None) => (p.clone(), Some(BROKEN_LINK)),
-                    None => (p.clone(), None),
-                };
-                files.push(EnvFile {
-                    key: tokens.normalize(&display).into_owned(),
-                    display,
-                    origin: Origin::Path(origin),
-                    format,
-                    refused,
-                });
-            }
-        }
-        Selection::Layers(layers) => {
-            let mut parts = Vec::with_capacity(layers.len());
-            for l in layers {
-                if !l.is_file() {
-                    return Err(Error::Walk {
-                        env: name.to_string(),
-                        message: format!("layer `{}` is not a file", relative(l, repo_root)),
-                    });
-                }
-                parts.push((relative(l, repo_root), l.clone()));
-            }
-            let display = parts.last().map(|(d, _)| d.clone()).unwrap_or_default();
-            let format = overrides.format_for(Path::new(&display));
-            files.push(EnvFile {
-                key: RENDERED_KEY.to_string(),
-                display,
-                origin: Origin::Layers(parts),
-                format,
-                refused: None,
-            });
-        }
+        } => lister.root(dir, include, exclude, &mut files)?,
+        Selection::Files(paths) => lister.files(paths, &mut files),
+        Selection::Layers(layers) => files.push(lister.layers(layers)?),
         Selection::Render { argv, timeout } => {
             let out = crate::render::run(name, argv, repo_root, *timeout)?;
             files.push(EnvFile {
@@ -334,6 +197,194 @@ pub fn list(
     }
     settle_keys(&mut files);
     Ok(files)
+}
+
+/// What every kind of [`Selection`] needs to list an environment's files:
+/// one value so each kind is its own method rather than one long `match`.
+struct Lister<'a> {
+    name: &'a str,
+    tokens: &'a EnvTokens,
+    repo_root: &'a Path,
+    overrides: &'a FormatOverrides,
+}
+
+impl Lister<'_> {
+    /// Every file under a root directory that the globs select, in walk order.
+    fn root(
+        &self,
+        dir: &Path,
+        include: &[String],
+        exclude: &[String],
+        files: &mut Vec<EnvFile>,
+    ) -> Result<(), Error> {
+        if !dir.is_dir() {
+            return Err(Error::EnvRoot {
+                env: self.name.to_string(),
+                root: relative(dir, self.repo_root),
+            });
+        }
+        let include_set = (!include.is_empty())
+            .then(|| glob_set(include, "driftcheck.toml"))
+            .transpose()?;
+        let exclude_set = glob_set(exclude, "driftcheck.toml")?;
+        let canonical_root = self.checked_root(dir)?;
+        let walker = WalkDir::new(dir)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter();
+        for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored_dir(e)) {
+            let entry = match entry {
+                Ok(entry) => entry,
+                // A directory that cannot be read is a finding about that
+                // directory; the rest of the environment is still compared.
+                Err(e) if e.path().is_some_and(|p| p != dir) => {
+                    let p = e.path().expect("checked").to_path_buf();
+                    let rel = relative(&p, dir);
+                    files.push(EnvFile {
+                        key: self.tokens.normalize(&rel).into_owned(),
+                        display: relative(&p, self.repo_root),
+                        origin: Origin::Path(p),
+                        format: Format::Text,
+                        refused: Some("cannot read this directory"),
+                    });
+                    continue;
+                }
+                Err(e) => {
+                    return Err(Error::Walk {
+                        env: self.name.to_string(),
+                        message: e.to_string(),
+                    });
+                }
+            };
+            let ft = entry.file_type();
+            // Directories are walked; FIFOs, sockets and devices are not
+            // config (reading a FIFO would block for ever).
+            if ft.is_dir() || !(ft.is_file() || ft.is_symlink()) {
+                continue;
+            }
+            let rel = relative(entry.path(), dir);
+            if include_set.as_ref().is_some_and(|s| !s.is_match(&rel)) || exclude_set.is_match(&rel)
+            {
+                continue;
+            }
+            let Some((path, refused)) = self.followed(&entry, &canonical_root) else {
+                continue;
+            };
+            let display = relative(entry.path(), self.repo_root);
+            let format = self.overrides.format_for(Path::new(&display));
+            files.push(EnvFile {
+                key: self.tokens.normalize(&rel).into_owned(),
+                display,
+                origin: Origin::Path(path),
+                format,
+                refused,
+            });
+        }
+        Ok(())
+    }
+
+    /// The canonical path of a root known to exist. A root written
+    /// inside the repository that resolves outside it (a symbolic link to
+    /// another tree) is refused, and nothing of what it points at is read or
+    /// printed. A root *declared* outside (an absolute path in
+    /// driftcheck.toml) is the user's choice.
+    fn checked_root(&self, dir: &Path) -> Result<PathBuf, Error> {
+        let repo_root = self.repo_root;
+        let canonical_root = dir.canonicalize().map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        if let Ok(repo) = repo_root.canonicalize()
+            && lexical(dir).starts_with(lexical(repo_root))
+            && !canonical_root.starts_with(&repo)
+        {
+            return Err(Error::Walk {
+                env: self.name.to_string(),
+                message: format!(
+                    "root `{}` is a link that leaves the repository; refused (declare an outside root by its own path)",
+                    relative(dir, repo_root)
+                ),
+            });
+        }
+        Ok(canonical_root)
+    }
+
+    /// The path to read for a walked file, and why it must not be read:
+    /// symbolic links (real ones, or git links checked out as text) are
+    /// followed only to a regular file inside the root. `None`: a link to a
+    /// directory, which the walk skips.
+    fn followed(
+        &self,
+        entry: &walkdir::DirEntry,
+        canonical_root: &Path,
+    ) -> Option<(PathBuf, Option<&'static str>)> {
+        let mut refused = None;
+        let mut path = entry.path().to_path_buf();
+        if entry.file_type().is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(canonical_root) && target.is_file() => {
+                    path = target
+                }
+                Ok(target) if target.is_dir() => return None,
+                Ok(target) if target.starts_with(canonical_root) => {
+                    refused = Some("symbolic link points at something that is not a regular file")
+                }
+                Ok(_) => refused = Some("symbolic link points outside the environment root"),
+                Err(_) => refused = Some(BROKEN_LINK),
+            }
+        } else if let Some(link) = git_link(entry.path(), self.repo_root) {
+            match link {
+                Some(target) => path = target,
+                None => refused = Some(BROKEN_LINK),
+            }
+        }
+        Some((path, refused))
+    }
+
+    /// An explicit list of files, keyed by the whole repository-relative
+    /// path: discovered groups in different directories (two charts, three
+    /// modules) never pair.
+    fn files(&self, paths: &[PathBuf], files: &mut Vec<EnvFile>) {
+        for p in paths {
+            let display = relative(p, self.repo_root);
+            let format = self.overrides.format_for(Path::new(&display));
+            let (origin, refused) = match git_link(p, self.repo_root) {
+                Some(Some(target)) => (target, None),
+                Some(None) => (p.clone(), Some(BROKEN_LINK)),
+                None => (p.clone(), None),
+            };
+            files.push(EnvFile {
+                key: self.tokens.normalize(&display).into_owned(),
+                display,
+                origin: Origin::Path(origin),
+                format,
+                refused,
+            });
+        }
+    }
+
+    /// Layer files merged into one tree, shown by the last layer's path.
+    fn layers(&self, layers: &[PathBuf]) -> Result<EnvFile, Error> {
+        let mut parts = Vec::with_capacity(layers.len());
+        for l in layers {
+            if !l.is_file() {
+                return Err(Error::Walk {
+                    env: self.name.to_string(),
+                    message: format!("layer `{}` is not a file", relative(l, self.repo_root)),
+                });
+            }
+            parts.push((relative(l, self.repo_root), l.clone()));
+        }
+        let display = parts.last().map(|(d, _)| d.clone()).unwrap_or_default();
+        let format = self.overrides.format_for(Path::new(&display));
+        Ok(EnvFile {
+            key: RENDERED_KEY.to_string(),
+            display,
+            origin: Origin::Layers(parts),
+            format,
+            refused: None,
+        })
+    }
 }
 
 /// A listed file whose alignment key may have to fall back to its path.

@@ -34,6 +34,8 @@ pub mod registry;
 pub mod render;
 pub mod report;
 pub mod secrets;
+#[cfg(test)]
+mod sizes;
 pub mod strict_toml;
 pub mod trailers;
 

@@ -293,6 +293,8 @@ fn formats(sink: &mut Sink<'_>, top: &mut Table<'_, '_>, file: &str) -> FormatOv
     FormatOverrides::new(set, formats)
 }
 
+/// `[review]`: each field read and checked where it is read, then the
+/// checks between fields (`signed = "required"` needs `signers`).
 fn review(sink: &mut Sink<'_>, mut t: Table<'_, '_>) -> RawReview {
     let head = t.at;
     let paths = t.strings(sink, "paths");
@@ -303,50 +305,11 @@ fn review(sink: &mut Sink<'_>, mut t: Table<'_, '_>) -> RawReview {
     let local = t.string(sink, "local");
     let signers = t.string(sink, "signers");
     let signed = t.string(sink, "signed");
-    let groups: BTreeMap<String, Vec<String>> = t
-        .string_lists(sink, "groups")
-        .into_iter()
-        .map(|(name, _, members)| {
-            for (m, at) in &members {
-                if !m.contains('@') || m.starts_with('@') {
-                    sink.error(*at, "[review.groups]: a member must be an email");
-                }
-            }
-            (name, members.into_iter().map(|(m, _)| m).collect())
-        })
-        .collect();
+    let groups = review_groups(sink, &mut t);
     let rules: Vec<RawReviewRule> = t
         .array_of_tables(sink, "rule")
         .into_iter()
-        .map(|mut r| {
-            let what = r.what.clone();
-            let at = r.at;
-            let paths = r.strings(sink, "paths");
-            let required = r.count(sink, "required");
-            let reviewers = r.strings(sink, "reviewers");
-            r.finish(sink, &RULE);
-            match &paths {
-                None => sink.error(at, format!("{what}: `paths` is required")),
-                Some(p) if p.is_empty() => sink.error(at, format!("{what}: `paths` is empty")),
-                Some(p) => globs(sink, p, &format!("{what} paths")),
-            }
-            at_least_one(sink, required, &what);
-            reviewer_forms(
-                sink,
-                reviewers.as_deref().unwrap_or_default(),
-                &groups,
-                &what,
-            );
-            RawReviewRule {
-                paths: paths
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(p, _)| p)
-                    .collect(),
-                required: required.map(|(n, _)| n),
-                reviewers: reviewers.map(|l| l.into_iter().map(|(r, _)| r).collect()),
-            }
-        })
+        .map(|r| review_rule(sink, r, &groups))
         .collect();
     t.finish(sink, &REVIEW);
     let what = "[review]";
@@ -361,20 +324,7 @@ fn review(sink: &mut Sink<'_>, mut t: Table<'_, '_>) -> RawReview {
         what,
     );
     if let Some(list) = &trailers {
-        if list.is_empty() {
-            sink.error(
-                head,
-                "[review]: `trailers` is empty: no sign-off could count",
-            );
-        }
-        for (k, at) in list {
-            if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                sink.error(
-                    *at,
-                    "[review]: a trailer key is letters, digits and `-` only",
-                );
-            }
-        }
+        trailer_keys(sink, head, list);
     }
     one_of(sink, bind.as_ref(), &["digest", "commit"], "[review] bind");
     one_of(sink, local.as_ref(), &["warn", "block"], "[review] local");
@@ -403,6 +353,76 @@ fn review(sink: &mut Sink<'_>, mut t: Table<'_, '_>) -> RawReview {
         local: local.map(|(l, _)| l),
         signers: signers.map(|(s, _)| s),
         signed: signed.map(|(s, _)| s),
+    }
+}
+
+/// `[review.groups]`: named lists of members, each an email.
+fn review_groups(sink: &mut Sink<'_>, t: &mut Table<'_, '_>) -> BTreeMap<String, Vec<String>> {
+    t.string_lists(sink, "groups")
+        .into_iter()
+        .map(|(name, _, members)| {
+            for (m, at) in &members {
+                if !m.contains('@') || m.starts_with('@') {
+                    sink.error(*at, "[review.groups]: a member must be an email");
+                }
+            }
+            (name, members.into_iter().map(|(m, _)| m).collect())
+        })
+        .collect()
+}
+
+/// One `[[review.rule]]`: `paths` (required, valid globs), `required` and
+/// `reviewers` (emails or groups of `[review.groups]`).
+fn review_rule(
+    sink: &mut Sink<'_>,
+    mut r: Table<'_, '_>,
+    groups: &BTreeMap<String, Vec<String>>,
+) -> RawReviewRule {
+    let what = r.what.clone();
+    let at = r.at;
+    let paths = r.strings(sink, "paths");
+    let required = r.count(sink, "required");
+    let reviewers = r.strings(sink, "reviewers");
+    r.finish(sink, &RULE);
+    match &paths {
+        None => sink.error(at, format!("{what}: `paths` is required")),
+        Some(p) if p.is_empty() => sink.error(at, format!("{what}: `paths` is empty")),
+        Some(p) => globs(sink, p, &format!("{what} paths")),
+    }
+    at_least_one(sink, required, &what);
+    reviewer_forms(
+        sink,
+        reviewers.as_deref().unwrap_or_default(),
+        groups,
+        &what,
+    );
+    RawReviewRule {
+        paths: paths
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect(),
+        required: required.map(|(n, _)| n),
+        reviewers: reviewers.map(|l| l.into_iter().map(|(r, _)| r).collect()),
+    }
+}
+
+/// `[review] trailers`: not empty (no sign-off could count), and each key
+/// a valid trailer key.
+fn trailer_keys(sink: &mut Sink<'_>, head: usize, list: &[(String, usize)]) {
+    if list.is_empty() {
+        sink.error(
+            head,
+            "[review]: `trailers` is empty: no sign-off could count",
+        );
+    }
+    for (k, at) in list {
+        if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            sink.error(
+                *at,
+                "[review]: a trailer key is letters, digits and `-` only",
+            );
+        }
     }
 }
 

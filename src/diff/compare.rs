@@ -58,27 +58,43 @@ pub(super) enum Verdict {
 }
 
 /// Decide which rule (if any) a set of values, one per environment, triggers.
+///
+/// The questions are asked in a fixed order, each its own function, and the
+/// first that answers decides: a placeholder, then a shared secret (equal
+/// secrets are the finding, so fingerprints come before equality), then
+/// equality, then differences that are how secrets should differ, and last
+/// the kind of an ordinary difference.
 pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value)]) -> Verdict {
     let names = |idx: &[usize]| list(&idx.iter().map(|&i| &*names_of[i]).collect::<Vec<_>>());
-    let all: Vec<usize> = values.iter().map(|(i, _)| *i).collect();
+    placeholders(values, &names)
+        .or_else(|| shared_secrets(values, &names))
+        .or_else(|| equality(values, &names))
+        .or_else(|| secret_difference(values, &names))
+        .unwrap_or_else(|| difference(path, values, &names))
+}
 
-    // A placeholder is not a setting yet, and the same placeholder in two
-    // environments shares nothing: its own finding, before reuse.
+/// The environments named in a message, by index (`staging and prod`).
+type Names<'a> = dyn Fn(&[usize]) -> String + 'a;
+
+/// A placeholder is not a setting yet, and the same placeholder in two
+/// environments shares nothing: its own finding, before reuse.
+fn placeholders(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Verdict> {
     let placeholders: Vec<usize> = values
         .iter()
         .filter(|(_, v)| v.placeholder)
         .map(|(i, _)| *i)
         .collect();
-    if !placeholders.is_empty() {
-        return Verdict::Differ(
+    (!placeholders.is_empty()).then(|| {
+        Verdict::Differ(
             Rule::Placeholder,
             format!("placeholder value in {}", names(&placeholders)),
-        );
-    }
+        )
+    })
+}
 
-    // Equal secrets are the finding, so look at fingerprints before equality.
-    // Environments sharing a secret form groups (prod-* share one, the
-    // non-prod ones another): the message names each group.
+/// Environments sharing a secret form groups (prod-* share one, the
+/// non-prod ones another): the message names each group.
+fn shared_secrets(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Verdict> {
     let mut group_of: Vec<Option<usize>> = vec![None; values.len()];
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (a, (ia, va)) in values.iter().enumerate() {
@@ -112,25 +128,30 @@ pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value
             }
         }
     }
-    if !groups.is_empty() {
-        for g in &mut groups {
-            g.sort_unstable();
-        }
-        groups.sort();
-        let message = match groups.as_slice() {
-            [one] => format!("the same secret is used in {}", names(one)),
-            many => {
-                let parts: Vec<String> = many.iter().map(|g| names(g)).collect();
-                format!(
-                    "{} secrets are each shared: one by {}",
-                    many.len(),
-                    parts.join("; another by ")
-                )
-            }
-        };
-        return Verdict::Differ(Rule::CredentialReused, message);
+    if groups.is_empty() {
+        return None;
     }
+    for g in &mut groups {
+        g.sort_unstable();
+    }
+    groups.sort();
+    let message = match groups.as_slice() {
+        [one] => format!("the same secret is used in {}", names(one)),
+        many => {
+            let parts: Vec<String> = many.iter().map(|g| names(g)).collect();
+            format!(
+                "{} secrets are each shared: one by {}",
+                many.len(),
+                parts.join("; another by ")
+            )
+        }
+    };
+    Some(Verdict::Differ(Rule::CredentialReused, message))
+}
 
+/// Values that are equal, or equal once environment names or spellings are
+/// normalised; and values that print alike but are typed differently.
+fn equality(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Verdict> {
     let (_, first) = values[0];
     // `country: NO` and `country: "NO"` print alike, but a YAML 1.1 reader
     // takes the first for `false`: not silently equal.
@@ -141,27 +162,33 @@ pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value
             .iter()
             .find_map(|(_, v)| v.ambiguity)
             .unwrap_or_default();
-        return Verdict::Differ(
+        let all: Vec<usize> = values.iter().map(|(i, _)| *i).collect();
+        return Some(Verdict::Differ(
             Rule::Value,
             format!(
                 "written alike across {} but typed differently (ambiguous YAML: {amb})",
                 names(&all)
             ),
-        );
+        ));
     }
     if values.iter().all(|(_, v)| v.same_as(first)) {
         if values.iter().any(|(_, v)| v.equal_modulo_env(first)) {
-            return Verdict::SameModuloEnv;
+            return Some(Verdict::SameModuloEnv);
         }
-        return Verdict::Same;
+        return Some(Verdict::Same);
     }
     if first.kind.is_container() && values.iter().all(|(_, v)| v.kind == first.kind) {
-        return Verdict::Same;
+        return Some(Verdict::Same);
     }
     if super::spelling::equivalent(values) {
-        return Verdict::SameModuloEnv;
+        return Some(Verdict::SameModuloEnv);
     }
+    None
+}
 
+/// Differences between masked values: a literal against a reference is a
+/// finding; different secrets per environment are how it should be.
+fn secret_difference(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Verdict> {
     let literal: Vec<usize> = values
         .iter()
         .filter(|(_, v)| matches!(v.secrecy, Secrecy::Secret(_)))
@@ -173,16 +200,15 @@ pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value
         .map(|(i, _)| *i)
         .collect();
     if !literal.is_empty() && !reference.is_empty() {
-        return Verdict::Differ(
+        return Some(Verdict::Differ(
             Rule::SecretLiteral,
             format!(
                 "secret is a literal in {} but a reference in {}",
                 names(&literal),
                 names(&reference)
             ),
-        );
+        ));
     }
-    // Different secrets per environment are how it should be.
     let masked_only = values
         .iter()
         .all(|(_, v)| matches!(v.secrecy, Secrecy::Secret(_) | Secrecy::Encrypted(_)))
@@ -196,10 +222,14 @@ pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value
                 .any(|(_, v)| matches!(v.secrecy, Secrecy::Partial(_)))
                 && visible.iter().all(|s| *s == visible[0])
         };
-    if masked_only && !values.iter().any(|(_, v)| v.masked_for_peer) {
-        return Verdict::Same;
-    }
+    (masked_only && !values.iter().any(|(_, v)| v.masked_for_peer)).then_some(Verdict::Same)
+}
 
+/// An ordinary difference: a flag, a data path or a value, with a note when
+/// the types differ or a value is ambiguous YAML.
+fn difference(path: &str, values: &[(usize, &Value)], names: &Names<'_>) -> Verdict {
+    let (_, first) = values[0];
+    let all: Vec<usize> = values.iter().map(|(i, _)| *i).collect();
     let across = names(&all);
     let kinds_differ = values.iter().any(|(_, v)| v.kind != first.kind);
     let mut note = String::new();

@@ -330,7 +330,9 @@ fn reused_elsewhere(
     out
 }
 
-/// Load and compare every environment's copy of one file.
+/// Load and compare every environment's copy of one file: a file that fails
+/// to load is reported and nothing else is compared; binary files compare by
+/// hash, text files by line, structured files document by document.
 fn one_key(
     names: &[String],
     envs: &[Environment],
@@ -353,52 +355,7 @@ fn one_key(
                 let file = files[i].expect("loaded implies present");
                 out.failed += 1;
                 any_failed = true;
-                let msg = match (file.refused, e.col) {
-                    (Some(reason), _) => format!("not read: {reason}"),
-                    (None, Some(col)) => {
-                        format!("cannot parse {} (column {col}): {}", file.format, e.message)
-                    }
-                    (None, None) => format!("cannot parse {}: {}", file.format, e.message),
-                };
-                // A link whose target is not there yet is missing config, not broken config.
-                let rule = if file.refused == Some(crate::env::BROKEN_LINK) {
-                    Rule::MissingFile
-                } else {
-                    Rule::ParseError
-                };
-                let value = match (&file.origin, rule) {
-                    (crate::env::Origin::Path(p), Rule::MissingFile) => crate::env::link_text(p)
-                        .map(|t| crate::finding::Shown::Value(format!("-> {t} (missing)"))),
-                    _ => None,
-                };
-                let site = (
-                    names[i].clone(),
-                    Some(Site {
-                        file: layer.clone().unwrap_or_else(|| file.display.clone()),
-                        line: e.line,
-                        value,
-                    }),
-                );
-                // One finding per missing link target, naming every environment whose link it is.
-                if rule == Rule::MissingFile
-                    && let Some(f) = out
-                        .found
-                        .findings
-                        .iter_mut()
-                        .find(|f| f.rule == Rule::MissingFile.id() && f.file == file.key)
-                {
-                    f.envs.push(site);
-                    continue;
-                }
-                let mut f = Finding::builtin(rule, msg, file.key.clone());
-                if rule == Rule::MissingFile {
-                    f.help = Some(
-                        "create the link's target (e.g. from its *.example file), or remove the link"
-                            .to_string(),
-                    );
-                }
-                f.envs = vec![site];
-                out.found.findings.push(f);
+                failed_load(&names[i], file, e, layer.as_deref(), &mut out.found);
             }
             Some(_) => out.ok += 1,
             None => {}
@@ -424,26 +381,111 @@ fn one_key(
         .flatten()
         .all(|l| matches!(l, Loaded::Text(_)))
     {
-        let texts: Vec<Option<(&str, &[crate::model::value::Value])>> = loaded
-            .iter()
-            .enumerate()
-            .map(|(i, l)| match l {
-                Some(Loaded::Text(lines)) => Some((
-                    files[i].expect("present").display.as_str(),
-                    lines.as_slice(),
-                )),
-                _ => None,
-            })
-            .collect();
-        if let Some(f) = missing_file(names, files) {
-            out.found.findings.push(f);
-        }
-        let key = files.iter().flatten().next().map_or("", |f| f.key.as_str());
-        out.found.findings.extend(text::compare(names, key, &texts));
+        texts(names, files, &loaded, &mut out.found);
         return out;
     }
+    let ctx = walk::Ctx {
+        names,
+        envs,
+        masker,
+        keep_equivalent,
+    };
+    structured(&ctx, files, loaded, interest, &mut out);
+    out
+}
 
-    // Structured documents, grouped by identity.
+/// The finding for one environment's copy that could not be read or parsed.
+/// A link whose target is not there yet is missing config, not broken
+/// config, and one finding per missing link target names every environment
+/// whose link it is.
+fn failed_load(
+    env: &str,
+    file: &EnvFile,
+    e: &crate::formats::ParseError,
+    layer: Option<&str>,
+    found: &mut compare::Found,
+) {
+    let msg = match (file.refused, e.col) {
+        (Some(reason), _) => format!("not read: {reason}"),
+        (None, Some(col)) => {
+            format!("cannot parse {} (column {col}): {}", file.format, e.message)
+        }
+        (None, None) => format!("cannot parse {}: {}", file.format, e.message),
+    };
+    let rule = if file.refused == Some(crate::env::BROKEN_LINK) {
+        Rule::MissingFile
+    } else {
+        Rule::ParseError
+    };
+    let value = match (&file.origin, rule) {
+        (crate::env::Origin::Path(p), Rule::MissingFile) => crate::env::link_text(p)
+            .map(|t| crate::finding::Shown::Value(format!("-> {t} (missing)"))),
+        _ => None,
+    };
+    let site = (
+        env.to_string(),
+        Some(Site {
+            file: layer.map_or_else(|| file.display.clone(), str::to_string),
+            line: e.line,
+            value,
+        }),
+    );
+    if rule == Rule::MissingFile
+        && let Some(f) = found
+            .findings
+            .iter_mut()
+            .find(|f| f.rule == Rule::MissingFile.id() && f.file == file.key)
+    {
+        f.envs.push(site);
+        return;
+    }
+    let mut f = Finding::builtin(rule, msg, file.key.clone());
+    if rule == Rule::MissingFile {
+        f.help = Some(
+            "create the link's target (e.g. from its *.example file), or remove the link"
+                .to_string(),
+        );
+    }
+    f.envs = vec![site];
+    found.findings.push(f);
+}
+
+/// Text files (every copy loaded as lines): a missing copy, then line by line.
+fn texts(
+    names: &[String],
+    files: &[Option<&EnvFile>],
+    loaded: &[Option<Loaded>],
+    found: &mut compare::Found,
+) {
+    let texts: Vec<Option<(&str, &[crate::model::value::Value])>> = loaded
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match l {
+            Some(Loaded::Text(lines)) => Some((
+                files[i].expect("present").display.as_str(),
+                lines.as_slice(),
+            )),
+            _ => None,
+        })
+        .collect();
+    if let Some(f) = missing_file(names, files) {
+        found.findings.push(f);
+    }
+    let key = files.iter().flatten().next().map_or("", |f| f.key.as_str());
+    found.findings.extend(text::compare(names, key, &texts));
+}
+
+/// Structured documents, grouped by identity across environments. A
+/// resource (a Kubernetes object) missing from some copies may live in
+/// another file: it is left over, to be matched by identity at the end.
+fn structured(
+    ctx: &walk::Ctx<'_>,
+    files: &[Option<&EnvFile>],
+    loaded: Vec<Option<Loaded>>,
+    interest: Option<&dyn Interest>,
+    out: &mut KeyOutcome,
+) {
+    let names = ctx.names;
     let mut by_id: BTreeMap<DocId, Vec<Option<Doc>>> = BTreeMap::new();
     let mut has_plain_doc = false;
     for (i, l) in loaded.into_iter().enumerate() {
@@ -455,7 +497,7 @@ fn one_key(
                 has_plain_doc |= !d.id.is_resource();
                 let slot = by_id
                     .entry(d.id.clone())
-                    .or_insert_with(|| vec![None; envs.len()]);
+                    .or_insert_with(|| vec![None; ctx.envs.len()]);
                 slot[i] = Some(d);
             }
         }
@@ -464,16 +506,9 @@ fn one_key(
     if file_missing && has_plain_doc {
         out.found.findings.extend(missing_file(names, files));
     }
-    let ctx = walk::Ctx {
-        names,
-        envs,
-        masker,
-        keep_equivalent,
-    };
     for (id, docs) in by_id {
         let everywhere = docs.iter().all(Option::is_some);
         if id.is_resource() && !everywhere {
-            // It may live in another file elsewhere: match by identity at the end.
             out.leftovers.extend(
                 docs.into_iter()
                     .enumerate()
@@ -486,7 +521,7 @@ fn one_key(
             out.found.findings.extend(missing_document(names, &refs));
         }
         compare_documents(
-            &ctx,
+            ctx,
             &refs,
             interest,
             &mut out.found,
@@ -494,7 +529,6 @@ fn one_key(
             &mut out.seen,
         );
     }
-    out
 }
 
 /// Compare one document across environments, then collect the values

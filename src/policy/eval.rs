@@ -303,84 +303,113 @@ fn values(
             out.push(finding(r, envs, at, broken.join("; ")));
         }
         if let Some(c) = r.compare.as_ref().filter(|c| !c.holds_when_equal()) {
-            let sides = |name: &str| -> Vec<usize> {
-                (0..n).filter(|&i| envs[i].tokens.is_token(name)).collect()
-            };
-            for li in sides(&c.left) {
-                for ri in sides(&c.right) {
-                    let (Some(l), Some(rv)) = (at[li], at[ri]) else {
-                        continue;
-                    };
-                    let (Some(a), Some(b)) = (number(l), number(rv)) else {
-                        continue;
-                    };
-                    if !c.holds(a, b) {
-                        out.push(finding(
-                            r,
-                            envs,
-                            at,
-                            format!(
-                                "`{} {} {}` does not hold: {} is {a}, {} is {b}",
-                                c.left, c.op, c.right, envs[li].name, envs[ri].name
-                            ),
-                        ));
-                    }
-                }
-            }
+            out.extend(comparisons(r, c, envs, at));
         }
-        match r.expect {
-            Some(Expect::Differ) => {
-                let present: Vec<usize> =
-                    (0..n).filter(|&i| applies[i] && at[i].is_some()).collect();
-                let same: Vec<&str> = present
-                    .iter()
-                    .filter(|&&i| {
-                        present.iter().any(|&j| {
-                            j != i && identity(at[i].unwrap()) == identity(at[j].unwrap())
-                        })
-                    })
-                    .map(|&i| envs[i].name.as_str())
-                    .collect();
-                if !same.is_empty() {
-                    let what = if at.iter().flatten().any(|l| is_masked(l)) {
-                        "the same secret"
-                    } else {
-                        "the same value"
-                    };
-                    let f = finding(
-                        r,
-                        envs,
-                        at,
-                        format!(
-                            "must differ between environments, but {} hold {what}",
-                            crate::diff::list(&same)
-                        ),
-                    );
-                    superseded.push((f.file.clone(), key.to_string()));
-                    out.push(f);
-                }
-            }
-            Some(Expect::Absent) => {
-                let has: Vec<&str> = (0..n)
-                    .filter(|&i| applies[i] && at[i].is_some())
-                    .map(|i| envs[i].name.as_str())
-                    .collect();
-                if !has.is_empty() {
-                    out.push(finding(
-                        r,
-                        envs,
-                        at,
-                        format!("must be absent, but is set in {}", crate::diff::list(&has)),
-                    ));
-                }
-            }
-            _ => {}
-        }
+        expectation(r, envs, at, &applies, key, superseded, &mut out);
     }
     if r.expect == Some(Expect::Present) {
         out.extend(present(r, envs, leaves, seen, selector, &applies));
     }
     out
+}
+
+/// `compare = "prod >= staging"` (an order that equal values do not settle)
+/// between every pair of environments its sides name, one finding per pair
+/// that does not hold.
+fn comparisons(
+    r: &Rule,
+    c: &super::rules::Compare,
+    envs: &[Environment],
+    at: &[Option<&Leaf>],
+) -> Vec<Finding> {
+    let n = envs.len();
+    let mut out = Vec::new();
+    let sides =
+        |name: &str| -> Vec<usize> { (0..n).filter(|&i| envs[i].tokens.is_token(name)).collect() };
+    for li in sides(&c.left) {
+        for ri in sides(&c.right) {
+            let (Some(l), Some(rv)) = (at[li], at[ri]) else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (number(l), number(rv)) else {
+                continue;
+            };
+            if !c.holds(a, b) {
+                out.push(finding(
+                    r,
+                    envs,
+                    at,
+                    format!(
+                        "`{} {} {}` does not hold: {} is {a}, {} is {b}",
+                        c.left, c.op, c.right, envs[li].name, envs[ri].name
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// `expect = "differ"` (no two environments hold the same value; such a
+/// finding supersedes the built-in reuse finding at that key) and
+/// `expect = "absent"`. `present` needs every file: see [`present`].
+fn expectation(
+    r: &Rule,
+    envs: &[Environment],
+    at: &[Option<&Leaf>],
+    applies: &[bool],
+    key: &str,
+    superseded: &mut Vec<(String, String)>,
+    out: &mut Vec<Finding>,
+) {
+    let n = envs.len();
+    match r.expect {
+        Some(Expect::Differ) => {
+            let present: Vec<usize> = (0..n).filter(|&i| applies[i] && at[i].is_some()).collect();
+            let same: Vec<&str> = present
+                .iter()
+                .filter(|&&i| {
+                    present
+                        .iter()
+                        .any(|&j| j != i && identity(at[i].unwrap()) == identity(at[j].unwrap()))
+                })
+                .map(|&i| envs[i].name.as_str())
+                .collect();
+            if !same.is_empty() {
+                let what = if at.iter().flatten().any(|l| is_masked(l)) {
+                    "the same secret"
+                } else {
+                    "the same value"
+                };
+                let f = finding(
+                    r,
+                    envs,
+                    at,
+                    format!(
+                        "must differ between environments, but {} hold {what}",
+                        crate::diff::list(&same)
+                    ),
+                );
+                superseded.push((f.file.clone(), key.to_string()));
+                out.push(f);
+            }
+        }
+        Some(Expect::Absent) => {
+            let has: Vec<&str> = (0..n)
+                .filter(|&i| applies[i] && at[i].is_some())
+                .map(|i| envs[i].name.as_str())
+                .collect();
+            if !has.is_empty() {
+                out.push(finding(
+                    r,
+                    envs,
+                    at,
+                    format!("must be absent, but is set in {}", crate::diff::list(&has)),
+                ));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// `compare` with `>=`, `<=` or `==`: equal values hold, so only values that

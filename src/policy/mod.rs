@@ -97,8 +97,7 @@ pub fn load(
 ) -> Result<Policy, Error> {
     let mut problems = Vec::new();
     let mut order = 0;
-    let mut pack_rules = Vec::new();
-    let mut pack_links = Vec::new();
+    let mut pack = rules::PolicyFile::default();
     let mut pack_ids: Vec<String> = Vec::new();
     if settings.builtin {
         for (name, text) in pack::FILES {
@@ -106,10 +105,69 @@ pub fn load(
             problems.extend(p);
             pack_ids.extend(f.rules.iter().map(|r| r.id.clone()));
             pack_ids.extend(f.links.iter().map(|l| l.id.clone()));
-            pack_rules.extend(f.rules);
-            pack_links.extend(f.links);
+            pack.rules.extend(f.rules);
+            pack.links.extend(f.links);
         }
     }
+    let user = user_files(files, &mut order, &mut problems);
+    validate(&user, known_envs, &mut problems);
+    // A user rule or link with a pack id replaces the pack's.
+    let user_ids: Vec<&str> = user
+        .rules
+        .iter()
+        .map(|r| r.id.as_str())
+        .chain(user.links.iter().map(|l| l.id.as_str()))
+        .collect();
+    pack.rules.retain(|r| !user_ids.contains(&r.id.as_str()));
+    pack.links.retain(|l| !user_ids.contains(&l.id.as_str()));
+
+    let mut policy = Policy {
+        rules: pack.rules.into_iter().chain(user.rules).collect(),
+        links: pack.links.into_iter().chain(user.links).collect(),
+        waivers: user.waivers,
+        disabled: Vec::new(),
+        notices: Vec::new(),
+        inline_allows: true,
+    };
+    // `disable` may name built-in ids, pack ids or user ids.
+    let mut known_ids: Vec<String> = crate::finding::Rule::ALL
+        .iter()
+        .map(|r| r.id().to_string())
+        .collect();
+    known_ids.extend(if settings.builtin {
+        pack_ids
+    } else {
+        pack::ids()
+    });
+    known_ids.extend(policy.rules.iter().map(|r| r.id.clone()));
+    known_ids.extend(policy.links.iter().map(|l| l.id.clone()));
+    unknown_disabled(settings, &known_ids, &mut problems);
+    policy.rules.retain(|r| !settings.disable.contains(&r.id));
+    policy.links.retain(|l| !settings.disable.contains(&l.id));
+    policy.disabled = settings
+        .disable
+        .iter()
+        .filter(|id| crate::finding::Rule::from_id(id).is_some())
+        .cloned()
+        .collect();
+    unknown_waived(&policy, &known_ids, &mut problems);
+    if problems.is_empty() {
+        Ok(policy)
+    } else {
+        problems.sort();
+        problems.dedup();
+        Err(Error::Invalid { problems })
+    }
+}
+
+/// The user's policy files, read and parsed in order into one file's worth
+/// of rules, links and waivers; a file that cannot be read or is not UTF-8
+/// is a problem naming it, and the others are still read.
+fn user_files(
+    files: &[(String, std::path::PathBuf)],
+    order: &mut usize,
+    problems: &mut Vec<Problem>,
+) -> rules::PolicyFile {
     let mut user = rules::PolicyFile::default();
     for (shown, path) in files {
         let text = match std::fs::read(path) {
@@ -135,43 +193,18 @@ pub fn load(
                 continue;
             }
         };
-        let (f, p) = parse::parse(shown, &text, false, &mut order);
+        let (f, p) = parse::parse(shown, &text, false, order);
         problems.extend(p);
         user.rules.extend(f.rules);
         user.links.extend(f.links);
         user.waivers.extend(f.waivers);
     }
-    validate(&user, known_envs, &mut problems);
-    // A user rule or link with a pack id replaces the pack's.
-    let user_ids: Vec<&str> = user
-        .rules
-        .iter()
-        .map(|r| r.id.as_str())
-        .chain(user.links.iter().map(|l| l.id.as_str()))
-        .collect();
-    pack_rules.retain(|r| !user_ids.contains(&r.id.as_str()));
-    pack_links.retain(|l| !user_ids.contains(&l.id.as_str()));
+    user
+}
 
-    let mut policy = Policy {
-        rules: pack_rules.into_iter().chain(user.rules).collect(),
-        links: pack_links.into_iter().chain(user.links).collect(),
-        waivers: user.waivers,
-        disabled: Vec::new(),
-        notices: Vec::new(),
-        inline_allows: true,
-    };
-    // `disable` may name built-in ids, pack ids or user ids.
-    let mut known_ids: Vec<String> = crate::finding::Rule::ALL
-        .iter()
-        .map(|r| r.id().to_string())
-        .collect();
-    known_ids.extend(if settings.builtin {
-        pack_ids
-    } else {
-        pack::ids()
-    });
-    known_ids.extend(policy.rules.iter().map(|r| r.id.clone()));
-    known_ids.extend(policy.links.iter().map(|l| l.id.clone()));
+/// `[policy] disable` naming an id no rule has (a typo would silently
+/// disable nothing).
+fn unknown_disabled(settings: &Settings, known_ids: &[String], problems: &mut Vec<Problem>) {
     for id in &settings.disable {
         if !known_ids.contains(id) {
             let hint = did_you_mean(id, known_ids.iter().map(String::as_str))
@@ -185,15 +218,11 @@ pub fn load(
             ));
         }
     }
-    policy.rules.retain(|r| !settings.disable.contains(&r.id));
-    policy.links.retain(|l| !settings.disable.contains(&l.id));
-    policy.disabled = settings
-        .disable
-        .iter()
-        .filter(|id| crate::finding::Rule::from_id(id).is_some())
-        .cloned()
-        .collect();
-    // Waivers may name any rule that exists.
+}
+
+/// A waiver naming a rule that does not exist (waivers may name any rule
+/// that does, disabled or not).
+fn unknown_waived(policy: &Policy, known_ids: &[String], problems: &mut Vec<Problem>) {
     for w in &policy.waivers {
         if !known_ids.contains(&w.rule) && !policy.rules.iter().any(|r| r.id == w.rule) {
             let hint = did_you_mean(&w.rule, known_ids.iter().map(String::as_str))
@@ -206,13 +235,6 @@ pub fn load(
                 format!("[[waiver]]: unknown rule id `{}`{hint}", w.rule),
             ));
         }
-    }
-    if problems.is_empty() {
-        Ok(policy)
-    } else {
-        problems.sort();
-        problems.dedup();
-        Err(Error::Invalid { problems })
     }
 }
 

@@ -233,6 +233,9 @@ fn id(sink: &mut Sink<'_>, t: &mut Table<'_, '_>) -> Option<String> {
     Some(id)
 }
 
+/// One `[[rule]]`: every field read and checked where it is read, then the
+/// checks between fields ([`contradictions`]). Every problem is reported, so
+/// the rule is `None` when any was found.
 fn rule(
     sink: &mut Sink<'_>,
     table: &DeTable<'_>,
@@ -251,25 +254,7 @@ fn rule(
     let severity = severity(sink, &mut t);
     let files = files(sink, &mut t, "files");
     let keys = keys(sink, &mut t);
-    let documents: Vec<String> = t
-        .strings(sink, "documents")
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(d, at)| {
-            if super::scope::DOCUMENTS.contains(&d.as_str()) {
-                Some(d)
-            } else {
-                sink.error(
-                    at,
-                    format!(
-                        "{}: unknown document kind `{d}`; expected one of `kubernetes`, `helm-values`",
-                        t.what
-                    ),
-                );
-                None
-            }
-        })
-        .collect();
+    let documents = documents(sink, &mut t);
     let values = enumerated(
         sink,
         &mut t,
@@ -284,146 +269,23 @@ fn rule(
     };
     let envs: Vec<String> = envs_written.into_iter().map(|e| e.0).collect();
     let expect = enumerated(sink, &mut t, "expect", &Expect::NAMES, Expect::parse);
-    let applies_to: Vec<String> = t
-        .strings(sink, "applies_to")
-        .unwrap_or_default()
-        .into_iter()
-        .map(|e| e.0)
-        .collect();
+    let applies_to = plain_strings(sink, &mut t, "applies_to");
     let forbid = regex(sink, &mut t, "forbid");
     let require = regex(sink, &mut t, "require");
-    let one_of: Vec<String> = t
-        .strings(sink, "one_of")
-        .unwrap_or_default()
-        .into_iter()
-        .map(|e| e.0)
-        .collect();
+    let one_of = plain_strings(sink, &mut t, "one_of");
     let min = t.number(sink, "min").map(|n| n.0);
     let max = t.number(sink, "max").map(|n| n.0);
-    let compare = t
-        .string(sink, "compare")
-        .and_then(|(s, at)| match Compare::parse(&s) {
-            Ok(c) => {
-                lines.compare = sink.line(at);
-                Some(c)
-            }
-            Err(e) => {
-                sink.error(at, format!("{}: {e}", t.what));
-                None
-            }
-        });
+    let compare = compare(sink, &mut t, &mut lines);
     let on_change = enumerated(sink, &mut t, "on_change", &OnChange::NAMES, OnChange::parse);
-    let review = t.table(sink, "review").and_then(|mut r| {
-        let required = r.number(sink, "required").map(|n| n.0);
-        let reviewers: Vec<String> = r
-            .strings(sink, "reviewers")
-            .unwrap_or_default()
-            .into_iter()
-            .map(|e| e.0)
-            .collect();
-        let at = r.at;
-        let what = r.what.clone();
-        r.finish(sink, &["required", "reviewers"]);
-        match required {
-            Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 100.0 => Some(Review {
-                required: n as u32,
-                reviewers,
-            }),
-            Some(_) => {
-                sink.error(
-                    at,
-                    format!("{what}: `required` must be a whole number from 1 to 100"),
-                );
-                None
-            }
-            None => Some(Review {
-                required: 1,
-                reviewers,
-            }),
-        }
-    });
+    let review = t.table(sink, "review").and_then(|r| review(sink, r));
     // `reviewers` at the rule's top level is a common slip for `review.reviewers`.
     if t.raw("reviewers").is_some() {
         sink.error(at, format!("{}: write `review = {{ required = N, reviewers = [...] }}`, not a top-level `reviewers`", t.what));
     }
     let what = t.what.clone();
     t.finish(sink, &RULE_KEYS[..17]);
-    if let (Some(min), Some(max)) = (min, max)
-        && min > max
-    {
-        sink.error(
-            at,
-            format!("{what}: `min` ({min}) is greater than `max` ({max})"),
-        );
-    }
-    // A regex or a number on a secret cannot be evaluated without revealing
-    // it: per-environment pass/fail of anchored patterns spells it out.
-    let value_checks: Vec<&str> = [
-        ("forbid", forbid.is_some()),
-        ("require", require.is_some()),
-        ("one_of", !one_of.is_empty()),
-        ("min", min.is_some()),
-        ("max", max.is_some()),
-        ("compare", compare.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(k, on)| on.then_some(k))
-    .collect();
-    if let Some(secret) = keys
-        .iter()
-        .filter_map(KeyPattern::last_name)
-        .find(|k| crate::secrets::keys::is_secret_name(k))
-        && !value_checks.is_empty()
-    {
-        sink.error(
-            at,
-            format!(
-                "{what}: `{}` on `{secret}` would reveal a secret (secrets are compared by fingerprint only); use `expect = \"differ\"` or a `[[link]]`",
-                value_checks.join("`, `")
-            ),
-        );
-    }
-    if review.is_some() && on_change.is_none() {
-        sink.error(
-            at,
-            format!("{what}: `review` needs `on_change` (which change needs the review?)"),
-        );
-    }
-    let does_something = expect.is_some()
-        || forbid.is_some()
-        || require.is_some()
-        || !one_of.is_empty()
-        || min.is_some()
-        || max.is_some()
-        || compare.is_some()
-        || on_change.is_some()
-        || severity.is_some();
-    if !does_something && sink.problems.len() == before {
-        sink.error(
-            at,
-            format!("{what}: states nothing; give `expect`, `forbid`, `require`, `one_of`, `min`, `max`, `compare` or `on_change`"),
-        );
-    }
-    if !applies_to.is_empty() && expect.is_none() {
-        sink.error(at, format!("{what}: `applies_to` goes with `expect`"));
-    }
-    for a in &applies_to {
-        if crate::finding::Rule::from_id(a).is_none() {
-            let ids = crate::finding::Rule::ALL.map(crate::finding::Rule::id);
-            let hint = did_you_mean(a, ids)
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            sink.error(
-                at,
-                format!("{what}: `applies_to`: `{a}` is not a built-in rule id{hint}"),
-            );
-        }
-    }
-    if sink.problems.len() > before {
-        return None;
-    }
-    Some(Rule {
-        id: id?,
+    let rule = Rule {
+        id: String::new(),
         description,
         help,
         severity: severity.unwrap_or(Severity::Error),
@@ -444,7 +306,174 @@ fn rule(
         review,
         origin,
         lines,
-    })
+    };
+    contradictions(sink, at, &what, &rule, severity.is_some(), before);
+    if sink.problems.len() > before {
+        return None;
+    }
+    Some(Rule { id: id?, ..rule })
+}
+
+/// A list of strings whose positions are not needed (`applies_to`, `one_of`).
+fn plain_strings(sink: &mut Sink<'_>, t: &mut Table<'_, '_>, key: &'static str) -> Vec<String> {
+    t.strings(sink, key)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.0)
+        .collect()
+}
+
+/// `documents`: only the document kinds the scope knows, each other one an error.
+fn documents(sink: &mut Sink<'_>, t: &mut Table<'_, '_>) -> Vec<String> {
+    t.strings(sink, "documents")
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(d, at)| {
+            if super::scope::DOCUMENTS.contains(&d.as_str()) {
+                Some(d)
+            } else {
+                sink.error(
+                    at,
+                    format!(
+                        "{}: unknown document kind `{d}`; expected one of `kubernetes`, `helm-values`",
+                        t.what
+                    ),
+                );
+                None
+            }
+        })
+        .collect()
+}
+
+/// `compare`, parsed; its line is kept for the findings it produces.
+fn compare(sink: &mut Sink<'_>, t: &mut Table<'_, '_>, lines: &mut Lines) -> Option<Compare> {
+    t.string(sink, "compare")
+        .and_then(|(s, at)| match Compare::parse(&s) {
+            Ok(c) => {
+                lines.compare = sink.line(at);
+                Some(c)
+            }
+            Err(e) => {
+                sink.error(at, format!("{}: {e}", t.what));
+                None
+            }
+        })
+}
+
+/// `review = { required = N, reviewers = [...] }`; `required` defaults to 1.
+fn review(sink: &mut Sink<'_>, mut r: Table<'_, '_>) -> Option<Review> {
+    let required = r.number(sink, "required").map(|n| n.0);
+    let reviewers = plain_strings(sink, &mut r, "reviewers");
+    let at = r.at;
+    let what = r.what.clone();
+    r.finish(sink, &["required", "reviewers"]);
+    match required {
+        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 100.0 => Some(Review {
+            required: n as u32,
+            reviewers,
+        }),
+        Some(_) => {
+            sink.error(
+                at,
+                format!("{what}: `required` must be a whole number from 1 to 100"),
+            );
+            None
+        }
+        None => Some(Review {
+            required: 1,
+            reviewers,
+        }),
+    }
+}
+
+/// The checks between a rule's fields, each well formed on its own: bounds
+/// out of order, a value check that would reveal a secret, a field that
+/// needs another, a rule that states nothing (only when nothing else was
+/// wrong since `before`: a rule whose fields failed is not "empty").
+fn contradictions(
+    sink: &mut Sink<'_>,
+    at: usize,
+    what: &str,
+    rule: &Rule,
+    severity_given: bool,
+    before: usize,
+) {
+    if let (Some(min), Some(max)) = (rule.min, rule.max)
+        && min > max
+    {
+        sink.error(
+            at,
+            format!("{what}: `min` ({min}) is greater than `max` ({max})"),
+        );
+    }
+    secret_value_checks(sink, at, what, rule);
+    if rule.review.is_some() && rule.on_change.is_none() {
+        sink.error(
+            at,
+            format!("{what}: `review` needs `on_change` (which change needs the review?)"),
+        );
+    }
+    let does_something = rule.expect.is_some()
+        || rule.forbid.is_some()
+        || rule.require.is_some()
+        || !rule.one_of.is_empty()
+        || rule.min.is_some()
+        || rule.max.is_some()
+        || rule.compare.is_some()
+        || rule.on_change.is_some()
+        || severity_given;
+    if !does_something && sink.problems.len() == before {
+        sink.error(
+            at,
+            format!("{what}: states nothing; give `expect`, `forbid`, `require`, `one_of`, `min`, `max`, `compare` or `on_change`"),
+        );
+    }
+    if !rule.applies_to.is_empty() && rule.expect.is_none() {
+        sink.error(at, format!("{what}: `applies_to` goes with `expect`"));
+    }
+    for a in &rule.applies_to {
+        if crate::finding::Rule::from_id(a).is_none() {
+            let ids = crate::finding::Rule::ALL.map(crate::finding::Rule::id);
+            let hint = did_you_mean(a, ids)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            sink.error(
+                at,
+                format!("{what}: `applies_to`: `{a}` is not a built-in rule id{hint}"),
+            );
+        }
+    }
+}
+
+/// A regex or a number on a secret cannot be evaluated without revealing
+/// it: per-environment pass/fail of anchored patterns spells it out.
+fn secret_value_checks(sink: &mut Sink<'_>, at: usize, what: &str, rule: &Rule) {
+    let value_checks: Vec<&str> = [
+        ("forbid", rule.forbid.is_some()),
+        ("require", rule.require.is_some()),
+        ("one_of", !rule.one_of.is_empty()),
+        ("min", rule.min.is_some()),
+        ("max", rule.max.is_some()),
+        ("compare", rule.compare.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(k, on)| on.then_some(k))
+    .collect();
+    if let Some(secret) = rule
+        .keys
+        .iter()
+        .filter_map(KeyPattern::last_name)
+        .find(|k| crate::secrets::keys::is_secret_name(k))
+        && !value_checks.is_empty()
+    {
+        sink.error(
+            at,
+            format!(
+                "{what}: `{}` on `{secret}` would reveal a secret (secrets are compared by fingerprint only); use `expect = \"differ\"` or a `[[link]]`",
+                value_checks.join("`, `")
+            ),
+        );
+    }
 }
 
 fn link(

@@ -1,0 +1,195 @@
+//! Turning a difference into a [`Finding`]: the key path rendered (and a
+//! credential used as a key fingerprinted), the verdict of
+//! [`crate::diff::compare::classify`], a missing key's finding, and each
+//! environment's site and shown value.
+
+use super::{Keys, Seg, Walker, scalar};
+use crate::diff::compare::{Verdict, classify, list, shown};
+use crate::finding::{Finding, Rule, Site};
+use crate::model::document::{push_key, push_selector};
+use crate::model::envtoken::EnvTokens;
+use crate::model::node::Node;
+use crate::model::value::Value;
+use crate::secrets::Forced;
+
+impl<'a> Walker<'a, '_> {
+    /// Whether some environment that has the document lacks this node.
+    pub(super) fn missing(&self, nodes: &[Option<&Node>]) -> bool {
+        nodes
+            .iter()
+            .zip(self.docs)
+            .any(|(n, d)| d.is_some() && n.is_none())
+    }
+
+    pub(super) fn missing_key(
+        &mut self,
+        path: &[Seg<'a>],
+        nodes: &[Option<&'a Node>],
+        keys: Keys<'_>,
+        forced: Forced,
+    ) {
+        let values: Vec<Option<Value>> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| n.map(|n| self.preview(i, n, keys.get(i), forced)))
+            .collect();
+        let path = self.render(path);
+        let path = path.as_str();
+        let have: Vec<&str> = (0..nodes.len())
+            .filter(|&i| nodes[i].is_some())
+            .map(|i| self.ctx.names[i].as_str())
+            .collect();
+        let mut f = self.finding(
+            Rule::MissingKey,
+            format!("key exists in {} only", list(&have)),
+            path,
+            nodes,
+            &values,
+        );
+        // One side made only of development environments: how they are meant to differ.
+        let envs: Vec<(&str, &EnvTokens, Option<bool>)> = (0..nodes.len())
+            .map(|i| {
+                let side = self.docs[i].is_some().then_some(nodes[i].is_some());
+                (self.ctx.names[i].as_str(), &self.ctx.envs[i].tokens, side)
+            })
+            .collect();
+        if crate::diff::tiers::one_side_development(&envs) {
+            f.severity = crate::finding::Severity::Note;
+            f.message
+                .push_str(" (development environments differ by design)");
+        }
+        self.out.findings.push(f);
+    }
+
+    /// The key path as printed, built only when something is reported.
+    pub(super) fn render(&self, segs: &[Seg<'_>]) -> String {
+        let mut path = String::new();
+        for seg in segs {
+            match seg {
+                Seg::Key(k) => push_key(&mut path, &self.key_segment(k)),
+                Seg::Index(i) => {
+                    path.push('[');
+                    path.push_str(&i.to_string());
+                    path.push(']');
+                }
+                Seg::Id(k, id, secret) => {
+                    if *secret || !crate::secrets::values::secret_parts(id).is_empty() {
+                        push_selector(
+                            &mut path,
+                            k,
+                            &format!("<secret fp={}>", self.ctx.masker.fingerprint(id)),
+                        );
+                    } else {
+                        push_selector(&mut path, k, id);
+                    }
+                }
+            }
+        }
+        path
+    }
+
+    /// A key as printed: environment names normalised, and a key that is
+    /// itself a credential (a token used as a map key) fingerprinted.
+    pub(super) fn key_segment(&self, key: &str) -> String {
+        if crate::secrets::values::secret_parts(key).is_empty()
+            && !crate::secrets::values::looks_random(key)
+        {
+            self.ctx.envs[0].ids.normalize(key).into_owned()
+        } else {
+            format!("<secret fp={}>", self.ctx.masker.fingerprint(key))
+        }
+    }
+
+    /// Classify differing (or secret) values and record the verdict.
+    pub(super) fn judge(
+        &mut self,
+        path: &[Seg<'a>],
+        nodes: &[Option<&'a Node>],
+        values: &[Option<Value>],
+    ) {
+        let path = self.render(path);
+        let path = path.as_str();
+        let present: Vec<(usize, &Value)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_ref().map(|v| (i, v)))
+            .collect();
+        let verdict = match classify(self.ctx.names, path, &present) {
+            // `-v` comes here with values the quick path would have found
+            // equivalent: the same answer, whatever the verbosity.
+            Verdict::Differ(Rule::Value | Rule::DataPath | Rule::Flag, _)
+                if self.ctx.keep_equivalent
+                    && present.iter().all(|(_, v)| !v.secrecy.is_masked())
+                    && nodes.iter().flatten().all(|n| scalar(n).is_some())
+                    && self.same_modulo_env(
+                        &nodes
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, n)| n.and_then(scalar).map(|s| (i, s)))
+                            .collect::<Vec<_>>(),
+                    ) =>
+            {
+                Verdict::SameModuloEnv
+            }
+            v => v,
+        };
+        match verdict {
+            Verdict::Same => {}
+            Verdict::SameModuloEnv if !self.ctx.keep_equivalent => self.out.equivalent_count += 1,
+            Verdict::SameModuloEnv => {
+                self.out.equivalent_count += 1;
+                let mut f = self.finding(
+                    Rule::Value,
+                    "values differ only by environment name".to_string(),
+                    path,
+                    nodes,
+                    values,
+                );
+                f.help = None;
+                self.out.equivalent.push(f);
+            }
+            Verdict::Differ(rule, message) => {
+                let masked = self.masked_alike(nodes, values);
+                let f = self.finding(
+                    rule,
+                    message,
+                    path,
+                    nodes,
+                    masked.as_deref().unwrap_or(values),
+                );
+                self.out.findings.push(f);
+            }
+        }
+    }
+
+    pub(super) fn finding(
+        &self,
+        rule: Rule,
+        message: String,
+        path: &str,
+        nodes: &[Option<&Node>],
+        values: &[Option<Value>],
+    ) -> Finding {
+        let mut f = Finding::builtin(rule, message, self.file.to_string());
+        f.document = self.document.map(str::to_string);
+        f.key = Some(path.to_string());
+        f.envs = self
+            .docs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.map(|d| (i, d)))
+            .map(|(i, d)| {
+                let site = nodes[i].map(|n| {
+                    let (file, line) = d.site(n.line);
+                    Site {
+                        file: file.to_string(),
+                        line,
+                        value: values[i].as_ref().map(shown),
+                    }
+                });
+                (self.ctx.names[i].clone(), site)
+            })
+            .collect();
+        f
+    }
+}
