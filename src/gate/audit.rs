@@ -12,11 +12,12 @@
 //! parent's tree (read once per distinct file, [`signed::Cache`]). A squash
 //! or rebase merge of a signed pull request lands as exactly that.
 //!
-//! Three passes, so signatures cost little next to the walk: the history
-//! is read in order (one thread: neighbouring commits share trees), every
-//! signature met is then verified on all cores at once
-//! ([`signed::verify_ahead`], results kept in the verification memo), and
-//! the sign-offs are judged last, finding each verification already done.
+//! Signatures cost little next to the walk: the history is read in order
+//! on one thread (neighbouring commits share trees), and every signature
+//! met is sent to a second thread that verifies while the walk goes on
+//! ([`signed::verify_stream`], in batches, proofs kept in the verification
+//! memo); the sign-offs are judged once both are done, finding each
+//! verification already made.
 
 use super::identity::{Mailmap, parse_signer};
 use super::review::Review;
@@ -114,29 +115,29 @@ pub fn audit(
     let mut prepared = Vec::new();
     let progress = crate::progress::Progress::start(commits.len() > 2_000);
     let total = commits.len();
-    for (n, c) in commits.iter().enumerate() {
-        if n % 500 == 0 {
-            progress.show(&format!("audit: {n} of {total} commits"));
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| -> Result<(), Error> {
+        if review.signing.active() {
+            scope.spawn(move || signed::verify_stream(&receive));
         }
-        prepared.extend(prepare(
-            repo,
-            c,
-            &trees,
-            (review, mailmap),
-            &mut cache,
-            &mut keys,
-        )?);
-    }
-    if review.signing.active() {
-        signed::verify_ahead(prepared.iter().map(|p| {
-            (
-                &p.signing,
-                p.found.as_slice(),
-                p.digest.as_str(),
-                p.base.as_str(),
-            )
-        }));
-    }
+        for (n, c) in commits.iter().enumerate() {
+            if n % 500 == 0 {
+                progress.show(&format!("audit: {n} of {total} commits"));
+            }
+            let Some(p) = prepare(repo, c, &trees, (review, mailmap), &mut cache, &mut keys)?
+            else {
+                continue;
+            };
+            for job in signed::jobs(&p.signing, &p.found, &p.digest, &p.base) {
+                // A closed channel (no verifier) leaves the work to `check`.
+                let _ = send.send(job);
+            }
+            prepared.push(p);
+        }
+        // The verifier ends when the last sender is dropped.
+        drop(send);
+        Ok(())
+    })?;
     let out = prepared.iter().map(|p| p.judge(review, mailmap)).collect();
     if let Ok(mut m) = memo.lock() {
         m.save();

@@ -222,83 +222,85 @@ impl Signing {
     }
 }
 
-/// Verify every signature of many commits at once, on all cores, and
-/// remember the ones that verify in each commit's memo, so that the
-/// [`Signing::check`] that judges each sign-off afterwards finds them done.
-/// Each item is a commit's signing settings (its keys loaded), its
-/// trailers, its digest and its merge base.
+/// One signature to verify ahead of judging: everything its verdict
+/// depends on, owned, so it can travel to the verifying thread.
+pub struct Job {
+    allowed: Arc<AllowedSigners>,
+    mailmap: Arc<super::identity::Mailmap>,
+    memo: Arc<Mutex<Memo>>,
+    email: String,
+    key: super::memo::Key,
+    value: String,
+    digest: String,
+    base: String,
+}
+
+/// The signatures among `all` (a commit's trailers, judged with `signing`
+/// for `digest` at `base`) that [`verify_stream`] could prove ahead: those
+/// with keys loaded and a memo to record the proof in, not proven before.
+pub fn jobs(signing: &Signing, all: &[Trailer], digest: &str, base: &str) -> Vec<Job> {
+    let (Some(Ok(allowed)), Some((memo, id))) = (&signing.allowed, &signing.memo) else {
+        return Vec::new();
+    };
+    all.iter()
+        .filter(|t| trailers::key_matches(&t.key, signature::TRAILER))
+        .filter_map(|t| {
+            let email = claimed(&t.value);
+            let key = Memo::key(&[id, &email, digest, base, &t.value]);
+            (!memo.lock().is_ok_and(|m| m.contains(&key))).then(|| Job {
+                allowed: allowed.clone(),
+                mailmap: signing.mailmap.clone(),
+                memo: memo.clone(),
+                email,
+                key,
+                value: t.value.clone(),
+                digest: digest.to_string(),
+                base: base.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Verify signatures as they arrive (`audit` sends them while it is still
+/// reading the history, so verifying overlaps reading), in batches of
+/// whatever has queued up (at most 256, [`signature::verify_many`]), and
+/// remember the ones that verify in their memo, so that the
+/// [`Signing::check`] judging each sign-off afterwards finds them done.
 ///
-/// The rule: this pass only *adds* proofs, keyed on everything the verdict
+/// The rule: this only *adds* proofs, keyed on everything the verdict
 /// depends on ([`Memo::key`]); it never refuses. A signature that fails
 /// here is verified again by `check`, which then says why, and a trailer
 /// `check` refuses by its shape is never looked up. So the verdicts are
 /// exactly those of checking one by one, in less time: a signature costs
-/// about 50 µs to verify, more than reading its commit.
-pub fn verify_ahead<'a>(
-    commits: impl Iterator<Item = (&'a Signing, &'a [Trailer], &'a str, &'a str)>,
-) {
-    use rayon::prelude::*;
-    let mut jobs = Vec::new();
-    for (signing, all, digest, base) in commits {
-        let (Some(Ok(allowed)), Some((memo, id))) = (&signing.allowed, &signing.memo) else {
-            continue;
-        };
-        for t in all
-            .iter()
-            .filter(|t| trailers::key_matches(&t.key, signature::TRAILER))
-        {
-            let email = claimed(&t.value);
-            let key = Memo::key(&[id, &email, digest, base, &t.value]);
-            if memo.lock().is_ok_and(|m| m.contains(&key)) {
-                continue;
+/// about 50 µs to verify alone, more than reading its commit.
+pub fn verify_stream(jobs: &std::sync::mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < 256 {
+            match jobs.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
             }
-            jobs.push((
-                signing,
-                allowed,
-                memo,
-                email,
-                key,
-                t.value.as_str(),
-                digest,
-                base,
-            ));
         }
-    }
-    // Parsed and admitted on all cores, then verified in batches of up to
-    // 256 (two batches per core at least, so both halves of the work run
-    // in parallel).
-    let admitted: Vec<_> = jobs
-        .par_iter()
-        .filter_map(
-            |(signing, allowed, memo, email, key, value, digest, base)| {
-                let signed = signature::parse(value).ok()?;
-                let message = allowed
-                    .admit(&signed, email, digest, base, &|e| {
-                        signing.mailmap.canonical(e)
+        let admitted: Vec<(&Job, signature::Signed, String)> = batch
+            .iter()
+            .filter_map(|j| {
+                let signed = signature::parse(&j.value).ok()?;
+                let message = j
+                    .allowed
+                    .admit(&signed, &j.email, &j.digest, &j.base, &|e| {
+                        j.mailmap.canonical(e)
                     })
                     .ok()?;
-                Some((signed, message, *memo, *key))
-            },
-        )
-        .collect();
-    let size = (admitted.len() / (2 * rayon::current_num_threads()).max(1)).clamp(1, 256);
-    let proven: Vec<_> = admitted
-        .par_chunks(size)
-        .flat_map_iter(|chunk| {
-            let items: Vec<(&signature::Signed, &str)> =
-                chunk.iter().map(|(s, m, ..)| (s, m.as_str())).collect();
-            let ok = signature::verify_many(&items);
-            chunk
-                .iter()
-                .zip(ok)
-                .filter(|(_, ok)| *ok)
-                .map(|((_, _, memo, key), _)| (*memo, *key))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    for (memo, key) in proven {
-        if let Ok(mut m) = memo.lock() {
-            m.insert(key);
+                Some((j, signed, message))
+            })
+            .collect();
+        let items: Vec<(&signature::Signed, &str)> =
+            admitted.iter().map(|(_, s, m)| (s, m.as_str())).collect();
+        for ((j, ..), ok) in admitted.iter().zip(signature::verify_many(&items)) {
+            if ok && let Ok(mut m) = j.memo.lock() {
+                m.insert(j.key);
+            }
         }
     }
 }

@@ -755,7 +755,8 @@ fn one_key_counts_once_whatever_addresses_it_is_listed_for() {
     timeout_with(&r, &format!("{r1}\n{s1}\n{r2}\n{s2}")).assert_passed();
 }
 
-/// `audit` verifies every signature of a history ahead, on all cores, then
+/// `audit` verifies every signature of a history on a second thread while
+/// it reads the history, in batches, then
 /// judges: the verdicts must be exactly those of checking one by one.
 /// Random histories (three seeds, ten guarded commits each) mix valid
 /// signatures, copies of the previous commit's signature (another digest
