@@ -238,6 +238,16 @@ impl AllowedSigners {
             }
             let key = PublicKey::from_openssh(rest)
                 .map_err(|e| err(&format!("not an OpenSSH public key ({e})")))?;
+            // An Ed25519 key of small order (or no point at all) verifies
+            // signatures nobody made: one try in eight forges one. A file
+            // that lists one is refused rather than trusted.
+            if let ssh_key::public::KeyData::Ed25519(k) = key.key_data()
+                && !ed25519_dalek::VerifyingKey::from_bytes(&k.0).is_ok_and(|v| !v.is_weak())
+            {
+                return Err(err(
+                    "the ed25519 key is not a usable public key (a point of small order: anyone could forge its signatures)",
+                ));
+            }
             entries.push(Entry {
                 principals: principals
                     .trim_matches('"')
@@ -647,6 +657,35 @@ mod tests {
                 .collect();
             assert_eq!(verify_many(&items), each, "n = {n}");
         }
+    }
+
+    /// Every Ed25519 point of small order (the eight torsion points, in
+    /// their usual encodings) is refused as a key: with one, a signature
+    /// can be forged without any private key.
+    #[test]
+    fn weak_ed25519_keys_are_refused() {
+        use ssh_key::public::{Ed25519PublicKey, KeyData};
+        let torsion = curve25519_dalek::constants::EIGHT_TORSION;
+        for (i, point) in torsion.iter().enumerate() {
+            let bytes = point.compress().to_bytes();
+            let key = PublicKey::from(KeyData::Ed25519(Ed25519PublicKey(bytes)));
+            let line = format!("ana@x.example {}\n", key.to_openssh().unwrap());
+            let e = AllowedSigners::parse(&line).expect_err(&format!("torsion point {i}"));
+            assert!(e.1.contains("small order"), "{e:?}");
+        }
+        // A real key is accepted.
+        let real = PrivateKey::new(
+            ssh_key::private::KeypairData::Ed25519(ssh_key::private::Ed25519Keypair::from_seed(
+                &[5; 32],
+            )),
+            "k",
+        )
+        .unwrap();
+        let line = format!(
+            "ana@x.example {}\n",
+            real.public_key().to_openssh().unwrap()
+        );
+        assert!(AllowedSigners::parse(&line).is_ok());
     }
 
     #[test]
