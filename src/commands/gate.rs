@@ -8,7 +8,7 @@ use driftcheck::error::Error;
 use driftcheck::finding::{Finding, Severity, Summary};
 use driftcheck::gate::{self, Head, Verdict};
 use driftcheck::git::Repo;
-use driftcheck::report::gate::{ChangeView, GateView, NearMissView, RequirementView, SignoffView};
+use driftcheck::report::gate::GateView;
 use driftcheck::report::{self, Report};
 
 /// Where base and head come from.
@@ -58,7 +58,7 @@ pub fn run(
     }
     let at = gate::Location::new(&repo, cwd, args.dir.as_deref(), args.config.as_deref());
     let verdict = gate::evaluate(&repo, &base, &head, at)?;
-    let view = view(&verdict);
+    let view = GateView::from(&verdict);
     let mut findings = verdict.introduced.clone();
     findings.extend(gate_findings(&verdict));
     let mut passed = verdict.passed;
@@ -270,75 +270,6 @@ fn gate_findings(v: &Verdict) -> Vec<Finding> {
     out
 }
 
-/// The printable view of a verdict.
-pub fn view(v: &Verdict) -> GateView {
-    let mode = |m: u32, id: driftcheck::git::Oid| (m != 0).then(|| format!("{m:06o} {id}"));
-    GateView {
-        passed: v.passed,
-        digest: v.digest.clone(),
-        required: v.required(),
-        signoffs: v
-            .signoffs
-            .iter()
-            .map(|s| SignoffView {
-                key: s.key.clone(),
-                identity: s.identity.clone(),
-                commit: s.commit.clone(),
-                counted: s.counted,
-                reason: s.reason.clone(),
-                assurance: if s.signed {
-                    gate::signed::SIGNED
-                } else {
-                    gate::signed::TYPED
-                },
-                signature: s.signature.clone(),
-            })
-            .collect(),
-        introduced_errors: v.introduced_errors(),
-        preexisting: v.preexisting.len(),
-        merge_base: v.merge_base.to_string(),
-        head: v.head.clone(),
-        changes: v
-            .changes
-            .iter()
-            .map(|c| ChangeView {
-                path: c.path.clone(),
-                status: match (c.old_mode, c.new_mode) {
-                    (0, _) => "A",
-                    (_, 0) => "D",
-                    (a, b) if a != b => "T",
-                    _ => "M",
-                },
-                old: mode(c.old_mode, c.old_id),
-                new: mode(c.new_mode, c.new_id),
-            })
-            .collect(),
-        requirements: v
-            .requirements
-            .iter()
-            .map(|m| RequirementView {
-                source: m.requirement.source.clone(),
-                required: m.requirement.required,
-                have: m.have,
-                reviewers: m.requirement.reviewers.clone(),
-                satisfied: m.ok(),
-            })
-            .collect(),
-        near_misses: v
-            .near_misses
-            .iter()
-            .map(|(commit, n)| NearMissView {
-                commit: commit.clone(),
-                line: n.line,
-                text: n.text.clone(),
-                reason: n.reason.clone(),
-            })
-            .collect(),
-        guarded: v.guard.to_string(),
-        assurance: v.assurance().to_string(),
-    }
-}
-
 /// The branch a change merges into, for `approve` without `--base`: the
 /// pull request's base (`GITHUB_BASE_REF`), the branch's upstream unless
 /// it is the branch's own remote copy (a PR checkout tracks
@@ -443,7 +374,7 @@ pub fn approve(
             "trailer": line,
             "signature": signature.as_ref().map(|(line, _)| line),
             "signed": signature.as_ref().map(|(_, how)| how),
-            "changes": view(&v).changes,
+            "changes": GateView::from(&v).changes,
             "required": v.required(),
         });
         writeln!(
@@ -462,7 +393,7 @@ pub fn approve(
             &v.merge_base.to_string()[..12]
         )
         .map_err(Error::Write)?;
-        for c in &view(&v).changes {
+        for c in &GateView::from(&v).changes {
             // A path is shown escaped: control characters could rewrite what a reviewer signs.
             writeln!(
                 out,

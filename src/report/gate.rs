@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::escape;
 use super::style::Role;
+use crate::gate::Verdict;
 
 /// What the gate decided and why, ready to print.
 #[derive(Debug, Clone, Serialize)]
@@ -100,6 +101,79 @@ pub struct NearMissView {
     pub text: String,
     /// Why it is not counted.
     pub reason: String,
+}
+
+/// The verdict as the report shows it: the gate's data reshaped into the
+/// stable output schema (docs/json.md), in one place, beside the renderers
+/// that read it.
+impl From<&Verdict> for GateView {
+    fn from(v: &Verdict) -> GateView {
+        let mode = |m: u32, id: crate::git::Oid| (m != 0).then(|| format!("{m:06o} {id}"));
+        GateView {
+            passed: v.passed,
+            digest: v.digest.clone(),
+            required: v.required(),
+            signoffs: v
+                .signoffs
+                .iter()
+                .map(|s| SignoffView {
+                    key: s.key.clone(),
+                    identity: s.identity.clone(),
+                    commit: s.commit.clone(),
+                    counted: s.counted,
+                    reason: s.reason.clone(),
+                    assurance: if s.signed {
+                        crate::gate::signed::SIGNED
+                    } else {
+                        crate::gate::signed::TYPED
+                    },
+                    signature: s.signature.clone(),
+                })
+                .collect(),
+            introduced_errors: v.introduced_errors(),
+            preexisting: v.preexisting.len(),
+            merge_base: v.merge_base.to_string(),
+            head: v.head.clone(),
+            changes: v
+                .changes
+                .iter()
+                .map(|c| ChangeView {
+                    path: c.path.clone(),
+                    status: match (c.old_mode, c.new_mode) {
+                        (0, _) => "A",
+                        (_, 0) => "D",
+                        (a, b) if a != b => "T",
+                        _ => "M",
+                    },
+                    old: mode(c.old_mode, c.old_id),
+                    new: mode(c.new_mode, c.new_id),
+                })
+                .collect(),
+            requirements: v
+                .requirements
+                .iter()
+                .map(|m| RequirementView {
+                    source: m.requirement.source.clone(),
+                    required: m.requirement.required,
+                    have: m.have,
+                    reviewers: m.requirement.reviewers.clone(),
+                    satisfied: m.ok(),
+                })
+                .collect(),
+            near_misses: v
+                .near_misses
+                .iter()
+                .map(|(commit, n)| NearMissView {
+                    commit: commit.clone(),
+                    line: n.line,
+                    text: n.text.clone(),
+                    reason: n.reason.clone(),
+                })
+                .collect(),
+            guarded: v.guard.to_string(),
+            assurance: v.assurance().to_string(),
+        }
+    }
 }
 
 /// The human rendering.
