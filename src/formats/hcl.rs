@@ -32,10 +32,10 @@ use crate::model::node::*;
 
 /// Parse an HCL body into one document whose root is a map.
 pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError> {
-    let lines = LineIndex::new(text);
+    let lines = HclLines::new(text);
     prescan_depth(text, limits, &lines)?;
     let body = hcl_edit::parser::parse_body(text).map_err(|e| syntax_error(text, &lines, &e))?;
-    let mut builder = Builder {
+    let mut builder = HclBuilder {
         text,
         lines: &lines,
         budget: NodeBudget::new(limits),
@@ -45,12 +45,12 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
 }
 
 /// Byte offsets of line starts, for turning span offsets into 1-based lines.
-struct LineIndex(Vec<usize>);
+struct HclLines(Vec<usize>);
 
-impl LineIndex {
+impl HclLines {
     fn new(text: &str) -> Self {
         let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
-        LineIndex(std::iter::once(0).chain(newlines).collect())
+        HclLines(std::iter::once(0).chain(newlines).collect())
     }
 
     /// The 1-based line holding byte `offset`.
@@ -63,9 +63,9 @@ impl LineIndex {
 /// recursive-descent parser sees the text. Brackets inside strings, heredocs
 /// and comments do not count; interpolations inside strings and heredocs do.
 /// Unclosed strings or brackets are left for the parser to report.
-fn prescan_depth(text: &str, limits: &Limits, lines: &LineIndex) -> Result<(), ParseError> {
+fn prescan_depth(text: &str, limits: &Limits, lines: &HclLines) -> Result<(), ParseError> {
     /// What the scanner is inside.
-    enum Frame<'t> {
+    enum HclFrame<'t> {
         Bracket,
         Str,
         Heredoc(&'t str),
@@ -75,7 +75,7 @@ fn prescan_depth(text: &str, limits: &Limits, lines: &LineIndex) -> Result<(), P
     let mut depth = 1; // the root body
     let mut i = 0;
     while i < b.len() {
-        let in_text = matches!(stack.last(), Some(Frame::Str | Frame::Heredoc(_)));
+        let in_text = matches!(stack.last(), Some(HclFrame::Str | HclFrame::Heredoc(_)));
         let mut open = false;
         match (b[i], b.get(i + 1)) {
             // `${` or `%{` (but not the escapes `$${` and `%%{`).
@@ -84,9 +84,9 @@ fn prescan_depth(text: &str, limits: &Limits, lines: &LineIndex) -> Result<(), P
                 i += 1;
             }
             (c, _) if in_text => match (stack.last(), c) {
-                (Some(Frame::Str), b'\\') => i += 1,
-                (Some(Frame::Str), b'"' | b'\n') => _ = stack.pop(),
-                (Some(Frame::Heredoc(delim)), b'\n') => {
+                (Some(HclFrame::Str), b'\\') => i += 1,
+                (Some(HclFrame::Str), b'"' | b'\n') => _ = stack.pop(),
+                (Some(HclFrame::Heredoc(delim)), b'\n') => {
                     let next = text[i + 1..].split('\n').next().unwrap_or_default();
                     if next.trim() == *delim {
                         stack.pop();
@@ -101,26 +101,26 @@ fn prescan_depth(text: &str, limits: &Limits, lines: &LineIndex) -> Result<(), P
             (b'/', Some(b'*')) => {
                 i = memchr::memmem::find(&b[i + 2..], b"*/").map_or(b.len(), |n| i + n + 3);
             }
-            (b'"', _) => stack.push(Frame::Str),
+            (b'"', _) => stack.push(HclFrame::Str),
             (b'<', Some(b'<')) => {
                 let rest = &text[i + 2..];
                 let rest = rest.strip_prefix('-').unwrap_or(rest);
                 let delim = rest.split('\n').next().unwrap_or_default().trim_end();
                 let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
                 if !delim.is_empty() && delim.bytes().all(word) {
-                    stack.push(Frame::Heredoc(delim));
+                    stack.push(HclFrame::Heredoc(delim));
                     i = text.len() - rest.len() + delim.len() - 1;
                 }
             }
             (b'(' | b'[' | b'{', _) => open = true,
-            (b')' | b']' | b'}', _) if matches!(stack.last(), Some(Frame::Bracket)) => {
+            (b')' | b']' | b'}', _) if matches!(stack.last(), Some(HclFrame::Bracket)) => {
                 stack.pop();
                 depth -= 1;
             }
             _ => {}
         }
         if open {
-            stack.push(Frame::Bracket);
+            stack.push(HclFrame::Bracket);
             depth += 1;
             if depth > limits.max_depth {
                 let msg = format!("nesting is deeper than the limit of {}", limits.max_depth);
@@ -133,7 +133,7 @@ fn prescan_depth(text: &str, limits: &Limits, lines: &LineIndex) -> Result<(), P
 }
 
 /// Turn a `hcl-edit` error into ours: the position is kept, source text never.
-fn syntax_error(text: &str, lines: &LineIndex, err: &hcl_edit::parser::Error) -> ParseError {
+fn syntax_error(text: &str, lines: &HclLines, err: &hcl_edit::parser::Error) -> ParseError {
     let loc = err.location();
     let col = u32::try_from(loc.column()).ok();
     let message = err.message();
@@ -160,7 +160,7 @@ fn syntax_error(text: &str, lines: &LineIndex, err: &hcl_edit::parser::Error) ->
 
 /// A "redefined attribute / object key" error at `offset`, naming the key and,
 /// where it can be found, the line of its first definition.
-fn duplicate_error(text: &str, lines: &LineIndex, offset: usize) -> ParseError {
+fn duplicate_error(text: &str, lines: &HclLines, offset: usize) -> ParseError {
     let line = lines.line(offset);
     let generic = || ParseError::new(line, None, "duplicate key in one block or object");
     let rest = text.get(offset..).unwrap_or_default();
@@ -236,14 +236,14 @@ fn entry(key: String, line: u32, value: Node) -> MapEntry {
 }
 
 /// Builds the parse tree from `hcl-edit`'s syntax tree.
-struct Builder<'t> {
+struct HclBuilder<'t> {
     text: &'t str,
-    lines: &'t LineIndex,
+    lines: &'t HclLines,
     budget: NodeBudget,
 }
 
 /// A body's entry, in source order: an attribute, or the first block of a type.
-enum Slot {
+enum HclSlot {
     Entry(MapEntry),
     /// The next [`Blocks`] of the body.
     Blocks,
@@ -253,15 +253,15 @@ enum Slot {
 struct Blocks {
     key: String,
     line: u32,
-    group: Group,
+    group: HclGroup,
 }
 
 /// Block bodies under zero or more levels of labels.
-enum Group {
+enum HclGroup {
     /// Unlabeled blocks in source order, or the one body under a full label list.
     Bodies(Vec<Node>),
     /// One level of labels, in first-seen order, with an index for lookup.
-    Labels(Vec<(String, u32, Group)>, HashMap<String, usize>),
+    Labels(Vec<(String, u32, HclGroup)>, HashMap<String, usize>),
 }
 
 impl Blocks {
@@ -276,13 +276,13 @@ impl Blocks {
         };
         let mut group = &mut self.group;
         for (n, &label) in labels.iter().enumerate() {
-            let Group::Labels(items, index) = group else {
+            let HclGroup::Labels(items, index) = group else {
                 return Err(mixed());
             };
             let i = *index.entry(label.to_string()).or_insert_with(|| {
                 let child = match n + 1 == labels.len() {
-                    true => Group::Bodies(Vec::new()),
-                    false => Group::Labels(Vec::new(), HashMap::new()),
+                    true => HclGroup::Bodies(Vec::new()),
+                    false => HclGroup::Labels(Vec::new(), HashMap::new()),
                 };
                 items.push((label.to_string(), line, child));
                 items.len() - 1
@@ -290,8 +290,8 @@ impl Blocks {
             group = &mut items[i].2;
         }
         match group {
-            Group::Bodies(bodies) if labels.is_empty() || bodies.is_empty() => bodies.push(body),
-            Group::Bodies(bodies) => {
+            HclGroup::Bodies(bodies) if labels.is_empty() || bodies.is_empty() => bodies.push(body),
+            HclGroup::Bodies(bodies) => {
                 let shown: String = labels
                     .iter()
                     .map(|l| format!(" \"{}\"", l.escape_debug()))
@@ -300,13 +300,13 @@ impl Blocks {
                 let msg = format!("duplicate block `{ty}{shown}` (first defined on line {first})");
                 return Err(ParseError::new(line, None, msg));
             }
-            Group::Labels(..) => return Err(mixed()),
+            HclGroup::Labels(..) => return Err(mixed()),
         }
         Ok(())
     }
 }
 
-impl Builder<'_> {
+impl HclBuilder<'_> {
     /// The 1-based line of a node's start (`fallback` if it has no span).
     fn line(&self, node: &impl Span, fallback: u32) -> u32 {
         start(node).map_or(fallback, |offset| self.lines.line(offset))
@@ -332,7 +332,7 @@ impl Builder<'_> {
                     keys.insert(a.key.as_str(), key_line)?;
                     let value = self.expr(&a.value, depth + 1, key_line)?;
                     let key = a.key.as_str().to_string();
-                    slots.push(Slot::Entry(entry(key, key_line, value)));
+                    slots.push(HclSlot::Entry(entry(key, key_line, value)));
                 }
                 Structure::Block(b) => {
                     let (ty, block_line) = (b.ident.as_str(), self.line(&b.ident, line));
@@ -345,13 +345,13 @@ impl Builder<'_> {
                         None => {
                             keys.insert(ty, block_line)?;
                             let group = match labels.is_empty() {
-                                true => Group::Bodies(Vec::new()),
-                                false => Group::Labels(Vec::new(), HashMap::new()),
+                                true => HclGroup::Bodies(Vec::new()),
+                                false => HclGroup::Labels(Vec::new(), HashMap::new()),
                             };
                             let key = ty.to_string();
                             let line = block_line;
                             blocks.push(Blocks { key, line, group });
-                            slots.push(Slot::Blocks);
+                            slots.push(HclSlot::Blocks);
                             *block_index.entry(ty).or_insert(blocks.len() - 1)
                         }
                     };
@@ -363,9 +363,9 @@ impl Builder<'_> {
         let mut entries = Vec::with_capacity(slots.len());
         for slot in slots {
             entries.push(match slot {
-                Slot::Entry(entry) => entry,
-                Slot::Blocks => {
-                    let b = blocks.next().expect("one Blocks per Slot::Blocks");
+                HclSlot::Entry(entry) => entry,
+                HclSlot::Blocks => {
+                    let b = blocks.next().expect("one Blocks per HclSlot::Blocks");
                     entry(b.key, b.line, self.group(b.group, depth + 1, b.line)?)
                 }
             });
@@ -375,13 +375,13 @@ impl Builder<'_> {
 
     /// A group of block bodies as a node at `depth`: the body itself when
     /// there is one, a sequence of them, or a map per label level.
-    fn group(&mut self, group: Group, depth: usize, line: u32) -> Result<Node, ParseError> {
+    fn group(&mut self, group: HclGroup, depth: usize, line: u32) -> Result<Node, ParseError> {
         let value = match group {
-            Group::Bodies(mut bodies) if bodies.len() == 1 => {
+            HclGroup::Bodies(mut bodies) if bodies.len() == 1 => {
                 return Ok(bodies.pop().expect("length is one"));
             }
-            Group::Bodies(bodies) => NodeValue::Seq(bodies),
-            Group::Labels(items, _) => {
+            HclGroup::Bodies(bodies) => NodeValue::Seq(bodies),
+            HclGroup::Labels(items, _) => {
                 let mut entries = Vec::with_capacity(items.len());
                 for (key, line, group) in items {
                     let value = self.group(group, depth + 1, line)?;

@@ -35,7 +35,7 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
 }
 
 /// A container being filled, with what it has so far.
-enum Frame {
+enum JsonFrame {
     Map {
         entries: Vec<MapEntry>,
         line: u32,
@@ -119,7 +119,7 @@ impl Parser<'_> {
 
     /// Parse a value iteratively with an explicit stack of open containers.
     fn value(&mut self, budget: &mut NodeBudget) -> Result<Node, ParseError> {
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut stack: Vec<JsonFrame> = Vec::new();
         loop {
             // Parse one value start: a scalar completes immediately, a container opens a frame.
             self.skip_ws()?;
@@ -139,7 +139,7 @@ impl Parser<'_> {
                         let key = self.key()?;
                         let mut keys = KeySet::default();
                         keys.insert(&key.0, key.1)?;
-                        stack.push(Frame::Map {
+                        stack.push(JsonFrame::Map {
                             entries: Vec::new(),
                             line,
                             pending: Some(key),
@@ -158,7 +158,7 @@ impl Parser<'_> {
                             line,
                         }
                     } else {
-                        stack.push(Frame::Seq {
+                        stack.push(JsonFrame::Seq {
                             items: Vec::new(),
                             line,
                         });
@@ -173,7 +173,7 @@ impl Parser<'_> {
                     return Ok(done);
                 };
                 match top {
-                    Frame::Map {
+                    JsonFrame::Map {
                         entries, pending, ..
                     } => {
                         let (key, key_line) = pending.take().expect("a map frame awaits a value");
@@ -183,12 +183,12 @@ impl Parser<'_> {
                             value: done,
                         });
                     }
-                    Frame::Seq { items, .. } => items.push(done),
+                    JsonFrame::Seq { items, .. } => items.push(done),
                 }
                 self.skip_ws()?;
                 let closer = match top {
-                    Frame::Map { .. } => b'}',
-                    Frame::Seq { .. } => b']',
+                    JsonFrame::Map { .. } => b'}',
+                    JsonFrame::Seq { .. } => b']',
                 };
                 match self.peek() {
                     Some(b',') => {
@@ -198,7 +198,7 @@ impl Parser<'_> {
                         if self.peek() == Some(closer) {
                             return Err(self.err("trailing comma"));
                         }
-                        if let Frame::Map { pending, keys, .. } = top {
+                        if let JsonFrame::Map { pending, keys, .. } = top {
                             let (key, key_line) = self.key()?;
                             keys.insert(&key, key_line)?;
                             *pending = Some((key, key_line));
@@ -209,11 +209,11 @@ impl Parser<'_> {
                         self.pos += 1;
                         let frame = stack.pop().expect("checked above");
                         done = match frame {
-                            Frame::Map { entries, line, .. } => Node {
+                            JsonFrame::Map { entries, line, .. } => Node {
                                 value: NodeValue::Map(entries),
                                 line,
                             },
-                            Frame::Seq { items, line } => Node {
+                            JsonFrame::Seq { items, line } => Node {
                                 value: NodeValue::Seq(items),
                                 line,
                             },

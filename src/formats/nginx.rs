@@ -50,11 +50,11 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
         line: 1,
     };
     let budget = NodeBudget::new(limits);
-    let root = Frame {
+    let root = NginxFrame {
         line: 1,
-        ..Frame::default()
+        ..NginxFrame::default()
     };
-    Parser {
+    NginxParser {
         lexer,
         budget,
         root,
@@ -241,7 +241,7 @@ impl Lexer<'_> {
 
 /// A block being built: its own directive and the entries read so far.
 #[derive(Debug, Default)]
-struct Frame {
+struct NginxFrame {
     /// The block's directive name (empty for the file itself).
     name: String,
     /// The block's arguments.
@@ -271,7 +271,7 @@ struct Slot {
     items: Vec<Node>,
 }
 
-impl Frame {
+impl NginxFrame {
     /// Add one occurrence of directive `key`.
     fn add(&mut self, key: String, line: u32, node: Node) {
         if let Some(&i) = self.index.get(&key) {
@@ -331,20 +331,20 @@ impl Frame {
 }
 
 /// Builds the tree from tokens, with an explicit stack of open blocks.
-struct Parser<'t> {
+struct NginxParser<'t> {
     /// The token source.
     lexer: Lexer<'t>,
     /// Depth and node accounting.
     budget: NodeBudget,
     /// The file's top level.
-    root: Frame,
+    root: NginxFrame,
     /// The open blocks, innermost last.
-    open: Vec<Frame>,
+    open: Vec<NginxFrame>,
 }
 
-impl Parser<'_> {
+impl NginxParser<'_> {
     /// The innermost open block.
-    fn current(&mut self) -> &mut Frame {
+    fn current(&mut self) -> &mut NginxFrame {
         self.open.last_mut().unwrap_or(&mut self.root)
     }
 
@@ -413,12 +413,12 @@ impl Parser<'_> {
                         if name.text == "if" {
                             strip_if_parens(&mut args);
                         }
-                        self.open.push(Frame {
+                        self.open.push(NginxFrame {
                             name: name.text,
                             args: args.into_iter().map(|t| t.text).collect(),
                             line: name.line,
                             open_line: token.line,
-                            ..Frame::default()
+                            ..NginxFrame::default()
                         });
                         return Ok(());
                     }

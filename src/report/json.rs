@@ -20,7 +20,7 @@ use super::{Options, Report};
 use crate::finding::{Finding, Severity, Shown};
 
 #[derive(Serialize)]
-struct Doc<'a> {
+struct JsonDoc<'a> {
     version: u32,
     command: &'a str,
     envs: &'a [String],
@@ -119,7 +119,7 @@ pub(super) fn write(
     opts: &Options,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let doc = Doc {
+    let doc = JsonDoc {
         version: 1,
         command: report.command,
         envs: report.envs,

@@ -82,7 +82,7 @@ struct SarifResult<'a> {
     level: &'static str,
     message: OwnedText,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    locations: Vec<Location<'a>>,
+    locations: Vec<SarifLocation<'a>>,
     partial_fingerprints: BTreeMap<&'static str, String>,
     properties: Properties<'a>,
 }
@@ -94,7 +94,7 @@ struct OwnedText {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Location<'a> {
+struct SarifLocation<'a> {
     physical_location: PhysicalLocation,
     #[serde(skip_serializing_if = "Option::is_none")]
     logical_locations: Option<[LogicalLocation<'a>; 1]>,
@@ -258,12 +258,12 @@ fn message(f: &Finding) -> String {
 }
 
 /// One location per environment that has the key or file.
-fn locations(f: &Finding) -> Vec<Location<'_>> {
+fn locations(f: &Finding) -> Vec<SarifLocation<'_>> {
     f.envs
         .iter()
         .filter_map(|(env, site)| {
             let site = site.as_ref()?;
-            Some(Location {
+            Some(SarifLocation {
                 physical_location: PhysicalLocation {
                     artifact_location: ArtifactLocation {
                         uri: uri_reference(&site.file),

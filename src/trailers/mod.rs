@@ -125,7 +125,7 @@ fn analyse(message: &str, mode: Mode, explain: bool) -> TrailerBlock {
         Mode::CommitObject => skip_blank_lines(text.as_bytes()),
         Mode::MessageFile => 0,
     };
-    let layout = Layout::analyse(&text.as_bytes()[base..]);
+    let layout = MessageLayout::analyse(&text.as_bytes()[base..]);
     let lines = LineIndex::new(text, base);
     let trailers = layout.trailers(&lines);
     let near_misses = if explain {
@@ -314,7 +314,7 @@ fn end_of_title(buf: &[u8], len: usize) -> usize {
 
 /// What the backward scan of trailer.c `find_trailer_block_start` found.
 #[derive(Debug, Clone, Copy, Default)]
-struct Scan {
+struct BlockScan {
     /// Start of the accepted trailer block.
     block_start: Option<usize>,
     /// Start of the last paragraph, i.e. the line after the blank line where
@@ -329,8 +329,8 @@ struct Scan {
 /// to the first blank line above some text, counting trailer lines, lines
 /// that are not trailers, and indented lines (continuations of the trailer
 /// above them, or non-trailers if no trailer is above them).
-fn scan_last_paragraph(buf: &[u8], len: usize, title_end: usize) -> Scan {
-    let mut scan = Scan::default();
+fn scan_last_paragraph(buf: &[u8], len: usize, title_end: usize) -> BlockScan {
+    let mut scan = BlockScan::default();
     let mut only_spaces = true;
     let mut possible_continuation_lines = 0;
     let mut cursor = last_line(buf, len);
@@ -389,19 +389,19 @@ struct Item {
 
 /// Where everything is in one message, per git.
 #[derive(Debug)]
-struct Layout<'a> {
+struct MessageLayout<'a> {
     buf: &'a [u8],
     /// Scissors line offset, or `buf.len()`.
     cutoff: usize,
     /// End of the log message; after it comes the part git ignores.
     end: usize,
     title_end: usize,
-    scan: Scan,
+    scan: BlockScan,
     /// Entries of the accepted trailer block (empty if there is none).
     items: Vec<Item>,
 }
 
-impl<'a> Layout<'a> {
+impl<'a> MessageLayout<'a> {
     fn analyse(buf: &'a [u8]) -> Self {
         let cutoff = scissors_cutoff(buf);
         let end = end_of_log_message(buf, cutoff);
@@ -425,7 +425,7 @@ impl<'a> Layout<'a> {
             }
             pos = next;
         }
-        Layout {
+        MessageLayout {
             buf,
             cutoff,
             end,

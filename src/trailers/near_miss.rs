@@ -391,7 +391,7 @@ impl<'a> Candidate<'a> {
 }
 
 pub(super) struct NearMissFinder<'l, 'a> {
-    pub(super) layout: &'l Layout<'a>,
+    pub(super) layout: &'l MessageLayout<'a>,
     pub(super) lines: &'l LineIndex<'a>,
     pub(super) mode: Mode,
 }

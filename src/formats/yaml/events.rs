@@ -10,13 +10,13 @@ use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 
-use super::{KeySet, scalar, too_many_documents};
+use super::{YamlKeySet, scalar, too_many_documents};
 use crate::formats::{Limits, NodeBudget, ParseError};
 use crate::model::node::{Document, MapEntry, Node, NodeValue, ScalarKind};
 
 /// Parse `text` with the event parser.
 pub(super) fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
-    let mut builder = Builder {
+    let mut builder = EventTreeBuilder {
         limits,
         budget: NodeBudget::new(limits),
         alias_nodes: 0,
@@ -46,7 +46,7 @@ struct Built {
 
 /// An open collection on the stack.
 #[derive(Debug)]
-struct Frame {
+struct EventFrame {
     /// Its contents so far.
     kind: Kind,
     /// Line it starts on.
@@ -74,7 +74,7 @@ struct MapFrame {
     /// Explicit entries in source order.
     entries: Vec<MapEntry>,
     /// Explicit keys, to reject duplicates.
-    keys: KeySet,
+    keys: YamlKeySet,
     /// A key waiting for its value.
     key: Option<PendingKey>,
     /// Merged (`<<`) entries, each with the number of explicit entries before it.
@@ -93,7 +93,7 @@ struct PendingKey {
 }
 
 /// Builds documents from events.
-struct Builder<'l> {
+struct EventTreeBuilder<'l> {
     /// Limits in force.
     limits: &'l Limits,
     /// Depth and node counting.
@@ -103,7 +103,7 @@ struct Builder<'l> {
     /// Completed anchored nodes by saphyr's anchor id.
     anchors: HashMap<usize, Built>,
     /// Open collections, innermost last.
-    stack: Vec<Frame>,
+    stack: Vec<EventFrame>,
     /// Finished documents.
     documents: Vec<Document>,
     /// Line of the current document's start.
@@ -112,7 +112,7 @@ struct Builder<'l> {
     root: Option<Node>,
 }
 
-impl Builder<'_> {
+impl EventTreeBuilder<'_> {
     /// Handle one event.
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), ParseError> {
         let line = line_u32(span.start.line());
@@ -164,7 +164,7 @@ impl Builder<'_> {
                     Event::SequenceStart(..) => Kind::Seq(Vec::new()),
                     _ => Kind::Map(MapFrame::default()),
                 };
-                self.stack.push(Frame {
+                self.stack.push(EventFrame {
                     kind,
                     line,
                     anchor,
@@ -229,7 +229,7 @@ impl Builder<'_> {
     /// collection would be a complex key.
     fn check_not_key(&self, line: u32) -> Result<(), ParseError> {
         match self.stack.last() {
-            Some(Frame {
+            Some(EventFrame {
                 kind: Kind::Map(MapFrame { key: None, .. }),
                 ..
             }) => Err(ParseError::new(

@@ -88,7 +88,7 @@ fn comment_start(text: &str) -> usize {
 const INDEX_FROM: usize = 16;
 
 /// An open block collection.
-struct Frame {
+struct FastFrame {
     /// Column of its entries (`-` or key).
     indent: usize,
     /// Line it starts on.
@@ -109,7 +109,7 @@ enum Coll {
 }
 
 /// What a line's content starts with.
-enum Start<'t> {
+enum FastStart<'t> {
     /// A `-` sequence entry.
     Dash,
     /// A `key:`; the text after the colon.
@@ -124,10 +124,10 @@ struct Fast<'l> {
     limits: &'l Limits,
     /// Finished documents.
     documents: Vec<Document>,
-    /// Start line of the current document, once one has started.
+    /// FastStart line of the current document, once one has started.
     doc_line: Option<u32>,
     /// Open collections, innermost last.
-    stack: Vec<Frame>,
+    stack: Vec<FastFrame>,
     /// The current document's root, once complete.
     root: Option<Node>,
     /// Nodes counted so far (as the event path counts them: keys included).
@@ -160,7 +160,7 @@ impl Fast<'_> {
         self.content(col, content, line_no)
     }
 
-    /// Start a document at `line`.
+    /// FastStart a document at `line`.
     fn start_document(&mut self, line: u32) -> Option<()> {
         if self.documents.len() >= self.limits.max_documents {
             return None; // The event path reports it.
@@ -268,7 +268,7 @@ impl Fast<'_> {
             _ => {}
         }
         self.count(self.depth())?;
-        self.stack.push(Frame {
+        self.stack.push(FastFrame {
             indent: col,
             line,
             coll,
@@ -287,11 +287,11 @@ impl Fast<'_> {
             .last()
             .map(|t| (t.indent == col, matches!(t.coll, Coll::Seq(_))));
         match (&start, top) {
-            (Start::Value, _) => return None,
-            (Start::Dash, Some((true, true))) | (Start::Key(..), Some((true, false))) => {
+            (FastStart::Value, _) => return None,
+            (FastStart::Dash, Some((true, true))) | (FastStart::Key(..), Some((true, false))) => {
                 self.null_pending()?;
             }
-            (Start::Key(..), Some((true, true))) => {
+            (FastStart::Key(..), Some((true, true))) => {
                 // A sequence at its parent key's indent ends at the next key.
                 self.close_top()?;
                 let parent = self.stack.last()?;
@@ -299,13 +299,13 @@ impl Fast<'_> {
                     return None;
                 }
             }
-            (Start::Dash, _) => self.open(col, line, Coll::Seq(Vec::new()))?,
-            (Start::Key(..), _) => self.open(col, line, Coll::Map(Vec::new(), None))?,
+            (FastStart::Dash, _) => self.open(col, line, Coll::Seq(Vec::new()))?,
+            (FastStart::Key(..), _) => self.open(col, line, Coll::Map(Vec::new(), None))?,
         }
         match start {
-            Start::Dash => self.dash(col, content, line),
-            Start::Key(key, rest) => self.key(key, rest, line),
-            Start::Value => None,
+            FastStart::Dash => self.dash(col, content, line),
+            FastStart::Key(key, rest) => self.key(key, rest, line),
+            FastStart::Value => None,
         }
     }
 
@@ -321,12 +321,12 @@ impl Fast<'_> {
             col += 1 + rest.len() - value.len();
             content = value;
             match classify(content)? {
-                Start::Dash => self.open(col, line, Coll::Seq(Vec::new()))?,
-                Start::Key(key, rest) => {
+                FastStart::Dash => self.open(col, line, Coll::Seq(Vec::new()))?,
+                FastStart::Key(key, rest) => {
                     self.open(col, line, Coll::Map(Vec::new(), None))?;
                     return self.key(key, rest, line);
                 }
-                Start::Value => {
+                FastStart::Value => {
                     let node = self.value(content, line)?;
                     return self.attach(node);
                 }
@@ -403,21 +403,21 @@ fn is_blank_or_comment(rest: &str) -> bool {
 }
 
 /// What `content` starts with; `None` when the fast path does not handle it.
-fn classify(content: &str) -> Option<Start<'_>> {
+fn classify(content: &str) -> Option<FastStart<'_>> {
     let bytes = content.as_bytes();
     match bytes[0] {
-        b'-' if bytes.len() == 1 || bytes[1] == b' ' => return Some(Start::Dash),
+        b'-' if bytes.len() == 1 || bytes[1] == b' ' => return Some(FastStart::Dash),
         b'"' | b'\'' => {
             let (key, rest) = quoted(content)?;
             let after = rest.trim_start_matches(' ');
             return match after.strip_prefix(':') {
                 Some(value) if value.is_empty() || value.starts_with(' ') => {
-                    (key.len() <= 1000).then_some(Start::Key(key, value))
+                    (key.len() <= 1000).then_some(FastStart::Key(key, value))
                 }
-                _ => Some(Start::Value),
+                _ => Some(FastStart::Value),
             };
         }
-        b'[' | b'{' => return Some(Start::Value),
+        b'[' | b'{' => return Some(FastStart::Value),
         b'?' | b':' | b',' | b']' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%'
         | b'@' | b'`' => return None,
         _ => {}
@@ -429,14 +429,14 @@ fn classify(content: &str) -> Option<Start<'_>> {
             if key.len() > 1000 || key == "<<" {
                 return None;
             }
-            return Some(Start::Key(key.to_owned(), &content[i + 1..]));
+            return Some(FastStart::Key(key.to_owned(), &content[i + 1..]));
         }
         if b == b'#' && prev == b' ' {
             break;
         }
         prev = b;
     }
-    Some(Start::Value)
+    Some(FastStart::Value)
 }
 
 /// Whether a plain value (comment and trailing spaces removed) is one the

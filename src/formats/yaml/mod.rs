@@ -44,14 +44,14 @@ const INDEX_FROM: usize = 12;
 /// The keys of one map seen so far, with the line each was defined on, to
 /// reject duplicates.
 #[derive(Debug, Default)]
-struct KeySet {
+struct YamlKeySet {
     /// Keys and lines in insertion order (only while the map is small).
     small: Vec<(String, u32)>,
     /// Key → line, once the map has grown past [`INDEX_FROM`] keys.
     index: Option<HashMap<String, u32>>,
 }
 
-impl KeySet {
+impl YamlKeySet {
     /// The line `key` was first defined on, if it was.
     fn get(&self, key: &str) -> Option<u32> {
         match &self.index {
