@@ -8,11 +8,11 @@ use crate::cli::{Args, Status};
 use driftcheck::error::{Error, did_you_mean};
 use driftcheck::finding::Rule;
 use driftcheck::pipeline::setup::{load_config, load_policy};
-use driftcheck::policy::{Link, Rule as PolicyRule};
+use driftcheck::policy::{Link, PolicyRule};
 
 /// One entry of `explain --list` (and of `explain --format json`).
 #[derive(Debug, serde::Serialize)]
-struct Entry {
+struct RuleEntry {
     id: String,
     severity: &'static str,
     /// `built-in`, `driftcheck` (the gate's and policy stage's own),
@@ -26,10 +26,10 @@ struct Entry {
 /// Every rule id driftcheck can print: built-in rules, the gate's and the
 /// policy stage's own ids, then every policy rule and link the config loads
 /// (the shipped pack without a config).
-fn entries(args: &Args, cwd: &Path) -> Result<Vec<Entry>, Error> {
-    let mut all: Vec<Entry> = Rule::ALL
+fn entries(args: &Args, cwd: &Path) -> Result<Vec<RuleEntry>, Error> {
+    let mut all: Vec<RuleEntry> = Rule::ALL
         .iter()
-        .map(|r| Entry {
+        .map(|r| RuleEntry {
             id: r.id().to_string(),
             severity: r.severity().as_str(),
             source: "built-in".to_string(),
@@ -37,7 +37,7 @@ fn entries(args: &Args, cwd: &Path) -> Result<Vec<Entry>, Error> {
             help: Some(r.help().to_string()),
         })
         .collect();
-    all.extend(driftcheck::registry::TOOL_RULES.iter().map(|r| Entry {
+    all.extend(driftcheck::registry::TOOL_RULES.iter().map(|r| RuleEntry {
         id: r.id.to_string(),
         severity: r.severity.as_str(),
         source: "driftcheck".to_string(),
@@ -53,14 +53,14 @@ fn entries(args: &Args, cwd: &Path) -> Result<Vec<Entry>, Error> {
             file.to_string()
         }
     };
-    all.extend(policy.rules.iter().map(|r| Entry {
+    all.extend(policy.rules.iter().map(|r| RuleEntry {
         id: r.id.clone(),
         severity: r.severity.as_str(),
         source: source(r.origin.builtin, &r.origin.file),
         summary: r.description.clone().unwrap_or_default(),
         help: r.help.clone(),
     }));
-    all.extend(policy.links.iter().map(|l| Entry {
+    all.extend(policy.links.iter().map(|l| RuleEntry {
         id: l.id.clone(),
         severity: l.severity.as_str(),
         source: l.origin.file.clone(),

@@ -48,7 +48,7 @@ impl std::fmt::Debug for Sighting {
 }
 
 /// What a set of values, one per environment, amounts to.
-pub(super) enum Verdict {
+pub(super) enum Judgement {
     /// Equal (or differing only where differences are expected, like secrets).
     Same,
     /// Equal once environment names are normalised.
@@ -64,7 +64,7 @@ pub(super) enum Verdict {
 /// secrets are the finding, so fingerprints come before equality), then
 /// equality, then differences that are how secrets should differ, and last
 /// the kind of an ordinary difference.
-pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value)]) -> Verdict {
+pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value)]) -> Judgement {
     let names = |idx: &[usize]| list(&idx.iter().map(|&i| &*names_of[i]).collect::<Vec<_>>());
     placeholders(values, &names)
         .or_else(|| shared_secrets(values, &names))
@@ -78,14 +78,14 @@ type Names<'a> = dyn Fn(&[usize]) -> String + 'a;
 
 /// A placeholder is not a setting yet, and the same placeholder in two
 /// environments shares nothing: its own finding, before reuse.
-fn placeholders(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Verdict> {
+fn placeholders(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Judgement> {
     let placeholders: Vec<usize> = values
         .iter()
         .filter(|(_, v)| v.placeholder)
         .map(|(i, _)| *i)
         .collect();
     (!placeholders.is_empty()).then(|| {
-        Verdict::Differ(
+        Judgement::Differ(
             Rule::Placeholder,
             format!("placeholder value in {}", names(&placeholders)),
         )
@@ -94,7 +94,7 @@ fn placeholders(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Verdict
 
 /// Environments sharing a secret form groups (prod-* share one, the
 /// non-prod ones another): the message names each group.
-fn shared_secrets(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Verdict> {
+fn shared_secrets(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Judgement> {
     let mut group_of: Vec<Option<usize>> = vec![None; values.len()];
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (a, (ia, va)) in values.iter().enumerate() {
@@ -146,12 +146,12 @@ fn shared_secrets(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Verdi
             )
         }
     };
-    Some(Verdict::Differ(Rule::CredentialReused, message))
+    Some(Judgement::Differ(Rule::CredentialReused, message))
 }
 
 /// Values that are equal, or equal once environment names or spellings are
 /// normalised; and values that print alike but are typed differently.
-fn equality(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Verdict> {
+fn equality(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Judgement> {
     let (_, first) = values[0];
     // `country: NO` and `country: "NO"` print alike, but a YAML 1.1 reader
     // takes the first for `false`: not silently equal.
@@ -163,7 +163,7 @@ fn equality(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Verdict> {
             .find_map(|(_, v)| v.ambiguity)
             .unwrap_or_default();
         let all: Vec<usize> = values.iter().map(|(i, _)| *i).collect();
-        return Some(Verdict::Differ(
+        return Some(Judgement::Differ(
             Rule::Value,
             format!(
                 "written alike across {} but typed differently (ambiguous YAML: {amb})",
@@ -173,22 +173,22 @@ fn equality(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Verdict> {
     }
     if values.iter().all(|(_, v)| v.same_as(first)) {
         if values.iter().any(|(_, v)| v.equal_modulo_env(first)) {
-            return Some(Verdict::SameModuloEnv);
+            return Some(Judgement::SameModuloEnv);
         }
-        return Some(Verdict::Same);
+        return Some(Judgement::Same);
     }
     if first.kind.is_container() && values.iter().all(|(_, v)| v.kind == first.kind) {
-        return Some(Verdict::Same);
+        return Some(Judgement::Same);
     }
     if super::spelling::equivalent(values) {
-        return Some(Verdict::SameModuloEnv);
+        return Some(Judgement::SameModuloEnv);
     }
     None
 }
 
 /// Differences between masked values: a literal against a reference is a
 /// finding; different secrets per environment are how it should be.
-fn secret_difference(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Verdict> {
+fn secret_difference(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Judgement> {
     let literal: Vec<usize> = values
         .iter()
         .filter(|(_, v)| matches!(v.secrecy, Secrecy::Secret(_)))
@@ -200,7 +200,7 @@ fn secret_difference(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Ve
         .map(|(i, _)| *i)
         .collect();
     if !literal.is_empty() && !reference.is_empty() {
-        return Some(Verdict::Differ(
+        return Some(Judgement::Differ(
             Rule::SecretLiteral,
             format!(
                 "secret is a literal in {} but a reference in {}",
@@ -222,12 +222,12 @@ fn secret_difference(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Ve
                 .any(|(_, v)| matches!(v.secrecy, Secrecy::Partial(_)))
                 && visible.iter().all(|s| *s == visible[0])
         };
-    (masked_only && !values.iter().any(|(_, v)| v.masked_for_peer)).then_some(Verdict::Same)
+    (masked_only && !values.iter().any(|(_, v)| v.masked_for_peer)).then_some(Judgement::Same)
 }
 
 /// An ordinary difference: a flag, a data path or a value, with a note when
 /// the types differ or a value is ambiguous YAML.
-fn difference(path: &str, values: &[(usize, &Value)], names: &Names<'_>) -> Verdict {
+fn difference(path: &str, values: &[(usize, &Value)], names: &Names<'_>) -> Judgement {
     let (_, first) = values[0];
     let all: Vec<usize> = values.iter().map(|(i, _)| *i).collect();
     let across = names(&all);
@@ -241,19 +241,19 @@ fn difference(path: &str, values: &[(usize, &Value)], names: &Names<'_>) -> Verd
         note.push_str(&format!(" (ambiguous YAML: {amb})"));
     }
     if values.iter().all(|(_, v)| is_flag(v)) {
-        return Verdict::Differ(Rule::Flag, format!("flag differs across {across}{note}"));
+        return Judgement::Differ(Rule::Flag, format!("flag differs across {across}{note}"));
     }
     let path_key = path_like_key(path);
     let any_text = values
         .iter()
         .any(|(_, v)| matches!(v.kind, ValueKind::Str | ValueKind::List));
     if any_text && (path_key || values.iter().any(|(_, v)| is_abs_path(v.norm()))) {
-        return Verdict::Differ(
+        return Judgement::Differ(
             Rule::DataPath,
             format!("data path differs across {across}{note}"),
         );
     }
-    Verdict::Differ(Rule::Value, format!("value differs across {across}{note}"))
+    Judgement::Differ(Rule::Value, format!("value differs across {across}{note}"))
 }
 
 /// `a and b`, `a, b and c`.

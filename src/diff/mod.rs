@@ -94,7 +94,7 @@ impl std::fmt::Debug for Leaf {
 
 /// The result of comparing environments.
 #[derive(Debug, Default)]
-pub struct Outcome {
+pub struct Walked {
     /// Findings, sorted by file, line and key.
     pub findings: Vec<Finding>,
     /// Values equal only after normalising environment names (kept only for `-v`).
@@ -136,7 +136,7 @@ pub fn run(
     limits: &Limits,
     keep_equivalent: bool,
     interest: Option<&dyn Interest>,
-) -> Outcome {
+) -> Walked {
     let names: Vec<String> = envs.iter().map(|e| e.name.clone()).collect();
     let mut keys: BTreeMap<&str, Vec<Option<&EnvFile>>> = BTreeMap::new();
     for (i, env) in envs.iter().enumerate() {
@@ -160,7 +160,7 @@ pub fn run(
         })
         .collect();
 
-    let mut out = Outcome::default();
+    let mut out = Walked::default();
     let mut leftovers: BTreeMap<DocId, Vec<Option<Doc>>> = BTreeMap::new();
     let mut sightings = Vec::new();
     for r in results {

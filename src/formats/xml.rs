@@ -267,13 +267,6 @@ mod tests {
         let e = parse(&doc(100_000), &Limits::default()).unwrap_err();
         assert!(format!("{e:?}").contains("more than"), "{e:?}");
         assert!(parse(&doc(50), &Limits::default()).is_ok());
-        let time = |n: usize| {
-            let d = doc(n);
-            let start = std::time::Instant::now();
-            let _ = parse(&d, &Limits::default());
-            start.elapsed()
-        };
-        let small = time(25_000).max(std::time::Duration::from_millis(2));
-        assert!(time(100_000) < small * 10);
+        // The time over the cap (linear) is measured by bench/hostile.sh.
     }
 }

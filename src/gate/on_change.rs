@@ -24,7 +24,7 @@ pub fn requirements(
     policy: &Policy,
     review: &Review,
 ) -> Result<Vec<Requirement>, Error> {
-    let rules: Vec<&crate::policy::Rule> = policy
+    let rules: Vec<&crate::policy::PolicyRule> = policy
         .rules
         .iter()
         .filter(|r| r.on_change.is_some())
@@ -81,7 +81,7 @@ pub fn requirements(
                     continue;
                 }
                 if let Some(what) = changed(change, f) {
-                    let review_of = r.review.clone().unwrap_or(crate::policy::rules::Review {
+                    let review_of = r.review.clone().unwrap_or(crate::policy::rules::ReviewAsk {
                         required: 1,
                         reviewers: Vec::new(),
                     });

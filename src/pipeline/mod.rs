@@ -27,7 +27,7 @@ pub struct Compared {
     /// Findings, policy applied, suppressions removed.
     pub findings: Vec<Finding>,
     /// The diff's outcome (equivalents, counts).
-    pub outcome: diff::Outcome,
+    pub outcome: diff::Walked,
     /// Findings accepted inline or by a waiver.
     pub accepted: usize,
     /// How to print the findings' paths (relative to the repository root).

@@ -22,13 +22,13 @@ pub struct Baseline {
     /// Format version (1).
     pub version: u32,
     /// One entry per accepted finding.
-    pub findings: Vec<Entry>,
+    pub findings: Vec<BaselineEntry>,
 }
 
 /// One accepted finding.
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub struct BaselineEntry {
     /// The stable fingerprint.
     pub fingerprint: String,
     /// For people reading the file.
@@ -88,9 +88,9 @@ fn stable(s: &str) -> String {
 /// # Errors
 /// When the file cannot be written.
 pub fn write(path: &Path, findings: &[Finding]) -> Result<(), Error> {
-    let mut entries: Vec<Entry> = findings
+    let mut entries: Vec<BaselineEntry> = findings
         .iter()
-        .map(|f| Entry {
+        .map(|f| BaselineEntry {
             fingerprint: fingerprint(f),
             rule: f.rule.clone(),
             file: f.file.clone(),

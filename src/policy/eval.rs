@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 
 use super::fileindex::FileIndex;
-use super::rules::{Expect, Link, Rule};
+use super::rules::{Expect, Link, PolicyRule};
 use super::{Policy, Selector, env_applies};
-use crate::diff::{Leaf, Outcome, Seen};
+use crate::diff::{Leaf, Seen, Walked};
 use crate::env::Environment;
 use crate::finding::{Finding, Shown, Site};
 use crate::model::document::DocId;
@@ -25,7 +25,7 @@ const DIVERGENCE: [&str; 6] = [
 ];
 
 /// Apply `policy` to a diff outcome; returns the findings, sorted.
-pub fn apply(policy: &Policy, envs: &[Environment], outcome: &Outcome) -> Vec<Finding> {
+pub fn apply(policy: &Policy, envs: &[Environment], outcome: &Walked) -> Vec<Finding> {
     let index = FileIndex::new(policy.rules.iter().map(|r| &r.files));
     use rayon::prelude::*;
     let mut out: Vec<Finding> = outcome
@@ -101,7 +101,7 @@ pub fn apply(policy: &Policy, envs: &[Environment], outcome: &Outcome) -> Vec<Fi
 /// key (`expect = "present"`), and the shipped pack (written for every
 /// repository) are not reported. Only value-checking rules are judged: they
 /// are the ones the diff collects values for.
-fn unused(r: &Rule) -> Option<Finding> {
+fn unused(r: &PolicyRule) -> Option<Finding> {
     if r.origin.builtin
         || r.keys.is_empty()
         || matches!(r.expect, Some(Expect::Absent | Expect::Present))
@@ -151,7 +151,7 @@ fn govern(
         .filter(|(_, s)| s.is_some())
         .filter_map(|(n, _)| envs.iter().find(|e| &e.name == n))
         .collect();
-    let governs = |(i, r): &(usize, &Rule)| {
+    let governs = |(i, r): &(usize, &PolicyRule)| {
         let kind_ok = if r.id == f.rule {
             true
         } else {
@@ -224,7 +224,7 @@ fn group<'a>(leaves: &[&'a Leaf], n: usize) -> ByKey<'a> {
 }
 
 /// A policy finding at one key, showing every environment's value there.
-fn finding(r: &Rule, envs: &[Environment], at: &[Option<&Leaf>], message: String) -> Finding {
+fn finding(r: &PolicyRule, envs: &[Environment], at: &[Option<&Leaf>], message: String) -> Finding {
     let first = at.iter().flatten().next().expect("a key has a leaf");
     Finding {
         rule: r.id.clone(),
@@ -273,7 +273,7 @@ fn is_masked(l: &Leaf) -> bool {
 
 /// Value checks of one rule over the leaves it collected.
 fn values(
-    r: &Rule,
+    r: &PolicyRule,
     envs: &[Environment],
     leaves: &[&Leaf],
     seen: &[Seen],
@@ -317,8 +317,8 @@ fn values(
 /// between every pair of environments its sides name, one finding per pair
 /// that does not hold.
 fn comparisons(
-    r: &Rule,
-    c: &super::rules::Compare,
+    r: &PolicyRule,
+    c: &super::rules::EnvComparison,
     envs: &[Environment],
     at: &[Option<&Leaf>],
 ) -> Vec<Finding> {
@@ -354,7 +354,7 @@ fn comparisons(
 /// finding supersedes the built-in reuse finding at that key) and
 /// `expect = "absent"`. `present` needs every file: see [`present`].
 fn expectation(
-    r: &Rule,
+    r: &PolicyRule,
     envs: &[Environment],
     at: &[Option<&Leaf>],
     applies: &[bool],
@@ -416,8 +416,8 @@ fn expectation(
 /// differ matter, and each is already a drift finding (taken before any
 /// rule governed it). No value needs collecting.
 fn compared_from_drift(
-    r: &Rule,
-    c: &super::rules::Compare,
+    r: &PolicyRule,
+    c: &super::rules::EnvComparison,
     rule_index: usize,
     index: &FileIndex,
     envs: &[Environment],
@@ -490,7 +490,7 @@ fn compared_from_drift(
 }
 
 /// One constraint broken by a value, said without quoting a secret.
-fn constraint(r: &Rule, l: &Leaf) -> Option<String> {
+fn constraint(r: &PolicyRule, l: &Leaf) -> Option<String> {
     if matches!(l.value.secrecy, Secrecy::Reference) {
         // `${POOL_SIZE}` cannot be judged here; the value it resolves to is elsewhere.
         return None;
@@ -558,7 +558,7 @@ fn constraint(r: &Rule, l: &Leaf) -> Option<String> {
 /// `expect = "present"`: every key pattern has a value in every environment
 /// that has a file the rule looks at.
 fn present(
-    r: &Rule,
+    r: &PolicyRule,
     envs: &[Environment],
     leaves: &[&Leaf],
     seen: &[Seen],

@@ -27,7 +27,7 @@ use std::path::Path;
 
 pub use crate::diagnostic::Problem;
 pub use eval::apply;
-pub use rules::{Expect, Link, OnChange, Rule, Waiver};
+pub use rules::{Expect, Link, OnChange, PolicyRule, Waiver};
 
 use crate::diff::Interest;
 use crate::error::{Error, did_you_mean};
@@ -46,7 +46,7 @@ pub struct Settings {
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
     /// Rules, in load order.
-    pub rules: Vec<Rule>,
+    pub rules: Vec<PolicyRule>,
     /// Links, in load order.
     pub links: Vec<Link>,
     /// Waivers, in load order.
@@ -244,7 +244,7 @@ fn validate(
     known_envs: &[(String, EnvTokens)],
     problems: &mut Vec<Problem>,
 ) {
-    let mut seen: Vec<(&str, &rules::Origin)> = Vec::new();
+    let mut seen: Vec<(&str, &rules::WrittenAt)> = Vec::new();
     let ids = user
         .rules
         .iter()
@@ -401,7 +401,7 @@ impl Policy {
 /// One thing that wants values: a value-checking rule, or one link member.
 #[derive(Clone, Copy)]
 pub(crate) enum Selector<'p> {
-    Rule(&'p Rule),
+    Rule(&'p PolicyRule),
     Link(usize, usize, &'p Policy),
 }
 

@@ -8,7 +8,8 @@ use toml::de::{DeTable, DeValue};
 
 use super::pattern::KeyPattern;
 use super::rules::{
-    Compare, Expect, Files, Lines, Link, OnChange, Origin, PolicyFile, Review, Rule, Waiver,
+    EnvComparison, Expect, FieldLines, Files, Link, OnChange, PolicyFile, PolicyRule, ReviewAsk,
+    Waiver, WrittenAt,
 };
 use crate::error::did_you_mean;
 use crate::finding::Severity;
@@ -105,9 +106,9 @@ pub fn parse(
     (out, sink.problems)
 }
 
-fn origin(sink: &Sink<'_>, file: &str, at: usize, order: &mut usize, builtin: bool) -> Origin {
+fn origin(sink: &Sink<'_>, file: &str, at: usize, order: &mut usize, builtin: bool) -> WrittenAt {
     *order += 1;
-    Origin {
+    WrittenAt {
         file: file.to_string(),
         line: sink.line(at),
         order: *order,
@@ -241,8 +242,8 @@ fn rule(
     table: &DeTable<'_>,
     at: usize,
     i: usize,
-    origin: Origin,
-) -> Option<Rule> {
+    origin: WrittenAt,
+) -> Option<PolicyRule> {
     let mut t = Table::new(table, at, format!("[[rule]] #{}", i + 1));
     let id = id(sink, &mut t);
     if let Some(id) = &id {
@@ -263,7 +264,7 @@ fn rule(
         super::scope::Values::parse,
     );
     let envs_written = t.strings(sink, "envs").unwrap_or_default();
-    let mut lines = Lines {
+    let mut lines = FieldLines {
         envs: envs_written.iter().map(|e| sink.line(e.1)).collect(),
         compare: 0,
     };
@@ -284,7 +285,7 @@ fn rule(
     }
     let what = t.what.clone();
     t.finish(sink, &RULE_KEYS[..17]);
-    let rule = Rule {
+    let rule = PolicyRule {
         id: String::new(),
         description,
         help,
@@ -311,7 +312,7 @@ fn rule(
     if sink.problems.len() > before {
         return None;
     }
-    Some(Rule { id: id?, ..rule })
+    Some(PolicyRule { id: id?, ..rule })
 }
 
 /// A list of strings whose positions are not needed (`applies_to`, `one_of`).
@@ -346,9 +347,13 @@ fn documents(sink: &mut Sink<'_>, t: &mut Table<'_, '_>) -> Vec<String> {
 }
 
 /// `compare`, parsed; its line is kept for the findings it produces.
-fn compare(sink: &mut Sink<'_>, t: &mut Table<'_, '_>, lines: &mut Lines) -> Option<Compare> {
+fn compare(
+    sink: &mut Sink<'_>,
+    t: &mut Table<'_, '_>,
+    lines: &mut FieldLines,
+) -> Option<EnvComparison> {
     t.string(sink, "compare")
-        .and_then(|(s, at)| match Compare::parse(&s) {
+        .and_then(|(s, at)| match EnvComparison::parse(&s) {
             Ok(c) => {
                 lines.compare = sink.line(at);
                 Some(c)
@@ -361,14 +366,14 @@ fn compare(sink: &mut Sink<'_>, t: &mut Table<'_, '_>, lines: &mut Lines) -> Opt
 }
 
 /// `review = { required = N, reviewers = [...] }`; `required` defaults to 1.
-fn review(sink: &mut Sink<'_>, mut r: Table<'_, '_>) -> Option<Review> {
+fn review(sink: &mut Sink<'_>, mut r: Table<'_, '_>) -> Option<ReviewAsk> {
     let required = r.number(sink, "required").map(|n| n.0);
     let reviewers = plain_strings(sink, &mut r, "reviewers");
     let at = r.at;
     let what = r.what.clone();
     r.finish(sink, &["required", "reviewers"]);
     match required {
-        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 100.0 => Some(Review {
+        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 100.0 => Some(ReviewAsk {
             required: n as u32,
             reviewers,
         }),
@@ -379,7 +384,7 @@ fn review(sink: &mut Sink<'_>, mut r: Table<'_, '_>) -> Option<Review> {
             );
             None
         }
-        None => Some(Review {
+        None => Some(ReviewAsk {
             required: 1,
             reviewers,
         }),
@@ -394,7 +399,7 @@ fn contradictions(
     sink: &mut Sink<'_>,
     at: usize,
     what: &str,
-    rule: &Rule,
+    rule: &PolicyRule,
     severity_given: bool,
     before: usize,
 ) {
@@ -447,7 +452,7 @@ fn contradictions(
 
 /// A regex or a number on a secret cannot be evaluated without revealing
 /// it: per-environment pass/fail of anchored patterns spells it out.
-fn secret_value_checks(sink: &mut Sink<'_>, at: usize, what: &str, rule: &Rule) {
+fn secret_value_checks(sink: &mut Sink<'_>, at: usize, what: &str, rule: &PolicyRule) {
     let value_checks: Vec<&str> = [
         ("forbid", rule.forbid.is_some()),
         ("require", rule.require.is_some()),
@@ -481,7 +486,7 @@ fn link(
     table: &DeTable<'_>,
     at: usize,
     i: usize,
-    origin: Origin,
+    origin: WrittenAt,
 ) -> Option<Link> {
     let mut t = Table::new(table, at, format!("[[link]] #{}", i + 1));
     let id = id(sink, &mut t);
@@ -542,7 +547,7 @@ fn waiver(
     table: &DeTable<'_>,
     at: usize,
     i: usize,
-    origin: Origin,
+    origin: WrittenAt,
 ) -> Option<Waiver> {
     let mut t = Table::new(table, at, format!("[[waiver]] #{}", i + 1));
     let before = sink.problems.len();

@@ -79,7 +79,7 @@ impl OnChange {
 
 /// The review a change-aware rule asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Review {
+pub struct ReviewAsk {
     /// Sign-offs needed.
     pub required: u32,
     /// Who may sign (emails or `@group`); empty: any peer.
@@ -88,7 +88,7 @@ pub struct Review {
 
 /// `left op right` between two environments, on numbers.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Compare {
+pub struct EnvComparison {
     /// Environment on the left.
     pub left: String,
     /// `>=`, `>`, `<=`, `<`, `==`, `!=`.
@@ -97,8 +97,8 @@ pub struct Compare {
     pub right: String,
 }
 
-impl Compare {
-    pub(super) fn parse(s: &str) -> Result<Compare, String> {
+impl EnvComparison {
+    pub(super) fn parse(s: &str) -> Result<EnvComparison, String> {
         const OPS: [&str; 6] = [">=", "<=", "==", "!=", ">", "<"];
         for op in OPS {
             if let Some((l, r)) = s.split_once(op) {
@@ -107,7 +107,7 @@ impl Compare {
                     !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
                 };
                 if word(l) && word(r) && l != r {
-                    return Ok(Compare {
+                    return Ok(EnvComparison {
                         left: l.to_string(),
                         op,
                         right: r.to_string(),
@@ -142,7 +142,7 @@ impl Compare {
 
 /// Where a rule was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
+pub struct WrittenAt {
     /// Policy file (`<builtin>/nginx.toml` for the shipped pack).
     pub file: String,
     /// 1-based line of the rule's header.
@@ -195,7 +195,7 @@ pub fn file_glob(g: &str) -> Result<Glob, globset::Error> {
 
 /// A `[[rule]]`.
 #[derive(Debug, Clone)]
-pub struct Rule {
+pub struct PolicyRule {
     /// Stable id.
     pub id: String,
     /// What it is for.
@@ -229,27 +229,27 @@ pub struct Rule {
     /// A value must be a number at most this.
     pub max: Option<f64>,
     /// Cross-environment comparison.
-    pub compare: Option<Compare>,
+    pub compare: Option<EnvComparison>,
     /// Change-aware: which change needs review.
     pub on_change: Option<OnChange>,
     /// The review it needs.
-    pub review: Option<Review>,
+    pub review: Option<ReviewAsk>,
     /// Where it was written.
-    pub origin: Origin,
+    pub origin: WrittenAt,
     /// Lines of each `envs` entry and of `compare`, for errors found later.
-    pub lines: Lines,
+    pub lines: FieldLines,
 }
 
 /// Lines of fields checked after reading (environment names).
 #[derive(Debug, Clone, Default)]
-pub struct Lines {
+pub struct FieldLines {
     /// Line of each `envs` entry.
     pub envs: Vec<u32>,
     /// Line of `compare`.
     pub compare: u32,
 }
 
-impl Rule {
+impl PolicyRule {
     /// Whether the rule checks each value on its own (needs every value, not only differences).
     pub fn checks_values(&self) -> bool {
         self.forbid.is_some()
@@ -301,7 +301,7 @@ pub struct Link {
     /// Environments it applies to.
     pub envs: Vec<String>,
     /// Where it was written.
-    pub origin: Origin,
+    pub origin: WrittenAt,
 }
 
 /// A `[[waiver]]`: one accepted finding, with the reason.
@@ -318,14 +318,14 @@ pub struct Waiver {
     /// `YYYY-MM-DD` after which it stops applying.
     pub expires: Option<(i32, u32, u32)>,
     /// Where it was written.
-    pub origin: Origin,
+    pub origin: WrittenAt,
 }
 
 /// One policy file's content.
 #[derive(Debug, Default)]
 pub struct PolicyFile {
     /// Rules in order.
-    pub rules: Vec<Rule>,
+    pub rules: Vec<PolicyRule>,
     /// Links in order.
     pub links: Vec<Link>,
     /// Waivers in order.

@@ -4,7 +4,7 @@
 //! environment's site and shown value.
 
 use super::{Keys, Seg, Walker, scalar};
-use crate::diff::compare::{Verdict, classify, list, shown};
+use crate::diff::compare::{Judgement, classify, list, shown};
 use crate::finding::{Finding, Rule, Site};
 use crate::model::document::{push_key, push_selector};
 use crate::model::envtoken::EnvTokens;
@@ -117,7 +117,7 @@ impl<'a> Walker<'a, '_> {
         let verdict = match classify(self.ctx.names, path, &present) {
             // `-v` comes here with values the quick path would have found
             // equivalent: the same answer, whatever the verbosity.
-            Verdict::Differ(Rule::Value | Rule::DataPath | Rule::Flag, _)
+            Judgement::Differ(Rule::Value | Rule::DataPath | Rule::Flag, _)
                 if self.ctx.keep_equivalent
                     && present.iter().all(|(_, v)| !v.secrecy.is_masked())
                     && nodes.iter().flatten().all(|n| scalar(n).is_some())
@@ -129,14 +129,14 @@ impl<'a> Walker<'a, '_> {
                             .collect::<Vec<_>>(),
                     ) =>
             {
-                Verdict::SameModuloEnv
+                Judgement::SameModuloEnv
             }
             v => v,
         };
         match verdict {
-            Verdict::Same => {}
-            Verdict::SameModuloEnv if !self.ctx.keep_equivalent => self.out.equivalent_count += 1,
-            Verdict::SameModuloEnv => {
+            Judgement::Same => {}
+            Judgement::SameModuloEnv if !self.ctx.keep_equivalent => self.out.equivalent_count += 1,
+            Judgement::SameModuloEnv => {
                 self.out.equivalent_count += 1;
                 let mut f = self.finding(
                     Rule::Value,
@@ -148,7 +148,7 @@ impl<'a> Walker<'a, '_> {
                 f.help = None;
                 self.out.equivalent.push(f);
             }
-            Verdict::Differ(rule, message) => {
+            Judgement::Differ(rule, message) => {
                 let masked = self.masked_alike(nodes, values);
                 let f = self.finding(
                     rule,
