@@ -27,8 +27,47 @@ pub enum Loaded {
     Failed(ParseError, Option<String>),
 }
 
-/// Load `file` of environment `env`.
-pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits) -> Loaded {
+/// Lines of a file that hold an inline `driftcheck: allow` comment, found
+/// while the file is read, as `(file as displayed, line, text)`: the
+/// suppression step looks here instead of reading the file again.
+pub type AllowLines = Vec<(String, u32, String)>;
+
+/// The marker of an inline suppression (see `policy::suppress`).
+pub const ALLOW_MARKER: &str = "driftcheck: allow";
+
+/// The lines of `text` (file `display`) holding [`ALLOW_MARKER`], added to
+/// `out`. Most files hold none: one substring search and no split.
+fn allow_lines(text: &str, display: &str, out: &mut AllowLines) {
+    if !text.contains(ALLOW_MARKER) {
+        return;
+    }
+    for (i, line) in text.lines().enumerate() {
+        if line.contains(ALLOW_MARKER) {
+            out.push((display.to_string(), i as u32 + 1, line.to_string()));
+        }
+    }
+}
+
+/// Load `file` of environment `env`, and the inline-allow lines met while
+/// reading it and its layers ([`AllowLines`]).
+pub fn load(
+    env: &Environment,
+    file: &EnvFile,
+    masker: &Masker,
+    limits: &Limits,
+) -> (Loaded, AllowLines) {
+    let mut allows = AllowLines::new();
+    let loaded = load_into(env, file, masker, limits, &mut allows);
+    (loaded, allows)
+}
+
+fn load_into(
+    env: &Environment,
+    file: &EnvFile,
+    masker: &Masker,
+    limits: &Limits,
+    allows: &mut AllowLines,
+) -> Loaded {
     if let Some(reason) = file.refused {
         return Loaded::Failed(ParseError::new(0, None, reason), None);
     }
@@ -43,6 +82,7 @@ pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits)
                 return Ok(Loaded::Binary(hex));
             }
             let text = formats::decode(&bytes, limits)?;
+            allow_lines(text, &file.display, allows);
             if file.format == Format::Text {
                 return Ok(Loaded::Text(mask_text(text, &file.display, masker, env)));
             }
@@ -89,7 +129,7 @@ pub fn load(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits)
                 &env.ids,
             )))
         }),
-        Origin::Layers(parts) => return layered(env, file, parts, limits),
+        Origin::Layers(parts) => return layered(env, file, parts, limits, allows),
     };
     result.unwrap_or_else(|e| Loaded::Failed(e, None))
 }
@@ -107,6 +147,7 @@ fn layered(
     file: &EnvFile,
     parts: &[(String, PathBuf)],
     limits: &Limits,
+    allows: &mut AllowLines,
 ) -> Loaded {
     let mut merged: Option<Node> = None;
     for (idx, (display, path)) in parts.iter().enumerate() {
@@ -120,7 +161,10 @@ fn layered(
             ));
         }
         let docs = match read_limited(path, limits).and_then(|b| {
-            formats::decode(&b, limits).and_then(|t| formats::parse(format, t, limits))
+            formats::decode(&b, limits).and_then(|t| {
+                allow_lines(t, display, allows);
+                formats::parse(format, t, limits)
+            })
         }) {
             Ok(docs) => docs,
             Err(e) => return failed(e),

@@ -116,6 +116,9 @@ pub struct Walked {
     /// Kubernetes resources not present in every environment at their own
     /// file key: they were matched by identity across files.
     pub leftovers: Vec<DocId>,
+    /// Inline `driftcheck: allow` lines met while reading the files
+    /// (`load::AllowLines`), for the suppression step.
+    pub allows: crate::load::AllowLines,
 }
 
 /// What one file key yields.
@@ -125,6 +128,7 @@ struct KeyOutcome {
     leftovers: Vec<(usize, Doc)>,
     leaves: Vec<Leaf>,
     seen: Vec<Seen>,
+    allows: crate::load::AllowLines,
     ok: usize,
     failed: usize,
 }
@@ -172,6 +176,7 @@ pub fn run(
         out.files_failed += r.failed;
         out.leaves.extend(r.leaves);
         out.seen.extend(r.seen);
+        out.allows.extend(r.allows);
         for (i, doc) in r.leftovers {
             let slot = leftovers
                 .entry(doc.id.clone())
@@ -346,7 +351,13 @@ fn one_key(
     let loaded: Vec<Option<Loaded>> = files
         .iter()
         .enumerate()
-        .map(|(i, f)| f.map(|f| load(&envs[i], f, masker, limits)))
+        .map(|(i, f)| {
+            f.map(|f| {
+                let (loaded, allows) = load(&envs[i], f, masker, limits);
+                out.allows.extend(allows);
+                loaded
+            })
+        })
         .collect();
     let mut any_failed = false;
     for (i, l) in loaded.iter().enumerate() {

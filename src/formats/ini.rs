@@ -253,9 +253,7 @@ mod tests {
     /// by `bench/hostile.sh`, not by a timed test on a shared machine).
     #[test]
     fn many_sections_parse() {
-        let text: String = (0..20_000)
-            .map(|i| format!("[s{i}]\nk = {i}\n"))
-            .collect();
+        let text: String = (0..20_000).map(|i| format!("[s{i}]\nk = {i}\n")).collect();
         assert!(parse(&text, &Limits::default()).is_ok());
     }
 }

@@ -93,7 +93,7 @@ pub(crate) fn compare_in(
     let outcome = diff::run(&envs, &masker, &Limits::default(), verbose, Some(&interest));
     let findings = policy::apply(policy, &envs, &outcome);
     let mut suppressed =
-        policy::suppress::apply(policy, &root, findings, policy::suppress::today());
+        policy::suppress::apply(policy, &outcome.allows, findings, policy::suppress::today());
     suppressed.findings.extend(policy.notices.iter().cloned());
     let mut paths = report::paths::PathBase::new(&root, config.map(|c| c.path.as_path()), None);
     if let Some(c) = config {

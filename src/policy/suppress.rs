@@ -4,14 +4,13 @@
 //! expired, is itself reported, so accepted risk does not outlive its reason.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use super::Policy;
 use super::rules::Waiver;
 use crate::finding::{Finding, Severity};
 
 /// The marker an inline suppression starts with.
-const MARKER: &str = "driftcheck: allow";
+const MARKER: &str = crate::load::ALLOW_MARKER;
 
 /// What suppression did.
 #[derive(Debug, Default)]
@@ -23,31 +22,22 @@ pub struct Suppressed {
 }
 
 /// Drop findings accepted inline or by a waiver; add findings about unused,
-/// expired or malformed suppressions. `root`: the directory site files are
-/// relative to; `today`: `(year, month, day)`.
+/// expired or malformed suppressions. `allows`: the lines holding the
+/// inline marker, collected while the files were read (no second read:
+/// what was compared is what is suppressed); `today`: `(year, month, day)`.
 pub fn apply(
     policy: &Policy,
-    root: &Path,
+    allows: &crate::load::AllowLines,
     findings: Vec<Finding>,
     today: (i32, u32, u32),
 ) -> Suppressed {
-    // Every file a finding points into is read once, in parallel; only those
-    // holding the marker are kept, split into lines.
-    let mut files: HashMap<String, Option<Vec<String>>> = {
-        use rayon::prelude::*;
-        let mut paths: Vec<&str> = findings
-            .iter()
-            .flat_map(|f| f.envs.iter().filter_map(|(_, s)| s.as_ref()))
-            .filter(|s| s.line > 0)
-            .map(|s| s.file.as_str())
-            .collect();
-        paths.sort_unstable();
-        paths.dedup();
-        paths
-            .par_iter()
-            .map(|p| (p.to_string(), read_lines(&root.join(p))))
-            .collect()
-    };
+    let mut files: HashMap<&str, HashMap<u32, &str>> = HashMap::new();
+    for (file, line, text) in allows {
+        files
+            .entry(file.as_str())
+            .or_default()
+            .insert(*line, text.as_str());
+    }
     let mut used = vec![false; policy.waivers.len()];
     let mut out = Suppressed::default();
     let mut bad_inline: Vec<(String, u32, String)> = Vec::new();
@@ -57,7 +47,7 @@ pub fn apply(
         .chain(policy.links.iter().map(|l| l.id.as_str()))
         .collect();
     for f in findings {
-        if policy.inline_allows && inline_allows(&f, root, &mut files, &known, &mut bad_inline) {
+        if policy.inline_allows && inline_allows(&f, &files, &known, &mut bad_inline) {
             out.accepted += 1;
             continue;
         }
@@ -163,8 +153,7 @@ fn waiver_matches(w: &Waiver, f: &Finding) -> bool {
 /// the line above) allows its rule.
 fn inline_allows(
     f: &Finding,
-    root: &Path,
-    files: &mut HashMap<String, Option<Vec<String>>>,
+    files: &HashMap<&str, HashMap<u32, &str>>,
     known: &[&str],
     bad: &mut Vec<(String, u32, String)>,
 ) -> bool {
@@ -174,14 +163,19 @@ fn inline_allows(
         .filter_map(|(_, s)| s.as_ref())
         .filter(|s| s.line > 0)
     {
-        let lines = files
-            .entry(site.file.clone())
-            .or_insert_with(|| read_lines(&root.join(&site.file)));
-        let Some(lines) = lines else { continue };
+        let Some(lines) = files.get(site.file.as_str()) else {
+            continue;
+        };
         let idx = site.line as usize - 1;
         let candidates = [(idx, false), (idx.wrapping_sub(1), true)];
         for (i, must_be_alone) in candidates {
-            let Some(line) = lines.get(i) else { continue };
+            let Some(line) = i
+                .checked_add(1)
+                .and_then(|n| u32::try_from(n).ok())
+                .and_then(|n| lines.get(&n))
+            else {
+                continue;
+            };
             let Some(allow) = parse_allow(line, must_be_alone) else {
                 continue;
             };
@@ -220,18 +214,6 @@ fn inline_allows(
         }
     }
     false
-}
-
-fn read_lines(path: &Path) -> Option<Vec<String>> {
-    let bytes = std::fs::read(path).ok()?;
-    // Most files carry no suppression: skip splitting them.
-    memchr::memmem::find(&bytes, MARKER.as_bytes())?;
-    Some(
-        String::from_utf8_lossy(&bytes)
-            .lines()
-            .map(str::to_string)
-            .collect(),
-    )
 }
 
 /// Comment leaders of the formats that have comments (`!` is Java
