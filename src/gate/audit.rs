@@ -15,7 +15,7 @@
 //! Signatures cost little next to the walk: the history is read in order
 //! on one thread (neighbouring commits share trees), and every signature
 //! met is sent to a second thread that verifies while the walk goes on
-//! ([`signed::verify_stream`], in batches, proofs kept in the verification
+//! ([`signed::verify_stream`], one by one, proofs kept in the verification
 //! memo); the sign-offs are judged once both are done, finding each
 //! verification already made.
 
@@ -152,6 +152,9 @@ struct Prepared<'c> {
     digest: String,
     found: Vec<trailers::Trailer>,
     contributors: Vec<String>,
+    /// Every address contributors used, as written (a key listed for any
+    /// of them speaks for a contributor).
+    addresses: Vec<String>,
     /// `[review]`'s signing settings with the first parent's keys.
     signing: signed::Signing,
     /// The first parent (what a signature must name).
@@ -168,6 +171,7 @@ impl Prepared<'_> {
             digest: &self.digest,
             base: &self.base,
             contributors: &self.contributors,
+            addresses: &self.addresses,
             message: &c.message,
         };
         let signoffs = judged.signoffs(&self.found);
@@ -226,22 +230,23 @@ fn prepare<'c>(
     }
     let digest = super::digest::of(&changes);
     let found = trailers::trailers_only(&c.message, Mode::CommitObject);
-    let mut contributors = vec![
-        mailmap.canonical(&c.author.1),
-        mailmap.canonical(&c.committer.1),
+    let mut addresses = vec![
+        c.author.1.to_ascii_lowercase(),
+        c.committer.1.to_ascii_lowercase(),
     ];
     for t in &found {
         if ["Co-authored-by", "Co-developed-by"]
             .iter()
             .any(|k| trailers::key_matches(&t.key, k))
         {
-            contributors.extend(
+            addresses.extend(
                 super::signoffs::emails_in(&t.value)
                     .into_iter()
-                    .map(|e| mailmap.canonical(e)),
+                    .map(str::to_ascii_lowercase),
             );
         }
     }
+    let contributors = addresses.iter().map(|e| mailmap.canonical(e)).collect();
     let signing = match c.parents.first() {
         Some(p) if review.signing.active() => keys.at(repo, Some(tree_of(p)?), &review.signing),
         None if review.signing.active() => keys.at(repo, None, &review.signing),
@@ -258,6 +263,7 @@ fn prepare<'c>(
         digest,
         found,
         contributors,
+        addresses,
         signing,
         base,
     }))
@@ -272,6 +278,7 @@ struct Judged<'a> {
     /// The first parent (what a signature must name).
     base: &'a str,
     contributors: &'a [String],
+    addresses: &'a [String],
     message: &'a str,
 }
 
@@ -292,6 +299,7 @@ impl Judged<'_> {
             }
         };
         let mut counted: Vec<String> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
         let mut out = Vec::new();
         for t in found.iter().filter(|t| {
             review
@@ -319,12 +327,25 @@ impl Judged<'_> {
                     continue;
                 }
             };
-            let outcome = if self.signing.active() {
+            let (outcome, verified) = if self.signing.active() {
                 self.signing
-                    .check(found, &signer.email, self.digest, self.base, &shape)
+                    .check_signed(found, &signer.email, self.digest, self.base, &shape)
             } else {
-                Outcome::Typed
+                (Outcome::Typed, None)
             };
+            // The gate's key rules, on the key that verified: one that
+            // allowed_signers also lists for a contributor proves no peer
+            // review, and a key counts once.
+            let key = verified.as_ref().and_then(|v| {
+                self.signing.signer_key(
+                    v,
+                    &signer.email,
+                    self.contributors
+                        .iter()
+                        .chain(self.addresses)
+                        .map(String::as_str),
+                )
+            });
             s.signed = outcome == Outcome::Signed;
             if s.signed {
                 s.assurance = signed::SIGNED;
@@ -335,32 +356,70 @@ impl Judged<'_> {
             let email = self.mailmap.canonical(&signer.email);
             s.email.clone_from(&email);
             let names_digest = s.signed || signer.digest.as_deref() == Some(self.digest);
-            s.reason = match &outcome {
-                Outcome::Refused(why) if self.signing.mode == signed::Mode::Required => {
-                    format!("signature refused (signed = \"required\"): {why}")
-                }
-                _ if self.contributors.contains(&email) => {
-                    format!("not a peer: {email} contributed to this commit")
-                }
-                _ if review.bind_digest && !names_digest => {
-                    format!("not bound to {} (bind = \"digest\")", self.digest)
-                }
-                _ if !review.base.reviewers.is_empty()
-                    && !review.base.reviewers.contains(&email) =>
-                {
-                    format!("{email} is not among the allowed reviewers")
-                }
-                _ if counted.contains(&email) => {
-                    format!("{email} is already counted (one count per person)")
-                }
-                _ => {
+            let why = self.refusal(
+                &outcome,
+                key.as_ref(),
+                &email,
+                names_digest,
+                (&counted, &keys),
+            );
+            match why {
+                Some(why) => s.reason = why,
+                None => {
                     counted.push(email);
+                    if let Some((fp, None)) = key {
+                        keys.push(fp);
+                    }
                     s.counted = true;
-                    "peer sign-off".into()
+                    s.reason = "peer sign-off".into();
                 }
-            };
+            }
             out.push(s);
         }
         out
+    }
+
+    /// Why a sign-off of `email` does not count, in the gate's order (the
+    /// signature, its key's rules, peers, binding, the reviewer list, one
+    /// count per person), or `None` when it counts. `key`: the verified
+    /// signature's key and a contributor it also speaks for; `seen`: the
+    /// emails and keys already counted.
+    fn refusal(
+        &self,
+        outcome: &Outcome,
+        key: Option<&(String, Option<String>)>,
+        email: &str,
+        names_digest: bool,
+        (counted, keys): (&[String], &[String]),
+    ) -> Option<String> {
+        let review = self.review;
+        Some(match outcome {
+            Outcome::Refused(why) if self.signing.mode == signed::Mode::Required => {
+                format!("signature refused (signed = \"required\"): {why}")
+            }
+            _ if let Some((fp, Some(other))) = key => format!(
+                "signed with {fp}, a key allowed_signers also lists for {other}, a contributor: it proves no peer review"
+            ),
+            _ if let Some((fp, None)) = key
+                && keys.contains(fp) =>
+            {
+                format!("signed with {fp}, a key already counted (one count per key)")
+            }
+            _ if self.contributors.iter().any(|c| c == email) => {
+                format!("not a peer: {email} contributed to this commit")
+            }
+            _ if review.bind_digest && !names_digest => {
+                format!("not bound to {} (bind = \"digest\")", self.digest)
+            }
+            _ if !review.base.reviewers.is_empty()
+                && !review.base.reviewers.iter().any(|r| r == email) =>
+            {
+                format!("{email} is not among the allowed reviewers")
+            }
+            _ if counted.iter().any(|c| c == email) => {
+                format!("{email} is already counted (one count per person)")
+            }
+            _ => return None,
+        })
     }
 }

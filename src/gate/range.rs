@@ -74,6 +74,10 @@ pub(super) struct Range {
     pub entries: Vec<Entry>,
     /// Canonical email → how they contributed.
     pub contributors: BTreeMap<String, String>,
+    /// Every address contributors used, as written (lowercase): a key
+    /// listed for any of them (a wildcard included) speaks for a
+    /// contributor, whatever the mailmap makes of it.
+    pub addresses: std::collections::BTreeSet<String>,
     /// For entry `i`: the paths where what its sign-offs approved differs
     /// from the final change, and whether the pre-image moved (computed
     /// only for entries that carry a sign-off key).
@@ -131,7 +135,9 @@ impl Range {
         let repo = i.repo;
         let mut entries = Vec::new();
         let mut contributors: BTreeMap<String, String> = BTreeMap::new();
+        let mut addresses = std::collections::BTreeSet::new();
         let mut add = |email: &str, role: String| {
+            addresses.insert(email.to_ascii_lowercase());
             contributors
                 .entry(i.mailmap.canonical(email))
                 .or_insert(role);
@@ -212,6 +218,7 @@ impl Range {
         Ok(Range {
             entries,
             contributors,
+            addresses,
             stale,
             after,
             changed: i.changes.iter().map(|c| c.path.clone()).collect(),

@@ -120,6 +120,23 @@ impl Signing {
         base: &str,
         shape: &dyn Fn(&Trailer) -> Result<(), String>,
     ) -> Outcome {
+        self.check_signed(all, email, digest, base, shape).0
+    }
+
+    /// [`Signing::check`], and the signature that verified: the one whose
+    /// key every later rule judges (a key that also speaks for a
+    /// contributor, one count per key). Never another trailer claiming the
+    /// same reviewer: a decoy line placed before the real one must not
+    /// lend its key to those rules.
+    pub fn check_signed(
+        &self,
+        all: &[Trailer],
+        email: &str,
+        digest: &str,
+        base: &str,
+        shape: &dyn Fn(&Trailer) -> Result<(), String>,
+    ) -> (Outcome, Option<signature::Signed>) {
+        let outcome = |o: Outcome| (o, None);
         let email = email.to_ascii_lowercase();
         let candidates: Vec<&Trailer> = all
             .iter()
@@ -129,12 +146,12 @@ impl Signing {
         let allowed = match &self.allowed {
             Some(Ok(a)) => Some(a),
             Some(Err(why)) if self.mode == Mode::Required || !candidates.is_empty() => {
-                return Outcome::Refused(why.clone());
+                return outcome(Outcome::Refused(why.clone()));
             }
             _ => None,
         };
         let Some(allowed) = allowed else {
-            return match (self.mode, candidates.is_empty()) {
+            return outcome(match (self.mode, candidates.is_empty()) {
                 (Mode::Required, _) => {
                     Outcome::Refused("no allowed_signers was loaded from the merge base".into())
                 }
@@ -142,13 +159,13 @@ impl Signing {
                 (Mode::Optional, false) => Outcome::Refused(
                     "not verified: [review] signers names no allowed_signers file".into(),
                 ),
-            };
+            });
         };
         if candidates.is_empty() {
-            return match self.mode {
+            return outcome(match self.mode {
                 Mode::Required => Outcome::Refused(Refusal::Missing.to_string()),
                 Mode::Optional => Outcome::Typed,
-            };
+            });
         }
         let mut first = None;
         for t in candidates {
@@ -161,37 +178,45 @@ impl Signing {
                     .as_ref()
                     .is_some_and(|(m, _)| m.lock().is_ok_and(|m| m.contains(k)))
             };
-            if shape(t).is_ok() && memo_key.as_ref().is_some_and(remembered) {
-                return Outcome::Signed;
+            if shape(t).is_ok()
+                && memo_key.as_ref().is_some_and(remembered)
+                && let Ok(signed) = signature::parse(&t.value)
+            {
+                return (Outcome::Signed, Some(signed));
             }
             let result = shape(t)
                 .map_err(|why| Refusal::Malformed(why.replace("the value is", "the signature is")))
                 .and_then(|()| signature::parse(&t.value))
                 .and_then(|s| {
-                    allowed.verify_as(&s, &email, digest, base, &|e| self.mailmap.canonical(e))
+                    allowed
+                        .verify_as(&s, &email, digest, base, &|e| self.mailmap.canonical(e))
+                        .map(|()| s)
                 });
             match result {
-                Ok(()) => {
+                Ok(signed) => {
                     if let (Some((m, _)), Some(k)) = (&self.memo, memo_key)
                         && let Ok(mut m) = m.lock()
                     {
                         m.insert(k);
                     }
-                    return Outcome::Signed;
+                    return (Outcome::Signed, Some(signed));
                 }
                 Err(r) => {
                     first.get_or_insert(r);
                 }
             }
         }
-        Outcome::Refused(first.map(|r| r.to_string()).unwrap_or_default())
+        outcome(Outcome::Refused(
+            first.map(|r| r.to_string()).unwrap_or_default(),
+        ))
     }
 }
 
 impl Signing {
-    /// The signature `email` signed with among `all` (after [`Signing::check`]
-    /// said [`Outcome::Signed`]): its key's fingerprint, and whether that key
-    /// is also listed for any of `others` (the change's contributors).
+    /// The key of `signed` (the signature [`Signing::check_signed`] verified
+    /// for `email`): its fingerprint, and whether that key is also listed
+    /// for any of `others` (the change's contributors, every address they
+    /// used and its mailmap form).
     ///
     /// The rule: a signature proves that a holder of the key approved. A key
     /// listed for a contributor too (shared, or a wildcard principal such as
@@ -200,7 +225,7 @@ impl Signing {
     /// for, so it counts once.
     pub fn signer_key<'a>(
         &self,
-        all: &[Trailer],
+        signed: &signature::Signed,
         email: &str,
         others: impl Iterator<Item = &'a str>,
     ) -> Option<(String, Option<String>)> {
@@ -208,17 +233,13 @@ impl Signing {
             return None;
         };
         let email = email.to_ascii_lowercase();
-        let signed = all
-            .iter()
-            .filter(|t| trailers::key_matches(&t.key, signature::TRAILER))
-            .filter(|t| claimed(&t.value) == email)
-            .filter_map(|t| signature::parse(&t.value).ok())
-            .find(|s| allowed.key_speaks_for_as(s, &email, &|e| self.mailmap.canonical(e)))?;
+        let person = |e: &str| self.mailmap.canonical(e);
+        let me = person(&email);
         let also = others
-            .filter(|o| !o.eq_ignore_ascii_case(&email))
-            .find(|o| allowed.key_speaks_for_as(&signed, o, &|e| self.mailmap.canonical(e)))
+            .filter(|o| !o.eq_ignore_ascii_case(&email) && person(o) != me)
+            .find(|o| allowed.key_speaks_for_as(signed, o, &person))
             .map(str::to_string);
-        Some((signature::key_fingerprint(&signed), also))
+        Some((signature::key_fingerprint(signed), also))
     }
 }
 
@@ -262,7 +283,7 @@ pub fn jobs(signing: &Signing, all: &[Trailer], digest: &str, base: &str) -> Vec
 }
 
 /// Verify signatures as they arrive (`audit` sends them while it is still
-/// reading the history, so verifying overlaps reading), in batches of
+/// reading the history, so verifying overlaps reading), in groups of
 /// whatever has queued up (at most 256, [`signature::verify_many`]), and
 /// remember the ones that verify in their memo, so that the
 /// [`Signing::check`] judging each sign-off afterwards finds them done.
@@ -333,55 +354,93 @@ pub fn read_allowed(repo: &Repo, tree: Oid, path: &str) -> Result<AllowedSigners
     AllowedSigners::parse(&text).map_err(|(line, why)| format!("{path}:{line}: {why}"))
 }
 
-/// `allowed_signers` per tree, read once per distinct blob (an audit of a
-/// long history meets the same file at most commits).
+/// `allowed_signers` and `.mailmap` per tree, each read once per distinct
+/// blob (an audit of a long history meets the same files at most commits).
 ///
-/// Where the file is in each tree is learnt from the history walk too: a
-/// commit's tree holds its first parent's entry unless the commit's own
+/// The rule: a signature is judged with the `allowed_signers` *and* the
+/// `.mailmap` of the same tree (the commit's first parent's, its merge
+/// base), as the gate judges it with its merge base's: a mailmap added
+/// later, or in the working tree, does not change who a key speaks for.
+/// Both blob ids key the verification memo.
+///
+/// Where the files are in each tree is learnt from the history walk too: a
+/// commit's tree holds its first parent's entries unless the commit's own
 /// (guarded) change touches the path ([`Cache::inherit`]), so a long
-/// history does not look the path up in every tree.
+/// history does not look the paths up in every tree.
 #[derive(Default)]
 pub struct Cache {
     by_blob: HashMap<(u32, Oid), Result<Arc<AllowedSigners>, String>>,
-    /// Tree id → the `(mode, id)` of `signers` in it (`(0, zero)`: absent).
-    by_tree: HashMap<Oid, (u32, Oid)>,
+    mailmaps: HashMap<Oid, Arc<super::identity::Mailmap>>,
+    /// Tree id → the `(mode, id)` of `signers` and of `.mailmap` in it
+    /// (`(0, zero)`: absent).
+    by_tree: HashMap<Oid, [(u32, Oid); 2]>,
     /// Verifications remembered across runs, when the caller keeps them.
     pub memo: Option<Arc<Mutex<Memo>>>,
 }
 
+/// Where `.mailmap` is.
+const MAILMAP: &str = ".mailmap";
+
+/// `(mode, id)` of `path` in `tree`, or `(0, zero)`.
+fn entry(repo: &Repo, tree: Oid, path: &str) -> (u32, Oid) {
+    repo.entry_at(tree, path).unwrap_or((0, Oid::ZERO_SHA1))
+}
+
 impl Cache {
-    /// The settings with `tree`'s `allowed_signers` loaded: an unreadable
-    /// file becomes the refusal of every signature checked against it.
+    /// The settings with `tree`'s `allowed_signers` and `.mailmap` loaded:
+    /// an unreadable `allowed_signers` becomes the refusal of every
+    /// signature checked against it.
     pub fn at(&mut self, repo: &Repo, tree: Option<Oid>, signing: &Signing) -> Signing {
         let Some(path) = &signing.signers else {
             return signing.clone();
         };
-        let mut blob = Oid::ZERO_SHA1;
-        let loaded = match tree {
-            None => Err("a root commit has no merge base to read allowed_signers from".into()),
-            Some(tree) => {
-                let key = *self
-                    .by_tree
-                    .entry(tree)
-                    .or_insert_with(|| repo.entry_at(tree, path).unwrap_or((0, Oid::ZERO_SHA1)));
-                blob = key.1;
-                self.by_blob
-                    .entry(key)
-                    .or_insert_with(|| read_allowed(repo, tree, path).map(Arc::new))
-                    .clone()
-            }
+        let Some(tree) = tree else {
+            return Signing {
+                allowed: Some(Err(
+                    "a root commit has no merge base to read allowed_signers from".into(),
+                )),
+                memo: None,
+                ..signing.clone()
+            };
         };
+        let [signers, mailmap] = *self
+            .by_tree
+            .entry(tree)
+            .or_insert_with(|| [entry(repo, tree, path), entry(repo, tree, MAILMAP)]);
+        let allowed = self
+            .by_blob
+            .entry(signers)
+            .or_insert_with(|| read_allowed(repo, tree, path).map(Arc::new))
+            .clone();
+        let map = self
+            .mailmaps
+            .entry(mailmap.1)
+            .or_insert_with(|| {
+                let text = (mailmap.0 != 0)
+                    .then(|| repo.blob_at(tree, MAILMAP))
+                    .flatten()
+                    .unwrap_or_default();
+                Arc::new(super::identity::Mailmap::parse(&String::from_utf8_lossy(
+                    &text,
+                )))
+            })
+            .clone();
         Signing {
-            allowed: Some(loaded),
-            memo: self.memo.clone().map(|m| (m, blob.to_string())),
+            allowed: Some(allowed),
+            mailmap: map,
+            memo: self
+                .memo
+                .clone()
+                .map(|m| (m, format!("{}:{}", signers.1, mailmap.1))),
             ..signing.clone()
         }
     }
 
-    /// Record where `signers` is in `tree`, a commit whose first parent's
-    /// tree is `parent` and whose guarded change from it is `changes`
-    /// (compared path by path, no rename detection: a moved or deleted file
-    /// shows as its path's deletion). An unknown parent is looked up once.
+    /// Record where `signers` and `.mailmap` are in `tree`, a commit whose
+    /// first parent's tree is `parent` and whose guarded change from it is
+    /// `changes` (compared path by path, no rename detection: a moved or
+    /// deleted file shows as its path's deletion). An unknown parent is
+    /// looked up once.
     pub fn inherit(
         &mut self,
         repo: &Repo,
@@ -395,12 +454,15 @@ impl Cache {
         let at_parent = *self
             .by_tree
             .entry(parent)
-            .or_insert_with(|| repo.entry_at(parent, path).unwrap_or((0, Oid::ZERO_SHA1)));
-        let here = match changes.iter().find(|c| &c.path == path) {
+            .or_insert_with(|| [entry(repo, parent, path), entry(repo, parent, MAILMAP)]);
+        let here = |p: &str, was: (u32, Oid)| match changes.iter().find(|c| c.path == p) {
             Some(c) if c.new_mode == 0 => (0, Oid::ZERO_SHA1),
             Some(c) => (c.new_mode, c.new_id),
-            None => at_parent,
+            None => was,
         };
-        self.by_tree.insert(tree, here);
+        self.by_tree.insert(
+            tree,
+            [here(path, at_parent[0]), here(MAILMAP, at_parent[1])],
+        );
     }
 }

@@ -193,17 +193,21 @@ impl Range {
         shape(e, lines, t)?;
         let signer = parse_signer(&t.value)?;
         let signing = &review.signing;
-        let outcome = signing.check(&e.block.trailers, &signer.email, digest, &ctx.base, &|st| {
-            shape(e, lines, st)
-        });
+        let (outcome, verified) =
+            signing.check_signed(&e.block.trailers, &signer.email, digest, &ctx.base, &|st| {
+                shape(e, lines, st)
+            });
         s.signed = outcome == Outcome::Signed;
         let email = self.mailmap.canonical(&signer.email);
         s.email.clone_from(&email);
-        if s.signed
+        if let Some(verified) = &verified
             && let Some((key, also)) = signing.signer_key(
-                &e.block.trailers,
+                verified,
                 &signer.email,
-                self.contributors.keys().map(String::as_str),
+                self.contributors
+                    .keys()
+                    .chain(self.addresses.iter())
+                    .map(String::as_str),
             )
         {
             if let Some(other) = also {

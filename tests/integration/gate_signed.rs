@@ -756,7 +756,7 @@ fn one_key_counts_once_whatever_addresses_it_is_listed_for() {
 }
 
 /// `audit` verifies every signature of a history on a second thread while
-/// it reads the history, in batches, then
+/// it reads the history, then
 /// judges: the verdicts must be exactly those of checking one by one.
 /// Random histories (three seeds, ten guarded commits each) mix valid
 /// signatures, copies of the previous commit's signature (another digest
