@@ -23,6 +23,7 @@ mod gate_identity;
 mod gate_merges;
 mod gate_objects;
 mod gate_paths;
+mod gate_retyped;
 mod gate_review;
 mod gate_signed;
 mod generated;
