@@ -15,6 +15,7 @@
 //! merge base and head; per-commit trailers only carry the approvals.
 
 pub mod audit;
+mod coverage;
 pub mod digest;
 mod divergence;
 mod drift;

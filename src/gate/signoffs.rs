@@ -253,12 +253,8 @@ impl Range {
     }
 
     /// The guarded paths entry `i`'s sign-offs approve.
-    fn covers(&self, i: usize) -> &std::collections::BTreeSet<String> {
-        static NONE: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-        match self.stale.get(i) {
-            Some(Some(s)) => &s.covers,
-            _ => &NONE,
-        }
+    fn covers(&self, i: usize) -> Vec<&str> {
+        self.coverage.covers(i)
     }
 
     /// "peer sign-off", and which paths when it approves part of the change.
@@ -267,7 +263,7 @@ impl Range {
         if names_digest || covers.len() == self.changed.len() {
             return "peer sign-off".into();
         }
-        let shown: Vec<&str> = covers.iter().take(3).map(String::as_str).collect();
+        let shown: Vec<&str> = covers.iter().take(3).copied().collect();
         format!(
             "peer sign-off for {} of {} changed paths ({}{})",
             covers.len(),
@@ -316,21 +312,18 @@ impl Range {
             entries.dedup();
             *groups.entry((entries, all)).or_default() += 1;
         }
-        let mut count: std::collections::HashMap<&str, u32> =
-            paths.iter().map(|p| (p.as_str(), 0)).collect();
-        for ((entries, all), n) in &groups {
-            let mut covered: HashSet<String> = HashSet::new();
-            if !*all {
-                for i in entries {
-                    covered.extend(self.covers(*i).iter().cloned());
-                }
-            }
-            for (p, c) in count.iter_mut() {
-                if *all || covered.contains(*p) {
-                    *c += n;
-                }
-            }
-        }
+        // Digest-named sign-offs approve every path; the others, per path,
+        // the adding commits they contain (module `coverage`).
+        let all: u32 = groups.iter().filter(|((_, a), _)| *a).map(|(_, n)| n).sum();
+        let sets: Vec<(super::coverage::Bits, u32)> = groups
+            .iter()
+            .filter(|((_, a), _)| !*a)
+            .map(|((entries, _), n)| (self.coverage.bits(entries), *n))
+            .collect();
+        let count: std::collections::HashMap<&str, u32> = paths
+            .iter()
+            .map(|p| (p.as_str(), all + self.coverage.count(p, &sets)))
+            .collect();
         let have = count.values().copied().min().unwrap_or(0);
         let mut uncovered: Vec<String> = count
             .iter()
@@ -345,32 +338,21 @@ impl Range {
         }
     }
 
-    /// Why sign-offs on entry `i` are stale, if they are.
+    /// Why sign-offs on entry `i` are stale, if they are: a commit on top
+    /// of it added again a path it approved (module `coverage`).
     fn stale_reason(&self, i: usize) -> Option<String> {
-        let s = self.stale.get(i)?.as_ref()?;
-        let list = |set: &std::collections::BTreeSet<String>| {
-            let shown: Vec<&str> = set.iter().take(3).map(String::as_str).collect();
-            format!(
-                "{}{}",
-                shown.join(", "),
-                if set.len() > 3 { ", ..." } else { "" }
-            )
-        };
-        if !s.post.is_empty() {
-            Some(format!(
-                "stale: guarded config changed after this sign-off ({} path{} differ from the final state: {})",
-                s.post.len(),
-                if s.post.len() == 1 { "" } else { "s" },
-                list(&s.post)
-            ))
-        } else if !s.pre.is_empty() {
-            Some(format!(
-                "stale: the base it was reviewed against changed under the paths it covers ({}); the net change is no longer the one approved",
-                list(&s.pre)
-            ))
-        } else {
-            None
+        let post = self.coverage.stale(i);
+        if post.is_empty() {
+            return None;
         }
+        let shown: Vec<&str> = post.iter().take(3).copied().collect();
+        Some(format!(
+            "stale: guarded config changed after this sign-off ({} path{} differ from the final state: {}{})",
+            post.len(),
+            if post.len() == 1 { "" } else { "s" },
+            shown.join(", "),
+            if post.len() > 3 { ", ..." } else { "" }
+        ))
     }
 }
 

@@ -42,7 +42,7 @@ impl Repo {
     /// (newest first, painting each side down until only common commits
     /// remain) finds exactly one candidate; `None` when it finds none or
     /// several (a criss-cross: the caller asks libgit2, which merges them).
-    pub(super) fn single_merge_base(&self, a: Oid, b: Oid) -> Option<Oid> {
+    pub fn single_merge_base(&self, a: Oid, b: Oid) -> Option<Oid> {
         if a == b {
             return Some(a);
         }
