@@ -20,6 +20,7 @@ pub mod digest;
 mod divergence;
 mod drift;
 pub mod identity;
+mod lineage;
 mod links;
 pub mod locate;
 pub mod memo;

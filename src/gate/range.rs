@@ -31,6 +31,7 @@ use crate::git::Oid;
 
 use super::coverage::Coverage;
 use super::identity::Mailmap;
+use super::lineage::Lineage;
 use super::review::{Requirement, Review};
 use crate::error::Error;
 use crate::git::{self, Change, Repo};
@@ -120,9 +121,11 @@ impl Range {
         // Trees read once for the whole range: each commit's tree is the
         // next one's parent tree.
         let mut cache = git::TreeCache::default();
+        let mut lineage = Lineage::new(ids.len());
         for id in &ids {
             let c = repo.commit(*id)?;
-            let adds = adds_cached(repo, &c.parents, c.tree, i.review, &mut cache)?;
+            let adds = adds_cached(repo, &c.parents, c.tree, i.review, &mut cache, &lineage)?;
+            lineage.push(*id, &c.parents);
             if !adds.is_empty() {
                 add(&c.author.1, format!("author of {}", short(*id)));
                 add(&c.committer.1, format!("committer of {}", short(*id)));
@@ -139,7 +142,7 @@ impl Range {
             });
         }
         if let Some(message) = &i.staged {
-            let adds = adds_cached(repo, &i.heads, i.head_tree, i.review, &mut cache)?;
+            let adds = adds_cached(repo, &i.heads, i.head_tree, i.review, &mut cache, &lineage)?;
             // Who is committing: git's own identity settings for this repository.
             if !adds.is_empty()
                 && let Some(email) = committer_email(repo)
@@ -306,7 +309,14 @@ pub(super) fn adds(
     tree: Oid,
     review: &Review,
 ) -> Result<Vec<String>, Error> {
-    adds_cached(repo, parents, tree, review, &mut git::TreeCache::default())
+    adds_cached(
+        repo,
+        parents,
+        tree,
+        review,
+        &mut git::TreeCache::default(),
+        &Lineage::new(0),
+    )
 }
 
 /// [`adds`] with trees read through `cache`.
@@ -316,6 +326,7 @@ fn adds_cached(
     tree: Oid,
     review: &Review,
     cache: &mut git::TreeCache,
+    lineage: &Lineage,
 ) -> Result<Vec<String>, Error> {
     let guarded = |p: &str| review.guarded(p);
     let paths = |v: Vec<Change>| v.into_iter().map(|c| c.path).collect::<Vec<_>>();
@@ -342,7 +353,7 @@ fn adds_cached(
         )?));
     }
     if let [a, b] = parents
-        && let Some(found) = merge_adds_by_sides(repo, *a, *b, tree, &guarded, cache)?
+        && let Some(found) = merge_adds_by_sides(repo, [*a, *b], tree, &guarded, cache, lineage)?
     {
         return Ok(found);
     }
@@ -384,13 +395,16 @@ fn adds_cached(
 /// in its changes.
 fn merge_adds_by_sides(
     repo: &Repo,
-    first: Oid,
-    second: Oid,
+    [first, second]: [Oid; 2],
     tree: Oid,
     guarded: &dyn Fn(&str) -> bool,
     cache: &mut git::TreeCache,
+    lineage: &Lineage,
 ) -> Result<Option<Vec<String>>, Error> {
-    let Some(base) = repo.single_merge_base(first, second) else {
+    let base = lineage
+        .merge_base(first, second)
+        .or_else(|| repo.single_merge_base(first, second));
+    let Some(base) = base else {
         return Ok(None);
     };
     let (t1, t2, tb) = (
