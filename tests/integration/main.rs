@@ -16,6 +16,7 @@ mod discovery;
 mod empties;
 mod formats;
 mod gate_adversarial;
+mod gate_batches;
 mod gate_catalogue;
 mod gate_crisscross;
 mod gate_divergence;
