@@ -126,6 +126,7 @@ impl Range {
         };
         for (i, e) in self.entries.iter().enumerate() {
             let lines = Lines::new(&e.message);
+            let sigs = signatures_by_claim(&e.block.trailers);
             for t in &e.block.trailers {
                 if !review
                     .trailers
@@ -145,7 +146,8 @@ impl Range {
                     signature: None,
                     signing_key: None,
                 };
-                let (email, names_digest) = match self.judge(&ctx, i, e, &lines, t, &mut s) {
+                let (email, names_digest) = match self.judge(&ctx, (i, e, &sigs), &lines, t, &mut s)
+                {
                     Ok(v) => v,
                     Err(why) => {
                         s.reason = why;
@@ -182,8 +184,7 @@ impl Range {
     fn judge(
         &self,
         ctx: &Judge<'_>,
-        i: usize,
-        e: &Entry,
+        (i, e, sigs): (usize, &Entry, &Claims),
         lines: &Lines<'_>,
         t: &trailers::Trailer,
         s: &mut Signoff,
@@ -193,7 +194,10 @@ impl Range {
         shape(e, lines, t)?;
         let signer = parse_signer(&t.value)?;
         let signing = &review.signing;
-        let outcome = signing.check(&e.block.trailers, &signer.email, digest, &ctx.base, &|st| {
+        let own = sigs
+            .get(&signer.email.to_ascii_lowercase())
+            .map_or(&[][..], Vec::as_slice);
+        let outcome = signing.check(own, &signer.email, digest, &ctx.base, &|st| {
             shape(e, lines, st)
         });
         s.signed = outcome == Outcome::Signed;
@@ -201,7 +205,7 @@ impl Range {
         s.email.clone_from(&email);
         if s.signed
             && let Some((key, also)) = signing.signer_key(
-                &e.block.trailers,
+                own,
                 &signer.email,
                 self.contributors.keys().map(String::as_str),
             )
@@ -354,6 +358,35 @@ impl Range {
             if post.len() > 3 { ", ..." } else { "" }
         ))
     }
+}
+
+/// An entry's `Review-Signature` trailers by the reviewer each claims.
+type Claims = std::collections::HashMap<String, Vec<trailers::Trailer>>;
+
+/// Group `all`'s `Review-Signature` trailers by the reviewer they claim
+/// (the value's first word without `<>`, lower-cased: the key
+/// [`super::signed`] matches them by), once per commit.
+///
+/// Rule: sign-off processing is linear in the message. Handing every
+/// sign-off the whole trailer block to search made a commit of N sign-offs
+/// cost N² (200,000 lines: minutes); each sign-off now gets only the
+/// signatures that claim its address, which is all the check looks at.
+fn signatures_by_claim(all: &[trailers::Trailer]) -> Claims {
+    let mut out = Claims::new();
+    for t in all
+        .iter()
+        .filter(|t| trailers::key_matches(&t.key, super::signature::TRAILER))
+    {
+        let claim = t
+            .value
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_matches(['<', '>'])
+            .to_ascii_lowercase();
+        out.entry(claim).or_default().push(t.clone());
+    }
+    out
 }
 
 /// Refuse sign-offs whose shape git and a reader would see differently:
