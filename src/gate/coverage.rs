@@ -254,9 +254,13 @@ impl Coverage {
         if self.adders[k].is_empty() {
             return groups.iter().map(|(_, n)| n).sum();
         }
-        let (whole, parts): (Vec<&(Bits, u32)>, Vec<&(Bits, u32)>) =
-            groups.iter().partition(|(g, _)| meets(g, &self.whole[k]));
-        let whole: u32 = whole.iter().map(|(_, n)| n).sum();
+        let approves_whole = |g: &Bits| meets(g, &self.whole[k]);
+        let whole: u32 = groups
+            .iter()
+            .filter(|(g, _)| approves_whole(g))
+            .map(|(_, n)| n)
+            .sum();
+        let parts: Vec<&(Bits, u32)> = groups.iter().filter(|(g, _)| !approves_whole(g)).collect();
         whole
             + self.adders[k]
                 .iter()

@@ -90,7 +90,8 @@ fn a_number_retyped_in_any_format_needs_the_decrease_review() {
     for (format, value) in retyped() {
         for depth in 1..=3 {
             // Prod alone at depths 1 and 3, both environments at depth 2.
-            for both in [depth == 2] {
+            let both = depth == 2;
+            {
                 let r = repo(format, depth);
                 let (name, text) = file(format, depth, value);
                 r.write(&format!("deploy/prod/{name}"), &text);
