@@ -168,3 +168,40 @@ fn a_reviewer_list_naming_nobody_is_a_config_error() {
         assert!(g.show().contains("gate/config"), "{shape}: {}", g.show());
     }
 }
+
+/// Item 15, verdicts at volume: one commit carrying N sign-offs of one
+/// person under `+tag` variants (N = 1, 10, 2,000), with and without a
+/// stray (unverifiable, optional) `Review-Signature` line for each: one
+/// person counts once, so
+/// `required = 1` passes and `required = 2` is refused, whatever N. (The
+/// time is benchmarked by tests/adversarial/gate/r3_perf_more.sh and
+/// bench/trailers.sh, not here.)
+#[test]
+fn many_signoffs_of_one_person_count_once() {
+    for n in [1usize, 10, 2000] {
+        for signatures in [false, true] {
+            for required in [1u32, 2] {
+                let r = Repo::standard(&format!("\n[review]\nrequired = {required}\n"));
+                r.raise_timeout();
+                let mut body = String::new();
+                for k in 0..n {
+                    body.push_str(&format!("Reviewed-by: Ana <ana+{k}@example.com>\n"));
+                    if signatures {
+                        body.push_str(&format!("Review-Signature: ana+{k}@example.com junk\n"));
+                    }
+                }
+                r.commit(&msg(body.trim_end()));
+                let g = r.gate_main();
+                let case = format!("n {n} signatures {signatures} required {required}");
+                if required == 1 {
+                    assert_eq!(g.code, 0, "{case}: {}", g.show());
+                } else {
+                    assert_eq!(g.code, 1, "{case}: {}", g.show());
+                }
+                if n > 1 {
+                    assert!(g.show().contains("already counted"), "{case}: {}", g.show());
+                }
+            }
+        }
+    }
+}
