@@ -317,12 +317,7 @@ fn review(sink: &mut Sink<'_>, mut t: Table<'_, '_>) -> RawReview {
         globs(sink, p, "[review] paths");
     }
     at_least_one(sink, required, what);
-    reviewer_forms(
-        sink,
-        reviewers.as_deref().unwrap_or_default(),
-        &groups,
-        what,
-    );
+    reviewer_forms(sink, reviewers.as_deref(), head, &groups, what);
     if let Some(list) = &trailers {
         trailer_keys(sink, head, list);
     }
@@ -390,12 +385,7 @@ fn review_rule(
         Some(p) => globs(sink, p, &format!("{what} paths")),
     }
     at_least_one(sink, required, &what);
-    reviewer_forms(
-        sink,
-        reviewers.as_deref().unwrap_or_default(),
-        groups,
-        &what,
-    );
+    reviewer_forms(sink, reviewers.as_deref(), at, groups, &what);
     RawReviewRule {
         paths: paths
             .unwrap_or_default()
@@ -432,12 +422,32 @@ fn at_least_one(sink: &mut Sink<'_>, n: Option<(u32, usize)>, what: &str) {
     }
 }
 
+/// `reviewers` (of `[review]` or a `[[review.rule]]`): each an email or a
+/// declared `@group`.
+///
+/// Rule: an explicit reviewer list never means "anyone". Omitting
+/// `reviewers` is the way to say "any peer"; a list that is empty, or names
+/// only groups with no members, would otherwise read as that default and
+/// silently widen who may approve (a head config could land it with the
+/// base's sign-offs, then anyone approves everything). Both are errors.
 fn reviewer_forms(
     sink: &mut Sink<'_>,
-    list: &[(String, usize)],
+    list: Option<&[(String, usize)]>,
+    table_at: usize,
     groups: &BTreeMap<String, Vec<String>>,
     what: &str,
 ) {
+    let Some(list) = list else { return };
+    let nobody = list.iter().all(|(r, _)| {
+        r.strip_prefix('@')
+            .is_some_and(|g| groups.get(g).is_some_and(Vec::is_empty))
+    });
+    if nobody {
+        sink.error(
+            list.first().map_or(table_at, |(_, at)| *at),
+            format!("{what}: `reviewers` names nobody; omit it to allow any peer"),
+        );
+    }
     for (r, at) in list {
         if let Some(group) = r.strip_prefix('@') {
             if !groups.contains_key(group) {

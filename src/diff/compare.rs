@@ -57,6 +57,15 @@ pub(super) enum Judgement {
     Differ(Rule, String),
 }
 
+/// The note a finding's message carries when its values' types differ
+/// (`3` against `"3"`, `3.0` or `[3]`, which may print alike): the gate's
+/// change-aware rules read it as a type change.
+pub const TYPES_DIFFER: &str = " (types differ: ";
+
+/// The note a finding's message carries when a YAML 1.1 reader would type
+/// a value differently (`010`, `on`): the value it means is not certain.
+pub const AMBIGUOUS: &str = " (ambiguous YAML: ";
+
 /// Decide which rule (if any) a set of values, one per environment, triggers.
 ///
 /// The questions are asked in a fixed order, each its own function, and the
@@ -166,7 +175,7 @@ fn equality(values: &[(usize, &Value)], names: &Names<'_>) -> Option<Judgement> 
         return Some(Judgement::Differ(
             Rule::Value,
             format!(
-                "written alike across {} but typed differently (ambiguous YAML: {amb})",
+                "written alike across {} but typed differently{AMBIGUOUS}{amb})",
                 names(&all)
             ),
         ));
@@ -235,10 +244,10 @@ fn difference(path: &str, values: &[(usize, &Value)], names: &Names<'_>) -> Judg
     let mut note = String::new();
     if kinds_differ {
         let ks: Vec<&str> = values.iter().map(|(_, v)| v.kind.noun()).collect();
-        note.push_str(&format!(" (types differ: {})", ks.join(" vs ")));
+        note.push_str(&format!("{TYPES_DIFFER}{})", ks.join(" vs ")));
     }
     if let Some(amb) = values.iter().find_map(|(_, v)| v.ambiguity) {
-        note.push_str(&format!(" (ambiguous YAML: {amb})"));
+        note.push_str(&format!("{AMBIGUOUS}{amb})"));
     }
     if values.iter().all(|(_, v)| is_flag(v)) {
         return Judgement::Differ(Rule::Flag, format!("flag differs across {across}{note}"));

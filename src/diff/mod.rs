@@ -8,6 +8,7 @@
 //! matched by identity at the end.
 
 mod compare;
+pub use compare::{AMBIGUOUS, TYPES_DIFFER};
 mod spelling;
 mod text;
 pub mod tiers;

@@ -251,7 +251,7 @@ struct NginxFrame {
     /// Line of the block's `{`.
     open_line: u32,
     /// One slot per distinct directive name, in order of first appearance.
-    slots: Vec<Slot>,
+    slots: Vec<NginxSlot>,
     /// Directive name → index into `slots`.
     index: HashMap<String, usize>,
     /// First argument of the first `server_name` in this block.
@@ -262,7 +262,7 @@ struct NginxFrame {
 
 /// Every occurrence of one directive name in a block.
 #[derive(Debug)]
-struct Slot {
+struct NginxSlot {
     /// The directive name.
     key: String,
     /// Line of the first occurrence.
@@ -279,7 +279,7 @@ impl NginxFrame {
         } else {
             self.index.insert(key.clone(), self.slots.len());
             let items = vec![node];
-            self.slots.push(Slot { key, line, items });
+            self.slots.push(NginxSlot { key, line, items });
         }
     }
 
@@ -309,7 +309,7 @@ impl NginxFrame {
                 Scalar::string(id),
             ));
         }
-        for Slot { key, line, items } in self.slots {
+        for NginxSlot { key, line, items } in self.slots {
             let value = match <[Node; 1]>::try_from(items) {
                 Ok([only]) => only,
                 Err(items) => {

@@ -15,10 +15,12 @@
 //! merge base and head; per-commit trailers only carry the approvals.
 
 pub mod audit;
+mod coverage;
 pub mod digest;
 mod divergence;
 mod drift;
 pub mod identity;
+mod lineage;
 mod links;
 pub mod locate;
 pub mod memo;

@@ -174,13 +174,19 @@ fn changed(want: OnChange, f: &Finding) -> Option<String> {
             // Rule: a value that was a finite number (a scalar, or shown as a
             // one-item list when the other side is a list: the engine then
             // prints both as lists) is judged as a number; unless it is now
-            // a plain finite number on the right side of it, the direction
-            // cannot be told and the review is asked. `3` -> `[1]`, `nan`,
-            // `"x"`, `[]` all ask. The reverse (text becoming a number) too.
+            // a finite number *of the same type* on the right side of it, the
+            // direction cannot be told and the review is asked. `3` -> `[1]`,
+            // `[3]`, `{}`, `nan`, `"3"`, `3.0`, `[]` all ask: printed values
+            // lose their type (`"3"` prints as `3`), so the engine's own
+            // verdict that the types differ (or that a YAML 1.1 reader types
+            // the value otherwise, `010`) is read, never the text alone. The
+            // reverse (text becoming a number) asks too.
+            let retyped = f.message.contains(crate::diff::TYPES_DIFFER)
+                || f.message.contains(crate::diff::AMBIGUOUS);
             let was = number(&a).or_else(|| one_number(&a));
             if a.is_some() && b.is_some() && (was.is_some() || number(&b).is_some()) {
                 match (was, number(&b)) {
-                    (Some(_), Some(_)) => {}
+                    (Some(_), Some(_)) if !retyped => {}
                     _ => {
                         return Some(format!(
                             "changed from {} to {}, which cannot be compared as numbers",

@@ -15,28 +15,23 @@
 //!   commits that add guarded config. Whoever clicks "Merge" or "Update
 //!   branch", or writes a commit touching no guarded path, contributed
 //!   nothing to the approved object and may still review it.
-//! - **Staleness** (a sign-off in default mode): the sign-off approved the
-//!   net change from its commit's merge base with BASE (the pre-image) to
-//!   its commit's tree (the post-image). On every path that change touches,
-//!   both images must equal the final change's, or the sign-off is stale.
-//!   So a later edit, a side branch merged in, or a moved base under the
-//!   same paths (`git merge -s ours`, a rebase onto a changed base) makes it
-//!   stale, while guarded files it does not touch (brought in by a merge of
-//!   the base) do not.
-//! - **Coverage**: a sign-off that is not stale approves the paths of its
-//!   change, which are then paths of the final change with the same
-//!   images. Every path of the final change a requirement is about needs
-//!   `required` people whose sign-offs cover it (a sign-off naming the
-//!   current digest covers all). So two reviewed pull requests batched by a
-//!   merge queue pass, and a path no sign-off approved (a later commit's,
-//!   or one a `merge -s ours` reverts) is named as uncovered.
+//! - **Staleness and coverage** (a sign-off in default mode): by commit
+//!   containment, see [`super::coverage`]. A sign-off approves the adding
+//!   commits it contains; it is stale when a commit on top of it adds a
+//!   path it approved again (a later edit, a conflict resolution, a merge
+//!   `-s ours`); each adding commit of a path needs its own `required`
+//!   people. So reviewed pull requests batched by a merge queue pass, an
+//!   "Update branch" of the base keeps sign-offs fresh, and a path no
+//!   sign-off approved is named as uncovered.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::git::Oid;
 
+use super::coverage::Coverage;
 use super::identity::Mailmap;
+use super::lineage::Lineage;
 use super::review::{Requirement, Review};
 use crate::error::Error;
 use crate::git::{self, Change, Repo};
@@ -51,12 +46,12 @@ pub(super) struct Entry {
     pub id: Option<Oid>,
     /// Its parents (for the commit being made: HEAD and any MERGE_HEAD).
     pub parents: Vec<Oid>,
-    /// The tree it records (the index's, for the message being written).
-    pub tree: Oid,
     pub label: String,
     pub message: String,
     /// UTF-8 without NUL bytes.
     pub valid_text: bool,
+    /// The tree it records (the index's, for the message being written).
+    pub tree: Oid,
     /// Guarded paths it adds (see the module doc).
     pub adds: Vec<String>,
     /// Its trailers and near misses, parsed once.
@@ -78,27 +73,13 @@ pub(super) struct Range {
     /// listed for any of them (a wildcard included) speaks for a
     /// contributor, whatever the mailmap makes of it.
     pub addresses: std::collections::BTreeSet<String>,
-    /// For entry `i`: the paths where what its sign-offs approved differs
-    /// from the final change, and whether the pre-image moved (computed
-    /// only for entries that carry a sign-off key).
-    pub stale: Vec<Option<Stale>>,
+    /// Which sign-offs approve which paths of the final change.
+    pub coverage: Coverage,
     /// For a merge's requirement (by entry index): the entries at or after it.
     pub after: BTreeMap<usize, Window>,
     /// The paths of the final change.
     pub changed: Vec<String>,
     pub mailmap: Mailmap,
-}
-
-/// Where a sign-off's approved change differs from the final one.
-#[derive(Debug, Default)]
-pub(super) struct Stale {
-    /// Paths whose pre-image (the merge base it was reviewed against) moved.
-    pub pre: BTreeSet<String>,
-    /// Paths whose post-image changed after it.
-    pub post: BTreeSet<String>,
-    /// The guarded paths it approved (its commit's net change); when it is
-    /// not stale, each is a path of the final change with the same images.
-    pub covers: BTreeSet<String>,
 }
 
 /// What the range is read from.
@@ -143,9 +124,14 @@ impl Range {
                 .or_insert(role);
         };
         let ids = repo.range_many(&i.hide, &i.heads)?;
+        // Trees read once for the whole range: each commit's tree is the
+        // next one's parent tree.
+        let mut cache = git::TreeCache::default();
+        let mut lineage = Lineage::new(ids.len());
         for id in &ids {
             let c = repo.commit(*id)?;
-            let adds = adds(repo, &c.parents, c.tree, i.review)?;
+            let adds = adds_cached(repo, &c.parents, c.tree, i.review, &mut cache, &lineage)?;
+            lineage.push(*id, &c.parents);
             if !adds.is_empty() {
                 add(&c.author.1, format!("author of {}", short(*id)));
                 add(&c.committer.1, format!("committer of {}", short(*id)));
@@ -162,7 +148,7 @@ impl Range {
             });
         }
         if let Some(message) = &i.staged {
-            let adds = adds(repo, &i.heads, i.head_tree, i.review)?;
+            let adds = adds_cached(repo, &i.heads, i.head_tree, i.review, &mut cache, &lineage)?;
             // Who is committing: git's own identity settings for this repository.
             if !adds.is_empty()
                 && let Some(email) = committer_email(repo)
@@ -194,34 +180,31 @@ impl Range {
                 }
             }
         }
-        // The final change's paths, looked up once per path a sign-off
-        // covers (not a scan of the change per path).
-        let final_paths: std::collections::HashSet<&str> =
-            i.changes.iter().map(|c| c.path.as_str()).collect();
-        let stale = entries
+        // Which sign-offs approve which paths: commit containment, read
+        // once (module `coverage`), never a tree diff per sign-off.
+        let signed: Vec<usize> = entries
             .iter()
-            .map(|e| {
-                let signed = e.block.trailers.iter().any(|t| {
+            .enumerate()
+            .filter(|(_, e)| {
+                e.block.trailers.iter().any(|t| {
                     i.review
                         .trailers
                         .iter()
                         .any(|k| trailers::key_matches(&t.key, k))
-                });
-                if signed {
-                    stale(i, e, &final_paths).map(Some)
-                } else {
-                    Ok(None)
-                }
+                })
             })
-            .collect::<Result<Vec<_>, Error>>()?;
+            .map(|(n, _)| n)
+            .collect();
+        let changed: Vec<String> = i.changes.iter().map(|c| c.path.clone()).collect();
+        let coverage = Coverage::read(i, &entries, &signed, &changed)?;
         let after = merge_windows(&entries);
         Ok(Range {
             entries,
             contributors,
             addresses,
-            stale,
+            coverage,
             after,
-            changed: i.changes.iter().map(|c| c.path.clone()).collect(),
+            changed,
             mailmap: i.mailmap.clone(),
         })
     }
@@ -333,26 +316,57 @@ pub(super) fn adds(
     tree: Oid,
     review: &Review,
 ) -> Result<Vec<String>, Error> {
+    adds_cached(
+        repo,
+        parents,
+        tree,
+        review,
+        &mut git::TreeCache::default(),
+        &Lineage::new(0),
+    )
+}
+
+/// [`adds`] with trees read through `cache`.
+fn adds_cached(
+    repo: &Repo,
+    parents: &[Oid],
+    tree: Oid,
+    review: &Review,
+    cache: &mut git::TreeCache,
+    lineage: &Lineage,
+) -> Result<Vec<String>, Error> {
     let guarded = |p: &str| review.guarded(p);
+    let paths = |v: Vec<Change>| v.into_iter().map(|c| c.path).collect::<Vec<_>>();
     let trees: Vec<Oid> = parents
         .iter()
         .map(|p| repo.tree_of(*p))
         .collect::<Result<_, _>>()?;
     let Some(first) = trees.first() else {
-        return Ok(git::changes(repo, None, Some(tree), &guarded)?
-            .into_iter()
-            .map(|c| c.path)
-            .collect());
+        return Ok(paths(git::changes_cached(
+            repo,
+            None,
+            Some(tree),
+            &guarded,
+            cache,
+        )?));
     };
     if trees.len() == 1 {
-        return Ok(git::changes(repo, Some(*first), Some(tree), &guarded)?
-            .into_iter()
-            .map(|c| c.path)
-            .collect());
+        return Ok(paths(git::changes_cached(
+            repo,
+            Some(*first),
+            Some(tree),
+            &guarded,
+            cache,
+        )?));
+    }
+    if let [a, b] = parents
+        && let Some(found) = merge_adds_by_sides(repo, [*a, *b], tree, &guarded, cache, lineage)?
+    {
+        return Ok(found);
     }
     let mut candidates: BTreeMap<Vec<u8>, Change> = BTreeMap::new();
     for t in &trees {
-        for c in git::changes(repo, Some(*t), Some(tree), &guarded)? {
+        for c in git::changes_cached(repo, Some(*t), Some(tree), &guarded, cache)? {
             candidates.entry(c.raw.clone()).or_insert(c);
         }
     }
@@ -371,47 +385,76 @@ pub(super) fn adds(
         .collect())
 }
 
-/// Where what `e`'s sign-offs approved differs from the final change.
-fn stale(
-    i: &Inputs<'_>,
-    e: &Entry,
-    final_paths: &std::collections::HashSet<&str>,
-) -> Result<Stale, Error> {
-    let repo = i.repo;
-    let guarded = |p: &str| i.review.guarded(p);
-    let mb_tree = i.base_tree;
-    // No merge base with BASE (an unrelated history merged in): nothing
-    // was reviewed against it, so every path's pre-image counts as moved.
-    // Several (a criss-cross): the virtual base, as for the final change.
-    let pre = match e.id {
-        Some(id) => git::base_tree(repo, id, i.base)?.map(|(_, t)| t),
-        None => Some(mb_tree),
+/// What a two-parent merge adds, read from the two sides' own changes
+/// when the automatic merge is decided path by path without a content
+/// merge; `None` when it is not (the caller runs the real merge).
+///
+/// Rule: with `B` the merge base, the automatic merge holds the second
+/// parent's entry where only the second side changed a path since `B`,
+/// and the first parent's everywhere else. That holds exactly when every
+/// path the second side changed is unchanged on the first side (no
+/// content merge, no conflict) and the second side deletes nothing and
+/// adds nothing where the first side has a directory or a file in the way
+/// (no rename to follow, no directory/file conflict). Then the merge adds
+/// the paths where its result differs from that. Cost: the two sides'
+/// changes, never a diff against a parent far behind (a side branch
+/// forked long ago), so a history of many merges is read in time linear
+/// in its changes.
+fn merge_adds_by_sides(
+    repo: &Repo,
+    [first, second]: [Oid; 2],
+    tree: Oid,
+    guarded: &dyn Fn(&str) -> bool,
+    cache: &mut git::TreeCache,
+    lineage: &Lineage,
+) -> Result<Option<Vec<String>>, Error> {
+    let base = lineage
+        .merge_base(first, second)
+        .or_else(|| repo.single_merge_base(first, second));
+    let Some(base) = base else {
+        return Ok(None);
     };
-    // What the sign-off approved: the net change its commit recorded.
-    let own: BTreeSet<String> = git::changes(repo, pre, Some(e.tree), &guarded)?
-        .into_iter()
-        .map(|c| c.path)
-        .collect();
-    let relevant = |p: &str| own.contains(p);
-    let names = |v: Vec<Change>| v.into_iter().map(|c| c.path).collect::<BTreeSet<_>>();
-    Ok(Stale {
-        pre: if pre == Some(mb_tree) {
-            BTreeSet::new()
+    let (t1, t2, tb) = (
+        repo.tree_of(first)?,
+        repo.tree_of(second)?,
+        repo.tree_of(base)?,
+    );
+    let side = git::changes_cached(repo, Some(tb), Some(t2), &|_| true, cache)?;
+    for c in &side {
+        if c.new_mode == 0 {
+            return Ok(None);
+        }
+        let before = if c.old_mode == 0 {
+            git::Slot::Absent
         } else {
-            names(git::changes(repo, pre, Some(mb_tree), &relevant)?)
-        },
-        post: names(git::changes(
-            repo,
-            Some(e.tree),
-            Some(i.head_tree),
-            &relevant,
-        )?),
-        covers: own
-            .iter()
-            .filter(|p| final_paths.contains(p.as_str()))
-            .cloned()
-            .collect(),
-    })
+            git::Slot::File(c.old_mode, c.old_id)
+        };
+        if git::slot_at(repo, t1, &c.raw, cache)? != before {
+            return Ok(None);
+        }
+    }
+    let ours = git::changes_cached(repo, Some(t1), Some(tree), guarded, cache)?;
+    let theirs: HashMap<&[u8], &Change> = side
+        .iter()
+        .filter(|c| guarded(&c.path))
+        .map(|c| (c.raw.as_slice(), c))
+        .collect();
+    let mut out: BTreeMap<&[u8], &str> = BTreeMap::new();
+    for c in &ours {
+        match theirs.get(c.raw.as_slice()) {
+            Some(t) if t.new_mode == c.new_mode && t.new_id == c.new_id => {}
+            _ => {
+                out.insert(&c.raw, &c.path);
+            }
+        }
+    }
+    let touched: std::collections::HashSet<&[u8]> = ours.iter().map(|c| c.raw.as_slice()).collect();
+    for (raw, c) in &theirs {
+        if !touched.contains(raw) {
+            out.insert(raw, &c.path);
+        }
+    }
+    Ok(Some(out.into_values().map(str::to_string).collect()))
 }
 
 /// The committer's email as git would record it (environment first).

@@ -185,6 +185,13 @@ impl Review {
             }
             out.sort();
             out.dedup();
+            // A list that names nobody never widens to "any peer"
+            // (config/read.rs, `reviewer_forms`).
+            if !list.is_empty() && out.is_empty() {
+                return Err(err(
+                    "`reviewers` names nobody; omit it to allow any peer".into()
+                ));
+            }
             Ok(out)
         };
         let required = |n: Option<u32>, what: &str| -> Result<u32, Error> {

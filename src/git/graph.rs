@@ -10,6 +10,11 @@
 use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::rc::Rc;
+
+/// Maps keyed by object ids: the ids are hashes already, so a fast
+/// non-cryptographic hasher (no attacker chooses them cheaply) serves.
+type IdMap<V> = HashMap<Oid, V, foldhash::fast::RandomState>;
 
 use git2::Oid;
 
@@ -18,7 +23,7 @@ use super::Repo;
 /// Parents and commit time of each commit read so far.
 #[derive(Default)]
 pub(super) struct Graph {
-    commits: RefCell<HashMap<Oid, (i64, Vec<Oid>)>>,
+    commits: RefCell<IdMap<(i64, Rc<[Oid]>)>>,
 }
 
 const ONE: u8 = 1;
@@ -26,12 +31,12 @@ const TWO: u8 = 2;
 const STALE: u8 = 4;
 
 impl Graph {
-    fn node(&self, repo: &git2::Repository, id: Oid) -> Option<(i64, Vec<Oid>)> {
+    fn node(&self, repo: &git2::Repository, id: Oid) -> Option<(i64, Rc<[Oid]>)> {
         if let Some(n) = self.commits.borrow().get(&id) {
             return Some(n.clone());
         }
         let c = repo.find_commit(id).ok()?;
-        let n = (c.time().seconds(), c.parent_ids().collect::<Vec<_>>());
+        let n: (i64, Rc<[Oid]>) = (c.time().seconds(), c.parent_ids().collect());
         self.commits.borrow_mut().insert(id, n.clone());
         Some(n)
     }
@@ -42,13 +47,13 @@ impl Repo {
     /// (newest first, painting each side down until only common commits
     /// remain) finds exactly one candidate; `None` when it finds none or
     /// several (a criss-cross: the caller asks libgit2, which merges them).
-    pub(super) fn single_merge_base(&self, a: Oid, b: Oid) -> Option<Oid> {
+    pub fn single_merge_base(&self, a: Oid, b: Oid) -> Option<Oid> {
         if a == b {
             return Some(a);
         }
         let r = self.raw();
         let g = &self.graph;
-        let mut flags: HashMap<Oid, u8> = HashMap::new();
+        let mut flags: IdMap<u8> = IdMap::default();
         let mut queue: BinaryHeap<(i64, Reverse<u64>, Oid)> = BinaryHeap::new();
         let mut seq = 0u64;
         let mut push = |queue: &mut BinaryHeap<_>, id: Oid, time: i64| {
@@ -76,7 +81,7 @@ impl Repo {
                 flags.insert(id, f);
             }
             let (_, parents) = g.node(r, id)?;
-            for p in parents {
+            for &p in parents.iter() {
                 let pf = flags.entry(p).or_default();
                 if *pf & f == f & (ONE | TWO | STALE) {
                     continue;

@@ -26,7 +26,7 @@ pub type Oid = git2::Oid;
 pub use materialize::{Listed, list_under, materialize, materialize_paths};
 pub use merge::{AutoMerge, auto_merge, auto_merge_tree, base_tree};
 pub use rebuild::{Edit, rebuilt};
-pub use tree::{Change, TreeCache, changes, changes_cached, display_name};
+pub use tree::{Change, Slot, TreeCache, changes, changes_cached, display_name, slot_at};
 
 use crate::error::Error;
 

@@ -93,6 +93,42 @@ impl TreeCache {
     }
 }
 
+/// What a tree holds at one path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// Nothing, and nothing in the way.
+    Absent,
+    /// A file, link or submodule: its mode and id.
+    File(u32, Oid),
+    /// A directory.
+    Dir,
+    /// A file where the path needs a directory (`a` holds `a/b`'s place).
+    Blocked,
+}
+
+/// What `tree` holds at `raw` (a path as git records it), read through `cache`.
+///
+/// # Errors
+/// When a tree cannot be read.
+pub fn slot_at(repo: &Repo, tree: Oid, raw: &[u8], cache: &mut TreeCache) -> Result<Slot, Error> {
+    let mut at = tree;
+    let mut parts = raw.split(|&b| b == b'/').peekable();
+    while let Some(name) = parts.next() {
+        let entries = cache.get(repo, at)?;
+        let Ok(k) = entries.binary_search_by(|e| e.0.as_slice().cmp(name)) else {
+            return Ok(Slot::Absent);
+        };
+        let (_, mode, id, is_tree) = &entries[k];
+        match (parts.peek().is_some(), *is_tree) {
+            (true, true) => at = *id,
+            (true, false) => return Ok(Slot::Blocked),
+            (false, true) => return Ok(Slot::Dir),
+            (false, false) => return Ok(Slot::File(*mode, *id)),
+        }
+    }
+    Ok(Slot::Dir)
+}
+
 /// The paths that differ between `old` (`None`: empty) and `new` for which
 /// `wanted(path)` holds. Submodules and symlinks are entries like files.
 ///

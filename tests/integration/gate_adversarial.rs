@@ -111,12 +111,13 @@ fn a_head_environment_that_cannot_be_listed_is_refused() {
 
 /// R6, shapes: a replica count that was a finite number and is now anything
 /// but a greater-or-equal finite number (a list of any length, a map, text)
-/// asks for the decrease review; a plain increase does not. (`3` and `[3]`
-/// are one value to the drift engine, so no change at all.)
+/// asks for the decrease review; a plain increase does not. (`[3]` too: a
+/// scalar is never a one-item list; families in `gate_retyped.rs`.)
 #[test]
 fn a_replica_count_that_changes_shape_needs_the_decrease_review() {
     for value in [
         "[1]",
+        "[3]",
         "[]",
         "[4]",
         "[1, 2]",

@@ -221,7 +221,8 @@ fn automatic_merge_matches_git_merge_tree() {
 
 /// Item 7: `git merge -s ours main` keeps the approved tree while the net
 /// change now reverts what main did. Under the paths the sign-off approved,
-/// its pre-image moved: stale. Elsewhere (another guarded file, a new file)
+/// the merge's result differs from the automatic merge: the merge adds
+/// them again on top of the sign-off, which is stale. Elsewhere (another guarded file, a new file)
 /// the revert is a path no sign-off approved: refused, naming it.
 #[test]
 fn merge_strategy_ours_makes_a_plain_signoff_stale() {
@@ -257,7 +258,7 @@ fn merge_strategy_ours_makes_a_plain_signoff_stale() {
         let g = r.gate_main();
         g.assert_refused();
         match reverted {
-            None => g.assert_signoff("Ana", false, "base it was reviewed against changed"),
+            None => g.assert_signoff("Ana", false, "stale: guarded config changed after"),
             Some(path) => {
                 g.assert_signoff("Ana", true, "peer sign-off for 2 of 4 changed paths");
                 let findings = g.json["findings"].as_array().unwrap();

@@ -174,11 +174,16 @@ impl<'a> Walker<'a, '_> {
             }
         } else if nodes.iter().flatten().all(|n| match &n.value {
             NodeValue::Scalar(_) => true,
-            NodeValue::Seq(items) => all_scalars(items),
+            NodeValue::Seq(items) => items.len() >= 2 && all_scalars(items),
             NodeValue::Map(_) => false,
         }) {
             // `proxy_next_upstream error` vs `proxy_next_upstream error timeout`:
             // one value against a list of values compares as lists.
+            // Rule: a scalar is never equal to a one-item (or empty) list.
+            // Directive formats (nginx, ini, XML) write one argument as a
+            // scalar and only several as a list, so a one-item list is always
+            // an explicit list (`replicas: [3]` in YAML, JSON, TOML, HCL): a
+            // different type from `3`, compared below as such.
             let values: Vec<Option<Value>> = nodes
                 .iter()
                 .enumerate()
