@@ -279,6 +279,20 @@ const DIGEST_TOKENS: &[&str] = &[
     "tag",
 ];
 
+/// Providers whose documented credential is a bare UUID (gitleaks'
+/// `heroku-api-key`, `snyk-api-token`, `squarespace-access-token` rules key
+/// on the provider's name next to a UUID): a UUID under a key path that
+/// names one of them is a credential unless the key names an identifier.
+const UUID_CREDENTIAL_PROVIDERS: &[&str] = &["heroku", "snyk", "squarespace"];
+
+/// Whether a UUID under this key is a provider credential.
+pub fn names_uuid_credential(name: &str) -> bool {
+    let t = tokens(name);
+    t.iter()
+        .any(|w| UUID_CREDENTIAL_PROVIDERS.contains(&w.as_str()))
+        && !is_digest_name(name)
+}
+
 /// Whether high entropy under this key is expected (the entropy fallback is skipped).
 pub fn is_digest_name(name: &str) -> bool {
     tokens(name)
