@@ -147,6 +147,16 @@ pub fn find_in_free_text(text: &str) -> Vec<Range<usize>> {
         let lead = text[r.clone()].len() - text[r.clone()].trim_start_matches(TRIM).len();
         if run.len() >= MIN_BODY && !public_shape(run) && is_random(run, false) {
             out.push(r.start + lead..r.start + lead + run.len());
+            continue;
+        }
+        // A token glued to a digest (`pat<random>.<64 hex>`, `1/<digits>/…`):
+        // each segment of 16+ is judged on its own as well.
+        let mut at = r.start + lead;
+        for seg in run.split(['/', '.', ':']) {
+            if seg.len() >= MIN_BODY && !public_shape(seg) && is_random(seg, false) {
+                out.push(at..at + seg.len());
+            }
+            at += seg.len() + 1;
         }
     }
     out

@@ -240,6 +240,25 @@ fn secret_compound(token: &str) -> bool {
                 "bypass" | "compass" | "overpass" | "underpass" | "impass"
             ))
         || matches!(token, "masterauth" | "requireauth")
+        // `PRIVATETOKEN`, `ACCESSKEY`, `webhooktoken`: a qualifier run into
+        // `key`, or any word run into `token`, except the paging and
+        // cancellation tokens of APIs.
+        || KEY_QUALIFIERS.iter().any(|q| {
+            token.len() == q.len() + 3 && token.starts_with(q) && token.ends_with("key")
+        })
+        || (token.len() > 5
+            && token.ends_with("token")
+            && !matches!(
+                token,
+                "csrftoken"
+                    | "xsrftoken"
+                    | "nexttoken"
+                    | "pagetoken"
+                    | "synctoken"
+                    | "continuationtoken"
+                    | "cancellationtoken"
+                    | "resumetoken"
+            ))
 }
 
 /// Whether a key name is secret-named (a cached lookup).

@@ -220,8 +220,20 @@ fn url_random_segments(text: &str) -> Vec<Range<usize>> {
         for piece in url[scheme_end + 3..].split(['/', '?', '&', '=', '#', ';']) {
             let start = m.start() + at;
             at += piece.len() + 1;
-            if piece.len() < 20 || start == m.start() + scheme_end + 3 {
+            // A query value may be a short password (12+, see
+            // `looks_random_short`); a path segment must be 20+.
+            let query_value = url.as_bytes().get(at - piece.len() - 2) == Some(&b'=');
+            let min = if query_value { 12 } else { 20 };
+            if piece.len() < min || start == m.start() + scheme_end + 3 {
                 continue; // the host
+            }
+            // A percent-encoded value is decoded and classified like any value.
+            if piece.contains('%')
+                && let Some(decoded) = percent_decode(piece)
+                && (!secret_parts_plain(&decoded).is_empty() || looks_random(&decoded))
+            {
+                out.push(start..start + piece.len());
+                continue;
             }
             let digest = matches!(piece.len(), 40 | 64)
                 && piece
@@ -233,6 +245,36 @@ fn url_random_segments(text: &str) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// `%XX` escapes decoded (`+` kept); `None` when nothing was escaped or
+/// the result is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    let mut any = false;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            any = true;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    if any {
+        String::from_utf8(out).ok()
+    } else {
+        None
+    }
 }
 
 /// A UUID as the value of a URL query parameter is a capability key
@@ -499,16 +541,23 @@ pub fn looks_random(text: &str) -> bool {
 }
 
 /// A short password (12 to 15 characters) as password generators make
-/// them: letters of both cases and digits, nothing else, random for that
-/// alphabet (not words, not CamelCase). Identifiers of that length are
-/// one case (`i-0abc…`, `a1b2c3d4e5f6`), hex, or words; a key that names
-/// an identifier (`id`, `tag`, `version`) is not asked (see `decide`).
+/// them: letters of both cases and digits or symbols, at most a quarter of
+/// password symbols (`!#$%^&*@+=?~`, never the `. - _ / :` that structure
+/// identifiers), random for that alphabet (not words, not CamelCase).
+/// Identifiers of that length are one case (`i-0abc…`, `a1b2c3d4e5f6`),
+/// hex, or words; a key that names an identifier (`id`, `tag`, `version`)
+/// is not asked (see `decide`).
 fn looks_random_short(text: &str) -> bool {
+    const SYMBOLS: &[u8] = b"!#$%^&*@+=?~";
+    let symbols = text.bytes().filter(|c| SYMBOLS.contains(c)).count();
     (12..16).contains(&text.len())
-        && text.bytes().all(|c| c.is_ascii_alphanumeric())
+        && symbols * 4 <= text.len()
+        && text
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || SYMBOLS.contains(&c))
         && text.bytes().any(|c| c.is_ascii_uppercase())
         && text.bytes().any(|c| c.is_ascii_lowercase())
-        && text.bytes().any(|c| c.is_ascii_digit())
+        && (symbols > 0 || text.bytes().any(|c| c.is_ascii_digit()))
         && super::generic::is_random(text, false)
 }
 
