@@ -179,7 +179,16 @@ def diff_vector(cls, file, staging, prod, secrets):
 
 # 1. Every new token in four placements, rotating, three variants rotating.
 # FULL=1: every token in every placement (the cross product, ~1,100 vectors).
-import os
+# CATALOGUE=src/secrets/catalogue.rs: also every catalogue example (its
+# documented shape) in every placement, the example against one character apart.
+import os, re
+if os.environ.get("CATALOGUE"):
+    src = open(os.environ["CATALOGUE"]).read()
+    for m in re.finditer(r'e\("([^"]+)", ".*?", "(?:[^"\\]|\\.)*", "(?:[^"\\]|\\.)*", "((?:[^"\\]|\\.)*)"\)', src):
+        ex = m.group(2).encode().decode("unicode_escape")
+        if "\n" in ex or "BEGIN" in ex:
+            continue
+        TOKENS["cat-" + m.group(1)] = (lambda ex: (lambda: ex))(ex)
 PER_TOKEN = len(PLACEMENTS) if os.environ.get("FULL") else 4
 pi = 0
 for name, gen in TOKENS.items():
@@ -189,6 +198,8 @@ for name, gen in TOKENS.items():
         s = gen()
         variant = k % 3
         s2 = gen() if variant == 0 else (s if variant == 1 else one_apart(s))
+        if s2 == s and variant != 1:
+            s2 = one_apart(s)
         key = SECRET_KEYS[pi % len(SECRET_KEYS)]
         neutral = NEUTRAL_KEYS[pi % len(NEUTRAL_KEYS)]
         diff_vector(f"token:{name}/{p_name}", file, fill(t, s, key, neutral), fill(t, s2, key, neutral),
