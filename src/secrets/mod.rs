@@ -14,6 +14,7 @@ pub mod generic;
 mod httpauth;
 pub mod keys;
 pub mod redact;
+mod urls;
 pub mod values;
 
 use std::ops::Range;
