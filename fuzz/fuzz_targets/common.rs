@@ -1,6 +1,9 @@
-//! Shared by every parser target: parse fuzzed text with a planted secret;
-//! no panic, no hang (libFuzzer's -timeout), and an error message never
-//! holds a piece of the planted secret.
+//! The fuzz targets' bodies, shared by every target: parse fuzzed text with
+//! a planted secret (no panic, no hang under libFuzzer's -timeout, and an
+//! error message never holds a piece of the planted secret), and the masker
+//! on arbitrary text. `cargo test` runs these same bodies on stable over a
+//! fixed corpus of tricky inputs (tests/integration/fuzz_bodies.rs), so CI
+//! exercises them without cargo-fuzz.
 
 /// A secret planted after the fuzzed text, under a secret-named key.
 pub const SECRET: &str = "Zq8LmXp3Vt7Wk2Rn9Hs4";
@@ -18,8 +21,30 @@ pub fn check(format: driftcheck::formats::Format, data: &[u8]) {
             let shown = driftcheck::secrets::redact::redact_error(&e.to_string());
             for w in SECRET.as_bytes().windows(6) {
                 let w = std::str::from_utf8(w).unwrap();
-                assert!(!shown.contains(w), "{format:?} error quotes the secret: {shown}");
+                assert!(
+                    !shown.contains(w),
+                    "{format:?} error quotes the secret: {shown}"
+                );
             }
         }
     }
+}
+
+/// The masker: every entry point on arbitrary text, no panic and no hang;
+/// masked ranges are in bounds and on character boundaries (slicing panics
+/// otherwise), and a planted token never survives `mask_line`.
+pub fn masker(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for r in driftcheck::secrets::values::secret_text(text) {
+        let _ = &text[r];
+    }
+    for r in driftcheck::secrets::generic::find_in_free_text(text) {
+        let _ = &text[r];
+    }
+    let _ = driftcheck::secrets::redact::redact_error(text);
+    let planted = format!("{text} ghp_R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke");
+    let shown = driftcheck::secrets::mask_line(&planted);
+    assert!(!shown.contains("R2d9Xk3Lq8Wm4Zt7"), "{shown}");
 }

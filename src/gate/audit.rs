@@ -309,7 +309,7 @@ impl Judged<'_> {
         }) {
             let mut s = AuditSignoff {
                 key: t.key.clone(),
-                identity: t.value.clone(),
+                identity: crate::secrets::mask_line(&t.value),
                 email: String::new(),
                 counted: false,
                 reason: String::new(),

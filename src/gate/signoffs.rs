@@ -137,7 +137,7 @@ impl Range {
                 }
                 let mut s = Signoff {
                     key: t.key.clone(),
-                    identity: t.value.clone(),
+                    identity: crate::secrets::mask_line(&t.value),
                     email: String::new(),
                     commit: e.label.clone(),
                     counted: false,

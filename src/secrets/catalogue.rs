@@ -189,6 +189,19 @@ pub const CATALOGUE: &[Entry] = &[
     e("teams-webhook", "(?:https?://)?(?:[A-Za-z0-9-]+\\.)?", "webhook.office.com/", "webhookb2/[A-Za-z0-9@/_-]{40,}", "https://acme.webhook.office.com/webhookb2/3f9a2c7e-1b5d-8f0a-4c6e-9b2d7f1a5c8e@3f9a2c7e-1b5d/IncomingWebhook/3f9a2c7e1b5d8f0a/4c6e9b2d"),
     e("discord-bot", "[MNO][A-Za-z0-9_-]{23,25}", ".G", "[A-Za-z0-9_-]{5}\\.[A-Za-z0-9_-]{27,38}", "MTIzNDU2Nzg5MDEyMzQ1Njc4.GAb3De.5Gh7Jk9Mn2Pq4St6Vw8Yz0Bc2Ef4Hi6Kl8"),
     // Generic shapes that carry their own marker
+    // Round 3: formats whose random part is a UUID or a digest behind a
+    // documented literal (bare UUIDs and digests are shown; these are not).
+    // Paths print an environment's name as `{env}`, hence Plaid's alternative.
+    e("airtable-pat", "", "pat", "[A-Za-z0-9]{14}\\.[a-f0-9]{64}", "patAb3De5Gh7Jk9Mn.3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e0b3d6f9a2c7e1b5d8f0a4c6e9b2d7f1a"),
+    e("asana-pat", "[0-9]/[0-9]{13,17}(?:/[0-9]{13,17})?", ":", "[A-Za-z0-9]{32}", "2/1204587412345678/1205123456789012:3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e"),
+    e("braintree-access", "", "access_token$", "(?:production|sandbox)\\$[0-9a-z]{16}\\$[0-9a-f]{32}", "access_token$sandbox$ab3de5gh7jk9mn2p$3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e"),
+    e("plaid-access", "", "access-", "(?:sandbox|development|production|\\{env\\})-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "access-sandbox-3f9a2c7e-1b5d-4f0a-8c6e-9b2d7f1a5c8e"),
+    e("hubspot-pat", "", "pat-", "(?:na|eu|ap)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "pat-na1-3f9a2c7e-1b5d-4f0a-8c6e-9b2d7f1a5c8e"),
+    e("launchdarkly-api", "", "api-", "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "api-3f9a2c7e-1b5d-4f0a-8c6e-9b2d7f1a5c8e"),
+    e("launchdarkly-sdk", "", "sdk-", "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "sdk-3f9a2c7e-1b5d-4f0a-8c6e-9b2d7f1a5c8e"),
+    e("langfuse-secret", "", "sk-lf-", "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "sk-lf-3f9a2c7e-1b5d-4f0a-8c6e-9b2d7f1a5c8e"),
+    // Firebase Cloud Messaging legacy server key (GitHub secret scanning).
+    e("firebase-fcm-server-key", "", "AAAA", "[A-Za-z0-9_-]{7}:[A-Za-z0-9_-]{140,}", "AAAAAb3De5G:APA91bAb3De5Gh7Jk9Mn2Pq4St6Vw8Yz0Bc2Ef4Hi6Kl8No0Qr2St4Uv6Wx8Yz0Ab2Cd4Ef6Gh8Ij0Kl2Mn4Op6Qr8St0Uv2Wx4Yz6Ab8Cd0Ef2Gh4Ij6Kl8Mn0Op2Qr4St6Uv8Wx0Yz2Ab4Cd6Ef8Gh0Ij2"),
     e("jwt", "", "eyJ", "[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]*", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiIsImlhdCI6MTUxNjIzOTAyMn0.Ab3De5Gh7Jk9Mn2Pq4St6Vw8"),
     e("bcrypt", "", "$2", "[abxy]\\$[0-9]{2}\\$[./A-Za-z0-9]{53}", "$2b$12$Ab3De5Gh7Jk9Mn2Pq4St6uVw8Yz0Bc2Ef4Hi6Kl8No0Qr2St4Uv6W"),
     e("crypt-hash", "", "$", "(?:1|5|6|y|apr1|argon2id|argon2i|scrypt|pbkdf2-sha256|7)\\$[^\\s:\"']{8,}", "$6$rounds=5000$Ab3De5Gh7Jk9Mn2Pq4St6Vw8Yz0Bc2"),

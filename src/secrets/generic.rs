@@ -139,14 +139,29 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
 
 /// In free text printed as is (a commit trailer, a near miss, a gate
 /// reason), where no value of 16+ random characters belongs: every run of
-/// 16+ characters that is random for its alphabet, besides what [`find`] finds.
+/// 16+ characters that is random for its alphabet, and every `/ . :`
+/// segment of a run that is, besides what [`find`] finds. An absolute path
+/// is judged by its segments only, so errors keep naming files.
 pub fn find_in_free_text(text: &str) -> Vec<Range<usize>> {
     let mut out = find(text);
     for r in runs(text) {
         let run = trim(&text[r.clone()]);
         let lead = text[r.clone()].len() - text[r.clone()].trim_start_matches(TRIM).len();
-        if run.len() >= MIN_BODY && !public_shape(run) && is_random(run, false) {
+        // An absolute path (`/tmp/.tmpAb3xYz/nope`) is judged by its
+        // segments only: an error must still name the file it could not read.
+        let path = text[r.clone()].starts_with('/');
+        if !path && run.len() >= MIN_BODY && !public_shape(run) && is_random(run, false) {
             out.push(r.start + lead..r.start + lead + run.len());
+            continue;
+        }
+        // A token glued to a digest (`pat<random>.<64 hex>`, `1/<digits>/…`):
+        // each segment of 16+ is judged on its own as well.
+        let mut at = r.start + lead;
+        for seg in run.split(['/', '.', ':']) {
+            if seg.len() >= MIN_BODY && !public_shape(seg) && is_random(seg, false) {
+                out.push(at..at + seg.len());
+            }
+            at += seg.len() + 1;
         }
     }
     out

@@ -240,6 +240,25 @@ fn secret_compound(token: &str) -> bool {
                 "bypass" | "compass" | "overpass" | "underpass" | "impass"
             ))
         || matches!(token, "masterauth" | "requireauth")
+        // `PRIVATETOKEN`, `ACCESSKEY`, `webhooktoken`: a qualifier run into
+        // `key`, or any word run into `token`, except the paging and
+        // cancellation tokens of APIs.
+        || KEY_QUALIFIERS.iter().any(|q| {
+            token.len() == q.len() + 3 && token.starts_with(q) && token.ends_with("key")
+        })
+        || (token.len() > 5
+            && token.ends_with("token")
+            && !matches!(
+                token,
+                "csrftoken"
+                    | "xsrftoken"
+                    | "nexttoken"
+                    | "pagetoken"
+                    | "synctoken"
+                    | "continuationtoken"
+                    | "cancellationtoken"
+                    | "resumetoken"
+            ))
 }
 
 /// Whether a key name is secret-named (a cached lookup).
@@ -278,6 +297,20 @@ const DIGEST_TOKENS: &[&str] = &[
     "image",
     "tag",
 ];
+
+/// Providers whose documented credential is a bare UUID (gitleaks'
+/// `heroku-api-key`, `snyk-api-token`, `squarespace-access-token` rules key
+/// on the provider's name next to a UUID): a UUID under a key path that
+/// names one of them is a credential unless the key names an identifier.
+const UUID_CREDENTIAL_PROVIDERS: &[&str] = &["heroku", "snyk", "squarespace"];
+
+/// Whether a UUID under this key is a provider credential.
+pub fn names_uuid_credential(name: &str) -> bool {
+    let t = tokens(name);
+    t.iter()
+        .any(|w| UUID_CREDENTIAL_PROVIDERS.contains(&w.as_str()))
+        && !is_digest_name(name)
+}
 
 /// Whether high entropy under this key is expected (the entropy fallback is skipped).
 pub fn is_digest_name(name: &str) -> bool {

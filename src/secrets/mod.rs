@@ -11,8 +11,10 @@ pub mod connstr;
 pub mod encoded;
 mod fingerprint;
 pub mod generic;
+mod httpauth;
 pub mod keys;
 pub mod redact;
+mod urls;
 pub mod values;
 
 use std::ops::Range;
@@ -286,6 +288,12 @@ fn decide(
     // The entropy fallback runs under exempt names too: an exemption says
     // what a name usually holds (`primary_key`, `sonar.login`), never that
     // a random token under it may be shown.
+    // A UUID is an identifier unless a provider that issues UUID
+    // credentials names it (`HEROKU_API_KEY` is already a secret name;
+    // `heroku: {default: <uuid>}`, `snyk.org_token_value`).
+    if values::is_uuid(text.trim()) && key.is_some_and(keys::names_uuid_credential) {
+        return Decision::Secret;
+    }
     if class != KeyClass::Secret
         && kind == ValueKind::Str
         && values::looks_random(text)

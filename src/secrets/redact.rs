@@ -65,6 +65,20 @@ pub fn remember(secret: &str) {
     }
 }
 
+/// Remember a name from the configuration (an environment's name, an
+/// alias) when it is itself a credential: a catalogued token, an
+/// uncatalogued random token, or a value the entropy fallback would mask.
+/// Names are printed in every summary line, so a secret pasted as a name is
+/// masked by this writer wherever it appears.
+pub fn remember_if_secret(name: &str) {
+    if !super::catalogue::find(name).is_empty()
+        || !super::generic::find(name).is_empty()
+        || super::values::looks_random(name)
+    {
+        remember(name);
+    }
+}
+
 /// `text` with every remembered secret and every catalogued token masked.
 ///
 /// The uncatalogued-token rule ([`super::generic::find`]) runs here too, so

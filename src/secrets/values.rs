@@ -26,8 +26,6 @@ static EMBEDDED: LazyLock<Regex> = LazyLock::new(|| {
         r#"|(?i)key\s*=\s*"[^"]*(?:password|secret|token|apikey|api_key)[^"]*"\s+value\s*=\s*"([^"]*)""#,
     ))
 });
-static HTTP_AUTH: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)(?-u:\b)(basic|bearer|token)\s+([A-Za-z0-9._~+/=-]{8,})"));
 static ENV_DEFAULT: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=?]([^}]*)\}$"));
 
@@ -141,9 +139,10 @@ fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
         );
     }
     if text.contains("://") {
-        out.extend(url_random_segments(text));
+        out.extend(super::urls::random_segments(text));
+        out.extend(super::urls::query_uuids(text));
         if text.contains('@') {
-            out.extend(url_token_users(text));
+            out.extend(super::urls::token_users(text));
         }
     }
     // Secrets inside JSON, XML or .NET config embedded in a string
@@ -191,22 +190,9 @@ fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
                 .filter(literal),
         );
     }
-    if text.contains(' ') {
-        // `Basic` and `Bearer` always carry a credential; `token x` may be prose.
-        out.extend(
-            HTTP_AUTH
-                .captures_iter(text)
-                .filter(|c| {
-                    let scheme = c.get(1).map_or("", |m| m.as_str());
-                    let cred = c.get(2).map_or("", |m| m.as_str());
-                    !scheme.eq_ignore_ascii_case("token")
-                        || cred.bytes().any(|b| b.is_ascii_digit())
-                        || cred.len() >= 20
-                })
-                .filter_map(|c| c.get(2))
-                .map(|m| m.range())
-                .filter(literal),
-        );
+    if text.contains([' ', '\t']) {
+        // HTTP authentication schemes: token68 and parameter credentials.
+        out.extend(super::httpauth::find(text).into_iter().filter(literal));
     }
     out.extend(super::catalogue::find(text));
     out.extend(super::generic::find(text));
@@ -218,59 +204,6 @@ fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
     }
     merge(out)
 }
-
-/// In a URL, a path segment or query value that looks like a random token
-/// is a credential (webhook paths, signed and capability URLs): masked.
-/// Lowercase hex of 40 or 64 characters (a commit or a sha256 digest) is
-/// shown, since its drift is what a reviewer needs to see.
-fn url_random_segments(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    for m in URL.find_iter(text) {
-        let url = m.as_str();
-        let Some(scheme_end) = url.find("://") else {
-            continue;
-        };
-        let mut at = scheme_end + 3;
-        for piece in url[scheme_end + 3..].split(['/', '?', '&', '=', '#', ';']) {
-            let start = m.start() + at;
-            at += piece.len() + 1;
-            if piece.len() < 20 || start == m.start() + scheme_end + 3 {
-                continue; // the host
-            }
-            let digest = matches!(piece.len(), 40 | 64)
-                && piece
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-            if !digest && looks_random(piece) {
-                out.push(start..start + piece.len());
-            }
-        }
-    }
-    out
-}
-
-/// A URL's user name that is a credential (`https://<token>@sentry.io/1`,
-/// `https://<token>:x-oauth-basic@github.com`): 12+ characters mixing
-/// letters and digits. Plain user names (`app`, `deploy`) stay visible.
-fn url_token_users(text: &str) -> Vec<Range<usize>> {
-    URL_USER
-        .captures_iter(text)
-        .filter_map(|c| c.get(1))
-        .filter(|m| {
-            let u = m.as_str();
-            u.len() >= 12
-                && u.bytes().any(|b| b.is_ascii_digit())
-                && u.bytes().any(|b| b.is_ascii_alphabetic())
-                && !is_reference(u)
-        })
-        .map(|m| m.range())
-        .collect()
-}
-
-static URL_USER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)[a-z][a-z0-9+.-]{1,20}://([^/\s:@]{12,256})(?::[^@\s/]*)?@"));
-
-static URL: LazyLock<Regex> = LazyLock::new(|| re(r#"(?i)[a-z][a-z0-9+.-]{1,20}://[^\s"'<>`]+"#));
 
 /// JSON Web Key private members (RFC 7518 §6.2.2, §6.3.2, §6.4): `d`, `p`,
 /// `q`, `dp`, `dq`, `qi`, symmetric `k`, in a text that has `"kty"`.
@@ -452,7 +385,28 @@ fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
 /// for what it misses — letters only, symbols (`!#^*`), a leading `-` or `/`,
 /// `//` inside base64, any length (a base64 key file of 4 KB is one value).
 pub fn looks_random(text: &str) -> bool {
-    looks_random_words(text) || looks_random_alphabet(text)
+    looks_random_words(text) || looks_random_alphabet(text) || looks_random_short(text)
+}
+
+/// A short password (12 to 15 characters) as password generators make
+/// them: letters of both cases and digits or symbols, at most a quarter of
+/// password symbols (`!#$%^&*@+=?~`, never the `. - _ / :` that structure
+/// identifiers), random for that alphabet (not words, not CamelCase).
+/// Identifiers of that length are one case (`i-0abc…`, `a1b2c3d4e5f6`),
+/// hex, or words; a key that names an identifier (`id`, `tag`, `version`)
+/// is not asked (see `decide`).
+fn looks_random_short(text: &str) -> bool {
+    const SYMBOLS: &[u8] = b"!#$%^&*@+=?~";
+    let symbols = text.bytes().filter(|c| SYMBOLS.contains(c)).count();
+    (12..16).contains(&text.len())
+        && symbols * 4 <= text.len()
+        && text
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || SYMBOLS.contains(&c))
+        && text.bytes().any(|c| c.is_ascii_uppercase())
+        && text.bytes().any(|c| c.is_ascii_lowercase())
+        && (symbols > 0 || text.bytes().any(|c| c.is_ascii_digit()))
+        && super::generic::is_random(text, false)
 }
 
 /// The per-alphabet test on a whole value: printable, no spaces, not a
@@ -690,6 +644,71 @@ mod tests {
         assert_eq!(reference_default("${DB_PASSWORD}"), None);
         assert!(is_encrypted("ENC[AES256_GCM,data:abc]", None));
         assert!(is_encrypted("x", Some("!vault")));
+    }
+
+    /// Generated 12–15 character passwords (both cases and digits, as
+    /// password managers draw them) are masked at every length; identifiers
+    /// of those lengths (one case, hex, words, versions) are not.
+    #[test]
+    fn short_random_passwords_but_not_short_identifiers() {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut drawn, mut caught) = (0, 0);
+        for len in 12..16 {
+            for _ in 0..200 {
+                let s: String = (0..len)
+                    .map(|_| A[(next() % 62) as usize] as char)
+                    .collect();
+                let classes = [
+                    u8::is_ascii_uppercase,
+                    u8::is_ascii_lowercase,
+                    u8::is_ascii_digit,
+                ];
+                if !classes.iter().all(|f| s.bytes().any(|c| f(&c))) {
+                    continue;
+                }
+                drawn += 1;
+                caught += usize::from(looks_random(&s));
+            }
+        }
+        assert!(caught * 100 >= drawn * 97, "{caught} of {drawn}");
+        for v in [
+            "a1b2c3d4e5f6",
+            "i-0abc123def45",
+            "MyService2Api",
+            "UserServiceV2",
+            "v1.2.3-beta4",
+            "release2024Q3",
+            "eu-west-1a",
+            "KafkaBroker01",
+            "0123456789ab",
+            "PostgreSQL15",
+        ] {
+            assert!(!looks_random(v), "{v}");
+        }
+    }
+
+    /// A UUID in a URL's query is a capability unless its name says id;
+    /// in the path it stays visible.
+    #[test]
+    fn uuids_in_url_queries() {
+        let u = "58d20674-8fa2-4616-a710-eb1c354edd66";
+        for name in ["k", "token", "access", "key", "apikey", "x"] {
+            let t = format!("https://api.example.com/v1/items?limit=5&{name}={u}");
+            assert!(!masked(&t).contains(u), "{t}");
+        }
+        for name in ["id", "tenantId", "subscription", "request_id", "uuid"] {
+            let t = format!("https://api.example.com/v1/items?{name}={u}");
+            assert!(masked(&t).contains(u), "{t}");
+        }
+        let p = format!("https://api.example.com/v1/items/{u}/edit");
+        assert!(masked(&p).contains(u));
     }
 
     #[test]

@@ -41,12 +41,28 @@ fn secret_part(s: &str) -> &str {
         Some((word, rest)) if word.bytes().all(|b| b.is_ascii_lowercase()) => rest,
         _ => s,
     };
+    // detect-secrets' keyword rule runs on past the value into the next
+    // libpq pair (`pw,tail user=app`): trailing ` name=value` pairs are public.
+    let mut s = s;
+    while let Some(p) = s.rfind(' ')
+        && s[p + 1..].split_once('=').is_some_and(|(k, _)| {
+            !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        })
+    {
+        s = &s[..p];
+    }
+    // Only a token the catalogue matches loses its marker (a short marker
+    // like `pat` or `:` also occurs inside random text).
+    let Some(r) = driftcheck::secrets::catalogue::find(s).into_iter().next() else {
+        return s;
+    };
+    let token = &s[r];
     driftcheck::secrets::catalogue::CATALOGUE
         .iter()
-        .filter_map(|e| s.find(e.marker).map(|p| &s[p + e.marker.len()..]))
+        .filter_map(|e| token.find(e.marker).map(|p| &token[p + e.marker.len()..]))
         .filter(|rest| rest.len() >= 8)
         .min_by_key(|rest| rest.len())
-        .unwrap_or(s)
+        .unwrap_or(token)
 }
 
 #[test]

@@ -472,7 +472,11 @@ pub fn leaks(output: &str, vectors: &[&Vector]) -> Vec<(String, String)> {
     for v in vectors {
         for s in &v.secrets {
             if let Some(w) = windows(s).into_iter().find(|w| seen.contains(w)) {
-                out.push((v.name.clone(), w));
+                // Where it was printed, so a report names the code path.
+                let at = output.find(&w).unwrap_or(0);
+                let from = output.floor_char_boundary(at.saturating_sub(40));
+                let to = output.ceil_char_boundary((at + w.len() + 40).min(output.len()));
+                out.push((v.name.clone(), format!("{w}` in `{}", &output[from..to])));
                 break;
             }
         }

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Replay leaks.jsonl against a driftcheck binary and count what still leaks.
 
-usage: replay.py BIN [--show REGEX] -> prints per-class counts and a total.
+usage: replay.py BIN [--show REGEX] [--corpus FILE.jsonl]
+  -> prints per-class counts and a total. The default corpus is leaks.jsonl
+  (the review's 672 vectors); round3.jsonl (gen_round3.py) uses the generic
+  shape: {"tree": {path: content}, "git": {base, change, message}?, "command"}.
 A vector leaks when a 6-character window of its secret (or of its base64 or
 hex encoding) appears in stdout/stderr after fingerprints are scrubbed.
 """
@@ -9,7 +12,9 @@ import base64, json, os, re, subprocess, sys, tempfile, collections
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.path.abspath(sys.argv[1])
-SHOW = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--show" else None
+ARGS = sys.argv[2:]
+SHOW = ARGS[ARGS.index("--show") + 1] if "--show" in ARGS else None
+CORPUS = ARGS[ARGS.index("--corpus") + 1] if "--corpus" in ARGS else os.path.join(HERE, "leaks.jsonl")
 
 def windows(s):
     forms = [s]
@@ -22,6 +27,7 @@ def windows(s):
     return {f[i:i + 6] for f in forms for i in range(len(f) - 5)}
 
 SCRUB = re.compile(r"[0-9a-f]{12,64}")
+FP = re.compile(r"fp=[0-9a-f]+")
 
 def git(d, *a, env=None):
     subprocess.run(["git", *a], cwd=d, check=True, capture_output=True, env=env)
@@ -32,7 +38,33 @@ def genv(home):
              GIT_COMMITTER_NAME="T", GIT_COMMITTER_EMAIL="t@example.com")
     return e
 
+def write_tree(d, tree):
+    for path, content in tree.items():
+        p = os.path.join(d, path)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "w", newline="") as f:
+            f.write(content)
+
+
+def run_generic(v, d):
+    """The generic shape (round 3): a tree, an optional repository, a command."""
+    env = genv(d)
+    write_tree(d, v.get("tree", {}))
+    g = v.get("git")
+    if g:
+        git(d, "init", "-q", "-b", "main", env=env)
+        write_tree(d, g["base"])
+        git(d, "add", "-A", env=env); git(d, "commit", "-qm", "base", env=env)
+        git(d, "checkout", "-qb", "change", env=env)
+        write_tree(d, g["change"])
+        git(d, "add", "-A", env=env); git(d, "commit", "-qm", g["message"], env=env)
+    r = subprocess.run([BIN] + v["command"], cwd=d, capture_output=True, env=env, timeout=60)
+    return (r.stdout + r.stderr).decode("utf-8", "replace"), r.returncode
+
+
 def run_one(v, d):
+    if "tree" in v:
+        return run_generic(v, d)
     cmd = list(v["command"])
     cmd[0] = BIN
     # Drop -C <dir> (we run in our own directory).
@@ -77,7 +109,7 @@ def run_one(v, d):
     return (r.stdout + r.stderr).decode("utf-8", "replace"), r.returncode
 
 def main():
-    vs = [json.loads(l) for l in open(os.path.join(HERE, "leaks.jsonl"))]
+    vs = [json.loads(l) for l in open(CORPUS)]
     counts = collections.Counter(); totals = collections.Counter()
     leaking = 0
     for v in vs:
@@ -86,15 +118,22 @@ def main():
                 out, code = run_one(v, d)
             except Exception as e:  # noqa
                 out, code = f"harness error {e}", -1
-        sout = SCRUB.sub("#", out)
-        secrets = [v["secret"]] + ([v["secret_prod"]] if v.get("secret_prod") else [])
+        if "secrets" in v:
+            # Only fingerprints are scrubbed: hex secrets must be found too.
+            sout = FP.sub("#", out)
+            secrets = v["secrets"]
+        else:
+            sout = SCRUB.sub("#", out)
+            secrets = [v["secret"]] + ([v["secret_prod"]] if v.get("secret_prod") else [])
+        if code not in (0, 1, 2):
+            print("CRASH", v["class"], code, out[:300])
         hit = next((w for s in secrets for w in windows(s) if w in sout), None)
         key = v["class"].split("/")[0]
         totals[key] += 1
         if hit:
             leaking += 1; counts[key] += 1
             if SHOW and re.search(SHOW, v["class"]):
-                print("LEAK", v["class"], v["format"], repr(hit), "\n   ", out.replace("\n", "\n    ")[:1500])
+                print("LEAK", v["class"], v.get("format", v.get("command")), repr(hit), "\n   ", out.replace("\n", "\n    ")[:1500])
     for k in sorted(totals):
         print(f"{k:40} {counts[k]:4} / {totals[k]}")
     print(f"TOTAL leaking {leaking} / {len(vs)}")
