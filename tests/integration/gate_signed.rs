@@ -927,3 +927,84 @@ fn allowed_signers_names_people_through_the_mailmap() {
         assert_refused_because(&g, "Ana", "a contributor: it proves no peer review");
     }
 }
+
+/// Adversarial review 2 (tests/adversarial/signed/review2/20, 20b, 24):
+/// the key rules judge the signature that verified. Mallory signs as Ana
+/// with a key allowed_signers lists for both of them; a decoy line (Ana's
+/// real signature over an older digest) before or after his does not lend
+/// its key to the "also a contributor's key" rule — in the gate and in
+/// `audit` alike.
+#[test]
+fn a_decoy_signature_lends_no_key_to_the_key_rules() {
+    let listing = format!(
+        "ana@example.com {}\nmal@example.com,ana@example.com {}\n",
+        public(ANA_KEY),
+        public(MAL_KEY)
+    );
+    for decoy_first in [true, false] {
+        let r = repo_listing(&listing, 1);
+        let (_, decoy) = signed_change(&r, ANA, ANA_KEY);
+        r.everywhere("timeout: 60", "timeout: 90");
+        r.amend("Raise the request timeout\n");
+        let (reviewed, sig) = approve_signed(&r, ANA, MAL_KEY);
+        let lines = if decoy_first {
+            format!("{reviewed}\n{decoy}\n{sig}")
+        } else {
+            format!("{reviewed}\n{sig}\n{decoy}")
+        };
+        let g = timeout_with(&r, &lines);
+        assert_refused_because(&g, "Ana", "a contributor: it proves no peer review");
+        let out = r.driftcheck_in(
+            &r.root(),
+            &["audit", "main..feature", "--format", "json"],
+            &[],
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let s = &doc["commits"][0]["signoffs"][0];
+        assert_eq!(s["counted"], false, "{doc}");
+        assert!(
+            s["reason"].as_str().unwrap().contains("a contributor"),
+            "{doc}"
+        );
+    }
+}
+
+/// Adversarial review 2 (26): a wildcard principal that matches the
+/// author's address as written speaks for the author, whatever the base's
+/// `.mailmap` maps that address to.
+#[test]
+fn a_wildcard_key_matching_the_authors_written_address_proves_no_peer_review() {
+    const MAL_C: Person = Person {
+        name: "Mallory",
+        email: "mal@contractors.example",
+    };
+    const BO_C: Person = Person {
+        name: "Bo",
+        email: "bo@contractors.example",
+    };
+    let listing = format!("*@contractors.example {}\n", public(MAL_KEY));
+    let review = format!("\n[review]\nsigners = \"{SIGNERS}\"\nsigned = \"required\"\n");
+    for mailmap in ["", "<mal@example.com> <mal@contractors.example>\n"] {
+        let r = Repo::standard_with(
+            &review,
+            &[(SIGNERS, listing.as_str()), (".mailmap", mailmap)],
+        );
+        r.raise_timeout();
+        r.commit_as(MAL_C, MAL_C, "Raise the request timeout\n");
+        let (reviewed, sig) = approve_signed(&r, BO_C, MAL_KEY);
+        r.git_ok(
+            &r.root(),
+            MAL_C,
+            MAL_C,
+            &[
+                "commit",
+                "-q",
+                "--amend",
+                "-m",
+                &msg(&format!("{reviewed}\n{sig}")),
+            ],
+        );
+        let g = r.gate_main();
+        assert_refused_because(&g, "Bo", "a contributor: it proves no peer review");
+    }
+}
