@@ -30,6 +30,7 @@ mod harness;
 mod incidents;
 mod includes;
 mod incremental;
+mod index_tree;
 mod leak_corpus;
 mod links;
 mod local_check;
