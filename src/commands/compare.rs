@@ -239,9 +239,14 @@ fn change_plan(
                     if args.verbose && args.format == report::OutputFormat::Human {
                         writeln!(
                             out,
-                            "driftcheck: compared {} file key{} the change can affect",
+                            "driftcheck: compared {} file key{} the change can affect{}",
                             j.keys,
-                            if j.keys == 1 { "" } else { "s" }
+                            if j.keys == 1 { "" } else { "s" },
+                            if j.bounded {
+                                " (no environment listed whole)"
+                            } else {
+                                ""
+                            }
                         )
                         .map_err(Error::Write)?;
                     }

@@ -236,7 +236,10 @@ fn write_dir(
                 if used == 0 || !last.path.starts_with(sub) {
                     return None;
                 }
-                if entries.get(i + used).is_some_and(|n| n.path.starts_with(sub)) {
+                if entries
+                    .get(i + used)
+                    .is_some_and(|n| n.path.starts_with(sub))
+                {
                     return None;
                 }
                 write_entry(&mut out, 0o040000, name, id);

@@ -312,10 +312,8 @@ impl Repo {
             return Ok(id);
         }
         let mut index = match explicit {
-            Some(path) => {
-                git2::Index::open(&path)
-                    .map_err(|e| git_error(&format!("reading the index {}", path.display()), &e))?
-            }
+            Some(path) => git2::Index::open(&path)
+                .map_err(|e| git_error(&format!("reading the index {}", path.display()), &e))?,
             None => self
                 .repo
                 .index()
@@ -397,6 +395,17 @@ impl Repo {
         let tree = self.repo.find_tree(tree).ok()?;
         let e = tree.get_path(Path::new(path)).ok()?;
         Some((e.filemode() as u32, e.id()))
+    }
+
+    /// The entries of the tree `id`: name (as [`display_name`] shows it),
+    /// mode, id; in the tree's order. `None` when `id` is not a tree.
+    pub fn tree_entries(&self, id: Oid) -> Option<Vec<(String, u32, Oid)>> {
+        let t = self.repo.find_tree(id).ok()?;
+        Some(
+            t.iter()
+                .map(|e| (display_name(e.name_bytes()), e.filemode() as u32, e.id()))
+                .collect(),
+        )
     }
 
     /// The contents of a blob.

@@ -177,8 +177,8 @@ fn index_tree_equals_git_write_tree_on_random_staging() {
             operate(&root, &home, &mut rng);
             // git's answer (an intent-to-add entry is left out by git, and
             // makes libgit2 refuse: both paths must agree with each other).
-            let want = git_ok(&root, &home, &["write-tree"])
-                .then(|| git(&root, &home, &["write-tree"]));
+            let want =
+                git_ok(&root, &home, &["write-tree"]).then(|| git(&root, &home, &["write-tree"]));
             let repo = driftcheck::git::Repo::discover(&root).unwrap();
             let have = repo.index_tree().ok().map(|id| id.to_string());
             if let Some(have) = &have {
