@@ -52,10 +52,16 @@ struct Env {
     config_root: PathBuf,
     formats: crate::formats::FormatOverrides,
     summary: std::rc::Rc<Summary>,
-    /// Normalised keys already resolved, and paths already listed.
-    resolved: HashSet<String>,
+    /// Groups already resolved (normalised key → `(rel, key)`), and paths
+    /// already listed.
+    resolved: HashMap<String, Vec<(String, String)>>,
     listed: HashSet<String>,
+    /// Directories read, by tree id: entries by normalised name.
+    dirs: HashMap<Oid, DirIndex>,
 }
+
+/// A directory's entries by normalised name: `(name, mode, id)`.
+type DirIndex = std::rc::Rc<HashMap<String, Vec<(String, u32, Oid)>>>;
 
 /// Judge `c` without listing any environment whole; `None` when the
 /// listing path must (see the module's list).
@@ -304,8 +310,9 @@ fn prepare(
                 config_root: config.root.clone(),
                 formats: config.formats.clone(),
                 summary,
-                resolved: HashSet::new(),
+                resolved: HashMap::new(),
                 listed: HashSet::new(),
+                dirs: HashMap::new(),
             });
         }
         if policy.is_none() {
@@ -337,8 +344,9 @@ fn display(e: &Env, rel: &str) -> String {
 }
 
 /// The files of `e` whose normalised path is `norm` (the whole group),
-/// found by walking one component at a time: `(rel, mode, id)`.
-fn walk_group(repo: &Repo, e: &Env, norm: &str) -> Vec<(String, Oid)> {
+/// found by walking one component at a time: `(rel, id)`. Each directory
+/// is read and indexed by normalised name once.
+fn walk_group(repo: &Repo, e: &mut Env, norm: &str) -> Vec<(String, Oid)> {
     let comps: Vec<&str> = norm.split('/').collect();
     let mut frontier = vec![(String::new(), e.root_tree)];
     let mut out = Vec::new();
@@ -346,10 +354,21 @@ fn walk_group(repo: &Repo, e: &Env, norm: &str) -> Vec<(String, Oid)> {
         let last = i + 1 == comps.len();
         let mut next = Vec::new();
         for (prefix, t) in frontier {
-            for (name, mode, id) in repo.tree_entries(t).unwrap_or_default() {
-                if e.tokens.normalize(&name) != *comp {
-                    continue;
+            let index = match e.dirs.get(&t) {
+                Some(d) => d.clone(),
+                None => {
+                    let mut d: HashMap<String, Vec<(String, u32, Oid)>> = HashMap::new();
+                    for (name, mode, id) in repo.tree_entries(t).unwrap_or_default() {
+                        d.entry(e.tokens.normalize(&name).into_owned())
+                            .or_default()
+                            .push((name, mode, id));
+                    }
+                    let d = std::rc::Rc::new(d);
+                    e.dirs.insert(t, d.clone());
+                    d
                 }
+            };
+            for (name, mode, id) in index.get(*comp).into_iter().flatten() {
                 let rel = if prefix.is_empty() {
                     name.clone()
                 } else {
@@ -357,10 +376,10 @@ fn walk_group(repo: &Repo, e: &Env, norm: &str) -> Vec<(String, Oid)> {
                 };
                 if last {
                     if matches!(mode, 0o100644 | 0o100755) {
-                        out.push((rel, id));
+                        out.push((rel, *id));
                     }
-                } else if mode == 0o040000 && !treefacts::IGNORED.contains(&name.as_str()) {
-                    next.push((rel, id));
+                } else if *mode == 0o040000 && !treefacts::IGNORED.contains(&name.as_str()) {
+                    next.push((rel, *id));
                 }
             }
         }
@@ -372,6 +391,9 @@ fn walk_group(repo: &Repo, e: &Env, norm: &str) -> Vec<(String, Oid)> {
 /// The keys of the group of normalised path `norm` in environment `i`,
 /// listing its files into the side: `(rel, key)`.
 fn group(repo: &Repo, side: &mut Side, e: &mut Env, i: usize, norm: &str) -> Vec<(String, String)> {
+    if let Some(g) = e.resolved.get(norm) {
+        return g.clone();
+    }
     let members = walk_group(repo, e, norm);
     let collided = members.len() > 1;
     let mut out = Vec::new();
@@ -399,7 +421,7 @@ fn group(repo: &Repo, side: &mut Side, e: &mut Env, i: usize, norm: &str) -> Vec
         }
         out.push((rel, key));
     }
-    e.resolved.insert(norm.to_string());
+    e.resolved.insert(norm.to_string(), out.clone());
     out
 }
 

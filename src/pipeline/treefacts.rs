@@ -49,8 +49,58 @@ pub struct Summary {
     pub notable: Vec<(String, u8)>,
     /// Its own subdirectories (not ignored).
     pub dirs: Vec<(String, Oid)>,
-    /// Its own regular files, with their facts.
-    pub blobs: Vec<(String, Oid, Fact)>,
+    /// Its own regular files with their facts, as stored (read in place:
+    /// a summary read for its aggregates never decodes them).
+    pub blobs: Vec<u8>,
+}
+
+impl Summary {
+    /// Its own regular files: `(name, id, facts)`.
+    pub fn blobs(&self) -> Vec<(String, Oid, Fact)> {
+        let mut out = Vec::new();
+        let mut r = Reader(&self.blobs);
+        while !r.0.is_empty() {
+            let Some(b) = blob(&mut r) else { break };
+            out.push(b);
+        }
+        out
+    }
+}
+
+/// One stored blob: name, id, flags, runs.
+fn blob(r: &mut Reader<'_>) -> Option<(String, Oid, Fact)> {
+    let name = r.string()?;
+    let id = r.oid()?;
+    let flags = r.u8()?;
+    let n = usize::from(r.u16()?);
+    let runs = r
+        .take(2 * n)?
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    Some((name, id, Fact { flags, runs }))
+}
+
+/// Skip one stored blob, returning its name's bytes, id bytes, flags and
+/// runs' bytes (no allocation).
+fn skip_blob<'a>(r: &mut Reader<'a>) -> Option<(&'a [u8], &'a [u8], u8, &'a [u8])> {
+    let n = usize::from(r.u16()?);
+    let name = r.take(n)?;
+    let id = r.take(20)?;
+    let flags = r.u8()?;
+    let runs = usize::from(r.u16()?);
+    Some((name, id, flags, r.take(2 * runs)?))
+}
+
+fn put_blob(out: &mut Vec<u8>, name: &str, id: Oid, f: &Fact) {
+    put_str(out, name);
+    out.extend_from_slice(id.as_bytes());
+    out.push(f.flags);
+    let runs = u16::try_from(f.runs.len()).unwrap_or(0);
+    out.extend_from_slice(&runs.to_le_bytes());
+    for r in &f.runs[..usize::from(runs)] {
+        out.extend_from_slice(&r.to_le_bytes());
+    }
 }
 
 const MAGIC: &[u8] = b"driftcheck tree facts v1\n";
@@ -98,9 +148,9 @@ impl Store {
             .as_ref()
             .map(|o| o.dirs.iter().map(|(n, i)| (n.as_str(), *i)).collect())
             .unwrap_or_default();
-        let known: HashMap<Oid, &Fact> = other_summary
+        let known: HashMap<Oid, Fact> = other_summary
             .as_ref()
-            .map(|o| o.blobs.iter().map(|(_, i, f)| (*i, f)).collect())
+            .map(|o| o.blobs().into_iter().map(|(_, i, f)| (i, f)).collect())
             .unwrap_or_default();
         let mut s = Summary::default();
         for (name, mode, eid) in entries {
@@ -119,7 +169,7 @@ impl Store {
                 0o120000 => s.flags |= SYMLINK,
                 0o100644 | 0o100755 => {
                     let fact = match known.get(&eid) {
-                        Some(f) => (*f).clone(),
+                        Some(f) => f.clone(),
                         None => blobfacts::of(&repo.blob(eid).unwrap_or_default()),
                     };
                     if fact.flags & blobfacts::LINK != 0 {
@@ -137,7 +187,7 @@ impl Store {
                         s.notable.push((name.clone(), notable));
                     }
                     s.files += 1;
-                    s.blobs.push((name, eid, fact));
+                    put_blob(&mut s.blobs, &name, eid, &fact);
                 }
                 _ => {} // submodules: not read
             }
@@ -177,11 +227,28 @@ impl Store {
             let Some(s) = self.summary(repo, t, None) else {
                 continue;
             };
-            for (name, bid, fact) in &s.blobs {
-                let hit = fact.flags & blobfacts::MANY != 0
-                    || buckets.iter().any(|b| fact.runs.binary_search(b).is_ok());
-                if hit {
-                    out.push((format!("{prefix}{name}"), *bid));
+            let mut r = Reader(&s.blobs);
+            while let Some((name, bid, flags, runs)) = skip_blob(&mut r) {
+                let has = |b: u16| {
+                    // Runs are sorted: binary search over the stored pairs.
+                    let (mut lo, mut hi) = (0, runs.len() / 2);
+                    while lo < hi {
+                        let mid = (lo + hi) / 2;
+                        let v = u16::from_le_bytes([runs[2 * mid], runs[2 * mid + 1]]);
+                        match v.cmp(&b) {
+                            std::cmp::Ordering::Less => lo = mid + 1,
+                            std::cmp::Ordering::Greater => hi = mid,
+                            std::cmp::Ordering::Equal => return true,
+                        }
+                    }
+                    false
+                };
+                if flags & blobfacts::MANY != 0 || buckets.iter().any(|b| has(*b)) {
+                    let (Ok(name), Ok(bid)) = (std::str::from_utf8(name), Oid::from_bytes(bid))
+                    else {
+                        continue;
+                    };
+                    out.push((format!("{prefix}{name}"), bid));
                 }
             }
             for (name, sub) in &s.dirs {
@@ -214,17 +281,12 @@ fn encode(s: &Summary) -> Vec<u8> {
         put_str(&mut out, n);
         out.extend_from_slice(id.as_bytes());
     }
-    out.extend_from_slice(&count(s.blobs.len()));
-    for (n, id, f) in &s.blobs {
-        put_str(&mut out, n);
-        out.extend_from_slice(id.as_bytes());
-        out.push(f.flags);
-        let runs = u16::try_from(f.runs.len()).unwrap_or(0);
-        out.extend_from_slice(&runs.to_le_bytes());
-        for r in &f.runs[..usize::from(runs)] {
-            out.extend_from_slice(&r.to_le_bytes());
-        }
-    }
+    // The blob count, then the blobs, then the count again: a truncated
+    // or spliced file does not parse.
+    let n = Reader(&s.blobs).count_blobs().unwrap_or(0);
+    out.extend_from_slice(&n.to_le_bytes());
+    out.extend_from_slice(&s.blobs);
+    out.extend_from_slice(&n.to_le_bytes());
     out
 }
 
@@ -258,6 +320,15 @@ impl<'a> Reader<'a> {
     fn oid(&mut self) -> Option<Oid> {
         Oid::from_bytes(self.take(20)?).ok()
     }
+    /// How many stored blobs the rest holds (`None`: not whole blobs).
+    fn count_blobs(mut self) -> Option<u32> {
+        let mut n = 0u32;
+        while !self.0.is_empty() {
+            skip_blob(&mut self)?;
+            n = n.checked_add(1)?;
+        }
+        Some(n)
+    }
     fn count(&mut self) -> Option<usize> {
         let n = usize::try_from(self.u32()?).ok()?;
         // Every item takes at least two bytes: a larger count is a lie.
@@ -278,18 +349,19 @@ fn parse(bytes: &[u8]) -> Option<Summary> {
     for _ in 0..r.count()? {
         s.dirs.push((r.string()?, r.oid()?));
     }
-    for _ in 0..r.count()? {
-        let name = r.string()?;
-        let id = r.oid()?;
-        let flags = r.u8()?;
-        let n = usize::from(r.u16()?);
-        let runs = r
-            .take(2 * n)?
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect();
-        s.blobs.push((name, id, Fact { flags, runs }));
+    // The blobs: checked whole here, decoded when asked.
+    let n = r.u32()?;
+    let rest = r.0;
+    let body = rest.get(..rest.len().checked_sub(4)?)?;
+    let tail = &rest[body.len()..];
+    if u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) != n {
+        return None;
     }
+    if Reader(body).count_blobs()? != n {
+        return None;
+    }
+    s.blobs = body.to_vec();
+    r.0 = &[];
     r.0.is_empty().then_some(s)
 }
 
@@ -304,18 +376,23 @@ mod tests {
             flags: SYMLINK,
             notable: vec![("a/nginx.conf".into(), CONF | blobfacts::INCLUDE)],
             dirs: vec![("a".into(), Oid::from_bytes(&[1; 20]).unwrap())],
-            blobs: vec![(
-                "x.yaml".into(),
-                Oid::from_bytes(&[2; 20]).unwrap(),
-                blobfacts::of(b"password: abc123\n"),
-            )],
+            blobs: Vec::new(),
         };
+        let mut s = s;
+        let fact = blobfacts::of(b"password: abc123\n");
+        put_blob(
+            &mut s.blobs,
+            "x.yaml",
+            Oid::from_bytes(&[2; 20]).unwrap(),
+            &fact,
+        );
         let bytes = encode(&s);
         let back = parse(&bytes).unwrap();
         assert_eq!(back.files, 3);
         assert_eq!(back.notable, s.notable);
         assert_eq!(back.dirs, s.dirs);
-        assert_eq!(back.blobs, s.blobs);
+        assert_eq!(back.blobs(), s.blobs());
+        assert_eq!(back.blobs()[0].2, fact);
         for cut in 0..bytes.len() {
             assert!(parse(&bytes[..cut]).is_none(), "cut at {cut}");
         }

@@ -6,6 +6,7 @@
 )]
 
 mod alignment;
+mod approve_self;
 mod binary;
 mod canary;
 mod cli;
