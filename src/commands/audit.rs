@@ -38,7 +38,10 @@ pub fn run(
         )?,
         None => Review::everything(),
     };
-    let commits = audit(&repo, range.unwrap_or("HEAD"), &review, &mailmap)?;
+    let mut commits = audit(&repo, range.unwrap_or("HEAD"), &review, &mailmap)?;
+    // One verdict: each commit as `gate --base C^ --head C` judges it.
+    let at = driftcheck::gate::Location::new(&repo, cwd, args.dir.as_deref(), args.config.as_deref());
+    driftcheck::gate::audit::gate_verdicts(&repo, &mut commits, &at)?;
     let failed = commits.iter().filter(|c| !c.passed).count();
     let w = Error::Write;
     match args.format {
@@ -97,6 +100,9 @@ fn human(commits: &[Audited], failed: usize, out: &mut dyn Write) -> std::io::Re
             escape(&c.author, 24),
             reviewers(c)
         )?;
+        if let Some(why) = &c.gate {
+            writeln!(out, "    gate refuses it: {}", escape(why, 300))?;
+        }
         for s in c.signoffs.iter().filter(|s| !s.counted) {
             writeln!(
                 out,

@@ -32,8 +32,12 @@ pub struct Audited {
     pub paths: Vec<String>,
     /// Sign-offs in its message.
     pub signoffs: Vec<AuditSignoff>,
-    /// Whether enough valid peer sign-offs cover it.
+    /// Whether enough valid peer sign-offs cover it — and, after
+    /// [`gate_verdicts`], whether `gate --base C^ --head C` passes it.
     pub passed: bool,
+    /// Why the gate refuses it (after [`gate_verdicts`]), if it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<String>,
 }
 
 /// One sign-off of an audited commit.
@@ -185,6 +189,7 @@ fn one(
         paths: changes.iter().map(|c| c.path.clone()).collect(),
         passed: counted as u32 >= review.base.required,
         signoffs,
+        gate: None,
     }))
 }
 
@@ -288,4 +293,66 @@ impl Judged<'_> {
         }
         out
     }
+}
+
+/// One verdict (the rule): each audited commit with a parent is judged by
+/// the gate's own evaluation of `--base C^ --head C` — requirements from
+/// `[review]`, `[[review.rule]]` and `on_change` rules, merges, introduced
+/// drift, the merge base's config — so `audit` and `gate` cannot disagree.
+/// `passed` becomes the gate's verdict; `gate` says why it refuses. A
+/// commit the gate cannot answer for (exit 2) is refused with that reason.
+/// A root commit has no base to evaluate against and keeps the sign-off
+/// count's verdict.
+///
+/// # Errors
+/// When a commit id cannot be read back.
+pub fn gate_verdicts(
+    repo: &Repo,
+    audited: &mut [Audited],
+    at: &super::Location,
+) -> Result<(), Error> {
+    let progress = crate::progress::Progress::start(audited.len() > 200);
+    let total = audited.len();
+    for (n, a) in audited.iter_mut().enumerate() {
+        if n % 50 == 0 {
+            progress.show(&format!("audit: the gate on {n} of {total} commits"));
+        }
+        let id = repo.commit_id(&a.commit)?;
+        let Some(parent) = repo.commit(id)?.parents.first().copied() else {
+            continue;
+        };
+        match super::evaluate(repo, &parent.to_string(), &super::Head::Commit(id), at.clone()) {
+            Ok(v) => {
+                a.passed = v.passed;
+                a.gate = (!v.passed).then(|| refusal(&v));
+            }
+            Err(e) => {
+                a.passed = false;
+                a.gate = Some(format!("the gate cannot answer: {e}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Why the gate refuses `v`, in one line.
+fn refusal(v: &super::Verdict) -> String {
+    let mut why = Vec::new();
+    let errors = v.introduced_errors();
+    if errors > 0 {
+        why.push(format!(
+            "{errors} introduced error finding{}",
+            if errors == 1 { "" } else { "s" }
+        ));
+    }
+    for m in v.requirements.iter().filter(|m| !m.ok()) {
+        why.push(format!(
+            "{} of {} required sign-offs ({})",
+            m.have, m.requirement.required, m.requirement.source
+        ));
+    }
+    if why.is_empty() {
+        why.push("refused".into());
+    }
+    why.join("; ")
 }

@@ -7,6 +7,7 @@
 
 mod alignment;
 mod approve_self;
+mod audit_gate;
 mod binary;
 mod canary;
 mod cli;
