@@ -40,7 +40,8 @@ pub fn run(
     };
     let mut commits = audit(&repo, range.unwrap_or("HEAD"), &review, &mailmap)?;
     // One verdict: each commit as `gate --base C^ --head C` judges it.
-    let at = driftcheck::gate::Location::new(&repo, cwd, args.dir.as_deref(), args.config.as_deref());
+    let at =
+        driftcheck::gate::Location::new(&repo, cwd, args.dir.as_deref(), args.config.as_deref());
     driftcheck::gate::audit::gate_verdicts(&repo, &mut commits, &at)?;
     let failed = commits.iter().filter(|c| !c.passed).count();
     let w = Error::Write;

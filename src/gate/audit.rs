@@ -321,7 +321,12 @@ pub fn gate_verdicts(
         let Some(parent) = repo.commit(id)?.parents.first().copied() else {
             continue;
         };
-        match super::evaluate(repo, &parent.to_string(), &super::Head::Commit(id), at.clone()) {
+        match super::evaluate(
+            repo,
+            &parent.to_string(),
+            &super::Head::Commit(id),
+            at.clone(),
+        ) {
             Ok(v) => {
                 a.passed = v.passed;
                 a.gate = (!v.passed).then(|| refusal(&v));

@@ -44,7 +44,11 @@ fn step(r: &Repo, rng: &mut Rng, n: usize) {
             let text = r.read(&p);
             let line = text.lines().find(|l| l.starts_with("replicas:")).unwrap();
             let now: u32 = line[10..].trim().parse().unwrap();
-            let to = if now > 1 && rng.below(2) == 0 { now - 1 } else { now + 1 };
+            let to = if now > 1 && rng.below(2) == 0 {
+                now - 1
+            } else {
+                now + 1
+            };
             r.replace(&p, line, &format!("replicas: {to}"));
         }
         2 => {
@@ -95,9 +99,8 @@ fn audit_verdict_equals_the_gate_for_each_commit() {
             &["audit", "main..feature", "--format", "json"],
             &[],
         );
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-            panic!("seed {seed}: {}", String::from_utf8_lossy(&out.stderr))
-        });
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("seed {seed}: {}", String::from_utf8_lossy(&out.stderr)));
         let audited: BTreeMap<String, bool> = doc["commits"]
             .as_array()
             .unwrap()
