@@ -82,8 +82,7 @@ pub(super) fn judge(repo: &Repo, c: &Change<'_>) -> Result<Option<Plan>, Error> 
     let mut hosts: BTreeSet<String> = BTreeSet::new();
     let mut opaque: BTreeSet<String> = BTreeSet::new();
     for (side, envs) in sides.iter_mut().zip(envs.iter_mut()) {
-        for i in 0..envs.len() {
-            let e = &envs[i];
+        for (i, e) in envs.iter_mut().enumerate() {
             if e.summary.files == 0 {
                 return Ok(Some(Plan::Full(
                     "an environment has no files in a tree".into(),
@@ -101,9 +100,9 @@ pub(super) fn judge(repo: &Repo, c: &Change<'_>) -> Result<Option<Plan>, Error> 
             }
             let notable = e.summary.notable.clone();
             for (rel, flags) in notable {
-                let format = envs[i]
+                let format = e
                     .formats
-                    .format_for(std::path::Path::new(&display(&envs[i], &rel)));
+                    .format_for(std::path::Path::new(&display(e, &rel)));
                 if matches!(format, Format::Nginx | Format::Ini) && flags & blobfacts::INCLUDE != 0
                 {
                     return Ok(Some(Plan::Full(format!("`{rel}` may include other files"))));
@@ -111,7 +110,7 @@ pub(super) fn judge(repo: &Repo, c: &Change<'_>) -> Result<Option<Plan>, Error> 
                 let host = format == Format::Nginx || flags & blobfacts::INGRESS != 0;
                 let secretive = flags & blobfacts::OPAQUE != 0;
                 if host || secretive {
-                    let Some(key) = resolve_file(repo, side, &mut envs[i], i, &rel) else {
+                    let Some(key) = resolve_file(repo, side, e, i, &rel) else {
                         continue;
                     };
                     if host {
@@ -127,8 +126,8 @@ pub(super) fn judge(repo: &Repo, c: &Change<'_>) -> Result<Option<Plan>, Error> 
     // The changed files' keys.
     let mut keys: BTreeSet<String> = BTreeSet::new();
     for (side, envs) in sides.iter_mut().zip(envs.iter_mut()) {
-        for i in 0..envs.len() {
-            let root = envs[i].rel_root.clone();
+        for (i, e) in envs.iter_mut().enumerate() {
+            let root = e.rel_root.clone();
             for p in c.changed {
                 let rel = if root.is_empty() {
                     Some(p.as_str())
@@ -136,7 +135,7 @@ pub(super) fn judge(repo: &Repo, c: &Change<'_>) -> Result<Option<Plan>, Error> 
                     p.strip_prefix(&root).and_then(|r| r.strip_prefix('/'))
                 };
                 if let Some(rel) = rel
-                    && let Some(k) = resolve_file(repo, side, &mut envs[i], i, rel)
+                    && let Some(k) = resolve_file(repo, side, e, i, rel)
                 {
                     keys.insert(k);
                 }
@@ -164,14 +163,14 @@ pub(super) fn judge(repo: &Repo, c: &Change<'_>) -> Result<Option<Plan>, Error> 
             let finders: Vec<memchr::memmem::Finder<'_>> =
                 fragments.iter().map(memchr::memmem::Finder::new).collect();
             for (side, envs) in sides.iter_mut().zip(envs.iter_mut()) {
-                for i in 0..envs.len() {
-                    let root = envs[i].root_tree;
+                for (i, e) in envs.iter_mut().enumerate() {
+                    let root = e.root_tree;
                     for (rel, id) in store.candidates(repo, root, &fragments) {
                         let hit = *confirmed.entry(id).or_insert_with(|| {
                             let bytes = repo.blob(id).unwrap_or_default();
                             finders.iter().any(|f| f.find(&bytes).is_some())
                         });
-                        if hit && let Some(k) = resolve_file(repo, side, &mut envs[i], i, &rel) {
+                        if hit && let Some(k) = resolve_file(repo, side, e, i, &rel) {
                             hits.insert(k);
                         }
                     }

@@ -81,9 +81,11 @@ fn blob(r: &mut Reader<'_>) -> Option<(String, Oid, Fact)> {
     Some((name, id, Fact { flags, runs }))
 }
 
-/// Skip one stored blob, returning its name's bytes, id bytes, flags and
-/// runs' bytes (no allocation).
-fn skip_blob<'a>(r: &mut Reader<'a>) -> Option<(&'a [u8], &'a [u8], u8, &'a [u8])> {
+/// One stored blob read in place: name bytes, id bytes, flags, runs' bytes.
+type RawBlob<'a> = (&'a [u8], &'a [u8], u8, &'a [u8]);
+
+/// Skip one stored blob, returning it read in place (no allocation).
+fn skip_blob<'a>(r: &mut Reader<'a>) -> Option<RawBlob<'a>> {
     let n = usize::from(r.u16()?);
     let name = r.take(n)?;
     let id = r.take(20)?;
