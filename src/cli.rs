@@ -125,6 +125,11 @@ pub(crate) enum Command {
     Audit {
         /// `A..B`, or a revision for its whole history (default HEAD).
         range: Option<String>,
+        /// Judge each commit as `gate --base C^ --head C` does (review
+        /// rules, on_change rules, introduced drift): one verdict, at the
+        /// gate's cost per commit.
+        #[arg(long)]
+        gate: bool,
     },
     /// Install or remove git hooks that run driftcheck.
     Hook {
@@ -375,7 +380,9 @@ pub fn run(args: Args) -> Result<Status, Error> {
             sign.then_some(key.as_deref()),
             &mut out,
         ),
-        Command::Audit { range } => commands::audit::run(&args, &cwd, range.as_deref(), &mut out),
+        Command::Audit { range, gate } => {
+            commands::audit::run(&args, &cwd, range.as_deref(), *gate, &mut out)
+        }
         Command::Hook { action } => match action {
             HookAction::Install {
                 pre_commit,

@@ -4,7 +4,7 @@
 //! edits; no sign-off, one peer, two peers, a self-review; with and without
 //! a `[[review.rule]]` on prod — `audit`'s verdict for each guarded commit
 //! equals `gate --base C^ --head C`, and every commit the gate sees a
-//! guarded change in is audited.
+//! guarded change in is audited (`audit --gate`).
 //!
 //! Seeds: `DRIFTCHECK_SEEDS=N` runs N (default 4).
 
@@ -96,7 +96,7 @@ fn audit_verdict_equals_the_gate_for_each_commit() {
         }
         let out = r.driftcheck_in(
             &r.root(),
-            &["audit", "main..feature", "--format", "json"],
+            &["audit", "main..feature", "--gate", "--format", "json"],
             &[],
         );
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
