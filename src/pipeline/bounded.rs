@@ -78,70 +78,11 @@ pub(super) fn judge(repo: &Repo, c: &Change<'_>) -> Result<Option<Plan>, Error> 
     if !policy.links.is_empty() {
         return Ok(None);
     }
-    // Whole-environment facts, from the summaries.
-    let mut hosts: BTreeSet<String> = BTreeSet::new();
-    let mut opaque: BTreeSet<String> = BTreeSet::new();
-    for (side, envs) in sides.iter_mut().zip(envs.iter_mut()) {
-        for (i, e) in envs.iter_mut().enumerate() {
-            if e.summary.files == 0 {
-                return Ok(Some(Plan::Full(
-                    "an environment has no files in a tree".into(),
-                )));
-            }
-            if e.summary.flags & treefacts::SYMLINK != 0 {
-                return Ok(Some(Plan::Full(
-                    "a symbolic link under an environment root".into(),
-                )));
-            }
-            if e.summary.flags & treefacts::LINK != 0 {
-                return Ok(Some(Plan::Full(
-                    "a file under a root may be a git link".into(),
-                )));
-            }
-            let notable = e.summary.notable.clone();
-            for (rel, flags) in notable {
-                let format = e
-                    .formats
-                    .format_for(std::path::Path::new(&display(e, &rel)));
-                if matches!(format, Format::Nginx | Format::Ini) && flags & blobfacts::INCLUDE != 0
-                {
-                    return Ok(Some(Plan::Full(format!("`{rel}` may include other files"))));
-                }
-                let host = format == Format::Nginx || flags & blobfacts::INGRESS != 0;
-                let secretive = flags & blobfacts::OPAQUE != 0;
-                if host || secretive {
-                    let Some(key) = resolve_file(repo, side, e, i, &rel) else {
-                        continue;
-                    };
-                    if host {
-                        hosts.insert(key.clone());
-                    }
-                    if secretive {
-                        opaque.insert(key);
-                    }
-                }
-            }
-        }
-    }
-    // The changed files' keys.
-    let mut keys: BTreeSet<String> = BTreeSet::new();
-    for (side, envs) in sides.iter_mut().zip(envs.iter_mut()) {
-        for (i, e) in envs.iter_mut().enumerate() {
-            let root = e.rel_root.clone();
-            for p in c.changed {
-                let rel = if root.is_empty() {
-                    Some(p.as_str())
-                } else {
-                    p.strip_prefix(&root).and_then(|r| r.strip_prefix('/'))
-                };
-                if let Some(rel) = rel
-                    && let Some(k) = resolve_file(repo, side, e, i, rel)
-                {
-                    keys.insert(k);
-                }
-            }
-        }
-    }
+    let (hosts, opaque) = match env_facts(repo, &mut sides, &mut envs) {
+        Ok(v) => v,
+        Err(why) => return Ok(Some(Plan::Full(why))),
+    };
+    let mut keys = changed_keys(repo, c, &mut sides, &mut envs);
     if keys.is_empty() {
         keys.insert(String::new());
     }
@@ -247,72 +188,14 @@ fn prepare(
         let mut envs = Vec::new();
         let mut roots = Vec::new();
         for e in &super::setup::select(&config, c.names)? {
-            let Selection::Root {
-                dir,
-                include,
-                exclude,
-            } = &e.selection
-            else {
-                return Ok(None);
-            };
-            if !include.is_empty() || !exclude.is_empty() {
-                return Ok(None);
-            }
-            if e.name.contains('/') || e.aliases.iter().any(|a| a.contains('/')) {
-                return Ok(None);
-            }
-            roots.push(dir.clone());
-            let Ok(rel_root) = env::lexical(dir)
-                .strip_prefix(env::lexical(scratch.path()))
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-            else {
-                return Ok(Some(Err(format!(
-                    "[env.{}] reads outside the repository",
-                    e.name
-                ))));
-            };
-            let Some(prefix) = dir
-                .strip_prefix(&config.root)
-                .ok()
-                .filter(|p| {
-                    p.components()
-                        .all(|c| matches!(c, std::path::Component::Normal(_)))
-                })
-                .map(|p| p.to_string_lossy().into_owned())
-            else {
-                return Ok(None);
-            };
-            let root_tree = match repo.entry_at(tree, &rel_root) {
-                Some((0o040000, id)) => id,
-                _ => {
-                    return Ok(Some(Err(format!(
-                        "[env.{}] has no root directory in a tree",
-                        e.name
-                    ))));
+            match env_of(repo, c, store, tree, e, &config, scratch.path()) {
+                None => return Ok(None),
+                Some(Err(why)) => return Ok(Some(Err(why))),
+                Some(Ok(env)) => {
+                    roots.push(env.dir.clone());
+                    envs.push(env);
                 }
-            };
-            let other = [c.new, c.old]
-                .into_iter()
-                .find(|t| *t != tree)
-                .and_then(|t| repo.entry_at(t, &rel_root))
-                .filter(|(m, _)| *m == 0o040000)
-                .map(|(_, id)| id);
-            let Some(summary) = store.summary(repo, root_tree, other) else {
-                return Ok(Some(Err(format!("[env.{}] cannot be read", e.name))));
-            };
-            envs.push(Env {
-                rel_root,
-                root_tree,
-                tokens: EnvTokens::new(&e.name, &e.aliases),
-                prefix: Some(prefix),
-                dir: dir.clone(),
-                config_root: config.root.clone(),
-                formats: config.formats.clone(),
-                summary,
-                resolved: HashMap::new(),
-                listed: HashSet::new(),
-                dirs: HashMap::new(),
-            });
+            }
         }
         if policy.is_none() {
             policy = Some(super::setup::load_policy_in(&config, None)?);
@@ -484,4 +367,156 @@ fn close(repo: &Repo, sides: &mut [Side], envs: &mut [Vec<Env>], keys: &mut BTre
             done.insert(k);
         }
     }
+}
+
+/// Hosts and opaque files' keys, from the summaries; or why the change
+/// cannot be bounded (a link, an include, an empty environment).
+fn env_facts(
+    repo: &Repo,
+    sides: &mut [Side],
+    envs: &mut [Vec<Env>],
+) -> Result<(BTreeSet<String>, BTreeSet<String>), Unbounded> {
+    let mut hosts: BTreeSet<String> = BTreeSet::new();
+    let mut opaque: BTreeSet<String> = BTreeSet::new();
+    for (side, envs) in sides.iter_mut().zip(envs.iter_mut()) {
+        for (i, e) in envs.iter_mut().enumerate() {
+            if e.summary.files == 0 {
+                return Err("an environment has no files in a tree".into());
+            }
+            if e.summary.flags & treefacts::SYMLINK != 0 {
+                return Err("a symbolic link under an environment root".into());
+            }
+            if e.summary.flags & treefacts::LINK != 0 {
+                return Err("a file under a root may be a git link".into());
+            }
+            let notable = e.summary.notable.clone();
+            for (rel, flags) in notable {
+                let format = e
+                    .formats
+                    .format_for(std::path::Path::new(&display(e, &rel)));
+                if matches!(format, Format::Nginx | Format::Ini) && flags & blobfacts::INCLUDE != 0
+                {
+                    return Err(format!("`{rel}` may include other files"));
+                }
+                let host = format == Format::Nginx || flags & blobfacts::INGRESS != 0;
+                let secretive = flags & blobfacts::OPAQUE != 0;
+                if host || secretive {
+                    let Some(key) = resolve_file(repo, side, e, i, &rel) else {
+                        continue;
+                    };
+                    if host {
+                        hosts.insert(key.clone());
+                    }
+                    if secretive {
+                        opaque.insert(key);
+                    }
+                }
+            }
+        }
+    }
+    Ok((hosts, opaque))
+}
+
+/// The keys of the changed files, at both trees.
+fn changed_keys(
+    repo: &Repo,
+    c: &Change<'_>,
+    sides: &mut [Side],
+    envs: &mut [Vec<Env>],
+) -> BTreeSet<String> {
+    let mut keys: BTreeSet<String> = BTreeSet::new();
+    for (side, envs) in sides.iter_mut().zip(envs.iter_mut()) {
+        for (i, e) in envs.iter_mut().enumerate() {
+            let root = e.rel_root.clone();
+            for p in c.changed {
+                let rel = if root.is_empty() {
+                    Some(p.as_str())
+                } else {
+                    p.strip_prefix(&root).and_then(|r| r.strip_prefix('/'))
+                };
+                if let Some(rel) = rel
+                    && let Some(k) = resolve_file(repo, side, e, i, rel)
+                {
+                    keys.insert(k);
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// One environment of the tree `tree` (config read into `top`): `None`
+/// when the listing path must judge, `Err` when it cannot be bounded.
+fn env_of(
+    repo: &Repo,
+    c: &Change<'_>,
+    store: &mut Store,
+    tree: Oid,
+    e: &crate::config::EnvConfig,
+    config: &crate::config::Config,
+    top: &std::path::Path,
+) -> Option<Result<Env, Unbounded>> {
+    let Selection::Root {
+        dir,
+        include,
+        exclude,
+    } = &e.selection
+    else {
+        return None;
+    };
+    if !include.is_empty() || !exclude.is_empty() {
+        return None;
+    }
+    if e.name.contains('/') || e.aliases.iter().any(|a| a.contains('/')) {
+        return None;
+    }
+    let Ok(rel_root) = env::lexical(dir)
+        .strip_prefix(env::lexical(top))
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+    else {
+        return Some(Err(format!(
+            "[env.{}] reads outside the repository",
+            e.name
+        )));
+    };
+    // A root not plainly under the config's directory: the listing path.
+    let prefix = dir
+        .strip_prefix(&config.root)
+        .ok()
+        .filter(|p| {
+            p.components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        })
+        .map(|p| p.to_string_lossy().into_owned())?;
+    let root_tree = match repo.entry_at(tree, &rel_root) {
+        Some((0o040000, id)) => id,
+        _ => {
+            return Some(Err(format!(
+                "[env.{}] has no root directory in a tree",
+                e.name
+            )));
+        }
+    };
+    let other = [c.new, c.old]
+        .into_iter()
+        .find(|t| *t != tree)
+        .and_then(|t| repo.entry_at(t, &rel_root))
+        .filter(|(m, _)| *m == 0o040000)
+        .map(|(_, id)| id);
+    let Some(summary) = store.summary(repo, root_tree, other) else {
+        return Some(Err(format!("[env.{}] cannot be read", e.name)));
+    };
+    Some(Ok(Env {
+        rel_root,
+        root_tree,
+        tokens: EnvTokens::new(&e.name, &e.aliases),
+        prefix: Some(prefix),
+        dir: dir.clone(),
+        config_root: config.root.clone(),
+        formats: config.formats.clone(),
+        summary,
+        resolved: HashMap::new(),
+        listed: HashSet::new(),
+        dirs: HashMap::new(),
+    }))
 }
