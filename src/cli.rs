@@ -125,6 +125,11 @@ pub(crate) enum Command {
     Audit {
         /// `A..B`, or a revision for its whole history (default HEAD).
         range: Option<String>,
+        /// Judge each commit as `gate --base C^ --head C` does (review
+        /// rules, on_change rules, introduced drift): one verdict, at the
+        /// gate's cost per commit.
+        #[arg(long)]
+        gate: bool,
     },
     /// Install or remove git hooks that run driftcheck.
     Hook {
@@ -394,7 +399,9 @@ fn dispatch(
             sign.then_some(key.as_deref()),
             out,
         ),
-        Command::Audit { range } => commands::audit::run(args, cwd, range.as_deref(), out),
+        Command::Audit { range, gate } => {
+            commands::audit::run(args, cwd, range.as_deref(), *gate, out)
+        }
         Command::Hook { action } => hook(cwd, action, out),
         Command::Init { envs, force } => commands::init::run(cwd, envs, *force, out),
         Command::Completions { shell } => {

@@ -12,7 +12,8 @@ use driftcheck::git::Repo;
 use driftcheck::pipeline::setup::load_config;
 
 /// Audit `range` (default: all of `HEAD`'s history), with `[review]` and
-/// `.mailmap` as they are in the working tree.
+/// `.mailmap` as they are in the working tree; with `gate`, each commit's
+/// verdict is the gate's for `--base C^ --head C`.
 ///
 /// # Errors
 /// When the repository cannot answer or the config is invalid.
@@ -20,6 +21,7 @@ pub fn run(
     args: &Args,
     cwd: &Path,
     range: Option<&str>,
+    gate: bool,
     out: &mut dyn Write,
 ) -> Result<Status, Error> {
     let repo = Repo::discover(cwd)?;
@@ -37,7 +39,19 @@ pub fn run(
         )?,
         None => Review::everything(),
     };
-    let commits = audit(&repo, range.unwrap_or("HEAD"), &review, &mailmap)?;
+    let mut commits = audit(&repo, range.unwrap_or("HEAD"), &review, &mailmap)?;
+    // One verdict (`--gate`): each commit as `gate --base C^ --head C`
+    // judges it. Not the default yet: the gate is not incremental, so it
+    // costs a full comparison per commit.
+    if gate {
+        let at = driftcheck::gate::Location::new(
+            &repo,
+            cwd,
+            args.dir.as_deref(),
+            args.config.as_deref(),
+        );
+        driftcheck::gate::audit::gate_verdicts(&repo, &mut commits, &at)?;
+    }
     let failed = commits.iter().filter(|c| !c.passed).count();
     driftcheck::report::audit::write(&commits, args.format, out).map_err(Error::Write)?;
     Ok(if failed > 0 {

@@ -173,17 +173,23 @@ fn untouched(
     Ok(!touched)
 }
 
-/// What `check --staged` / `--rev` compares: `None` when the change
-/// touches nothing compared (silent pass); else the scratch, the review
-/// note's inputs, and the new side's findings when judged incrementally.
-fn change_plan(
-    args: &Args,
-    cwd: &Path,
+/// The two trees a change is judged between (`--rev R`: R and its first
+/// parent; `--staged`: the index and `HEAD`), the base to name and the
+/// head the gate's note would judge.
+#[allow(clippy::type_complexity)]
+fn change_ends(
+    repo: &driftcheck::git::Repo,
     run: &Run<'_>,
-    out: &mut dyn Write,
-) -> Result<Option<(ScratchPlan, Option<Compared>)>, Error> {
-    let repo = driftcheck::git::Repo::discover(cwd)?;
-    let (tree, old_tree, base, head) = match run.source {
+) -> Result<
+    (
+        driftcheck::git::Oid,
+        Option<driftcheck::git::Oid>,
+        Option<String>,
+        driftcheck::gate::Head,
+    ),
+    Error,
+> {
+    Ok(match run.source {
         Source::Rev(r) => {
             let id = repo.commit_id(r)?;
             let parent = repo.commit(id)?.parents.first().copied();
@@ -210,7 +216,20 @@ fn change_plan(
                 },
             )
         }
-    };
+    })
+}
+
+/// What `check --staged` / `--rev` compares: `None` when the change
+/// touches nothing compared (silent pass); else the scratch, the review
+/// note's inputs, and the new side's findings when judged incrementally.
+fn change_plan(
+    args: &Args,
+    cwd: &Path,
+    run: &Run<'_>,
+    out: &mut dyn Write,
+) -> Result<Option<(ScratchPlan, Option<Compared>)>, Error> {
+    let repo = driftcheck::git::Repo::discover(cwd)?;
+    let (tree, old_tree, base, head) = change_ends(&repo, run)?;
     let at = driftcheck::gate::config_location(&repo, cwd, args.config.as_deref());
     if !run.all {
         let changed: Vec<String> =
@@ -239,9 +258,14 @@ fn change_plan(
                     if args.verbose && args.format == report::OutputFormat::Human {
                         writeln!(
                             out,
-                            "driftcheck: compared {} file key{} the change can affect",
+                            "driftcheck: compared {} file key{} the change can affect{}",
                             j.keys,
-                            if j.keys == 1 { "" } else { "s" }
+                            if j.keys == 1 { "" } else { "s" },
+                            if j.bounded {
+                                " (no environment listed whole)"
+                            } else {
+                                ""
+                            }
                         )
                         .map_err(Error::Write)?;
                     }

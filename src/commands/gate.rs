@@ -322,8 +322,30 @@ fn approve_base(repo: &Repo, head: driftcheck::git::Oid) -> Result<String, Error
     )))
 }
 
+/// How `email` contributed to the change `v` (mailmap applied as the
+/// gate applies it, from the merge base), if it did.
+fn contributed(repo: &Repo, v: &gate::Verdict, email: &str) -> Option<String> {
+    let mailmap = repo
+        .tree_of(v.merge_base)
+        .ok()
+        .and_then(|t| repo.blob_at(t, ".mailmap"))
+        .map(|b| driftcheck::gate::identity::Mailmap::parse(&String::from_utf8_lossy(&b)))
+        .unwrap_or_default();
+    v.contributors.get(&mailmap.canonical(email)).cloned()
+}
+
+/// The warning for an approval the gate will not count: the suggested
+/// identity contributed to the range (a self-review).
+fn self_review_warning(email: &str, how: &str) -> String {
+    format!(
+        "{email} is a contributor of this change ({how}): the gate does not count a contributor's \
+         sign-off (no self-review). A peer who did not contribute should run `driftcheck approve`."
+    )
+}
+
 /// `driftcheck approve`: the digest of the change and the trailer a
-/// reviewer adds.
+/// reviewer adds; a warning when the suggested identity (`user.email`)
+/// contributed to the change, since the gate will refuse that sign-off.
 ///
 /// # Errors
 /// When the repository cannot answer.
@@ -365,6 +387,9 @@ pub fn approve(
         )?),
         None => None,
     };
+    let self_review = configured
+        .as_deref()
+        .and_then(|e| contributed(&repo, &v, e));
     let email = configured.unwrap_or_else(|| "you@example.com".into());
     let line = format!("Reviewed-by: {name} <{email}> # config {}", v.digest);
     if args.format == report::OutputFormat::Json {
@@ -376,6 +401,7 @@ pub fn approve(
             "signed": signature.as_ref().map(|(_, how)| how),
             "changes": GateView::from(&v).changes,
             "required": v.required(),
+            "warning": self_review.as_ref().map(|how| self_review_warning(&email, how)),
         });
         writeln!(
             out,
@@ -402,6 +428,10 @@ pub fn approve(
                 driftcheck::report::escape(&c.path, 4096)
             )
             .map_err(Error::Write)?;
+        }
+        if let Some(how) = &self_review {
+            writeln!(out, "\nwarning: {}", self_review_warning(&email, how))
+                .map_err(Error::Write)?;
         }
         match &signature {
             Some((sig, how)) => writeln!(out, "\nSigned {how}. After reviewing it, add these two lines to the last paragraph of a commit message on the branch:\n\n  {line}\n  {sig}\n").map_err(Error::Write)?,

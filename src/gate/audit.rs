@@ -39,13 +39,17 @@ pub struct Audited {
     pub paths: Vec<String>,
     /// Sign-offs in its message.
     pub signoffs: Vec<AuditSignoff>,
-    /// Whether enough valid peer sign-offs cover it.
+    /// Whether enough valid peer sign-offs cover it — and, after
+    /// [`gate_verdicts`], whether `gate --base C^ --head C` passes it.
     pub passed: bool,
     /// For a commit that did not pass: lines that look like sign-offs but
     /// are not trailers, and why (`Reviewd-by`: did you mean …?), so a
     /// refusal says what to fix.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub near_misses: Vec<AuditNearMiss>,
+    /// Why the gate refuses it (after [`gate_verdicts`]), if it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<String>,
 }
 
 /// A line of a commit message that looks like a sign-off and is not one.
@@ -193,6 +197,7 @@ impl Prepared<'_> {
         };
         Audited {
             near_misses,
+            gate: None,
             commit: c.id.to_string(),
             author: c.author.1.clone(),
             digest: self.digest.clone(),
@@ -422,4 +427,71 @@ impl Judged<'_> {
             _ => return None,
         })
     }
+}
+
+/// One verdict (the rule): each audited commit with a parent is judged by
+/// the gate's own evaluation of `--base C^ --head C` — requirements from
+/// `[review]`, `[[review.rule]]` and `on_change` rules, merges, introduced
+/// drift, the merge base's config — so `audit` and `gate` cannot disagree.
+/// `passed` becomes the gate's verdict; `gate` says why it refuses. A
+/// commit the gate cannot answer for (exit 2) is refused with that reason.
+/// A root commit has no base to evaluate against and keeps the sign-off
+/// count's verdict.
+///
+/// # Errors
+/// When a commit id cannot be read back.
+pub fn gate_verdicts(
+    repo: &Repo,
+    audited: &mut [Audited],
+    at: &super::Location,
+) -> Result<(), Error> {
+    let progress = crate::progress::Progress::start(audited.len() > 200);
+    let total = audited.len();
+    for (n, a) in audited.iter_mut().enumerate() {
+        if n % 50 == 0 {
+            progress.show(&format!("audit: the gate on {n} of {total} commits"));
+        }
+        let id = repo.commit_id(&a.commit)?;
+        let Some(parent) = repo.commit(id)?.parents.first().copied() else {
+            continue;
+        };
+        match super::evaluate(
+            repo,
+            &parent.to_string(),
+            &super::Head::Commit(id),
+            at.clone(),
+        ) {
+            Ok(v) => {
+                a.passed = v.passed;
+                a.gate = (!v.passed).then(|| refusal(&v));
+            }
+            Err(e) => {
+                a.passed = false;
+                a.gate = Some(format!("the gate cannot answer: {e}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Why the gate refuses `v`, in one line.
+fn refusal(v: &super::Verdict) -> String {
+    let mut why = Vec::new();
+    let errors = v.introduced_errors();
+    if errors > 0 {
+        why.push(format!(
+            "{errors} introduced error finding{}",
+            if errors == 1 { "" } else { "s" }
+        ));
+    }
+    for m in v.requirements.iter().filter(|m| !m.ok()) {
+        why.push(format!(
+            "{} of {} required sign-offs ({})",
+            m.have, m.requirement.required, m.requirement.source
+        ));
+    }
+    if why.is_empty() {
+        why.push("refused".into());
+    }
+    why.join("; ")
 }

@@ -109,6 +109,10 @@ pub struct Verdict {
     pub config_at: Option<String>,
     /// `[review] signed` when `[review] signers` is set at the merge base.
     pub signed: Option<signed::Mode>,
+    /// Canonical email of each contributor of the range (author or
+    /// committer of a commit adding guarded changes, co-author), and how:
+    /// their sign-offs do not count.
+    pub contributors: std::collections::BTreeMap<String, String>,
 }
 
 impl Verdict {
@@ -372,6 +376,7 @@ pub fn evaluate_with(
         compared: base_config.is_some(),
         config_at,
         signed: review.signing.active().then_some(review.signing.mode),
+        contributors: range.contributors.clone(),
     })
 }
 

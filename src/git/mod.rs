@@ -8,6 +8,7 @@
 //! caller picks (the merge base's), and no hook or filter runs.
 
 mod graph;
+mod index_tree;
 mod materialize;
 mod merge;
 mod rebuild;
@@ -292,17 +293,27 @@ impl Repo {
     pub fn index_tree(&self) -> Result<Oid, Error> {
         // `git commit -a` and `git commit PATH` run hooks with a temporary
         // index named by GIT_INDEX_FILE: that is what is being committed.
-        let mut index = match std::env::var_os("GIT_INDEX_FILE").filter(|v| !v.is_empty()) {
-            Some(file) => {
+        let explicit = std::env::var_os("GIT_INDEX_FILE")
+            .filter(|v| !v.is_empty())
+            .map(|file| {
                 let path = PathBuf::from(file);
-                let path = if path.is_absolute() {
+                if path.is_absolute() {
                     path
                 } else {
                     self.root.join(path)
-                };
-                git2::Index::open(&path)
-                    .map_err(|e| git_error(&format!("reading the index {}", path.display()), &e))?
-            }
+                }
+            });
+        // The cache tree's answer, at the cost of the change (see
+        // `index_tree`); libgit2's full write when it cannot give one.
+        let file = explicit
+            .clone()
+            .unwrap_or_else(|| self.repo.path().join("index"));
+        if let Some(id) = index_tree::index_tree(&self.repo, &file) {
+            return Ok(id);
+        }
+        let mut index = match explicit {
+            Some(path) => git2::Index::open(&path)
+                .map_err(|e| git_error(&format!("reading the index {}", path.display()), &e))?,
             None => self
                 .repo
                 .index()
@@ -384,6 +395,17 @@ impl Repo {
         let tree = self.repo.find_tree(tree).ok()?;
         let e = tree.get_path(Path::new(path)).ok()?;
         Some((e.filemode() as u32, e.id()))
+    }
+
+    /// The entries of the tree `id`: name (as [`display_name`] shows it),
+    /// mode, id; in the tree's order. `None` when `id` is not a tree.
+    pub fn tree_entries(&self, id: Oid) -> Option<Vec<(String, u32, Oid)>> {
+        let t = self.repo.find_tree(id).ok()?;
+        Some(
+            t.iter()
+                .map(|e| (display_name(e.name_bytes()), e.filemode() as u32, e.id()))
+                .collect(),
+        )
     }
 
     /// The contents of a blob.

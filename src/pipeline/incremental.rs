@@ -59,6 +59,8 @@ pub struct Judged {
     pub scratch: Scratch,
     /// File keys compared.
     pub keys: usize,
+    /// Whether no environment was listed whole ([`super::bounded`]).
+    pub bounded: bool,
 }
 
 /// What to do with a change.
@@ -70,25 +72,25 @@ pub enum Plan {
 }
 
 /// One listed file of one environment in a git tree.
-struct Entry {
-    path: String,
-    key: String,
-    norm: String,
-    display: String,
-    id: Oid,
-    format: Format,
+pub(super) struct Entry {
+    pub(super) path: String,
+    pub(super) key: String,
+    pub(super) norm: String,
+    pub(super) display: String,
+    pub(super) id: Oid,
+    pub(super) format: Format,
 }
 
 /// Both sides of the change: one tree, its scratch, its listing.
-struct Side {
-    tree: Oid,
-    scratch: Scratch,
-    written: HashSet<String>,
-    envs: Vec<Vec<Entry>>,
-    roots: Vec<PathBuf>,
+pub(super) struct Side {
+    pub(super) tree: Oid,
+    pub(super) scratch: Scratch,
+    pub(super) written: HashSet<String>,
+    pub(super) envs: Vec<Vec<Entry>>,
+    pub(super) roots: Vec<PathBuf>,
 }
 
-const WORK: usize = 6;
+pub(super) const WORK: usize = 6;
 
 /// A change to judge: trees, where the config is, what changed, and the
 /// comparison asked for.
@@ -110,7 +112,7 @@ pub struct Change<'a> {
 }
 
 /// Not boundable: why.
-type Unbounded = String;
+pub(super) type Unbounded = String;
 
 /// Judge `c` incrementally (see the module's rule).
 ///
@@ -120,6 +122,11 @@ type Unbounded = String;
 pub fn judge(repo: &Repo, c: &Change<'_>) -> Result<Plan, Error> {
     if c.changed.iter().any(|p| p == c.config_at) {
         return Ok(Plan::Full("the config changed".into()));
+    }
+    // Without listing any environment whole where it can
+    // ([`super::bounded`]); else by listings.
+    if let Some(plan) = super::bounded::judge(repo, c)? {
+        return Ok(plan);
     }
     let (mut sides, policy) = match prepare(repo, c)? {
         Ok(v) => v,
@@ -193,6 +200,7 @@ pub fn judge(repo: &Repo, c: &Change<'_>) -> Result<Plan, Error> {
                 before: before.findings,
                 scratch: side.scratch,
                 keys: keys.len(),
+                bounded: false,
             })));
         }
         keys = grown;
@@ -255,7 +263,7 @@ fn prepare(
 }
 
 /// Write `keys`' files into both scratches and compare each: (new, old).
-fn compare_sides(
+pub(super) fn compare_sides(
     repo: &Repo,
     sides: &mut [Side],
     keys: &BTreeSet<String>,
@@ -291,7 +299,10 @@ fn compare_sides(
 /// The literal fragments to search every blob for (sorted, unique): each
 /// secret seen and each resource matched across files, at either tree; and
 /// whether any secret was seen.
-fn fragments_of(after: &Compared, before: &Compared) -> Result<(Vec<Vec<u8>>, bool), Unbounded> {
+pub(super) fn fragments_of(
+    after: &Compared,
+    before: &Compared,
+) -> Result<(Vec<Vec<u8>>, bool), Unbounded> {
     let mut fragments: Vec<Vec<u8>> = Vec::new();
     let mut secrets = false;
     for c in [&after.outcome, &before.outcome] {
@@ -312,7 +323,7 @@ fn fragments_of(after: &Compared, before: &Compared) -> Result<(Vec<Vec<u8>>, bo
 }
 
 /// Repository-relative paths of the policy files `config` names in `tree`.
-fn policy_paths(
+pub(super) fn policy_paths(
     repo: &Repo,
     tree: Oid,
     config: &Config,

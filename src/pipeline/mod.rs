@@ -4,9 +4,11 @@
 //! nothing here knows about the command line.
 
 pub mod blobfacts;
+mod bounded;
 pub mod change;
 pub mod incremental;
 pub mod setup;
+mod treefacts;
 
 use std::path::Path;
 

@@ -79,6 +79,9 @@ fn human(commits: &[Audited], failed: usize, out: &mut dyn Write) -> std::io::Re
                 escape(&s.reason, 300)
             )?;
         }
+        if let Some(why) = &c.gate {
+            writeln!(out, "    gate refuses it: {}", escape(why, 300))?;
+        }
         for n in &c.near_misses {
             writeln!(
                 out,

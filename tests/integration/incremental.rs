@@ -349,6 +349,7 @@ fn incremental_findings_equal_the_full_computation_on_random_histories() {
         .unwrap_or(8);
     let _ = repo();
     let mut judged = 0;
+    let mut bounded = 0;
     let mut total = 0;
     for seed in 1..=seeds {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (seed * 0x1000_0001));
@@ -395,9 +396,15 @@ fn incremental_findings_equal_the_full_computation_on_random_histories() {
             if verbose.contains("file key") && verbose.contains("the change can affect") {
                 judged += 1;
             }
+            if verbose.contains("no environment listed whole") {
+                bounded += 1;
+            }
         }
     }
-    println!("judged incrementally: {judged} of {total} commits");
+    println!("judged incrementally: {judged} of {total} commits, {bounded} without listings");
+    // Both incremental paths must be taken: by listings ([[link]] rules)
+    // and without (`pipeline::bounded`).
+    assert!(bounded > 0 && bounded < judged, "{bounded} of {judged}");
     // The property means something only if the incremental path is taken.
     assert!(
         judged * 3 >= total,

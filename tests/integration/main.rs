@@ -6,6 +6,8 @@
 )]
 
 mod alignment;
+mod approve_self;
+mod audit_gate;
 mod binary;
 mod canary;
 mod cli;
@@ -34,6 +36,7 @@ mod harness;
 mod incidents;
 mod includes;
 mod incremental;
+mod index_tree;
 mod leak_corpus;
 mod links;
 mod local_check;
