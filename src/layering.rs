@@ -7,21 +7,8 @@
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
 
-    fn sources() -> Vec<(String, String)> {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        walkdir::WalkDir::new(&src)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-            .map(|e| {
-                let rel = e.path().strip_prefix(&src).unwrap();
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                (rel, std::fs::read_to_string(e.path()).unwrap())
-            })
-            .collect()
-    }
+    use crate::sizes::sources;
 
     fn binary(rel: &str) -> bool {
         rel == "main.rs" || rel == "cli.rs" || rel.starts_with("commands/")

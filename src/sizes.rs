@@ -90,24 +90,25 @@ pub fn functions(text: &str) -> Vec<(&str, usize)> {
     out
 }
 
+/// Every source file under `src/` as `(path relative to src/, text)`, for
+/// the source-scan tests here and in `layering`.
+pub fn sources() -> Vec<(String, String)> {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| {
+            let rel = e.path().strip_prefix(&src).unwrap_or(e.path());
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read_to_string(e.path()).unwrap_or_default())
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
-
-    fn sources() -> Vec<(String, String)> {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        walkdir::WalkDir::new(&src)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-            .map(|e| {
-                let rel = e.path().strip_prefix(&src).unwrap();
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                (rel, std::fs::read_to_string(e.path()).unwrap())
-            })
-            .collect()
-    }
 
     #[test]
     fn no_type_name_is_defined_twice_but_the_listed_ones() {

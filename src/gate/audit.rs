@@ -122,7 +122,15 @@ pub fn audit(
     let (send, receive) = std::sync::mpsc::channel();
     std::thread::scope(|scope| -> Result<(), Error> {
         if review.signing.active() {
-            scope.spawn(move || signed::verify_stream(&receive));
+            // As many verifiers as cores: while the walk runs they share
+            // the cores with it, and once it ends they finish the queue.
+            let receive = std::sync::Mutex::new(receive);
+            let receive = std::sync::Arc::new(receive);
+            let n = std::thread::available_parallelism().map_or(1, usize::from);
+            for _ in 0..n {
+                let receive = receive.clone();
+                scope.spawn(move || signed::verify_stream(&receive));
+            }
         }
         for (n, c) in commits.iter().enumerate() {
             if n % 500 == 0 {
@@ -142,7 +150,15 @@ pub fn audit(
         drop(send);
         Ok(())
     })?;
-    let out = prepared.iter().map(|p| p.judge(review, mailmap)).collect();
+    // Judged on all cores: each commit's verdict is its own (the memo is
+    // only read here, and added to under its lock).
+    let out = {
+        use rayon::prelude::*;
+        prepared
+            .par_iter()
+            .map(|p| p.judge(review, mailmap))
+            .collect()
+    };
     if let Ok(mut m) = memo.lock() {
         m.save();
     }

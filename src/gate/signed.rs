@@ -294,15 +294,22 @@ pub fn jobs(signing: &Signing, all: &[Trailer], digest: &str, base: &str) -> Vec
 /// `check` refuses by its shape is never looked up. So the verdicts are
 /// exactly those of checking one by one, in less time: a signature costs
 /// about 50 µs to verify alone, more than reading its commit.
-pub fn verify_stream(jobs: &std::sync::mpsc::Receiver<Job>) {
-    while let Ok(first) = jobs.recv() {
-        let mut batch = vec![first];
-        while batch.len() < 256 {
-            match jobs.try_recv() {
-                Ok(j) => batch.push(j),
-                Err(_) => break,
+pub fn verify_stream(jobs: &Mutex<std::sync::mpsc::Receiver<Job>>) {
+    loop {
+        // Take what has queued up (waiting for the first), then let go of
+        // the queue so another verifier can take the next group.
+        let batch = {
+            let Ok(queue) = jobs.lock() else { return };
+            let Ok(first) = queue.recv() else { return };
+            let mut batch = vec![first];
+            while batch.len() < 64 {
+                match queue.try_recv() {
+                    Ok(j) => batch.push(j),
+                    Err(_) => break,
+                }
             }
-        }
+            batch
+        };
         let admitted: Vec<(&Job, signature::Signed, String)> = batch
             .iter()
             .filter_map(|j| {

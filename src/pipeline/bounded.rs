@@ -36,7 +36,7 @@ use crate::model::envtoken::EnvTokens;
 
 use super::blobfacts;
 use super::incremental::{
-    Change, Entry, Judged, Plan, Side, Unbounded, WORK, compare_sides, fragments_of, policy_paths,
+    Change, Entry, Judged, Plan, Side, Unbounded, WORK, compare_sides, fragments_of,
 };
 use super::treefacts::{self, Store, TreeSummary};
 use crate::formats::Format;
@@ -166,25 +166,13 @@ fn prepare(
     let mut policy = None;
     for tree in [c.new, c.old] {
         let scratch = Scratch::new("incremental")?;
-        crate::git::materialize_paths(repo, tree, [c.config_at], scratch.path())?;
-        let config_path = scratch.path().join(c.config_at);
-        if !config_path.is_file() {
-            return Ok(Some(Err("no config in one of the trees".into())));
-        }
-        let config = crate::config::load(&config_path)?;
+        let config = match super::incremental::config_and_policies(repo, tree, c, scratch.path())? {
+            Ok(config) => config,
+            Err(why) => return Ok(Some(Err(why))),
+        };
         if config.text.contains("formats") {
             return Ok(None);
         }
-        let policy_paths = policy_paths(repo, tree, &config, c.config_at)?;
-        if policy_paths.iter().any(|p| c.changed.contains(p)) {
-            return Ok(Some(Err("a policy file changed".into())));
-        }
-        crate::git::materialize_paths(
-            repo,
-            tree,
-            policy_paths.iter().map(String::as_str),
-            scratch.path(),
-        )?;
         let mut envs = Vec::new();
         let mut roots = Vec::new();
         for e in &super::setup::select(&config, c.names)? {

@@ -219,24 +219,10 @@ fn prepare(
     let mut policy = None;
     for tree in [c.new, c.old] {
         let scratch = Scratch::new("incremental")?;
-        crate::git::materialize_paths(repo, tree, [c.config_at], scratch.path())?;
-        let config_path = scratch.path().join(c.config_at);
-        if !config_path.is_file() {
-            return Ok(Err("no config in one of the trees".into()));
-        }
-        let config = crate::config::load(&config_path)?;
-        // Policy files as this tree has them (globs resolved in a tree that
-        // holds nothing but them and the config).
-        let policy_paths = policy_paths(repo, tree, &config, c.config_at)?;
-        if policy_paths.iter().any(|p| c.changed.contains(p)) {
-            return Ok(Err("a policy file changed".into()));
-        }
-        crate::git::materialize_paths(
-            repo,
-            tree,
-            policy_paths.iter().map(String::as_str),
-            scratch.path(),
-        )?;
+        let config = match config_and_policies(repo, tree, c, scratch.path())? {
+            Ok(config) => config,
+            Err(why) => return Ok(Err(why)),
+        };
         let mut envs = Vec::new();
         let mut roots = Vec::new();
         for e in &super::setup::select(&config, c.names)? {
@@ -323,6 +309,33 @@ pub(super) fn fragments_of(
 }
 
 /// Repository-relative paths of the policy files `config` names in `tree`.
+/// The config of `tree` and its policy files (globs resolved in a tree
+/// that holds nothing but them and the config), written under `scratch`;
+/// or why the change cannot be bounded (no config on one side, a policy
+/// file changed).
+///
+/// # Errors
+/// When the repository cannot answer or the config is invalid.
+pub(super) fn config_and_policies(
+    repo: &Repo,
+    tree: Oid,
+    c: &Change<'_>,
+    scratch: &std::path::Path,
+) -> Result<Result<Config, Unbounded>, Error> {
+    crate::git::materialize_paths(repo, tree, [c.config_at], scratch)?;
+    let config_path = scratch.join(c.config_at);
+    if !config_path.is_file() {
+        return Ok(Err("no config in one of the trees".into()));
+    }
+    let config = crate::config::load(&config_path)?;
+    let policy_paths = policy_paths(repo, tree, &config, c.config_at)?;
+    if policy_paths.iter().any(|p| c.changed.contains(p)) {
+        return Ok(Err("a policy file changed".into()));
+    }
+    crate::git::materialize_paths(repo, tree, policy_paths.iter().map(String::as_str), scratch)?;
+    Ok(Ok(config))
+}
+
 pub(super) fn policy_paths(
     repo: &Repo,
     tree: Oid,
