@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use crate::formats::line_of;
+use crate::text::line_of;
 
 /// The code of a problem in `driftcheck.toml`.
 pub const CONFIG: &str = "config/invalid";

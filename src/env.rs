@@ -147,16 +147,7 @@ pub fn lexical(p: &Path) -> std::path::PathBuf {
     out
 }
 
-/// `/`-separated path of `p` relative to `base` (or `p` itself when outside).
-pub fn relative(p: &Path, base: &Path) -> String {
-    let rel = p.strip_prefix(base).unwrap_or(p);
-    let s = rel.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '/' {
-        s.into_owned()
-    } else {
-        s.replace(std::path::MAIN_SEPARATOR, "/")
-    }
-}
+pub use crate::paths::relative;
 
 /// List an environment's files.
 ///

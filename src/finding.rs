@@ -1,5 +1,5 @@
 //! Findings are data: a rule id, a severity, where, and what each environment
-//! holds there (already masked). Renderers in [`crate::report`] only format them.
+//! holds there (already masked). Renderers (the `report` module) only format them.
 
 use serde::Serialize;
 
@@ -249,7 +249,7 @@ impl Finding {
 pub struct Site {
     /// The file: relative to the config's directory until the report stage,
     /// which makes it relative to the repository root
-    /// ([`crate::report::paths`]); `<render: COMMAND>` for a rendered
+    /// (the `paths` module); `<render: COMMAND>` for a rendered
     /// environment.
     pub file: String,
     /// 1-based line (0 when not known).

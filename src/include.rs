@@ -11,10 +11,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::env::relative;
 use crate::formats::{self, Format, Limits, ParseError};
 use crate::model::document::{merge, tag_lines};
 use crate::model::node::{MapEntry, Node, NodeValue};
+use crate::paths::relative;
 
 /// Most files one file may pull in, all levels together.
 pub const MAX_FILES: usize = 1_000;

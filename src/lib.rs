@@ -27,6 +27,7 @@ pub mod include;
 mod layering;
 pub mod load;
 pub mod model;
+pub mod paths;
 pub mod pipeline;
 pub mod policy;
 pub mod progress;
@@ -37,6 +38,7 @@ pub mod secrets;
 #[cfg(test)]
 mod sizes;
 pub mod strict_toml;
+pub mod text;
 pub mod trailers;
 
 pub use error::{Error, Result};

@@ -23,7 +23,7 @@ impl Progress {
             let _ = write!(
                 std::io::stderr(),
                 "\r\x1b[2K{}",
-                crate::report::escape(text, 100)
+                crate::text::escape(text, 100)
             );
         }
     }

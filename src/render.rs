@@ -196,7 +196,7 @@ fn tail(stderr: &[u8]) -> String {
     let start = lines.len().saturating_sub(20);
     let shown: Vec<String> = lines[start..]
         .iter()
-        .map(|l| format!("    {}", crate::report::escape(&masked(l), 300)))
+        .map(|l| format!("    {}", crate::text::escape(&masked(l), 300)))
         .collect();
     format!("; its standard error ends with:\n{}", shown.join("\n"))
 }

@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::formats::FormatOverrides;
 
 /// The file name looked for.
-pub const FILE_NAME: &str = "driftcheck.toml";
+pub const FILE_NAME: &str = crate::paths::CONFIG_FILE;
 
 /// `[review]` as written.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -188,7 +188,7 @@ fn renamed(e: Error, path: &Path, shown: &str) -> Error {
 fn shown_path(path: &Path) -> String {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = absolute.parent().unwrap_or(Path::new("/"));
-    crate::report::paths::repository_top(dir)
+    crate::paths::repository_top(dir)
         .or_else(|| std::env::current_dir().ok())
         .and_then(|top| absolute.strip_prefix(top).ok().map(Path::to_path_buf))
         .map_or_else(

@@ -297,14 +297,10 @@ pub fn decode<'b>(bytes: &'b [u8], limits: &Limits) -> Result<&'b str, ParseErro
     }
 }
 
-/// 1-based line number of byte offset `pos`.
-pub(crate) fn line_of(bytes: &[u8], pos: usize) -> u32 {
-    let end = pos.min(bytes.len());
-    (memchr::memchr_iter(b'\n', &bytes[..end]).count() + 1) as u32
-}
+pub(crate) use crate::text::line_of;
 
 /// Parse `text` as `format` into documents. Text files yield no documents: they
-/// are compared as lines by [`crate::diff`].
+/// are compared as lines by the diff stage.
 pub fn parse(format: Format, text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
     match format {
         Format::Yaml => yaml::parse(text, limits),

@@ -160,8 +160,8 @@ pub(super) fn respellings(config: &Config, diffs: &SelfDiff) -> Vec<Finding> {
                 format!(
                     "{} changed from `{}` to `{}` in {} only: just the spelling of the environment's name, which the comparison reads as the same value, while {} kept {}",
                     g.key.as_deref().unwrap_or(&g.file),
-                    crate::report::escape(&old, 120),
-                    crate::report::escape(&new, 120),
+                    crate::text::escape(&old, 120),
+                    crate::text::escape(&new, 120),
                     e.name,
                     others.join(", "),
                     if others.len() == 1 {

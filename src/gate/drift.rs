@@ -366,7 +366,7 @@ pub(super) fn unreadable(
                 "gate/config",
                 format!(
                     "guarded path `{}` cannot be compared: {why}",
-                    crate::report::escape(&c.path, 200)
+                    crate::text::escape(&c.path, 200)
                 ),
                 "rename or move the file where the environments are read (UTF-8 names, no ignored directories, no LFS), so its drift can be checked",
             ));

@@ -72,7 +72,7 @@ pub fn parse_signer(value: &str) -> Result<Signer, String> {
             _ => {
                 return Err(format!(
                     "unexpected text after the email: `{}` (a digest reads `# config {}` and {} hex digits)",
-                    crate::report::escape(&crate::secrets::mask_line(rest), 60),
+                    crate::text::escape(&crate::secrets::mask_line(rest), 60),
                     super::digest::PREFIX,
                     super::digest::HEX_LEN
                 ));

@@ -3,7 +3,7 @@
 //! A parsed file becomes one [`Doc`] per document, each with an identity
 //! ([`DocId`]): the file's normalised path, plus `Kind/namespace/name` for
 //! Kubernetes resources (which align wherever they live) or `#N` in a
-//! multi-document stream. The parse tree is kept; [`crate::diff`] walks the
+//! multi-document stream. The parse tree is kept; the diff stage walks the
 //! environments' trees side by side and builds key paths only where it
 //! reports something.
 //!

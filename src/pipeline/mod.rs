@@ -18,7 +18,6 @@ use crate::error::Error;
 use crate::finding::Finding;
 use crate::formats::{FormatOverrides, Limits};
 use crate::policy::{self, Policy};
-use crate::report;
 use crate::secrets::{Fingerprinter, Masker};
 use setup::select;
 
@@ -33,7 +32,7 @@ pub struct Compared {
     /// Findings accepted inline or by a waiver.
     pub accepted: usize,
     /// How to print the findings' paths (relative to the repository root).
-    pub paths: report::paths::PathBase,
+    pub paths: crate::paths::PathBase,
     /// The directory findings' paths are relative to.
     pub root: std::path::PathBuf,
     /// The config file, when there is one.
@@ -97,7 +96,7 @@ pub(crate) fn compare_in(
     let mut suppressed =
         policy::suppress::apply(policy, &outcome.allows, findings, policy::suppress::today());
     suppressed.findings.extend(policy.notices.iter().cloned());
-    let mut paths = report::paths::PathBase::new(&root, config.map(|c| c.path.as_path()), None);
+    let mut paths = crate::paths::PathBase::new(&root, config.map(|c| c.path.as_path()), None);
     if let Some(c) = config {
         paths.render_lines = selected
             .iter()

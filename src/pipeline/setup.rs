@@ -51,7 +51,7 @@ fn sources(e: &EnvConfig) -> Vec<std::path::PathBuf> {
 /// [`Error::Invalid`] naming the environment and the resolved path.
 fn inside_repository(c: &Config) -> Result<(), Error> {
     let dir = c.root.canonicalize().unwrap_or_else(|_| c.root.clone());
-    let Some(top) = crate::report::paths::repository_top(&dir) else {
+    let Some(top) = crate::paths::repository_top(&dir) else {
         return Ok(());
     };
     let base = env::lexical(&c.root);
@@ -96,7 +96,7 @@ pub fn load_policy(config: Option<&Config>) -> Result<Policy, Error> {
         Some(c) => {
             // git's top level, found from the config's directory as written
             // (so paths relative to it line up with the config's root).
-            let top = crate::report::paths::repository_top(&env::lexical(&c.root));
+            let top = crate::paths::repository_top(&env::lexical(&c.root));
             load_policy_in(c, top.as_deref())
         }
     }

@@ -74,7 +74,7 @@ pub fn empty_glob_notices(globs: &[String]) -> Vec<crate::finding::Finding> {
                 format!(
                     "`policies` glob `{g}` matches no file under the config's directory: no policy is loaded from it"
                 ),
-                crate::config::FILE_NAME.to_string(),
+                crate::paths::CONFIG_FILE.to_string(),
                 "fix the glob (paths are relative to driftcheck.toml's directory and stay inside it), or remove it",
             )
         })
@@ -212,7 +212,7 @@ fn unknown_disabled(settings: &Settings, known_ids: &[String], problems: &mut Ve
                 .unwrap_or_default();
             problems.push(Problem::new(
                 crate::diagnostic::CONFIG,
-                crate::config::FILE_NAME,
+                crate::paths::CONFIG_FILE,
                 0,
                 format!("[policy] disable: unknown rule id `{id}`{hint}"),
             ));
@@ -330,7 +330,7 @@ pub fn files(root: &Path, globs: &[String]) -> Result<Vec<(String, std::path::Pa
                 return Err(Error::Invalid {
                     problems: vec![Problem::new(
                         crate::diagnostic::CONFIG,
-                        crate::config::FILE_NAME,
+                        crate::paths::CONFIG_FILE,
                         0,
                         format!("policies: policy file `{g}` does not exist"),
                     )],
@@ -339,7 +339,7 @@ pub fn files(root: &Path, globs: &[String]) -> Result<Vec<(String, std::path::Pa
             out.push((g.clone(), p));
             continue;
         }
-        let set = crate::env::glob_set(std::slice::from_ref(g), crate::config::FILE_NAME)?;
+        let set = crate::env::glob_set(std::slice::from_ref(g), crate::paths::CONFIG_FILE)?;
         let mut found: Vec<(String, std::path::PathBuf)> = walkdir::WalkDir::new(root)
             .sort_by_file_name()
             .into_iter()

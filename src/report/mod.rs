@@ -10,7 +10,9 @@ mod github;
 mod human;
 mod json;
 mod markdown;
-pub mod paths;
+/// How printed paths are made repository-relative (kept below the
+/// renderers, in [`crate::paths`]: the pipeline rewrites sites with it).
+pub use crate::paths;
 pub mod problems;
 mod sarif;
 pub mod style;
@@ -20,6 +22,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::finding::{Finding, Shown, Site, Summary};
+pub use crate::text::escape;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -129,41 +132,5 @@ fn shown(site: Option<&Site>, max_chars: usize) -> Option<String> {
             Some(Shown::Value(v)) => Some(escape(v, max_chars)),
             Some(Shown::Secret { fingerprint }) => Some(format!("<secret fp={fingerprint}>")),
         },
-    }
-}
-
-/// Make a value safe for a terminal: control characters, bidi overrides and
-/// zero-width characters are escaped, and very long values are cut.
-pub fn escape(value: &str, max_chars: usize) -> String {
-    let mut out = String::with_capacity(value.len().min(max_chars + 8));
-    for (n, c) in value.chars().enumerate() {
-        if n >= max_chars {
-            out.push('…');
-            break;
-        }
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control()
-                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}') =>
-            {
-                out.push_str(&c.escape_unicode().to_string());
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_terminal_tricks() {
-        assert_eq!(escape("\u{1b}]52;c;x\u{7}", 100), "\\u{1b}]52;c;x\\u{7}");
-        assert_eq!(escape("admin\u{202e}", 100), "admin\\u{202e}");
-        assert_eq!(escape("abcdef", 3), "abc…");
     }
 }

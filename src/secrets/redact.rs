@@ -42,7 +42,7 @@ pub fn remember(secret: &str) {
     if let Ok(json) = serde_json::to_string(s) {
         forms.push(json[1..json.len() - 1].to_string());
     }
-    forms.push(crate::report::escape(s, s.len() + 1));
+    forms.push(crate::text::escape(s, s.len() + 1));
     let data = s
         .replace('%', "%25")
         .replace('\r', "%0D")

@@ -16,6 +16,21 @@ use std::path::{Path, PathBuf};
 
 use crate::finding::Finding;
 
+/// The file driftcheck's config lives in (kept here, below the config and
+/// policy readers, so both can name it without importing each other).
+pub const CONFIG_FILE: &str = "driftcheck.toml";
+
+/// `/`-separated path of `p` relative to `base` (or `p` itself when outside).
+pub fn relative(p: &Path, base: &Path) -> String {
+    let rel = p.strip_prefix(base).unwrap_or(p);
+    let s = rel.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
 /// How to print the paths of one run's findings.
 #[derive(Debug, Clone, Default)]
 pub struct PathBase {
