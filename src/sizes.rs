@@ -39,15 +39,14 @@ pub const LONG_FUNCTIONS: &[(&str, &str)] = &[
 /// Type names still defined in more than one module, to be renamed (the
 /// list only ever gets shorter). Why one name, one type: a reader meeting
 /// `Rule` or `Verdict` should not have to look up which of two it is.
-pub const DUPLICATE_TYPE_NAMES: &[&str] = &[
-    "Cache", "Change", "Compared", "Doc", "Entry", "Item", "Judged", "Mode", "Plan",
-];
+pub const DUPLICATE_TYPE_NAMES: &[&str] = &[];
 
-/// Every type (`struct`, `enum`, `type`, `trait`) name defined in `text`.
+/// Every type (`struct`, `enum`, `type`, `trait`) name `text` defines at
+/// its top level (an `impl`'s `type Item` or a function's local alias is
+/// not a module's type).
 pub fn type_names(text: &str) -> Vec<&str> {
-    let re =
-        regex::Regex::new(r"(?m)^\s*(pub(\([^)]*\))?\s+)?(struct|enum|type|trait)\s+([A-Z]\w*)")
-            .expect("a valid regex");
+    let re = regex::Regex::new(r"(?m)^(pub(\([^)]*\))?\s+)?(struct|enum|type|trait)\s+([A-Z]\w*)")
+        .expect("a valid regex");
     re.captures_iter(text)
         .filter_map(|c| c.get(4).map(|m| m.as_str()))
         .collect()

@@ -243,7 +243,7 @@ fn change_plan(
         let previous = Some(old_tree);
         if let Some(old) = old_tree {
             check_names(run.names)?;
-            let change = driftcheck::pipeline::incremental::Change {
+            let change = driftcheck::pipeline::incremental::ChangeToJudge {
                 old,
                 new: tree,
                 config_at: &at,

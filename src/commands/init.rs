@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::cli::Status;
 use driftcheck::config::FILE_NAME;
-use driftcheck::discover::{Plan, plan};
+use driftcheck::discover::{Discovery, plan};
 use driftcheck::env::{Selection, relative};
 use driftcheck::error::Error;
 
@@ -62,7 +62,7 @@ pub const SIGNED_SETUP: &str = "Signed approvals (a sign-off only the reviewer c
   5. reviewers run `driftcheck approve --sign` and add the two lines it prints";
 
 /// The text of the config.
-fn render(cwd: &Path, found: &Plan) -> String {
+fn render(cwd: &Path, found: &Discovery) -> String {
     let mut text = String::from(
         "# driftcheck.toml: the environments driftcheck compares (written by `driftcheck init`).\n\
          # Reference: README.md, docs/discovery.md and docs/policies.md.\n\n\

@@ -8,7 +8,7 @@ use crate::cli::{Args, Status};
 use driftcheck::error::Error;
 use driftcheck::gate::signature;
 use driftcheck::git::Repo;
-use driftcheck::report::trailers::{Doc, Kv, Miss};
+use driftcheck::report::trailers::{Kv, Miss, TrailersDoc};
 use driftcheck::trailers::{Mode, parse};
 
 /// Print the trailers of a commit or a message file.
@@ -40,7 +40,7 @@ pub fn run(
         }
     };
     let block = parse(&message, mode);
-    let doc = Doc {
+    let doc = TrailersDoc {
         version: 1,
         trailers: block
             .trailers

@@ -66,7 +66,7 @@ impl Group {
 
 /// What discovery decided: the environments, what to guard, what to tell the user.
 #[derive(Debug, Clone, Default)]
-pub struct Plan {
+pub struct Discovery {
     /// The environments, in a stable order.
     pub envs: Vec<EnvConfig>,
     /// Repository-relative globs the compared config comes from (for `[review] paths`).
@@ -87,7 +87,7 @@ pub fn discover(repo_root: &Path, names: &[String]) -> Result<Vec<EnvConfig>, Er
 ///
 /// # Errors
 /// When fewer than two environments are found, or no group holds all names.
-pub fn plan(repo_root: &Path, names: &[String]) -> Result<Plan, Error> {
+pub fn plan(repo_root: &Path, names: &[String]) -> Result<Discovery, Error> {
     let scan = Scan::walk(repo_root);
     let mut notes = Vec::new();
     let groups = find_groups(repo_root, &scan, &mut notes);
@@ -103,9 +103,9 @@ pub fn plan(repo_root: &Path, names: &[String]) -> Result<Plan, Error> {
         ));
     }
     let spelling = spellings(&chosen, names);
-    let mut plan = Plan {
+    let mut plan = Discovery {
         notes,
-        ..Plan::default()
+        ..Discovery::default()
     };
     let single_dir = chosen.len() == 1 && chosen[0].dir;
     let overlays = single_dir

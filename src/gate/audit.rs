@@ -9,7 +9,7 @@
 //! Signed sign-offs (`[review] signers`): each commit's merge base is its
 //! first parent, so a `Review-Signature` is verified over the commit's own
 //! digest and first parent, with the `allowed_signers` of the first
-//! parent's tree (read once per distinct file, [`signed::Cache`]). A squash
+//! parent's tree (read once per distinct file, [`signed::KeyCache`]). A squash
 //! or rebase merge of a signed pull request lands as exactly that.
 //!
 //! Signatures cost little next to the walk: the history is read in order
@@ -109,7 +109,7 @@ pub fn audit(
     // (the cache halves the reads), and libgit2's pack access serialises on
     // a lock anyway (two threads measured slower than one).
     let mut cache = git::TreeCache::default();
-    let mut keys = signed::Cache::default();
+    let mut keys = signed::KeyCache::default();
     let memo = std::sync::Arc::new(std::sync::Mutex::new(super::memo::Memo::load(
         &repo.common_dir(),
     )));
@@ -150,7 +150,7 @@ pub fn audit(
         drop(send);
         Ok(())
     })?;
-    // Judged on all cores: each commit's verdict is its own (the memo is
+    // JudgedCommit on all cores: each commit's verdict is its own (the memo is
     // only read here, and added to under its lock).
     let out = {
         use rayon::prelude::*;
@@ -184,7 +184,7 @@ struct Prepared<'c> {
 impl Prepared<'_> {
     fn judge(&self, review: &Review, mailmap: &Mailmap) -> Audited {
         let c = self.commit;
-        let judged = Judged {
+        let judged = JudgedCommit {
             review,
             mailmap,
             signing: &self.signing,
@@ -230,7 +230,7 @@ fn prepare<'c>(
     trees: &std::collections::HashMap<crate::git::Oid, crate::git::Oid>,
     (review, mailmap): (&Review, &Mailmap),
     cache: &mut git::TreeCache,
-    keys: &mut signed::Cache,
+    keys: &mut signed::KeyCache,
 ) -> Result<Option<Prepared<'c>>, Error> {
     let guarded = |p: &str| review.guarded(p);
     let tree_of = |p: &crate::git::Oid| trees.get(p).copied().map_or_else(|| repo.tree_of(*p), Ok);
@@ -291,7 +291,7 @@ fn prepare<'c>(
 }
 
 /// What one commit's sign-offs are judged against.
-struct Judged<'a> {
+struct JudgedCommit<'a> {
     review: &'a Review,
     mailmap: &'a Mailmap,
     signing: &'a signed::Signing,
@@ -303,7 +303,7 @@ struct Judged<'a> {
     message: &'a str,
 }
 
-impl Judged<'_> {
+impl JudgedCommit<'_> {
     /// Each sign-off of `found`, counted or not, with its reason.
     fn signoffs(&self, found: &[trailers::Trailer]) -> Vec<AuditSignoff> {
         let review = self.review;
@@ -415,7 +415,7 @@ impl Judged<'_> {
     ) -> Option<String> {
         let review = self.review;
         Some(match outcome {
-            Outcome::Refused(why) if self.signing.mode == signed::Mode::Required => {
+            Outcome::Refused(why) if self.signing.mode == signed::SignedMode::Required => {
                 format!("signature refused (signed = \"required\"): {why}")
             }
             _ if let Some((fp, Some(other))) = key => format!(

@@ -32,7 +32,7 @@
 
 use std::collections::HashMap;
 
-use super::range::{Entry, Inputs};
+use super::range::{Inputs, RangeCommit};
 use crate::error::Error;
 use crate::git::{self, Oid, Slot};
 
@@ -62,7 +62,7 @@ fn meets(a: &Bits, b: &Bits) -> bool {
 pub(super) struct Coverage {
     /// The final change's paths, sorted.
     paths: Vec<String>,
-    /// Entry index → signed slot.
+    /// RangeCommit index → signed slot.
     slot: HashMap<usize, usize>,
     words: usize,
     /// Per path: for each commit adding it, the signed entries containing it.
@@ -82,7 +82,7 @@ impl Coverage {
     /// When a tree or merge base cannot be read.
     pub(super) fn read(
         i: &Inputs<'_>,
-        entries: &[Entry],
+        entries: &[RangeCommit],
         signed: &[usize],
         paths: &[String],
     ) -> Result<Coverage, Error> {
@@ -222,7 +222,7 @@ fn raw_of<'a>(i: &'a Inputs<'_>, path: &'a str) -> &'a [u8] {
 /// its parents in the range) and the signed entries containing it, as bit
 /// sets over `slot` (entry index → signed index).
 fn containment(
-    entries: &[Entry],
+    entries: &[RangeCommit],
     slot: &HashMap<usize, usize>,
     words: usize,
 ) -> (Vec<Bits>, Vec<Bits>) {
@@ -275,7 +275,7 @@ fn containment(
 /// covered as a whole (`whole`), and no longer stale.
 fn whole_state(
     i: &Inputs<'_>,
-    entries: &[Entry],
+    entries: &[RangeCommit],
     signed: &[usize],
     paths: &[String],
     stale: &mut [Vec<usize>],

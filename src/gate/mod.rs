@@ -108,7 +108,7 @@ pub struct Verdict {
     /// Where the merge base's `driftcheck.toml` is (repository-relative).
     pub config_at: Option<String>,
     /// `[review] signed` when `[review] signers` is set at the merge base.
-    pub signed: Option<signed::Mode>,
+    pub signed: Option<signed::SignedMode>,
     /// Canonical email of each contributor of the range (author or
     /// committer of a commit adding guarded changes, co-author), and how:
     /// their sign-offs do not count.
@@ -154,8 +154,8 @@ impl Verdict {
     pub fn assurance(&self) -> &'static str {
         match self.signed {
             None => ASSURANCE,
-            Some(signed::Mode::Optional) => ASSURANCE_OPTIONAL,
-            Some(signed::Mode::Required) => ASSURANCE_SIGNED,
+            Some(signed::SignedMode::Optional) => ASSURANCE_OPTIONAL,
+            Some(signed::SignedMode::Required) => ASSURANCE_SIGNED,
         }
     }
 }
@@ -382,7 +382,7 @@ pub fn evaluate_with(
 
 /// Findings introduced and pre-existing, the policy, and the merge base's
 /// config read against the head.
-type Compared = (
+type DriftAtBothEnds = (
     Vec<Finding>,
     Vec<Finding>,
     Option<crate::policy::Policy>,
@@ -398,7 +398,7 @@ fn compare_ends(
     (base_dir, head_dir): (&Path, &Path),
     compare_drift: bool,
     mailmap: &Mailmap,
-) -> Result<Compared, Error> {
+) -> Result<DriftAtBothEnds, Error> {
     let Some((c, at)) = base else {
         return Ok((Vec::new(), Vec::new(), None, None));
     };

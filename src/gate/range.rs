@@ -41,7 +41,7 @@ use crate::trailers::{self, Mode};
 pub(super) const CO_AUTHOR_KEYS: [&str; 2] = ["Co-authored-by", "Co-developed-by"];
 
 /// One commit of the range (or the commit being made).
-pub(super) struct Entry {
+pub(super) struct RangeCommit {
     /// `None` for the message being written.
     pub id: Option<Oid>,
     /// Its parents (for the commit being made: HEAD and any MERGE_HEAD).
@@ -58,7 +58,7 @@ pub(super) struct Entry {
     pub block: trailers::TrailerBlock,
 }
 
-impl Entry {
+impl RangeCommit {
     fn merge(&self) -> bool {
         self.parents.len() > 1
     }
@@ -66,7 +66,7 @@ impl Entry {
 
 /// The commits of a change, read once.
 pub(super) struct Range {
-    pub entries: Vec<Entry>,
+    pub entries: Vec<RangeCommit>,
     /// Canonical email → how they contributed.
     pub contributors: BTreeMap<String, String>,
     /// Every address contributors used, as written (lowercase): a key
@@ -136,7 +136,7 @@ impl Range {
                 add(&c.author.1, format!("author of {}", short(*id)));
                 add(&c.committer.1, format!("committer of {}", short(*id)));
             }
-            entries.push(Entry {
+            entries.push(RangeCommit {
                 id: Some(*id),
                 parents: c.parents,
                 tree: c.tree,
@@ -155,7 +155,7 @@ impl Range {
             {
                 add(&email, "author of the commit being made".into());
             }
-            entries.push(Entry {
+            entries.push(RangeCommit {
                 id: None,
                 parents: i.heads.clone(),
                 tree: i.head_tree,
@@ -243,7 +243,7 @@ impl Range {
 /// parents first (topological order), so each entry's set of adding merges
 /// it contains is its own plus the union of its parents' (a bit set per
 /// entry), read once; the commit being made contains them all.
-fn merge_windows(entries: &[Entry]) -> BTreeMap<usize, Window> {
+fn merge_windows(entries: &[RangeCommit]) -> BTreeMap<usize, Window> {
     let merges: Vec<usize> = entries
         .iter()
         .enumerate()

@@ -6,7 +6,7 @@ use std::path::Path;
 use globset::GlobSet;
 
 use super::identity::Mailmap;
-use super::signed::{Mode, Signing};
+use super::signed::{SignedMode, Signing};
 use crate::config::{Config, RawReview};
 use crate::env::{Selection, relative};
 use crate::error::{Error, did_you_mean};
@@ -261,7 +261,7 @@ impl Review {
         let policy = case_blind(&policy_globs, &shown)?;
         let mut always = vec![repo_relative(&config.path, tree_root)];
         let signing = Signing {
-            mode: Mode::parse(signed.as_deref()).map_err(err)?,
+            mode: SignedMode::parse(signed.as_deref()).map_err(err)?,
             signers: signers
                 .as_deref()
                 .map(|p| anchor(&dir, p).map_err(|why| err(format!("signers: `{p}` {why}"))))
@@ -270,7 +270,7 @@ impl Review {
             mailmap: std::sync::Arc::new(mailmap.clone()),
             memo: None,
         };
-        if signing.mode == Mode::Required && signing.signers.is_none() {
+        if signing.mode == SignedMode::Required && signing.signers.is_none() {
             return Err(err(
                 "`signed = \"required\"` needs `signers = \"path/to/allowed_signers\"`: no key could verify a sign-off".into(),
             ));

@@ -174,7 +174,7 @@ pub fn trailer_value(reviewer: &str, base: &str, sig: &SshSig) -> Result<String,
 
 /// One line of an `allowed_signers` file.
 #[derive(Debug, Clone)]
-struct Entry {
+struct SignerLine {
     principals: Vec<String>,
     namespaces: Option<Vec<String>>,
     key: PublicKey,
@@ -183,7 +183,7 @@ struct Entry {
 /// An OpenSSH `allowed_signers` file: `principals [options] keytype key`.
 #[derive(Debug, Clone, Default)]
 pub struct AllowedSigners {
-    entries: Vec<Entry>,
+    entries: Vec<SignerLine>,
 }
 
 impl AllowedSigners {
@@ -254,7 +254,7 @@ impl AllowedSigners {
                     "the ed25519 key is not a usable public key (a point of small order: anyone could forge its signatures)",
                 ));
             }
-            entries.push(Entry {
+            entries.push(SignerLine {
                 principals: principals
                     .trim_matches('"')
                     .split(',')
@@ -322,7 +322,7 @@ impl AllowedSigners {
         }
         // Named only in a refusal: a success does not pay for it.
         let fp = || sig.public_key().fingerprint(HashAlg::Sha256).to_string();
-        let with_key: Vec<&Entry> = self
+        let with_key: Vec<&SignerLine> = self
             .entries
             .iter()
             .filter(|e| e.key.key_data() == sig.public_key())
@@ -419,7 +419,7 @@ impl AllowedSigners {
 /// listed under her new address verifies a sign-off written with the old
 /// one) and for contributors alike (a key listed under the author's old
 /// address still speaks for the author).
-fn lists(e: &Entry, name: &str, person: &dyn Fn(&str) -> String) -> bool {
+fn lists(e: &SignerLine, name: &str, person: &dyn Fn(&str) -> String) -> bool {
     if e.principals.iter().any(|p| principal_matches(p, name)) {
         return true;
     }

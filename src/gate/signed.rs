@@ -37,7 +37,7 @@ pub const TYPED: &str = "typed trailer";
 
 /// `[review] signed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mode {
+pub enum SignedMode {
     /// Signatures raise the assurance; typed sign-offs still count.
     #[default]
     Optional,
@@ -45,15 +45,15 @@ pub enum Mode {
     Required,
 }
 
-impl Mode {
+impl SignedMode {
     /// Read `[review] signed`.
     ///
     /// # Errors
     /// A value other than `"optional"` or `"required"`.
-    pub fn parse(value: Option<&str>) -> Result<Mode, String> {
+    pub fn parse(value: Option<&str>) -> Result<SignedMode, String> {
         match value {
-            None | Some("optional") => Ok(Mode::Optional),
-            Some("required") => Ok(Mode::Required),
+            None | Some("optional") => Ok(SignedMode::Optional),
+            Some("required") => Ok(SignedMode::Required),
             Some(other) => Err(format!(
                 "`signed = \"{other}\"`: expected \"required\" or \"optional\""
             )),
@@ -65,7 +65,7 @@ impl Mode {
 #[derive(Debug, Clone, Default)]
 pub struct Signing {
     /// `[review] signed`.
-    pub mode: Mode,
+    pub mode: SignedMode,
     /// `[review] signers`, repository-relative.
     pub signers: Option<String>,
     /// The merge base's `allowed_signers` (set by [`Signing::load`]), or
@@ -145,26 +145,26 @@ impl Signing {
             .collect();
         let allowed = match &self.allowed {
             Some(Ok(a)) => Some(a),
-            Some(Err(why)) if self.mode == Mode::Required || !candidates.is_empty() => {
+            Some(Err(why)) if self.mode == SignedMode::Required || !candidates.is_empty() => {
                 return outcome(Outcome::Refused(why.clone()));
             }
             _ => None,
         };
         let Some(allowed) = allowed else {
             return outcome(match (self.mode, candidates.is_empty()) {
-                (Mode::Required, _) => {
+                (SignedMode::Required, _) => {
                     Outcome::Refused("no allowed_signers was loaded from the merge base".into())
                 }
-                (Mode::Optional, true) => Outcome::Typed,
-                (Mode::Optional, false) => Outcome::Refused(
+                (SignedMode::Optional, true) => Outcome::Typed,
+                (SignedMode::Optional, false) => Outcome::Refused(
                     "not verified: [review] signers names no allowed_signers file".into(),
                 ),
             });
         };
         if candidates.is_empty() {
             return outcome(match self.mode {
-                Mode::Required => Outcome::Refused(Refusal::Missing.to_string()),
-                Mode::Optional => Outcome::Typed,
+                SignedMode::Required => Outcome::Refused(Refusal::Missing.to_string()),
+                SignedMode::Optional => Outcome::Typed,
             });
         }
         let mut first = None;
@@ -372,10 +372,10 @@ pub fn read_allowed(repo: &Repo, tree: Oid, path: &str) -> Result<AllowedSigners
 ///
 /// Where the files are in each tree is learnt from the history walk too: a
 /// commit's tree holds its first parent's entries unless the commit's own
-/// (guarded) change touches the path ([`Cache::inherit`]), so a long
+/// (guarded) change touches the path ([`KeyCache::inherit`]), so a long
 /// history does not look the paths up in every tree.
 #[derive(Default)]
-pub struct Cache {
+pub struct KeyCache {
     by_blob: HashMap<(u32, Oid), Result<Arc<AllowedSigners>, String>>,
     mailmaps: HashMap<Oid, Arc<super::identity::Mailmap>>,
     /// Tree id → the `(mode, id)` of `signers` and of `.mailmap` in it
@@ -393,7 +393,7 @@ fn entry(repo: &Repo, tree: Oid, path: &str) -> (u32, Oid) {
     repo.entry_at(tree, path).unwrap_or((0, Oid::ZERO_SHA1))
 }
 
-impl Cache {
+impl KeyCache {
     /// The settings with `tree`'s `allowed_signers` and `.mailmap` loaded:
     /// an unreadable `allowed_signers` becomes the refusal of every
     /// signature checked against it.

@@ -10,9 +10,9 @@ use std::collections::HashSet;
 
 use super::Met;
 use super::identity::parse_signer;
-use super::range::{Entry, Range};
+use super::range::{Range, RangeCommit};
 use super::review::{Requirement, Review};
-use super::signed::{Mode, Outcome};
+use super::signed::{Outcome, SignedMode};
 use crate::trailers::{self, NearMiss};
 
 /// One sign-off considered, counted or not.
@@ -184,7 +184,7 @@ impl Range {
     fn judge(
         &self,
         ctx: &Judge<'_>,
-        (i, e, sigs): (usize, &Entry, &Claims),
+        (i, e, sigs): (usize, &RangeCommit, &Claims),
         lines: &Lines<'_>,
         t: &trailers::Trailer,
         s: &mut Signoff,
@@ -223,7 +223,7 @@ impl Range {
         }
         if let Outcome::Refused(why) = outcome {
             s.signature = Some(why.clone());
-            if signing.mode == Mode::Required {
+            if signing.mode == SignedMode::Required {
                 return Err(format!("signature refused (signed = \"required\"): {why}"));
             }
         }
@@ -397,7 +397,7 @@ fn signatures_by_claim(all: &[trailers::Trailer]) -> Claims {
 /// a value folded over several lines (it may hide a second person), a
 /// trailer below a `---` line (`git interpret-trailers` and `git am` stop
 /// there, `%(trailers)` does not), a message that is not valid UTF-8.
-fn shape(e: &Entry, lines: &Lines<'_>, t: &trailers::Trailer) -> Result<(), String> {
+fn shape(e: &RangeCommit, lines: &Lines<'_>, t: &trailers::Trailer) -> Result<(), String> {
     if !e.valid_text {
         return Err("the commit message is not valid UTF-8 (or holds a NUL byte): its trailers are not trusted".into());
     }

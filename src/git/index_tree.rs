@@ -36,7 +36,7 @@ use std::path::Path;
 use git2::{ObjectType, Oid};
 
 /// One index entry: its path, mode and blob id.
-struct Entry<'a> {
+struct IndexEntry<'a> {
     path: Cow<'a, [u8]>,
     mode: u32,
     id: Oid,
@@ -69,7 +69,7 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
 
 /// The entries (index order) and the cache tree (an empty one, every
 /// directory to write, when the index has none), or `None` (fall back).
-fn parse(b: &[u8]) -> Option<(Vec<Entry<'_>>, CacheNode)> {
+fn parse(b: &[u8]) -> Option<(Vec<IndexEntry<'_>>, CacheNode)> {
     if b.get(..4)? != b"DIRC" {
         return None;
     }
@@ -80,7 +80,7 @@ fn parse(b: &[u8]) -> Option<(Vec<Entry<'_>>, CacheNode)> {
     let count = usize::try_from(be32(b, 8)?).ok()?;
     let end = b.len().checked_sub(20)?;
     let mut at = 12;
-    let mut entries: Vec<Entry<'_>> = Vec::with_capacity(count.min(end / 62));
+    let mut entries: Vec<IndexEntry<'_>> = Vec::with_capacity(count.min(end / 62));
     let mut previous: Vec<u8> = Vec::new();
     for _ in 0..count {
         let mode = be32(b, at + 24)?;
@@ -132,7 +132,7 @@ fn parse(b: &[u8]) -> Option<(Vec<Entry<'_>>, CacheNode)> {
             return None; // a sparse directory entry, or a mode git would not write
         }
         if !intent_to_add {
-            entries.push(Entry { path, mode, id });
+            entries.push(IndexEntry { path, mode, id });
         }
     }
     let mut tree = CacheNode::default();
@@ -206,7 +206,7 @@ fn node(data: &[u8], at: &mut usize, depth: usize) -> Option<(Vec<u8>, CacheNode
 /// entries it holds.
 fn write_dir(
     odb: &git2::Odb<'_>,
-    entries: &[Entry<'_>],
+    entries: &[IndexEntry<'_>],
     start: usize,
     prefix: &[u8],
     node: &CacheNode,

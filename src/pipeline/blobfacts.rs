@@ -100,7 +100,7 @@ pub fn bucket(run: &[u8]) -> u16 {
 }
 
 /// The facts of every blob seen so far, loaded from and saved to the cache.
-pub struct Cache {
+pub struct BlobFacts {
     path: Option<PathBuf>,
     facts: Map<Oid, Fact>,
     /// Blobs added since the file was read (appended on save).
@@ -111,13 +111,13 @@ pub struct Cache {
 
 const MAGIC: &[u8] = b"driftcheck blob facts v1\n";
 
-impl Cache {
+impl BlobFacts {
     /// The repository's cache (empty when there is none or it does not parse).
-    pub fn open(repo: &Repo) -> Cache {
+    pub fn open(repo: &Repo) -> BlobFacts {
         let path = repo.common_dir().join("driftcheck").join("blob-facts-v1");
         let facts = std::fs::read(&path).ok().and_then(|b| parse(&b));
         let stored = facts.as_ref().map(Map::len);
-        Cache {
+        BlobFacts {
             path: Some(path),
             facts: facts.unwrap_or_default(),
             added: Vec::new(),

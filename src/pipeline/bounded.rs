@@ -36,7 +36,7 @@ use crate::model::envtoken::EnvTokens;
 
 use super::blobfacts;
 use super::incremental::{
-    Change, Entry, Judged, Plan, Side, Unbounded, WORK, compare_sides, fragments_of,
+    ChangeToJudge, Judged, ListedFile, Plan, Side, Unbounded, WORK, compare_sides, fragments_of,
 };
 use super::treefacts::{self, Store, TreeSummary};
 use crate::formats::Format;
@@ -68,7 +68,7 @@ type DirIndex = std::rc::Rc<HashMap<String, Vec<(String, u32, Oid)>>>;
 ///
 /// # Errors
 /// As [`super::incremental::judge`].
-pub(super) fn judge(repo: &Repo, c: &Change<'_>) -> Result<Option<Plan>, Error> {
+pub(super) fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Option<Plan>, Error> {
     let mut store = Store::open(repo);
     let (mut sides, mut envs, policy) = match prepare(repo, c, &mut store)? {
         None => return Ok(None),
@@ -158,7 +158,7 @@ pub(super) fn judge(repo: &Repo, c: &Change<'_>) -> Result<Option<Plan>, Error> 
 #[allow(clippy::type_complexity, reason = "one private caller")]
 fn prepare(
     repo: &Repo,
-    c: &Change<'_>,
+    c: &ChangeToJudge<'_>,
     store: &mut Store,
 ) -> Result<Option<Result<(Vec<Side>, Vec<Vec<Env>>, crate::policy::Policy), Unbounded>>, Error> {
     let mut sides = Vec::new();
@@ -280,7 +280,7 @@ fn group(repo: &Repo, side: &mut Side, e: &mut Env, i: usize, norm: &str) -> Vec
             format!("{}/{rel}", e.rel_root)
         };
         if e.listed.insert(path.clone()) {
-            side.envs[i].push(Entry {
+            side.envs[i].push(ListedFile {
                 path,
                 key: key.clone(),
                 norm: norm.to_string(),
@@ -408,7 +408,7 @@ fn env_facts(
 /// The keys of the changed files, at both trees.
 fn changed_keys(
     repo: &Repo,
-    c: &Change<'_>,
+    c: &ChangeToJudge<'_>,
     sides: &mut [Side],
     envs: &mut [Vec<Env>],
 ) -> BTreeSet<String> {
@@ -437,7 +437,7 @@ fn changed_keys(
 /// when the listing path must judge, `Err` when it cannot be bounded.
 fn env_of(
     repo: &Repo,
-    c: &Change<'_>,
+    c: &ChangeToJudge<'_>,
     store: &mut Store,
     tree: Oid,
     e: &crate::config::EnvConfig,

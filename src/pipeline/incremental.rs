@@ -72,7 +72,7 @@ pub enum Plan {
 }
 
 /// One listed file of one environment in a git tree.
-pub(super) struct Entry {
+pub(super) struct ListedFile {
     pub(super) path: String,
     pub(super) key: String,
     pub(super) norm: String,
@@ -86,7 +86,7 @@ pub(super) struct Side {
     pub(super) tree: Oid,
     pub(super) scratch: Scratch,
     pub(super) written: HashSet<String>,
-    pub(super) envs: Vec<Vec<Entry>>,
+    pub(super) envs: Vec<Vec<ListedFile>>,
     pub(super) roots: Vec<PathBuf>,
 }
 
@@ -94,7 +94,7 @@ pub(super) const WORK: usize = 6;
 
 /// A change to judge: trees, where the config is, what changed, and the
 /// comparison asked for.
-pub struct Change<'a> {
+pub struct ChangeToJudge<'a> {
     /// The old tree (HEAD's, or the revision's first parent's).
     pub old: Oid,
     /// The new tree (the index's, or the revision's).
@@ -119,7 +119,7 @@ pub(super) type Unbounded = String;
 /// # Errors
 /// When the new tree's subset cannot be compared (the full run would fail
 /// the same way: bad config or policy).
-pub fn judge(repo: &Repo, c: &Change<'_>) -> Result<Plan, Error> {
+pub fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Plan, Error> {
     if c.changed.iter().any(|p| p == c.config_at) {
         return Ok(Plan::Full("the config changed".into()));
     }
@@ -145,7 +145,7 @@ pub fn judge(repo: &Repo, c: &Change<'_>) -> Result<Plan, Error> {
     // Every blob's facts come from the cache (read once per repository);
     // blobs are read again only to confirm a fragment's candidates.
     let mut facts: Option<Facts> = None;
-    let mut cache = blobfacts::Cache::open(repo);
+    let mut cache = blobfacts::BlobFacts::open(repo);
     let live: HashSet<Oid> = sides
         .iter()
         .flat_map(|s| s.envs.iter().flatten().map(|e| e.id))
@@ -213,7 +213,7 @@ pub fn judge(repo: &Repo, c: &Change<'_>) -> Result<Plan, Error> {
 /// changed policy file is not bounded).
 fn prepare(
     repo: &Repo,
-    c: &Change<'_>,
+    c: &ChangeToJudge<'_>,
 ) -> Result<Result<(Vec<Side>, crate::policy::Policy), Unbounded>, Error> {
     let mut sides = Vec::new();
     let mut policy = None;
@@ -253,7 +253,7 @@ pub(super) fn compare_sides(
     repo: &Repo,
     sides: &mut [Side],
     keys: &BTreeSet<String>,
-    c: &Change<'_>,
+    c: &ChangeToJudge<'_>,
 ) -> Result<Result<(Compared, Compared), Unbounded>, Error> {
     let mut results = Vec::new();
     for side in sides.iter_mut() {
@@ -319,7 +319,7 @@ pub(super) fn fragments_of(
 pub(super) fn config_and_policies(
     repo: &Repo,
     tree: Oid,
-    c: &Change<'_>,
+    c: &ChangeToJudge<'_>,
     scratch: &std::path::Path,
 ) -> Result<Result<Config, Unbounded>, Error> {
     crate::git::materialize_paths(repo, tree, [c.config_at], scratch)?;
@@ -373,7 +373,7 @@ fn listing(
     e: &crate::config::EnvConfig,
     config: &Config,
     top: &Path,
-) -> Result<Vec<Entry>, String> {
+) -> Result<Vec<ListedFile>, String> {
     let Selection::Root {
         dir,
         include,
@@ -404,7 +404,7 @@ fn listing(
                 .all(|c| matches!(c, std::path::Component::Normal(_)))
         })
         .map(|p| p.to_string_lossy().into_owned());
-    let mut files: Vec<Entry> = Vec::new();
+    let mut files: Vec<ListedFile> = Vec::new();
     for (rel, mode, id) in listed {
         let ignored = rel.rsplit_once('/').is_some_and(|(dirs, _)| {
             dirs.split('/')
@@ -428,7 +428,7 @@ fn listing(
         };
         let format = config.formats.format_for(Path::new(&display));
         let norm = tokens.normalize(&rel).into_owned();
-        files.push(Entry {
+        files.push(ListedFile {
             path: if rel_root.is_empty() {
                 rel
             } else {
@@ -455,7 +455,7 @@ fn listing(
     Ok(files)
 }
 
-impl env::Keyed for Entry {
+impl env::Keyed for ListedFile {
     fn key(&self) -> &str {
         &self.key
     }
@@ -482,7 +482,7 @@ fn scan(
     sides: &[Side],
     fragments: &[Vec<u8>],
     want_facts: bool,
-    cache: &mut blobfacts::Cache,
+    cache: &mut blobfacts::BlobFacts,
 ) -> Result<(Option<Facts>, BTreeSet<String>), String> {
     let mut facts = Facts {
         hosts: BTreeSet::new(),

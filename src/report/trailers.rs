@@ -9,7 +9,7 @@ use super::{OutputFormat, escape};
 
 /// What `trailers` shows: values arrive masked.
 #[derive(Serialize)]
-pub struct Doc {
+pub struct TrailersDoc {
     /// Schema version (1).
     pub version: u32,
     /// The trailer block, in order.
@@ -44,7 +44,7 @@ pub struct Miss {
 ///
 /// # Errors
 /// When writing fails.
-pub fn write(doc: &Doc, format: OutputFormat, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write(doc: &TrailersDoc, format: OutputFormat, out: &mut dyn Write) -> std::io::Result<()> {
     if format == OutputFormat::Json {
         serde_json::to_writer_pretty(&mut *out, doc)?;
         return writeln!(out);

@@ -22,7 +22,7 @@ use regex::Regex;
 
 /// One documented token format.
 #[derive(Debug, Clone, Copy)]
-pub struct Entry {
+pub struct TokenFormat {
     /// A short id (the provider and token kind).
     pub id: &'static str,
     /// Regex for what precedes the marker (often empty).
@@ -41,8 +41,8 @@ const fn e(
     marker: &'static str,
     after: &'static str,
     example: &'static str,
-) -> Entry {
-    Entry {
+) -> TokenFormat {
+    TokenFormat {
         id,
         before,
         marker,
@@ -54,7 +54,7 @@ const fn e(
 /// Every known token format. Add entries here; the matcher, the pre-filter
 /// and the leak corpus in `tests/` follow.
 #[rustfmt::skip]
-pub const CATALOGUE: &[Entry] = &[
+pub const CATALOGUE: &[TokenFormat] = &[
     // GitHub
     e("github-pat-classic", "", "ghp_", "[A-Za-z0-9]{30,}", "ghp_R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke"),
     e("github-oauth", "", "gho_", "[A-Za-z0-9]{30,}", "gho_Q7w3Er9Ty2Ui8Op4As6Df1Gh5Jk0Lz3Xc7Vb"),
@@ -222,7 +222,7 @@ pub const CATALOGUE: &[Entry] = &[
 /// markers (`sq`, `NR`, `sk-`, `md5`, `s.`) and markers common inside base64
 /// (`EAAA`, `4b1d`, `AKCp`) keep the boundary so they do not fire inside
 /// words and blobs.
-fn bounded(e: &Entry) -> bool {
+fn bounded(e: &TokenFormat) -> bool {
     const IN_BLOBS: &[&str] = &["EAAA", "4b1d", "AKCp", "LTAI", "dapi", "key-"];
     let first = if e.before.is_empty() {
         e.marker.chars().next()
@@ -237,7 +237,7 @@ fn bounded(e: &Entry) -> bool {
             || (!e.before.is_empty() && e.before.starts_with('[')))
 }
 
-fn pattern(e: &Entry) -> String {
+fn pattern(e: &TokenFormat) -> String {
     let b = if bounded(e) { "(?-u:\\b)" } else { "" };
     format!("{b}{}{}{}", e.before, regex::escape(e.marker), e.after)
 }
