@@ -264,6 +264,46 @@ impl Ends {
     }
 }
 
+/// Everything that decides the verdict, read from the merge base: its
+/// `.mailmap`, its config (written out under `base_dir` with its tree) and
+/// the `[review]` it sets, with links followed at both ends and the
+/// allowed signers loaded.
+///
+/// # Errors
+/// When the base's config, review settings or allowed signers are invalid.
+fn base_review(
+    repo: &Repo,
+    ends: &Ends,
+    config_at: Option<&str>,
+    base_dir: &std::path::Path,
+) -> Result<(Mailmap, Option<config::Config>, Review), Error> {
+    let mailmap = repo
+        .blob_at(ends.base_tree, ".mailmap")
+        .map(|b| Mailmap::parse(&String::from_utf8_lossy(&b)))
+        .unwrap_or_default();
+    git::materialize(repo, ends.base_tree, base_dir)?;
+    let base_config = config_at
+        .and_then(|at| Some((at, repo.blob_at(ends.base_tree, at)?)))
+        .map(|(at, t)| config::parse_in(&String::from_utf8_lossy(&t), base_dir, at))
+        .transpose()?;
+    let mut review = match &base_config {
+        Some(c) => Review::from_config(c, base_dir, &mailmap)?,
+        None => Review::everything(),
+    };
+    review.follow_links(repo, &[ends.base_tree, ends.head_tree])?;
+    review
+        .signing
+        .load(repo, ends.base_tree)
+        .map_err(|message| {
+            Error::config(
+                std::path::Path::new(config_at.unwrap_or(config::FILE_NAME)),
+                0,
+                message,
+            )
+        })?;
+    Ok((mailmap, base_config, review))
+}
+
 /// [`evaluate`], optionally without comparing the environments at both ends
 /// (`check --staged` has just compared them; it only asks what review the
 /// change will need).
@@ -279,33 +319,9 @@ pub fn evaluate_with(
 ) -> Result<Verdict, Error> {
     let ends = Ends::resolve(repo, base, head)?;
     let config_at = at.into().resolve(repo, ends.base_tree)?;
-    // Everything that decides the verdict comes from the merge base.
-    let mailmap = repo
-        .blob_at(ends.base_tree, ".mailmap")
-        .map(|b| Mailmap::parse(&String::from_utf8_lossy(&b)))
-        .unwrap_or_default();
     let base_dir = Scratch::new("base")?;
-    git::materialize(repo, ends.base_tree, base_dir.path())?;
-    let base_config = config_at
-        .as_ref()
-        .and_then(|at| Some((at, repo.blob_at(ends.base_tree, at)?)))
-        .map(|(at, t)| config::parse_in(&String::from_utf8_lossy(&t), base_dir.path(), at))
-        .transpose()?;
-    let mut review = match &base_config {
-        Some(c) => Review::from_config(c, base_dir.path(), &mailmap)?,
-        None => Review::everything(),
-    };
-    review.follow_links(repo, &[ends.base_tree, ends.head_tree])?;
-    review
-        .signing
-        .load(repo, ends.base_tree)
-        .map_err(|message| {
-            Error::config(
-                std::path::Path::new(config_at.as_deref().unwrap_or(config::FILE_NAME)),
-                0,
-                message,
-            )
-        })?;
+    let (mailmap, base_config, review) =
+        base_review(repo, &ends, config_at.as_deref(), base_dir.path())?;
 
     let mut changes = git::changes(repo, Some(ends.base_tree), Some(ends.head_tree), &|p| {
         review.guarded(p)

@@ -162,38 +162,7 @@ impl Review {
         let raw = config.review.clone().unwrap_or_default();
         let err = |message: String| Error::config(&config.path, 0, format!("[review] {message}"));
         let shown = config.path.display().to_string();
-        let expand = |list: &[String]| -> Result<Vec<String>, Error> {
-            let mut out = Vec::new();
-            for r in list {
-                if let Some(group) = r.strip_prefix('@') {
-                    let Some(members) = raw.groups.get(group) else {
-                        let hint = did_you_mean(group, raw.groups.keys().map(String::as_str))
-                            .map(|s| format!(" (did you mean `@{s}`?)"))
-                            .unwrap_or_default();
-                        return Err(err(format!(
-                            "unknown group `@{group}`{hint}; declare it in [review.groups]"
-                        )));
-                    };
-                    out.extend(members.iter().map(|m| mailmap.canonical(m)));
-                } else if r.contains('@') {
-                    out.push(mailmap.canonical(r));
-                } else {
-                    return Err(err(format!(
-                        "reviewer `{r}` is neither an email nor an `@group`"
-                    )));
-                }
-            }
-            out.sort();
-            out.dedup();
-            // A list that names nobody never widens to "any peer"
-            // (config/read.rs, `reviewer_forms`).
-            if !list.is_empty() && out.is_empty() {
-                return Err(err(
-                    "`reviewers` names nobody; omit it to allow any peer".into()
-                ));
-            }
-            Ok(out)
-        };
+        let expand = |list: &[String]| expand_reviewers(&raw.groups, list, mailmap, &err);
         let required = |n: Option<u32>, what: &str| -> Result<u32, Error> {
             match n {
                 Some(0) => Err(err(format!("{what}`required` must be at least 1"))),
@@ -212,31 +181,8 @@ impl Review {
             signed,
             ..
         } = &raw;
-        let bind_digest = match bind.as_deref() {
-            None | Some("commit") => false,
-            Some("digest") => true,
-            Some(other) => {
-                return Err(err(format!(
-                    "`bind = \"{other}\"`: expected \"digest\" or \"commit\""
-                )));
-            }
-        };
-        let trailers = match trailers {
-            Some(t) if t.is_empty() => {
-                return Err(err("`trailers` is empty: no sign-off could count".into()));
-            }
-            Some(t) => {
-                for k in t {
-                    if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                        return Err(err(format!(
-                            "trailer key `{k}` is not a git trailer key (letters, digits, `-`)"
-                        )));
-                    }
-                }
-                t.clone()
-            }
-            None => DEFAULT_TRAILERS.map(String::from).to_vec(),
-        };
+        let bind_digest = bind_digest(bind.as_deref(), &err)?;
+        let trailers = trailer_keys(trailers.as_deref(), &err)?;
         // Everything in `driftcheck.toml` is relative to its directory; the
         // gate compares repository-relative paths.
         let dir = match relative(&config.root, tree_root).trim_end_matches('/') {
@@ -260,48 +206,18 @@ impl Review {
         let policy_globs = anchored(&config.policies, "policies:")?;
         let policy = case_blind(&policy_globs, &shown)?;
         let mut always = vec![repo_relative(&config.path, tree_root)];
-        let signing = Signing {
-            mode: SignedMode::parse(signed.as_deref()).map_err(err)?,
-            signers: signers
-                .as_deref()
-                .map(|p| anchor(&dir, p).map_err(|why| err(format!("signers: `{p}` {why}"))))
-                .transpose()?,
-            allowed: None,
-            mailmap: std::sync::Arc::new(mailmap.clone()),
-            memo: None,
-        };
-        if signing.mode == SignedMode::Required && signing.signers.is_none() {
-            return Err(err(
-                "`signed = \"required\"` needs `signers = \"path/to/allowed_signers\"`: no key could verify a sign-off".into(),
-            ));
-        }
+        let signing = signing(signed.as_deref(), signers.as_deref(), &dir, mailmap, &err)?;
         // Who may sign is config too: a change to allowed_signers needs sign-off.
         always.extend(signing.signers.iter().cloned());
-        let mut rules = Vec::new();
-        let mut rule_globs = Vec::new();
-        for (i, r) in rule.iter().enumerate() {
-            let what = format!("[[review.rule]] #{}: ", i + 1);
-            if r.paths.is_empty() {
-                return Err(err(format!("{what}`paths` is empty")));
-            }
-            let globs = anchored(&r.paths, &format!("{what}paths:"))?;
-            let set = case_blind(&globs, &shown)?;
-            rule_globs.push(globs);
-            rules.push((
-                set,
-                r.paths.clone(),
-                Requirement {
-                    source: format!("[[review.rule]] {}", r.paths.join(", ")),
-                    required: required(r.required, &what)?,
-                    reviewers: match &r.reviewers {
-                        Some(list) => expand(list)?,
-                        None => expand(reviewers.as_deref().unwrap_or_default())?,
-                    },
-                    after: None,
-                    paths: None,
-                },
-            ));
-        }
+        let (rules, rule_globs) = review_rules(
+            rule,
+            reviewers.as_deref().unwrap_or_default(),
+            &shown,
+            &anchored,
+            &expand,
+            &required,
+            &err,
+        )?;
         Ok(Review {
             guard,
             sources: sources(config, tree_root),
@@ -558,4 +474,147 @@ fn repo_relative(path: &Path, tree_root: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A rule's anchored globs, matched case-blind, its paths as written, and
+/// what it requires.
+type ReviewRule = (GlobSet, Vec<String>, Requirement);
+
+/// The `[[review.rule]]`s: each with paths (anchored like every glob of the
+/// config), its count and its reviewers (the base list when it names none);
+/// and each rule's anchored globs, for following links.
+#[allow(clippy::type_complexity)]
+fn review_rules(
+    rule: &[crate::config::RawReviewRule],
+    base_reviewers: &[String],
+    shown: &str,
+    anchored: &dyn Fn(&[String], &str) -> Result<Vec<String>, Error>,
+    expand: &dyn Fn(&[String]) -> Result<Vec<String>, Error>,
+    required: &dyn Fn(Option<u32>, &str) -> Result<u32, Error>,
+    err: ReviewError<'_>,
+) -> Result<(Vec<ReviewRule>, Vec<Vec<String>>), Error> {
+    let mut rules = Vec::new();
+    let mut rule_globs = Vec::new();
+    for (i, r) in rule.iter().enumerate() {
+        let what = format!("[[review.rule]] #{}: ", i + 1);
+        if r.paths.is_empty() {
+            return Err(err(format!("{what}`paths` is empty")));
+        }
+        let globs = anchored(&r.paths, &format!("{what}paths:"))?;
+        let set = case_blind(&globs, shown)?;
+        rule_globs.push(globs);
+        rules.push((
+            set,
+            r.paths.clone(),
+            Requirement {
+                source: format!("[[review.rule]] {}", r.paths.join(", ")),
+                required: required(r.required, &what)?,
+                reviewers: expand(r.reviewers.as_deref().unwrap_or(base_reviewers))?,
+                after: None,
+                paths: None,
+            },
+        ));
+    }
+    Ok((rules, rule_globs))
+}
+
+/// How `[review]` errors are made (naming the config file).
+type ReviewError<'a> = &'a dyn Fn(String) -> Error;
+
+/// `reviewers` (or a rule's) as canonical emails: `@group`s expanded from
+/// `[review.groups]`, every address mapped by the base's `.mailmap`. A list
+/// that names nobody never widens to "any peer" (config/read.rs,
+/// `reviewer_forms`).
+fn expand_reviewers(
+    groups: &std::collections::BTreeMap<String, Vec<String>>,
+    list: &[String],
+    mailmap: &Mailmap,
+    err: ReviewError<'_>,
+) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    for r in list {
+        if let Some(group) = r.strip_prefix('@') {
+            let Some(members) = groups.get(group) else {
+                let hint = did_you_mean(group, groups.keys().map(String::as_str))
+                    .map(|s| format!(" (did you mean `@{s}`?)"))
+                    .unwrap_or_default();
+                return Err(err(format!(
+                    "unknown group `@{group}`{hint}; declare it in [review.groups]"
+                )));
+            };
+            out.extend(members.iter().map(|m| mailmap.canonical(m)));
+        } else if r.contains('@') {
+            out.push(mailmap.canonical(r));
+        } else {
+            return Err(err(format!(
+                "reviewer `{r}` is neither an email nor an `@group`"
+            )));
+        }
+    }
+    out.sort();
+    out.dedup();
+    if !list.is_empty() && out.is_empty() {
+        return Err(err(
+            "`reviewers` names nobody; omit it to allow any peer".into()
+        ));
+    }
+    Ok(out)
+}
+
+/// `bind`: `"digest"` (sign-offs name the digest they approve) or
+/// `"commit"` (the default).
+fn bind_digest(bind: Option<&str>, err: ReviewError<'_>) -> Result<bool, Error> {
+    match bind {
+        None | Some("commit") => Ok(false),
+        Some("digest") => Ok(true),
+        Some(other) => Err(err(format!(
+            "`bind = \"{other}\"`: expected \"digest\" or \"commit\""
+        ))),
+    }
+}
+
+/// `trailers`: the sign-off keys (the default when absent); none empty,
+/// each a git trailer key.
+fn trailer_keys(trailers: Option<&[String]>, err: ReviewError<'_>) -> Result<Vec<String>, Error> {
+    match trailers {
+        Some([]) => Err(err("`trailers` is empty: no sign-off could count".into())),
+        Some(t) => {
+            for k in t {
+                if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                    return Err(err(format!(
+                        "trailer key `{k}` is not a git trailer key (letters, digits, `-`)"
+                    )));
+                }
+            }
+            Ok(t.to_vec())
+        }
+        None => Ok(DEFAULT_TRAILERS.map(String::from).to_vec()),
+    }
+}
+
+/// `signed` and `signers`: how signatures count, and where the allowed
+/// signers are (anchored like every path of the config). Requiring
+/// signatures without naming who may sign is an error: no key could verify.
+fn signing(
+    signed: Option<&str>,
+    signers: Option<&str>,
+    dir: &str,
+    mailmap: &Mailmap,
+    err: ReviewError<'_>,
+) -> Result<Signing, Error> {
+    let signing = Signing {
+        mode: SignedMode::parse(signed).map_err(err)?,
+        signers: signers
+            .map(|p| anchor(dir, p).map_err(|why| err(format!("signers: `{p}` {why}"))))
+            .transpose()?,
+        allowed: None,
+        mailmap: std::sync::Arc::new(mailmap.clone()),
+        memo: None,
+    };
+    if signing.mode == SignedMode::Required && signing.signers.is_none() {
+        return Err(err(
+            "`signed = \"required\"` needs `signers = \"path/to/allowed_signers\"`: no key could verify a sign-off".into(),
+        ));
+    }
+    Ok(signing)
 }
