@@ -117,13 +117,17 @@ type ScratchPlan = (
         String,
         Option<Vec<Finding>>,
     )>,
-    Option<(
-        driftcheck::git::Repo,
-        String,
-        driftcheck::gate::Head,
-        String,
-    )>,
+    ReviewNote,
 );
+
+/// What the review note after a local check needs: the repository, the
+/// base, the head and where the config is (none for a working-tree run).
+type ReviewNote = Option<(
+    driftcheck::git::Repo,
+    String,
+    driftcheck::gate::Head,
+    String,
+)>;
 
 /// Write the whole new tree out and compute the old side's findings in full.
 #[allow(clippy::too_many_arguments)]
@@ -345,49 +349,19 @@ pub fn run(
         None => compare(args, cwd, run.command, run.names)?,
     };
     let mut accepted = c.accepted;
-    let (findings, pre_existing) = match scratch.as_ref().and_then(|s| s.3.as_ref()) {
-        Some(before) => driftcheck::pipeline::change::introduced(before, c.findings),
-        None => (c.findings, Vec::new()),
-    };
-    let visible = |f: &Finding| run.command != "check" || f.severity != Severity::Note;
-    let pre_existing = pre_existing.iter().filter(|f| visible(f)).count();
-    let mut shown: Vec<Finding> = match run.command {
-        // `check` is the gate's view: notes are not shown.
-        "check" => findings.into_iter().filter(visible).collect(),
-        _ => findings,
-    };
-    if let Some(path) = run.write_baseline {
-        baseline::write(path, &shown)?;
-        accepted += shown.len();
-        shown.clear();
-    } else if let Some(path) = run.baseline.map(Path::to_path_buf).or_else(|| {
-        (run.command == "check")
-            .then(|| c.baseline.clone())
-            .flatten()
-    }) {
-        let known = baseline::read(&path)?;
-        let before = shown.len();
-        shown.retain(|f| !known.contains(&baseline::fingerprint(f)));
-        accepted += before - shown.len();
-    }
+    let (mut shown, pre_existing) =
+        shown_findings(run, scratch.as_ref().and_then(|s| s.3.as_ref()), c.findings);
+    accepted += apply_baseline(run, c.baseline.as_deref(), &mut shown)?;
     let summary = Summary::of(&shown);
     // Paths relative to the repository root, after the baseline (which is
     // keyed on config-relative paths) has been applied.
-    let locate_renders = matches!(
-        args.format,
-        report::OutputFormat::Sarif | report::OutputFormat::Github
+    let equivalent = repository_paths(
+        args,
+        (&c.paths, &c.root, c.config_path.as_deref()),
+        &c.outcome.equivalent,
+        scratch.as_ref().map(|s| s.0.path()),
+        &mut shown,
     );
-    let mut paths = c.paths.clone();
-    if let Some((dir, _, _, _)) = &scratch {
-        // A written-out index or revision: its top is the scratch directory.
-        paths = report::paths::PathBase {
-            render_lines: paths.render_lines,
-            ..report::paths::PathBase::new(&c.root, c.config_path.as_deref(), Some(dir.path()))
-        };
-    }
-    paths.apply(&mut shown, locate_renders);
-    let mut equivalent = c.outcome.equivalent.clone();
-    paths.apply(&mut equivalent, locate_renders);
     let rep = Report {
         command: run.command,
         envs: &c.envs,
@@ -417,6 +391,56 @@ pub fn run(
             count: c.outcome.files_failed,
         });
     }
+    closing_notes(
+        args,
+        run,
+        (judged_change, silent, fails, pre_existing),
+        review_note,
+        &c.notes,
+        out,
+    )?;
+    Ok(if fails {
+        Status::Findings
+    } else {
+        Status::Clean
+    })
+}
+
+/// The findings to show: for a judged change only those it introduces
+/// (`before`: the old side's), and for `check` no notes (the gate's view);
+/// with how many shown ones were there before the change.
+fn shown_findings(
+    run: &Run<'_>,
+    before: Option<&Vec<Finding>>,
+    findings: Vec<Finding>,
+) -> (Vec<Finding>, usize) {
+    let (findings, pre_existing) = match before {
+        Some(before) => driftcheck::pipeline::change::introduced(before, findings),
+        None => (findings, Vec::new()),
+    };
+    let visible = |f: &Finding| run.command != "check" || f.severity != Severity::Note;
+    let pre_existing = pre_existing.iter().filter(|f| visible(f)).count();
+    let shown = match run.command {
+        "check" => findings.into_iter().filter(visible).collect(),
+        _ => findings,
+    };
+    (shown, pre_existing)
+}
+
+/// What a human reads after the report: findings that were there before
+/// the change, the review the change will need, and discovery's notes.
+///
+/// # Errors
+/// When writing fails.
+fn closing_notes(
+    args: &Args,
+    run: &Run<'_>,
+    (judged_change, silent, fails, pre_existing): (bool, bool, bool, usize),
+    review_note: ReviewNote,
+    notes: &[String],
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let human = args.format == report::OutputFormat::Human;
     if judged_change && human && pre_existing > 0 && (!silent || args.verbose) && !args.quiet {
         let flag = match run.source {
             Source::Rev(r) => format!("--rev {r}"),
@@ -439,15 +463,67 @@ pub fn run(
     }
     // Discovery never compares part of what it found silently.
     if !args.quiet && args.format == report::OutputFormat::Human {
-        for note in &c.notes {
+        for note in notes {
             writeln!(out, "note: {note}").map_err(Error::Write)?;
         }
     }
-    Ok(if fails {
-        Status::Findings
-    } else {
-        Status::Clean
-    })
+    Ok(())
+}
+
+/// `--write-baseline` (every finding accepted into the file) or a baseline
+/// read (`--baseline`, else the config's for `check`): the findings it
+/// accepts are dropped from `shown`. How many were accepted.
+///
+/// # Errors
+/// When the baseline cannot be read or written.
+fn apply_baseline(
+    run: &Run<'_>,
+    configured: Option<&Path>,
+    shown: &mut Vec<Finding>,
+) -> Result<usize, Error> {
+    if let Some(path) = run.write_baseline {
+        baseline::write(path, shown)?;
+        let n = shown.len();
+        shown.clear();
+        return Ok(n);
+    }
+    let path = run.baseline.map(Path::to_path_buf).or_else(|| {
+        (run.command == "check")
+            .then(|| configured.map(Path::to_path_buf))
+            .flatten()
+    });
+    let Some(path) = path else { return Ok(0) };
+    let known = baseline::read(&path)?;
+    let before = shown.len();
+    shown.retain(|f| !known.contains(&baseline::fingerprint(f)));
+    Ok(before - shown.len())
+}
+
+/// `shown` and the equivalent values made relative to the repository root
+/// (a written-out index or revision: its scratch directory `top`); the
+/// equivalent values are returned.
+fn repository_paths(
+    args: &Args,
+    (base, root, config_path): (&report::paths::PathBase, &Path, Option<&Path>),
+    equivalent: &[Finding],
+    top: Option<&Path>,
+    shown: &mut [Finding],
+) -> Vec<Finding> {
+    let locate_renders = matches!(
+        args.format,
+        report::OutputFormat::Sarif | report::OutputFormat::Github
+    );
+    let mut paths = base.clone();
+    if let Some(top) = top {
+        paths = report::paths::PathBase {
+            render_lines: paths.render_lines,
+            ..report::paths::PathBase::new(root, config_path, Some(top))
+        };
+    }
+    paths.apply(shown, locate_renders);
+    let mut equivalent = equivalent.to_vec();
+    paths.apply(&mut equivalent, locate_renders);
+    equivalent
 }
 
 /// The findings of `tree` (the change's old side), for telling what the

@@ -101,7 +101,6 @@ pub fn may_hold(text: &str) -> bool {
 
 /// Credential ranges in one line of text.
 pub fn credentials(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
     let words = words(text);
     let lower: Vec<String> = words
         .iter()
@@ -117,6 +116,41 @@ pub fn credentials(text: &str) -> Vec<Range<usize>> {
             names.contains(&base)
         })
     };
+    let mut out = common_flags(text, &words, &lower, &program);
+    out.extend(table_flags(text, &words, &program));
+    if program(ATTACHED_P) {
+        for (i, w) in lower.iter().enumerate() {
+            if w.starts_with("-p") && w.len() > 2 {
+                out.push(words[i].start + 2..words[i].end);
+            }
+        }
+    }
+    // `net use Z: \\srv\share <password> /user:...`: the word after the share.
+    if program(&["net"]) && lower.iter().any(|w| w.starts_with("/user:")) {
+        for (i, w) in lower.iter().enumerate() {
+            if w.starts_with("\\\\")
+                && let Some(r) = words.get(i + 1)
+                && !text[r.clone()].starts_with('/')
+            {
+                out.push(r.clone());
+            }
+        }
+    }
+    out.extend(piped(text, &words, &lower));
+    out.extend(authorization(text));
+    out
+}
+
+/// Flags many programs share (`-u user:pw`, curl's `--user=`), `-p`/`-pX`
+/// of the programs whose `-p` is a password, redis' `-a`, `htpasswd -b`,
+/// `auth-pass`.
+fn common_flags(
+    text: &str,
+    words: &[Range<usize>],
+    lower: &[String],
+    program: &dyn Fn(&[&str]) -> bool,
+) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
     let p_password = program(P_IS_PASSWORD);
     let redis = program(&["redis-cli", "keydb-cli"]);
     let htpasswd = program(&["htpasswd"]);
@@ -162,6 +196,17 @@ pub fn credentials(text: &str) -> Vec<Range<usize>> {
             out.push(at..r.end);
         }
     }
+    out
+}
+
+/// The credential argument of each `(programs, flag, what)` of
+/// [`FLAG_TABLE`] whose program the line runs.
+fn table_flags(
+    text: &str,
+    words: &[Range<usize>],
+    program: &dyn Fn(&[&str]) -> bool,
+) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
     for (programs, flag, cred) in FLAG_TABLE {
         if !program(programs) {
             continue;
@@ -188,24 +233,13 @@ pub fn credentials(text: &str) -> Vec<Range<usize>> {
             }
         }
     }
-    if program(ATTACHED_P) {
-        for (i, w) in lower.iter().enumerate() {
-            if w.starts_with("-p") && w.len() > 2 {
-                out.push(words[i].start + 2..words[i].end);
-            }
-        }
-    }
-    // `net use Z: \\srv\share <password> /user:...`: the word after the share.
-    if program(&["net"]) && lower.iter().any(|w| w.starts_with("/user:")) {
-        for (i, w) in lower.iter().enumerate() {
-            if w.starts_with("\\\\")
-                && let Some(r) = words.get(i + 1)
-                && !text[r.clone()].starts_with('/')
-            {
-                out.push(r.clone());
-            }
-        }
-    }
+    out
+}
+
+/// A password fed on standard input (`echo X | … --password-stdin`,
+/// `<(echo X)` after a password option): X.
+fn piped(text: &str, words: &[Range<usize>], lower: &[String]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
     // `echo X | ...` or `<(echo X)` feeding a password option: X is the password.
     if lower
         .iter()
@@ -226,7 +260,6 @@ pub fn credentials(text: &str) -> Vec<Range<usize>> {
     {
         out.extend(arg(text, r.start));
     }
-    out.extend(authorization(text));
     out
 }
 
