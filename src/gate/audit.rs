@@ -350,7 +350,7 @@ impl JudgedCommit<'_> {
             };
             let (outcome, verified) = if self.signing.active() {
                 self.signing
-                    .check_signed(found, &signer.email, self.digest, self.base, &shape)
+                    .check(found, &signer.email, self.digest, self.base, &shape)
             } else {
                 (Outcome::Typed, None)
             };

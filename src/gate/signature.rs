@@ -391,13 +391,9 @@ pub fn verify_many(items: &[(&Signed, &str)]) -> Vec<bool> {
 impl AllowedSigners {
     /// Whether the key that made `signed` is listed for `name` (for any
     /// namespace: a key that may speak for a person is that person's).
-    pub fn key_speaks_for(&self, signed: &Signed, name: &str) -> bool {
-        self.key_speaks_for_as(signed, name, &|e| e.to_string())
-    }
-
-    /// [`AllowedSigners::key_speaks_for`], with addresses mapped to persons
-    /// by `person` (see [`AllowedSigners::verify_as`]).
-    pub fn key_speaks_for_as(
+    /// Addresses are mapped to persons by `person` (see
+    /// [`AllowedSigners::verify_as`]).
+    pub fn key_speaks_for(
         &self,
         signed: &Signed,
         name: &str,

@@ -110,25 +110,14 @@ impl Signing {
     }
 
     /// Check the sign-off of `email` carried by a commit whose trailers
-    /// are `all`, for `digest` at merge base `base`. `shape` refuses a
-    /// trailer git and a reader would see differently (folded, below `---`).
-    pub fn check(
-        &self,
-        all: &[Trailer],
-        email: &str,
-        digest: &str,
-        base: &str,
-        shape: &dyn Fn(&Trailer) -> Result<(), String>,
-    ) -> Outcome {
-        self.check_signed(all, email, digest, base, shape).0
-    }
-
-    /// [`Signing::check`], and the signature that verified: the one whose
-    /// key every later rule judges (a key that also speaks for a
+    /// are `all`, for `digest` at merge base `base` (`shape` refuses a
+    /// trailer git and a reader would see differently: folded, below
+    /// `---`); with the signature that verified: the one whose key every
+    /// later rule judges (a key that also speaks for a
     /// contributor, one count per key). Never another trailer claiming the
     /// same reviewer: a decoy line placed before the real one must not
     /// lend its key to those rules.
-    pub fn check_signed(
+    pub fn check(
         &self,
         all: &[Trailer],
         email: &str,
@@ -213,7 +202,7 @@ impl Signing {
 }
 
 impl Signing {
-    /// The key of `signed` (the signature [`Signing::check_signed`] verified
+    /// The key of `signed` (the signature [`Signing::check`] verified
     /// for `email`): its fingerprint, and whether that key is also listed
     /// for any of `others` (the change's contributors, every address they
     /// used and its mailmap form).
@@ -237,7 +226,7 @@ impl Signing {
         let me = person(&email);
         let also = others
             .filter(|o| !o.eq_ignore_ascii_case(&email) && person(o) != me)
-            .find(|o| allowed.key_speaks_for_as(signed, o, &person))
+            .find(|o| allowed.key_speaks_for(signed, o, &person))
             .map(str::to_string);
         Some((signature::key_fingerprint(signed), also))
     }

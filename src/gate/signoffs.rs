@@ -197,10 +197,9 @@ impl Range {
         let own = sigs
             .get(&signer.email.to_ascii_lowercase())
             .map_or(&[][..], Vec::as_slice);
-        let (outcome, verified) =
-            signing.check_signed(own, &signer.email, digest, &ctx.base, &|st| {
-                shape(e, lines, st)
-            });
+        let (outcome, verified) = signing.check(own, &signer.email, digest, &ctx.base, &|st| {
+            shape(e, lines, st)
+        });
         s.signed = outcome == Outcome::Signed;
         let email = self.mailmap.canonical(&signer.email);
         s.email.clone_from(&email);

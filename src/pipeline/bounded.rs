@@ -29,7 +29,6 @@ use std::path::PathBuf;
 
 use crate::env::{self, Selection};
 use crate::error::Error;
-use crate::finding::Finding;
 use crate::git::scratch::Scratch;
 use crate::git::{Oid, Repo};
 use crate::model::envtoken::EnvTokens;
@@ -127,13 +126,7 @@ pub(super) fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Option<Plan>, 
         grown.extend(hits.iter().cloned());
         close(repo, &mut sides, &mut envs, &mut grown);
         if grown == keys {
-            let known: HashSet<_> = before.findings.iter().map(Finding::identity).collect();
-            if after.findings.iter().any(|f| {
-                matches!(
-                    f.rule.as_str(),
-                    "policy/unused-waiver" | "policy/unused-rule"
-                ) && !known.contains(&f.identity())
-            }) {
+            if super::incremental::newly_unused(&before.findings, &after.findings) {
                 return Ok(Some(Plan::Full(
                     "a waiver or rule the change left unused".into(),
                 )));

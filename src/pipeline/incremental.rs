@@ -185,13 +185,7 @@ pub fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Plan, Error> {
         grown.extend(hits.iter().cloned());
         close(&sides, &interest, links, &mut grown);
         if grown == keys {
-            let known: HashSet<_> = before.findings.iter().map(Finding::identity).collect();
-            if after.findings.iter().any(|f| {
-                matches!(
-                    f.rule.as_str(),
-                    "policy/unused-waiver" | "policy/unused-rule"
-                ) && !known.contains(&f.identity())
-            }) {
+            if newly_unused(&before.findings, &after.findings) {
                 return Ok(Plan::Full("a waiver or rule the change left unused".into()));
             }
             let side = sides.remove(0);
@@ -334,6 +328,19 @@ pub(super) fn config_and_policies(
     }
     crate::git::materialize_paths(repo, tree, policy_paths.iter().map(String::as_str), scratch)?;
     Ok(Ok(config))
+}
+
+/// Whether `after` reports a waiver or policy rule unused that `before`
+/// did not: a finding about the whole policy, which only the full
+/// computation can judge.
+pub(super) fn newly_unused(before: &[Finding], after: &[Finding]) -> bool {
+    let known: HashSet<_> = before.iter().map(Finding::identity).collect();
+    after.iter().any(|f| {
+        matches!(
+            f.rule.as_str(),
+            "policy/unused-waiver" | "policy/unused-rule"
+        ) && !known.contains(&f.identity())
+    })
 }
 
 pub(super) fn policy_paths(

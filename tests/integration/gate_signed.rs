@@ -66,6 +66,12 @@ fn repo(mode: &str) -> Repo {
 /// `reviewer`: the `Reviewed-by` and `Review-Signature` lines.
 #[track_caller]
 fn approve_signed(r: &Repo, reviewer: Person, seed: u8) -> (String, String) {
+    approve_signed_on(r, reviewer, seed, "main")
+}
+
+/// [`approve_signed`] against merge base `base` (`HEAD~1`: the commit alone).
+#[track_caller]
+fn approve_signed_on(r: &Repo, reviewer: Person, seed: u8, base: &str) -> (String, String) {
     let (path, _) = key(r, seed);
     let vars = identity(r, reviewer, "");
     let out = r.driftcheck_in(
@@ -76,7 +82,7 @@ fn approve_signed(r: &Repo, reviewer: Person, seed: u8) -> (String, String) {
             "--key",
             path.to_str().unwrap(),
             "--base",
-            "main",
+            base,
             "--format",
             "json",
         ],
@@ -613,34 +619,8 @@ fn audit_follows_allowed_signers_through_history() {
     let with_carol = format!("{}{}", r.read(SIGNERS), line(CAROL, &public(CAROL_KEY)));
     let without = r.read(SIGNERS);
     let sign_next = |who: Person, seed: u8| {
-        let (path, _) = key(&r, seed);
-        let out = r.driftcheck_in(
-            &r.root(),
-            &[
-                "approve",
-                "--sign",
-                "--key",
-                path.to_str().unwrap(),
-                "--base",
-                "HEAD~1",
-                "--format",
-                "json",
-            ],
-            &identity(&r, who, ""),
-        );
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let lines = format!(
-            "{}\n{}",
-            doc["trailer"].as_str().unwrap(),
-            doc["signature"].as_str().unwrap()
-        );
-        r.amend(&msg(&lines));
+        let (reviewed, sig) = approve_signed_on(&r, who, seed, "HEAD~1");
+        r.amend(&msg(&format!("{reviewed}\n{sig}")));
     };
     r.write(SIGNERS, &with_carol);
     r.commit("Add Carol's key\n");
@@ -774,34 +754,7 @@ fn audit_verifying_ahead_agrees_with_each_signature_built() {
             (state >> 33) % n
         };
         let r = repo("required");
-        let sign_head = |who: Person, key_seed: u8| {
-            let (path, _) = key(&r, key_seed);
-            let out = r.driftcheck_in(
-                &r.root(),
-                &[
-                    "approve",
-                    "--sign",
-                    "--key",
-                    path.to_str().unwrap(),
-                    "--base",
-                    "HEAD~1",
-                    "--format",
-                    "json",
-                ],
-                &identity(&r, who, ""),
-            );
-            assert_eq!(
-                out.status.code(),
-                Some(0),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-            (
-                doc["trailer"].as_str().unwrap().to_string(),
-                doc["signature"].as_str().unwrap().to_string(),
-            )
-        };
+        let sign_head = |who: Person, key_seed: u8| approve_signed_on(&r, who, key_seed, "HEAD~1");
         let mut expected = Vec::new();
         let mut previous: Option<String> = None;
         for i in 0..10 {
@@ -1006,5 +959,45 @@ fn a_wildcard_key_matching_the_authors_written_address_proves_no_peer_review() {
         );
         let g = r.gate_main();
         assert_refused_because(&g, "Bo", "a contributor: it proves no peer review");
+    }
+}
+
+/// Adversarial review 2 (22, 23): `audit` judges each commit's signatures
+/// with the `.mailmap` of its parent, as the gate judges them with the
+/// merge base's. A mailmap added later (making Mallory's bot address
+/// Ana's) does not make an old signature by the bot's key Ana's, cold or
+/// from the memo.
+#[test]
+fn audit_reads_the_mailmap_of_each_commits_parent() {
+    let listing = format!(
+        "ana@example.com {}\nmalbot@example.com {}\n",
+        public(ANA_KEY),
+        public(MAL_KEY)
+    );
+    let r = repo_listing(&listing, 1);
+    let (reviewed, sig) = signed_change(&r, ANA, MAL_KEY);
+    let g = timeout_with(&r, &format!("{reviewed}\n{sig}"));
+    assert_refused_because(&g, "Ana", "signature refused");
+    r.write(".mailmap", "Ana <ana@example.com> <malbot@example.com>\n");
+    r.commit("Map the bot\n");
+    for run in ["cold", "warm"] {
+        if run == "cold" {
+            let _ = std::fs::remove_dir_all(r.root().join(".git/driftcheck"));
+        }
+        let out = r.driftcheck_in(
+            &r.root(),
+            &["audit", "main..feature", "--format", "json"],
+            &[],
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let signed: Vec<&serde_json::Value> = doc["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["signoffs"].as_array().unwrap())
+            .collect();
+        assert_eq!(signed.len(), 1, "{run}: {doc}");
+        assert_eq!(signed[0]["signed"], false, "{run}: {doc}");
+        assert_eq!(signed[0]["counted"], false, "{run}: {doc}");
     }
 }
