@@ -258,16 +258,45 @@ fn gate_findings(v: &Verdict) -> Vec<Finding> {
         ));
     }
     out.extend(super::approve_sign::assurance_finding(v, &file));
-    for (commit, n) in &v.near_misses {
+    for ((commit, reason), lines) in near_miss_groups(&v.near_misses) {
         out.push(Finding::other(
             "gate/near-miss",
             Severity::Warning,
-            format!("{commit}:{}: not a trailer: {}", n.line, n.reason),
+            format!("{commit}:{}: not a trailer: {reason}", line_list(&lines)),
             file.clone(),
             "write sign-offs as `Reviewed-by: Name <email>` in the message's last paragraph",
         ));
     }
     out
+}
+
+/// Near misses with one reason in one commit, in order of first line: one
+/// finding each, so a message of many alike lines gives one warning, not
+/// one per line (the gate section still lists every line).
+fn near_miss_groups(
+    misses: &[(String, driftcheck::trailers::NearMiss)],
+) -> Vec<((&str, &str), Vec<usize>)> {
+    let mut at: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
+    let mut groups: Vec<((&str, &str), Vec<usize>)> = Vec::new();
+    for (commit, n) in misses {
+        let key = (commit.as_str(), n.reason.as_str());
+        let i = *at.entry(key).or_insert_with(|| {
+            groups.push((key, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(n.line);
+    }
+    groups
+}
+
+/// `3`, `3, 7`, or `3, 4, 5 and 199997 more lines`.
+fn line_list(lines: &[usize]) -> String {
+    const SHOWN: usize = 3;
+    let shown: Vec<String> = lines.iter().take(SHOWN).map(usize::to_string).collect();
+    match lines.len().checked_sub(SHOWN) {
+        Some(more) if more > 0 => format!("{} and {more} more lines", shown.join(", ")),
+        _ => shown.join(", "),
+    }
 }
 
 /// The branch a change merges into, for `approve` without `--base`: the

@@ -6,7 +6,10 @@
 //! in hash sets (a line-by-line re-scan per trailer made 200,000 trailer
 //! lines take minutes).
 
-use std::collections::HashSet;
+/// Sets and maps keyed by attacker-written text (emails, keys): foldhash,
+/// seeded per process, is fast and resists crafted collisions.
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 use super::Met;
 use super::identity::parse_signer;
@@ -109,11 +112,11 @@ impl Range {
         digest: &str,
         merge_base: crate::git::Oid,
     ) -> (Vec<Signoff>, Vec<Met>) {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.entries.iter().map(|e| e.block.trailers.len()).sum());
         // (canonical email, entry index, names the digest) of valid sign-offs.
         let mut valid: Vec<(String, usize, bool)> = Vec::new();
-        let mut counted: HashSet<String> = HashSet::new();
-        let mut keys: HashSet<String> = HashSet::new();
+        let mut counted: HashSet<String> = HashSet::default();
+        let mut keys: HashSet<String> = HashSet::default();
         let ctx = Judge {
             review,
             digest,
@@ -288,8 +291,7 @@ impl Range {
         let reviewers: HashSet<&str> = r.reviewers.iter().map(String::as_str).collect();
         let window = r.after.and_then(|n| self.after.get(&n));
         // Person → (entries, names the digest).
-        let mut people: std::collections::HashMap<&str, (Vec<usize>, bool)> =
-            std::collections::HashMap::new();
+        let mut people: HashMap<&str, (Vec<usize>, bool)> = HashMap::default();
         for (email, i, all) in valid {
             if (reviewers.is_empty() || reviewers.contains(email.as_str()))
                 && window.is_none_or(|w| w.contains(i))
@@ -312,8 +314,7 @@ impl Range {
             };
         }
         // Group people by what they signed, then count per path.
-        let mut groups: std::collections::HashMap<(Vec<usize>, bool), u32> =
-            std::collections::HashMap::new();
+        let mut groups: HashMap<(Vec<usize>, bool), u32> = HashMap::default();
         for (_, (mut entries, all)) in people {
             entries.sort_unstable();
             entries.dedup();
@@ -327,7 +328,7 @@ impl Range {
             .filter(|((_, a), _)| !*a)
             .map(|((entries, _), n)| (self.coverage.bits(entries), *n))
             .collect();
-        let count: std::collections::HashMap<&str, u32> = paths
+        let count: HashMap<&str, u32> = paths
             .iter()
             .map(|p| (p.as_str(), all + self.coverage.count(p, &sets)))
             .collect();
@@ -364,7 +365,7 @@ impl Range {
 }
 
 /// An entry's `Review-Signature` trailers by the reviewer each claims.
-type Claims = std::collections::HashMap<String, Vec<trailers::Trailer>>;
+type Claims = HashMap<String, Vec<trailers::Trailer>>;
 
 /// Group `all`'s `Review-Signature` trailers by the reviewer they claim
 /// (the value's first word without `<>`, lower-cased: the key
@@ -375,7 +376,7 @@ type Claims = std::collections::HashMap<String, Vec<trailers::Trailer>>;
 /// cost N² (200,000 lines: minutes); each sign-off now gets only the
 /// signatures that claim its address, which is all the check looks at.
 fn signatures_by_claim(all: &[trailers::Trailer]) -> Claims {
-    let mut out = Claims::new();
+    let mut out = Claims::default();
     for t in all
         .iter()
         .filter(|t| trailers::key_matches(&t.key, super::signature::TRAILER))

@@ -252,13 +252,19 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
             paint(Role::Strong, "near misses (not trailers):")
         )?;
     }
+    // Near misses repeat (a pasted block of look-alike lines): each
+    // distinct text is masked once.
+    let mut masked: Option<(&str, String)> = None;
     for n in &g.near_misses {
+        if masked.as_ref().is_none_or(|(t, _)| *t != n.text) {
+            masked = Some((&n.text, escape(&crate::secrets::mask_line(&n.text), 200)));
+        }
+        let text = masked.as_ref().map_or("", |(_, m)| m.as_str());
         writeln!(
             out,
-            "  {}:{} `{}`: {}",
+            "  {}:{} `{text}`: {}",
             n.commit,
             n.line,
-            escape(&crate::secrets::mask_line(&n.text), 200),
             escape(&n.reason, 300)
         )?;
     }

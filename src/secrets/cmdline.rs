@@ -88,15 +88,28 @@ enum Cred {
 /// Programs whose attached `-pX` is a password (`7z a -pX`).
 const ATTACHED_P: &[&str] = &["7z", "7za", "7zz", "7zr", "unrar", "rar"];
 
-/// A cheap test that `text` may hold anything [`credentials`] looks for:
-/// a flag (`-x`) or the word `auth`. Most values have neither.
+/// A cheap test that `text` may hold anything [`credentials`] looks for;
+/// most values hold none of it. It must be true whenever `credentials`
+/// could find something (a test checks the families), so each clause names
+/// what it admits:
+/// - a word (split at whitespace, leading quotes dropped, as `credentials`
+///   reads words) starting with `-` and a letter or `-`: every flag;
+/// - `auth` (`auth-pass`, `Authorization`), `login` (`vault login`);
+/// - `passw` (a password fed by `echo X | … passwd`), `/user:` (`net use`).
+///
+/// A hyphen inside a word (`Reviewed-by`, `x-request-id`) is no flag.
 pub fn may_hold(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.windows(2)
-        .any(|w| w[0] == b'-' && w[1].is_ascii_alphabetic() || w == b"--")
-        || super::values::contains_ci(text, b"auth")
-        || super::values::contains_ci(text, b"login")
-        || super::values::contains_ci(text, b"net use")
+    let flag = text.split_whitespace().any(|w| {
+        let b = w.trim_start_matches(['"', '\'']).as_bytes();
+        b.len() >= 2 && b[0] == b'-' && (b[1].is_ascii_alphabetic() || b[1] == b'-')
+    });
+    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["auth", "login", "passw", "/user:"])
+            .expect("literal words")
+    });
+    flag || WORDS.is_match(text)
 }
 
 /// Credential ranges in one line of text.
@@ -472,6 +485,88 @@ mod flag_table_tests {
                 credentials(line)
                     .iter()
                     .any(|r| r.start <= at && r.end >= at + 8),
+                "{line}"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::*;
+
+    /// [`may_hold`] is a necessary condition: on a family of lines built
+    /// from every program and flag the module knows, in several quotings and
+    /// separators, `credentials` finds nothing where `may_hold` says no.
+    #[test]
+    fn may_hold_is_true_wherever_credentials_finds_one() {
+        let mut programs: Vec<&str> = P_IS_PASSWORD.to_vec();
+        programs.extend(ATTACHED_P);
+        programs.extend([
+            "curl",
+            "wget",
+            "redis-cli",
+            "htpasswd",
+            "net",
+            "docker",
+            "sentinel",
+        ]);
+        programs.extend(FLAG_TABLE.iter().flat_map(|(p, _, _)| p.iter().copied()));
+        let mut flags: Vec<&str> = vec![
+            "-u",
+            "--user",
+            "--proxy-user",
+            "-U",
+            "-p",
+            "--pass",
+            "-a",
+            "-b",
+            "-bc",
+            "auth-pass",
+            "-pX",
+            "--user=u:pw",
+            "--password-stdin",
+            "login",
+            "/user:me",
+            "\\\\srv\\share",
+        ];
+        flags.extend(FLAG_TABLE.iter().map(|(_, f, _)| *f));
+        let mut checked = 0;
+        for program in &programs {
+            for flag in &flags {
+                for sep in [" ", "  ", "\t"] {
+                    for quote in ["", "\"", "'"] {
+                        for line in [
+                            format!("{program}{sep}{quote}{flag}{quote}{sep}u:p%,pass:hunter2 x"),
+                            format!("echo{sep}hunter2{sep}|{sep}{program}{sep}{flag}"),
+                            format!("{program}{sep}use{sep}\\\\srv\\s{sep}pw{sep}{flag}"),
+                        ] {
+                            if !credentials(&line).is_empty() {
+                                checked += 1;
+                                assert!(may_hold(&line), "{line:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for line in [
+            "echo hunter2 | chpasswd",
+            "Authorization: Bearer x",
+            "Reviewed-by: A <a@x>",
+        ] {
+            assert_eq!(may_hold(line), !credentials(line).is_empty(), "{line:?}");
+        }
+        assert!(checked > 500, "{checked}");
+        // Lines the old prefilter (a `-x` anywhere, `net use` with one
+        // space) turned away before the credential rules.
+        for line in [
+            "echo hunter2 | chpasswd",
+            "echo 'root:hunter2' | chpasswd",
+            "net  use Z: \\\\srv\\share hunter2 /user:me",
+        ] {
+            assert!(
+                !crate::secrets::mask_line(line).contains("hunter2"),
                 "{line}"
             );
         }

@@ -38,7 +38,10 @@ fn is_sep(b: u8) -> bool {
     matches!(b, b'_' | b'-' | b'.' | b'~')
 }
 
-/// Runs of the token alphabet in `text`, split at `%XX` escapes.
+/// Runs of the token alphabet in `text`, split at `%XX` escapes; only runs
+/// of [`MIN_BODY`] bytes or more, the shortest either caller judges (a run
+/// only shrinks when trimmed or split), so long outputs of short words
+/// build no list.
 fn runs(text: &str) -> Vec<Range<usize>> {
     let b = text.as_bytes();
     let mut out = Vec::new();
@@ -63,7 +66,7 @@ fn runs(text: &str) -> Vec<Range<usize>> {
             }
             i += 1;
         }
-        if i > start {
+        if i - start >= MIN_BODY {
             out.push(start..i);
         }
         if i < b.len() && b[i] == b'%' {
@@ -144,6 +147,14 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
 /// is judged by its segments only, so errors keep naming files.
 pub fn find_in_free_text(text: &str) -> Vec<Range<usize>> {
     let mut out = find(text);
+    out.extend(random_runs(text));
+    out
+}
+
+/// What [`find_in_free_text`] adds to [`find`]: random runs and segments
+/// (for callers that ran [`find`] already).
+pub(super) fn random_runs(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
     for r in runs(text) {
         let run = trim(&text[r.clone()]);
         let lead = text[r.clone()].len() - text[r.clone()].trim_start_matches(TRIM).len();
@@ -367,11 +378,21 @@ fn pronounceable(w: &[u8]) -> bool {
         return false;
     }
     let pairs = w.len() - 1;
+    // The list as a 26×26 table, built once: a lookup per pair.
+    static TABLE: std::sync::LazyLock<[bool; 26 * 26]> = std::sync::LazyLock::new(|| {
+        let mut t = [false; 26 * 26];
+        for c in COMMON_BIGRAMS.as_bytes().chunks(3) {
+            t[usize::from(c[0] - b'a') * 26 + usize::from(c[1] - b'a')] = true;
+        }
+        t
+    });
     let common = w
         .windows(2)
         .filter(|p| {
-            let pair = [p[0].to_ascii_lowercase(), p[1].to_ascii_lowercase()];
-            COMMON_BIGRAMS.as_bytes().chunks(3).any(|c| c[..2] == pair)
+            let (a, b) = (p[0].to_ascii_lowercase(), p[1].to_ascii_lowercase());
+            a.is_ascii_lowercase()
+                && b.is_ascii_lowercase()
+                && TABLE[usize::from(a - b'a') * 26 + usize::from(b - b'a')]
         })
         .count();
     common * 4 >= pairs * 3

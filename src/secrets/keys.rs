@@ -263,7 +263,48 @@ fn secret_compound(token: &str) -> bool {
 
 /// Whether a key name is secret-named (a cached lookup).
 pub fn is_secret_name(name: &str) -> bool {
-    classify_key(name) == KeyClass::Secret
+    may_be_secret_name(name) && classify_key(name) == KeyClass::Secret
+}
+
+/// A necessary condition for [`classify_key`] to say `Secret`, without the
+/// cache's hashing: free text (a sign-off line, a command's output) holds
+/// many distinct words and few secret names.
+///
+/// Why it is sound: every token [`tokens`] yields is a substring of the name
+/// lowercased character by character (as `tokens` lowercases), and each way
+/// to `Secret` in `classify_uncached` needs a token that is, holds, or ends
+/// with one of [`SECRET_TOKENS`] or the words below (`pass`, `secret`,
+/// `apikey`, `authtoken`, `auth`, `key`, `token`, `encrypt`). A non-ASCII
+/// name is lowercased first (`contraseña`, a Kelvin sign that lowercases to
+/// `k`). A test checks the equivalence on a family of names.
+fn may_be_secret_name(name: &str) -> bool {
+    static NEEDLES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            let words = [
+                "pass",
+                "secret",
+                "apikey",
+                "authtoken",
+                "auth",
+                "key",
+                "token",
+                "encrypt",
+            ];
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(SECRET_TOKENS.iter().chain(words.iter()))
+                .expect("literal words")
+        });
+    if name.is_ascii() {
+        NEEDLES.is_match(name)
+    } else {
+        NEEDLES.is_match(
+            &name
+                .chars()
+                .flat_map(char::to_lowercase)
+                .collect::<String>(),
+        )
+    }
 }
 
 /// Keys whose values are digests, ids or public material: high entropy there
@@ -508,6 +549,67 @@ mod tests {
         ] {
             assert_eq!(classify_key(k), KeyClass::Exempt, "{k}");
         }
+    }
+
+    #[test]
+    fn the_secret_name_prefilter_never_hides_a_secret_name() {
+        // Every listed word, in every case style, alone, run together and
+        // between other words; plus words the prefilter must reject.
+        let mut names: Vec<String> = Vec::new();
+        let words: Vec<&str> = SECRET_TOKENS
+            .iter()
+            .chain(KEY_QUALIFIERS)
+            .chain(EXEMPT_LAST)
+            .chain(EXEMPT_NAMES)
+            .chain(DIGEST_TOKENS)
+            .copied()
+            .chain([
+                "key", "keys", "auth", "ident", "id", "hex", "encrypt", "x", "db", "by",
+            ])
+            .collect();
+        for a in &words {
+            names.push((*a).to_string());
+            names.push(a.to_uppercase());
+            for b in &words {
+                names.push(format!("{a}_{b}"));
+                names.push(format!("{a}{b}"));
+                let mut c = b.chars();
+                let upper: String = c
+                    .next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default();
+                names.push(format!("{a}{upper}"));
+                names.push(format!("{a}-{b}").to_uppercase());
+            }
+        }
+        names.extend(
+            [
+                "Reviewed-by",
+                "p199999@example.com",
+                "Person",
+                "199999",
+                "CONTRASEÑA",
+                "api\u{212A}ey",
+                "\u{212A}EY",
+                "db_Pa\u{17F}\u{17F}word",
+                "bÜcher_key",
+                "bÜcher",
+                "İd_token",
+            ]
+            .map(String::from),
+        );
+        let mut secret = 0;
+        for n in &names {
+            let full = classify_key(n) == KeyClass::Secret;
+            secret += usize::from(full);
+            assert_eq!(is_secret_name(n), full, "{n}");
+        }
+        assert!(
+            secret > 1000 && secret < names.len(),
+            "{secret} of {}",
+            names.len()
+        );
+        assert!(!may_be_secret_name("p199999@example.com"));
     }
 
     #[test]

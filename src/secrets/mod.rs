@@ -192,10 +192,12 @@ impl Masker {
 /// (`Token: ...`, `Password = ...`) loses its whole value; the rest is judged
 /// as free text (credential words, command lines, token shapes).
 pub fn mask_line(text: &str) -> String {
+    // `secret_words` runs `generic::find` (through the value shapes), so
+    // only the free-text runs are added here.
     let mut ranges = values::secret_words(text);
     ranges.extend(values::key_value(text));
     ranges.extend(values::random_value(text));
-    ranges.extend(generic::find_in_free_text(text));
+    ranges.extend(generic::random_runs(text));
     masked(text, ranges)
 }
 

@@ -36,9 +36,14 @@ pub fn suggest<'w>(key: &str, wanted: &[&'w str]) -> Option<&'w str> {
     if wanted.iter().any(|w| skeleton(w) == k) {
         return None;
     }
+    let chars = k.chars().count();
     wanted
         .iter()
-        .map(|w| (swap_distance(&k, &skeleton(w)), *w))
+        .map(|w| (skeleton(w), *w))
+        // The distance is at least the difference in length: keys far
+        // longer than any wanted key cost no quadratic table.
+        .filter(|(s, _)| chars.abs_diff(s.chars().count()) <= 2)
+        .map(|(s, w)| (swap_distance(&k, &s), w))
         .filter(|(d, w)| *d <= if w.len() >= 9 { 2 } else { 1 })
         .min_by_key(|(d, _)| *d)
         .map(|(_, w)| w)
@@ -74,10 +79,16 @@ fn swap_distance(a: &str, b: &str) -> usize {
 /// Trailers git counts whose key is a misspelling of one of `wanted` (see
 /// [`suggest`]): each is a near miss, since it carries no sign-off.
 pub fn misspelled(trailers: &[Trailer], wanted: &[&str]) -> Vec<NearMiss> {
+    // A message repeats a handful of keys many times: judge each key once.
+    let mut judged: std::collections::HashMap<&str, Option<String>> =
+        std::collections::HashMap::new();
     trailers
         .iter()
         .filter_map(|t| {
-            let w = suggest(&t.key, wanted)?;
+            let w = judged
+                .entry(t.key.as_str())
+                .or_insert_with(|| suggest(&t.key, wanted).map(str::to_string))
+                .clone()?;
             Some(NearMiss {
                 line: t.line,
                 text: format!("{}: {}", t.key, t.value),

@@ -614,6 +614,36 @@ fn p01_signoff_in_a_middle_paragraph() {
     g.assert_near_miss("not in the last paragraph");
 }
 
+/// P1b: many alike near misses (a pasted block of look-alike keys, any
+/// count from 2 to 40) give one warning per commit and reason naming the
+/// first lines and how many more, while the gate section lists every line.
+#[test]
+fn p01b_alike_near_misses_give_one_warning() {
+    for n in [2usize, 3, 4, 40] {
+        let lines: Vec<String> = (0..n)
+            .map(|i| format!("Reviewed\u{2010}by: P{i} <p{i}@example.com>"))
+            .collect();
+        let (_r, g) = timeout_change("", &msg(&lines.join("\n")));
+        g.assert_refused();
+        assert_eq!(g.near_misses().len(), n, "{}", g.show());
+        let warnings: Vec<String> = g.json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "gate/near-miss")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let want = match n {
+            2 => ":3, 4: ".to_string(),
+            3 => ":3, 4, 5: ".to_string(),
+            _ => format!(":3, 4, 5 and {} more lines: ", n - 3),
+        };
+        assert!(warnings[0].contains(&want), "{n}: {}", warnings[0]);
+        assert!(warnings[0].contains("U+2010 HYPHEN"), "{}", warnings[0]);
+    }
+}
+
 /// P2: a last paragraph of one sign-off and one line of prose is not a
 /// trailer block (git needs all trailers, or a git-generated one and 25%).
 #[test]
