@@ -97,19 +97,25 @@ pub struct Mailmap {
 const MAX_HOPS: usize = 64;
 
 impl Mailmap {
-    /// Read `.mailmap` text. Lines with two emails map the second (as
-    /// committed) to the first (proper); lines with one email only rename.
+    /// Read `.mailmap` text as git reads it (`mailmap.c`, `read_mailmap_line`):
+    /// a line starting with `#` is a comment (a `#` elsewhere is text, as in
+    /// git); the first `<...>` (non-empty) is the proper address, the first
+    /// `<...>` after it the address as committed; text after that is
+    /// ignored. Lines with one address only rename and map nothing here.
     /// Both sides are normalised ([`normalise`]) before they are stored.
+    ///
+    /// Why not libgit2's mailmap: it matches entries as written, and the
+    /// gate compares normalised addresses (`Old+x@Corp` is `old@corp`), so
+    /// the entries themselves must be normalised. An entry that names the
+    /// committed name too (`Proper <p@x> Commit <c@x>`) maps the address
+    /// whatever the name: mapping can only merge identities (see the
+    /// module doc). A test compares this reader with `git check-mailmap`.
     pub fn parse(text: &str) -> Mailmap {
         let mut map = HashMap::new();
-        for line in text.lines() {
-            let line = line.split('#').next().unwrap_or("");
-            let emails: Vec<&str> = line
-                .split('<')
-                .skip(1)
-                .filter_map(|part| part.split_once('>').map(|(e, _)| e.trim()))
-                .collect();
-            if let [proper, commit] = emails[..] {
+        for line in text.split('\n') {
+            if let Some((proper, commit)) = mailmap_line(line)
+                && let Some(commit) = commit
+            {
                 let (from, to) = (normalise(commit), normalise(proper));
                 if from != to {
                     map.insert(from, to);
@@ -138,6 +144,30 @@ impl Mailmap {
         }
         e
     }
+}
+
+/// The proper and (if any) committed address of one `.mailmap` line, split
+/// as git splits it: `None` for a comment or a line without a non-empty
+/// first `<...>`; the second address may be empty (`<>`).
+fn mailmap_line(line: &str) -> Option<(&str, Option<&str>)> {
+    if line.starts_with('#') {
+        return None;
+    }
+    let (proper, rest) = address(line, false)?;
+    let commit = if rest.is_empty() {
+        None
+    } else {
+        address(rest, true).map(|(c, _)| c)
+    };
+    Some((proper, commit))
+}
+
+/// The first `<...>` of `s` and the text after its `>`; an empty address
+/// only when `allow_empty`.
+fn address(s: &str, allow_empty: bool) -> Option<(&str, &str)> {
+    let left = s.find('<')?;
+    let right = left + 1 + s[left + 1..].find('>')?;
+    (allow_empty || right > left + 1).then(|| (&s[left + 1..right], &s[right + 1..]))
 }
 
 /// One spelling per address, so a look-alike of an address is that address.

@@ -97,3 +97,100 @@ fn idna_spellings_of_a_domain_are_one_identity() {
         g.assert_signoff("Mallory", false, "not a peer: mal@xn--bcher-kva.example");
     }
 }
+
+/// `.mailmap` is read as git reads it: on generated maps (comments, `#`
+/// inside a line, names before either address, empty and missing
+/// addresses, stray `<` and `>`, CR line ends, trailing text), every
+/// committed address maps to what `git check-mailmap` says, compared in
+/// the gate's normalised spelling. Commit and proper addresses come from
+/// separate pools, so the gate's transitive following has nothing to follow.
+#[test]
+fn mailmap_lines_are_read_as_git_reads_them() {
+    use driftcheck::gate::identity::{Mailmap, normalise};
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("HOME", dir.path())
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    git(&["init", "-q"]);
+    let proper = ["p1@x", "P2@X", "p3+t@x", "", "p4@x"];
+    let commits = [
+        "c1@x", "C2@X", "c3+t@x", "c4@x", "c5@y", "c6@y", "c7@y", "c8@y",
+    ];
+    let names = ["", "Ana", " A B ", "#", "x#y", "\t"];
+    let (mut seed, mut compared, mut mapped) = (0x2545_f491_4f6c_dd1d_u64, 0, 0);
+    let mut pick = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for _ in 0..40 {
+        let mut text = String::new();
+        // Each committed address on one line at most: git keeps entries per
+        // (address, name), the gate per address.
+        let mut used = Vec::new();
+        for &c in &commits {
+            let form = pick(9);
+            let p = proper[pick(proper.len())];
+            let (n1, n2) = (names[pick(names.len())], names[pick(names.len())]);
+            let line = match form {
+                0 => format!("#{n1}<{p}> <{c}>"),
+                1 => format!("{n1}<{p}> # <{c}>"),
+                2 => format!("{n1}<{p}>{n2}<{c}> trailing # text"),
+                3 => format!("{n1}<{p}> {n2} <{c}>\r"),
+                4 => format!("{n1}<{p}"),
+                5 => format!("{n1} {p}> <{c}>"),
+                6 => format!("<{p}><{c}><p9@x>"),
+                7 => format!("{n1}<{c}>"),
+                _ => format!("  {n1} <{p}>   {n2}  <{c}>  "),
+            };
+            text.push_str(&line);
+            text.push('\n');
+            used.push((c, line));
+        }
+        std::fs::write(dir.path().join(".mailmap"), &text).unwrap();
+        let map = Mailmap::parse(&text);
+        // Query each address with the name git would need (the committed
+        // name of its line, as git trims it) and without.
+        let mut queries = Vec::new();
+        for (c, line) in &used {
+            let before = line.rfind(&format!("<{c}>")).map_or("", |at| &line[..at]);
+            let name = before
+                .rsplit('>')
+                .next()
+                .unwrap_or("")
+                .trim_matches([' ', '\t', '\r']);
+            queries.push(if name.is_empty() || name.contains('<') {
+                format!("<{c}>")
+            } else {
+                format!("{name} <{c}>")
+            });
+        }
+        let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
+        let answers = git(&[&["check-mailmap"][..], &refs].concat());
+        for ((c, line), answer) in used.iter().zip(answers.lines()) {
+            let got = &answer[answer.rfind('<').unwrap() + 1..answer.len() - 1];
+            let want = normalise(got);
+            compared += 1;
+            mapped += usize::from(want != normalise(c));
+            assert_eq!(map.canonical(c), want, "line {line:?} of\n{text}");
+        }
+    }
+    assert!(
+        compared >= 300 && mapped >= 60,
+        "{compared} compared, {mapped} mapped"
+    );
+}
