@@ -9,58 +9,51 @@ use driftcheck::error::{Error, did_you_mean};
 use driftcheck::finding::Rule;
 use driftcheck::pipeline::setup::{load_config, load_policy};
 use driftcheck::policy::{Link, PolicyRule};
+use driftcheck::report::{
+    self,
+    explain::{Kind, Origin, RuleDoc, RuleEntry},
+};
 
-/// One entry of `explain --list` (and of `explain --format json`).
-#[derive(Debug, serde::Serialize)]
-struct RuleEntry {
-    id: String,
-    severity: &'static str,
-    /// `built-in`, `driftcheck` (the gate's and policy stage's own),
-    /// `pack` (the shipped policy pack) or the policy file's path.
-    source: String,
-    summary: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    help: Option<String>,
+/// A built-in rule's entry.
+fn built_in(r: Rule) -> RuleEntry {
+    RuleEntry {
+        id: r.id().to_string(),
+        severity: r.severity().as_str(),
+        source: "built-in".to_string(),
+        summary: r.summary().to_string(),
+        help: Some(r.help().to_string()),
+    }
 }
 
-/// Every rule id driftcheck can print: built-in rules, the gate's and the
-/// policy stage's own ids, then every policy rule and link the config loads
-/// (the shipped pack without a config).
-fn entries(args: &Args, cwd: &Path) -> Result<Vec<RuleEntry>, Error> {
-    let mut all: Vec<RuleEntry> = Rule::ALL
-        .iter()
-        .map(|r| RuleEntry {
-            id: r.id().to_string(),
-            severity: r.severity().as_str(),
-            source: "built-in".to_string(),
-            summary: r.summary().to_string(),
-            help: Some(r.help().to_string()),
-        })
-        .collect();
-    all.extend(driftcheck::registry::TOOL_RULES.iter().map(|r| RuleEntry {
+/// The gate's or policy stage's own rule's entry.
+fn tool(r: &driftcheck::registry::ToolRule) -> RuleEntry {
+    RuleEntry {
         id: r.id.to_string(),
         severity: r.severity.as_str(),
         source: "driftcheck".to_string(),
         summary: r.summary.to_string(),
         help: Some(r.help.to_string()),
-    }));
-    let config = load_config(args.config.as_deref(), cwd)?;
-    let policy = load_policy(config.as_ref())?;
-    let source = |builtin: bool, file: &str| {
-        if builtin {
-            "pack".to_string()
-        } else {
-            file.to_string()
-        }
-    };
-    all.extend(policy.rules.iter().map(|r| RuleEntry {
+    }
+}
+
+/// A policy rule's entry.
+fn policy_rule(r: &PolicyRule) -> RuleEntry {
+    RuleEntry {
         id: r.id.clone(),
         severity: r.severity.as_str(),
-        source: source(r.origin.builtin, &r.origin.file),
+        source: if r.origin.builtin {
+            "pack".to_string()
+        } else {
+            r.origin.file.clone()
+        },
         summary: r.description.clone().unwrap_or_default(),
         help: r.help.clone(),
-    }));
-    all.extend(policy.links.iter().map(|l| RuleEntry {
+    }
+}
+
+/// A policy link's entry.
+fn link(l: &Link) -> RuleEntry {
+    RuleEntry {
         id: l.id.clone(),
         severity: l.severity.as_str(),
         source: l.origin.file.clone(),
@@ -68,125 +61,82 @@ fn entries(args: &Args, cwd: &Path) -> Result<Vec<RuleEntry>, Error> {
             "linked keys must hold the same value within each environment".to_string()
         }),
         help: None,
-    }));
-    Ok(all)
+    }
 }
 
-/// `explain --list`: every rule id driftcheck can print, one a line.
+/// `explain --list`: every rule id driftcheck can print: built-in rules,
+/// the gate's and the policy stage's own ids, then every policy rule and
+/// link the config loads (the shipped pack without a config).
 ///
 /// # Errors
 /// An invalid config or policy.
 pub fn list(args: &Args, cwd: &Path, out: &mut dyn Write) -> Result<Status, Error> {
-    let all = entries(args, cwd)?;
-    if args.format == driftcheck::report::OutputFormat::Json {
-        let v = serde_json::json!({ "version": 1, "rules": all });
-        writeln!(out, "{v}").map_err(Error::Write)?;
-        return Ok(Status::Clean);
-    }
-    let width = all.iter().map(|e| e.id.len()).max().unwrap_or(0);
-    for e in &all {
-        writeln!(
-            out,
-            "{:width$}  {:7}  {:10}  {}",
-            e.id, e.severity, e.source, e.summary
-        )
-        .map_err(Error::Write)?;
-    }
+    let mut all: Vec<RuleEntry> = Rule::ALL.iter().copied().map(built_in).collect();
+    all.extend(driftcheck::registry::TOOL_RULES.iter().map(tool));
+    let config = load_config(args.config.as_deref(), cwd)?;
+    let policy = load_policy(config.as_ref())?;
+    all.extend(policy.rules.iter().map(policy_rule));
+    all.extend(policy.links.iter().map(link));
+    report::explain::write_list(&all, args.format, out).map_err(Error::Write)?;
     Ok(Status::Clean)
 }
 
-/// Explain `id`.
+/// Explain `id`: the gate's own rules and built-in rules need no config;
+/// policy rules and links are those the config loads.
 ///
 /// # Errors
 /// An unknown id (with "did you mean"), or an invalid config or policy.
 pub fn run(args: &Args, cwd: &Path, id: &str, out: &mut dyn Write) -> Result<Status, Error> {
-    if args.format == driftcheck::report::OutputFormat::Json {
-        let all = entries(args, cwd)?;
-        if let Some(e) = all.iter().find(|e| e.id == id) {
-            let v = serde_json::json!({ "version": 1, "rule": e });
-            writeln!(out, "{v}").map_err(Error::Write)?;
-            return Ok(Status::Clean);
+    let doc = |entry, kind| RuleDoc {
+        entry,
+        kind,
+        explanation: None,
+        defined_in: None,
+        definition: Vec::new(),
+    };
+    let found = if let Some(rule) = driftcheck::registry::tool_rule(id) {
+        doc(tool(rule), Kind::Tool)
+    } else if let Some(rule) = Rule::from_id(id) {
+        RuleDoc {
+            explanation: Some(rule.explain().to_string()),
+            ..doc(built_in(rule), Kind::BuiltIn)
         }
-        return Err(unknown(id, all.iter().map(|e| e.id.as_str())));
-    }
-    if let Some(rule) = driftcheck::registry::tool_rule(id) {
-        writeln!(
-            out,
-            "{}: {}
-severity: {}
-
-help: {}",
-            rule.id,
-            rule.summary,
-            rule.severity.as_str(),
-            rule.help
-        )
-        .map_err(Error::Write)?;
-        return Ok(Status::Clean);
-    }
-    if let Some(rule) = Rule::from_id(id) {
-        writeln!(
-            out,
-            "{}: {}\ndefault severity: {}\n\n{}\nhelp: {}",
-            rule.id(),
-            rule.summary(),
-            rule.severity().as_str(),
-            rule.explain(),
-            rule.help()
-        )
-        .map_err(Error::Write)?;
-        return Ok(Status::Clean);
-    }
-    let config = load_config(args.config.as_deref(), cwd)?;
-    let policy = load_policy(config.as_ref())?;
-    if let Some(r) = policy.rules.iter().find(|r| r.id == id) {
-        policy_rule(r, out)?;
-        return Ok(Status::Clean);
-    }
-    if let Some(l) = policy.links.iter().find(|l| l.id == id) {
-        policy_link(l, out)?;
-        return Ok(Status::Clean);
-    }
-    let mut ids: Vec<String> = driftcheck::registry::ids()
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    ids.extend(policy.rules.iter().map(|r| r.id.clone()));
-    ids.extend(policy.links.iter().map(|l| l.id.clone()));
-    Err(unknown(id, ids.iter().map(String::as_str)))
+    } else {
+        let config = load_config(args.config.as_deref(), cwd)?;
+        let policy = load_policy(config.as_ref())?;
+        if let Some(r) = policy.rules.iter().find(|r| r.id == id) {
+            RuleDoc {
+                defined_in: Some(origin(&r.origin)),
+                definition: definition(r),
+                ..doc(policy_rule(r), Kind::PolicyRule)
+            }
+        } else if let Some(l) = policy.links.iter().find(|l| l.id == id) {
+            RuleDoc {
+                defined_in: Some(origin(&l.origin)),
+                definition: l.members.iter().map(|m| m.2.clone()).collect(),
+                ..doc(link(l), Kind::Link)
+            }
+        } else {
+            let mut ids: Vec<String> = driftcheck::registry::ids()
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            ids.extend(policy.rules.iter().map(|r| r.id.clone()));
+            ids.extend(policy.links.iter().map(|l| l.id.clone()));
+            return Err(unknown(id, ids.iter().map(String::as_str)));
+        }
+    };
+    report::explain::write_doc(&found, args.format, out).map_err(Error::Write)?;
+    Ok(Status::Clean)
 }
 
-/// A policy rule: its description, severity and where it is defined, what
-/// it selects and states (see [`definition`]), and its help.
-fn policy_rule(r: &PolicyRule, out: &mut dyn Write) -> Result<(), Error> {
-    let from = if r.origin.builtin {
-        "shipped policy pack"
-    } else {
-        "policy file"
-    };
-    writeln!(
-        out,
-        "{}: {}",
-        r.id,
-        r.description.as_deref().unwrap_or("(no description)")
-    )
-    .map_err(Error::Write)?;
-    writeln!(
-        out,
-        "severity: {}\ndefined in: {} ({}:{})\n",
-        r.severity.as_str(),
-        from,
-        r.origin.file,
-        r.origin.line
-    )
-    .map_err(Error::Write)?;
-    for w in definition(r) {
-        writeln!(out, "  {w}").map_err(Error::Write)?;
+/// Where a policy rule or link is written.
+fn origin(o: &driftcheck::policy::WrittenAt) -> Origin {
+    Origin {
+        file: o.file.clone(),
+        line: o.line,
+        shipped: o.builtin,
     }
-    if let Some(h) = &r.help {
-        writeln!(out, "\nhelp: {h}").map_err(Error::Write)?;
-    }
-    Ok(())
 }
 
 /// What a policy rule selects and states, one `field: value` a line.
@@ -238,37 +188,6 @@ fn definition(r: &PolicyRule) -> Vec<String> {
         ));
     }
     what
-}
-
-/// A policy link: its description, severity, where it is defined and its
-/// members (secrets among them are only ever fingerprinted).
-fn policy_link(l: &Link, out: &mut dyn Write) -> Result<(), Error> {
-    writeln!(
-        out,
-        "{}: {}",
-        l.id,
-        l.description
-            .as_deref()
-            .unwrap_or("linked keys must hold the same value within each environment")
-    )
-    .map_err(Error::Write)?;
-    writeln!(
-        out,
-        "severity: {}\ndefined in: {}:{}\n",
-        l.severity.as_str(),
-        l.origin.file,
-        l.origin.line
-    )
-    .map_err(Error::Write)?;
-    for m in &l.members {
-        writeln!(out, "  {}", m.2).map_err(Error::Write)?;
-    }
-    writeln!(
-        out,
-        "\nSecrets are compared by keyed fingerprint and never printed."
-    )
-    .map_err(Error::Write)?;
-    Ok(())
 }
 
 /// An unknown id, with "did you mean" and where to find the list.

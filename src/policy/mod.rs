@@ -27,7 +27,7 @@ use std::path::Path;
 
 pub use crate::diagnostic::Problem;
 pub use eval::apply;
-pub use rules::{Expect, Link, OnChange, PolicyRule, Waiver};
+pub use rules::{Expect, Link, OnChange, PolicyRule, Waiver, WrittenAt};
 
 use crate::diff::Interest;
 use crate::error::{Error, did_you_mean};

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod explain;
 pub mod gate;
 mod github;
 mod human;

@@ -71,6 +71,57 @@ fn command_outputs_in_every_format_they_accept() {
     }
 }
 
+/// `explain` for each kind of rule (built-in, the gate's own, the shipped
+/// pack, a user policy rule and link) and `--list`, in each format it
+/// speaks, and a format it does not.
+#[test]
+fn explain_outputs_for_every_kind_of_rule() {
+    let policy = r#"[[rule]]
+id = "timeout-parity"
+description = "timeouts agree"
+help = "align them"
+severity = "warning"
+files = ["app.yaml"]
+keys = ["timeout"]
+expect = "same"
+
+[[link]]
+id = "db-password"
+keys = ["app.yaml:db.password", "app.yaml:replica.password"]
+"#;
+    let r = Repo::init(&[
+        (
+            "driftcheck.toml",
+            "policies = [\"policies/*.toml\"]\n\n[env.staging]\nroot = \"deploy/staging\"\n\n[env.prod]\nroot = \"deploy/prod\"\n",
+        ),
+        ("deploy/staging/app.yaml", "timeout: 30\n"),
+        ("deploy/prod/app.yaml", "timeout: 30\n"),
+        ("policies/team.toml", policy),
+    ]);
+    let cases: &[(&str, &[&str])] = &[
+        ("explain_tool_rule", &["explain", "gate/near-miss"]),
+        ("explain_pack_rule", &["explain", "k8s-replica-decrease"]),
+        ("explain_policy_rule", &["explain", "timeout-parity"]),
+        (
+            "explain_policy_rule_json",
+            &["explain", "timeout-parity", "--format", "json"],
+        ),
+        ("explain_link", &["explain", "db-password"]),
+        ("explain_list", &["explain", "--list"]),
+        (
+            "explain_list_json",
+            &["explain", "--list", "--format", "json"],
+        ),
+        (
+            "explain_sarif_refused",
+            &["explain", "drift/flag", "--format", "sarif"],
+        ),
+    ];
+    for (name, args) in cases {
+        insta::assert_snapshot!(*name, shown(&r, args));
+    }
+}
+
 /// `text` with its CommonMark code spans removed: a run of N backticks
 /// opens a span that the next run of exactly N backticks closes.
 fn outside_code_spans(text: &str) -> String {
