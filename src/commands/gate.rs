@@ -421,52 +421,20 @@ pub fn approve(
         .and_then(|e| contributed(&repo, &v, e));
     let email = configured.unwrap_or_else(|| "you@example.com".into());
     let line = format!("Reviewed-by: {name} <{email}> # config {}", v.digest);
-    if args.format == report::OutputFormat::Json {
-        let doc = serde_json::json!({
-            "version": 1,
-            "digest": v.digest,
-            "trailer": line,
-            "signature": signature.as_ref().map(|(line, _)| line),
-            "signed": signature.as_ref().map(|(_, how)| how),
-            "changes": GateView::from(&v).changes,
-            "required": v.required(),
-            "warning": self_review.as_ref().map(|how| self_review_warning(&email, how)),
-        });
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&doc).expect("serialisable")
-        )
-        .map_err(Error::Write)?;
-    } else {
-        writeln!(
-            out,
-            "config change {} ({} guarded path{}) since {}:",
-            v.digest,
-            v.changes.len(),
-            if v.changes.len() == 1 { "" } else { "s" },
-            &v.merge_base.to_string()[..12]
-        )
-        .map_err(Error::Write)?;
-        for c in &GateView::from(&v).changes {
-            // A path is shown escaped: control characters could rewrite what a reviewer signs.
-            writeln!(
-                out,
-                "  {} {}",
-                c.status,
-                driftcheck::report::escape(&c.path, 4096)
-            )
-            .map_err(Error::Write)?;
-        }
-        if let Some(how) = &self_review {
-            writeln!(out, "\nwarning: {}", self_review_warning(&email, how))
-                .map_err(Error::Write)?;
-        }
-        match &signature {
-            Some((sig, how)) => writeln!(out, "\nSigned {how}. After reviewing it, add these two lines to the last paragraph of a commit message on the branch:\n\n  {line}\n  {sig}\n").map_err(Error::Write)?,
-            None => writeln!(out, "\nAfter reviewing it, add this line to the last paragraph of a commit message on the branch:\n\n  {line}\n").map_err(Error::Write)?,
-        }
-        writeln!(out, "It approves exactly this change: with `[review] bind = \"digest\"`, any later change to guarded config makes it stale.").map_err(Error::Write)?;
-    }
+    let (signature, signed) = signature.unzip();
+    let doc = report::approve::ApproveDoc {
+        version: 1,
+        digest: v.digest.clone(),
+        trailer: line,
+        signature,
+        signed: signed.map(str::to_string),
+        changes: GateView::from(&v).changes,
+        required: v.required(),
+        warning: self_review
+            .as_ref()
+            .map(|how| self_review_warning(&email, how)),
+        since: v.merge_base.to_string()[..12].to_string(),
+    };
+    report::approve::write(&doc, args.format, out).map_err(Error::Write)?;
     Ok(Status::Clean)
 }

@@ -3,6 +3,7 @@
 //! a buffer (the github format also appends to the step summary file named in
 //! [`Options`]). Values arrive already masked: renderers only escape them.
 
+pub mod approve;
 pub mod audit;
 pub mod error;
 pub mod explain;

@@ -1,5 +1,5 @@
 //! What humans and machines read from the commands beyond `diff`/`check`:
-//! `gate`, `audit`, `trailers` and `explain`, snapshot in every format each
+//! `gate`, `audit`, `trailers`, `explain` and `approve`, snapshot in every format each
 //! accepts (issue 11: every command renders through `report/`, and a
 //! format a command does not speak is refused, never answered in another
 //! form). One repository built in the test with fixed identities and
@@ -65,6 +65,11 @@ fn command_outputs_in_every_format_they_accept() {
             &["explain", "drift/data-path", "--format", "json"],
         ),
         ("explain_unknown", &["explain", "drift/data-pth"]),
+        ("approve_human", &["approve", "--base", "main"]),
+        (
+            "approve_json",
+            &["approve", "--base", "main", "--format", "json"],
+        ),
     ];
     for (name, args) in cases {
         insta::assert_snapshot!(*name, shown(&r, args));
