@@ -36,30 +36,14 @@ pub fn run(
         path: path.clone(),
         source,
     })?;
-    let names: Vec<&str> = found.envs.iter().map(|e| e.name.as_str()).collect();
-    let w = |e: std::io::Error| Error::Write(e);
-    writeln!(
-        out,
-        "wrote {} with environments {}",
-        path.display(),
-        names.join(", ")
-    )
-    .map_err(w)?;
-    for n in &found.notes {
-        writeln!(out, "note: {n}").map_err(w)?;
-    }
-    writeln!(out, "\n{SIGNED_SETUP}").map_err(w)?;
+    let doc = driftcheck::report::init::InitDoc {
+        path: path.display().to_string(),
+        envs: found.envs.iter().map(|e| e.name.clone()).collect(),
+        notes: found.notes.clone(),
+    };
+    driftcheck::report::init::write(&doc, out).map_err(Error::Write)?;
     Ok(Status::Clean)
 }
-
-/// Signed approvals in five lines (docs/gate.md says the same): the keys
-/// teams already use for `gpg.format = ssh` commit signing.
-pub const SIGNED_SETUP: &str = "Signed approvals (a sign-off only the reviewer could have written):
-  1. each reviewer: ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519   (or reuse the key git signs with)
-  2. git config user.signingkey ~/.ssh/id_ed25519                (or pass --key PATH to approve)
-  3. list it: echo \"you@example.com $(cat ~/.ssh/id_ed25519.pub)\" >> .driftcheck/allowed_signers
-  4. in driftcheck.toml [review]: signers = \".driftcheck/allowed_signers\" and signed = \"required\"
-  5. reviewers run `driftcheck approve --sign` and add the two lines it prints";
 
 /// The text of the config.
 fn render(cwd: &Path, found: &Discovery) -> String {

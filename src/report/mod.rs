@@ -10,6 +10,7 @@ pub mod explain;
 pub mod gate;
 mod github;
 mod human;
+pub mod init;
 mod json;
 mod markdown;
 /// How printed paths are made repository-relative (kept below the

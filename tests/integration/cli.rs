@@ -659,3 +659,23 @@ fn help_of_every_command() {
         insta::assert_snapshot!(name, run.stdout);
     }
 }
+
+/// `init` on a two-environment layout: what it prints and the config it
+/// writes, as snapshots (humans read both).
+#[test]
+fn init_output_and_written_config() {
+    let t = Tree::new(&[
+        ("deploy/staging/app.yaml", "replicas: 1\nlog_level: debug\n"),
+        ("deploy/prod/app.yaml", "replicas: 3\nlog_level: info\n"),
+        ("README.md", "not config\n"),
+    ]);
+    let run = t.run(&["init"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let tmp = t.path().display().to_string();
+    insta::assert_snapshot!("init_stdout", run.stdout.replace(&tmp, "[TMP]"));
+    let written = std::fs::read_to_string(t.path().join("driftcheck.toml")).unwrap();
+    insta::assert_snapshot!("init_config", written.replace(&tmp, "[TMP]"));
+    // The config it wrote is one the next run reads.
+    let again = t.run(&["diff", "staging", "prod"]);
+    assert_eq!(again.code, 0, "{}", again.all());
+}
