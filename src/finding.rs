@@ -239,7 +239,7 @@ impl Finding {
             envs.join(","),
             self.file.clone(),
             self.document.clone(),
-            self.key.clone(),
+            self.key.as_ref().map(|k| k.to_string()),
         )
     }
 }
@@ -286,7 +286,7 @@ pub struct Finding {
     /// The document inside the file (`Kind/ns/name`, `#2`), if any.
     pub document: Option<String>,
     /// The key path, if the finding is about a key.
-    pub key: Option<String>,
+    pub key: Option<crate::model::keypath::KeyPath>,
     /// Each environment's side, in the order environments were given. `None`:
     /// the environment has nothing there.
     pub envs: Vec<(String, Option<Site>)>,

@@ -11,7 +11,7 @@ use driftcheck::pipeline::setup::{load_config, load_policy};
 use driftcheck::policy::{Link, PolicyRule};
 use driftcheck::report::{
     self,
-    explain::{Kind, Origin, RuleDoc, RuleEntry},
+    explain::{DefinedIn, RuleDoc, RuleEntry, RuleKind},
 };
 
 /// A built-in rule's entry.
@@ -95,11 +95,11 @@ pub fn run(args: &Args, cwd: &Path, id: &str, out: &mut dyn Write) -> Result<Sta
         definition: Vec::new(),
     };
     let found = if let Some(rule) = driftcheck::registry::tool_rule(id) {
-        doc(tool(rule), Kind::Tool)
+        doc(tool(rule), RuleKind::Tool)
     } else if let Some(rule) = Rule::from_id(id) {
         RuleDoc {
             explanation: Some(rule.explain().to_string()),
-            ..doc(built_in(rule), Kind::BuiltIn)
+            ..doc(built_in(rule), RuleKind::BuiltIn)
         }
     } else {
         let config = load_config(args.config.as_deref(), cwd)?;
@@ -108,13 +108,13 @@ pub fn run(args: &Args, cwd: &Path, id: &str, out: &mut dyn Write) -> Result<Sta
             RuleDoc {
                 defined_in: Some(origin(&r.origin)),
                 definition: definition(r),
-                ..doc(policy_rule(r), Kind::PolicyRule)
+                ..doc(policy_rule(r), RuleKind::PolicyRule)
             }
         } else if let Some(l) = policy.links.iter().find(|l| l.id == id) {
             RuleDoc {
                 defined_in: Some(origin(&l.origin)),
                 definition: l.members.iter().map(|m| m.2.clone()).collect(),
-                ..doc(link(l), Kind::Link)
+                ..doc(link(l), RuleKind::Link)
             }
         } else {
             let mut ids: Vec<String> = driftcheck::registry::ids()
@@ -131,8 +131,8 @@ pub fn run(args: &Args, cwd: &Path, id: &str, out: &mut dyn Write) -> Result<Sta
 }
 
 /// Where a policy rule or link is written.
-fn origin(o: &driftcheck::policy::WrittenAt) -> Origin {
-    Origin {
+fn origin(o: &driftcheck::policy::WrittenAt) -> DefinedIn {
+    DefinedIn {
         file: o.file.clone(),
         line: o.line,
         shipped: o.builtin,

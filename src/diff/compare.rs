@@ -2,7 +2,7 @@
 //! each difference into a built-in rule.
 
 use crate::finding::{Finding, Rule, Shown};
-use crate::model::document::parent;
+use crate::model::keypath::parent;
 use crate::model::value::{Secrecy, Value, ValueKind};
 use crate::secrets::keys;
 

@@ -34,7 +34,7 @@ pub trait Interest: Sync {
     /// and its path as displayed; empty when none (the file is not walked).
     fn files(&self, file_key: &str, display: &str) -> Vec<usize>;
     /// Which of `selectors` want the value at `key`.
-    fn keys(&self, selectors: &[usize], key: &str) -> Vec<usize>;
+    fn keys(&self, selectors: &[usize], key: &crate::model::keypath::KeyPath) -> Vec<usize>;
     /// Whether any of `selectors` may want a value whose own key name is
     /// `name` (a cheap test before the key path is built).
     fn may_want(&self, selectors: &[usize], name: &str) -> bool;
@@ -51,7 +51,7 @@ pub struct Leaf {
     /// The document inside the file, if any.
     pub document: Option<String>,
     /// The key path.
-    pub key: String,
+    pub key: crate::model::keypath::KeyPath,
     /// Where it is and what it shows (masked).
     pub site: Site,
     /// The masked value (secrecy, normalised form).
@@ -318,7 +318,7 @@ fn reused_elsewhere(
             ),
             first.file_key.clone(),
         );
-        f.key = Some(first.key.clone());
+        f.key = Some(first.key.as_str().into());
         f.envs = (0..names.len())
             .map(|e| {
                 let site = seen.iter().find(|s| s.env == e).map(|s| Site {

@@ -70,7 +70,7 @@ pub fn requirements(
                 // so moving one to another file is still compared value by value.
                 if f.rule == "drift/missing-file"
                     || r.keys.is_empty()
-                    || r.key_match(f.key.as_deref()).is_none()
+                    || r.key_match(f.key.as_ref()).is_none()
                     || !r.covers(f)
                 {
                     continue;

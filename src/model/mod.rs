@@ -4,6 +4,7 @@
 
 pub mod document;
 pub mod envtoken;
+pub mod keypath;
 pub mod lists;
 pub mod node;
 pub mod placeholder;

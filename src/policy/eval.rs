@@ -124,7 +124,7 @@ fn unused(r: &PolicyRule) -> Option<Finding> {
         r.origin.file.clone(),
         "fix the key pattern (see `driftcheck explain`), or remove the rule",
     );
-    f.key = Some(r.id.clone());
+    f.key = Some(r.id.as_str().into());
     f.envs = vec![(
         "policy".to_string(),
         Some(Site {
@@ -177,7 +177,7 @@ fn govern(
         .enumerate()
         .filter(governs)
         .map(|(_, r)| r)
-        .filter_map(|r| r.key_match(f.key.as_deref()).map(|s| (r, s)))
+        .filter_map(|r| r.key_match(f.key.as_ref()).map(|s| (r, s)))
         // A re-configured built-in outranks everything; then specificity, then order.
         .max_by_key(|(r, s)| (r.id == f.rule, *s, r.origin.order))
         .map(|(r, _)| r);
@@ -445,7 +445,7 @@ fn compared_from_drift(
     let mut out = Vec::new();
     for f in drift {
         if !matches!(f.rule.as_str(), "drift/value" | "drift/data-path")
-            || r.key_match(f.key.as_deref()).is_none()
+            || r.key_match(f.key.as_ref()).is_none()
             || r.keys.is_empty()
             || !r.documents.is_empty() && !super::scope::documents_match(&r.documents, f)
         {
@@ -583,7 +583,7 @@ fn present(
                 message: format!("no key matching `{}` in {}", p.text, envs[s.env].name),
                 file: s.file_key.clone(),
                 document: s.document.clone(),
-                key: Some(p.text.clone()),
+                key: Some(p.text.as_str().into()),
                 envs: envs
                     .iter()
                     .enumerate()

@@ -32,6 +32,7 @@ pub use rules::{Expect, Link, OnChange, PolicyRule, Waiver, WrittenAt};
 use crate::diff::Interest;
 use crate::error::{Error, did_you_mean};
 use crate::model::envtoken::EnvTokens;
+use crate::model::keypath::KeyPath;
 
 /// `[policy]` in `driftcheck.toml`.
 #[derive(Debug, Clone, Default)]
@@ -428,7 +429,7 @@ impl Selector<'_> {
             .collect()
     }
 
-    fn key_matches(&self, key: &str) -> bool {
+    fn key_matches(&self, key: &KeyPath) -> bool {
         match self {
             Selector::Rule(r) => r.keys.is_empty() || r.keys.iter().any(|p| p.matches(key)),
             Selector::Link(l, m, p) => p.links[*l].members[*m].1.matches(key),
@@ -485,7 +486,7 @@ impl Interest for PolicyInterest<'_> {
         })
     }
 
-    fn keys(&self, selectors: &[usize], key: &str) -> Vec<usize> {
+    fn keys(&self, selectors: &[usize], key: &KeyPath) -> Vec<usize> {
         selectors
             .iter()
             .copied()

@@ -12,108 +12,7 @@
 
 use globset::{GlobBuilder, GlobMatcher};
 
-/// One segment of a parsed key path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Segment<'a> {
-    /// The key name (unquoted).
-    pub name: std::borrow::Cow<'a, str>,
-    /// Selector texts without brackets: `name=api`, `0`, `/api/`.
-    pub selectors: Vec<std::borrow::Cow<'a, str>>,
-}
-
-/// Split a rendered key path into segments.
-///
-/// `a.b["x.y"][name=api].c` → `a`, `b`, `x.y[name=api]`, `c`. A bracket that
-/// holds a quoted string is a key (a name with dots); any other bracket is a
-/// selector of the segment before it.
-pub fn segments(path: &str) -> Vec<Segment<'_>> {
-    let bytes = path.as_bytes();
-    let mut out: Vec<Segment<'_>> = Vec::new();
-    let mut i = 0;
-    let mut start_name = true;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'.' => {
-                start_name = true;
-                i += 1;
-            }
-            b'[' => {
-                let (inner, next) = bracket(path, i);
-                i = next;
-                if let Some(quoted) = unquote(inner) {
-                    out.push(Segment {
-                        name: quoted.into(),
-                        selectors: Vec::new(),
-                    });
-                } else {
-                    let sel = match inner.split_once('=') {
-                        Some((k, v)) => match unquote(v) {
-                            Some(v) => format!("{k}={v}").into(),
-                            None => inner.into(),
-                        },
-                        None => unquote(inner).map_or(inner.into(), Into::into),
-                    };
-                    match out.last_mut() {
-                        Some(last) if !start_name => last.selectors.push(sel),
-                        _ => out.push(Segment {
-                            name: "".into(),
-                            selectors: vec![sel],
-                        }),
-                    }
-                }
-                start_name = false;
-            }
-            _ => {
-                let end = path[i..].find(['.', '[']).map_or(path.len(), |e| i + e);
-                out.push(Segment {
-                    name: path[i..end].into(),
-                    selectors: Vec::new(),
-                });
-                start_name = false;
-                i = end;
-            }
-        }
-    }
-    out
-}
-
-/// The text inside the bracket starting at `open`, and the index after it.
-/// Quotes (with `\"` escapes) may hold `]`.
-fn bracket(path: &str, open: usize) -> (&str, usize) {
-    let bytes = path.as_bytes();
-    let mut i = open + 1;
-    let mut in_str = false;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if in_str => i += 1,
-            b'"' => in_str = !in_str,
-            b']' if !in_str => return (&path[open + 1..i], i + 1),
-            _ => {}
-        }
-        i += 1;
-    }
-    (&path[open + 1..], path.len())
-}
-
-/// `"a.b"` → `a.b` (Rust-debug escapes undone), or `None` when not quoted.
-fn unquote(s: &str) -> Option<String> {
-    let inner = s.strip_prefix('"')?.strip_suffix('"')?;
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some(other) => out.push(other),
-                None => {}
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Some(out)
-}
+use crate::model::keypath::{KeyPath, Segment, segments};
 
 /// One segment of a pattern.
 #[derive(Debug, Clone)]
@@ -213,22 +112,19 @@ impl KeyPattern {
         })
     }
 
-    /// Whether the pattern matches a rendered key path.
-    pub fn matches(&self, path: &str) -> bool {
-        if let Some(last) = &self.last {
-            // Cheap rejection: the path must end with the literal last name
-            // (maybe followed by selectors or a closing quote).
-            let lower_tail = path
-                .rsplit(['.', '['])
-                .next()
-                .unwrap_or(path)
-                .trim_end_matches([']', '"']);
-            if !lower_tail.eq_ignore_ascii_case(last) && !path.contains('[') {
-                return false;
-            }
+    /// Whether the pattern matches a key path (its segments, parsed once
+    /// per path however many patterns ask).
+    pub fn matches(&self, path: &KeyPath) -> bool {
+        let segs = path.segments();
+        if let Some(last) = &self.last
+            && segs
+                .last()
+                .is_none_or(|s| !s.name.eq_ignore_ascii_case(last))
+        {
+            // The pattern's last part is a literal name: the path must end with it.
+            return false;
         }
-        let segs = segments(path);
-        match_parts(&self.parts, &segs)
+        match_parts(&self.parts, segs)
     }
 
     /// The last segment's literal name (lowercase), if it has one.
@@ -304,7 +200,7 @@ mod tests {
     use super::*;
 
     fn m(p: &str, path: &str) -> bool {
-        KeyPattern::new(p).unwrap().matches(path)
+        KeyPattern::new(p).unwrap().matches(&KeyPath::new(path))
     }
 
     #[test]

@@ -6,6 +6,7 @@ use regex::Regex;
 
 use super::pattern::KeyPattern;
 use crate::finding::Severity;
+use crate::model::keypath::KeyPath;
 
 /// What a rule expects of the environments' values at its keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,7 +272,7 @@ impl PolicyRule {
     }
 
     /// The most specific of its key patterns matching `key` (for precedence), if any.
-    pub fn key_match(&self, key: Option<&str>) -> Option<u32> {
+    pub fn key_match(&self, key: Option<&KeyPath>) -> Option<u32> {
         match key {
             _ if self.keys.is_empty() => Some(0),
             None => None,

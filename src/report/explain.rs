@@ -27,7 +27,7 @@ pub struct RuleEntry {
 
 /// Where a policy rule or link is written.
 #[derive(Debug, Clone, Serialize)]
-pub struct Origin {
+pub struct DefinedIn {
     /// Policy file (`<builtin>/...` for the shipped pack).
     pub file: String,
     /// 1-based line of its table.
@@ -39,7 +39,7 @@ pub struct Origin {
 /// What kind of rule a [`RuleDoc`] documents; each reads differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Kind {
+pub enum RuleKind {
     /// The gate's and policy stage's own ids (`gate/signoff`).
     Tool,
     /// A built-in drift rule (`drift/flag`), with its long explanation.
@@ -57,13 +57,13 @@ pub struct RuleDoc {
     #[serde(flatten)]
     pub entry: RuleEntry,
     /// What kind of rule this is.
-    pub kind: Kind,
+    pub kind: RuleKind,
     /// Built-in rules: what the rule does and why (markdown).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
     /// Policy rules and links: where they are written.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub defined_in: Option<Origin>,
+    pub defined_in: Option<DefinedIn>,
     /// What a policy rule selects and states (`keys: ...`), or a link's
     /// members, one a line.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -102,12 +102,12 @@ pub fn write_doc(doc: &RuleDoc, format: OutputFormat, out: &mut dyn Write) -> io
     let e = &doc.entry;
     let help = e.help.as_deref().unwrap_or_default();
     match doc.kind {
-        Kind::Tool => writeln!(
+        RuleKind::Tool => writeln!(
             out,
             "{}: {}\nseverity: {}\n\nhelp: {help}",
             e.id, e.summary, e.severity
         ),
-        Kind::BuiltIn => writeln!(
+        RuleKind::BuiltIn => writeln!(
             out,
             "{}: {}\ndefault severity: {}\n\n{}\nhelp: {help}",
             e.id,
@@ -115,7 +115,7 @@ pub fn write_doc(doc: &RuleDoc, format: OutputFormat, out: &mut dyn Write) -> io
             e.severity,
             doc.explanation.as_deref().unwrap_or_default()
         ),
-        Kind::PolicyRule | Kind::Link => {
+        RuleKind::PolicyRule | RuleKind::Link => {
             let summary = if e.summary.is_empty() {
                 "(no description)"
             } else {
@@ -124,7 +124,7 @@ pub fn write_doc(doc: &RuleDoc, format: OutputFormat, out: &mut dyn Write) -> io
             writeln!(out, "{}: {summary}\nseverity: {}", e.id, e.severity)?;
             if let Some(o) = &doc.defined_in {
                 match (doc.kind, o.shipped) {
-                    (Kind::Link, _) => writeln!(out, "defined in: {}:{}\n", o.file, o.line)?,
+                    (RuleKind::Link, _) => writeln!(out, "defined in: {}:{}\n", o.file, o.line)?,
                     (_, true) => writeln!(
                         out,
                         "defined in: shipped policy pack ({}:{})\n",
@@ -138,7 +138,7 @@ pub fn write_doc(doc: &RuleDoc, format: OutputFormat, out: &mut dyn Write) -> io
             for w in &doc.definition {
                 writeln!(out, "  {w}")?;
             }
-            if doc.kind == Kind::Link {
+            if doc.kind == RuleKind::Link {
                 writeln!(
                     out,
                     "\nSecrets are compared by keyed fingerprint and never printed."

@@ -6,8 +6,8 @@
 use super::{Keys, Seg, Walker, scalar};
 use crate::diff::compare::{Judgement, classify, list, shown};
 use crate::finding::{Finding, Rule, Site};
-use crate::model::document::{push_key, push_selector};
 use crate::model::envtoken::EnvTokens;
+use crate::model::keypath::{push_key, push_selector};
 use crate::model::node::Node;
 use crate::model::value::Value;
 use crate::secrets::Forced;
@@ -172,7 +172,7 @@ impl<'a> Walker<'a, '_> {
     ) -> Finding {
         let mut f = Finding::builtin(rule, message, self.file.to_string());
         f.document = self.document.map(str::to_string);
-        f.key = Some(path.to_string());
+        f.key = Some(path.into());
         f.envs = self
             .docs
             .iter()

@@ -111,7 +111,7 @@ impl<'a> Visitor<'a, '_, '_> {
             return;
         }
         let (path, class_key, forced) = self.replay(trail);
-        let rendered = self.w.render(&path);
+        let rendered = crate::model::keypath::KeyPath::new(self.w.render(&path));
         let rules = self.interest.keys(self.files, &rendered);
         if rules.is_empty() {
             return;

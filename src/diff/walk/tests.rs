@@ -43,7 +43,7 @@ fn diff(staging: &str, prod: &str) -> Vec<(String, String)> {
     found
         .findings
         .into_iter()
-        .map(|f| (f.rule, f.key.unwrap_or_default()))
+        .map(|f| (f.rule, f.key.map(|k| k.to_string()).unwrap_or_default()))
         .collect()
 }
 
