@@ -19,6 +19,7 @@ mod coverage;
 pub mod digest;
 mod divergence;
 mod drift;
+mod ed25519;
 pub mod identity;
 mod lineage;
 mod links;

@@ -296,9 +296,11 @@ impl AllowedSigners {
         person: &dyn Fn(&str) -> String,
     ) -> Result<(), Refusal> {
         let message = self.admit(signed, reviewer, digest, base, person)?;
-        PublicKey::from(signed.sig.public_key().clone())
-            .verify(NAMESPACE, message.as_bytes(), &signed.sig)
-            .map_err(|_| Refusal::Invalid)
+        if verify_many(&[(signed, message.as_str())]) == [true] {
+            Ok(())
+        } else {
+            Err(Refusal::Invalid)
+        }
     }
 
     /// Everything [`AllowedSigners::verify_as`] checks but the cryptography:
@@ -348,44 +350,55 @@ impl AllowedSigners {
 }
 
 /// Whether each signature verifies over its statement (already admitted by
-/// [`AllowedSigners::admit`]): exactly what [`AllowedSigners::verify_as`]
-/// answers, one signature at a time, with each Ed25519 key decoded once
-/// for all its signatures (the point decompression is a fifth of a
-/// verification).
+/// [`AllowedSigners::admit`]). The gate asks for one, `audit` for many: one
+/// function, so they cannot disagree.
 ///
-/// Not a batch: `ed25519-dalek`'s batch equation has no cofactor, so a
-/// signature whose `R` carries a point of small order (made on purpose by
-/// the key's holder) fails alone and passes a batch half the time. `audit`
-/// and the gate must give one verdict, so every signature is checked alone
-/// (the adversarial review's case 27).
+/// Plain Ed25519 signatures (nearly all) are checked by
+/// [`super::ed25519`]: cofactored, and as one batch when there are several,
+/// with exactly the answers of checking each alone (see that module for the
+/// rule and why). Other keys (ECDSA, RSA, FIDO) are checked one by one by
+/// `ssh-key`.
 pub fn verify_many(items: &[(&Signed, &str)]) -> Vec<bool> {
-    use std::collections::HashMap;
-    let mut keys: HashMap<[u8; 32], Option<ed25519_dalek::VerifyingKey>> = HashMap::new();
-    items
+    /// A plain Ed25519 signature: its index, key, bytes and signed data.
+    type Plain = (usize, [u8; 32], [u8; 64], Vec<u8>);
+    let mut plain: Vec<Plain> = Vec::new();
+    let mut out: Vec<bool> = items
         .iter()
-        .map(|(signed, message)| {
+        .enumerate()
+        .map(|(i, (signed, message))| {
             let sig = &signed.sig;
+            // (A signature with data in its reserved field signs over it:
+            // `ssh-key` builds that statement.)
             if let (ssh_key::public::KeyData::Ed25519(key), ssh_key::Algorithm::Ed25519) =
                 (sig.public_key(), sig.algorithm())
                 && sig.reserved().is_empty()
             {
-                let vk = *keys
-                    .entry(key.0)
-                    .or_insert_with(|| ed25519_dalek::VerifyingKey::from_bytes(&key.0).ok());
-                if let (Some(vk), Ok(data), Ok(s)) = (
-                    vk,
+                let (Ok(data), Ok(bytes)) = (
                     SshSig::signed_data(NAMESPACE, sig.hash_alg(), message.as_bytes()),
-                    ed25519_dalek::Signature::from_slice(sig.signature_bytes()),
-                ) {
-                    use ed25519_dalek::Verifier as _;
-                    return vk.verify(&data, &s).is_ok();
-                }
+                    <[u8; 64]>::try_from(sig.signature_bytes()),
+                ) else {
+                    return false;
+                };
+                plain.push((i, key.0, bytes, data));
+                return false;
             }
             PublicKey::from(sig.public_key().clone())
                 .verify(NAMESPACE, message.as_bytes(), sig)
                 .is_ok()
         })
-        .collect()
+        .collect();
+    let batch: Vec<super::ed25519::ToVerify<'_>> = plain
+        .iter()
+        .map(|(_, key, signature, message)| super::ed25519::ToVerify {
+            key,
+            signature,
+            message,
+        })
+        .collect();
+    for ((i, ..), ok) in plain.iter().zip(super::ed25519::verify_batch(&batch)) {
+        out[*i] = ok;
+    }
+    out
 }
 
 impl AllowedSigners {

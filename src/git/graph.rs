@@ -16,7 +16,7 @@ use std::rc::Rc;
 /// non-cryptographic hasher (no attacker chooses them cheaply) serves.
 type IdMap<V> = HashMap<Oid, V, foldhash::fast::RandomState>;
 
-use git2::Oid;
+use super::Oid;
 
 use super::Repo;
 
@@ -35,8 +35,8 @@ impl Graph {
         if let Some(n) = self.commits.borrow().get(&id) {
             return Some(n.clone());
         }
-        let c = repo.find_commit(id).ok()?;
-        let n: (i64, Rc<[Oid]>) = (c.time().seconds(), c.parent_ids().collect());
+        let c = repo.find_commit(id.0).ok()?;
+        let n: (i64, Rc<[Oid]>) = (c.time().seconds(), c.parent_ids().map(Oid).collect());
         self.commits.borrow_mut().insert(id, n.clone());
         Some(n)
     }

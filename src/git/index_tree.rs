@@ -33,7 +33,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
-use git2::{ObjectType, Oid};
+use git2::ObjectType;
+
+use super::Oid;
 
 /// One index entry: its path, mode and blob id.
 struct IndexEntry<'a> {
@@ -212,7 +214,7 @@ fn write_dir(
     node: &CacheNode,
 ) -> Option<(Oid, usize)> {
     if let Some((count, id)) = node.valid {
-        return odb.exists(id).then_some((id, count));
+        return odb.exists(id.0).then_some((id, count));
     }
     let mut out = Vec::new();
     let mut i = start;
@@ -248,7 +250,7 @@ fn write_dir(
         }
     }
     let id = odb.write(ObjectType::Tree, &out).ok()?;
-    Some((id, i - start))
+    Some((Oid(id), i - start))
 }
 
 fn write_entry(out: &mut Vec<u8>, mode: u32, name: &[u8], id: Oid) {

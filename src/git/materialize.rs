@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use git2::{ObjectType, Oid};
+use git2::ObjectType;
+
+use super::Oid;
 
 use super::Repo;
 use crate::error::Error;
@@ -23,7 +25,7 @@ use crate::error::Error;
 pub fn materialize(repo: &Repo, tree: Oid, dir: &Path) -> Result<(), Error> {
     let r = repo.raw();
     let tree = r
-        .find_tree(tree)
+        .find_tree(tree.0)
         .map_err(|e| super::git_error(&format!("tree {tree}"), &e))?;
     let io = |path: &Path, source: std::io::Error| Error::Io {
         path: path.to_path_buf(),
@@ -110,7 +112,7 @@ pub fn materialize_paths<'p>(
 ) -> Result<(), Error> {
     let r = repo.raw();
     let tree = r
-        .find_tree(tree)
+        .find_tree(tree.0)
         .map_err(|e| super::git_error(&format!("tree {tree}"), &e))?;
     for p in paths {
         if p.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
@@ -152,14 +154,14 @@ pub fn list_under(repo: &Repo, tree: Oid, dir: &str) -> Option<Vec<Listed>> {
     if mode != 0o040000 {
         return None;
     }
-    let sub = repo.raw().find_tree(id).ok()?;
+    let sub = repo.raw().find_tree(id.0).ok()?;
     let mut out = Vec::new();
     let _ = sub.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
         if e.kind() == Some(ObjectType::Tree) {
             return git2::TreeWalkResult::Ok;
         }
         let name = super::tree::display_name(e.name_bytes());
-        out.push((format!("{parent}{name}"), e.filemode() as u32, e.id()));
+        out.push((format!("{parent}{name}"), e.filemode() as u32, Oid(e.id())));
         git2::TreeWalkResult::Ok
     });
     Some(out)

@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use git2::Oid;
+use super::Oid;
 
 use super::Repo;
 use crate::error::Error;
@@ -43,7 +43,7 @@ impl AutoMerge {
 fn merged_index(repo: &Repo, a: Oid, b: Oid) -> Result<git2::Index, Error> {
     let r = repo.raw();
     let fail = |e: git2::Error| super::git_error("merging the parents of a merge", &e);
-    let find = |id: Oid| r.find_commit(id).map_err(fail);
+    let find = |id: Oid| r.find_commit(id.0).map_err(fail);
     match repo.single_merge_base(a, b) {
         Some(base) => {
             let tree = |id: Oid| find(id).and_then(|c| c.tree().map_err(fail));
@@ -72,7 +72,7 @@ pub fn auto_merge(repo: &Repo, parents: &[Oid]) -> Result<AutoMerge, Error> {
     for e in index.iter() {
         // Stage bits 12-13 of the flags: 0 for a merged entry.
         if (e.flags >> 12) & 0x3 == 0 {
-            out.clean.insert(e.path.clone(), (e.mode, e.id));
+            out.clean.insert(e.path.clone(), (e.mode, Oid(e.id)));
         } else {
             out.conflicts.insert(e.path.clone());
         }
@@ -93,7 +93,7 @@ pub fn auto_merge_tree(repo: &Repo, a: Oid, b: Oid) -> Result<Option<Oid>, Error
     }
     index
         .write_tree_to(r)
-        .map(Some)
+        .map(|t| Some(Oid(t)))
         .map_err(|e| super::git_error("writing the merged tree", &e))
 }
 
@@ -118,8 +118,8 @@ pub fn base_tree(repo: &Repo, a: Oid, b: Oid) -> Result<Option<(Vec<Oid>, Oid)>,
     if let Some(one) = repo.single_merge_base(a, b) {
         return Ok(Some((vec![one], repo.tree_of(one)?)));
     }
-    let bases: Vec<Oid> = match r.merge_bases(a, b) {
-        Ok(list) => list.iter().copied().collect(),
+    let bases: Vec<Oid> = match r.merge_bases(a.0, b.0) {
+        Ok(list) => list.iter().copied().map(Oid).collect(),
         Err(_) => return Ok(None),
     };
     let Some(&first) = bases.first() else {
@@ -130,7 +130,7 @@ pub fn base_tree(repo: &Repo, a: Oid, b: Oid) -> Result<Option<(Vec<Oid>, Oid)>,
         return Ok(Some((bases, tree(first)?)));
     }
     let find = |id: Oid| {
-        r.find_commit(id)
+        r.find_commit(id.0)
             .map_err(|e| super::git_error(&format!("commit {id}"), &e))
     };
     let fail = |e: git2::Error| super::git_error("merging the merge bases (virtual base)", &e);
@@ -142,11 +142,11 @@ pub fn base_tree(repo: &Repo, a: Oid, b: Oid) -> Result<Option<(Vec<Oid>, Oid)>,
         .map_err(fail)?;
     let mut acc = settle(r, &mut index)?;
     for &next in &bases[2..] {
-        let anc = match r.merge_base(first, next) {
-            Ok(m) => tree(m)?,
+        let anc = match r.merge_base(first.0, next.0) {
+            Ok(m) => tree(Oid(m))?,
             Err(_) => acc,
         };
-        let t = |id: Oid| r.find_tree(id).map_err(fail);
+        let t = |id: Oid| r.find_tree(id.0).map_err(fail);
         let mut index = r
             .merge_trees(&t(anc)?, &t(acc)?, &t(tree(next)?)?, None)
             .map_err(fail)?;
@@ -171,5 +171,5 @@ fn settle(r: &git2::Repository, index: &mut git2::Index) -> Result<Oid, Error> {
             let _ = index.remove_path(&p);
         }
     }
-    index.write_tree_to(r).map_err(fail)
+    index.write_tree_to(r).map(Oid).map_err(fail)
 }

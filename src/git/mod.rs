@@ -19,10 +19,63 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Repository, Sort};
 
-/// An object id (commit, tree, blob). The rest of the library names it
-/// through this module only, so libgit2 stays behind `git/` (a test scans
-/// the sources for `git2` outside it).
-pub type Oid = git2::Oid;
+/// An object id (commit, tree, blob): libgit2's, wrapped, so that no git2
+/// type reaches the rest of the library (a test scans the sources for `git2`
+/// outside `git/`; the wrapper keeps the type itself from leaking too).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Oid(git2::Oid);
+
+/// Bytes that are not an object id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotAnOid;
+
+impl Oid {
+    /// The all-zero SHA-1 id git uses for "nothing here".
+    pub const ZERO_SHA1: Oid = Oid(git2::Oid::ZERO_SHA1);
+
+    /// An id from its raw bytes (20 for SHA-1).
+    ///
+    /// # Errors
+    /// When the bytes are not an object id's length.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Oid, NotAnOid> {
+        git2::Oid::from_bytes(bytes).map(Oid).map_err(|_| NotAnOid)
+    }
+
+    /// The raw bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    /// Whether this is the all-zero id.
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+}
+
+impl std::str::FromStr for Oid {
+    type Err = NotAnOid;
+    fn from_str(hex: &str) -> Result<Oid, NotAnOid> {
+        git2::Oid::from_str(hex).map(Oid).map_err(|_| NotAnOid)
+    }
+}
+
+impl std::fmt::Display for Oid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::fmt::Debug for Oid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl From<git2::Oid> for Oid {
+    fn from(id: git2::Oid) -> Oid {
+        Oid(id)
+    }
+}
 
 pub use materialize::{Listed, list_under, materialize, materialize_paths};
 pub use merge::{AutoMerge, auto_merge, auto_merge_tree, base_tree};
@@ -129,7 +182,7 @@ impl Repo {
             ))
         })?;
         obj.peel_to_commit()
-            .map(|c| c.id())
+            .map(|c| Oid(c.id()))
             .map_err(|e| git_error(&format!("`{rev}` is not a commit"), &e))
     }
 
@@ -138,7 +191,7 @@ impl Repo {
     /// # Errors
     /// When they share no history (or it is missing).
     pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Oid, Error> {
-        self.repo.merge_base(a, b).map_err(|e| {
+        self.repo.merge_base(a.0, b.0).map(Oid).map_err(|e| {
             Error::Git(format!(
                 "{a} and {b} have no merge base ({}): the history between them is missing; \
                  fetch it (in CI: `actions/checkout` with `fetch-depth: 0`)",
@@ -154,7 +207,7 @@ impl Repo {
     pub fn commit(&self, id: Oid) -> Result<Commit, Error> {
         let c = self
             .repo
-            .find_commit(id)
+            .find_commit(id.0)
             .map_err(|e| git_error(&format!("commit {id}"), &e))?;
         let who = |s: git2::Signature<'_>| {
             (
@@ -169,7 +222,7 @@ impl Repo {
         // the message libgit2 returned.
         let header = c.raw_header_bytes().len();
         let has_nul = self.repo.odb().is_ok_and(|odb| {
-            odb.read_header(id)
+            odb.read_header(id.0)
                 .is_ok_and(|(size, _)| size > header + 1 + raw.len())
         });
         let utf8_header = matches!(c.message_encoding(), Ok(None))
@@ -177,8 +230,8 @@ impl Repo {
         let valid_text = !has_nul && std::str::from_utf8(raw).is_ok() && utf8_header;
         Ok(Commit {
             id,
-            parents: c.parent_ids().collect(),
-            tree: c.tree_id(),
+            parents: c.parent_ids().map(Oid).collect(),
+            tree: Oid(c.tree_id()),
             author: who(c.author()),
             committer: who(c.committer()),
             message: String::from_utf8_lossy(raw).into_owned(),
@@ -195,11 +248,12 @@ impl Repo {
         let mut walk = self.repo.revwalk().map_err(|e| git_error("revwalk", &e))?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
             .map_err(|e| git_error("revwalk", &e))?;
-        walk.push(head).map_err(|e| git_error("revwalk", &e))?;
+        walk.push(head.0).map_err(|e| git_error("revwalk", &e))?;
         if let Some(b) = base {
-            walk.hide(b).map_err(|e| git_error("revwalk", &e))?;
+            walk.hide(b.0).map_err(|e| git_error("revwalk", &e))?;
         }
-        walk.collect::<Result<Vec<Oid>, _>>()
+        walk.map(|r| r.map(Oid))
+            .collect::<Result<Vec<Oid>, _>>()
             .map_err(|e| git_error("walking the history (is it complete?)", &e))
     }
 
@@ -213,12 +267,13 @@ impl Repo {
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
             .map_err(|e| git_error("revwalk", &e))?;
         for h in heads {
-            walk.push(*h).map_err(|e| git_error("revwalk", &e))?;
+            walk.push(h.0).map_err(|e| git_error("revwalk", &e))?;
         }
         for b in hide {
-            walk.hide(*b).map_err(|e| git_error("revwalk", &e))?;
+            walk.hide(b.0).map_err(|e| git_error("revwalk", &e))?;
         }
-        walk.collect::<Result<Vec<Oid>, _>>()
+        walk.map(|r| r.map(Oid))
+            .collect::<Result<Vec<Oid>, _>>()
             .map_err(|e| git_error("walking the history (is it complete?)", &e))
     }
 
@@ -281,7 +336,7 @@ impl Repo {
     /// Whether `commit` descends from `ancestor`.
     pub fn descends(&self, commit: Oid, ancestor: Oid) -> bool {
         self.repo
-            .graph_descendant_of(commit, ancestor)
+            .graph_descendant_of(commit.0, ancestor.0)
             .unwrap_or(false)
     }
 
@@ -319,7 +374,7 @@ impl Repo {
                 .index()
                 .map_err(|e| git_error("reading the index", &e))?,
         };
-        index.write_tree_to(&self.repo).map_err(|e| {
+        index.write_tree_to(&self.repo).map(Oid).map_err(|e| {
             git_error(
                 "the index cannot be written as a tree (unresolved conflicts?)",
                 &e,
@@ -358,14 +413,14 @@ impl Repo {
     /// When the commit cannot be read.
     pub fn tree_of(&self, commit: Oid) -> Result<Oid, Error> {
         self.repo
-            .find_commit(commit)
-            .map(|c| c.tree_id())
+            .find_commit(commit.0)
+            .map(|c| Oid(c.tree_id()))
             .map_err(|e| git_error(&format!("commit {commit}"), &e))
     }
 
     /// The contents of `path` in `tree`, if it is a blob there.
     pub fn blob_at(&self, tree: Oid, path: &str) -> Option<Vec<u8>> {
-        let tree = self.repo.find_tree(tree).ok()?;
+        let tree = self.repo.find_tree(tree.0).ok()?;
         let entry = tree.get_path(Path::new(path)).ok()?;
         if entry.kind() != Some(ObjectType::Blob) {
             return None;
@@ -379,7 +434,7 @@ impl Repo {
     /// Whether `path` in `tree` is a regular file (a blob that is not a
     /// link), reached without following any link.
     pub fn regular_blob_at(&self, tree: Oid, path: &str) -> bool {
-        let Ok(tree) = self.repo.find_tree(tree) else {
+        let Ok(tree) = self.repo.find_tree(tree.0) else {
             return false;
         };
         tree.get_path(Path::new(path)).is_ok_and(|e| {
@@ -392,25 +447,31 @@ impl Repo {
         if path.is_empty() {
             return Some((0o040000, tree));
         }
-        let tree = self.repo.find_tree(tree).ok()?;
+        let tree = self.repo.find_tree(tree.0).ok()?;
         let e = tree.get_path(Path::new(path)).ok()?;
-        Some((e.filemode() as u32, e.id()))
+        Some((e.filemode() as u32, Oid(e.id())))
     }
 
     /// The entries of the tree `id`: name (as [`display_name`] shows it),
     /// mode, id; in the tree's order. `None` when `id` is not a tree.
     pub fn tree_entries(&self, id: Oid) -> Option<Vec<(String, u32, Oid)>> {
-        let t = self.repo.find_tree(id).ok()?;
+        let t = self.repo.find_tree(id.0).ok()?;
         Some(
             t.iter()
-                .map(|e| (display_name(e.name_bytes()), e.filemode() as u32, e.id()))
+                .map(|e| {
+                    (
+                        display_name(e.name_bytes()),
+                        e.filemode() as u32,
+                        Oid(e.id()),
+                    )
+                })
                 .collect(),
         )
     }
 
     /// The contents of a blob.
     pub fn blob(&self, id: Oid) -> Option<Vec<u8>> {
-        self.repo.find_blob(id).ok().map(|b| b.content().to_vec())
+        self.repo.find_blob(id.0).ok().map(|b| b.content().to_vec())
     }
 
     /// Every symbolic link under the directory `dir` of `tree` (`""`: the
@@ -421,7 +482,7 @@ impl Repo {
         };
         let Ok(sub) = self
             .repo
-            .find_tree(id)
+            .find_tree(id.0)
             .map_err(|_| ())
             .and_then(|t| if mode == 0o040000 { Ok(t) } else { Err(()) })
         else {
@@ -430,7 +491,7 @@ impl Repo {
         let mut out = Vec::new();
         let _ = sub.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
             if e.filemode() == 0o120000
-                && let Some(target) = self.blob(e.id())
+                && let Some(target) = self.blob(Oid(e.id()))
             {
                 let name = tree::display_name(e.name_bytes());
                 let path = [dir, parent.trim_end_matches('/'), &name]

@@ -4,7 +4,9 @@
 //! the other environments again). Written to the object database, never to
 //! a working tree.
 
-use git2::{IndexEntry, IndexTime, Oid};
+use git2::{IndexEntry, IndexTime};
+
+use super::Oid;
 
 use super::Repo;
 use crate::error::Error;
@@ -37,7 +39,7 @@ pub fn rebuilt(repo: &Repo, tree: Oid, edits: &[Edit]) -> Result<Oid, Error> {
     let fail = |e: git2::Error| super::git_error("rebuilding a tree", &e);
     let mut index = git2::Index::new().map_err(fail)?;
     index
-        .read_tree(&r.find_tree(tree).map_err(fail)?)
+        .read_tree(&r.find_tree(tree.0).map_err(fail)?)
         .map_err(fail)?;
     let entry = |path: &str, mode: u32, id: Oid| IndexEntry {
         ctime: IndexTime::new(0, 0),
@@ -48,7 +50,7 @@ pub fn rebuilt(repo: &Repo, tree: Oid, edits: &[Edit]) -> Result<Oid, Error> {
         uid: 0,
         gid: 0,
         file_size: 0,
-        id,
+        id: id.0,
         flags: 0,
         flags_extended: 0,
         path: path.as_bytes().to_vec(),
@@ -64,16 +66,16 @@ pub fn rebuilt(repo: &Repo, tree: Oid, edits: &[Edit]) -> Result<Oid, Error> {
                 index
                     .remove_path(std::path::Path::new(from))
                     .map_err(fail)?;
-                index.add(&entry(to, old.mode, old.id)).map_err(fail)?;
+                index.add(&entry(to, old.mode, Oid(old.id))).map_err(fail)?;
             }
             Edit::Write { path, bytes } => {
                 let mode = index
                     .get_path(std::path::Path::new(path), 0)
                     .map_or(0o100644, |e| e.mode);
                 let id = r.blob(bytes).map_err(fail)?;
-                index.add(&entry(path, mode, id)).map_err(fail)?;
+                index.add(&entry(path, mode, Oid(id))).map_err(fail)?;
             }
         }
     }
-    index.write_tree_to(r).map_err(fail)
+    index.write_tree_to(r).map(Oid).map_err(fail)
 }

@@ -10,7 +10,9 @@
 
 use std::rc::Rc;
 
-use git2::{ObjectType, Oid, Tree};
+use git2::{ObjectType, Tree};
+
+use super::Oid;
 
 use super::Repo;
 use crate::error::Error;
@@ -73,7 +75,7 @@ impl TreeCache {
         }
         let t: Tree<'_> = repo
             .raw()
-            .find_tree(id)
+            .find_tree(id.0)
             .map_err(|e| super::git_error(&format!("tree {id}"), &e))?;
         let mut list: Vec<_> = t
             .iter()
@@ -81,7 +83,7 @@ impl TreeCache {
                 (
                     e.name_bytes().to_vec(),
                     e.filemode() as u32,
-                    e.id(),
+                    Oid(e.id()),
                     e.kind() == Some(ObjectType::Tree),
                 )
             })

@@ -1001,3 +1001,51 @@ fn audit_reads_the_mailmap_of_each_commits_parent() {
         assert_eq!(signed[0]["counted"], false, "{run}: {doc}");
     }
 }
+
+/// An audit that cannot read its history (a tree object missing from a
+/// signed commit) ends with exit 2 naming the problem, whatever the
+/// verifier threads were waiting for: never a hang.
+#[test]
+fn an_unreadable_history_ends_the_audit_with_an_error_not_a_hang() {
+    let r = repo("required");
+    for i in 0..3 {
+        r.everywhere(
+            &format!("timeout: {}", 30 + i),
+            &format!("timeout: {}", 31 + i),
+        );
+        r.commit(&format!("Timeout {}\n", 31 + i));
+        let (reviewed, signature) = approve_signed_on(&r, ANA, ANA_KEY, "HEAD~1");
+        r.amend(&msg(&format!("{reviewed}\n{signature}")));
+    }
+    // The middle commit's `deploy/prod` tree, found only there.
+    let tree = r.git(&["rev-parse", "HEAD~1:deploy/prod"]);
+    let tree = tree.trim();
+    let object = r
+        .root()
+        .join(".git/objects")
+        .join(&tree[..2])
+        .join(&tree[2..]);
+    std::fs::remove_file(&object).expect("loose tree object");
+    let mut child = r
+        .command(env!("CARGO_BIN_EXE_driftcheck"), &r.root(), MAL, MAL)
+        .args(["audit", "main..feature", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("audit hung on an unreadable history");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(tree), "names the object: {stderr}");
+}
