@@ -168,6 +168,38 @@ pub fn parse_in(text: &str, dir: &Path, at: &str) -> Result<Config, Error> {
     parse(text, &path).map_err(|e| renamed(e, &path, at))
 }
 
+impl Config {
+    /// The same config placed in another written-out tree: every path
+    /// under `from` (the directory it was parsed against with
+    /// [`parse_in`]) moved under `to`. The gate reads one revision's config
+    /// against several trees (the merge base, the head, an aligned head);
+    /// parsing depends on the text and the directory only lexically, so
+    /// moving the paths is the same as parsing the text again there.
+    #[must_use]
+    pub fn rebased(&self, from: &Path, to: &Path) -> Config {
+        let moved = |p: &Path| match p.strip_prefix(from) {
+            Ok(rest) => to.join(rest),
+            Err(_) => p.to_path_buf(),
+        };
+        let mut c = self.clone();
+        c.path = moved(&c.path);
+        c.root = moved(&c.root);
+        c.baseline = c.baseline.as_deref().map(moved);
+        for e in &mut c.envs {
+            match &mut e.selection {
+                crate::env::Selection::Root { dir, .. } => *dir = moved(dir),
+                crate::env::Selection::Files(v) | crate::env::Selection::Layers(v) => {
+                    for p in v.iter_mut() {
+                        *p = moved(p);
+                    }
+                }
+                crate::env::Selection::Render { .. } => {}
+            }
+        }
+        c
+    }
+}
+
 /// `e` with problems about `path` naming `shown` instead.
 fn renamed(e: Error, path: &Path, shown: &str) -> Error {
     match e {

@@ -131,11 +131,14 @@ pub(super) fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Option<Plan>, 
                     "a waiver or rule the change left unused".into(),
                 )));
             }
+            let old = sides.remove(1);
             let side = sides.remove(0);
             return Ok(Some(Plan::Judged(Box::new(Judged {
                 after,
                 before: before.findings,
                 scratch: side.scratch,
+                old_scratch: old.scratch,
+                written: side.written,
                 keys: keys.len(),
                 bounded: true,
             }))));

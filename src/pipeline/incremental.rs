@@ -57,6 +57,12 @@ pub struct Judged {
     pub before: Vec<Finding>,
     /// The new tree's sparse scratch (findings' files are read from it).
     pub scratch: Scratch,
+    /// The old tree's sparse scratch (the same keys, the config and its
+    /// policy files): the gate compares its own way over both.
+    pub old_scratch: Scratch,
+    /// Repository-relative paths written into the new tree's scratch
+    /// (besides the config and policy files).
+    pub written: HashSet<String>,
     /// File keys compared.
     pub keys: usize,
     /// Whether no environment was listed whole ([`super::bounded`]).
@@ -188,11 +194,14 @@ pub fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Plan, Error> {
             if newly_unused(&before.findings, &after.findings) {
                 return Ok(Plan::Full("a waiver or rule the change left unused".into()));
             }
+            let old = sides.remove(1);
             let side = sides.remove(0);
             return Ok(Plan::Judged(Box::new(Judged {
                 after,
                 before: before.findings,
                 scratch: side.scratch,
+                old_scratch: old.scratch,
+                written: side.written,
                 keys: keys.len(),
                 bounded: false,
             })));

@@ -26,6 +26,11 @@ pub struct GateView {
     pub introduced_errors: usize,
     /// Findings already present at the merge base.
     pub preexisting: usize,
+    /// When the gate compared only the file keys the change can affect
+    /// (docs/incremental.md): how many. `preexisting` counts among them
+    /// only; absent, it counts the whole trees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compared_keys: Option<usize>,
     /// The merge base.
     pub merge_base: String,
     /// The head evaluated (`index` for the commit being made).
@@ -132,6 +137,10 @@ impl From<&Verdict> for GateView {
                 .collect(),
             introduced_errors: v.introduced_errors(),
             preexisting: v.preexisting.len(),
+            compared_keys: match v.scope {
+                crate::gate::Scope::Keys { count, .. } => Some(count),
+                _ => None,
+            },
             merge_base: v.merge_base.to_string(),
             head: v.head.clone(),
             changes: v
@@ -270,9 +279,16 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
     }
     writeln!(
         out,
-        "introduced: {} error{}; pre-existing findings (not failing): {}",
+        "introduced: {} error{}; pre-existing findings (not failing){}: {}",
         g.introduced_errors,
         if g.introduced_errors == 1 { "" } else { "s" },
+        match g.compared_keys {
+            Some(n) => format!(
+                " among the {n} file key{} the change can affect",
+                if n == 1 { "" } else { "s" }
+            ),
+            None => String::new(),
+        },
         g.preexisting
     )?;
     writeln!(out, "{}", g.assurance)
@@ -398,6 +414,7 @@ mod tests {
                         }],
                         introduced_errors: 0,
                         preexisting: 0,
+                        compared_keys: None,
                         merge_base: "0".repeat(40),
                         head: "0".repeat(40),
                         changes: Vec::new(),
