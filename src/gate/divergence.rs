@@ -50,9 +50,33 @@ pub(super) fn self_diff(base: &Config, head: &Config, partial: bool) -> Result<S
             continue;
         };
         let outcome = diff::run(&[be, he], &masker, &Limits::default(), false, None);
-        out.insert(b.name.clone(), outcome.findings);
+        let changes = outcome.findings.into_iter().filter(|f| !unchanged(f));
+        out.insert(b.name.clone(), changes.collect());
     }
     Ok(out)
+}
+
+/// Rule: a self-diff finding is a change only if it says the two sides
+/// differ. Two rules judge what a value *is*, not how the sides differ:
+/// `drift/credential-reused` (the same secret on both sides, which for an
+/// environment compared with itself means the secret was left alone) and
+/// `drift/placeholder` (a placeholder on a side). Where both sides show the
+/// same value they report what the change did not touch, and counting them
+/// made every finding about any file holding a secret or a placeholder
+/// "introduced" by any change at all. A real change to such a value still
+/// shows (the sides' values differ, or a value, key or file finding).
+fn unchanged(f: &Finding) -> bool {
+    if !matches!(
+        f.rule.as_str(),
+        "drift/credential-reused" | "drift/placeholder"
+    ) {
+        return false;
+    }
+    let mut sites = f.envs.iter().map(|(_, s)| s.as_ref().map(|s| &s.value));
+    match (sites.next(), sites.next()) {
+        (Some(Some(Some(a))), Some(Some(Some(b)))) => a == b,
+        _ => false,
+    }
 }
 
 /// One side of an environment, named `label`, with no aliases.
