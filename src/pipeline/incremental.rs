@@ -1,6 +1,6 @@
 //! Incremental evaluation of a change (`check --staged`, `check --rev`, and
-//! later the gate): the cost follows the size of the change, not of the
-//! repository.
+//! the gate's drift half, [`crate::gate::scope`]): the cost follows the
+//! size of the change, not of the repository.
 //!
 //! # The rule
 //!
