@@ -138,6 +138,10 @@ pub fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Plan, Error> {
         Ok(v) => v,
         Err(why) => return Ok(Plan::Full(why)),
     };
+    let files = sides[0].envs.iter().map(Vec::len).sum();
+    if let Some(why) = too_wide(c.changed.len(), files) {
+        return Ok(Plan::Full(why));
+    }
     let mut keys: BTreeSet<String> = sides
         .iter()
         .flat_map(|s| s.envs.iter().flatten())
@@ -337,6 +341,16 @@ pub(super) fn config_and_policies(
     }
     crate::git::materialize_paths(repo, tree, policy_paths.iter().map(String::as_str), scratch)?;
     Ok(Ok(config))
+}
+
+/// A change touching more than a quarter of the files the environments
+/// hold is judged whole: the subset would be most of the tree, and finding
+/// it (comparing both sides to close it) costs more than it saves. Only
+/// the cost differs: both computations give the same answer.
+pub(super) fn too_wide(changed: usize, files: usize) -> Option<Unbounded> {
+    (changed.saturating_mul(4) > files).then(|| {
+        format!("the change touches {changed} paths, more than a quarter of the {files} files")
+    })
 }
 
 /// Whether `after` reports a waiver or policy rule unused that `before`
