@@ -114,10 +114,6 @@ fn sparse(repo: &Repo, ends: &Ends, at: &str) -> Result<Result<Trees, String>, E
     if ends.own_merge {
         return Ok(Err("a merge is being committed".into()));
     }
-    // A crafted head is refused as writing it out whole refuses it.
-    if let Some(path) = git::named_twice(repo, Some(ends.base_tree), ends.head_tree) {
-        return Err(git::named_twice_error(&path));
-    }
     let changed: Vec<String> =
         git::changes(repo, Some(ends.base_tree), Some(ends.head_tree), &|_| true)?
             .into_iter()
@@ -134,7 +130,14 @@ fn sparse(repo: &Repo, ends: &Ends, at: &str) -> Result<Result<Trees, String>, E
     };
     // A subset the pipeline cannot compare is left to the whole trees,
     // which fail (or not) with the gate's own message.
-    Ok(match incremental::judge(repo, &change) {
+    let judged = incremental::judge(repo, &change);
+    // A crafted head is refused as writing it out whole refuses it.
+    if matches!(judged, Ok(Plan::Judged(_)))
+        && let Some(path) = git::named_twice(repo, Some(ends.base_tree), ends.head_tree)
+    {
+        return Err(git::named_twice_error(&path));
+    }
+    Ok(match judged {
         Ok(Plan::Judged(j)) => Ok(Trees {
             base: j.old_scratch,
             head: j.scratch,

@@ -98,6 +98,10 @@ pub(super) struct Side {
 
 pub(super) const WORK: usize = 6;
 
+/// Changes of more paths than this are checked against the tree's size
+/// first ([`too_wide`]).
+const WIDE: usize = 256;
+
 /// A change to judge: trees, where the config is, what changed, and the
 /// comparison asked for.
 pub struct ChangeToJudge<'a> {
@@ -128,6 +132,14 @@ pub(super) type Unbounded = String;
 pub fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Plan, Error> {
     if c.changed.iter().any(|p| p == c.config_at) {
         return Ok(Plan::Full("the config changed".into()));
+    }
+    // A wide change is seen before any environment is summarised (which
+    // reads every changed blob): the old tree's files, without blobs.
+    if c.changed.len() > WIDE {
+        let files = crate::git::list_under(repo, c.old, "").map_or(0, |l| l.len());
+        if let Some(why) = too_wide(c.changed.len(), files) {
+            return Ok(Plan::Full(why));
+        }
     }
     // Without listing any environment whole where it can
     // ([`super::bounded`]); else by listings.
