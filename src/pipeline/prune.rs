@@ -121,7 +121,7 @@ mod tests {
                     .map(|p| std::fs::metadata(p).unwrap().len())
                     .sum();
                 assert_eq!(left, size);
-                assert!(size <= (limit / 4 * 3).max(0), "{n} {limit}: {size}");
+                assert!(size <= limit / 4 * 3, "{n} {limit}: {size}");
                 // Oldest first: no kept file is older than a removed one.
                 if let Some(first_kept) = kept.iter().position(|k| *k) {
                     assert!(
