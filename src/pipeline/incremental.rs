@@ -1,5 +1,5 @@
 //! Incremental evaluation of a change (`check --staged`, `check --rev`, and
-//! the gate's drift half, [`crate::gate::scope`]): the cost follows the
+//! the gate's drift half, `gate::scope`): the cost follows the
 //! size of the change, not of the repository.
 //!
 //! # The rule

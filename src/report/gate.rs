@@ -254,15 +254,32 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
             writeln!(out, "      signature not counted: {}", escape(why, 300))?;
         }
     }
+    near_misses_human(g, &p, out)?;
+    writeln!(
+        out,
+        "introduced: {} error{}; pre-existing findings (not failing){}: {}",
+        g.introduced_errors,
+        if g.introduced_errors == 1 { "" } else { "s" },
+        counted_among(g.compared_keys),
+        g.preexisting
+    )?;
+    writeln!(out, "{}", g.assurance)
+}
+
+/// The near misses of the human verdict. They repeat (a pasted block of
+/// look-alike lines): each distinct text is masked once.
+fn near_misses_human(
+    g: &GateView,
+    p: &super::style::Paint,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     if !g.near_misses.is_empty() {
         writeln!(
             out,
             "{}",
-            paint(Role::Strong, "near misses (not trailers):")
+            p.paint(Role::Strong, "near misses (not trailers):")
         )?;
     }
-    // Near misses repeat (a pasted block of look-alike lines): each
-    // distinct text is masked once.
     let mut masked: Option<(&str, String)> = None;
     for n in &g.near_misses {
         if masked.as_ref().is_none_or(|(t, _)| *t != n.text) {
@@ -277,21 +294,19 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
             escape(&n.reason, 300)
         )?;
     }
-    writeln!(
-        out,
-        "introduced: {} error{}; pre-existing findings (not failing){}: {}",
-        g.introduced_errors,
-        if g.introduced_errors == 1 { "" } else { "s" },
-        match g.compared_keys {
-            Some(n) => format!(
-                " among the {n} file key{} the change can affect",
-                if n == 1 { "" } else { "s" }
-            ),
-            None => String::new(),
-        },
-        g.preexisting
-    )?;
-    writeln!(out, "{}", g.assurance)
+    Ok(())
+}
+
+/// Where pre-existing findings were counted: the keys the change can
+/// affect, or (nothing said) the whole trees.
+fn counted_among(keys: Option<usize>) -> String {
+    match keys {
+        Some(n) => format!(
+            " among the {n} file key{} the change can affect",
+            if n == 1 { "" } else { "s" }
+        ),
+        None => String::new(),
+    }
 }
 
 /// The markdown section (PR comments and the GitHub step summary).
