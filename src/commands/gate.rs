@@ -79,6 +79,9 @@ pub fn run(
         gate: Some(&view),
     };
     report::write(args.format, &rep, opts, out).map_err(Error::Write)?;
+    if args.verbose && args.format == report::OutputFormat::Human {
+        writeln!(out, "gate: {}", scope_line(&verdict.scope)).map_err(Error::Write)?;
+    }
     if softened && args.format == report::OutputFormat::Human && !args.quiet {
         writeln!(
             out,
@@ -93,6 +96,23 @@ pub fn run(
     } else {
         Status::Findings
     })
+}
+
+/// What the drift half compared, for `-v`.
+fn scope_line(scope: &gate::Scope) -> String {
+    match scope {
+        gate::Scope::Nothing => "no config at the merge base: drift not compared".into(),
+        gate::Scope::Whole(why) => format!("compared the whole trees: {why}"),
+        gate::Scope::Keys { count, bounded } => format!(
+            "compared {count} file key{} the change can affect{}",
+            if *count == 1 { "" } else { "s" },
+            if *bounded {
+                " (no environment listed whole)"
+            } else {
+                ""
+            }
+        ),
+    }
 }
 
 /// A push replaces what was there: when the range is a push (pre-commit's

@@ -168,6 +168,49 @@ pub fn parse_in(text: &str, dir: &Path, at: &str) -> Result<Config, Error> {
     parse(text, &path).map_err(|e| renamed(e, &path, at))
 }
 
+impl Config {
+    /// The same config placed in another written-out tree: every path
+    /// under `from` (the directory it was parsed against with
+    /// [`parse_in`]) moved under `to`. The gate reads one revision's config
+    /// against several trees (the merge base, the head, an aligned head);
+    /// parsing depends on the text and the directory only lexically, so
+    /// moving the paths is the same as parsing the text again there.
+    #[must_use]
+    pub fn rebased(&self, from: &Path, to: &Path) -> Config {
+        // By text, so `.` and `..` components stay as parsing wrote them.
+        let moved = |p: &Path| {
+            let as_text = p.to_str().zip(from.to_str()).zip(to.to_str());
+            if let Some(((p, from), to)) = as_text
+                && let Some(rest) = p.strip_prefix(from)
+                && (rest.is_empty() || rest.starts_with('/'))
+            {
+                return PathBuf::from(format!("{to}{rest}"));
+            }
+            match p.strip_prefix(from) {
+                Ok(rest) if rest.as_os_str().is_empty() => to.to_path_buf(),
+                Ok(rest) => to.join(rest),
+                Err(_) => p.to_path_buf(),
+            }
+        };
+        let mut c = self.clone();
+        c.path = moved(&c.path);
+        c.root = moved(&c.root);
+        c.baseline = c.baseline.as_deref().map(moved);
+        for e in &mut c.envs {
+            match &mut e.selection {
+                crate::env::Selection::Root { dir, .. } => *dir = moved(dir),
+                crate::env::Selection::Files(v) | crate::env::Selection::Layers(v) => {
+                    for p in v.iter_mut() {
+                        *p = moved(p);
+                    }
+                }
+                crate::env::Selection::Render { .. } => {}
+            }
+        }
+        c
+    }
+}
+
 /// `e` with problems about `path` naming `shown` instead.
 fn renamed(e: Error, path: &Path, shown: &str) -> Error {
     match e {
@@ -247,6 +290,40 @@ mod tests {
             "{e}"
         );
         assert!(!e.contains("[.yaml"), "{e}");
+    }
+
+    /// `rebased` is parsing again elsewhere: every selection kind, a
+    /// baseline, roots below, beside and above the config, configs at
+    /// several depths, scratch directories of several shapes.
+    #[test]
+    fn rebased_equals_parsing_in_the_other_tree() {
+        let bodies = [
+            "[env.staging]\nroot = \"deploy/staging\"\n[env.prod]\nroot = \"deploy/prod\"\naliases = [\"prd\"]\n",
+            "baseline = \"base.json\"\n[env.a]\nroot = \".\"\ninclude = [\"*.yaml\"]\n[env.b]\nroot = \"../b\"\n",
+            "[env.a]\nlayers = [\"base.yaml\", \"a/over.yaml\"]\n[env.b]\nlayers = [\"base.yaml\", \"../b.yaml\"]\n",
+            "[env.a]\nrender = [\"cat\", \"a.yaml\"]\n[env.b]\nroot = \"./x/../b\"\n",
+        ];
+        let tops = ["/tmp/t-base", "/tmp/deep/er/t-head", "/t"];
+        for body in bodies {
+            for at in [
+                "driftcheck.toml",
+                "sub/driftcheck.toml",
+                "a/b/c/driftcheck.toml",
+            ] {
+                for from in tops {
+                    for to in tops {
+                        let a = parse_in(body, Path::new(from), at).unwrap();
+                        let b = parse_in(body, Path::new(to), at).unwrap();
+                        let moved = a.rebased(Path::new(from), Path::new(to));
+                        assert_eq!(
+                            format!("{moved:?}"),
+                            format!("{b:?}"),
+                            "{body} {at} {from} -> {to}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

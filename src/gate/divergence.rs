@@ -32,30 +32,65 @@ pub(super) type SelfDiff = HashMap<String, Vec<Finding>>;
 /// Compare every environment of `base` with the same environment of
 /// `head` (the same config text read against the other tree). An
 /// environment missing on one side is left out (it is all added or all
-/// removed; the cross-environment comparison reports that).
+/// removed; the cross-environment comparison reports that). `partial`:
+/// the trees are sparse ([`super::scope`]), so an environment with no file
+/// there is one with nothing in the subset, compared as such.
 ///
 /// # Errors
 /// When the secret fingerprinter cannot be seeded, or an environment fails
 /// in a way other than being absent.
-pub(super) fn self_diff(base: &Config, head: &Config) -> Result<SelfDiff, Error> {
+pub(super) fn self_diff(base: &Config, head: &Config, partial: bool) -> Result<SelfDiff, Error> {
     let masker = Masker::new(Fingerprinter::random().map_err(|e| Error::Random(e.to_string()))?);
     let mut out = SelfDiff::new();
     for (b, h) in base.envs.iter().zip(&head.envs) {
-        let (Some(be), Some(he)) = (side(base, b, BEFORE)?, side(head, h, AFTER)?) else {
+        let (Some(be), Some(he)) = (
+            side(base, b, BEFORE, partial)?,
+            side(head, h, AFTER, partial)?,
+        ) else {
             continue;
         };
         let outcome = diff::run(&[be, he], &masker, &Limits::default(), false, None);
-        out.insert(b.name.clone(), outcome.findings);
+        let changes = outcome.findings.into_iter().filter(|f| !unchanged(f));
+        out.insert(b.name.clone(), changes.collect());
     }
     Ok(out)
 }
 
+/// Rule: a self-diff finding is a change only if it says the two sides
+/// differ. Two rules judge what a value *is*, not how the sides differ:
+/// `drift/credential-reused` (the same secret on both sides, which for an
+/// environment compared with itself means the secret was left alone) and
+/// `drift/placeholder` (a placeholder on a side). Where both sides show the
+/// same value they report what the change did not touch, and counting them
+/// made every finding about any file holding a secret or a placeholder
+/// "introduced" by any change at all. A real change to such a value still
+/// shows (the sides' values differ, or a value, key or file finding).
+fn unchanged(f: &Finding) -> bool {
+    if !matches!(
+        f.rule.as_str(),
+        "drift/credential-reused" | "drift/placeholder"
+    ) {
+        return false;
+    }
+    let mut sites = f.envs.iter().map(|(_, s)| s.as_ref().map(|s| &s.value));
+    match (sites.next(), sites.next()) {
+        (Some(Some(Some(a))), Some(Some(Some(b)))) => a == b,
+        _ => false,
+    }
+}
+
 /// One side of an environment, named `label`, with no aliases.
-fn side(c: &Config, e: &EnvConfig, label: &str) -> Result<Option<Environment>, Error> {
+fn side(
+    c: &Config,
+    e: &EnvConfig,
+    label: &str,
+    partial: bool,
+) -> Result<Option<Environment>, Error> {
     let mut e = e.clone();
     e.name = label.to_string();
     e.aliases.clear();
-    match crate::pipeline::setup::environments(&c.root, std::slice::from_ref(&e), &c.formats) {
+    let one = std::slice::from_ref(&e);
+    match crate::pipeline::setup::environments_of(&c.root, one, &c.formats, partial) {
         Ok(mut envs) => Ok(envs.pop()),
         Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }) => {
             Ok(None)

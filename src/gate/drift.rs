@@ -15,7 +15,7 @@ use crate::config::{self, Config};
 use crate::error::Error;
 use crate::finding::{Finding, Identity, Severity};
 use crate::git::{Change, Repo};
-use crate::pipeline::compare_with;
+use crate::pipeline::compare_in;
 use crate::policy::Policy;
 
 /// The policy a config names, its globs anchored to the repository root
@@ -32,23 +32,27 @@ pub(super) fn load_policy(c: &Config, tree_root: &Path) -> Result<Policy, Error>
 type Compare<'a> = &'a dyn Fn(&Config, &Path) -> Result<Vec<Finding>, Error>;
 
 /// What the drift half compares: the config read at the merge base(s) and
-/// at head, the head's own config text, the trees written out.
+/// at head, the head's own config, the trees written out.
 pub(super) struct Sides<'a> {
     pub repo: &'a Repo,
-    /// The merge base's config, read against the merge base.
+    /// The merge base's config, read against the merge base (the first of
+    /// `base_dirs`); every other tree gets it [`Config::rebased`].
     pub base: &'a Config,
-    /// The merge base's config text read against the head.
+    /// The merge base's config read against the head.
     pub head: &'a Config,
-    /// The head's own `driftcheck.toml`, if it has one.
-    pub head_text: Option<String>,
+    /// The head's own `driftcheck.toml`, if it has a valid one and it may
+    /// differ from the merge base's.
+    pub head_own: Option<&'a Config>,
     pub policy: &'a Policy,
     /// The merge base written out, then anything merged in (a merge being
     /// committed: what it merges in is a base too).
     pub base_dirs: &'a [&'a Path],
     pub head_dir: &'a Path,
     pub head_tree: Oid,
-    /// Where the config is, repository-relative.
-    pub config_at: &'a str,
+    /// `Some` when the trees are written out only where the change can
+    /// reach ([`super::scope`]): the head's paths written. An environment
+    /// may then have no file in a tree.
+    pub sparse: Option<&'a HashSet<String>>,
     /// Environments the merge base cannot list ([`unlistable`]): left out
     /// of every comparison but the one of environments new at head.
     pub broken: &'a [String],
@@ -103,8 +107,9 @@ pub(super) fn introduced(s: &Sides<'_>) -> Result<(Vec<Finding>, Vec<Finding>), 
     // pre-existing; policy waivers, read from the base, still apply).
     let mut judged = s.policy.clone();
     judged.inline_allows = false;
+    let partial = s.sparse.is_some();
     let at = |c: &Config, dir: &Path| {
-        compare_with(Some(c), &judged, dir, "gate", &[], false).map(|r| r.findings)
+        compare_in(Some(c), &judged, dir, "gate", &[], false, partial).map(|r| r.findings)
     };
     // At a base an environment may not exist yet: nothing to compare.
     let absent = |e: &Error| {
@@ -116,14 +121,14 @@ pub(super) fn introduced(s: &Sides<'_>) -> Result<(Vec<Finding>, Vec<Finding>), 
     let head = without(s.head.clone(), s.broken);
     let mut bases = Vec::new();
     for dir in s.base_dirs {
-        let c = without(config::parse_in(&s.base.text, dir, s.config_at)?, s.broken);
+        let c = without(s.base.rebased(s.base_dirs[0], dir), s.broken);
         let found = match at(&c, dir) {
             Ok(f) => f,
             Err(e) if absent(&e) => Vec::new(),
             Err(e) => return Err(e),
         };
         let ids: HashSet<Identity> = found.iter().map(Finding::identity).collect();
-        let diffs = divergence::self_diff(&c, &head)?;
+        let diffs = divergence::self_diff(&c, &head, partial)?;
         bases.push((ids, diffs, c));
     }
     // At head, an environment that cannot be compared any more (its root
@@ -197,15 +202,33 @@ fn aligned(
     }
     let tree = crate::git::rebuilt(s.repo, s.head_tree, &edits)?;
     let dir = crate::git::scratch::Scratch::new("aligned")?;
-    crate::git::materialize(s.repo, tree, dir.path())?;
-    let c = without(
-        config::parse_in(&s.base.text, dir.path(), s.config_at)?,
-        s.broken,
-    );
+    let c = without(s.base.rebased(s.base_dirs[0], dir.path()), s.broken);
+    match s.sparse {
+        None => crate::git::materialize(s.repo, tree, dir.path())?,
+        Some(written) => {
+            // The head's subset, edited: what moved stays in the subset.
+            let mut paths: Vec<&str> = written.iter().map(String::as_str).collect();
+            for e in &edits {
+                match e {
+                    crate::git::Edit::Move { to, .. } => paths.push(to),
+                    crate::git::Edit::Write { path, .. } => paths.push(path),
+                }
+            }
+            crate::git::materialize_paths(s.repo, tree, paths, dir.path())?;
+            for e in &c.envs {
+                if let crate::env::Selection::Root { dir, .. } = &e.selection {
+                    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                        path: dir.clone(),
+                        source,
+                    })?;
+                }
+            }
+        }
+    }
     // Findings there are judged against the bases with the aligned
     // environments' own changes.
     let found = at(&c, dir.path()).unwrap_or_default();
-    let aligned_diffs = divergence::self_diff(base, &c)?;
+    let aligned_diffs = divergence::self_diff(base, &c, s.sparse.is_some())?;
     // Only what an environment the change touched takes part in; the rest
     // is the head's comparison again.
     Ok(found
@@ -223,10 +246,7 @@ fn aligned(
 /// has no base, so each is introduced. (Its config problems, a root that
 /// cannot be listed, are `gate/config` from [`head_config_problems`].)
 fn new_environments(s: &Sides<'_>, at: Compare<'_>) -> Vec<Finding> {
-    let Some(text) = &s.head_text else {
-        return Vec::new();
-    };
-    let Ok(own) = config::parse_in(text, s.head_dir, s.config_at) else {
+    let Some(own) = s.head_own.cloned() else {
         return Vec::new();
     };
     // An environment the base could not list has no base either.
@@ -261,52 +281,60 @@ pub(super) fn gate_finding(rule: &str, message: String, help: &str) -> Finding {
 /// The config, `[review]` and policy as the change leaves them must be
 /// valid, by the same rules as the merge base's: a change that breaks them
 /// would pass here and leave every later check failing (exit 2 on every
-/// pull request).
+/// pull request). Also the head's own config, read once here, when its
+/// text parses (the drift half looks for environments it adds).
 pub(super) fn head_config_problems(
     repo: &Repo,
     (head_tree, config_at): (Oid, &str),
     head_dir: &Path,
     mailmap: &Mailmap,
     broken: &[String],
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Option<Config>) {
     let Some(text) = repo.blob_at(head_tree, config_at) else {
-        return vec![gate_finding(
-            "gate/config",
-            format!("the change removes {config_at}"),
-            "keep driftcheck.toml, or remove driftcheck in a reviewed change of its own",
-        )];
+        return (
+            vec![gate_finding(
+                "gate/config",
+                format!("the change removes {config_at}"),
+                "keep driftcheck.toml, or remove driftcheck in a reviewed change of its own",
+            )],
+            None,
+        );
     };
-    let parsed =
-        config::parse_in(&String::from_utf8_lossy(&text), head_dir, config_at).and_then(|c| {
-            load_policy(&c, head_dir)?;
-            Review::from_config(&c, head_dir, mailmap)?;
-            // Every environment the head declares must be listable: one that
-            // is not (a missing or file root, no files) would pass here and
-            // refuse every later change. Rendered ones are run by the
-            // comparison itself.
-            let listed: Vec<_> = c
-                .envs
-                .iter()
-                .filter(|e| !matches!(e.selection, crate::env::Selection::Render { .. }))
-                // One the merge base could not list either is not this
-                // change's doing (it must not block every later change).
-                .filter(|e| !broken.contains(&e.name))
-                .cloned()
-                .collect();
-            crate::pipeline::setup::environments(&c.root, &listed, &c.formats).map(|_| ())
-        });
-    match parsed {
+    let parsed = config::parse_in(&String::from_utf8_lossy(&text), head_dir, config_at);
+    let valid = |c: &Config| -> Result<(), Error> {
+        load_policy(c, head_dir)?;
+        Review::from_config(c, head_dir, mailmap)?;
+        // Every environment the head declares must be listable: one that
+        // is not (a missing or file root, no files) would pass here and
+        // refuse every later change. Rendered ones are run by the
+        // comparison itself.
+        let listed: Vec<_> = c
+            .envs
+            .iter()
+            .filter(|e| !matches!(e.selection, crate::env::Selection::Render { .. }))
+            // One the merge base could not list either is not this
+            // change's doing (it must not block every later change).
+            .filter(|e| !broken.contains(&e.name))
+            .cloned()
+            .collect();
+        crate::pipeline::setup::environments(&c.root, &listed, &c.formats).map(|_| ())
+    };
+    let checked = match &parsed {
+        Ok(c) => valid(c).map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    let problems = match checked {
         Ok(()) => Vec::new(),
         Err(e) => vec![gate_finding(
             "gate/config",
             format!(
                 "at head, driftcheck's config, [review] or policy is invalid: {}",
-                e.to_string()
-                    .replace(&format!("{}/", head_dir.display()), "")
+                e.replace(&format!("{}/", head_dir.display()), "")
             ),
             "fix the config or policy file in this change",
         )],
-    }
+    };
+    (problems, parsed.ok())
 }
 
 /// Guarded changes the drift engine cannot read, so could not compare.

@@ -28,6 +28,7 @@ pub mod memo;
 mod on_change;
 mod range;
 pub mod review;
+pub mod scope;
 pub mod signature;
 pub mod signed;
 mod signoffs;
@@ -114,6 +115,26 @@ pub struct Verdict {
     /// committer of a commit adding guarded changes, co-author), and how:
     /// their sign-offs do not count.
     pub contributors: std::collections::BTreeMap<String, String>,
+    /// What the drift half compared ([`scope`]).
+    pub scope: Scope,
+}
+
+/// What the drift half compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Nothing (no config at the merge base).
+    Nothing,
+    /// The whole trees, for this reason.
+    Whole(String),
+    /// Only the file keys the change can affect ([`scope`]'s rule): how
+    /// many, and whether no environment was listed whole. Pre-existing
+    /// findings are counted among them only.
+    Keys {
+        /// File keys compared.
+        count: usize,
+        /// No environment listed whole.
+        bounded: bool,
+    },
 }
 
 impl Verdict {
@@ -266,8 +287,8 @@ impl Ends {
 }
 
 /// Everything that decides the verdict, read from the merge base: its
-/// `.mailmap`, its config (written out under `base_dir` with its tree) and
-/// the `[review]` it sets, with links followed at both ends and the
+/// `.mailmap`, its config (read as if under `base_dir`, where its tree is
+/// written out) and the `[review]` it sets, with links followed at both ends and the
 /// allowed signers loaded.
 ///
 /// # Errors
@@ -282,7 +303,6 @@ fn base_review(
         .blob_at(ends.base_tree, ".mailmap")
         .map(|b| Mailmap::parse(&String::from_utf8_lossy(&b)))
         .unwrap_or_default();
-    git::materialize(repo, ends.base_tree, base_dir)?;
     let base_config = config_at
         .and_then(|at| Some((at, repo.blob_at(ends.base_tree, at)?)))
         .map(|(at, t)| config::parse_in(&String::from_utf8_lossy(&t), base_dir, at))
@@ -320,9 +340,10 @@ pub fn evaluate_with(
 ) -> Result<Verdict, Error> {
     let ends = Ends::resolve(repo, base, head)?;
     let config_at = at.into().resolve(repo, ends.base_tree)?;
-    let base_dir = Scratch::new("base")?;
+    // Whole trees, or only what the change can reach (`scope`).
+    let trees = scope::write_out(repo, &ends, config_at.as_deref())?;
     let (mailmap, base_config, review) =
-        base_review(repo, &ends, config_at.as_deref(), base_dir.path())?;
+        base_review(repo, &ends, config_at.as_deref(), trees.dirs().0)?;
 
     let mut changes = git::changes(repo, Some(ends.base_tree), Some(ends.head_tree), &|p| {
         review.guarded(p)
@@ -333,13 +354,11 @@ pub fn evaluate_with(
     }
     let digest = digest::of(&changes);
 
-    let head_dir = Scratch::new("head")?;
-    git::materialize(repo, ends.head_tree, head_dir.path())?;
     let (mut introduced, preexisting, policy, head_config) = compare_ends(
         repo,
         &ends,
         base_config.as_ref().zip(config_at.as_deref()),
-        (base_dir.path(), head_dir.path()),
+        &trees,
         compare_drift,
         &mailmap,
     )?;
@@ -348,8 +367,10 @@ pub fn evaluate_with(
     }
 
     let mut requirements = match (&base_config, &head_config, &policy) {
-        (Some(b), Some(h), Some(p)) => requirements(&review, &changes, Some((b, h, p)))?,
-        _ => requirements(&review, &changes, None)?,
+        (Some(b), Some(h), Some(p)) => {
+            requirements(&review, &changes, Some((b, h, p)), trees.sparse())?
+        }
+        _ => requirements(&review, &changes, None, false)?,
     };
 
     let range = range::Range::read(&range::Inputs {
@@ -394,6 +415,14 @@ pub fn evaluate_with(
         config_at,
         signed: review.signing.active().then_some(review.signing.mode),
         contributors: range.contributors.clone(),
+        scope: match (&trees.subset, &trees.why_full) {
+            (Some(s), _) => Scope::Keys {
+                count: s.keys,
+                bounded: s.bounded,
+            },
+            (None, Some(why)) => Scope::Whole(why.clone()),
+            (None, None) => Scope::Nothing,
+        },
     })
 }
 
@@ -407,23 +436,37 @@ type DriftAtBothEnds = (
 );
 
 /// What the drift engine says at both ends (nothing without a config at
-/// the merge base).
+/// the merge base). Each revision's config is parsed once: the merge base's
+/// by [`base_review`] (here moved onto the other trees), the head's by
+/// [`drift::head_config_problems`]; each revision's policy is loaded once.
 fn compare_ends(
     repo: &Repo,
     ends: &Ends,
     base: Option<(&config::Config, &str)>,
-    (base_dir, head_dir): (&Path, &Path),
+    trees: &scope::Trees,
     compare_drift: bool,
     mailmap: &Mailmap,
 ) -> Result<DriftAtBothEnds, Error> {
     let Some((c, at)) = base else {
         return Ok((Vec::new(), Vec::new(), None, None));
     };
+    let (base_dir, head_dir) = trees.dirs();
     let policy = drift::load_policy(c, base_dir)?;
-    let head_config = config::parse_in(&c.text, head_dir, at)?;
-    // Environments the merge base itself cannot list: nothing of theirs
-    // pre-exists, and their brokenness is not this change's.
-    let broken = drift::unlistable(c);
+    let head_config = c.rebased(base_dir, head_dir);
+    // Sparse trees: the config and policy files are the same at both ends
+    // and every environment lists at both (else the subset is not
+    // bounded), so the head's config has no problem the base's has not,
+    // adds no environment, and none is broken.
+    let (broken, problems, head_own) = if trees.sparse() {
+        (Vec::new(), Vec::new(), None)
+    } else {
+        // Environments the merge base itself cannot list: nothing of theirs
+        // pre-exists, and their brokenness is not this change's.
+        let broken = drift::unlistable(c);
+        let (problems, own) =
+            drift::head_config_problems(repo, (ends.head_tree, at), head_dir, mailmap, &broken);
+        (broken, problems, own)
+    };
     let (mut introduced, preexisting) = if compare_drift {
         let merged = merged_in(repo, ends)?;
         let mut bases = vec![base_dir];
@@ -432,26 +475,18 @@ fn compare_ends(
             repo,
             base: c,
             head: &head_config,
-            head_text: repo
-                .blob_at(ends.head_tree, at)
-                .map(|t| String::from_utf8_lossy(&t).into_owned()),
+            head_own: head_own.as_ref(),
             policy: &policy,
             base_dirs: &bases,
             head_dir,
             head_tree: ends.head_tree,
-            config_at: at,
+            sparse: trees.subset.as_ref().map(|s| &s.head_paths),
             broken: &broken,
         })?
     } else {
         (Vec::new(), Vec::new())
     };
-    introduced.extend(drift::head_config_problems(
-        repo,
-        (ends.head_tree, at),
-        head_dir,
-        mailmap,
-        &broken,
-    ));
+    introduced.extend(problems);
     Ok((introduced, preexisting, Some(policy), Some(head_config)))
 }
 
@@ -461,6 +496,7 @@ fn requirements(
     review: &Review,
     changes: &[Change],
     configs: Option<(&config::Config, &config::Config, &crate::policy::Policy)>,
+    partial: bool,
 ) -> Result<Vec<Requirement>, Error> {
     let mut out: Vec<Requirement> = Vec::new();
     if changes.is_empty() {
@@ -480,7 +516,7 @@ fn requirements(
         }
     }
     if let Some((b, h, p)) = configs {
-        out.extend(on_change::requirements(b, h, p, review)?);
+        out.extend(on_change::requirements(b, h, p, review, partial)?);
     }
     Ok(out)
 }

@@ -14,7 +14,9 @@ use crate::policy::{OnChange, Policy, env_applies};
 use crate::secrets::{Fingerprinter, Masker};
 
 /// The review the change-aware rules ask for, between `base` and `head`
-/// (the same config read against the two trees).
+/// (the same config read against the two trees). `partial`: the trees
+/// are sparse ([`super::scope`]): an environment with no file there has
+/// nothing the change touched.
 ///
 /// # Errors
 /// When an environment cannot be listed.
@@ -23,6 +25,7 @@ pub fn requirements(
     head: &Config,
     policy: &Policy,
     review: &Review,
+    partial: bool,
 ) -> Result<Vec<Requirement>, Error> {
     let rules: Vec<&crate::policy::PolicyRule> = policy
         .rules
@@ -43,10 +46,11 @@ pub fn requirements(
             let name = e.name.clone();
             e.name = label.to_string();
             e.aliases.push(name);
-            match crate::pipeline::setup::environments(
+            match crate::pipeline::setup::environments_of(
                 &c.root,
                 std::slice::from_ref(&e),
                 &c.formats,
+                partial,
             ) {
                 Ok(mut envs) => Ok(envs.pop()),
                 // An environment added or removed by the change: every key is added or removed.

@@ -35,10 +35,7 @@ pub fn materialize(repo: &Repo, tree: Oid, dir: &Path) -> Result<(), Error> {
     // no legitimate tree does, so the revision is refused.
     let refused = |path: &Path, e: std::io::Error| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            Error::Git(format!(
-                "the tree names `{}` twice (or twice up to letter case): refusing to read this revision",
-                path.strip_prefix(dir).unwrap_or(path).display()
-            ))
+            named_twice_error(&path.strip_prefix(dir).unwrap_or(path).display().to_string())
         } else {
             io(path, e)
         }
@@ -94,6 +91,60 @@ pub fn materialize(repo: &Repo, tree: Oid, dir: &Path) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The refusal [`materialize`] gives a tree that names a path twice.
+pub fn named_twice_error(path: &str) -> Error {
+    Error::Git(format!(
+        "the tree names `{path}` twice (or twice up to letter case): refusing to read this revision"
+    ))
+}
+
+/// A path `new` names twice, as [`materialize`] would refuse it (two
+/// entries of one directory with the same UTF-8 name, other than `.`,
+/// `..`, empty or slashed names, which it skips), searched only in the
+/// directories of `new` that differ from the same directory of `old`: the
+/// rest is `old`'s, checked when `old` was read. A sparse write-out (the
+/// gate's subset) refuses a crafted revision as a whole one does, without
+/// writing it out.
+pub fn named_twice(repo: &Repo, old: Option<Oid>, new: Oid) -> Option<String> {
+    let r = repo.raw();
+    let mut stack = vec![(old, new, String::new())];
+    while let Some((old, new, prefix)) = stack.pop() {
+        if old == Some(new) {
+            continue;
+        }
+        let Ok(tree) = r.find_tree(new) else {
+            continue; // unreadable: reading it fails elsewhere
+        };
+        let before: std::collections::HashMap<String, Oid> = old
+            .and_then(|o| r.find_tree(o).ok())
+            .map(|t| {
+                t.iter()
+                    .filter(|e| e.kind() == Some(ObjectType::Tree))
+                    .filter_map(|e| Some((e.name().ok()?.to_string(), e.id())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut seen = std::collections::HashSet::new();
+        for entry in tree.iter() {
+            let Ok(name) = entry.name() else { continue };
+            if name.is_empty() || name == "." || name == ".." || name.contains('/') {
+                continue;
+            }
+            if !seen.insert(name.to_string()) {
+                return Some(format!("{prefix}{name}"));
+            }
+            if entry.kind() == Some(ObjectType::Tree) {
+                stack.push((
+                    before.get(name).copied(),
+                    entry.id(),
+                    format!("{prefix}{name}/"),
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// Write only `paths` (repository-relative, `/`-separated) of `tree` under

@@ -77,7 +77,9 @@ impl From<git2::Oid> for Oid {
     }
 }
 
-pub use materialize::{Listed, list_under, materialize, materialize_paths};
+pub use materialize::{
+    Listed, list_under, materialize, materialize_paths, named_twice, named_twice_error,
+};
 pub use merge::{AutoMerge, auto_merge, auto_merge_tree, base_tree};
 pub use rebuild::{Edit, rebuilt};
 pub use tree::{Change, Slot, TreeCache, changes, changes_cached, display_name, slot_at};

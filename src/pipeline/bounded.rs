@@ -81,6 +81,10 @@ pub(super) fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Option<Plan>, 
         Ok(v) => v,
         Err(why) => return Ok(Some(Plan::Full(why))),
     };
+    let files: usize = envs[0].iter().map(|e| e.summary.files as usize).sum();
+    if let Some(why) = super::incremental::too_wide(c.changed.len(), files) {
+        return Ok(Some(Plan::Full(why)));
+    }
     let mut keys = changed_keys(repo, c, &mut sides, &mut envs);
     if keys.is_empty() {
         keys.insert(String::new());
@@ -131,11 +135,14 @@ pub(super) fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Option<Plan>, 
                     "a waiver or rule the change left unused".into(),
                 )));
             }
+            let old = sides.remove(1);
             let side = sides.remove(0);
             return Ok(Some(Plan::Judged(Box::new(Judged {
                 after,
                 before: before.findings,
                 scratch: side.scratch,
+                old_scratch: old.scratch,
+                written: side.written,
                 keys: keys.len(),
                 bounded: true,
             }))));

@@ -1,6 +1,6 @@
 //! Incremental evaluation of a change (`check --staged`, `check --rev`, and
-//! later the gate): the cost follows the size of the change, not of the
-//! repository.
+//! the gate's drift half, `gate::scope`): the cost follows the
+//! size of the change, not of the repository.
 //!
 //! # The rule
 //!
@@ -57,6 +57,12 @@ pub struct Judged {
     pub before: Vec<Finding>,
     /// The new tree's sparse scratch (findings' files are read from it).
     pub scratch: Scratch,
+    /// The old tree's sparse scratch (the same keys, the config and its
+    /// policy files): the gate compares its own way over both.
+    pub old_scratch: Scratch,
+    /// Repository-relative paths written into the new tree's scratch
+    /// (besides the config and policy files).
+    pub written: HashSet<String>,
     /// File keys compared.
     pub keys: usize,
     /// Whether no environment was listed whole ([`super::bounded`]).
@@ -92,6 +98,10 @@ pub(super) struct Side {
 
 pub(super) const WORK: usize = 6;
 
+/// Changes of more paths than this are checked against the tree's size
+/// first ([`too_wide`]).
+const WIDE: usize = 256;
+
 /// A change to judge: trees, where the config is, what changed, and the
 /// comparison asked for.
 pub struct ChangeToJudge<'a> {
@@ -123,6 +133,14 @@ pub fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Plan, Error> {
     if c.changed.iter().any(|p| p == c.config_at) {
         return Ok(Plan::Full("the config changed".into()));
     }
+    // A wide change is seen before any environment is summarised (which
+    // reads every changed blob): the old tree's files, without blobs.
+    if c.changed.len() > WIDE {
+        let files = crate::git::list_under(repo, c.old, "").map_or(0, |l| l.len());
+        if let Some(why) = too_wide(c.changed.len(), files) {
+            return Ok(Plan::Full(why));
+        }
+    }
     // Without listing any environment whole where it can
     // ([`super::bounded`]); else by listings.
     if let Some(plan) = super::bounded::judge(repo, c)? {
@@ -132,6 +150,10 @@ pub fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Plan, Error> {
         Ok(v) => v,
         Err(why) => return Ok(Plan::Full(why)),
     };
+    let files = sides[0].envs.iter().map(Vec::len).sum();
+    if let Some(why) = too_wide(c.changed.len(), files) {
+        return Ok(Plan::Full(why));
+    }
     let mut keys: BTreeSet<String> = sides
         .iter()
         .flat_map(|s| s.envs.iter().flatten())
@@ -188,11 +210,14 @@ pub fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Plan, Error> {
             if newly_unused(&before.findings, &after.findings) {
                 return Ok(Plan::Full("a waiver or rule the change left unused".into()));
             }
+            let old = sides.remove(1);
             let side = sides.remove(0);
             return Ok(Plan::Judged(Box::new(Judged {
                 after,
                 before: before.findings,
                 scratch: side.scratch,
+                old_scratch: old.scratch,
+                written: side.written,
                 keys: keys.len(),
                 bounded: false,
             })));
@@ -328,6 +353,16 @@ pub(super) fn config_and_policies(
     }
     crate::git::materialize_paths(repo, tree, policy_paths.iter().map(String::as_str), scratch)?;
     Ok(Ok(config))
+}
+
+/// A change touching more than a quarter of the files the environments
+/// hold is judged whole: the subset would be most of the tree, and finding
+/// it (comparing both sides to close it) costs more than it saves. Only
+/// the cost differs: both computations give the same answer.
+pub(super) fn too_wide(changed: usize, files: usize) -> Option<Unbounded> {
+    (changed.saturating_mul(4) > files).then(|| {
+        format!("the change touches {changed} paths, more than a quarter of the {files} files")
+    })
 }
 
 /// Whether `after` reports a waiver or policy rule unused that `before`

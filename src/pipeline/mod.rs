@@ -7,6 +7,7 @@ pub mod blobfacts;
 mod bounded;
 pub mod change;
 pub mod incremental;
+mod prune;
 pub mod setup;
 mod treefacts;
 

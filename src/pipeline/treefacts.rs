@@ -20,7 +20,8 @@
 //! (flags and 16-bit hashes of letter-and-digit runs) plus names: nothing
 //! a value can be recovered from. A file that does not parse is recomputed.
 //! Searching every blob for a literal fragment reads the summaries' facts
-//! in place (no allocation per blob).
+//! in place (no allocation per blob). The store is kept under a size
+//! limit, least recently used first ([`super::prune`]).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -111,6 +112,14 @@ const MAGIC: &[u8] = b"driftcheck tree facts v1\n";
 pub struct Store {
     dir: PathBuf,
     loaded: HashMap<Oid, std::rc::Rc<TreeSummary>>,
+    /// Bytes of summaries this run wrote (the store's ledger counts them).
+    written: std::cell::Cell<u64>,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        super::prune::account(&self.dir, self.written.get(), super::prune::limit());
+    }
 }
 
 impl Store {
@@ -119,6 +128,7 @@ impl Store {
         Store {
             dir: repo.common_dir().join("driftcheck").join("tree-facts-v1"),
             loaded: HashMap::new(),
+            written: std::cell::Cell::new(0),
         }
     }
 
@@ -208,8 +218,13 @@ impl Store {
             return;
         }
         let tmp = dir.join(format!(".{}.tmp", std::process::id()));
-        if std::fs::write(&tmp, encode(s)).is_ok() && std::fs::rename(&tmp, &path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        let bytes = encode(s);
+        if std::fs::write(&tmp, &bytes).is_ok() {
+            if std::fs::rename(&tmp, &path).is_ok() {
+                self.written.set(self.written.get() + bytes.len() as u64);
+            } else {
+                let _ = std::fs::remove_file(&tmp);
+            }
         }
     }
 

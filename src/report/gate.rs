@@ -26,6 +26,11 @@ pub struct GateView {
     pub introduced_errors: usize,
     /// Findings already present at the merge base.
     pub preexisting: usize,
+    /// When the gate compared only the file keys the change can affect
+    /// (docs/incremental.md): how many. `preexisting` counts among them
+    /// only; absent, it counts the whole trees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compared_keys: Option<usize>,
     /// The merge base.
     pub merge_base: String,
     /// The head evaluated (`index` for the commit being made).
@@ -132,6 +137,10 @@ impl From<&Verdict> for GateView {
                 .collect(),
             introduced_errors: v.introduced_errors(),
             preexisting: v.preexisting.len(),
+            compared_keys: match v.scope {
+                crate::gate::Scope::Keys { count, .. } => Some(count),
+                _ => None,
+            },
             merge_base: v.merge_base.to_string(),
             head: v.head.clone(),
             changes: v
@@ -245,15 +254,32 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
             writeln!(out, "      signature not counted: {}", escape(why, 300))?;
         }
     }
+    near_misses_human(g, &p, out)?;
+    writeln!(
+        out,
+        "introduced: {} error{}; pre-existing findings (not failing){}: {}",
+        g.introduced_errors,
+        if g.introduced_errors == 1 { "" } else { "s" },
+        counted_among(g.compared_keys),
+        g.preexisting
+    )?;
+    writeln!(out, "{}", g.assurance)
+}
+
+/// The near misses of the human verdict. They repeat (a pasted block of
+/// look-alike lines): each distinct text is masked once.
+fn near_misses_human(
+    g: &GateView,
+    p: &super::style::Paint,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     if !g.near_misses.is_empty() {
         writeln!(
             out,
             "{}",
-            paint(Role::Strong, "near misses (not trailers):")
+            p.paint(Role::Strong, "near misses (not trailers):")
         )?;
     }
-    // Near misses repeat (a pasted block of look-alike lines): each
-    // distinct text is masked once.
     let mut masked: Option<(&str, String)> = None;
     for n in &g.near_misses {
         if masked.as_ref().is_none_or(|(t, _)| *t != n.text) {
@@ -268,14 +294,19 @@ pub(super) fn write_human(g: &GateView, color: bool, out: &mut dyn Write) -> std
             escape(&n.reason, 300)
         )?;
     }
-    writeln!(
-        out,
-        "introduced: {} error{}; pre-existing findings (not failing): {}",
-        g.introduced_errors,
-        if g.introduced_errors == 1 { "" } else { "s" },
-        g.preexisting
-    )?;
-    writeln!(out, "{}", g.assurance)
+    Ok(())
+}
+
+/// Where pre-existing findings were counted: the keys the change can
+/// affect, or (nothing said) the whole trees.
+fn counted_among(keys: Option<usize>) -> String {
+    match keys {
+        Some(n) => format!(
+            " among the {n} file key{} the change can affect",
+            if n == 1 { "" } else { "s" }
+        ),
+        None => String::new(),
+    }
 }
 
 /// The markdown section (PR comments and the GitHub step summary).
@@ -398,6 +429,7 @@ mod tests {
                         }],
                         introduced_errors: 0,
                         preexisting: 0,
+                        compared_keys: None,
                         merge_base: "0".repeat(40),
                         head: "0".repeat(40),
                         changes: Vec::new(),

@@ -15,34 +15,34 @@ use std::process::Command;
 use crate::harness::repo;
 
 /// A tiny deterministic generator (xorshift): no crate, reproducible by seed.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
         &v[self.below(v.len())]
     }
 }
 
-const ENVS: [&str; 2] = ["staging", "prod"];
+pub(crate) const ENVS: [&str; 2] = ["staging", "prod"];
 
-struct Git {
+pub(crate) struct Git {
     _tmp: tempfile::TempDir,
-    root: PathBuf,
+    pub(crate) root: PathBuf,
     home: PathBuf,
     clock: std::cell::Cell<u64>,
 }
 
 impl Git {
-    fn new() -> Git {
+    pub(crate) fn new() -> Git {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("repo");
         let home = tmp.path().join("home");
@@ -57,7 +57,7 @@ impl Git {
         g.git(&["init", "-q", "-b", "main"]);
         g
     }
-    fn cmd(&self, program: &str) -> Command {
+    pub(crate) fn cmd(&self, program: &str) -> Command {
         let t = 1_700_000_000 + self.clock.get() * 60;
         self.clock.set(self.clock.get() + 1);
         let mut c = Command::new(program);
@@ -75,7 +75,7 @@ impl Git {
             .env_remove("GIT_INDEX_FILE");
         c
     }
-    fn git(&self, args: &[&str]) -> String {
+    pub(crate) fn git(&self, args: &[&str]) -> String {
         let out = self.cmd("git").args(args).output().unwrap();
         assert!(
             out.status.success(),
@@ -84,12 +84,12 @@ impl Git {
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
-    fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         let p = self.root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
-    fn files(&self, dir: &str) -> Vec<String> {
+    pub(crate) fn files(&self, dir: &str) -> Vec<String> {
         let base = self.root.join(dir);
         let mut out: Vec<String> = walkdir::WalkDir::new(&base)
             .into_iter()
@@ -154,13 +154,13 @@ fn policy(rng: &mut Rng) -> String {
     p
 }
 
-fn secret(rng: &mut Rng) -> String {
+pub(crate) fn secret(rng: &mut Rng) -> String {
     format!("s3cr{:016x}Q", rng.next())
 }
 
 /// The initial tree: plain files, env-token-named files, multi-document
 /// Kubernetes files, JSON.
-fn seed_tree(g: &Git, rng: &mut Rng) {
+pub(crate) fn seed_tree(g: &Git, rng: &mut Rng) {
     g.write(
         "driftcheck.toml",
         "policies = [\"policies/*.toml\"]\n\n[env.staging]\nroot = \"deploy/staging\"\n\n[env.prod]\nroot = \"deploy/prod\"\n",
@@ -205,7 +205,7 @@ fn seed_tree(g: &Git, rng: &mut Rng) {
 }
 
 /// One random operation on the working tree.
-fn operate(g: &Git, rng: &mut Rng) {
+pub(crate) fn operate(g: &Git, rng: &mut Rng) {
     let env = *rng.pick(&ENVS);
     let files = g.files(&format!("deploy/{env}"));
     match rng.below(9) {

@@ -25,6 +25,7 @@ mod gate_catalogue;
 mod gate_crisscross;
 mod gate_divergence;
 mod gate_identity;
+mod gate_incremental;
 mod gate_merges;
 mod gate_objects;
 mod gate_paths;

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The gate's cost against the working-tree `check`, on a committed
+# repository of N generated files per environment (shared/bench/gen_envs.py,
+# two environments, a driftcheck.toml):
+#   1. `check` of the working tree (the yardstick),
+#   2. `gate --base main` on a one-file change,
+#   3. `gate --base main` on a change touching every file of both environments,
+# the gate each way side by side in one run, interleaved: over the keys the
+# change can affect (the default, src/gate/scope.rs) and over whole trees
+# (DRIFTCHECK_GATE_FULL=1, the path before). Medians of R runs in
+# milliseconds, and peak memory (KB) of one run.
+# Targets (issue 12): one-file gate <= 100 ms; every-file gate <= 1.2x check;
+# <= 100 MB.
+#
+#   bench/gate.sh [--files N[,N...]] [--runs R] [--bin PATH] [--keep]
+#
+# Generated repositories go to bench/out/gate-N and are removed at the end
+# unless --keep. DRIFTCHECK_CORPUS locates shared/ (default ../shared).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FILES=2000
+RUNS=5
+BIN="$PWD/target/release/driftcheck"
+KEEP=
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --files) FILES="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
+    --bin) BIN="$2"; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[[ -x $BIN ]] || cargo build --release --locked
+if [[ $FILES == *,* ]]; then
+  IFS=, read -ra sizes <<<"$FILES"
+  for n in "${sizes[@]}"; do
+    "$0" --files "$n" --runs "$RUNS" --bin "$BIN" ${KEEP:+--keep}
+  done
+  exit 0
+fi
+CORPUS="${DRIFTCHECK_CORPUS:-$PWD/../shared}"
+[[ -d $CORPUS/bench ]] || CORPUS=/work/shared
+out="$PWD/bench/out/gate-$FILES"
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
+unset DRIFTCHECK_GATE_FULL
+if [[ ! -f $out/.ready ]]; then
+  rm -rf "$out" && mkdir -p "$out"
+  python3 "$CORPUS/bench/gen_envs.py" "$out" --files "$FILES" >/dev/null
+  rm -f "$out/manifest.json"
+  printf '[env.staging]\nroot = "staging"\n\n[env.prod]\nroot = "prod"\n' >"$out/driftcheck.toml"
+  git -C "$out" init -q -b main
+  git -C "$out" add -A
+  git -C "$out" commit -q -m "config"
+  touch "$out/.ready"
+fi
+cd "$out"
+git checkout -q main 2>/dev/null
+git reset -q --hard
+for b in one every; do git branch -D -q "$b" 2>/dev/null || true; done
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ms() { # command... -> elapsed ms
+  local s e
+  s=$(date +%s%N)
+  "$@" >/dev/null 2>&1 || true
+  e=$(date +%s%N)
+  echo $(((e - s) / 1000000))
+}
+peak() { # command... -> peak RSS KB
+  local tmp kb
+  tmp=$(mktemp)
+  /usr/bin/time -f %M -o "$tmp" "$@" >/dev/null 2>&1 || true
+  kb=$(tail -1 "$tmp")
+  rm -f "$tmp"
+  echo "$kb"
+}
+row() { # name, median ms, KB
+  printf '%-48s %8s ms  %8s KB\n' "$1" "$2" "$3"
+}
+# Interleaved: run i of the subset path, then run i of the whole-tree path.
+pair() { # name, command...
+  local name=$1; shift
+  local a=() b=()
+  for _ in $(seq "$RUNS"); do
+    a+=("$(ms "$@")")
+    b+=("$(ms env DRIFTCHECK_GATE_FULL=1 "$@")")
+  done
+  row "$name (change's keys)" "$(printf '%s\n' "${a[@]}" | median)" "$(peak "$@")"
+  row "$name (whole trees)" "$(printf '%s\n' "${b[@]}" | median)" \
+    "$(peak env DRIFTCHECK_GATE_FULL=1 "$@")"
+}
+
+echo "files per environment: $FILES, runs: $RUNS, binary: $BIN"
+t=()
+for _ in $(seq "$RUNS"); do t+=("$(ms "$BIN" check)"); done
+row "check (working tree, whole)" "$(printf '%s\n' "${t[@]}" | median)" "$(peak "$BIN" check)"
+
+git checkout -q -b one
+first=$(git ls-files prod | grep '\.yaml$' | sed -n 1p)
+printf '\n# bench edit\n' >>"$first"
+git commit -qam "one file"
+"$BIN" gate --base main >/dev/null 2>&1 || true # tree facts stored once
+pair "gate --base main (one-file change)" "$BIN" gate --base main
+git checkout -q main
+
+git checkout -q -b every
+git ls-files staging prod | while read -r f; do echo >>"$f"; done
+git commit -qam "every file"
+pair "gate --base main (every file changed)" "$BIN" gate --base main
+git checkout -q main
+for b in one every; do git branch -D -q "$b"; done
+cd - >/dev/null
+[[ -n $KEEP ]] || rm -rf "$out"
