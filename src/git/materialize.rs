@@ -114,15 +114,15 @@ pub fn named_twice(repo: &Repo, old: Option<Oid>, new: Oid) -> Option<String> {
         if old == Some(new) {
             continue;
         }
-        let Ok(tree) = r.find_tree(new) else {
+        let Ok(tree) = r.find_tree(new.0) else {
             continue; // unreadable: reading it fails elsewhere
         };
         let before: std::collections::HashMap<String, Oid> = old
-            .and_then(|o| r.find_tree(o).ok())
+            .and_then(|o| r.find_tree(o.0).ok())
             .map(|t| {
                 t.iter()
                     .filter(|e| e.kind() == Some(ObjectType::Tree))
-                    .filter_map(|e| Some((e.name().ok()?.to_string(), e.id())))
+                    .filter_map(|e| Some((e.name().ok()?.to_string(), Oid(e.id()))))
                     .collect()
             })
             .unwrap_or_default();
@@ -138,7 +138,7 @@ pub fn named_twice(repo: &Repo, old: Option<Oid>, new: Oid) -> Option<String> {
             if entry.kind() == Some(ObjectType::Tree) {
                 stack.push((
                     before.get(name).copied(),
-                    entry.id(),
+                    Oid(entry.id()),
                     format!("{prefix}{name}/"),
                 ));
             }
