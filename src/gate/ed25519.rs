@@ -144,6 +144,10 @@ fn batch_holds(items: &[ToVerify<'_>]) -> bool {
 }
 
 #[cfg(test)]
+#[path = "ed25519_attacks.rs"]
+mod attacks;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use ed25519_dalek::{Signer as _, SigningKey};
