@@ -28,12 +28,17 @@
 //! so the answers are exactly the single ones.
 //!
 //! Compared with the cofactorless check (`ed25519-dalek`'s `verify`,
-//! OpenSSH's): a signature whose `R` is a valid `R` plus a small-order
-//! point also verifies here. Only the key's holder can make one (changing
-//! `R` changes `k`, so `s` must be computed again with the private key);
-//! it approves exactly what the holder signed. Every other answer is the
-//! same (a test compares both on valid signatures and on every kind of
-//! corruption).
+//! OpenSSH's), two kinds of signature verify here and not there, and only
+//! the key's holder can make either: one whose `R` is a valid `R` plus a
+//! small-order point (changing `R` changes `k`, so `s` must be computed
+//! again with the private key), and any signature by a key that is itself
+//! a point plus a small-order point (`allowed_signers` refuses keys of
+//! small order, not these mixed-order ones; `ssh-keygen` never makes one).
+//! Each approves exactly what the holder signed. On honest keys every
+//! other answer is the same (a test compares both on valid signatures and
+//! on every kind of corruption; adversarial review 3 in
+//! `ed25519_attacks.rs`). FIDO keys and signatures with reserved data are
+//! checked by `ssh-key` (cofactorless), in the gate and `audit` alike.
 
 use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};

@@ -143,6 +143,14 @@ pub fn parse(value: &str) -> Result<Signed, Refusal> {
     pem.push_str("-----END SSH SIGNATURE-----\n");
     let sig = SshSig::from_pem(&pem)
         .map_err(|e| Refusal::Malformed(format!("not an SSHSIG signature ({e})")))?;
+    // The version is outside what the signature covers: any other value is
+    // a second spelling of the same approval (adversarial review 3, case 10).
+    if sig.version() != 1 {
+        return Err(Refusal::Malformed(format!(
+            "SSHSIG version {} (only version 1 is written by ssh-keygen and driftcheck)",
+            sig.version()
+        )));
+    }
     // Only the canonical encoding: a decoder that skips a redundant field
     // must not let two different byte strings be one approval.
     let canonical = trailer_value("", "", &sig).map_err(Refusal::Malformed)?;
