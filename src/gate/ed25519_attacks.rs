@@ -3,6 +3,9 @@
 //! that demonstrates a bug is `#[ignore = "BUG: ..."]`. Summary in
 //! tests/adversarial/signed/review3/README.txt.
 
+// Attack code reads best with explicit indices and owned copies.
+#![allow(clippy::needless_range_loop, clippy::cloned_ref_to_slice_refs)]
+
 use super::*;
 use crate::gate::signature::{self, NAMESPACE, Signed};
 use curve25519_dalek::constants::EIGHT_TORSION;
