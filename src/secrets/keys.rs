@@ -334,6 +334,7 @@ const DIGEST_TOKENS: &[&str] = &[
     "id",
     "nonce",
     "integrity",
+    "thumbprint",
     "version",
     "image",
     "tag",
@@ -343,13 +344,98 @@ const DIGEST_TOKENS: &[&str] = &[
 /// `heroku-api-key`, `snyk-api-token`, `squarespace-access-token` rules key
 /// on the provider's name next to a UUID): a UUID under a key path that
 /// names one of them is a credential unless the key names an identifier.
-const UUID_CREDENTIAL_PROVIDERS: &[&str] = &["heroku", "snyk", "squarespace"];
+const UUID_CREDENTIAL_PROVIDERS: &[&str] = &[
+    "heroku",
+    "snyk",
+    "squarespace",
+    "opsgenie",
+    "runscope",
+];
 
 /// Whether a UUID under this key is a provider credential.
 pub fn names_uuid_credential(name: &str) -> bool {
     let t = tokens(name);
     t.iter()
         .any(|w| UUID_CREDENTIAL_PROVIDERS.contains(&w.as_str()))
+        && !is_digest_name(name)
+}
+
+/// Credential issuers, by the name teams give their settings section
+/// (`heroku:`, `[sendgrid]`, `integrations.stripe`). A provider's name on a
+/// key or on an ancestor key is context, like a sibling `name:` is: the
+/// neutral child `api`, `key`, `live` of `heroku:` names heroku's API key.
+/// Every catalogue entry's provider is here (a test checks it), plus
+/// providers whose credentials carry no marker of their own (bare UUIDs,
+/// hex keys: Datadog, Algolia, PagerDuty, Bugsnag, ...).
+pub(crate) const PROVIDERS: &[&str] = &[
+    "github", "gitlab", "slack", "stripe", "google", "gcp", "npm", "npmjs", "pypi", "rubygems",
+    "nuget", "dockerhub", "clojars", "artifactory", "jfrog", "vault", "hashicorp", "terraform",
+    "doppler", "onepassword", "pulumi", "huggingface", "databricks", "digitalocean",
+    "atlassian", "jira", "confluence", "bitbucket", "grafana", "sentry", "azure", "heroku",
+    "supabase", "planetscale", "flyio", "netlify", "tailscale", "dynatrace", "newrelic",
+    "datadog", "alibaba", "aliyun", "squareup", "shopify", "mailgun", "mailchimp", "mandrill",
+    "sendgrid", "figma", "postman", "sonarqube", "sonar", "sonarcloud", "buildkite",
+    "contentful", "typeform", "groq", "perplexity", "xai", "openai", "anthropic", "mapbox",
+    "clickhouse", "aws", "circleci", "langsmith", "brevo", "sendinblue", "flutterwave",
+    "shippo", "pinecone", "openshift", "frameio", "duffel", "scalingo", "twitter", "easypost",
+    "sourcegraph", "twilio", "resend", "dropbox", "telegram", "discord", "airtable", "asana",
+    "braintree", "plaid", "hubspot", "launchdarkly", "langfuse", "firebase", "snyk",
+    "squarespace", "opsgenie", "runscope", "algolia", "pagerduty", "bugsnag", "rollbar",
+    "honeycomb", "mixpanel", "amplitude", "intercom", "zendesk", "okta", "auth0",
+    "cloudflare", "fastly", "travis", "sumologic", "loggly", "papertrail", "pusher",
+    "postmark", "sparkpost", "mailjet", "nexmo", "vonage", "messagebird", "paypal", "adyen",
+    "mollie", "razorpay", "recurly", "chargebee", "coinbase", "vercel", "cloudinary",
+    "contentstack", "storyblok", "prismic", "keycloak", "onelogin", "jumpcloud", "splunk",
+    "logdna", "mezmo", "lightstep", "honeybadger", "airbrake", "raygun", "statuspage",
+    "freshdesk", "webex", "sidekiq", "contribsys",
+];
+
+/// Providers whose documented credential is a bare UUID (see
+/// [`UUID_CREDENTIAL_PROVIDERS`]) or who issue UUID keys beside UUID ids.
+fn issues_uuids(token: &str) -> bool {
+    UUID_CREDENTIAL_PROVIDERS.contains(&token)
+}
+
+/// Neutral child names that, under a provider's section, name the
+/// provider's credential: `heroku: {api: …}`, `stripe: {live: …}`,
+/// `sendgrid: {key: …}`, `datadog: {app: …}` is *not* one (an app name).
+const PROVIDER_SLOTS: &[&str] = &[
+    "key", "keys", "api", "live", "test", "sandbox", "prod", "production", "default", "value",
+    "server", "write", "read", "admin", "master", "personal", "private", "bot", "webhook",
+    "signing", "rest", "management", "mgmt", "full", "readonly", "rw", "ro", "license",
+];
+
+/// What a provider's name on a key (or an ancestor key) says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderContext {
+    /// No provider is named.
+    None,
+    /// A provider is named (`stripe`, `datadog`).
+    Named,
+    /// A provider whose credentials are bare UUIDs is named (`heroku`, `snyk`).
+    UuidIssuer,
+}
+
+/// The provider context a key's own name gives (`HEROKU_API`, `[sendgrid]`).
+pub fn provider_context(name: &str) -> ProviderContext {
+    let t = tokens(name);
+    if t.iter().any(|w| issues_uuids(w)) {
+        ProviderContext::UuidIssuer
+    } else if t.iter().any(|w| PROVIDERS.contains(&w.as_str())) {
+        ProviderContext::Named
+    } else {
+        ProviderContext::None
+    }
+}
+
+/// Whether a neutral key under a provider's context names its credential:
+/// its last word is a slot (`api`, `key`, `live`), and it names no
+/// identifier, digest or measure (those are exempt or digest names).
+pub fn is_provider_slot(name: &str) -> bool {
+    tokens(name)
+        .last()
+        .is_some_and(|w| PROVIDER_SLOTS.contains(&w.as_str()))
+        && classify_key(name) == KeyClass::Neutral
         && !is_digest_name(name)
 }
 
@@ -610,6 +696,28 @@ mod tests {
             names.len()
         );
         assert!(!may_be_secret_name("p199999@example.com"));
+    }
+
+    /// Every catalogue entry's provider names a provider section, except
+    /// ids whose first word is a format or a common word (listed here).
+    #[test]
+    fn every_catalogue_provider_is_a_provider() {
+        const NOT_PROVIDERS: &[&str] = &[
+            "docker", "1password", "age", "fly", "new", "square", "linear", "notion", "readme",
+            "prefect", "replicate", "harness", "teams", "jwt", "bcrypt", "crypt", "scram",
+            "htpasswd", "ldap", "postgres", "private", "ssh2", "putty", "openvpn",
+        ];
+        for e in crate::secrets::catalogue::CATALOGUE {
+            let first = e.id.split('-').next().unwrap_or(e.id);
+            assert!(
+                PROVIDERS.contains(&first) || NOT_PROVIDERS.contains(&first),
+                "{}: add `{first}` to PROVIDERS or say why not",
+                e.id
+            );
+        }
+        assert_eq!(provider_context("heroku"), ProviderContext::UuidIssuer);
+        assert_eq!(provider_context("integrations.sendgrid"), ProviderContext::Named);
+        assert_eq!(provider_context("replicas"), ProviderContext::None);
     }
 
     #[test]

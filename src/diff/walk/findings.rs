@@ -91,9 +91,7 @@ impl<'a> Walker<'a, '_> {
     /// A key as printed: environment names normalised, and a key that is
     /// itself a credential (a token used as a map key) fingerprinted.
     pub(super) fn key_segment(&self, key: &str) -> String {
-        if crate::secrets::values::secret_parts(key).is_empty()
-            && !crate::secrets::values::looks_random(key)
-        {
+        if !crate::secrets::key_is_credential(key) {
             self.ctx.envs[0].ids.normalize(key).into_owned()
         } else {
             format!("<secret fp={}>", self.ctx.masker.fingerprint(key))

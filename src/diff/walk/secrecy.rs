@@ -14,7 +14,7 @@ use crate::model::document::Doc;
 use crate::model::envtoken::EnvTokens;
 use crate::model::node::{MapEntry, Node, NodeValue, Scalar};
 use crate::model::value::Value;
-use crate::secrets::keys::is_secret_name;
+use crate::secrets::keys::{ProviderContext, is_secret_name, provider_context};
 use crate::secrets::{Forced, Masker};
 
 impl<'a> Walker<'a, '_> {
@@ -54,7 +54,7 @@ impl<'a> Walker<'a, '_> {
 
     /// `forced`, or secret when the text is a known secret of this document.
     pub(super) fn forced_for(&self, s: &Scalar, forced: Forced) -> Forced {
-        if forced == Forced::No
+        if !forced.is_secret_context()
             && self.known_lengths & length_bit(s.text.len()) != 0
             && self.known.contains(s.text.as_str())
         {
@@ -94,8 +94,18 @@ pub(super) fn child_forced(
     {
         return Forced::Secret;
     }
-    if !matches!(child.value, NodeValue::Scalar(_)) && is_secret_name(key) {
-        return Forced::Context;
+    if !matches!(child.value, NodeValue::Scalar(_)) {
+        if is_secret_name(key) {
+            return Forced::Context;
+        }
+        // A provider's section (`heroku:`, `[sendgrid]`): its name is
+        // context for every value below, as a sibling `name:` is.
+        if forced == Forced::No || forced == Forced::Provider(ProviderContext::Named) {
+            let p = provider_context(key);
+            if p != ProviderContext::None {
+                return Forced::Provider(p);
+            }
+        }
     }
     forced
 }
@@ -116,7 +126,7 @@ pub(super) fn item_forced(items: &[&Scalar], k: usize, forced: Forced) -> Forced
             k,
         )
     };
-    if forced == Forced::No && (after_secret_word || argv_credential()) {
+    if !forced.is_secret_context() && (after_secret_word || argv_credential()) {
         Forced::Secret
     } else {
         forced
@@ -180,6 +190,11 @@ pub(super) fn known_secrets<'a>(
                             _ => None,
                         });
                     for e in entries {
+                        // A key name that is a credential is remembered by
+                        // the last-line writer: no message may quote it.
+                        if crate::secrets::key_is_credential(&e.key) {
+                            crate::secrets::redact::remember(&e.key);
+                        }
                         let k = match (&*e.key, sibling) {
                             ("value" | "valueFrom" | "@value", Some(name)) => name,
                             _ => e.key.as_str(),
