@@ -243,6 +243,40 @@ for i, f in enumerate(FORMATS):
         vec(f"cmd:init/{f}{''.join(v)}", [s], {"staging/a.yaml": f"note: {s}\n", "prod/a.yaml": "note: x\n"},
             ["init", "staging", "prod"] + v)
 
+# 10. Provider context in the other formats: flat keys (.env, properties),
+#     nesting (XML, HCL blocks, YAML three levels down), one apart.
+for prov, child, make in PROVIDER_SHAPES[:8]:
+    a = make()
+    b = apart(a)
+    places = {
+        "env": ("a.env", f"{prov.upper()}_{child.upper()}={{s}}\nREGION=eu\n"),
+        "properties": ("a.properties", f"{prov}.{child}={{s}}\n{prov}.region=eu\n"),
+        "xml": ("a.xml", f"<config>\n  <{prov}>\n    <{child}>{{s}}</{child}>\n  </{prov}>\n</config>\n"),
+        "hcl": ("a.tf", f"{prov} {{{{\n  {child} = \"{{s}}\"\n  region = \"eu\"\n}}}}\n"),
+        "deep-yaml": ("a.yaml", f"services:\n  billing:\n    {prov}:\n      creds:\n        {child}: '{{s}}'\n"),
+    }
+    for place, (f, tpl) in places.items():
+        vec(f"provider-deep:{prov}.{child}/{place}", [a, b],
+            {"staging/" + f: tpl.format(s=a), "prod/" + f: tpl.format(s=b)}, diff(n)); n += 1
+
+# 11. The gate, approve and audit over a change that adds a credential key
+#     name, a provider credential and a Sidekiq pair; approve lists a file
+#     named by a generated password.
+for i, f in enumerate(FORMATS):
+    for v in ([], ["-v"]):
+        k = "password_" + rnd(HEX, 16)
+        u = uuid()
+        p = KINDS["hexpair"]()
+        pwfile = rnd(A62, 13)
+        base = {"driftcheck.toml": CFG, "staging/a.yaml": "a: 1\n", "prod/a.yaml": "a: 1\n"}
+        change = {"prod/a.yaml": f"a: 2\n{k}: on\nheroku:\n  api: {u}\nsidekiq: {p}\n",
+                  f"prod/{pwfile}.yaml": "b: 1\n"}
+        msg = "change a\n\nReviewed-by: A <a@example.com>\n"
+        secrets = [k[9:], u, p, pwfile]
+        for cmd in (["gate", "--base", "main"], ["approve", "--base", "main"], ["audit"]):
+            vec(f"cmd:{cmd[0]}-classes/{f}{''.join(v)}", secrets, {},
+                cmd + ["--format", f] + v, git={"base": base, "change": change, "message": msg})
+
 for v in out:
     print(json.dumps(v))
 print(f"{len(out)} vectors", file=sys.stderr)
