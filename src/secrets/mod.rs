@@ -237,6 +237,31 @@ pub fn mask_line(text: &str) -> String {
 /// digits, or passes the short or long randomness tests; words, versions
 /// and digest names (`password_sha256`, `token_v2`) are not.
 pub fn key_is_credential(key: &str) -> bool {
+    // Key names repeat across documents and are asked twice (when the
+    // document is read, and when a path is printed): remembered per thread
+    // (bounded, cleared when full), as `keys::classify_key` does.
+    type Cache = std::collections::HashMap<Box<str>, bool, foldhash::fast::RandomState>;
+    thread_local! {
+        static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
+    }
+    if key.len() < 8 {
+        return false;
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(&known) = cache.get(key) {
+            return known;
+        }
+        if cache.len() > 50_000 {
+            cache.clear();
+        }
+        let is = key_is_credential_uncached(key);
+        cache.insert(key.into(), is);
+        is
+    })
+}
+
+fn key_is_credential_uncached(key: &str) -> bool {
     // Ordinary names are lowercase words (`max_connections`, `db.host`):
     // nothing random can hide in them without a digit, a capital or a colon.
     if key.len() < 8
@@ -259,10 +284,15 @@ pub fn key_is_credential(key: &str) -> bool {
         && tail.bytes().any(|b| b.is_ascii_alphabetic());
     // Lowercase base36 (`k3j9x8m2q7`): 3+ digits, 3+ letters, no 4 letters in a row.
     let base36 = tail.len() >= 8
-        && tail.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && tail
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         && tail.bytes().filter(u8::is_ascii_digit).count() >= 3
         && tail.bytes().filter(u8::is_ascii_lowercase).count() >= 3
-        && !tail.as_bytes().windows(4).any(|w| w.iter().all(u8::is_ascii_lowercase));
+        && !tail
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.iter().all(u8::is_ascii_lowercase));
     keys::is_secret_name(head)
         && (hex
             || base36
@@ -574,12 +604,23 @@ mod tests {
                 })
                 .collect()
         };
-        for head in ["password", "token", "secret", "api_key", "pw", "DB_PASSWORD", "apiKey"] {
+        for head in [
+            "password",
+            "token",
+            "secret",
+            "api_key",
+            "pw",
+            "DB_PASSWORD",
+            "apiKey",
+        ] {
             for sep in ["_", "-", ".", ":"] {
                 for _ in 0..20 {
                     let mut hex = draw(b"0123456789abcdef", 16);
                     hex.replace_range(0..2, "a1");
-                    let mut mixed = draw(b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789", 10);
+                    let mut mixed = draw(
+                        b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789",
+                        10,
+                    );
                     mixed.replace_range(0..3, "Q7x");
                     for tail in [hex, mixed] {
                         let k = format!("{head}{sep}{tail}");
@@ -621,13 +662,25 @@ mod tests {
                 .is_masked()
         };
         for p in [Named, UuidIssuer] {
-            for key in ["api", "key", "live", "test", "default", "value", "write", "server"] {
-                for text in ["hunter2x9", "Zq8LmXp3Vt", "12345678", uuid, "3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e"] {
+            for key in [
+                "api", "key", "live", "test", "default", "value", "write", "server",
+            ] {
+                for text in [
+                    "hunter2x9",
+                    "Zq8LmXp3Vt",
+                    "12345678",
+                    uuid,
+                    "3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e",
+                ] {
                     assert!(secret(key, text, p), "{key}: {text} ({p:?})");
                 }
             }
             for key in ["note", "extra", "client", "endpoint_x"] {
-                for text in ["Xk9mQ2pL", "3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e", "a1b2c3d4e5f60718"] {
+                for text in [
+                    "Xk9mQ2pL",
+                    "3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e",
+                    "a1b2c3d4e5f60718",
+                ] {
                     assert!(secret(key, text, p), "{key}: {text} ({p:?})");
                 }
             }
@@ -661,8 +714,20 @@ mod tests {
     /// half after a name, in every placement in a line; identifiers stay.
     #[test]
     fn credential_pairs_by_shape() {
-        for pair in ["cafebabe:deadbeef", "1a2b3c4d:5e6f7a8b", "ci:Zq8LmXp3Vt", "deploy:Xk9mQ2pLw7Rt4Zn8"] {
-            for wrap in ["{}", "BUNDLE_GEMS__CONTRIBSYS__COM={}", "use {} here", "'{}'", "redis-cli --user {}", "x,{};y"] {
+        for pair in [
+            "cafebabe:deadbeef",
+            "1a2b3c4d:5e6f7a8b",
+            "ci:Zq8LmXp3Vt",
+            "deploy:Xk9mQ2pLw7Rt4Zn8",
+        ] {
+            for wrap in [
+                "{}",
+                "BUNDLE_GEMS__CONTRIBSYS__COM={}",
+                "use {} here",
+                "'{}'",
+                "redis-cli --user {}",
+                "x,{};y",
+            ] {
                 let t = wrap.replace("{}", pair);
                 let masked = masked(&t, values::secret_parts(&t));
                 let tail = &pair[pair.len() - 6..];

@@ -526,7 +526,10 @@ pub(super) fn credential_pairs(text: &str) -> Vec<Range<usize>> {
     let right_ok = |c: u8| c.is_ascii_alphanumeric() || b"!#$%^&*+=?~_.-".contains(&c);
     let mut out = Vec::new();
     for (colon, _) in text.match_indices(':') {
-        let start = b[..colon].iter().rposition(|&c| !left_ok(c)).map_or(0, |p| p + 1);
+        let start = b[..colon]
+            .iter()
+            .rposition(|&c| !left_ok(c))
+            .map_or(0, |p| p + 1);
         let end = b[colon + 1..]
             .iter()
             .position(|&c| !right_ok(c))
@@ -550,7 +553,9 @@ pub(super) fn credential_pairs(text: &str) -> Vec<Range<usize>> {
             out.push(start..colon + 1 + secret.len());
         } else if user.bytes().any(|c| c.is_ascii_alphabetic())
             && !PAIR_SCHEMES.iter().any(|s| user.eq_ignore_ascii_case(s))
-            && (short_random(secret) || looks_random_short(secret) || super::generic::is_random(secret, false))
+            && (short_random(secret)
+                || looks_random_short(secret)
+                || super::generic::is_random(secret, false))
             && !is_uuid(secret)
         {
             out.push(colon + 1..colon + 1 + secret.len());
@@ -617,7 +622,8 @@ pub(super) fn short_random(text: &str) -> bool {
     let changes = b.windows(2).filter(|w| class(w[0]) != class(w[1])).count();
     seen.iter().all(|&s| s)
         && changes * 5 >= (b.len() - 1) * 2
-        && super::generic::wordy(text) * 3 < b.iter().filter(|c| c.is_ascii_alphabetic()).count() * 2
+        && super::generic::wordy(text) * 3
+            < b.iter().filter(|c| c.is_ascii_alphabetic()).count() * 2
 }
 
 /// `8-4-4-4-12` hex: an identifier, shown on purpose.
