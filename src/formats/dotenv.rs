@@ -91,30 +91,32 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
                     body
                 }
             }
-            _ => {
-                // Unquoted: a ` #` starts a comment; a `#` inside a word (`URL=http://x/#frag`) does not.
-                let cut = rest
-                    .find(" #")
-                    .or_else(|| rest.find("\t#"))
-                    .unwrap_or(rest.len());
-                let mut value = rest[..cut].trim_end().to_string();
-                // A shell that sources the file joins a line ending in an
-                // unescaped `\` with the next: the value (a token split in
-                // two) is one value, as the shell reads it.
-                while cut == rest.len() && continues(&value) {
-                    let Some((_, next)) = lines.next() else { break };
-                    value.pop();
-                    let next = next.strip_suffix('\r').unwrap_or(next);
-                    value.push_str(next.trim_end());
-                }
-                value
-            }
+            _ => unquoted(rest, &mut lines),
         };
         keys.insert(key, line_no)?;
         budget.node(2, line_no)?;
         entries.push(MapEntry::scalar(key, line_no, Scalar::string(value)));
     }
     Ok(Document::flat_map(entries))
+}
+
+/// An unquoted value: a ` #` starts a comment; a `#` inside a word
+/// (`URL=http://x/#frag`) does not. A shell that sources the file joins a
+/// line ending in an unescaped `\` with the next: the value (a token split
+/// in two) is one value, as the shell reads it.
+fn unquoted<'a>(rest: &str, lines: &mut impl Iterator<Item = (usize, &'a str)>) -> String {
+    let cut = rest
+        .find(" #")
+        .or_else(|| rest.find("\t#"))
+        .unwrap_or(rest.len());
+    let mut value = rest[..cut].trim_end().to_string();
+    while cut == rest.len() && continues(&value) {
+        let Some((_, next)) = lines.next() else { break };
+        value.pop();
+        let next = next.strip_suffix('\r').unwrap_or(next);
+        value.push_str(next.trim_end());
+    }
+    value
 }
 
 /// Whether an unquoted value ends in a line continuation: an odd number

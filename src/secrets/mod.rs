@@ -13,6 +13,7 @@ mod fingerprint;
 pub mod generic;
 mod httpauth;
 pub mod keys;
+pub mod provider;
 pub mod redact;
 mod urls;
 pub mod values;
@@ -43,7 +44,7 @@ pub enum Forced {
     /// (`api`, `key`, `live`) holds one, and so does a value shaped like
     /// one (a UUID from a UUID issuer, a hex key, a short random string)
     /// under any key that names no identifier. Names are never masked by it.
-    Provider(keys::ProviderContext),
+    Provider(provider::ProviderContext),
 }
 
 impl Forced {
@@ -55,10 +56,10 @@ impl Forced {
     }
 
     /// The provider context this position gives a value.
-    fn provider(self) -> keys::ProviderContext {
+    fn provider(self) -> provider::ProviderContext {
         match self {
             Forced::Provider(p) => p,
-            _ => keys::ProviderContext::None,
+            _ => provider::ProviderContext::None,
         }
     }
 }
@@ -297,7 +298,7 @@ fn key_is_credential_uncached(key: &str) -> bool {
         && (hex
             || base36
             || values::is_uuid(tail)
-            || values::credential_shape(tail)
+            || provider::credential_shape(tail)
             || values::looks_random(tail))
 }
 
@@ -421,13 +422,13 @@ fn decide(
 /// credential's shape: a UUID from a provider that issues UUID credentials,
 /// a hex key, a short random string.
 fn provider_credential(text: &str, key: Option<&str>, forced: Forced) -> bool {
-    let own = key.map_or(keys::ProviderContext::None, keys::provider_context);
+    let own = key.map_or(provider::ProviderContext::None, provider::provider_context);
     let context = match (forced.provider(), own) {
-        (keys::ProviderContext::UuidIssuer, _) | (_, keys::ProviderContext::UuidIssuer) => {
-            keys::ProviderContext::UuidIssuer
+        (provider::ProviderContext::UuidIssuer, _) | (_, provider::ProviderContext::UuidIssuer) => {
+            provider::ProviderContext::UuidIssuer
         }
-        (keys::ProviderContext::Named, _) | (_, keys::ProviderContext::Named) => {
-            keys::ProviderContext::Named
+        (provider::ProviderContext::Named, _) | (_, provider::ProviderContext::Named) => {
+            provider::ProviderContext::Named
         }
         _ => return false,
     };
@@ -435,9 +436,9 @@ fn provider_credential(text: &str, key: Option<&str>, forced: Forced) -> bool {
     if values::is_reference(text) || key.is_some_and(keys::is_digest_name) {
         return false;
     }
-    (key.is_some_and(keys::is_provider_slot) && values::credential_literal(text))
-        || (context == keys::ProviderContext::UuidIssuer && values::is_uuid(text))
-        || values::credential_shape(text)
+    (key.is_some_and(provider::is_provider_slot) && provider::credential_literal(text))
+        || (context == provider::ProviderContext::UuidIssuer && values::is_uuid(text))
+        || provider::credential_shape(text)
 }
 
 fn public(kind: ValueKind, text: &str, env: &EnvTokens, secrecy: Secrecy) -> Value {
@@ -652,7 +653,7 @@ mod tests {
     /// the walk hands down; identifiers, hosts, regions and names are not.
     #[test]
     fn provider_sections_mask_credentials_not_settings() {
-        use keys::ProviderContext::{Named, UuidIssuer};
+        use provider::ProviderContext::{Named, UuidIssuer};
         let m = masker();
         let env = EnvTokens::new("prod", &[]);
         let uuid = "3f9a2c7e-1b5d-4f0a-8c6e-9b2d7f1a5c8e";

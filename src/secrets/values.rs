@@ -195,7 +195,7 @@ fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
         out.extend(super::httpauth::find(text).into_iter().filter(literal));
     }
     if text.contains(':') {
-        out.extend(credential_pairs(text));
+        out.extend(super::provider::credential_pairs(text));
     }
     out.extend(super::catalogue::find(text));
     out.extend(super::generic::find(text));
@@ -398,7 +398,7 @@ pub fn looks_random(text: &str) -> bool {
 /// Identifiers of that length are one case (`i-0abc…`, `a1b2c3d4e5f6`),
 /// hex, or words; a key that names an identifier (`id`, `tag`, `version`)
 /// is not asked (see `decide`).
-fn looks_random_short(text: &str) -> bool {
+pub(super) fn looks_random_short(text: &str) -> bool {
     const SYMBOLS: &[u8] = b"!#$%^&*@+=?~";
     let symbols = text.bytes().filter(|c| SYMBOLS.contains(c)).count();
     (12..16).contains(&text.len())
@@ -506,124 +506,6 @@ fn is_aws_key_id(s: &str) -> bool {
         .any(|p| s.starts_with(p))
         && s.bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-}
-
-/// `user:secret` pairs outside a URL (Sidekiq's `BUNDLE_GEMS__CONTRIBSYS__COM`,
-/// `REDIS_AUTH`, a pasted basic-auth pair), wherever they stand:
-/// - two hex runs of 8+ characters each (`cafebabe:deadbeef`, Sidekiq's
-///   documented shape), neither all digits: the pair is masked whole, as
-///   both halves are drawn at random;
-/// - a name, then a second half a generator made (8–11 characters by
-///   [`short_random`], 12+ by the per-alphabet test): the second half.
-///
-/// Why 8: every generated credential format in the catalogue and the
-/// Sidekiq pair has 8+ random characters, and below 8 an identifier pair
-/// (`v1:abc123`, `app:a1b2c3`) is as likely as a secret. A pair glued to
-/// a `/` or `:` (`registry/app:tag`, `a:b:c`, a URL) is not a pair.
-pub(super) fn credential_pairs(text: &str) -> Vec<Range<usize>> {
-    let b = text.as_bytes();
-    let left_ok = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'@');
-    let right_ok = |c: u8| c.is_ascii_alphanumeric() || b"!#$%^&*+=?~_.-".contains(&c);
-    let mut out = Vec::new();
-    for (colon, _) in text.match_indices(':') {
-        let start = b[..colon]
-            .iter()
-            .rposition(|&c| !left_ok(c))
-            .map_or(0, |p| p + 1);
-        let end = b[colon + 1..]
-            .iter()
-            .position(|&c| !right_ok(c))
-            .map_or(b.len(), |p| colon + 1 + p);
-        let glued = |c: Option<&u8>| c.is_some_and(|c| matches!(c, b'/' | b':' | b'\\'));
-        if start == colon
-            || end - colon - 1 < 8
-            || glued(start.checked_sub(1).and_then(|i| b.get(i)))
-            || glued(b.get(end))
-        {
-            continue;
-        }
-        let (user, secret) = (&text[start..colon], &text[colon + 1..end]);
-        let secret = secret.trim_end_matches(['.', '-']);
-        let hex = |s: &str| {
-            (8..=64).contains(&s.len())
-                && s.bytes().all(|c| c.is_ascii_hexdigit())
-                && !s.bytes().all(|c| c.is_ascii_digit())
-        };
-        if hex(user) && hex(secret) {
-            out.push(start..colon + 1 + secret.len());
-        } else if user.bytes().any(|c| c.is_ascii_alphabetic())
-            && !PAIR_SCHEMES.iter().any(|s| user.eq_ignore_ascii_case(s))
-            && (short_random(secret)
-                || looks_random_short(secret)
-                || super::generic::is_random(secret, false))
-            && !is_uuid(secret)
-        {
-            out.push(colon + 1..colon + 1 + secret.len());
-        }
-    }
-    out
-}
-
-/// Words before a colon that make a scheme or a kind, not a user name.
-const PAIR_SCHEMES: &[&str] = &[
-    "http", "https", "sha1", "sha256", "sha384", "sha512", "md5", "arn", "urn", "data", "mailto",
-    "tcp", "udp", "file", "docker", "oci", "git", "ssh", "s3", "gs", "sri", "uuid", "id",
-];
-
-/// A literal that can be a credential under a provider's credential slot
-/// (`heroku: {api: …}`): 6+ characters, no spaces, not a URL, path, host
-/// name or identifier (every part between `-`, `_`, `.`, `:` or `/` is
-/// lowercase letters or a short number: `us-east-1`, `myapp-prod`).
-pub fn credential_literal(text: &str) -> bool {
-    text.len() >= 6
-        && !text.contains(char::is_whitespace)
-        && !text.contains("://")
-        && !text.starts_with(['/', '~', '.', '$'])
-        && (is_uuid(text) || !super::generic::public_shape(text))
-        && !text.split(['-', '_', '.', ':', '/']).all(|p| {
-            p.bytes().all(|b| b.is_ascii_lowercase())
-                || (p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
-        })
-}
-
-/// A credential's shape that needs a provider's context to be told from an
-/// identifier: hex of 16+ characters with letters and digits (Datadog,
-/// Algolia, Bugsnag keys; digests live under digest-named keys), or a short
-/// random string of 8–11 characters (both letter cases and digits, class
-/// changes at 2 of 5 neighbours or more, and less than two thirds
-/// of its letters in pronounceable words, the test the long tokens pass).
-pub fn credential_shape(text: &str) -> bool {
-    let b = text.as_bytes();
-    let has = |f: fn(&u8) -> bool| b.iter().any(f);
-    let hex = b.len() >= 16
-        && b.iter().all(u8::is_ascii_hexdigit)
-        && has(u8::is_ascii_digit)
-        && has(u8::is_ascii_alphabetic);
-    hex || short_random(text)
-}
-
-/// 8–11 characters of both letter cases and digits, changing class often,
-/// with no pronounceable run: what a generator makes (`Xk9mQ2pL`), not
-/// what a person names (`Release2024`, `MyApp2`).
-pub(super) fn short_random(text: &str) -> bool {
-    let b = text.as_bytes();
-    if !(8..12).contains(&b.len()) || !b.iter().all(u8::is_ascii_alphanumeric) {
-        return false;
-    }
-    let class = |c: u8| match c {
-        b'A'..=b'Z' => 0,
-        b'a'..=b'z' => 1,
-        _ => 2,
-    };
-    let mut seen = [false; 3];
-    for &c in b {
-        seen[class(c)] = true;
-    }
-    let changes = b.windows(2).filter(|w| class(w[0]) != class(w[1])).count();
-    seen.iter().all(|&s| s)
-        && changes * 5 >= (b.len() - 1) * 2
-        && super::generic::wordy(text) * 3
-            < b.iter().filter(|c| c.is_ascii_alphabetic()).count() * 2
 }
 
 /// `8-4-4-4-12` hex: an identifier, shown on purpose.

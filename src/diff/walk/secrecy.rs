@@ -14,7 +14,8 @@ use crate::model::document::Doc;
 use crate::model::envtoken::EnvTokens;
 use crate::model::node::{MapEntry, Node, NodeValue, Scalar};
 use crate::model::value::Value;
-use crate::secrets::keys::{ProviderContext, is_secret_name, provider_context};
+use crate::secrets::keys::is_secret_name;
+use crate::secrets::provider::{ProviderContext, provider_context};
 use crate::secrets::{Forced, Masker};
 
 impl<'a> Walker<'a, '_> {
