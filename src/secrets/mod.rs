@@ -386,6 +386,15 @@ fn decide(
     }
     let parts = values::secret_text(text);
     if !parts.is_empty() {
+        // A part found inside a value that is random as a whole (a
+        // Bitwarden `0.<uuid>.<secret>:<key>`) does not make the rest
+        // visible: the whole value is the secret.
+        if kind == ValueKind::Str
+            && values::looks_random(text)
+            && !key.is_some_and(keys::is_digest_name)
+        {
+            return Decision::Secret;
+        }
         return Decision::Parts(parts);
     }
     // The entropy fallback runs under exempt names too: an exemption says
