@@ -66,6 +66,23 @@ impl<'a> Walker<'a, '_> {
     }
 }
 
+/// Whether `a` and `b` are one edit apart (one character changed, added
+/// or removed): a credential's twin in another environment, which must be
+/// masked like the credential (it holds all but one of its characters).
+pub(super) fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let head = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        short[head..].len() <= 1 || short[head + 1..] == long[head + 1..]
+    } else {
+        short[head..] == long[head + 1..]
+    }
+}
+
 /// One bit per text length (63 for anything longer).
 pub(super) fn length_bit(len: usize) -> u64 {
     1 << len.min(63)
@@ -195,6 +212,7 @@ pub(super) fn known_secrets<'a>(
                         // the last-line writer: no message may quote it.
                         if crate::secrets::key_is_credential(&e.key) {
                             crate::secrets::redact::remember(&e.key);
+                            known.insert(e.key.as_str());
                         }
                         let k = match (&*e.key, sibling) {
                             ("value" | "valueFrom" | "@value", Some(name)) => name,
