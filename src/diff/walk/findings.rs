@@ -97,7 +97,9 @@ impl<'a> Walker<'a, '_> {
         let twin = || {
             key.len() >= 8
                 && self.known.iter().any(|k| {
-                    k.len().abs_diff(key.len()) <= 1 && super::secrecy::one_edit_apart(k, key)
+                    k.len().abs_diff(key.len()) <= 1
+                        && super::secrecy::one_edit_apart(k, key)
+                        && crate::secrets::key_is_credential(k)
                 })
         };
         if !crate::secrets::key_is_credential(key) && !twin() {
