@@ -4,7 +4,9 @@
 # issue's bound: time(4n)/time(n) <= 6). Usage: bench/hostile.sh [BIN] [N]
 # xml-attrs is far above the parser's 1,000-attribute cap; big-report is N
 # findings printed as JSON with -v through the last-line writer, whose cost
-# by rule examples/redact_cost.rs prints last.
+# by rule examples/redact_cost.rs prints last. secret-keys and long-values
+# are the masking-heavy shapes (credential key names; 10,000-character
+# values holding a token). SHAPES="a b" runs only those.
 set -eu
 BIN=${1:-target/release/driftcheck}
 N=${2:-25000}
@@ -27,13 +29,24 @@ for env, v in (("staging", "a"), ("prod", "b")):
     elif shape == "big-report":
         # n differing keys: a report of n findings through the last-line writer.
         open(f"{d}/{env}/r.yaml", "w").write("".join(f"k{i}:\n  image: registry.internal/api:1.{i % 97}.{v}\n" for i in range(n)))
+    elif shape == "secret-keys":
+        # n keys named by a credential (`password_<hex>`), one apart across
+        # environments: n remembered names, n findings through the writer.
+        open(f"{d}/{env}/k.yaml", "w").write("".join(f"password_{i:08x}{v}c{i % 7}: on\n" for i in range(n)))
+    elif shape == "long-values":
+        # n/100 values of 10,000 characters with a token at the end in one
+        # environment and none in the other (masked in all): long
+        # remembered secrets (the writer's automaton must build linearly).
+        tok = "ghp_R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9K"
+        end = (lambda i: f"{tok}{i}") if v == "a" else (lambda i: "y")
+        open(f"{d}/{env}/l.yaml", "w").write("".join(f"k{i}: '{'x' * 10000} {end(i)}'\n" for i in range(max(n // 100, 1))))
     elif shape == "newlines":
         open(f"{d}/{env}/n.txt", "w").write("\n" * (n * 40) + v + "\n")
 PY
 }
 median() { sort -n | sed -n 2p; }
 printf '%-14s %8s %10s %10s %7s %10s %10s\n' shape n "t(n) s" "t(4n) s" ratio "MB(n)" "MB(4n)"
-for shape in xml-attrs ini-sections text-diff newlines big-report; do
+for shape in ${SHAPES:-xml-attrs ini-sections text-diff newlines big-report secret-keys long-values}; do
     for k in 1 4; do
         d="$W/$shape-$k"; gen "$shape" $((N * k)) "$d"
         for _ in 1 2 3; do

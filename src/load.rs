@@ -68,6 +68,8 @@ fn load_into(
     limits: &Limits,
     allows: &mut AllowLines,
 ) -> Loaded {
+    // A file or directory named by a credential is masked in every output.
+    crate::secrets::redact::remember_path_if_secret(&file.display);
     if let Some(reason) = file.refused {
         return Loaded::Failed(ParseError::new(0, None, reason), None);
     }

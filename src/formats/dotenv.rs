@@ -91,20 +91,38 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
                     body
                 }
             }
-            _ => {
-                // Unquoted: a ` #` starts a comment; a `#` inside a word (`URL=http://x/#frag`) does not.
-                let cut = rest
-                    .find(" #")
-                    .or_else(|| rest.find("\t#"))
-                    .unwrap_or(rest.len());
-                rest[..cut].trim_end().to_string()
-            }
+            _ => unquoted(rest, &mut lines),
         };
         keys.insert(key, line_no)?;
         budget.node(2, line_no)?;
         entries.push(MapEntry::scalar(key, line_no, Scalar::string(value)));
     }
     Ok(Document::flat_map(entries))
+}
+
+/// An unquoted value: a ` #` starts a comment; a `#` inside a word
+/// (`URL=http://x/#frag`) does not. A shell that sources the file joins a
+/// line ending in an unescaped `\` with the next: the value (a token split
+/// in two) is one value, as the shell reads it.
+fn unquoted<'a>(rest: &str, lines: &mut impl Iterator<Item = (usize, &'a str)>) -> String {
+    let cut = rest
+        .find(" #")
+        .or_else(|| rest.find("\t#"))
+        .unwrap_or(rest.len());
+    let mut value = rest[..cut].trim_end().to_string();
+    while cut == rest.len() && continues(&value) {
+        let Some((_, next)) = lines.next() else { break };
+        value.pop();
+        let next = next.strip_suffix('\r').unwrap_or(next);
+        value.push_str(next.trim_end());
+    }
+    value
+}
+
+/// Whether an unquoted value ends in a line continuation: an odd number
+/// of trailing backslashes (`\\` is a literal backslash).
+fn continues(value: &str) -> bool {
+    value.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1
 }
 
 /// Byte offset of the closing quote in `s`, honouring backslash escapes in `"…"`.
@@ -175,6 +193,21 @@ mod tests {
                 ("REF".into(), "${DB_PASSWORD}".into(), 7),
             ]
         );
+    }
+
+    /// A continued unquoted value is one value, whatever the split point
+    /// (every placement of the break in a token), and `\\` is not a break.
+    #[test]
+    fn continued_unquoted_values_join() {
+        let token = "d6TvURRAWR4IQx9";
+        for at in 1..token.len() {
+            let text = format!("API_TOKEN={}\\\n{}\nX=1\n", &token[..at], &token[at..]);
+            let got = pairs(&text);
+            assert_eq!(got[0].1, token, "{text:?}");
+            assert_eq!((got[1].0.as_str(), got[1].2), ("X", 3));
+        }
+        assert_eq!(pairs("P=C:\\\\\nX=1\n")[0].1, "C:\\\\");
+        assert_eq!(pairs("P=a\\")[0].1, "a\\");
     }
 
     #[test]

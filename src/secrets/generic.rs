@@ -195,7 +195,7 @@ const PUBLIC_PREFIXES: &[&str] = &[
 ];
 
 /// Shapes shown on purpose (see the module comment).
-pub(super) fn public_shape(s: &str) -> bool {
+pub(crate) fn public_shape(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     PUBLIC_PREFIXES.iter().any(|p| s.starts_with(p))
         || is_uuid_like(s)
@@ -333,7 +333,7 @@ pub fn is_random(s: &str, prefixed: bool) -> bool {
 /// capital, then lowercase: `Service`, `deployment`), or a whole part
 /// between separators that is 3+ lowercase letters with a vowel (`nginx`,
 /// `api`). A random draw rarely spells either; an identifier is made of them.
-fn wordy(s: &str) -> usize {
+pub(crate) fn wordy(s: &str) -> usize {
     let b = s.as_bytes();
     let mut total = 0;
     let mut i = 0;

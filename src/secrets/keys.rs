@@ -334,6 +334,7 @@ const DIGEST_TOKENS: &[&str] = &[
     "id",
     "nonce",
     "integrity",
+    "thumbprint",
     "version",
     "image",
     "tag",
@@ -343,7 +344,8 @@ const DIGEST_TOKENS: &[&str] = &[
 /// `heroku-api-key`, `snyk-api-token`, `squarespace-access-token` rules key
 /// on the provider's name next to a UUID): a UUID under a key path that
 /// names one of them is a credential unless the key names an identifier.
-const UUID_CREDENTIAL_PROVIDERS: &[&str] = &["heroku", "snyk", "squarespace"];
+pub(super) const UUID_CREDENTIAL_PROVIDERS: &[&str] =
+    &["heroku", "snyk", "squarespace", "opsgenie", "runscope"];
 
 /// Whether a UUID under this key is a provider credential.
 pub fn names_uuid_credential(name: &str) -> bool {

@@ -13,6 +13,7 @@ mod fingerprint;
 pub mod generic;
 mod httpauth;
 pub mod keys;
+pub mod provider;
 pub mod redact;
 mod urls;
 pub mod values;
@@ -38,6 +39,29 @@ pub enum Forced {
     /// `api_keys: [...]`): values are secret unless their own key says
     /// otherwise (`secrets: {path: …}`).
     Context,
+    /// Inside a map under a key that names a credential issuer (`heroku:`,
+    /// `[sendgrid]`): a neutral child that names the provider's credential
+    /// (`api`, `key`, `live`) holds one, and so does a value shaped like
+    /// one (a UUID from a UUID issuer, a hex key, a short random string)
+    /// under any key that names no identifier. Names are never masked by it.
+    Provider(provider::ProviderContext),
+}
+
+impl Forced {
+    /// Whether every value here is (or is presumed) secret: a Kubernetes
+    /// `Secret`'s data or a secret-named parent. A provider's section is
+    /// not: only credential-shaped values and credential slots are.
+    pub fn is_secret_context(self) -> bool {
+        matches!(self, Forced::Secret | Forced::Context)
+    }
+
+    /// The provider context this position gives a value.
+    fn provider(self) -> provider::ProviderContext {
+        match self {
+            Forced::Provider(p) => p,
+            _ => provider::ProviderContext::None,
+        }
+    }
 }
 
 /// Turns scalars into masked values under one run's fingerprint key.
@@ -201,6 +225,83 @@ pub fn mask_line(text: &str) -> String {
     masked(text, ranges)
 }
 
+/// Whether a key *name* is itself a credential (docs/secrets.md, "key
+/// names"): it holds a secret by any value rule (a catalogued token, a
+/// random run, a `user:secret` pair), it is random as a whole, or it is a
+/// secret word with a random tail (`password_a1b2c3d4`, `token-9f8e…`,
+/// `pw_Zq8LmXp3`: a secret pasted after its name). Such a name is never
+/// printed: a key path shows its fingerprint, and the name is remembered
+/// by the last-line writer so no other message (a missing key, a
+/// suggestion, any format) can quote it.
+///
+/// A tail is random when it is 8+ characters of hex with letters and
+/// digits, or passes the short or long randomness tests; words, versions
+/// and digest names (`password_sha256`, `token_v2`) are not.
+pub fn key_is_credential(key: &str) -> bool {
+    // Key names repeat across documents and are asked twice (when the
+    // document is read, and when a path is printed): remembered per thread
+    // (bounded, cleared when full), as `keys::classify_key` does.
+    type Cache = std::collections::HashMap<Box<str>, bool, foldhash::fast::RandomState>;
+    thread_local! {
+        static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
+    }
+    if key.len() < 8 {
+        return false;
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(&known) = cache.get(key) {
+            return known;
+        }
+        if cache.len() > 50_000 {
+            cache.clear();
+        }
+        let is = key_is_credential_uncached(key);
+        cache.insert(key.into(), is);
+        is
+    })
+}
+
+fn key_is_credential_uncached(key: &str) -> bool {
+    // Ordinary names are lowercase words (`max_connections`, `db.host`):
+    // nothing random can hide in them without a digit, a capital or a colon.
+    if key.len() < 8
+        || key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.' | b' ' | b'/'))
+    {
+        return false;
+    }
+    if !values::secret_parts(key).is_empty() || values::looks_random(key) {
+        return true;
+    }
+    let Some(cut) = key.rfind(['_', '-', '.', ':', '/']) else {
+        return false;
+    };
+    let (head, tail) = (&key[..cut], &key[cut + 1..]);
+    let hex = tail.len() >= 8
+        && tail.bytes().all(|b| b.is_ascii_hexdigit())
+        && tail.bytes().any(|b| b.is_ascii_digit())
+        && tail.bytes().any(|b| b.is_ascii_alphabetic());
+    // Lowercase base36 (`k3j9x8m2q7`): 3+ digits, 3+ letters, no 4 letters in a row.
+    let base36 = tail.len() >= 8
+        && tail
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && tail.bytes().filter(u8::is_ascii_digit).count() >= 3
+        && tail.bytes().filter(u8::is_ascii_lowercase).count() >= 3
+        && !tail
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.iter().all(u8::is_ascii_lowercase));
+    keys::is_secret_name(head)
+        && (hex
+            || base36
+            || values::is_uuid(tail)
+            || provider::credential_shape(tail)
+            || values::looks_random(tail))
+}
+
 /// `text` with each of `ranges` (overlapping or not, any order) replaced
 /// by one `<secret>`.
 pub(crate) fn masked(text: &str, mut ranges: Vec<Range<usize>>) -> String {
@@ -264,7 +365,7 @@ fn decide(
             || FLAG_WORDS
                 .iter()
                 .any(|w| w.eq_ignore_ascii_case(text.trim()))
-            || (forced == Forced::No
+            || (!forced.is_secret_context()
                 && text.bytes().all(|b| b.is_ascii_digit())
                 && key.is_some_and(keys::is_measure))
     };
@@ -285,6 +386,15 @@ fn decide(
     }
     let parts = values::secret_text(text);
     if !parts.is_empty() {
+        // A part found inside a value that is random as a whole (a
+        // Bitwarden `0.<uuid>.<secret>:<key>`) does not make the rest
+        // visible: the whole value is the secret.
+        if kind == ValueKind::Str
+            && values::looks_random(text)
+            && !key.is_some_and(keys::is_digest_name)
+        {
+            return Decision::Secret;
+        }
         return Decision::Parts(parts);
     }
     // The entropy fallback runs under exempt names too: an exemption says
@@ -296,6 +406,13 @@ fn decide(
     if values::is_uuid(text.trim()) && key.is_some_and(keys::names_uuid_credential) {
         return Decision::Secret;
     }
+    if class == KeyClass::Neutral
+        && kind != ValueKind::Bool
+        && !trivial()
+        && provider_credential(text, key, forced)
+    {
+        return Decision::Secret;
+    }
     if class != KeyClass::Secret
         && kind == ValueKind::Str
         && values::looks_random(text)
@@ -304,6 +421,33 @@ fn decide(
         return Decision::Secret;
     }
     Decision::Public
+}
+
+/// The provider rule (docs/secrets.md, "provider sections"): under a key
+/// or an ancestor key that names a credential issuer, a neutral key's value
+/// is the provider's credential when the key is a credential slot (`api`,
+/// `key`, `live`) and the value a literal that is not an identifier, URL,
+/// path or host; or, under any neutral key, when the value has a
+/// credential's shape: a UUID from a provider that issues UUID credentials,
+/// a hex key, a short random string.
+fn provider_credential(text: &str, key: Option<&str>, forced: Forced) -> bool {
+    let own = key.map_or(provider::ProviderContext::None, provider::provider_context);
+    let context = match (forced.provider(), own) {
+        (provider::ProviderContext::UuidIssuer, _) | (_, provider::ProviderContext::UuidIssuer) => {
+            provider::ProviderContext::UuidIssuer
+        }
+        (provider::ProviderContext::Named, _) | (_, provider::ProviderContext::Named) => {
+            provider::ProviderContext::Named
+        }
+        _ => return false,
+    };
+    let text = text.trim();
+    if values::is_reference(text) || key.is_some_and(keys::is_digest_name) {
+        return false;
+    }
+    (key.is_some_and(provider::is_provider_slot) && provider::credential_literal(text))
+        || (context == provider::ProviderContext::UuidIssuer && values::is_uuid(text))
+        || provider::credential_shape(text)
 }
 
 fn public(kind: ValueKind, text: &str, env: &EnvTokens, secrecy: Secrecy) -> Value {
@@ -452,6 +596,167 @@ mod tests {
             assert!(!catalogue::contains(&masked), "{text:?} -> {masked:?}");
             let _ = redact::redact(&text);
             let _ = encoded::decode(&text);
+        }
+    }
+
+    /// Key names: a secret word with a random tail, in every separator and
+    /// case style, is a credential; names of settings are not.
+    #[test]
+    fn key_names_with_a_random_tail_are_credentials() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut draw = |alphabet: &[u8], n: usize| -> String {
+            (0..n)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    alphabet[(rng % alphabet.len() as u64) as usize] as char
+                })
+                .collect()
+        };
+        for head in [
+            "password",
+            "token",
+            "secret",
+            "api_key",
+            "pw",
+            "DB_PASSWORD",
+            "apiKey",
+        ] {
+            for sep in ["_", "-", ".", ":"] {
+                for _ in 0..20 {
+                    let mut hex = draw(b"0123456789abcdef", 16);
+                    hex.replace_range(0..2, "a1");
+                    let mut mixed = draw(
+                        b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789",
+                        10,
+                    );
+                    mixed.replace_range(0..3, "Q7x");
+                    for tail in [hex, mixed] {
+                        let k = format!("{head}{sep}{tail}");
+                        assert!(key_is_credential(&k), "{k}");
+                    }
+                }
+            }
+        }
+        for k in [
+            "password_sha256",
+            "token_v2",
+            "secret_key_base",
+            "api_key_header",
+            "max_connections",
+            "spring.datasource.password",
+            "password_min_length",
+            "checksum/config",
+            "ReleaseNotes2024",
+            "service-2024-01-01",
+            "58d20674-8fa2-4616-a710-eb1c354edd66",
+            "us-east-1:endpoint",
+        ] {
+            assert!(!key_is_credential(k), "{k}");
+        }
+    }
+
+    /// A provider's name on an ancestor is context: credential slots and
+    /// credential shapes below it are masked, at every depth of nesting
+    /// the walk hands down; identifiers, hosts, regions and names are not.
+    #[test]
+    fn provider_sections_mask_credentials_not_settings() {
+        use provider::ProviderContext::{Named, UuidIssuer};
+        let m = masker();
+        let env = EnvTokens::new("prod", &[]);
+        let uuid = "3f9a2c7e-1b5d-4f0a-8c6e-9b2d7f1a5c8e";
+        let secret = |key: &str, text: &str, p| {
+            m.value(Some(key), &Scalar::string(text), Forced::Provider(p), &env)
+                .secrecy
+                .is_masked()
+        };
+        for p in [Named, UuidIssuer] {
+            for key in [
+                "api", "key", "live", "test", "default", "value", "write", "server",
+            ] {
+                for text in [
+                    "hunter2x9",
+                    "Zq8LmXp3Vt",
+                    "12345678",
+                    uuid,
+                    "3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e",
+                ] {
+                    assert!(secret(key, text, p), "{key}: {text} ({p:?})");
+                }
+            }
+            for key in ["note", "extra", "client", "endpoint_x"] {
+                for text in [
+                    "Xk9mQ2pL",
+                    "3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e",
+                    "a1b2c3d4e5f60718",
+                ] {
+                    assert!(secret(key, text, p), "{key}: {text} ({p:?})");
+                }
+            }
+            for (key, text) in [
+                ("region", "us-east-1"),
+                ("app", "myapp-prod"),
+                ("api", "https://api.heroku.com"),
+                ("api", "api.datadoghq.eu"),
+                ("default", "us-east-1"),
+                ("tenant_id", uuid),
+                ("commit", "3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e"),
+                ("replicas", "3"),
+                ("live", "true"),
+                ("key", "${HEROKU_API_KEY}"),
+                ("version", "Release2024"),
+            ] {
+                assert!(!secret(key, text, p), "{key}: {text} ({p:?})");
+            }
+        }
+        // A UUID under a neutral key is a credential only from a UUID issuer.
+        assert!(secret("account", uuid, UuidIssuer));
+        assert!(!secret("tenant", uuid, Named));
+        // The key's own name gives the context too (`SENDGRID_KEY`, `heroku.api`).
+        for key in ["SENDGRID_KEY", "heroku.api", "stripeLive", "DATADOG_API"] {
+            let v = m.value(Some(key), &Scalar::string("Zq8LmXp3Vt"), Forced::No, &env);
+            assert!(v.secrecy.is_masked(), "{key}");
+        }
+    }
+
+    /// `user:secret` pairs: Sidekiq's hex pair whole, a generated second
+    /// half after a name, in every placement in a line; identifiers stay.
+    #[test]
+    fn credential_pairs_by_shape() {
+        for pair in [
+            "cafebabe:deadbeef",
+            "1a2b3c4d:5e6f7a8b",
+            "ci:Zq8LmXp3Vt",
+            "deploy:Xk9mQ2pLw7Rt4Zn8",
+        ] {
+            for wrap in [
+                "{}",
+                "BUNDLE_GEMS__CONTRIBSYS__COM={}",
+                "use {} here",
+                "'{}'",
+                "redis-cli --user {}",
+                "x,{};y",
+            ] {
+                let t = wrap.replace("{}", pair);
+                let masked = masked(&t, values::secret_parts(&t));
+                let tail = &pair[pair.len() - 6..];
+                assert!(!masked.contains(tail), "{t} -> {masked}");
+            }
+        }
+        for t in [
+            "12:34:56",
+            "20240101:20241231",
+            "node:20.11.1-bookworm",
+            "registry.example.com/app:3f9a2c7e",
+            "sha256:3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e",
+            "redis:6379",
+            "app:a1b2c3d",
+            "C:\\Users\\me",
+            "fe80::1ff:fe23:4567:890a",
+            "image: myapp:Release2024",
+        ] {
+            assert!(values::secret_parts(t).is_empty(), "{t}");
         }
     }
 

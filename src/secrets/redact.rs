@@ -71,12 +71,31 @@ pub fn remember(secret: &str) {
 /// Names are printed in every summary line, so a secret pasted as a name is
 /// masked by this writer wherever it appears.
 pub fn remember_if_secret(name: &str) {
-    if !super::catalogue::find(name).is_empty()
-        || !super::generic::find(name).is_empty()
-        || super::values::looks_random(name)
-    {
+    if looks_secret(name) {
         remember(name);
     }
+}
+
+/// Remember the parts of a file's path that are credentials: a directory
+/// or a file stem (the name before its extensions) that is a token, random
+/// (a generated password: `N3fpzzjiA5FKE.yaml`), or a secret word with a
+/// random tail (`password_<hex>.env`). Paths are printed by every format;
+/// the rest of the path stays visible.
+pub fn remember_path_if_secret(path: &str) {
+    for part in path.split(['/', '\\']) {
+        let stem = part.split('.').next().unwrap_or(part);
+        for name in [part, stem] {
+            if name.len() >= 8 && (super::key_is_credential(name) || looks_secret(name)) {
+                remember(name);
+            }
+        }
+    }
+}
+
+fn looks_secret(name: &str) -> bool {
+    !super::catalogue::find(name).is_empty()
+        || !super::generic::find(name).is_empty()
+        || super::values::looks_random(name)
 }
 
 /// `text` with every remembered secret and every catalogued token masked.
@@ -91,8 +110,19 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         let seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
         if !seen.is_empty() {
             let patterns: Vec<&str> = seen.iter().map(|s| &**s).collect();
+            // A DFA costs states × byte classes to build: quick for many
+            // short secrets, quadratic-looking for a few long ones (a
+            // 10,000-character value masked whole). Past 4 KB of patterns,
+            // or one over 256 bytes, the contiguous NFA (linear to build)
+            // does the search.
+            let (total, longest) = patterns
+                .iter()
+                .fold((0, 0), |(t, l), p| (t + p.len(), l.max(p.len())));
+            let kind = (total > 4096 || longest > 256)
+                .then_some(aho_corasick::AhoCorasickKind::ContiguousNFA);
             if let Ok(ac) = aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .kind(kind)
                 .build(&patterns)
             {
                 ranges.extend(ac.find_iter(text).map(|m| m.range()));

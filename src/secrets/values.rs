@@ -194,6 +194,9 @@ fn shapes(text: &str, decode: bool) -> Vec<Range<usize>> {
         // HTTP authentication schemes: token68 and parameter credentials.
         out.extend(super::httpauth::find(text).into_iter().filter(literal));
     }
+    if text.contains(':') {
+        out.extend(super::provider::credential_pairs(text));
+    }
     out.extend(super::catalogue::find(text));
     out.extend(super::generic::find(text));
     if text.contains(' ') && is_mnemonic(text) {
@@ -395,7 +398,7 @@ pub fn looks_random(text: &str) -> bool {
 /// Identifiers of that length are one case (`i-0abc…`, `a1b2c3d4e5f6`),
 /// hex, or words; a key that names an identifier (`id`, `tag`, `version`)
 /// is not asked (see `decide`).
-fn looks_random_short(text: &str) -> bool {
+pub(super) fn looks_random_short(text: &str) -> bool {
     const SYMBOLS: &[u8] = b"!#$%^&*@+=?~";
     let symbols = text.bytes().filter(|c| SYMBOLS.contains(c)).count();
     (12..16).contains(&text.len())
@@ -506,7 +509,7 @@ fn is_aws_key_id(s: &str) -> bool {
 }
 
 /// `8-4-4-4-12` hex: an identifier, shown on purpose.
-pub(super) fn is_uuid(s: &str) -> bool {
+pub(crate) fn is_uuid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 5
         && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])

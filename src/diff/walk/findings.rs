@@ -91,9 +91,18 @@ impl<'a> Walker<'a, '_> {
     /// A key as printed: environment names normalised, and a key that is
     /// itself a credential (a token used as a map key) fingerprinted.
     pub(super) fn key_segment(&self, key: &str) -> String {
-        if crate::secrets::values::secret_parts(key).is_empty()
-            && !crate::secrets::values::looks_random(key)
-        {
+        // A key one edit apart from a credential key of this document (the
+        // same pasted secret, one character changed in another environment)
+        // is masked like it.
+        let twin = || {
+            key.len() >= 8
+                && self.known.iter().any(|k| {
+                    k.len().abs_diff(key.len()) <= 1
+                        && super::secrecy::one_edit_apart(k, key)
+                        && crate::secrets::key_is_credential(k)
+                })
+        };
+        if !crate::secrets::key_is_credential(key) && !twin() {
             self.ctx.envs[0].ids.normalize(key).into_owned()
         } else {
             format!("<secret fp={}>", self.ctx.masker.fingerprint(key))

@@ -193,7 +193,7 @@ impl<'a> Visitor<'a, '_, '_> {
                     };
                     path.push(match &self.ids[at].1 {
                         Some((id_key, found)) => {
-                            Seg::Id(id_key, found[k].clone(), forced != Forced::No)
+                            Seg::Id(id_key, found[k].clone(), forced.is_secret_context())
                         }
                         None => Seg::Index(k),
                     });

@@ -15,6 +15,7 @@ use crate::model::envtoken::EnvTokens;
 use crate::model::node::{MapEntry, Node, NodeValue, Scalar};
 use crate::model::value::Value;
 use crate::secrets::keys::is_secret_name;
+use crate::secrets::provider::{ProviderContext, provider_context};
 use crate::secrets::{Forced, Masker};
 
 impl<'a> Walker<'a, '_> {
@@ -54,7 +55,7 @@ impl<'a> Walker<'a, '_> {
 
     /// `forced`, or secret when the text is a known secret of this document.
     pub(super) fn forced_for(&self, s: &Scalar, forced: Forced) -> Forced {
-        if forced == Forced::No
+        if !forced.is_secret_context()
             && self.known_lengths & length_bit(s.text.len()) != 0
             && self.known.contains(s.text.as_str())
         {
@@ -62,6 +63,23 @@ impl<'a> Walker<'a, '_> {
         } else {
             forced
         }
+    }
+}
+
+/// Whether `a` and `b` are one edit apart (one character changed, added
+/// or removed): a credential's twin in another environment, which must be
+/// masked like the credential (it holds all but one of its characters).
+pub(super) fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let head = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        short[head..].len() <= 1 || short[head + 1..] == long[head + 1..]
+    } else {
+        short[head..] == long[head + 1..]
     }
 }
 
@@ -94,8 +112,18 @@ pub(super) fn child_forced(
     {
         return Forced::Secret;
     }
-    if !matches!(child.value, NodeValue::Scalar(_)) && is_secret_name(key) {
-        return Forced::Context;
+    if !matches!(child.value, NodeValue::Scalar(_)) {
+        if is_secret_name(key) {
+            return Forced::Context;
+        }
+        // A provider's section (`heroku:`, `[sendgrid]`): its name is
+        // context for every value below, as a sibling `name:` is.
+        if forced == Forced::No || forced == Forced::Provider(ProviderContext::Named) {
+            let p = provider_context(key);
+            if p != ProviderContext::None {
+                return Forced::Provider(p);
+            }
+        }
     }
     forced
 }
@@ -116,7 +144,7 @@ pub(super) fn item_forced(items: &[&Scalar], k: usize, forced: Forced) -> Forced
             k,
         )
     };
-    if forced == Forced::No && (after_secret_word || argv_credential()) {
+    if !forced.is_secret_context() && (after_secret_word || argv_credential()) {
         Forced::Secret
     } else {
         forced
@@ -180,6 +208,12 @@ pub(super) fn known_secrets<'a>(
                             _ => None,
                         });
                     for e in entries {
+                        // A key name that is a credential is remembered by
+                        // the last-line writer: no message may quote it.
+                        if crate::secrets::key_is_credential(&e.key) {
+                            crate::secrets::redact::remember(&e.key);
+                            known.insert(e.key.as_str());
+                        }
                         let k = match (&*e.key, sibling) {
                             ("value" | "valueFrom" | "@value", Some(name)) => name,
                             _ => e.key.as_str(),

@@ -48,7 +48,7 @@ impl<'a> Walker<'a, '_> {
                 for (slot, s) in child.iter_mut().zip(&seqs) {
                     *slot = s.and_then(|s| s.get(k));
                 }
-                path.push(Seg::Id(id_key, id.clone(), forced != Forced::No));
+                path.push(Seg::Id(id_key, id.clone(), forced.is_secret_context()));
                 self.item(&child, keys, path, forced);
                 path.pop();
             }
@@ -70,7 +70,7 @@ impl<'a> Walker<'a, '_> {
             let present: Vec<bool> = seqs.iter().map(Option::is_some).collect();
             for (id, slots) in loose::pair(id_key, order, &index, &present) {
                 child.clone_from(&slots);
-                path.push(Seg::Id(id_key, id, forced != Forced::No));
+                path.push(Seg::Id(id_key, id, forced.is_secret_context()));
                 self.item(&child, keys, path, forced);
                 path.pop();
             }

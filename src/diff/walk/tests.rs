@@ -131,3 +131,28 @@ fn unkeyed_lists_align_by_index_and_types_are_compared() {
         ])
     );
 }
+
+/// One edit apart, at every position: a change, an insertion, a deletion;
+/// two edits, or a transposition, are not one.
+#[test]
+fn one_edit_apart_at_every_position() {
+    use super::secrecy::one_edit_apart;
+    let k = "532938f2:1223ac0c";
+    for i in 0..k.len() {
+        let mut changed = k.to_string();
+        changed.replace_range(i..=i, "Q");
+        assert!(one_edit_apart(k, &changed), "{changed}");
+        let mut inserted = k.to_string();
+        inserted.insert(i, 'Q');
+        assert!(one_edit_apart(k, &inserted) && one_edit_apart(&inserted, k));
+        let mut removed = k.to_string();
+        removed.remove(i);
+        assert!(one_edit_apart(k, &removed), "{removed}");
+        let mut two = changed.clone();
+        two.insert(0, 'Z');
+        assert!(!one_edit_apart(k, &two), "{two}");
+    }
+    assert!(one_edit_apart(k, k));
+    assert!(!one_edit_apart("abcdefgh", "abcdefhg"));
+    assert!(!one_edit_apart("abcdefgh", "abcdef"));
+}

@@ -117,4 +117,15 @@ pub const CLASSES: &[(&str, &str, &str)] = &[
     ("anchor-alias", "yaml", "secrets:\n  main: &tok '{S}'\nclient:\n  value: *tok\n"),
     ("b64-json", "yaml", "payload: {B64S}\n"),
     ("k8s-stringdata", "yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  config: '{S}'\n"),
+    // Round 4 classes: provider-named parents, `user:secret` pairs, key names
+    // that are credentials, a value continued over two lines.
+    ("provider-parent-slot", "yaml", "integrations:\n  heroku:\n    api: '{S}'\n    region: eu\n"),
+    ("provider-parent-key-ini", "ini", "[sendgrid]\nkey = {S}\nregion = eu\n"),
+    ("provider-parent-live-json", "json", "{\"stripe\": {\"live\": \"{S}\", \"mode\": \"x\"}}\n"),
+    ("provider-parent-shape", "toml", "[billing.datadog]\nnote = \"{S2}\"\n"),
+    ("user-secret-pair-env", "env", "BUNDLE_GEMS__CONTRIBSYS__COM=ci:{S}\nPORT=1\n"),
+    ("user-secret-pair-prose", "txt", "The mirror takes deploy:{S} for now.\n"),
+    ("key-name-secret-tail", "yaml", "app:\n  password_{S}: on\n  replicas: 2\n"),
+    ("key-name-token", "json", "{\"app\": {\"{S}{S2}\": 1}}\n"),
+    ("env-continued", "env", "API_TOKEN={S}\\\n{S2}\nPORT=1\n"),
 ];
