@@ -4,7 +4,7 @@
 # DIR/stmt.sig (PEM) and DIR/trailer (Review-Signature value), signing with
 # the given FIDO flags byte (0x01 = user present, 0x00 = no touch).
 import sys,base64,struct,hashlib,os
-exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)),"ed.py")).read())
+exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)),"..","review2","ed.py")).read())
 def s_(b): return struct.pack(">I",len(b))+b
 d_,email,base,digest,fl=sys.argv[1:6]
 KT=b"sk-ssh-ed25519@openssh.com"; APP=b"ssh:"
