@@ -78,6 +78,14 @@ fn canonical_y(bytes: &[u8; 32]) -> bool {
 /// An item decoded: `A`, `R`, `s`, `k`; `None` when an encoding is refused.
 fn decode(item: &ToVerify<'_>) -> Option<(EdwardsPoint, EdwardsPoint, Scalar, Scalar)> {
     let a = point(item.key)?;
+    let (r, s, k) = decode_signature(item)?;
+    Some((a, r, s, k))
+}
+
+/// An item's `R`, `s` and `k` (the key is decoded by the caller: a batch
+/// decodes each distinct key once, and nearly every approval in a history
+/// is made by a few keys); `None` when an encoding is refused.
+fn decode_signature(item: &ToVerify<'_>) -> Option<(EdwardsPoint, Scalar, Scalar)> {
     let r_bytes: [u8; 32] = item.signature[..32].try_into().ok()?;
     let s_bytes: [u8; 32] = item.signature[32..].try_into().ok()?;
     let r = point(&r_bytes)?;
@@ -88,7 +96,7 @@ fn decode(item: &ToVerify<'_>) -> Option<(EdwardsPoint, EdwardsPoint, Scalar, Sc
         .chain_update(item.message)
         .finalize()
         .into();
-    Some((a, r, s, Scalar::from_bytes_mod_order_wide(&hash)))
+    Some((r, s, Scalar::from_bytes_mod_order_wide(&hash)))
 }
 
 /// Whether one signature verifies (the rule in the module doc).
@@ -123,7 +131,7 @@ fn batch_holds(items: &[ToVerify<'_>]) -> bool {
     // One term per distinct key: its scalars add up.
     let mut keys: Vec<([u8; 32], EdwardsPoint, Scalar)> = Vec::new();
     for (item, z) in items.iter().zip(random.chunks_exact(16)) {
-        let Some((a, r, s, k)) = decode(item) else {
+        let Some((r, s, k)) = decode_signature(item) else {
             return false;
         };
         let mut wide = [0u8; 32];
@@ -134,7 +142,12 @@ fn batch_holds(items: &[ToVerify<'_>]) -> bool {
         points.push(r);
         match keys.iter_mut().find(|(bytes, ..)| bytes == item.key) {
             Some((.., sum)) => *sum += z * k,
-            None => keys.push((*item.key, a, z * k)),
+            None => {
+                let Some(a) = point(item.key) else {
+                    return false;
+                };
+                keys.push((*item.key, a, z * k));
+            }
         }
     }
     for (_, a, sum) in keys {

@@ -134,14 +134,15 @@ pub fn parse(value: &str) -> Result<Signed, Refusal> {
     {
         return Err(Refusal::Malformed("the signature is not base64".into()));
     }
-    // The blob's base64 is the body of the PEM form: wrap it back.
-    let mut pem = String::from("-----BEGIN SSH SIGNATURE-----\n");
-    for chunk in b64.as_bytes().chunks(70) {
-        pem.push_str(std::str::from_utf8(chunk).unwrap_or_default());
-        pem.push('\n');
-    }
-    pem.push_str("-----END SSH SIGNATURE-----\n");
-    let sig = SshSig::from_pem(&pem)
+    // The value is the body of the PEM form (`trailer_value`), so the blob
+    // is decoded from it directly: no PEM is built and parsed again.
+    use ssh_encoding::base64::{Base64, Encoding as _};
+    use ssh_encoding::{Decode as _, Encode as _, Reader as _};
+    let blob = Base64::decode_vec(b64)
+        .map_err(|e| Refusal::Malformed(format!("not an SSHSIG signature ({e})")))?;
+    let mut reader = blob.as_slice();
+    let sig = SshSig::decode(&mut reader)
+        .and_then(|sig| Ok(reader.finish(sig)?))
         .map_err(|e| Refusal::Malformed(format!("not an SSHSIG signature ({e})")))?;
     // The version is outside what the signature covers: any other value is
     // a second spelling of the same approval (adversarial review 3, case 10).
@@ -151,10 +152,14 @@ pub fn parse(value: &str) -> Result<Signed, Refusal> {
             sig.version()
         )));
     }
-    // Only the canonical encoding: a decoder that skips a redundant field
-    // must not let two different byte strings be one approval.
-    let canonical = trailer_value("", "", &sig).map_err(Refusal::Malformed)?;
-    if canonical.trim_start() != b64 {
+    // Only the canonical encoding: a decoder that skips a redundant field,
+    // or base64 with stray bits, must not let two different byte strings
+    // be one approval. (The same bytes as `trailer_value` writes.)
+    let mut again = Vec::with_capacity(blob.len());
+    sig.encode(&mut again)
+        .map_err(|e| Refusal::Malformed(e.to_string()))?;
+    let canonical = Base64::encode_string(&again);
+    if canonical != b64 {
         return Err(Refusal::Malformed(
             "the signature is not canonically encoded (altered?)".into(),
         ));
