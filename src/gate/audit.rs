@@ -12,12 +12,13 @@
 //! parent's tree (read once per distinct file, [`signed::KeyCache`]). A squash
 //! or rebase merge of a signed pull request lands as exactly that.
 //!
-//! Signatures cost little next to the walk: the history is read in order
-//! on one thread (neighbouring commits share trees), and every signature
-//! met is sent to a second thread that verifies while the walk goes on
-//! ([`signed::verify_stream`], one by one, proofs kept in the verification
-//! memo); the sign-offs are judged once both are done, finding each
-//! verification already made.
+//! Reading and judging overlap: the history is read in order on one
+//! thread (neighbouring commits share trees), and the other cores judge
+//! what has been read, in groups of 64 ([`judge_stream`]): a group's
+//! signatures are verified first, as one batch ([`signed::verify_jobs`],
+//! proofs kept in the verification memo), then each of its commits is
+//! judged, finding each verification already made. So verifying costs the
+//! reader nothing, and judging ends soon after reading does.
 
 use super::identity::{Mailmap, parse_signer};
 use super::review::Review;
@@ -105,9 +106,11 @@ pub fn audit(
     let commits = repo.history(base, head)?;
     let trees: std::collections::HashMap<crate::git::Oid, crate::git::Oid> =
         commits.iter().map(|c| (c.id, c.tree)).collect();
-    // One thread, in history order: neighbouring commits share most trees
-    // (the cache halves the reads), and libgit2's pack access serialises on
-    // a lock anyway (two threads measured slower than one).
+    // One thread reads, in history order: neighbouring commits share most
+    // trees (the cache halves the reads), and libgit2's pack access
+    // serialises on a lock anyway (two threads measured slower than one).
+    // The other cores judge what has been read, in groups, while the
+    // reading goes on ([`judge_stream`]); the reader joins them at the end.
     let mut cache = git::TreeCache::default();
     let mut keys = signed::KeyCache::default();
     let memo = std::sync::Arc::new(std::sync::Mutex::new(super::memo::Memo::load(
@@ -116,27 +119,23 @@ pub fn audit(
     if review.signing.active() {
         keys.memo = Some(memo.clone());
     }
-    let mut prepared = Vec::new();
     let progress = crate::progress::Progress::start(commits.len() > 2_000);
     let total = commits.len();
-    let (send, receive) = std::sync::mpsc::channel();
-    std::thread::scope(|scope| -> Result<(), Error> {
-        if review.signing.active() {
-            // One verifier per core the walk leaves free: batches of 64 cost
-            // less than the walk, so they keep up without slowing it
-            // (bench/audit_signed.sh on 2 cores: one verifier +25% cold,
-            // two +34%, side by side in one run).
-            let receive = std::sync::Mutex::new(receive);
-            let receive = std::sync::Arc::new(receive);
-            let n = std::thread::available_parallelism()
-                .map_or(1, usize::from)
-                .saturating_sub(1)
-                .max(1);
-            for _ in 0..n {
-                let receive = receive.clone();
-                scope.spawn(move || signed::verify_stream(&receive));
-            }
+    let (send, receive) = std::sync::mpsc::channel::<(usize, Prepared<'_>)>();
+    let receive = std::sync::Mutex::new(receive);
+    let judged = std::sync::Mutex::new(Vec::new());
+    let judges = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .saturating_sub(1)
+        .max(1);
+    let judge = || judge_stream(&receive, review, mailmap, &judged);
+    let read = std::thread::scope(|scope| -> Result<usize, Error> {
+        for _ in 0..judges {
+            scope.spawn(judge);
         }
+        // Dropped on every way out, so the judges end.
+        let send = send;
+        let mut read = 0;
         for (n, c) in commits.iter().enumerate() {
             if n % 500 == 0 {
                 progress.show(&format!("audit: {n} of {total} commits"));
@@ -145,30 +144,77 @@ pub fn audit(
             else {
                 continue;
             };
-            for job in signed::jobs(&p.signing, &p.found, &p.digest, &p.base) {
-                // A closed channel (no verifier) leaves the work to `check`.
-                let _ = send.send(job);
-            }
-            prepared.push(p);
+            // A closed channel (a judge gone) is found when joining.
+            let _ = send.send((read, p));
+            read += 1;
         }
-        // The verifier ends when the last sender is dropped.
         drop(send);
-        Ok(())
+        judge();
+        Ok(read)
     })?;
-    // JudgedCommit on all cores: each commit's verdict is its own (the memo is
-    // only read here, and added to under its lock).
-    let out = {
-        use rayon::prelude::*;
-        prepared
-            .par_iter()
-            .map(|p| p.judge(review, mailmap))
-            .collect()
-    };
+    let mut judged = judged
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Fail closed: every commit read has its verdict.
+    if judged.len() != read {
+        return Err(Error::Git(format!(
+            "audit judged {} of {read} commits",
+            judged.len()
+        )));
+    }
+    judged.sort_unstable_by_key(|(n, _)| *n);
     if let Ok(mut m) = memo.lock() {
         m.save();
     }
-    Ok(out)
+    Ok(judged.into_iter().map(|(_, a)| a).collect())
 }
+
+/// Judge commits as they are read, in groups of up to [`GROUP`] (fewer
+/// when the history ends): the group's signatures are verified as one batch
+/// first ([`signed::verify_jobs`]), so that judging each commit finds them
+/// proven. Each commit's verdict is its own; results carry their place in
+/// the history.
+fn judge_stream<'c>(
+    receive: &std::sync::Mutex<std::sync::mpsc::Receiver<(usize, Prepared<'c>)>>,
+    review: &Review,
+    mailmap: &Mailmap,
+    judged: &std::sync::Mutex<Vec<(usize, Audited)>>,
+) {
+    loop {
+        // Take a group, then let go of the queue so another judge can take
+        // the next one.
+        let group = {
+            let Ok(queue) = receive.lock() else { return };
+            let Ok(first) = queue.recv() else { return };
+            let mut group = vec![first];
+            while group.len() < GROUP {
+                match queue.recv() {
+                    Ok(p) => group.push(p),
+                    Err(_) => break,
+                }
+            }
+            group
+        };
+        let jobs: Vec<signed::Job> = group
+            .iter()
+            .flat_map(|(_, p)| signed::jobs(&p.signing, &p.found, &p.digest, &p.base))
+            .collect();
+        if !jobs.is_empty() {
+            signed::verify_jobs(&jobs);
+        }
+        let out: Vec<(usize, Audited)> = group
+            .iter()
+            .map(|(n, p)| (*n, p.judge(review, mailmap)))
+            .collect();
+        if let Ok(mut j) = judged.lock() {
+            j.extend(out);
+        }
+    }
+}
+
+/// Commits judged as one group: enough signatures for a batch to cost far
+/// less per signature than checking each alone.
+const GROUP: usize = 64;
 
 /// A commit that changed guarded config, read and ready to be judged.
 struct Prepared<'c> {

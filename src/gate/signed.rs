@@ -246,7 +246,7 @@ pub struct Job {
 }
 
 /// The signatures among `all` (a commit's trailers, judged with `signing`
-/// for `digest` at `base`) that [`verify_stream`] could prove ahead: those
+/// for `digest` at `base`) that [`verify_jobs`] could prove ahead: those
 /// with keys loaded and a memo to record the proof in, not proven before.
 pub fn jobs(signing: &Signing, all: &[Trailer], digest: &str, base: &str) -> Vec<Job> {
     let (Some(Ok(allowed)), Some((memo, id))) = (&signing.allowed, &signing.memo) else {
@@ -271,11 +271,10 @@ pub fn jobs(signing: &Signing, all: &[Trailer], digest: &str, base: &str) -> Vec
         .collect()
 }
 
-/// Verify signatures as they arrive (`audit` sends them while it is still
-/// reading the history, so verifying overlaps reading), in groups of
-/// whatever has queued up (at most 256, [`signature::verify_many`]), and
-/// remember the ones that verify in their memo, so that the
-/// [`Signing::check`] judging each sign-off afterwards finds them done.
+/// Verify `jobs` as one group and remember the ones that verify in their
+/// memo, so that the [`Signing::check`] judging each sign-off afterwards
+/// finds them done (`audit` calls it for each group of commits it has read,
+/// while it goes on reading).
 ///
 /// The rule: this only *adds* proofs, keyed on everything the verdict
 /// depends on ([`Memo::key`]); it never refuses. A signature that fails
@@ -284,42 +283,25 @@ pub fn jobs(signing: &Signing, all: &[Trailer], digest: &str, base: &str) -> Vec
 /// exactly those of checking one by one, in less time: a signature costs
 /// about 50 µs to verify alone, more than reading its commit, and a group
 /// is verified as one batch ([`super::ed25519`]).
-pub fn verify_stream(jobs: &Mutex<std::sync::mpsc::Receiver<Job>>) {
-    loop {
-        // Take a group of 64 (fewer when the history ends), then let go of
-        // the queue so another verifier can take the next group: a batch
-        // costs far less per signature than checking one alone.
-        let batch = {
-            let Ok(queue) = jobs.lock() else { return };
-            let Ok(first) = queue.recv() else { return };
-            let mut batch = vec![first];
-            while batch.len() < 64 {
-                match queue.recv() {
-                    Ok(j) => batch.push(j),
-                    Err(_) => break,
-                }
-            }
-            batch
-        };
-        let admitted: Vec<(&Job, signature::Signed, String)> = batch
-            .iter()
-            .filter_map(|j| {
-                let signed = signature::parse(&j.value).ok()?;
-                let message = j
-                    .allowed
-                    .admit(&signed, &j.email, &j.digest, &j.base, &|e| {
-                        j.mailmap.canonical(e)
-                    })
-                    .ok()?;
-                Some((j, signed, message))
-            })
-            .collect();
-        let items: Vec<(&signature::Signed, &str)> =
-            admitted.iter().map(|(_, s, m)| (s, m.as_str())).collect();
-        for ((j, ..), ok) in admitted.iter().zip(signature::verify_many(&items)) {
-            if ok && let Ok(mut m) = j.memo.lock() {
-                m.insert(j.key);
-            }
+pub fn verify_jobs(batch: &[Job]) {
+    let admitted: Vec<(&Job, signature::Signed, String)> = batch
+        .iter()
+        .filter_map(|j| {
+            let signed = signature::parse(&j.value).ok()?;
+            let message = j
+                .allowed
+                .admit(&signed, &j.email, &j.digest, &j.base, &|e| {
+                    j.mailmap.canonical(e)
+                })
+                .ok()?;
+            Some((j, signed, message))
+        })
+        .collect();
+    let items: Vec<(&signature::Signed, &str)> =
+        admitted.iter().map(|(_, s, m)| (s, m.as_str())).collect();
+    for ((j, ..), ok) in admitted.iter().zip(signature::verify_many(&items)) {
+        if ok && let Ok(mut m) = j.memo.lock() {
+            m.insert(j.key);
         }
     }
 }
