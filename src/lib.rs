@@ -35,6 +35,7 @@ pub mod registry;
 pub mod render;
 pub mod report;
 pub mod secrets;
+pub mod source;
 #[cfg(test)]
 mod sizes;
 pub mod strict_toml;

@@ -50,7 +50,7 @@ fn sources(e: &EnvConfig) -> Vec<std::path::PathBuf> {
 /// # Errors
 /// [`Error::Invalid`] naming the environment and the resolved path.
 fn inside_repository(c: &Config) -> Result<(), Error> {
-    let dir = c.root.canonicalize().unwrap_or_else(|_| c.root.clone());
+    let dir = crate::source::canonicalize(&c.root).unwrap_or_else(|_| c.root.clone());
     let Some(top) = crate::paths::repository_top(&dir) else {
         return Ok(());
     };
@@ -298,7 +298,7 @@ pub fn environments_of(
                 files,
                 root: match &c.selection {
                     env::Selection::Root { dir, .. } => {
-                        dir.canonicalize()
+                        crate::source::canonicalize(dir)
                             .ok()
                             .map(|canonical| crate::include::IncludeRoot {
                                 dir: canonical,
