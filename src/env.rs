@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::error::Error;
-use crate::source;
 use crate::formats::{Format, FormatOverrides};
 use crate::model::envtoken::EnvTokens;
+use crate::source;
 
 /// One environment, ready to load.
 #[derive(Debug, Clone)]
@@ -248,7 +248,10 @@ impl Lister<'_> {
             };
             // Directories are walked; FIFOs, sockets and devices are not
             // config (reading a FIFO would block for ever).
-            if !matches!(entry.kind, source::Kind::File | source::Kind::Symlink) {
+            if !matches!(
+                entry.kind,
+                source::EntryKind::File | source::EntryKind::Symlink
+            ) {
                 continue;
             }
             let rel = relative(&entry.path, dir);
@@ -304,12 +307,12 @@ impl Lister<'_> {
     /// directory, which the walk skips.
     fn followed(
         &self,
-        entry: &source::Walked,
+        entry: &source::WalkEntry,
         canonical_root: &Path,
     ) -> Option<(PathBuf, Option<&'static str>)> {
         let mut refused = None;
         let mut path = entry.path.clone();
-        if entry.kind == source::Kind::Symlink {
+        if entry.kind == source::EntryKind::Symlink {
             match source::canonicalize(&entry.path) {
                 Ok(target) if target.starts_with(canonical_root) && source::is_file(&target) => {
                     path = target
@@ -421,7 +424,7 @@ pub const BROKEN_LINK: &str = "it is a link whose target does not exist";
 /// file is not such a link. Paths leaving the repository are not followed.
 pub fn git_link(path: &Path, repo_root: &Path) -> Option<Option<PathBuf>> {
     let meta = source::symlink_metadata(path).ok()?;
-    if meta.kind != source::Kind::File || meta.len == 0 || meta.len > 240 {
+    if meta.kind != source::EntryKind::File || meta.len == 0 || meta.len > 240 {
         return None;
     }
     let bytes = source::read(path).ok()?;

@@ -35,9 +35,9 @@ pub mod registry;
 pub mod render;
 pub mod report;
 pub mod secrets;
-pub mod source;
 #[cfg(test)]
 mod sizes;
+pub mod source;
 pub mod strict_toml;
 pub mod text;
 pub mod trailers;

@@ -48,7 +48,8 @@ impl PathBase {
     /// whose top is `top` (found by walking up to the directory that holds
     /// `.git` when not given: a written-out index or revision gives its own).
     pub fn new(config_dir: &Path, config_file: Option<&Path>, top: Option<&Path>) -> PathBase {
-        let dir = crate::source::canonicalize(config_dir).unwrap_or_else(|_| config_dir.to_path_buf());
+        let dir =
+            crate::source::canonicalize(config_dir).unwrap_or_else(|_| config_dir.to_path_buf());
         let top = match top {
             Some(t) => crate::source::canonicalize(t).unwrap_or_else(|_| t.to_path_buf()),
             None => repository_top(&dir).unwrap_or_else(|| dir.clone()),

@@ -319,7 +319,8 @@ pub(super) fn alignment(
                 }
                 (Some(old_id), Some(new_id)) => {
                     let Some(path) = rel(&gsite) else { continue };
-                    let Ok(text) = crate::source::read_to_string(&config.root.join(&gsite.file)) else {
+                    let Ok(text) = crate::source::read_to_string(&config.root.join(&gsite.file))
+                    else {
                         continue;
                     };
                     if let Some(bytes) = renamed_document(&text, gsite.line, &new_id, old_id) {

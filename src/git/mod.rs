@@ -12,6 +12,8 @@ mod index_tree;
 mod materialize;
 mod merge;
 mod mount;
+#[cfg(test)]
+mod mount_tests;
 mod rebuild;
 pub mod scratch;
 mod tree;
@@ -81,8 +83,8 @@ impl From<git2::Oid> for Oid {
 pub use materialize::{
     Listed, list_under, materialize, materialize_paths, named_twice, named_twice_error,
 };
-pub use mount::{mount, mount_paths};
 pub use merge::{AutoMerge, auto_merge, auto_merge_tree, base_tree};
+pub use mount::{mount, mount_paths};
 pub use rebuild::{Edit, rebuilt};
 pub use tree::{Change, Slot, TreeCache, changes, changes_cached, display_name, slot_at};
 

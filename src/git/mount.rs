@@ -19,7 +19,10 @@ struct OdbBlobs {
 }
 
 impl OdbBlobs {
-    fn with<R>(&self, f: impl FnOnce(&git2::Repository) -> std::io::Result<R>) -> std::io::Result<R> {
+    fn with<R>(
+        &self,
+        f: impl FnOnce(&git2::Repository) -> std::io::Result<R>,
+    ) -> std::io::Result<R> {
         let taken = self
             .pool
             .lock()

@@ -274,42 +274,46 @@ pub fn environments_of(
     // Environments are listed in parallel: on large trees listing is the
     // only serial stage before comparison.
     use rayon::prelude::*;
-    let mut envs = selected
-        .par_iter()
-        .zip(tokens)
-        .map(|(c, tokens)| {
-            let files = env::list(&c.name, &ids, &c.selection, root, overrides)?;
-            if files.is_empty() && !partial {
-                let what = match &c.selection {
-                    env::Selection::Root { dir, .. } => {
-                        format!("nothing under `{}`", env::relative(dir, root))
-                    }
-                    _ => "no files".to_string(),
-                };
-                return Err(Error::EmptyEnv {
-                    env: c.name.clone(),
-                    what,
-                });
-            }
-            Ok(Environment {
-                name: c.name.clone(),
-                tokens,
-                ids: ids.clone(),
-                files,
-                root: match &c.selection {
-                    env::Selection::Root { dir, .. } => {
-                        crate::source::canonicalize(dir)
+    let mut envs =
+        selected
+            .par_iter()
+            .zip(tokens)
+            .map(|(c, tokens)| {
+                let files = env::list(&c.name, &ids, &c.selection, root, overrides)?;
+                if files.is_empty() && !partial {
+                    let what = match &c.selection {
+                        env::Selection::Root { dir, .. } => {
+                            format!("nothing under `{}`", env::relative(dir, root))
+                        }
+                        _ => "no files".to_string(),
+                    };
+                    return Err(Error::EmptyEnv {
+                        env: c.name.clone(),
+                        what,
+                    });
+                }
+                Ok(Environment {
+                    name: c.name.clone(),
+                    tokens,
+                    ids: ids.clone(),
+                    files,
+                    root: match &c.selection {
+                        env::Selection::Root { dir, .. } => crate::source::canonicalize(dir)
                             .ok()
                             .map(|canonical| crate::include::IncludeRoot {
                                 dir: canonical,
                                 display: env::relative(dir, root),
-                            })
-                    }
-                    _ => None,
-                },
+                            }),
+                        _ => None,
+                    },
+                })
             })
-        })
-        .collect::<Result<Vec<Environment>, Error>>()?;
+            .collect::<Vec<Result<Environment, Error>>>()
+            // The first failing environment in declared order (rayon's own
+            // `Result` collect returns whichever failed first in time: two
+            // runs on the same tree could name different environments).
+            .into_iter()
+            .collect::<Result<Vec<Environment>, Error>>()?;
     crate::hostnames::learn(&mut envs);
     Ok(envs)
 }

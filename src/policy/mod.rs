@@ -353,7 +353,7 @@ pub fn files(root: &Path, globs: &[String]) -> Result<Vec<(String, std::path::Pa
                 // The root is filtered as walkdir filtered it: a root named
                 // like an ignored directory yields nothing.
                 .filter(|_| !ignored_root)
-                .filter(|e| e.kind == crate::source::Kind::File)
+                .filter(|e| e.kind == crate::source::EntryKind::File)
                 .filter_map(|e| {
                     let rel = crate::env::relative(&e.path, root);
                     set.is_match(&rel).then_some((rel, e.path))

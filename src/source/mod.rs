@@ -39,11 +39,11 @@ use std::path::{Path, PathBuf};
 pub use mounts::{mount, mounted, realize, unmount, with_mount};
 pub use tree::{BlobId, Blobs, Entry, Tree};
 
-use mounts::Found;
+use mounts::Located;
 
 /// The kind of a directory entry, links not followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum EntryKind {
     /// A regular file.
     File,
     /// A directory.
@@ -58,20 +58,20 @@ pub enum Kind {
 #[derive(Debug, Clone, Copy)]
 pub struct Meta {
     /// Its kind.
-    pub kind: Kind,
+    pub kind: EntryKind,
     /// Its size in bytes (a file's content).
     pub len: u64,
 }
 
-fn kind_of(ft: std::fs::FileType) -> Kind {
+fn kind_of(ft: std::fs::FileType) -> EntryKind {
     if ft.is_dir() {
-        Kind::Dir
+        EntryKind::Dir
     } else if ft.is_file() {
-        Kind::File
+        EntryKind::File
     } else if ft.is_symlink() {
-        Kind::Symlink
+        EntryKind::Symlink
     } else {
-        Kind::Other
+        EntryKind::Other
     }
 }
 
@@ -81,8 +81,8 @@ fn kind_of(ft: std::fs::FileType) -> Kind {
 /// As the disk gives them.
 pub fn canonicalize(p: &Path) -> io::Result<PathBuf> {
     match mounts::locate(p, true)? {
-        Found::Real(p) => std::fs::canonicalize(p),
-        Found::Node(_, _, canonical) => Ok(canonical),
+        Located::Real(p) => std::fs::canonicalize(p),
+        Located::Node(_, _, canonical) => Ok(canonical),
     }
 }
 
@@ -92,11 +92,11 @@ pub fn canonicalize(p: &Path) -> io::Result<PathBuf> {
 /// As the disk gives them.
 pub fn metadata(p: &Path) -> io::Result<Meta> {
     match mounts::locate(p, true)? {
-        Found::Real(p) => std::fs::metadata(p).map(|m| Meta {
+        Located::Real(p) => std::fs::metadata(p).map(|m| Meta {
             kind: kind_of(m.file_type()),
             len: m.len(),
         }),
-        Found::Node(m, n, _) => m.meta(n),
+        Located::Node(m, n, _) => m.meta(n),
     }
 }
 
@@ -106,22 +106,22 @@ pub fn metadata(p: &Path) -> io::Result<Meta> {
 /// As the disk gives them.
 pub fn symlink_metadata(p: &Path) -> io::Result<Meta> {
     match mounts::locate(p, false)? {
-        Found::Real(p) => std::fs::symlink_metadata(p).map(|m| Meta {
+        Located::Real(p) => std::fs::symlink_metadata(p).map(|m| Meta {
             kind: kind_of(m.file_type()),
             len: m.len(),
         }),
-        Found::Node(m, n, _) => m.meta(n),
+        Located::Node(m, n, _) => m.meta(n),
     }
 }
 
 /// `Path::is_file`.
 pub fn is_file(p: &Path) -> bool {
-    metadata(p).is_ok_and(|m| m.kind == Kind::File)
+    metadata(p).is_ok_and(|m| m.kind == EntryKind::File)
 }
 
 /// `Path::is_dir`.
 pub fn is_dir(p: &Path) -> bool {
-    metadata(p).is_ok_and(|m| m.kind == Kind::Dir)
+    metadata(p).is_ok_and(|m| m.kind == EntryKind::Dir)
 }
 
 /// `Path::exists`.
@@ -135,8 +135,8 @@ pub fn exists(p: &Path) -> bool {
 /// As the disk gives them.
 pub fn read(p: &Path) -> io::Result<Vec<u8>> {
     match mounts::locate(p, true)? {
-        Found::Real(p) => std::fs::read(p),
-        Found::Node(m, n, _) => m.read(n),
+        Located::Real(p) => std::fs::read(p),
+        Located::Node(m, n, _) => m.read(n),
     }
 }
 
@@ -145,8 +145,12 @@ pub fn read(p: &Path) -> io::Result<Vec<u8>> {
 /// # Errors
 /// As the disk gives them (not UTF-8: `InvalidData`).
 pub fn read_to_string(p: &Path) -> io::Result<String> {
-    String::from_utf8(read(p)?)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"))
+    String::from_utf8(read(p)?).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
 }
 
 /// A file's bytes, read only when it holds at most `max` bytes: `None`
@@ -158,7 +162,7 @@ pub fn read_to_string(p: &Path) -> io::Result<String> {
 pub fn read_limited(p: &Path, max: usize) -> io::Result<Option<Vec<u8>>> {
     use std::io::Read as _;
     match mounts::locate(p, true)? {
-        Found::Real(p) => {
+        Located::Real(p) => {
             let f = std::fs::File::open(p)?;
             // Size the buffer once (fstat on the open file); growing it by
             // doubling showed up in profiles.
@@ -167,7 +171,7 @@ pub fn read_limited(p: &Path, max: usize) -> io::Result<Option<Vec<u8>>> {
             f.take(max as u64 + 1).read_to_end(&mut bytes)?;
             Ok((bytes.len() <= max).then_some(bytes))
         }
-        Found::Node(m, n, _) => {
+        Located::Node(m, n, _) => {
             if m.meta(n)?.len > max as u64 {
                 return Ok(None);
             }
@@ -182,8 +186,8 @@ pub fn read_limited(p: &Path, max: usize) -> io::Result<Option<Vec<u8>>> {
 /// As the disk gives them (not a link: `InvalidInput`).
 pub fn read_link(p: &Path) -> io::Result<PathBuf> {
     match mounts::locate(p, false)? {
-        Found::Real(p) => std::fs::read_link(p),
-        Found::Node(m, n, _) => m.link(n),
+        Located::Real(p) => std::fs::read_link(p),
+        Located::Node(m, n, _) => m.link(n),
     }
 }
 
@@ -193,14 +197,14 @@ pub fn read_link(p: &Path) -> io::Result<PathBuf> {
 /// As the disk gives them.
 pub fn read_dir(p: &Path) -> io::Result<Vec<(OsString, PathBuf)>> {
     match mounts::locate(p, true)? {
-        Found::Real(real) => {
+        Located::Real(real) => {
             let mut out = Vec::new();
             for e in std::fs::read_dir(real)?.flatten() {
                 out.push((e.file_name(), e.path()));
             }
             Ok(out)
         }
-        Found::Node(m, n, _) => Ok(m
+        Located::Node(m, n, _) => Ok(m
             .children(n)?
             .into_iter()
             .map(|(name, _)| (OsString::from(&name), p.join(name)))
@@ -221,13 +225,13 @@ pub fn create_dir_all(p: &Path) -> io::Result<()> {
 
 /// One entry of a [`walk`].
 #[derive(Debug, Clone)]
-pub struct Walked {
+pub struct WalkEntry {
     /// Its path: the walked directory joined with the names below it.
     pub path: PathBuf,
     /// 0 for the walked directory itself.
     pub depth: usize,
     /// Its kind, links not followed.
-    pub kind: Kind,
+    pub kind: EntryKind,
 }
 
 /// An entry a [`walk`] could not read.
@@ -242,24 +246,57 @@ pub struct WalkError {
 /// Every entry under `dir` (itself first), depth first, each directory's
 /// entries sorted by name, links not followed; directories below `dir`
 /// for which `skip(name)` holds are neither listed nor entered.
-pub fn walk(dir: &Path, skip: &dyn Fn(&str) -> bool) -> Vec<Result<Walked, WalkError>> {
-    match mounts::locate(dir, true) {
-        Ok(Found::Node(m, n, _)) => m.walk(dir, n, skip),
-        _ => disk_walk(dir, skip),
+pub fn walk(dir: &Path, skip: &dyn Fn(&str) -> bool) -> Vec<Result<WalkEntry, WalkError>> {
+    let mut all = match mounts::locate(dir, true) {
+        Ok(Located::Real(real)) if real == dir => return disk_walk(dir, skip),
+        Ok(Located::Node(m, n, _)) => m.walk(dir, n, skip),
+        // Through a mount to the disk: walked there, shown under `dir`.
+        Ok(Located::Real(real)) => disk_walk(&real, skip)
+            .into_iter()
+            .map(|r| {
+                let under = |p: &Path| dir.join(p.strip_prefix(&real).unwrap_or(p));
+                match r {
+                    Ok(mut w) => {
+                        w.path = under(&w.path);
+                        Ok(w)
+                    }
+                    Err(mut e) => {
+                        e.message = e
+                            .message
+                            .replace(&real.display().to_string(), &dir.display().to_string());
+                        e.path = e.path.as_deref().map(under);
+                        Err(e)
+                    }
+                }
+            })
+            .collect(),
+        // As walkdir says it.
+        Err(e) => {
+            return vec![Err(WalkError {
+                path: Some(dir.to_path_buf()),
+                message: format!("IO error for operation on {}: {e}", dir.display()),
+            })];
+        }
+    };
+    // walkdir reports the root as itself (a link stays a link) while it
+    // walks what the link leads to.
+    if let (Some(Ok(first)), Ok(meta)) = (all.first_mut(), symlink_metadata(dir)) {
+        first.kind = meta.kind;
+        first.path = dir.to_path_buf();
     }
+    all
 }
 
-fn disk_walk(dir: &Path, skip: &dyn Fn(&str) -> bool) -> Vec<Result<Walked, WalkError>> {
+fn disk_walk(dir: &Path, skip: &dyn Fn(&str) -> bool) -> Vec<Result<WalkEntry, WalkError>> {
     walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
-            e.depth() == 0
-                || !(e.file_type().is_dir() && e.file_name().to_str().is_some_and(skip))
+            e.depth() == 0 || !(e.file_type().is_dir() && e.file_name().to_str().is_some_and(skip))
         })
         .map(|r| match r {
-            Ok(e) => Ok(Walked {
+            Ok(e) => Ok(WalkEntry {
                 path: e.path().to_path_buf(),
                 depth: e.depth(),
                 kind: kind_of(e.file_type()),

@@ -4,11 +4,11 @@
 use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use super::tree::{Blobs, Node, Tree};
-use super::{Kind, Meta, WalkError, Walked};
+use super::tree::{Blobs, Tree, TreeNode};
+use super::{EntryKind, Meta, WalkEntry, WalkError};
 
 /// A tree mounted at a directory.
 pub(super) struct Mounted {
@@ -35,14 +35,18 @@ pub fn mount(root: &Path, mut tree: Tree) {
         canonical,
         tree: RwLock::new(tree),
     });
-    let mut all = MOUNTS.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut all = MOUNTS
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     all.retain(|o| o.root != root);
     all.push(m);
 }
 
 /// Remove the tree mounted at `root`, if any.
 pub fn unmount(root: &Path) {
-    let mut all = MOUNTS.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut all = MOUNTS
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     all.retain(|o| o.root != root);
 }
 
@@ -65,7 +69,10 @@ pub fn with_mount<R>(
         .into_iter()
         .find(|m| m.root == root)
         .expect("mounted above");
-    let mut tree = m.tree.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut tree = m
+        .tree
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let out = f(&mut tree);
     tree.finish();
     out
@@ -78,103 +85,155 @@ fn mounts() -> Vec<Arc<Mounted>> {
         .clone()
 }
 
-/// The mount `p` lies under and `p`'s components below it.
-fn find(p: &Path) -> Option<(Arc<Mounted>, Vec<OsString>)> {
-    if !p.is_absolute() {
+/// A path's bytes (as the platform encodes them).
+fn bytes(p: &Path) -> &[u8] {
+    p.as_os_str().as_encoded_bytes()
+}
+
+#[cfg(unix)]
+fn path_of(b: Vec<u8>) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    PathBuf::from(OsString::from_vec(b))
+}
+
+#[cfg(not(unix))]
+fn path_of(b: Vec<u8>) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(&b).into_owned())
+}
+
+/// The mount the absolute path `p` lies under and the bytes below its
+/// mount point (empty, or starting with `/`).
+fn find(p: &[u8]) -> Option<(Arc<Mounted>, Vec<u8>)> {
+    if !p.starts_with(b"/") {
         return None;
     }
-    let all = MOUNTS.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let all = MOUNTS
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     all.iter().find_map(|m| {
-        let rel = p
-            .strip_prefix(&m.root)
-            .or_else(|_| p.strip_prefix(&m.canonical))
-            .ok()?;
-        Some((
-            Arc::clone(m),
-            rel.components().map(|c| c.as_os_str().to_owned()).collect(),
-        ))
+        [&m.root, &m.canonical].into_iter().find_map(|root| {
+            let rest = p.strip_prefix(bytes(root))?;
+            (rest.is_empty() || rest.starts_with(b"/")).then(|| (Arc::clone(m), rest.to_vec()))
+        })
     })
+}
+
+/// Components as the kernel reads a path: empty ones dropped, `.` kept
+/// (it needs a directory), a trailing `/` read as a final `.`.
+fn split(p: &[u8]) -> VecDeque<Vec<u8>> {
+    let parts: Vec<&[u8]> = p.split(|b| *b == b'/').collect();
+    let last = parts.len() - 1;
+    let mut out = VecDeque::new();
+    for (i, c) in parts.into_iter().enumerate() {
+        if !c.is_empty() {
+            out.push_back(c.to_vec());
+        } else if i == last && i > 0 && !out.is_empty() {
+            out.push_back(b".".to_vec());
+        }
+    }
+    out
+}
+
+/// `dir` followed by `rest`, as one path.
+fn joined(dir: &[u8], rest: &VecDeque<Vec<u8>>) -> Vec<u8> {
+    let mut out = dir.to_vec();
+    for c in rest {
+        if !out.ends_with(b"/") {
+            out.push(b'/');
+        }
+        out.extend_from_slice(c);
+    }
+    out
 }
 
 /// The mount `p` lies under and its plain components below it (no link
 /// followed: for making directories).
 pub(super) fn within(p: &Path) -> Option<(Arc<Mounted>, Vec<String>)> {
-    let (m, rel) = find(p)?;
-    let names = rel
-        .iter()
-        .filter(|c| *c != ".")
-        .map(|c| c.to_string_lossy().into_owned())
+    let (m, rel) = find(bytes(p))?;
+    let names = split(&rel)
+        .into_iter()
+        .filter(|c| c != b".")
+        .map(|c| String::from_utf8_lossy(&c).into_owned())
         .collect();
     Some((m, names))
 }
 
 /// Where a path leads.
-pub(super) enum Found {
+pub(super) enum Located {
     /// Outside every mount: the disk answers for this path.
     Real(PathBuf),
     /// A node of a mounted tree, and its canonical path.
     Node(Arc<Mounted>, u32, PathBuf),
 }
 
-/// Resolve `p`: each component looked up by name, links followed (the last
-/// one only with `follow_last`), `..` popping what was resolved.
-pub(super) fn locate(p: &Path, follow_last: bool) -> io::Result<Found> {
-    let mut path = p.to_path_buf();
-    let mut todo: VecDeque<OsString> = VecDeque::new();
+fn errno(n: i32) -> io::Error {
+    io::Error::from_raw_os_error(n)
+}
+
+/// Resolve `p` as the kernel would: each component looked up by name in
+/// a directory (`ENOTDIR` below anything else), links followed (the last
+/// one only with `follow_last`, or when a trailing `/` follows it), `..`
+/// popping what was resolved and leaving the mount for the disk above its
+/// mount point, an absolute link target resolved from `/`.
+pub(super) fn locate(p: &Path, follow_last: bool) -> io::Result<Located> {
+    let mut path = bytes(p).to_vec();
     let mut hops = 0;
+    if find(&path).is_none() {
+        return Ok(Located::Real(p.to_path_buf()));
+    }
     'restart: loop {
         let Some((m, rel)) = find(&path) else {
-            let mut real = path;
-            real.extend(todo);
-            return Ok(Found::Real(real));
+            return Ok(Located::Real(path_of(path)));
         };
-        let tree = m.tree.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut rest: VecDeque<OsString> = rel.into_iter().chain(todo.drain(..)).collect();
+        let tree = m
+            .tree
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut rest = split(&rel);
         let mut stack = vec![Tree::ROOT];
         let mut canonical = m.canonical.clone();
         while let Some(c) = rest.pop_front() {
-            // Every name in a tree is UTF-8: another names nothing there.
-            let Some(name) = c.to_str() else {
-                return Err(io::Error::from_raw_os_error(2));
-            };
-            match name {
-                "" | "." => continue,
-                ".." if stack.len() == 1 => {
+            let top = *stack.last().expect("the root stays");
+            if !matches!(tree.nodes[top as usize], TreeNode::Dir(_)) {
+                return Err(errno(20)); // ENOTDIR
+            }
+            match c.as_slice() {
+                b"." => continue,
+                b".." if stack.len() == 1 => {
                     // Above the mount point: the disk's parent directory.
-                    path = canonical.parent().unwrap_or(Path::new("/")).to_path_buf();
-                    todo = rest;
+                    let parent = canonical.parent().unwrap_or(Path::new("/"));
+                    path = joined(bytes(parent), &rest);
                     continue 'restart;
                 }
-                ".." => {
+                b".." => {
                     stack.pop();
                     canonical.pop();
                     continue;
                 }
                 _ => {}
             }
-            let dir = *stack.last().expect("the root stays");
-            if !matches!(tree.nodes[dir as usize], Node::Dir(_)) {
-                return Err(io::Error::from_raw_os_error(20)); // ENOTDIR
+            if c.len() > 255 {
+                return Err(errno(36)); // ENAMETOOLONG, before any lookup
             }
-            let Some(child) = tree.child(dir, name) else {
-                return Err(io::Error::from_raw_os_error(2)); // ENOENT
+            // Every name in a tree is UTF-8: another names nothing there.
+            let Ok(name) = std::str::from_utf8(&c) else {
+                return Err(errno(2));
+            };
+            let Some(child) = tree.child(top, name) else {
+                return Err(errno(2)); // ENOENT
             };
             match &tree.nodes[child as usize] {
-                Node::Link(target) if follow_last || !rest.is_empty() => {
+                TreeNode::Link(target) if follow_last || !rest.is_empty() => {
                     hops += 1;
                     if hops > MAX_HOPS {
-                        return Err(io::Error::from_raw_os_error(40)); // ELOOP
+                        return Err(errno(40)); // ELOOP
                     }
-                    let target = Path::new(target);
-                    if target.is_absolute() {
-                        path = target.to_path_buf();
-                        todo = rest;
+                    if target.starts_with('/') {
+                        path = joined(target.as_bytes(), &rest);
                         continue 'restart;
                     }
-                    for c in target.components().rev() {
-                        if !matches!(c, Component::RootDir) {
-                            rest.push_front(c.as_os_str().to_owned());
-                        }
+                    for t in split(target.as_bytes()).into_iter().rev() {
+                        rest.push_front(t);
                     }
                 }
                 _ => {
@@ -185,12 +244,12 @@ pub(super) fn locate(p: &Path, follow_last: bool) -> io::Result<Found> {
         }
         let node = *stack.last().expect("the root stays");
         drop(tree);
-        return Ok(Found::Node(m, node, canonical));
+        return Ok(Located::Node(m, node, canonical));
     }
 }
 
 impl Mounted {
-    fn node(&self, n: u32) -> (Node, Arc<dyn Blobs>) {
+    fn node(&self, n: u32) -> (TreeNode, Arc<dyn Blobs>) {
         let tree = self
             .tree
             .read()
@@ -200,16 +259,16 @@ impl Mounted {
 
     pub(super) fn meta(&self, n: u32) -> io::Result<Meta> {
         match self.node(n) {
-            (Node::Dir(_), _) => Ok(Meta {
-                kind: Kind::Dir,
+            (TreeNode::Dir(_), _) => Ok(Meta {
+                kind: EntryKind::Dir,
                 len: 0,
             }),
-            (Node::File(id, _), blobs) => Ok(Meta {
-                kind: Kind::File,
+            (TreeNode::File(id, _), blobs) => Ok(Meta {
+                kind: EntryKind::File,
                 len: blobs.size(&id)?,
             }),
-            (Node::Link(t), _) => Ok(Meta {
-                kind: Kind::Symlink,
+            (TreeNode::Link(t), _) => Ok(Meta {
+                kind: EntryKind::Symlink,
                 len: t.len() as u64,
             }),
         }
@@ -217,22 +276,22 @@ impl Mounted {
 
     pub(super) fn read(&self, n: u32) -> io::Result<Vec<u8>> {
         match self.node(n) {
-            (Node::File(id, _), blobs) => blobs.read(&id),
-            (Node::Dir(_), _) => Err(io::Error::from_raw_os_error(21)), // EISDIR
-            (Node::Link(_), _) => Err(io::Error::from_raw_os_error(40)),
+            (TreeNode::File(id, _), blobs) => blobs.read(&id),
+            (TreeNode::Dir(_), _) => Err(io::Error::from_raw_os_error(21)), // EISDIR
+            (TreeNode::Link(_), _) => Err(io::Error::from_raw_os_error(40)),
         }
     }
 
     pub(super) fn link(&self, n: u32) -> io::Result<PathBuf> {
         match self.node(n) {
-            (Node::Link(t), _) => Ok(PathBuf::from(t)),
+            (TreeNode::Link(t), _) => Ok(PathBuf::from(t)),
             _ => Err(io::Error::from_raw_os_error(22)), // EINVAL
         }
     }
 
     pub(super) fn children(&self, n: u32) -> io::Result<Vec<(String, u32)>> {
         match self.node(n) {
-            (Node::Dir(children), _) => Ok(children),
+            (TreeNode::Dir(children), _) => Ok(children),
             _ => Err(io::Error::from_raw_os_error(20)),
         }
     }
@@ -255,27 +314,27 @@ impl Mounted {
         at: &Path,
         n: u32,
         skip: &dyn Fn(&str) -> bool,
-    ) -> Vec<Result<Walked, WalkError>> {
+    ) -> Vec<Result<WalkEntry, WalkError>> {
         let tree = self
             .tree
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let kind = |n: u32| match &tree.nodes[n as usize] {
-            Node::Dir(_) => Kind::Dir,
-            Node::File(..) => Kind::File,
-            Node::Link(_) => Kind::Symlink,
+            TreeNode::Dir(_) => EntryKind::Dir,
+            TreeNode::File(..) => EntryKind::File,
+            TreeNode::Link(_) => EntryKind::Symlink,
         };
         let mut out = Vec::new();
         let mut stack = vec![(n, at.to_path_buf(), 0usize)];
         while let Some((n, path, depth)) = stack.pop() {
-            out.push(Ok(Walked {
+            out.push(Ok(WalkEntry {
                 path: path.clone(),
                 depth,
                 kind: kind(n),
             }));
-            if let Node::Dir(children) = &tree.nodes[n as usize] {
+            if let TreeNode::Dir(children) = &tree.nodes[n as usize] {
                 for (name, child) in children.iter().rev() {
-                    if kind(*child) == Kind::Dir && skip(name) {
+                    if kind(*child) == EntryKind::Dir && skip(name) {
                         continue;
                     }
                     stack.push((*child, path.join(name), depth + 1));
@@ -298,24 +357,27 @@ pub fn realize(p: &Path) -> Result<(), (PathBuf, io::Error)> {
     let _one = WRITING
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let Some((m, _)) = find(p) else {
+    let Some((m, _)) = find(bytes(p)) else {
         return Ok(()); // not mounted, or written out already
     };
-    let tree = m.tree.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let tree = m
+        .tree
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut stack = vec![(Tree::ROOT, m.root.clone())];
     while let Some((n, at)) = stack.pop() {
-        let Node::Dir(children) = &tree.nodes[n as usize] else {
+        let TreeNode::Dir(children) = &tree.nodes[n as usize] else {
             continue;
         };
         for (name, child) in children {
             let path = at.join(name);
             let err = |e: io::Error| (path.clone(), e);
             match &tree.nodes[*child as usize] {
-                Node::Dir(_) => {
+                TreeNode::Dir(_) => {
                     std::fs::create_dir(&path).map_err(err)?;
                     stack.push((*child, path));
                 }
-                Node::File(id, exec) => {
+                TreeNode::File(id, exec) => {
                     let bytes = tree.blobs.read(id).map_err(err)?;
                     std::fs::write(&path, bytes).map_err(err)?;
                     #[cfg(unix)]
@@ -325,7 +387,7 @@ pub fn realize(p: &Path) -> Result<(), (PathBuf, io::Error)> {
                             .map_err(err)?;
                     }
                 }
-                Node::Link(target) => {
+                TreeNode::Link(target) => {
                     #[cfg(unix)]
                     std::os::unix::fs::symlink(target, &path).map_err(err)?;
                     #[cfg(not(unix))]

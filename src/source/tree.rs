@@ -28,7 +28,7 @@ pub trait Blobs: Send + Sync {
 
 /// One entry of a [`Tree`].
 #[derive(Debug, Clone)]
-pub(super) enum Node {
+pub(super) enum TreeNode {
     /// Children, by name, sorted by name bytes once the tree is built.
     Dir(Vec<(String, u32)>),
     /// A regular file, and whether it is executable.
@@ -37,9 +37,9 @@ pub(super) enum Node {
     Link(String),
 }
 
-/// A tree in memory. Node 0 is the root directory.
+/// A tree in memory. TreeNode 0 is the root directory.
 pub struct Tree {
-    pub(super) nodes: Vec<Node>,
+    pub(super) nodes: Vec<TreeNode>,
     pub(super) blobs: Arc<dyn Blobs>,
     sorted: bool,
 }
@@ -53,7 +53,7 @@ impl Tree {
     /// An empty tree (just its root directory) whose files `blobs` reads.
     pub fn new(blobs: Arc<dyn Blobs>) -> Tree {
         Tree {
-            nodes: vec![Node::Dir(Vec::new())],
+            nodes: vec![TreeNode::Dir(Vec::new())],
             blobs,
             sorted: true,
         }
@@ -96,18 +96,18 @@ impl Tree {
         }
         let id = u32::try_from(self.nodes.len())
             .map_err(|_| io::Error::other("too many entries in one tree"))?;
-        let Node::Dir(children) = &self.nodes[parent as usize] else {
+        let TreeNode::Dir(children) = &self.nodes[parent as usize] else {
             return Err(io::Error::from_raw_os_error(20)); // ENOTDIR
         };
         if children.iter().any(|(n, _)| n == name) {
             return Err(io::Error::from_raw_os_error(17)); // EEXIST
         }
         self.nodes.push(match node {
-            Entry::Dir => Node::Dir(Vec::new()),
-            Entry::File(b, exec) => Node::File(b, exec),
-            Entry::Link(t) => Node::Link(t),
+            Entry::Dir => TreeNode::Dir(Vec::new()),
+            Entry::File(b, exec) => TreeNode::File(b, exec),
+            Entry::Link(t) => TreeNode::Link(t),
         });
-        if let Node::Dir(children) = &mut self.nodes[parent as usize] {
+        if let TreeNode::Dir(children) = &mut self.nodes[parent as usize] {
             children.push((name.to_string(), id));
         }
         self.sorted = false;
@@ -116,7 +116,7 @@ impl Tree {
 
     /// The child `name` of directory `dir`, if any.
     pub(super) fn child(&self, dir: u32, name: &str) -> Option<u32> {
-        let Node::Dir(children) = &self.nodes[dir as usize] else {
+        let TreeNode::Dir(children) = &self.nodes[dir as usize] else {
             return None;
         };
         if self.sorted {
@@ -138,7 +138,7 @@ impl Tree {
         let mut at = Tree::ROOT;
         for c in components {
             at = match self.child(at, c) {
-                Some(n) if matches!(self.nodes[n as usize], Node::Dir(_)) => n,
+                Some(n) if matches!(self.nodes[n as usize], TreeNode::Dir(_)) => n,
                 Some(_) => return Err(io::Error::from_raw_os_error(17)),
                 None => self.add(at, c, Entry::Dir)?,
             };
@@ -158,13 +158,13 @@ impl Tree {
         let dir = self.dir_at(parents)?;
         match self.child(dir, name) {
             Some(n) => match &mut self.nodes[n as usize] {
-                Node::File(id, _) => {
+                TreeNode::File(id, _) => {
                     *id = blob;
                     Ok(())
                 }
-                Node::Dir(_) => Err(io::Error::from_raw_os_error(21)),
+                TreeNode::Dir(_) => Err(io::Error::from_raw_os_error(21)),
                 // Writing through a link writes its target: not done here.
-                Node::Link(_) => Err(io::Error::from_raw_os_error(40)),
+                TreeNode::Link(_) => Err(io::Error::from_raw_os_error(40)),
             },
             None => self.add(dir, name, Entry::File(blob, false)).map(|_| ()),
         }
@@ -174,7 +174,7 @@ impl Tree {
     /// sorted by file name gives, and what lookups binary-search).
     pub fn finish(&mut self) {
         for n in &mut self.nodes {
-            if let Node::Dir(children) = n {
+            if let TreeNode::Dir(children) = n {
                 children.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
             }
         }
