@@ -265,13 +265,29 @@ impl Mounted {
             }),
             (TreeNode::File(id, _), blobs) => Ok(Meta {
                 kind: EntryKind::File,
-                len: blobs.size(&id)?,
+                len: self.size(n, &id, blobs.as_ref())?,
             }),
             (TreeNode::Link(t), _) => Ok(Meta {
                 kind: EntryKind::Symlink,
                 len: t.len() as u64,
             }),
         }
+    }
+
+    /// A file's size, asked of the object database once.
+    fn size(&self, n: u32, id: &super::BlobId, blobs: &dyn Blobs) -> io::Result<u64> {
+        use std::sync::atomic::Ordering;
+        let tree = self
+            .tree
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let known = tree.sizes[n as usize].load(Ordering::Relaxed);
+        if known != super::tree::UNKNOWN {
+            return Ok(known);
+        }
+        let size = blobs.size(id)?;
+        tree.sizes[n as usize].store(size, Ordering::Relaxed);
+        Ok(size)
     }
 
     pub(super) fn read(&self, n: u32) -> io::Result<Vec<u8>> {

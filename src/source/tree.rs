@@ -40,9 +40,15 @@ pub(super) enum TreeNode {
 /// A tree in memory. TreeNode 0 is the root directory.
 pub struct Tree {
     pub(super) nodes: Vec<TreeNode>,
+    /// Each file's size once asked ([`UNKNOWN`] before): a listing asks
+    /// for every file's, and the gate lists each tree several times.
+    pub(super) sizes: Vec<std::sync::atomic::AtomicU64>,
     pub(super) blobs: Arc<dyn Blobs>,
     sorted: bool,
 }
+
+/// A size not asked for yet.
+pub(super) const UNKNOWN: u64 = u64::MAX;
 
 /// The longest file name the disk takes (Linux `NAME_MAX`).
 const NAME_MAX: usize = 255;
@@ -54,6 +60,7 @@ impl Tree {
     pub fn new(blobs: Arc<dyn Blobs>) -> Tree {
         Tree {
             nodes: vec![TreeNode::Dir(Vec::new())],
+            sizes: vec![std::sync::atomic::AtomicU64::new(UNKNOWN)],
             blobs,
             sorted: true,
         }
@@ -102,6 +109,7 @@ impl Tree {
         if children.iter().any(|(n, _)| n == name) {
             return Err(io::Error::from_raw_os_error(17)); // EEXIST
         }
+        self.sizes.push(std::sync::atomic::AtomicU64::new(UNKNOWN));
         self.nodes.push(match node {
             Entry::Dir => TreeNode::Dir(Vec::new()),
             Entry::File(b, exec) => TreeNode::File(b, exec),
@@ -160,6 +168,7 @@ impl Tree {
             Some(n) => match &mut self.nodes[n as usize] {
                 TreeNode::File(id, _) => {
                     *id = blob;
+                    self.sizes[n as usize].store(UNKNOWN, std::sync::atomic::Ordering::Relaxed);
                     Ok(())
                 }
                 TreeNode::Dir(_) => Err(io::Error::from_raw_os_error(21)),
