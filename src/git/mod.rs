@@ -1,7 +1,8 @@
 //! The one way into the repository (libgit2 through `git2`): resolve
-//! revisions, walk ranges, compare trees, read blobs, and write a revision's
-//! tree (or the index) out to a directory so every other stage reads files
-//! the same way whichever revision they come from.
+//! revisions, walk ranges, compare trees, read blobs, and mount a
+//! revision's tree (or the index's) in memory ([`crate::source`]) so every
+//! other stage reads files the same way whichever revision they come from
+//! (or write it out, [`materialize`], the reference the mount is held to).
 //!
 //! Nothing here reads the user's git configuration for behaviour: trailers
 //! are parsed by [`crate::trailers`], the mailmap comes from a blob the

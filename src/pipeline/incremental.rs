@@ -33,7 +33,8 @@
 //! or resource name with no literal fragment to search for, or a waiver the
 //! change left unused (it may still be used outside the subset).
 //!
-//! Only the subset is written out (a sparse scratch): no full checkout.
+//! Only the subset is mounted (a sparse tree in memory, [`crate::source`]):
+//! no checkout, nothing written to disk.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -249,12 +249,18 @@ pub(super) fn locate(p: &Path, follow_last: bool) -> io::Result<Located> {
 }
 
 impl Mounted {
+    /// Node `n` without its children (a directory of 12,500 entries is
+    /// not copied to answer "is it a directory").
     fn node(&self, n: u32) -> (TreeNode, Arc<dyn Blobs>) {
         let tree = self
             .tree
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        (tree.nodes[n as usize].clone(), Arc::clone(&tree.blobs))
+        let node = match &tree.nodes[n as usize] {
+            TreeNode::Dir(_) => TreeNode::Dir(Vec::new()),
+            other => other.clone(),
+        };
+        (node, Arc::clone(&tree.blobs))
     }
 
     pub(super) fn meta(&self, n: u32) -> io::Result<Meta> {
@@ -306,8 +312,12 @@ impl Mounted {
     }
 
     pub(super) fn children(&self, n: u32) -> io::Result<Vec<(String, u32)>> {
-        match self.node(n) {
-            (TreeNode::Dir(children), _) => Ok(children),
+        let tree = self
+            .tree
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &tree.nodes[n as usize] {
+            TreeNode::Dir(children) => Ok(children.clone()),
             _ => Err(io::Error::from_raw_os_error(20)),
         }
     }
