@@ -13,8 +13,6 @@ mod index_tree;
 mod materialize;
 mod merge;
 mod mount;
-#[cfg(test)]
-mod mount_tests;
 mod rebuild;
 pub mod scratch;
 mod tree;

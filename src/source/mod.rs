@@ -26,7 +26,7 @@
 //!   target is resolved from `/`, re-entering a mount if it names one);
 //! - sizes are blob sizes; a read is bounded as a disk read is.
 //!
-//! The property test `tests/integration/sources.rs` compares both ways of
+//! The property test `git::mount::tests` compares both ways of
 //! reading random trees (odd names, links at every depth, git links).
 
 mod mounts;
