@@ -9,6 +9,7 @@ use crate::error::{Error, did_you_mean};
 use crate::formats::FormatOverrides;
 use crate::model::envtoken::EnvTokens;
 use crate::policy::{self, Policy};
+use crate::source;
 
 /// Load the config: `explicit` (relative to `cwd`), else the nearest
 /// `driftcheck.toml` at or above `cwd`, else none.
@@ -50,7 +51,7 @@ fn sources(e: &EnvConfig) -> Vec<std::path::PathBuf> {
 /// # Errors
 /// [`Error::Invalid`] naming the environment and the resolved path.
 fn inside_repository(c: &Config) -> Result<(), Error> {
-    let dir = crate::source::canonicalize(&c.root).unwrap_or_else(|_| c.root.clone());
+    let dir = source::canonicalize(&c.root).unwrap_or_else(|_| c.root.clone());
     let Some(top) = crate::paths::repository_top(&dir) else {
         return Ok(());
     };
@@ -274,46 +275,46 @@ pub fn environments_of(
     // Environments are listed in parallel: on large trees listing is the
     // only serial stage before comparison.
     use rayon::prelude::*;
-    let mut envs =
-        selected
-            .par_iter()
-            .zip(tokens)
-            .map(|(c, tokens)| {
-                let files = env::list(&c.name, &ids, &c.selection, root, overrides)?;
-                if files.is_empty() && !partial {
-                    let what = match &c.selection {
-                        env::Selection::Root { dir, .. } => {
-                            format!("nothing under `{}`", env::relative(dir, root))
-                        }
-                        _ => "no files".to_string(),
-                    };
-                    return Err(Error::EmptyEnv {
-                        env: c.name.clone(),
-                        what,
-                    });
-                }
-                Ok(Environment {
-                    name: c.name.clone(),
-                    tokens,
-                    ids: ids.clone(),
-                    files,
-                    root: match &c.selection {
-                        env::Selection::Root { dir, .. } => crate::source::canonicalize(dir)
-                            .ok()
-                            .map(|canonical| crate::include::IncludeRoot {
+    let listed: Vec<_> = selected
+        .par_iter()
+        .zip(tokens)
+        .map(|(c, tokens)| {
+            let files = env::list(&c.name, &ids, &c.selection, root, overrides)?;
+            if files.is_empty() && !partial {
+                let what = match &c.selection {
+                    env::Selection::Root { dir, .. } => {
+                        format!("nothing under `{}`", env::relative(dir, root))
+                    }
+                    _ => "no files".to_string(),
+                };
+                return Err(Error::EmptyEnv {
+                    env: c.name.clone(),
+                    what,
+                });
+            }
+            Ok(Environment {
+                name: c.name.clone(),
+                tokens,
+                ids: ids.clone(),
+                files,
+                root: match &c.selection {
+                    env::Selection::Root { dir, .. } => {
+                        source::canonicalize(dir).ok().map(|canonical| {
+                            crate::include::IncludeRoot {
                                 dir: canonical,
                                 display: env::relative(dir, root),
-                            }),
-                        _ => None,
-                    },
-                })
+                            }
+                        })
+                    }
+                    _ => None,
+                },
             })
-            .collect::<Vec<Result<Environment, Error>>>()
-            // The first failing environment in declared order (rayon's own
-            // `Result` collect returns whichever failed first in time: two
-            // runs on the same tree could name different environments).
-            .into_iter()
-            .collect::<Result<Vec<Environment>, Error>>()?;
+        })
+        .collect();
+    // The first failing environment in declared order (rayon's own
+    // `Result` collect returns whichever failed first in time: two runs on
+    // the same tree could name different environments).
+    let mut envs = listed.into_iter().collect::<Result<Vec<_>, Error>>()?;
     crate::hostnames::learn(&mut envs);
     Ok(envs)
 }
