@@ -12,7 +12,10 @@
 # Targets (issue 12): one-file gate <= 100 ms; every-file gate <= 1.2x check;
 # <= 100 MB.
 #
-#   bench/gate.sh [--files N[,N...]] [--runs R] [--bin PATH] [--keep]
+#   bench/gate.sh [--files N[,N...]] [--runs R] [--bin PATH] [--before PATH] [--keep]
+#
+# --before PATH: an older binary measured in the same run, each of its runs
+# interleaved with the current binary's (rows marked "before").
 #
 # Generated repositories go to bench/out/gate-N and are removed at the end
 # unless --keep. DRIFTCHECK_CORPUS locates shared/ (default ../shared).
@@ -22,11 +25,13 @@ FILES=2000
 RUNS=5
 BIN="$PWD/target/release/driftcheck"
 KEEP=
+BEFORE=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --files) FILES="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --bin) BIN="$2"; shift 2 ;;
+    --before) BEFORE="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -35,7 +40,7 @@ done
 if [[ $FILES == *,* ]]; then
   IFS=, read -ra sizes <<<"$FILES"
   for n in "${sizes[@]}"; do
-    "$0" --files "$n" --runs "$RUNS" --bin "$BIN" ${KEEP:+--keep}
+    "$0" --files "$n" --runs "$RUNS" --bin "$BIN" ${BEFORE:+--before "$BEFORE"} ${KEEP:+--keep}
   done
   exit 0
 fi
@@ -80,23 +85,38 @@ peak() { # command... -> peak RSS KB
 row() { # name, median ms, KB
   printf '%-48s %8s ms  %8s KB\n' "$1" "$2" "$3"
 }
-# Interleaved: run i of the subset path, then run i of the whole-tree path.
-pair() { # name, command...
+# Interleaved: run i of each variant in turn (the subset path, the
+# whole-tree path, and the same two with the --before binary).
+pair() { # name, command (its first word is the binary)...
   local name=$1; shift
-  local a=() b=()
+  local bin=$1; shift
+  local a=() b=() c=() d=()
   for _ in $(seq "$RUNS"); do
-    a+=("$(ms "$@")")
-    b+=("$(ms env DRIFTCHECK_GATE_FULL=1 "$@")")
+    a+=("$(ms "$bin" "$@")")
+    b+=("$(ms env DRIFTCHECK_GATE_FULL=1 "$bin" "$@")")
+    if [[ -n $BEFORE ]]; then
+      c+=("$(ms "$BEFORE" "$@")")
+      d+=("$(ms env DRIFTCHECK_GATE_FULL=1 "$BEFORE" "$@")")
+    fi
   done
-  row "$name (change's keys)" "$(printf '%s\n' "${a[@]}" | median)" "$(peak "$@")"
+  row "$name (change's keys)" "$(printf '%s\n' "${a[@]}" | median)" "$(peak "$bin" "$@")"
   row "$name (whole trees)" "$(printf '%s\n' "${b[@]}" | median)" \
-    "$(peak env DRIFTCHECK_GATE_FULL=1 "$@")"
+    "$(peak env DRIFTCHECK_GATE_FULL=1 "$bin" "$@")"
+  if [[ -n $BEFORE ]]; then
+    row "$name (change's keys, before)" "$(printf '%s\n' "${c[@]}" | median)" "$(peak "$BEFORE" "$@")"
+    row "$name (whole trees, before)" "$(printf '%s\n' "${d[@]}" | median)" \
+      "$(peak env DRIFTCHECK_GATE_FULL=1 "$BEFORE" "$@")"
+  fi
 }
 
-echo "files per environment: $FILES, runs: $RUNS, binary: $BIN"
-t=()
-for _ in $(seq "$RUNS"); do t+=("$(ms "$BIN" check)"); done
+echo "files per environment: $FILES, runs: $RUNS, binary: $BIN${BEFORE:+, before: $BEFORE}"
+t=() u=()
+for _ in $(seq "$RUNS"); do
+  t+=("$(ms "$BIN" check)")
+  [[ -z $BEFORE ]] || u+=("$(ms "$BEFORE" check)")
+done
 row "check (working tree, whole)" "$(printf '%s\n' "${t[@]}" | median)" "$(peak "$BIN" check)"
+[[ -z $BEFORE ]] || row "check (working tree, whole, before)" "$(printf '%s\n' "${u[@]}" | median)" "$(peak "$BEFORE" check)"
 
 git checkout -q -b one
 first=$(git ls-files prod | grep '\.yaml$' | sed -n 1p)

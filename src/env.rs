@@ -10,11 +10,11 @@
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use walkdir::WalkDir;
 
 use crate::error::Error;
 use crate::formats::{Format, FormatOverrides};
 use crate::model::envtoken::EnvTokens;
+use crate::source;
 
 /// One environment, ready to load.
 #[derive(Debug, Clone)]
@@ -176,6 +176,9 @@ pub fn list(
         Selection::Files(paths) => lister.files(paths, &mut files),
         Selection::Layers(layers) => files.push(lister.layers(layers)?),
         Selection::Render { argv, timeout } => {
+            // A command reads a real directory: a mounted revision is
+            // written out for it (only here).
+            source::realize(repo_root).map_err(|(path, source)| Error::Io { path, source })?;
             let out = crate::render::run(name, argv, repo_root, *timeout)?;
             files.push(EnvFile {
                 key: RENDERED_KEY.to_string(),
@@ -208,7 +211,7 @@ impl Lister<'_> {
         exclude: &[String],
         files: &mut Vec<EnvFile>,
     ) -> Result<(), Error> {
-        if !dir.is_dir() {
+        if !source::is_dir(dir) {
             return Err(Error::EnvRoot {
                 env: self.name.to_string(),
                 root: relative(dir, self.repo_root),
@@ -219,17 +222,13 @@ impl Lister<'_> {
             .transpose()?;
         let exclude_set = glob_set(exclude, "driftcheck.toml")?;
         let canonical_root = self.checked_root(dir)?;
-        let walker = WalkDir::new(dir)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter();
-        for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored_dir(e)) {
+        for entry in source::walk(dir, &ignored_dir) {
             let entry = match entry {
                 Ok(entry) => entry,
                 // A directory that cannot be read is a finding about that
                 // directory; the rest of the environment is still compared.
-                Err(e) if e.path().is_some_and(|p| p != dir) => {
-                    let p = e.path().expect("checked").to_path_buf();
+                Err(e) if e.path.as_deref().is_some_and(|p| p != dir) => {
+                    let p = e.path.expect("checked");
                     let rel = relative(&p, dir);
                     files.push(EnvFile {
                         key: self.tokens.normalize(&rel).into_owned(),
@@ -243,17 +242,19 @@ impl Lister<'_> {
                 Err(e) => {
                     return Err(Error::Walk {
                         env: self.name.to_string(),
-                        message: e.to_string(),
+                        message: e.message,
                     });
                 }
             };
-            let ft = entry.file_type();
             // Directories are walked; FIFOs, sockets and devices are not
             // config (reading a FIFO would block for ever).
-            if ft.is_dir() || !(ft.is_file() || ft.is_symlink()) {
+            if !matches!(
+                entry.kind,
+                source::EntryKind::File | source::EntryKind::Symlink
+            ) {
                 continue;
             }
-            let rel = relative(entry.path(), dir);
+            let rel = relative(&entry.path, dir);
             if include_set.as_ref().is_some_and(|s| !s.is_match(&rel)) || exclude_set.is_match(&rel)
             {
                 continue;
@@ -261,7 +262,7 @@ impl Lister<'_> {
             let Some((path, refused)) = self.followed(&entry, &canonical_root) else {
                 continue;
             };
-            let display = relative(entry.path(), self.repo_root);
+            let display = relative(&entry.path, self.repo_root);
             let format = self.overrides.format_for(Path::new(&display));
             files.push(EnvFile {
                 key: self.tokens.normalize(&rel).into_owned(),
@@ -281,11 +282,11 @@ impl Lister<'_> {
     /// driftcheck.toml) is the user's choice.
     fn checked_root(&self, dir: &Path) -> Result<PathBuf, Error> {
         let repo_root = self.repo_root;
-        let canonical_root = dir.canonicalize().map_err(|source| Error::Io {
+        let canonical_root = source::canonicalize(dir).map_err(|source| Error::Io {
             path: dir.to_path_buf(),
             source,
         })?;
-        if let Ok(repo) = repo_root.canonicalize()
+        if let Ok(repo) = source::canonicalize(repo_root)
             && lexical(dir).starts_with(lexical(repo_root))
             && !canonical_root.starts_with(&repo)
         {
@@ -306,24 +307,24 @@ impl Lister<'_> {
     /// directory, which the walk skips.
     fn followed(
         &self,
-        entry: &walkdir::DirEntry,
+        entry: &source::WalkEntry,
         canonical_root: &Path,
     ) -> Option<(PathBuf, Option<&'static str>)> {
         let mut refused = None;
-        let mut path = entry.path().to_path_buf();
-        if entry.file_type().is_symlink() {
-            match entry.path().canonicalize() {
-                Ok(target) if target.starts_with(canonical_root) && target.is_file() => {
+        let mut path = entry.path.clone();
+        if entry.kind == source::EntryKind::Symlink {
+            match source::canonicalize(&entry.path) {
+                Ok(target) if target.starts_with(canonical_root) && source::is_file(&target) => {
                     path = target
                 }
-                Ok(target) if target.is_dir() => return None,
+                Ok(target) if source::is_dir(&target) => return None,
                 Ok(target) if target.starts_with(canonical_root) => {
                     refused = Some("symbolic link points at something that is not a regular file")
                 }
                 Ok(_) => refused = Some("symbolic link points outside the environment root"),
                 Err(_) => refused = Some(BROKEN_LINK),
             }
-        } else if let Some(link) = git_link(entry.path(), self.repo_root) {
+        } else if let Some(link) = git_link(&entry.path, self.repo_root) {
             match link {
                 Some(target) => path = target,
                 None => refused = Some(BROKEN_LINK),
@@ -358,7 +359,7 @@ impl Lister<'_> {
     fn layers(&self, layers: &[PathBuf]) -> Result<EnvFile, Error> {
         let mut parts = Vec::with_capacity(layers.len());
         for l in layers {
-            if !l.is_file() {
+            if !source::is_file(l) {
                 return Err(Error::Walk {
                     env: self.name.to_string(),
                     message: format!("layer `{}` is not a file", relative(l, self.repo_root)),
@@ -422,16 +423,16 @@ pub const BROKEN_LINK: &str = "it is a link whose target does not exist";
 /// inside the repository, `Some(None)` when it is missing, `None` when the
 /// file is not such a link. Paths leaving the repository are not followed.
 pub fn git_link(path: &Path, repo_root: &Path) -> Option<Option<PathBuf>> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() || meta.len() == 0 || meta.len() > 240 {
+    let meta = source::symlink_metadata(path).ok()?;
+    if meta.kind != source::EntryKind::File || meta.len == 0 || meta.len > 240 {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = source::read(path).ok()?;
     let text = looks_like_link(&bytes)?;
     let target = path.parent()?.join(text);
-    let root = repo_root.canonicalize().ok()?;
-    match target.canonicalize() {
-        Ok(t) if t.starts_with(&root) && t.is_file() => Some(Some(t)),
+    let root = source::canonicalize(repo_root).ok()?;
+    match source::canonicalize(&target) {
+        Ok(t) if t.starts_with(&root) && source::is_file(&t) => Some(Some(t)),
         Ok(_) => None,
         Err(_) => Some(None),
     }
@@ -457,19 +458,20 @@ pub fn looks_like_link(bytes: &[u8]) -> Option<&str> {
 /// Where a link points, as written (a real symbolic link, or a git link
 /// checked out as text): shown with a broken link so the user knows what to create.
 pub fn link_text(path: &Path) -> Option<String> {
-    if let Ok(target) = std::fs::read_link(path) {
+    if let Ok(target) = source::read_link(path) {
         return Some(target.to_string_lossy().into_owned());
     }
-    let bytes = std::fs::read(path).ok().filter(|b| b.len() <= 240)?;
+    let bytes = source::read(path).ok().filter(|b| b.len() <= 240)?;
     let text = std::str::from_utf8(&bytes).ok()?.trim_end_matches('\n');
     (text.starts_with("../") || text.starts_with("./")).then(|| text.to_string())
 }
 
 /// Directories never read: VCS metadata and build output.
 pub fn is_ignored_dir(e: &walkdir::DirEntry) -> bool {
-    e.file_type().is_dir()
-        && matches!(
-            e.file_name().to_str(),
-            Some(".git" | ".hg" | ".svn" | "node_modules" | "target")
-        )
+    e.file_type().is_dir() && e.file_name().to_str().is_some_and(ignored_dir)
+}
+
+/// Whether a directory of this name is never read ([`is_ignored_dir`]).
+pub fn ignored_dir(name: &str) -> bool {
+    matches!(name, ".git" | ".hg" | ".svn" | "node_modules" | "target")
 }

@@ -62,7 +62,7 @@ fn hosts_of(env: &Environment) -> BTreeSet<String> {
     let limits = Limits::default();
     for f in env.files.iter() {
         let bytes = match (&f.origin, f.format) {
-            (Origin::Path(p), Format::Nginx | Format::Yaml) => match std::fs::read(p) {
+            (Origin::Path(p), Format::Nginx | Format::Yaml) => match crate::source::read(p) {
                 Ok(b) => b,
                 Err(_) => continue,
             },

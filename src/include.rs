@@ -15,6 +15,7 @@ use crate::formats::{self, Format, Limits, ParseError};
 use crate::model::document::{merge, tag_lines};
 use crate::model::node::{MapEntry, Node, NodeValue};
 use crate::paths::relative;
+use crate::source;
 
 /// Most files one file may pull in, all levels together.
 pub const MAX_FILES: usize = 1_000;
@@ -66,7 +67,7 @@ pub type Failure = (String, ParseError);
 impl<'a> Expander<'a> {
     /// An expander for the file at `path` (displayed as `display`).
     pub fn new(root: &'a IncludeRoot, limits: &'a Limits, path: &Path, display: &str) -> Self {
-        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let canonical = source::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         Expander {
             root,
             limits,
@@ -124,7 +125,7 @@ impl<'a> Expander<'a> {
         if dir.to_string_lossy().contains(['*', '?', '[']) {
             return Ok(None); // globs in directory parts: not followed
         }
-        let Ok(dir) = dir.canonicalize() else {
+        let Ok(dir) = source::canonicalize(&dir) else {
             return Ok(None);
         };
         if !dir.starts_with(&self.root.dir) {
@@ -133,21 +134,21 @@ impl<'a> Expander<'a> {
         let matcher = globset::Glob::new(&name)
             .map_err(|_| self.fail(line, format!("invalid include pattern `{pattern}`")))?;
         let matcher = matcher.compile_matcher();
-        let Ok(entries) = std::fs::read_dir(&dir) else {
+        let Ok(entries) = source::read_dir(&dir) else {
             return Ok(None);
         };
         let mut files = Vec::new();
-        for e in entries.flatten() {
-            if !matcher.is_match(e.file_name()) {
+        for (name, path) in entries {
+            if !matcher.is_match(name) {
                 continue;
             }
-            let Ok(target) = e.path().canonicalize() else {
+            let Ok(target) = source::canonicalize(&path) else {
                 continue;
             };
             if !target.starts_with(&self.root.dir) {
                 return Ok(None); // one file escapes (a symlink): follow none
             }
-            if target.is_file() {
+            if source::is_file(&target) {
                 files.push(target);
             }
         }
@@ -174,7 +175,7 @@ impl<'a> Expander<'a> {
             return Err(self.fail(line, format!("more than {MAX_FILES} included files")));
         }
         let display = self.display(&path);
-        let bytes = std::fs::read(&path).map_err(|e| {
+        let bytes = source::read(&path).map_err(|e| {
             (
                 display.clone(),
                 ParseError::new(0, None, format!("cannot read the file: {}", e.kind())),

@@ -37,6 +37,7 @@ pub mod report;
 pub mod secrets;
 #[cfg(test)]
 mod sizes;
+pub mod source;
 pub mod strict_toml;
 pub mod text;
 pub mod trailers;

@@ -203,29 +203,18 @@ fn layered(
     Loaded::Docs(docs)
 }
 
+/// One bounded read (never more than the limit plus one byte, however
+/// large the file is), from the disk or a mounted revision alike.
 fn read_limited(path: &Path, limits: &Limits) -> Result<Vec<u8>, ParseError> {
-    use std::io::Read as _;
-    // One open and bounded read (no separate stat): never more than the limit
-    // plus one byte is read, however large the file is.
-    let f = std::fs::File::open(path).map_err(|e| io_error(&e))?;
-    // Size the buffer once (fstat on the open file); growing it by doubling
-    // showed up in profiles.
-    let hint = f
-        .metadata()
-        .map_or(0, |m| m.len() as usize)
-        .min(limits.max_file_bytes);
-    let mut bytes = Vec::with_capacity(hint + 1);
-    f.take(limits.max_file_bytes as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_error(&e))?;
-    if bytes.len() > limits.max_file_bytes {
-        return Err(ParseError::new(
-            0,
-            None,
-            format!("file is over the limit of {} bytes", limits.max_file_bytes),
-        ));
-    }
-    Ok(bytes)
+    crate::source::read_limited(path, limits.max_file_bytes)
+        .map_err(|e| io_error(&e))?
+        .ok_or_else(|| {
+            ParseError::new(
+                0,
+                None,
+                format!("file is over the limit of {} bytes", limits.max_file_bytes),
+            )
+        })
 }
 
 fn io_error(e: &std::io::Error) -> ParseError {

@@ -48,15 +48,14 @@ impl PathBase {
     /// whose top is `top` (found by walking up to the directory that holds
     /// `.git` when not given: a written-out index or revision gives its own).
     pub fn new(config_dir: &Path, config_file: Option<&Path>, top: Option<&Path>) -> PathBase {
-        let dir = config_dir
-            .canonicalize()
-            .unwrap_or_else(|_| config_dir.to_path_buf());
+        let dir =
+            crate::source::canonicalize(config_dir).unwrap_or_else(|_| config_dir.to_path_buf());
         let top = match top {
-            Some(t) => t.canonicalize().unwrap_or_else(|_| t.to_path_buf()),
+            Some(t) => crate::source::canonicalize(t).unwrap_or_else(|_| t.to_path_buf()),
             None => repository_top(&dir).unwrap_or_else(|| dir.clone()),
         };
         let rel = |p: &Path| -> Option<String> {
-            let p = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+            let p = crate::source::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
             let r = p.strip_prefix(&top).ok()?;
             Some(
                 r.components()
@@ -125,7 +124,7 @@ impl PathBase {
 /// or a file in a worktree or submodule).
 pub fn repository_top(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
-        .find(|d| d.join(".git").exists())
+        .find(|d| crate::source::exists(&d.join(".git")))
         .map(Path::to_path_buf)
 }
 

@@ -143,7 +143,7 @@ fn full_scratch(
     head: driftcheck::gate::Head,
 ) -> Result<ScratchPlan, Error> {
     let dir = driftcheck::git::scratch::Scratch::new("check")?;
-    driftcheck::git::materialize(&repo, tree, dir.path())?;
+    driftcheck::git::mount(&repo, tree, dir.path())?;
     let rel = relative_cwd(&repo, cwd);
     let before = match previous {
         Some(old) => Some(findings_before(&repo, old, args, &rel, at, run)?),
@@ -545,7 +545,7 @@ fn findings_before(
         return Ok(Vec::new());
     };
     let dir = driftcheck::git::scratch::Scratch::new("check-before")?;
-    driftcheck::git::materialize(repo, tree, dir.path())?;
+    driftcheck::git::mount(repo, tree, dir.path())?;
     let mut a = args.clone();
     if args.config.is_some() {
         a.config = Some(dir.path().join(config_at));

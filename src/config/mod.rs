@@ -133,10 +133,10 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     let mut dir = Some(start);
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);
-        if candidate.is_file() {
+        if crate::source::is_file(&candidate) {
             return Some(candidate);
         }
-        if d.join(".git").exists() {
+        if crate::source::exists(&d.join(".git")) {
             return None;
         }
         dir = d.parent();
@@ -149,7 +149,7 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 /// # Errors
 /// When it cannot be read, is not valid TOML, has unknown keys or invalid values.
 pub fn load(path: &Path) -> Result<Config, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let text = crate::source::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;

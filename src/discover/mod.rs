@@ -88,6 +88,8 @@ pub fn discover(repo_root: &Path, names: &[String]) -> Result<Vec<EnvConfig>, Er
 /// # Errors
 /// When fewer than two environments are found, or no group holds all names.
 pub fn plan(repo_root: &Path, names: &[String]) -> Result<Discovery, Error> {
+    // Discovery scans a real directory: a mounted revision is written out.
+    crate::source::realize(repo_root).map_err(|(path, source)| Error::Io { path, source })?;
     let scan = Scan::walk(repo_root);
     let mut notes = Vec::new();
     let groups = find_groups(repo_root, &scan, &mut notes);

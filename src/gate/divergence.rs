@@ -292,7 +292,7 @@ pub(super) fn alignment(
                 // the engine no longer reads as the same format): its file
                 // pairs with a gained file.
                 let gone = lost_file(config, e, file, tree_root)
-                    .is_some_and(|p| !tree_root.join(&p).exists());
+                    .is_some_and(|p| !crate::source::exists(&tree_root.join(&p)));
                 if doc.is_none() || !gone || moved.contains(file) {
                     return None;
                 }
@@ -319,7 +319,8 @@ pub(super) fn alignment(
                 }
                 (Some(old_id), Some(new_id)) => {
                     let Some(path) = rel(&gsite) else { continue };
-                    let Ok(text) = std::fs::read_to_string(config.root.join(&gsite.file)) else {
+                    let Ok(text) = crate::source::read_to_string(&config.root.join(&gsite.file))
+                    else {
                         continue;
                     };
                     if let Some(bytes) = renamed_document(&text, gsite.line, &new_id, old_id) {
@@ -399,7 +400,7 @@ fn similarity(lost: (&Config, &Site), gained: (&Config, &Site), document: bool) 
         };
     }
     let read = |(c, s): (&Config, &Site)| {
-        std::fs::read_to_string(c.root.join(&s.file)).unwrap_or_default()
+        crate::source::read_to_string(&c.root.join(&s.file)).unwrap_or_default()
     };
     let (a, b) = (read(lost), read(gained));
     similar::TextDiff::from_lines(&a, &b).ratio()

@@ -204,7 +204,7 @@ fn aligned(
     let dir = crate::git::scratch::Scratch::new("aligned")?;
     let c = without(s.base.rebased(s.base_dirs[0], dir.path()), s.broken);
     match s.sparse {
-        None => crate::git::materialize(s.repo, tree, dir.path())?,
+        None => crate::git::mount(s.repo, tree, dir.path())?,
         Some(written) => {
             // The head's subset, edited: what moved stays in the subset.
             let mut paths: Vec<&str> = written.iter().map(String::as_str).collect();
@@ -214,10 +214,10 @@ fn aligned(
                     crate::git::Edit::Write { path, .. } => paths.push(path),
                 }
             }
-            crate::git::materialize_paths(s.repo, tree, paths, dir.path())?;
+            crate::git::mount_paths(s.repo, tree, paths, dir.path())?;
             for e in &c.envs {
                 if let crate::env::Selection::Root { dir, .. } = &e.selection {
-                    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                    crate::source::create_dir_all(dir).map_err(|source| Error::Io {
                         path: dir.clone(),
                         source,
                     })?;

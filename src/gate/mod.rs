@@ -530,7 +530,7 @@ fn merged_in(repo: &Repo, ends: &Ends) -> Result<Vec<Scratch>, Error> {
     let mut out = Vec::new();
     for h in &ends.heads[1..] {
         let dir = Scratch::new("merged")?;
-        git::materialize(repo, repo.tree_of(*h)?, dir.path())?;
+        git::mount(repo, repo.tree_of(*h)?, dir.path())?;
         out.push(dir);
     }
     Ok(out)

@@ -95,9 +95,9 @@ pub(super) fn write_out(repo: &Repo, ends: &Ends, config_at: Option<&str>) -> Re
         Err(why) => why,
     };
     let base = Scratch::new("base")?;
-    git::materialize(repo, ends.base_tree, base.path())?;
+    git::mount(repo, ends.base_tree, base.path())?;
     let head = Scratch::new("head")?;
-    git::materialize(repo, ends.head_tree, head.path())?;
+    git::mount(repo, ends.head_tree, head.path())?;
     Ok(Trees {
         base,
         head,

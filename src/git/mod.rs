@@ -1,7 +1,8 @@
 //! The one way into the repository (libgit2 through `git2`): resolve
-//! revisions, walk ranges, compare trees, read blobs, and write a revision's
-//! tree (or the index) out to a directory so every other stage reads files
-//! the same way whichever revision they come from.
+//! revisions, walk ranges, compare trees, read blobs, and mount a
+//! revision's tree (or the index's) in memory ([`crate::source`]) so every
+//! other stage reads files the same way whichever revision they come from
+//! (or write it out, [`materialize`], the reference the mount is held to).
 //!
 //! Nothing here reads the user's git configuration for behaviour: trailers
 //! are parsed by [`crate::trailers`], the mailmap comes from a blob the
@@ -11,6 +12,7 @@ mod graph;
 mod index_tree;
 mod materialize;
 mod merge;
+mod mount;
 mod rebuild;
 pub mod scratch;
 mod tree;
@@ -81,6 +83,7 @@ pub use materialize::{
     Listed, list_under, materialize, materialize_paths, named_twice, named_twice_error,
 };
 pub use merge::{AutoMerge, auto_merge, auto_merge_tree, base_tree};
+pub use mount::{mount, mount_paths};
 pub use rebuild::{Edit, rebuilt};
 pub use tree::{Change, Slot, TreeCache, changes, changes_cached, display_name, slot_at};
 

@@ -43,6 +43,13 @@ impl Scratch {
     }
 }
 
+impl Drop for Scratch {
+    /// A tree mounted at the scratch ([`crate::source`]) goes with it.
+    fn drop(&mut self) {
+        crate::source::unmount(self.dir.path());
+    }
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;

@@ -33,7 +33,8 @@
 //! or resource name with no literal fragment to search for, or a waiver the
 //! change left unused (it may still be used outside the subset).
 //!
-//! Only the subset is written out (a sparse scratch): no full checkout.
+//! Only the subset is mounted (a sparse tree in memory, [`crate::source`]):
+//! no checkout, nothing written to disk.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -341,9 +342,9 @@ pub(super) fn config_and_policies(
     c: &ChangeToJudge<'_>,
     scratch: &std::path::Path,
 ) -> Result<Result<Config, Unbounded>, Error> {
-    crate::git::materialize_paths(repo, tree, [c.config_at], scratch)?;
+    crate::git::mount_paths(repo, tree, [c.config_at], scratch)?;
     let config_path = scratch.join(c.config_at);
-    if !config_path.is_file() {
+    if !crate::source::is_file(&config_path) {
         return Ok(Err("no config in one of the trees".into()));
     }
     let config = crate::config::load(&config_path)?;
@@ -351,7 +352,7 @@ pub(super) fn config_and_policies(
     if policy_paths.iter().any(|p| c.changed.contains(p)) {
         return Ok(Err("a policy file changed".into()));
     }
-    crate::git::materialize_paths(repo, tree, policy_paths.iter().map(String::as_str), scratch)?;
+    crate::git::mount_paths(repo, tree, policy_paths.iter().map(String::as_str), scratch)?;
     Ok(Ok(config))
 }
 
@@ -639,14 +640,14 @@ fn write_subset(repo: &Repo, side: &mut Side, keys: &BTreeSet<String>) -> Result
             }
         }
     }
-    crate::git::materialize_paths(
+    crate::git::mount_paths(
         repo,
         side.tree,
         todo.iter().map(String::as_str),
         side.scratch.path(),
     )?;
     for dir in &side.roots {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        crate::source::create_dir_all(dir).map_err(|source| Error::Io {
             path: dir.clone(),
             source,
         })?;

@@ -9,6 +9,7 @@ use crate::error::{Error, did_you_mean};
 use crate::formats::FormatOverrides;
 use crate::model::envtoken::EnvTokens;
 use crate::policy::{self, Policy};
+use crate::source;
 
 /// Load the config: `explicit` (relative to `cwd`), else the nearest
 /// `driftcheck.toml` at or above `cwd`, else none.
@@ -50,7 +51,7 @@ fn sources(e: &EnvConfig) -> Vec<std::path::PathBuf> {
 /// # Errors
 /// [`Error::Invalid`] naming the environment and the resolved path.
 fn inside_repository(c: &Config) -> Result<(), Error> {
-    let dir = c.root.canonicalize().unwrap_or_else(|_| c.root.clone());
+    let dir = source::canonicalize(&c.root).unwrap_or_else(|_| c.root.clone());
     let Some(top) = crate::paths::repository_top(&dir) else {
         return Ok(());
     };
@@ -274,7 +275,7 @@ pub fn environments_of(
     // Environments are listed in parallel: on large trees listing is the
     // only serial stage before comparison.
     use rayon::prelude::*;
-    let mut envs = selected
+    let listed: Vec<_> = selected
         .par_iter()
         .zip(tokens)
         .map(|(c, tokens)| {
@@ -298,18 +299,22 @@ pub fn environments_of(
                 files,
                 root: match &c.selection {
                     env::Selection::Root { dir, .. } => {
-                        dir.canonicalize()
-                            .ok()
-                            .map(|canonical| crate::include::IncludeRoot {
+                        source::canonicalize(dir).ok().map(|canonical| {
+                            crate::include::IncludeRoot {
                                 dir: canonical,
                                 display: env::relative(dir, root),
-                            })
+                            }
+                        })
                     }
                     _ => None,
                 },
             })
         })
-        .collect::<Result<Vec<Environment>, Error>>()?;
+        .collect();
+    // The first failing environment in declared order (rayon's own
+    // `Result` collect returns whichever failed first in time: two runs on
+    // the same tree could name different environments).
+    let mut envs = listed.into_iter().collect::<Result<Vec<_>, Error>>()?;
     crate::hostnames::learn(&mut envs);
     Ok(envs)
 }

@@ -118,7 +118,7 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<(), Error> {
 /// # Errors
 /// When it cannot be read or is not a version-1 baseline.
 pub fn read(path: &Path) -> Result<BTreeSet<String>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let text = crate::source::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;

@@ -171,7 +171,7 @@ fn user_files(
 ) -> rules::PolicyFile {
     let mut user = rules::PolicyFile::default();
     for (shown, path) in files {
-        let text = match std::fs::read(path) {
+        let text = match crate::source::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(_) => {
@@ -327,7 +327,7 @@ pub fn files(root: &Path, globs: &[String]) -> Result<Vec<(String, std::path::Pa
         if !g.contains(['*', '?', '[', '{']) {
             // A plain path must exist: a typo must not silently drop a policy.
             let p = root.join(g);
-            if !p.is_file() {
+            if !crate::source::is_file(&p) {
                 return Err(Error::Invalid {
                     problems: vec![Problem::new(
                         crate::diagnostic::CONFIG,
@@ -341,17 +341,24 @@ pub fn files(root: &Path, globs: &[String]) -> Result<Vec<(String, std::path::Pa
             continue;
         }
         let set = crate::env::glob_set(std::slice::from_ref(g), crate::paths::CONFIG_FILE)?;
-        let mut found: Vec<(String, std::path::PathBuf)> = walkdir::WalkDir::new(root)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| !crate::env::is_ignored_dir(e))
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .filter_map(|e| {
-                let rel = crate::env::relative(e.path(), root);
-                set.is_match(&rel).then(|| (rel, e.path().to_path_buf()))
-            })
-            .collect();
+        let ignored_root = crate::source::is_dir(root)
+            && root
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(crate::env::ignored_dir);
+        let mut found: Vec<(String, std::path::PathBuf)> =
+            crate::source::walk(root, &crate::env::ignored_dir)
+                .into_iter()
+                .filter_map(Result::ok)
+                // The root is filtered as walkdir filtered it: a root named
+                // like an ignored directory yields nothing.
+                .filter(|_| !ignored_root)
+                .filter(|e| e.kind == crate::source::EntryKind::File)
+                .filter_map(|e| {
+                    let rel = crate::env::relative(&e.path, root);
+                    set.is_match(&rel).then_some((rel, e.path))
+                })
+                .collect();
         found.retain(|f| !out.contains(f));
         out.extend(found);
     }
