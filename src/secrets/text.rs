@@ -1,0 +1,139 @@
+//! Masking free text: a line printed as is (a commit trailer, a near miss,
+//! a config line quoted in an error), the lines of a file of no known
+//! format, and the command lines and error output of `render` commands.
+//!
+//! Structured values go through [`Masker::value`]; output as a whole goes
+//! through the last-line writer ([`super::Redacting`]). Every caller outside
+//! `secrets` uses one of these doors (see the module doc of [`super`]).
+
+use super::{Masker, catalogue, generic, masked, redact, values};
+use crate::model::envtoken::EnvTokens;
+use crate::model::value::Value;
+
+/// A line of free text printed as is (a commit trailer, a near miss):
+/// secrets replaced by `<secret>`. A `Key: value` under a secret-named key
+/// (`Token: ...`, `Password = ...`) loses its whole value; the rest is judged
+/// as free text (credential words, command lines, token shapes).
+pub fn mask_line(text: &str) -> String {
+    // `secret_words` runs `generic::find` (through the value shapes), so
+    // only the free-text runs are added here.
+    let mut ranges = values::secret_words(text);
+    ranges.extend(values::key_value(text));
+    ranges.extend(values::random_value(text));
+    ranges.extend(generic::random_runs(text));
+    masked(text, ranges)
+}
+
+/// A `render` command as shown in findings and errors: an argument that
+/// looks like a credential (`--ext-str password=…`, a token) is shown as
+/// `<masked>`.
+///
+/// Each argument is judged on its own and in its place: the argument after a
+/// credential flag (`-u admin:X`, `-p X`) or an attached `-pX` is masked
+/// whole, and every argument is masked as free text (a script given to
+/// `sh -c`, `admin:X`, a random word), so no part of a credential is quoted
+/// in an error or a finding. Then the joined line: a flag word names the
+/// next argument (`--api-key k9`).
+pub fn mask_command(argv: &[String]) -> String {
+    let items: Vec<String> = (0..argv.len())
+        .map(|k| {
+            if super::cmdline::argv_item_is_credential(argv.len(), |i| argv[i].clone(), k) {
+                "<masked>".to_string()
+            } else {
+                mask_command_output(&mask_line(&argv[k])).replace(redact::MASK, "<masked>")
+            }
+        })
+        .collect();
+    mask_command_output(&items.join(" "))
+}
+
+/// A line a `render` command printed (its error output, quoted in an
+/// error): every secret-looking word replaced by `<masked>` (the word after
+/// a secret word, `key=value` under a secret key, every value shape).
+pub fn mask_command_output(text: &str) -> String {
+    let mut out = text.to_string();
+    for r in values::secret_words(text).into_iter().rev() {
+        out.replace_range(r, "<masked>");
+    }
+    out
+}
+
+impl Masker {
+    /// Mask the lines of a file of no known format. Each line is masked on its
+    /// own (`key = value` under a secret-named key, the word after a
+    /// secret-named word, every value shape), and some secrets span lines or
+    /// live in files with a layout of their own:
+    /// - a PEM private key: every line from `-----BEGIN … PRIVATE KEY-----` to `-----END`;
+    /// - base64 blobs (a line that is nothing else);
+    /// - `.pgpass` (`host:port:db:user:password`) and `htpasswd` (`user:hash`);
+    /// - redis ACL rules (`user app on >password`).
+    pub fn text_file(&self, text: &str, file_name: &str, env: &EnvTokens) -> Vec<Value> {
+        let name = file_name
+            .rsplit('/')
+            .next()
+            .unwrap_or(file_name)
+            .to_ascii_lowercase();
+        let pgpass = name.ends_with("pgpass");
+        let htpasswd = name.contains("htpasswd");
+        let mut in_key = false;
+        text.lines()
+            .map(|line| {
+                // A key file by its header (PEM, OpenSSH, SSH2, PuTTY, OpenVPN,
+                // age): every line to its END marker (PuTTY has none: to the end).
+                if catalogue::is_key_file(line) {
+                    in_key = true;
+                }
+                let whole = in_key || is_blob(line);
+                if in_key && (line.contains("-----END") || line.contains("---- END")) {
+                    in_key = false;
+                }
+                if whole {
+                    return self.mask_ranges(line, std::iter::once(0..line.len()).collect(), env);
+                }
+                let mut ranges = values::secret_words(line);
+                ranges.extend(values::key_value(line));
+                ranges.extend(values::random_value(line));
+                let trimmed = line.trim_start();
+                if !trimmed.starts_with('#') {
+                    if pgpass && let Some(at) = line.rfind(':') {
+                        ranges.push(at + 1..line.len());
+                    }
+                    if htpasswd && let Some(at) = line.find(':') {
+                        ranges.push(at + 1..line.len());
+                    }
+                }
+                if trimmed.starts_with("user ") {
+                    let mut at = 0;
+                    for word in line.split_whitespace() {
+                        let start = at + line[at..].find(word).expect("a piece of the line");
+                        at = start + word.len();
+                        if word.len() > 1 && (word.starts_with('>') || word.starts_with('#')) {
+                            ranges.push(start + 1..at);
+                        }
+                    }
+                }
+                ranges.retain(|r| !r.is_empty());
+                ranges.sort_by_key(|r| (r.start, r.end));
+                let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+                for r in ranges {
+                    match merged.last_mut() {
+                        Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                        _ => merged.push(r),
+                    }
+                }
+                self.mask_ranges(line, merged, env)
+            })
+            .collect()
+    }
+}
+
+/// A line that is only a long base64 run: the body of a key or certificate.
+fn is_blob(line: &str) -> bool {
+    let t = line.trim();
+    t.len() >= 40
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+        && t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes().any(|b| b.is_ascii_uppercase())
+        && t.bytes().any(|b| b.is_ascii_lowercase())
+}
