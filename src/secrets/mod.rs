@@ -135,7 +135,7 @@ impl Masker {
     ) -> Value {
         let kind = value_kind(scalar.kind);
         let text = scalar.text.as_str();
-        let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
+        let class = key.map(key_class).unwrap_or(KeyClass::Neutral);
         let mut v = self.classify(kind, text, scalar.tag.as_deref(), key, class, forced, env);
         v.ambiguity = scalar.ambiguity;
         v.inferred =
@@ -168,7 +168,7 @@ impl Masker {
     }
 
     fn decision(&self, key: Option<&str>, scalar: &Scalar, forced: Forced) -> Decision {
-        let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
+        let class = key.map(key_class).unwrap_or(KeyClass::Neutral);
         decide(
             value_kind(scalar.kind),
             &scalar.text,
@@ -266,6 +266,20 @@ pub fn holds_secret(text: &str) -> bool {
 /// for the cost benchmark's split by rule.
 pub fn find_random_tokens(text: &str) -> Vec<Range<usize>> {
     generic::find(text)
+}
+
+/// The class of a key name for the value under it. A key that is itself a
+/// credential ([`key_is_credential`]) makes its value secret too: the two
+/// are halves of one pasted text that a parser split at its `=` or `:`
+/// (an INI continuation line `  SCRAM-SHA-256$4096:salt$key` read as
+/// `key: value`, a token with `=` padding in a `.env` line). Switches and
+/// empty values under it stay visible, as under any secret key.
+fn key_class(key: &str) -> KeyClass {
+    match keys::classify_key(key) {
+        KeyClass::Secret => KeyClass::Secret,
+        _ if key_is_credential(key) => KeyClass::Secret,
+        other => other,
+    }
 }
 
 /// Whether a key *name* is itself a credential (docs/secrets.md, "key
