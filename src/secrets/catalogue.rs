@@ -298,7 +298,9 @@ fn split_tokens(text: &str, found: &[std::ops::Range<usize>]) -> Vec<std::ops::R
     let mut out = Vec::new();
     for m in MARKERS.find_iter(text) {
         let run_end = m.end() + b[m.end()..].iter().take_while(|&&c| token_byte(c)).count();
-        let covered = found.iter().find(|r| r.start <= m.start() && m.end() <= r.end);
+        let covered = found
+            .iter()
+            .find(|r| r.start <= m.start() && m.end() <= r.end);
         if covered.is_some_and(|r| r.end != run_end) {
             continue;
         }
@@ -306,16 +308,24 @@ fn split_tokens(text: &str, found: &[std::ops::Range<usize>]) -> Vec<std::ops::R
             .iter()
             .take_while(|&&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\\'))
             .count();
-        let breaks = b[run_end..run_end + gap].iter().filter(|&&c| c == b'\n').count();
+        let breaks = b[run_end..run_end + gap]
+            .iter()
+            .filter(|&&c| c == b'\n')
+            .count();
         if gap == 0 || gap > 40 || breaks > 1 {
             continue;
         }
         let cont_start = run_end + gap;
-        let cont_len = b[cont_start..].iter().take_while(|&&c| token_byte(c)).count();
+        let cont_len = b[cont_start..]
+            .iter()
+            .take_while(|&&c| token_byte(c))
+            .count();
         let cont = &b[cont_start..cont_start + cont_len];
         let joinable = if covered.is_some() {
             cont_len >= 6
-                && cont.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+                && cont
+                    .iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
                 && cont.iter().any(u8::is_ascii_digit)
                 && cont.iter().any(u8::is_ascii_alphabetic)
         } else {
@@ -332,7 +342,11 @@ fn split_tokens(text: &str, found: &[std::ops::Range<usize>]) -> Vec<std::ops::R
             from += 1;
         }
         let cut = run_end - from;
-        let joined = format!("{}{}", &text[from..run_end], &text[cont_start..cont_start + cont_len]);
+        let joined = format!(
+            "{}{}",
+            &text[from..run_end],
+            &text[cont_start..cont_start + cont_len]
+        );
         for t in TOKENS.find_iter(&joined) {
             if t.start() <= m.start() - from && t.end() > cut {
                 out.push(from + t.start()..cont_start + (t.end() - cut));
@@ -436,7 +450,8 @@ mod tests {
                 let alone = find(head).iter().any(|r| r.end == head.len());
                 let tail_ok = |t: &str| {
                     t.len() >= 6
-                        && t.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+                        && t.bytes()
+                            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
                         && t.bytes().any(|c| c.is_ascii_digit())
                         && t.bytes().any(|c| c.is_ascii_alphabetic())
                 };
@@ -454,8 +469,10 @@ mod tests {
                         let found = find(&text);
                         let tail_at = text.find(&format!("{gap}{tail}")).unwrap() + gap.len();
                         assert!(
-                            found.iter().any(|r| r.start <= tail_at - gap.len() - (cut - at)
-                                && r.end >= tail_at + tail.len()),
+                            found
+                                .iter()
+                                .any(|r| r.start <= tail_at - gap.len() - (cut - at)
+                                    && r.end >= tail_at + tail.len()),
                             "{}: {text:?} -> {found:?}",
                             e.id
                         );
@@ -471,7 +488,13 @@ mod tests {
         ] {
             for r in find(text) {
                 let shown = &text[r];
-                assert!(!shown.contains("REPLICAS") && !shown.contains("next") && !shown.contains("rotated") && !shown.contains("tokens"), "{text:?}: {shown:?}");
+                assert!(
+                    !shown.contains("REPLICAS")
+                        && !shown.contains("next")
+                        && !shown.contains("rotated")
+                        && !shown.contains("tokens"),
+                    "{text:?}: {shown:?}"
+                );
             }
         }
     }

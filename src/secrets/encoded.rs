@@ -261,7 +261,11 @@ mod tests {
             if random.len() < 8 {
                 continue;
             }
-            let hex = e.example.bytes().map(|b| format!("{b:02x}")).collect::<String>();
+            let hex = e
+                .example
+                .bytes()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>();
             let once = pct(&format!("token={}", e.example));
             let twice = pct(&once);
             for enc in [hex.clone(), hex.to_uppercase(), once, twice] {
@@ -296,12 +300,33 @@ mod tests {
                 assert!(find(&hex).is_empty(), "{hex}");
             }
         }
-        const PIECES: &[&str] = &["%", "%2", "%25", "%3D", "%E2%82%AC", "é", "token", "=", "ghp_", "R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke", "%C3", "41", " "];
+        const PIECES: &[&str] = &[
+            "%",
+            "%2",
+            "%25",
+            "%3D",
+            "%E2%82%AC",
+            "é",
+            "token",
+            "=",
+            "ghp_",
+            "R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke",
+            "%C3",
+            "41",
+            " ",
+        ];
         for _ in 0..3000 {
             let n = (next() % 16) as usize;
-            let text: String = (0..n).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect();
+            let text: String = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
             for r in find(&text) {
-                assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end) && r.start < r.end, "{text:?} {r:?}");
+                assert!(
+                    text.is_char_boundary(r.start)
+                        && text.is_char_boundary(r.end)
+                        && r.start < r.end,
+                    "{text:?} {r:?}"
+                );
             }
         }
     }

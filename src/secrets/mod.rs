@@ -48,7 +48,9 @@ pub use provider::ProviderContext;
 pub use redact::{
     MASK, Redacting, redact, redact_error, remember, remember_if_secret, remember_path_if_secret,
 };
-pub use text::{mask_command, mask_command_output, mask_line};
+pub use text::{
+    mask_command, mask_command_output, mask_line, mask_quoted_names, mask_source_line, shown_name,
+};
 
 use crate::model::envtoken::EnvTokens;
 use crate::model::node::{Scalar, ScalarKind};

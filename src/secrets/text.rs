@@ -137,3 +137,66 @@ fn is_blob(line: &str) -> bool {
         && t.bytes().any(|b| b.is_ascii_uppercase())
         && t.bytes().any(|b| b.is_ascii_lowercase())
 }
+
+/// A name the user wrote (a key, a rule id, an environment), as a message
+/// may quote it: the name itself, or `<secret>` when a rule finds a secret
+/// in it: a token or secret part, random as a whole, a credential key name,
+/// or a credential's short shape (8–11 generated characters, 16+ hex with
+/// letters and digits).
+///
+/// Diagnostics quote names so the user can find them; a secret pasted where
+/// a name belongs (`Zq8LmXp3Vt7W = 1` in `driftcheck.toml`, an allow comment
+/// naming it as a rule) is found by its line number instead.
+pub fn shown_name(name: &str) -> std::borrow::Cow<'_, str> {
+    let secret = name.len() >= 8
+        && (super::holds_secret(name)
+            || values::looks_random(name)
+            || super::key_is_credential(name)
+            || super::provider::credential_shape(name));
+    if secret {
+        std::borrow::Cow::Borrowed(redact::MASK)
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
+/// A diagnostic message with every `` `quoted` `` name passed through
+/// [`shown_name`]: the one place config and policy problems are masked,
+/// whichever check wrote them.
+pub fn mask_quoted_names(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (i, part) in parts.enumerate() {
+        out.push('`');
+        // Odd pieces are inside backticks (a trailing unpaired one is not).
+        if i % 2 == 0 && message.matches('`').count() > i + 1 {
+            out.push_str(&shown_name(part));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// A line of the user's configuration or policy quoted under a problem:
+/// masked as free text ([`mask_line`]), and every name-like word (letters,
+/// digits, `_ . - / + =`) that [`shown_name`] would not quote.
+pub fn mask_source_line(line: &str) -> String {
+    let line = mask_line(line);
+    let word = |c: char| c.is_ascii_alphanumeric() || "_.-/+=".contains(c);
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line.as_str();
+    while let Some(start) = rest.find(word) {
+        out.push_str(&rest[..start]);
+        let len = rest[start..]
+            .find(|c: char| !word(c))
+            .unwrap_or(rest.len() - start);
+        out.push_str(&shown_name(&rest[start..start + len]));
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -24,8 +24,12 @@ with the catalogue. Families:
              TOML line-ending backslash, .properties continuation)
   secretkey  short generated passwords one character apart under secret keys
              in every format and output format, with and without -v
+  generic    uncatalogued secrets in the same placements: a random token
+             under the neutral key, generated passwords under a secret key
   commands   trailers / gate / approve / audit / explain / init / check with
              the same material, every output format, with and without -v
+  name       a secret pasted where a name belongs (unknown config or policy
+             key, an allow comment's rule id), every format
 Deterministic (seeded). `FULL=1` puts every catalogue token in every
 placement (about 4,800 `place` vectors) instead of three placements each.
 """
@@ -203,6 +207,42 @@ for i, (ident, marker, before, after, example) in enumerate(ENTRIES):
             {f"staging/{f}": fill(a), f"prod/{f}": fill(b)}, diff(n))
         n += 1
 
+# Uncatalogued secrets in the same placements: a random 40-character token
+# under the neutral key (found by shape), and generated passwords (with and
+# without punctuation) under the same placement with a secret-named key.
+SECRET_NAMES = [("extra", "password"), ("EXTRA", "DB_PASSWORD"), ("X-Extra", "X-Api-Key"),
+                ("notes", "secret"), ("description", "api_token"), ("blob", "private_key"),
+                ("note", "password"), ("--verbose", "--password"), ("\"run\"", "\"--token\""),
+                ("\"c\"", "\"--api-key\""), ("application_name", "password"), ("Use", "Password"),
+                ("upstream", "password"), ("the value", "the password"), ("--upstream-key", "--api-key"),
+                ("arg = ", "token = "), ("material", "private_key"), ("--extra", "--password"),
+                ("value: ", "value: "), ("UPSTREAM", "API_TOKEN"), ("<arg>", "<password>"),
+                ("</arg>", "</password>")]
+PUNCT = A62 + "!#%&*+-.=?@^_~"
+
+
+def secret_named(tpl):
+    for a, b in SECRET_NAMES:
+        tpl = tpl.replace(a, b)
+    return tpl
+
+
+for k, (place, (f, tpl)) in enumerate(PLACES.items()):
+    stpl = secret_named(tpl)
+    for kind in ["random40", "password", "punct"]:
+        if kind == "random40":
+            a, t = rnd(A62, 40), tpl
+        elif kind == "password":
+            a, t = rnd(A62, 13), stpl
+        else:
+            a = rnd(A62, 6) + R.choice("!#%&*+-.=?@^_~") + rnd(A62, 7)
+            t = stpl
+        b = apart(a)
+        fill = lambda s: t.format(t=s, tq=yq(s), t64=b64(s))
+        pieces = [x for x in re.split(r"[^A-Za-z0-9]", a) if len(x) >= 6]
+        vec(f"generic:{place}/{kind}", pieces, {f"staging/{f}": fill(a), f"prod/{f}": fill(b)}, diff(n))
+        n += 1
+
 # Key files (a header, base64 lines, a footer) in block scalars,
 # stringData, JSON-escaped and HCL heredocs.
 B64 = UP + LO + DG + "+/"
@@ -348,6 +388,23 @@ for i, f in enumerate(FORMATS):
             "staging/a.env": f"export EXTRA=\"{tok}\"\nexport DB_PASSWORD='{pw}'\n",
             "prod/a.env": f"export EXTRA=\"{apart(tok)}\"\nexport DB_PASSWORD='{apart(pw)}'\n"},
             ["check", "--format", f] + v)
+
+# Secrets pasted where a name belongs: an unknown key in driftcheck.toml or a
+# policy, a rule id in an inline allow comment; every format, with -v.
+for i, f in enumerate(FORMATS):
+    for kind, make in [("password", lambda: rnd(A62, 12)), ("short", lambda: rnd(A62, 9)),
+                       ("random40", lambda: rnd(A62, 40))]:
+        s = make()
+        vec(f"name:config-key/{kind}/{f}", [s], {"driftcheck.toml": CFG + f"{s} = 1\n",
+            "staging/a.yaml": "a: 1\n", "prod/a.yaml": "a: 2\n"}, ["check", "--format", f, "-v"])
+        s = make()
+        vec(f"name:policy-key/{kind}/{f}", [s], {"driftcheck.toml": CFG + "policies = [\"p.toml\"]\n",
+            "p.toml": f"[[rule]]\nid = \"r1\"\nkeys = [\"a\"]\nexpect = \"same\"\n{s} = \"x\"\n",
+            "staging/a.yaml": "a: 1\n", "prod/a.yaml": "a: 2\n"}, ["check", "--format", f, "-v"])
+        s = make()
+        vec(f"name:allow-id/{kind}/{f}", [s], {"driftcheck.toml": CFG,
+            "staging/a.yaml": f"a: 1 # driftcheck: allow {s} -- rotated\n", "prod/a.yaml": "a: 2\n"},
+            ["diff", "staging", "prod", "--format", f, "-v"])
 
 for v in out:
     print(json.dumps(v))
