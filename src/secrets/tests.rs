@@ -392,3 +392,64 @@ fn names_quoted_in_messages_are_names_not_secrets() {
         );
     }
 }
+
+/// Free text printed as is: a generated short password of 12–15
+/// characters is masked in every wrapping a line puts around a word; the
+/// words, identifiers and ids of ordinary commit messages are not.
+#[test]
+fn short_passwords_in_free_text_are_masked_wherever_they_stand() {
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    let mut draw = |n: usize| -> String {
+        const A: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
+        loop {
+            let s: String = (0..n)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    A[(rng % A.len() as u64) as usize] as char
+                })
+                .collect();
+            let b = s.as_bytes();
+            if b.iter().any(u8::is_ascii_uppercase)
+                && b.iter().any(u8::is_ascii_lowercase)
+                && b.iter().filter(|c| c.is_ascii_digit()).count() >= 2
+            {
+                return s;
+            }
+        }
+    };
+    let mut missed = 0;
+    let mut total = 0;
+    for n in 12..16 {
+        for _ in 0..20 {
+            let pw = draw(n);
+            for wrap in [
+                "Co-authored-by: B <b@x.com> {}",
+                "credentials ci / {}",
+                "use `{}` for now",
+                "(\"{}\")",
+                "[{}], next",
+                "{}.",
+            ] {
+                let line = wrap.replace("{}", &pw);
+                total += 1;
+                if mask_line(&line).contains(&pw) {
+                    missed += 1;
+                }
+            }
+        }
+    }
+    // The randomness test's documented limit: a draw that reads as words.
+    assert!(missed * 20 <= total, "{missed} of {total} shown");
+    for line in [
+        "Reviewed-by: Ana Lopez <ana@example.com>",
+        "Change-Id: I3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e3f9a2c7e",
+        "Bump KubernetesVersion to v1.29.3",
+        "Fix ConfigMapLoader for HelmReleases",
+        "See PROJ-12345 and release-2024-01-15",
+        "Signed-off-by: Bo <bo@example.com>",
+    ] {
+        assert_eq!(mask_line(line), line);
+    }
+}

@@ -13,7 +13,9 @@ use crate::model::value::Value;
 /// A line of free text printed as is (a commit trailer, a near miss):
 /// secrets replaced by `<secret>`. A `Key: value` under a secret-named key
 /// (`Token: ...`, `Password = ...`) loses its whole value; the rest is judged
-/// as free text (credential words, command lines, token shapes).
+/// as free text (credential words, command lines, token shapes), and every
+/// word that is a generated short password as a whole (see
+/// [`password_words`]).
 pub fn mask_line(text: &str) -> String {
     // `secret_words` runs `generic::find` (through the value shapes), so
     // only the free-text runs are added here.
@@ -21,7 +23,32 @@ pub fn mask_line(text: &str) -> String {
     ranges.extend(values::key_value(text));
     ranges.extend(values::random_value(text));
     ranges.extend(generic::random_runs(text));
+    ranges.extend(password_words(text));
     masked(text, ranges)
+}
+
+/// Words of free text that are generated short passwords: a line printed as
+/// is has no key to say what a word is, so a word (quotes, brackets and
+/// trailing punctuation aside) of 12–15 characters that passes the short
+/// password test of a whole value (both cases, digits or symbols, random
+/// for that alphabet; not words, CamelCase, hex or one-case identifiers)
+/// is masked wherever it stands (`Co-authored-by: B <b@x> Zq8LmXp3Vt7W`,
+/// `credentials ci / Zq8LmXp3Vt7W`).
+fn password_words(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for word in text.split(char::is_whitespace) {
+        let start = at;
+        at += word.len() + 1;
+        let trimmed = word.trim_start_matches(['\'', '"', '`', '(', '[', '<', '{']);
+        let lead = word.len() - trimmed.len();
+        let trimmed =
+            trimmed.trim_end_matches(['\'', '"', '`', ')', ']', '>', '}', ',', ';', '.', ':']);
+        if (12..16).contains(&trimmed.len()) && values::looks_random_short(trimmed) {
+            out.push(start + lead..start + lead + trimmed.len());
+        }
+    }
+    out
 }
 
 /// A `render` command as shown in findings and errors: an argument that

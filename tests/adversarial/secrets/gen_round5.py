@@ -28,6 +28,8 @@ with the catalogue. Families:
              under the neutral key, generated passwords under a secret key
   commands   trailers / gate / approve / audit / explain / init / check with
              the same material, every output format, with and without -v
+  prose      generated short passwords in commit-message prose and near-miss
+             trailers, through trailers / gate / audit / approve
   name       a secret pasted where a name belongs (unknown config or policy
              key, an allow comment's rule id), every format
 Deterministic (seeded). `FULL=1` puts every catalogue token in every
@@ -405,6 +407,20 @@ for i, f in enumerate(FORMATS):
         vec(f"name:allow-id/{kind}/{f}", [s], {"driftcheck.toml": CFG,
             "staging/a.yaml": f"a: 1 # driftcheck: allow {s} -- rotated\n", "prod/a.yaml": "a: 2\n"},
             ["diff", "staging", "prod", "--format", f, "-v"])
+
+# Generated short passwords in commit-message prose and near-miss trailers
+# (no secret word to point at them), through every command that prints
+# message lines, every format.
+PROSE = ["Co-authored-by: B <b@example.com> {p}", "credentials ci / {p}", "use `{p}` for the mirror",
+         "Reviewed-by: {p}", "X-Note: ({p})"]
+for i, f in enumerate(FORMATS):
+    for k, line in enumerate(PROSE):
+        p = rnd(A62, 12 + k % 4)
+        base = {"driftcheck.toml": CFG, "staging/a.yaml": "a: 1\n", "prod/a.yaml": "a: 1\n"}
+        msg = f"change a\n\nsome prose here\n{line.format(p=p)}\nReviewed-by: A <a@example.com>\n"
+        cmd = [["trailers"], ["gate", "--base", "main"], ["audit"], ["approve", "--base", "main"]][(i + k) % 4]
+        vec(f"prose:{cmd[0]}/{k}/{f}", [p], {}, cmd + ["--format", f, "-v"],
+            git={"base": base, "change": {"prod/a.yaml": "a: 2\n"}, "message": msg})
 
 for v in out:
     print(json.dumps(v))
