@@ -137,7 +137,7 @@ impl Masker {
     ) -> Value {
         let kind = value_kind(scalar.kind);
         let text = scalar.text.as_str();
-        let class = key.map(key_class).unwrap_or(KeyClass::Neutral);
+        let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
         let mut v = self.classify(kind, text, scalar.tag.as_deref(), key, class, forced, env);
         v.ambiguity = scalar.ambiguity;
         v.inferred =
@@ -170,7 +170,7 @@ impl Masker {
     }
 
     fn decision(&self, key: Option<&str>, scalar: &Scalar, forced: Forced) -> Decision {
-        let class = key.map(key_class).unwrap_or(KeyClass::Neutral);
+        let class = key.map(keys::classify_key).unwrap_or(KeyClass::Neutral);
         decide(
             value_kind(scalar.kind),
             &scalar.text,
@@ -270,18 +270,23 @@ pub fn find_random_tokens(text: &str) -> Vec<Range<usize>> {
     generic::find(text)
 }
 
-/// The class of a key name for the value under it. A key that is itself a
-/// credential ([`key_is_credential`]) makes its value secret too: the two
-/// are halves of one pasted text that a parser split at its `=` or `:`
-/// (an INI continuation line `  SCRAM-SHA-256$4096:salt$key` read as
-/// `key: value`, a token with `=` padding in a `.env` line). Switches and
-/// empty values under it stay visible, as under any secret key.
-fn key_class(key: &str) -> KeyClass {
-    match keys::classify_key(key) {
-        KeyClass::Secret => KeyClass::Secret,
-        _ if key_is_credential(key) => KeyClass::Secret,
-        other => other,
+/// Whether a key that is itself a credential ([`key_is_credential`]) and
+/// its value are halves of one pasted text that a parser split at its `=`
+/// or `:` (an INI continuation line `  SCRAM-SHA-256$4096:salt$key` read
+/// as `key: value`): a value rule finds a secret in the two joined back that
+/// runs into the value. A credential-looking name alone does not make its
+/// value secret (a different value per environment is not drift, so that
+/// would hide real differences under a misjudged name).
+fn joined_secret(key: &str, text: &str) -> bool {
+    if text.is_empty() || !key_is_credential(key) {
+        return false;
     }
+    ['=', ':'].iter().any(|sep| {
+        let joined = format!("{key}{sep}{text}");
+        values::secret_parts(&joined)
+            .iter()
+            .any(|r| r.end > key.len() + 1)
+    })
 }
 
 /// Whether a key *name* is itself a credential (docs/secrets.md, "key
@@ -412,6 +417,7 @@ fn decide(
     }
     let secret_key = class == KeyClass::Secret
         || forced == Forced::Secret
+        || key.is_some_and(|k| joined_secret(k, text))
         || (forced == Forced::Context && class != KeyClass::Exempt)
         // `kubectl apply` keeps a Secret's whole manifest, data included, here.
         || (key.is_some_and(|k| k.ends_with("last-applied-configuration")) && text.contains("\"kind\":\"Secret\""));
