@@ -93,7 +93,8 @@ impl Masker {
     /// - a PEM private key: every line from `-----BEGIN … PRIVATE KEY-----` to `-----END`;
     /// - base64 blobs (a line that is nothing else);
     /// - `.pgpass` (`host:port:db:user:password`) and `htpasswd` (`user:hash`);
-    /// - redis ACL rules (`user app on >password`).
+    /// - redis ACL rules (`user app on >password`);
+    /// - a catalogued token split over two lines: each line's part.
     pub fn text_file(&self, text: &str, file_name: &str, env: &EnvTokens) -> Vec<Value> {
         let name = file_name
             .rsplit('/')
@@ -103,8 +104,15 @@ impl Masker {
         let pgpass = name.ends_with("pgpass");
         let htpasswd = name.contains("htpasswd");
         let mut in_key = false;
+        // Tokens split over two lines (see `catalogue::split_tokens`): found
+        // in the whole text, each line masks its part.
+        let split: Vec<std::ops::Range<usize>> = catalogue::find(text)
+            .into_iter()
+            .filter(|r| text[r.clone()].contains('\n'))
+            .collect();
         text.lines()
             .map(|line| {
+                let at = line.as_ptr() as usize - text.as_ptr() as usize;
                 // A key file by its header (PEM, OpenSSH, SSH2, PuTTY, OpenVPN,
                 // age): every line to its END marker (PuTTY has none: to the end).
                 if catalogue::is_key_file(line) {
@@ -118,6 +126,10 @@ impl Masker {
                     return self.mask_ranges(line, std::iter::once(0..line.len()).collect(), env);
                 }
                 let mut ranges = values::secret_words(line);
+                ranges.extend(split.iter().filter_map(|r| {
+                    let (start, end) = (r.start.max(at), r.end.min(at + line.len()));
+                    (start < end).then(|| start - at..end - at)
+                }));
                 ranges.extend(values::key_value(line));
                 ranges.extend(values::random_value(line));
                 let trimmed = line.trim_start();

@@ -126,6 +126,10 @@ out = []
 
 
 def vec(cls, secrets, tree, command, git=None):
+    # Declared environments: discovery alone pairs only known config files,
+    # and a vector whose files are not compared proves nothing.
+    if any(p.startswith("staging/") for p in tree) and "driftcheck.toml" not in tree:
+        tree = dict(tree, **{"driftcheck.toml": CFG})
     v = {"class": cls, "secrets": sorted(set(s for s in secrets if len(s) >= 6)), "tree": tree,
          "command": command}
     if git:
@@ -331,6 +335,8 @@ SPLIT = {
     "yaml-dq-escape": ("a.yaml", "note: \"{h1}\\\n  {h2}\"\n", ""),
     "toml-backslash": ("a.toml", "note = \"\"\"\\\n{h1}\\\n{h2}\"\"\"\n", ""),
     "properties": ("a.properties", "app.note={h1}\\\n    {h2}\n", ""),
+    "text-file": ("NOTES.txt", "the upstream key is {h1}\n{h2} for now\n", ""),
+    "shell-heredoc": ("run.sh", "cat > key <<EOF\n{h1}\n  {h2}\nEOF\n", ""),
 }
 for k, (name, (f, tpl, _)) in enumerate(SPLIT.items()):
     for m in range(6):
