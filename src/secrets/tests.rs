@@ -453,3 +453,49 @@ fn short_passwords_in_free_text_are_masked_wherever_they_stand() {
         assert_eq!(mask_line(line), line);
     }
 }
+
+/// A text file: a secret found once is masked wherever it reappears in the
+/// file (same line, later lines, any quoting), for every kind of first
+/// finding; a short word is not searched for.
+#[test]
+fn text_files_mask_a_found_secret_everywhere_it_reappears() {
+    let m = masker();
+    let env = EnvTokens::new("prod", &[]);
+    for secret in [
+        "eal9WDBMS0VdD",
+        "Zq8LmXp3Vt7Wk2Rn9Hs4",
+        "ghp_R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke",
+    ] {
+        for first in ["the password {} here", "token={}", "export API_KEY='{}'"] {
+            for again in [
+                "and \"{}\" works",
+                "use `{}` later",
+                "({})",
+                "{}",
+                "x {} y {}",
+            ] {
+                let text = format!(
+                    "{}\nnothing here\n{}\n",
+                    first.replace("{}", secret),
+                    again.replace("{}", secret)
+                );
+                let shown: String = m
+                    .text_file(&text, "notes.txt", &env)
+                    .iter()
+                    .map(|v| v.shown.to_string())
+                    .collect();
+                assert!(
+                    !shown.contains(&secret[secret.len() - 8..]),
+                    "{text:?} -> {shown}"
+                );
+            }
+        }
+    }
+    let text = "password hunter\nhunter is a word here\n";
+    let shown: Vec<String> = m
+        .text_file(text, "notes.txt", &env)
+        .iter()
+        .map(|v| v.shown.to_string())
+        .collect();
+    assert_eq!(shown[1], "hunter is a word here");
+}

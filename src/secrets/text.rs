@@ -6,6 +6,8 @@
 //! through the last-line writer ([`super::Redacting`]). Every caller outside
 //! `secrets` uses one of these doors (see the module doc of [`super`]).
 
+use std::ops::Range;
+
 use super::{Masker, catalogue, generic, masked, redact, values};
 use crate::model::envtoken::EnvTokens;
 use crate::model::value::Value;
@@ -34,7 +36,7 @@ pub fn mask_line(text: &str) -> String {
 /// for that alphabet; not words, CamelCase, hex or one-case identifiers)
 /// is masked wherever it stands (`Co-authored-by: B <b@x> Zq8LmXp3Vt7W`,
 /// `credentials ci / Zq8LmXp3Vt7W`).
-fn password_words(text: &str) -> Vec<std::ops::Range<usize>> {
+fn password_words(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut at = 0;
     for word in text.split(char::is_whitespace) {
@@ -94,23 +96,28 @@ impl Masker {
     /// - base64 blobs (a line that is nothing else);
     /// - `.pgpass` (`host:port:db:user:password`) and `htpasswd` (`user:hash`);
     /// - redis ACL rules (`user app on >password`);
-    /// - a catalogued token split over two lines: each line's part.
+    /// - a catalogued token split over two lines: each line's part;
+    /// - a secret found once, wherever it reappears in the file.
     pub fn text_file(&self, text: &str, file_name: &str, env: &EnvTokens) -> Vec<Value> {
         let name = file_name
             .rsplit('/')
             .next()
             .unwrap_or(file_name)
             .to_ascii_lowercase();
-        let pgpass = name.ends_with("pgpass");
-        let htpasswd = name.contains("htpasswd");
+        let layout = Layout {
+            pgpass: name.ends_with("pgpass"),
+            htpasswd: name.contains("htpasswd"),
+        };
         let mut in_key = false;
         // Tokens split over two lines (see `catalogue::split_tokens`): found
         // in the whole text, each line masks its part.
-        let split: Vec<std::ops::Range<usize>> = catalogue::find(text)
+        let split: Vec<Range<usize>> = catalogue::find(text)
             .into_iter()
             .filter(|r| text[r.clone()].contains('\n'))
             .collect();
-        text.lines()
+        let lines: Vec<&str> = text.lines().collect();
+        let mut ranges: Vec<Vec<Range<usize>>> = lines
+            .iter()
             .map(|line| {
                 let at = line.as_ptr() as usize - text.as_ptr() as usize;
                 // A key file by its header (PEM, OpenSSH, SSH2, PuTTY, OpenVPN,
@@ -123,47 +130,113 @@ impl Masker {
                     in_key = false;
                 }
                 if whole {
-                    return self.mask_ranges(line, std::iter::once(0..line.len()).collect(), env);
+                    return vec![0..line.len()];
                 }
-                let mut ranges = values::secret_words(line);
-                ranges.extend(split.iter().filter_map(|r| {
+                let mut r = line_ranges(line, layout);
+                r.extend(split.iter().filter_map(|r| {
                     let (start, end) = (r.start.max(at), r.end.min(at + line.len()));
                     (start < end).then(|| start - at..end - at)
                 }));
-                ranges.extend(values::key_value(line));
-                ranges.extend(values::random_value(line));
-                let trimmed = line.trim_start();
-                if !trimmed.starts_with('#') {
-                    if pgpass && let Some(at) = line.rfind(':') {
-                        ranges.push(at + 1..line.len());
-                    }
-                    if htpasswd && let Some(at) = line.find(':') {
-                        ranges.push(at + 1..line.len());
-                    }
-                }
-                if trimmed.starts_with("user ") {
-                    let mut at = 0;
-                    for word in line.split_whitespace() {
-                        let start = at + line[at..].find(word).expect("a piece of the line");
-                        at = start + word.len();
-                        if word.len() > 1 && (word.starts_with('>') || word.starts_with('#')) {
-                            ranges.push(start + 1..at);
-                        }
-                    }
-                }
-                ranges.retain(|r| !r.is_empty());
-                ranges.sort_by_key(|r| (r.start, r.end));
-                let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
-                for r in ranges {
-                    match merged.last_mut() {
-                        Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-                        _ => merged.push(r),
-                    }
-                }
-                self.mask_ranges(line, merged, env)
+                merge(r)
             })
+            .collect();
+        mask_repeats(&lines, &mut ranges);
+        lines
+            .iter()
+            .zip(ranges)
+            .map(|(line, r)| self.mask_ranges(line, r, env))
             .collect()
     }
+}
+
+/// File layouts with a credential field of their own.
+#[derive(Clone, Copy)]
+struct Layout {
+    /// `.pgpass`: `host:port:db:user:password`.
+    pgpass: bool,
+    /// `htpasswd`: `user:hash`.
+    htpasswd: bool,
+}
+
+/// The secret ranges of one line of a text file, by the line rules.
+fn line_ranges(line: &str, layout: Layout) -> Vec<Range<usize>> {
+    let mut ranges = values::secret_words(line);
+    ranges.extend(values::key_value(line));
+    ranges.extend(values::random_value(line));
+    ranges.extend(password_words(line));
+    let trimmed = line.trim_start();
+    if !trimmed.starts_with('#') {
+        if layout.pgpass
+            && let Some(at) = line.rfind(':')
+        {
+            ranges.push(at + 1..line.len());
+        }
+        if layout.htpasswd
+            && let Some(at) = line.find(':')
+        {
+            ranges.push(at + 1..line.len());
+        }
+    }
+    if trimmed.starts_with("user ") {
+        let mut at = 0;
+        for word in line.split_whitespace() {
+            let start = at + line[at..].find(word).expect("a piece of the line");
+            at = start + word.len();
+            if word.len() > 1 && (word.starts_with('>') || word.starts_with('#')) {
+                ranges.push(start + 1..at);
+            }
+        }
+    }
+    ranges
+}
+
+/// A secret found once in a file is masked wherever it reappears there
+/// (`the password X ... and "X"`): a second occurrence has no secret word
+/// before it. Only credential-like texts (8+ characters, letters and
+/// digits) are searched, so a weak secret such as a word does not mask
+/// every use of the word; one automaton, one pass over each line.
+fn mask_repeats(lines: &[&str], ranges: &mut [Vec<Range<usize>>]) {
+    let known: std::collections::BTreeSet<&str> = lines
+        .iter()
+        .zip(ranges.iter())
+        .flat_map(|(line, r)| r.iter().map(|r| &line[r.clone()]))
+        .map(|s| s.trim_matches(['\'', '"', '`']))
+        .filter(|s| {
+            s.len() >= 8
+                && s.bytes().any(|b| b.is_ascii_digit())
+                && s.bytes().any(|b| b.is_ascii_alphabetic())
+        })
+        .collect();
+    if known.is_empty() {
+        return;
+    }
+    let Ok(ac) = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&known)
+    else {
+        return;
+    };
+    for (line, r) in lines.iter().zip(ranges.iter_mut()) {
+        let found: Vec<Range<usize>> = ac.find_iter(line).map(|m| m.range()).collect();
+        if !found.is_empty() {
+            r.extend(found);
+            *r = merge(std::mem::take(r));
+        }
+    }
+}
+
+/// Ranges sorted, empty ones dropped, overlapping ones merged.
+fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.retain(|r| !r.is_empty());
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
 }
 
 /// A line that is only a long base64 run: the body of a key or certificate.
