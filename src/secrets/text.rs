@@ -130,7 +130,7 @@ impl Masker {
                     in_key = false;
                 }
                 if whole {
-                    return vec![0..line.len()];
+                    return std::iter::once(0..line.len()).collect();
                 }
                 let mut r = line_ranges(line, layout);
                 r.extend(split.iter().filter_map(|r| {
