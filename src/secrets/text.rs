@@ -104,7 +104,7 @@ impl Masker {
             .next()
             .unwrap_or(file_name)
             .to_ascii_lowercase();
-        let layout = Layout {
+        let layout = CredentialLayout {
             pgpass: name.ends_with("pgpass"),
             htpasswd: name.contains("htpasswd"),
         };
@@ -151,7 +151,7 @@ impl Masker {
 
 /// File layouts with a credential field of their own.
 #[derive(Clone, Copy)]
-struct Layout {
+struct CredentialLayout {
     /// `.pgpass`: `host:port:db:user:password`.
     pgpass: bool,
     /// `htpasswd`: `user:hash`.
@@ -159,7 +159,7 @@ struct Layout {
 }
 
 /// The secret ranges of one line of a text file, by the line rules.
-fn line_ranges(line: &str, layout: Layout) -> Vec<Range<usize>> {
+fn line_ranges(line: &str, layout: CredentialLayout) -> Vec<Range<usize>> {
     let mut ranges = values::secret_words(line);
     ranges.extend(values::key_value(line));
     ranges.extend(values::random_value(line));
