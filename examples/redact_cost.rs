@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use driftcheck::secrets::{catalogue, generic, redact};
+use driftcheck::secrets::{find_random_tokens, find_tokens, redact};
 
 /// A report like `diff -v --format json` prints: keys, paths, versions,
 /// hostnames, digests, fingerprints, and a few masked values.
@@ -55,9 +55,9 @@ fn main() {
     );
     for k in [1, 4] {
         let text = report(n * k);
-        let all = time(|| redact::redact(&text).len());
-        let cat = time(|| catalogue::find(&text).len());
-        let generic_s = time(|| generic::find(&text).len());
+        let all = time(|| redact(&text).len());
+        let cat = time(|| find_tokens(&text).len());
+        let generic_s = time(|| find_random_tokens(&text).len());
         println!(
             "{:>8} {:>8.1} {:>10.3} {:>10.3} {:>10.3}",
             n * k,

@@ -296,7 +296,7 @@ pub fn run(args: Args) -> Result<Status, Error> {
     args.command.accepts(args.format)?;
     // Stdout is line-buffered; a report is written in one go.
     // Everything printed passes the last line of defence (secrets::redact).
-    let mut out = driftcheck::secrets::redact::Redacting::new(stdout.lock());
+    let mut out = driftcheck::secrets::Redacting::new(stdout.lock());
     let status = dispatch(&args, &cwd, &opts, &mut out)?;
     out.finish().map_err(Error::Write)?;
     Ok(status)

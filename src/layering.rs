@@ -4,6 +4,10 @@
 //!   binary crate. The library never names it: no `crate::cli`,
 //!   `crate::commands` or `use driftcheck` in `src/` outside the binary.
 //! - libgit2 stays behind `src/git/`: no `git2` path outside it.
+//! - Masking has one way in: the facade of `src/secrets/mod.rs`. No path
+//!   into a detector module (`secrets::values::`, `secrets::keys::`, ...)
+//!   outside `src/secrets/`: a caller that picks some of the rules masks
+//!   less than the masker would, and the next rule added would miss it.
 //! - One import loop at most among the library's modules, and only the one
 //!   named here: `formats`, `model` and `secrets` (parsers build the model;
 //!   model values carry the masker's fingerprints, and documents carry the
@@ -47,6 +51,41 @@ mod tests {
             .map(|(rel, _)| rel)
             .collect();
         assert!(offending.is_empty(), "git2 outside src/git/: {offending:?}");
+    }
+
+    #[test]
+    fn secret_detectors_stay_behind_the_facade() {
+        let facade =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/secrets/mod.rs"))
+                .unwrap();
+        let inner: Vec<String> =
+            regex::Regex::new(r"(?m)^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;")
+                .unwrap()
+                .captures_iter(&facade)
+                .map(|c| c[1].to_string())
+                .filter(|m| m != "tests")
+                .collect();
+        assert!(inner.len() >= 10, "the detector modules: {inner:?}");
+        let re = regex::Regex::new(&format!(
+            r"\bsecrets::(?:{})::|\bsecrets::\{{[^}}]*\b(?:{})::",
+            inner.join("|"),
+            inner.join("|")
+        ))
+        .unwrap();
+        let offending: Vec<String> = sources()
+            .into_iter()
+            .filter(|(rel, _)| !rel.starts_with("secrets/") && rel != "layering.rs")
+            .filter(|(_, text)| re.is_match(text))
+            .map(|(rel, _)| rel)
+            .collect();
+        assert!(
+            offending.is_empty(),
+            "secret detectors named outside src/secrets/ (use the facade): {offending:?}"
+        );
+        // The scan sees what it is meant to see.
+        assert!(re.is_match("crate::secrets::values::secret_words(x)"));
+        assert!(re.is_match("use crate::secrets::{Masker, keys::is_secret_name};"));
+        assert!(!re.is_match("crate::secrets::mask_line(x)"));
     }
 
     /// Modules of the library (top-level) and which others each names

@@ -11,7 +11,6 @@ use crate::model::document::{self, Doc};
 use crate::model::node::{Document, Node, NodeValue};
 use crate::model::value::Value;
 use crate::secrets::Masker;
-use crate::secrets::values::{key_value, secret_words};
 
 /// A loaded file.
 #[derive(Debug)]
@@ -69,7 +68,7 @@ fn load_into(
     allows: &mut AllowLines,
 ) -> Loaded {
     // A file or directory named by a credential is masked in every output.
-    crate::secrets::redact::remember_path_if_secret(&file.display);
+    crate::secrets::remember_path_if_secret(&file.display);
     if let Some(reason) = file.refused {
         return Loaded::Failed(ParseError::new(0, None, reason), None);
     }
@@ -225,84 +224,8 @@ fn io_error(e: &std::io::Error) -> ParseError {
     )
 }
 
-/// Mask the lines of a file of no known format. Each line is masked on its
-/// own (`key = value` under a secret-named key, the word after a
-/// secret-named word, every value shape), and some secrets span lines or
-/// live in files with a layout of their own:
-/// - a PEM private key: every line from `-----BEGIN … PRIVATE KEY-----` to `-----END`;
-/// - base64 blobs (a line that is nothing else);
-/// - `.pgpass` (`host:port:db:user:password`) and `htpasswd` (`user:hash`);
-/// - redis ACL rules (`user app on >password`).
+/// Mask the lines of a file of no known format (the rules live with the
+/// masker: [`Masker::text_file`]).
 pub fn mask_text(text: &str, file_name: &str, masker: &Masker, env: &Environment) -> Vec<Value> {
-    let name = file_name
-        .rsplit('/')
-        .next()
-        .unwrap_or(file_name)
-        .to_ascii_lowercase();
-    let pgpass = name.ends_with("pgpass");
-    let htpasswd = name.contains("htpasswd");
-    let mut in_key = false;
-    text.lines()
-        .map(|line| {
-            // A key file by its header (PEM, OpenSSH, SSH2, PuTTY, OpenVPN,
-            // age): every line to its END marker (PuTTY has none: to the end).
-            if crate::secrets::catalogue::is_key_file(line) {
-                in_key = true;
-            }
-            let whole = in_key || is_blob(line);
-            if in_key && (line.contains("-----END") || line.contains("---- END")) {
-                in_key = false;
-            }
-            if whole {
-                return masker.mask_ranges(
-                    line,
-                    std::iter::once(0..line.len()).collect(),
-                    &env.tokens,
-                );
-            }
-            let mut ranges = secret_words(line);
-            ranges.extend(key_value(line));
-            ranges.extend(crate::secrets::values::random_value(line));
-            let trimmed = line.trim_start();
-            if !trimmed.starts_with('#') {
-                if pgpass && let Some(at) = line.rfind(':') {
-                    ranges.push(at + 1..line.len());
-                }
-                if htpasswd && let Some(at) = line.find(':') {
-                    ranges.push(at + 1..line.len());
-                }
-            }
-            if trimmed.starts_with("user ") {
-                let mut at = 0;
-                for word in line.split_whitespace() {
-                    let start = at + line[at..].find(word).expect("a piece of the line");
-                    at = start + word.len();
-                    if word.len() > 1 && (word.starts_with('>') || word.starts_with('#')) {
-                        ranges.push(start + 1..at);
-                    }
-                }
-            }
-            ranges.retain(|r| !r.is_empty());
-            ranges.sort_by_key(|r| (r.start, r.end));
-            let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
-            for r in ranges {
-                match merged.last_mut() {
-                    Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-                    _ => merged.push(r),
-                }
-            }
-            masker.mask_ranges(line, merged, &env.tokens)
-        })
-        .collect()
-}
-
-/// A line that is only a long base64 run: the body of a key or certificate.
-fn is_blob(line: &str) -> bool {
-    let t = line.trim();
-    t.len() >= 40
-        && t.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
-        && t.bytes().any(|b| b.is_ascii_digit())
-        && t.bytes().any(|b| b.is_ascii_uppercase())
-        && t.bytes().any(|b| b.is_ascii_lowercase())
+    masker.text_file(text, file_name, &env.tokens)
 }

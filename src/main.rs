@@ -78,20 +78,20 @@ fn report_error(err: &driftcheck::Error, format: driftcheck::report::OutputForma
     }
     let _ = std::io::stderr()
         .lock()
-        .write_all(driftcheck::secrets::redact::redact_error(&text).as_bytes());
+        .write_all(driftcheck::secrets::redact_error(&text).as_bytes());
     if !matches!(err, driftcheck::Error::NothingCompared { .. }) {
         let causes: Vec<String> = causes
             .iter()
-            .map(|c| driftcheck::secrets::redact::redact_error(&c.to_string()))
+            .map(|c| driftcheck::secrets::redact_error(&c.to_string()))
             .collect();
-        let message = driftcheck::secrets::redact::redact_error(&err.to_string());
+        let message = driftcheck::secrets::redact_error(&err.to_string());
         let mut stdout = std::io::stdout().lock();
         let _ = match err {
             driftcheck::Error::Invalid { problems } => {
                 let problems: Vec<driftcheck::diagnostic::Problem> = problems
                     .iter()
                     .map(|p| driftcheck::diagnostic::Problem {
-                        message: driftcheck::secrets::redact::redact(&p.message).into_owned(),
+                        message: driftcheck::secrets::redact(&p.message).into_owned(),
                         source: None,
                         ..p.clone()
                     })

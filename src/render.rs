@@ -38,37 +38,16 @@ pub fn parse_timeout(text: &str) -> Option<Duration> {
     (!d.is_zero()).then_some(d)
 }
 
-/// The command as shown in findings and errors: an argument that looks like
-/// a credential (`--ext-str password=…`, a token) is shown as `<masked>`.
-///
-/// Each argument is judged on its own and in its place: the argument after a
-/// credential flag (`-u admin:X`, `-p X`) or an attached `-pX` is masked
-/// whole, and every argument is masked as free text (a script given to
-/// `sh -c`, `admin:X`, a random word), so no part of a credential is quoted
-/// in an error or a finding.
+/// The command as shown in findings and errors, credentials masked
+/// ([`crate::secrets::mask_command`]).
 pub fn shown_command(argv: &[String]) -> String {
-    let items: Vec<String> = (0..argv.len())
-        .map(|k| {
-            if crate::secrets::cmdline_argv_item_is_credential(argv.len(), |i| argv[i].clone(), k) {
-                "<masked>".to_string()
-            } else {
-                masked(&crate::secrets::mask_line(&argv[k]))
-                    .replace(crate::secrets::redact::MASK, "<masked>")
-            }
-        })
-        .collect();
-    // Then the line: a flag word names the next argument (`--api-key k9`).
-    masked(&items.join(" "))
+    crate::secrets::mask_command(argv)
 }
 
 /// Free text with every secret-looking part replaced by `<masked>`
-/// (see [`crate::secrets::values::secret_words`]).
+/// ([`crate::secrets::mask_command_output`]).
 fn masked(text: &str) -> String {
-    let mut out = text.to_string();
-    for r in crate::secrets::values::secret_words(text).into_iter().rev() {
-        out.replace_range(r, "<masked>");
-    }
-    out
+    crate::secrets::mask_command_output(text)
 }
 
 /// Run `argv` in `dir` for environment `env` and return its standard output.

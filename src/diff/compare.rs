@@ -4,7 +4,6 @@
 use crate::finding::{Finding, Rule, Shown};
 use crate::model::keypath::parent;
 use crate::model::value::{Secrecy, Value, ValueKind};
-use crate::secrets::keys;
 
 /// Findings of one comparison, plus the values equal only modulo env names.
 #[derive(Debug, Default)]
@@ -333,7 +332,7 @@ fn path_like_key(path: &str) -> bool {
             .unwrap_or(name),
         _ => name,
     };
-    keys::tokens(name)
+    crate::secrets::key_words(name)
         .iter()
         .any(|t| PATH_TOKENS.contains(&t.as_str()))
 }

@@ -222,7 +222,7 @@ impl std::error::Error for ParseError {}
 /// the key itself looks like a credential; values never are.
 pub(crate) fn duplicate_key(key: &str, line: u32, first: u32) -> ParseError {
     const SHOWN: usize = 60;
-    if !crate::secrets::values::secret_parts(key).is_empty() {
+    if crate::secrets::holds_secret(key) {
         return ParseError::new(
             line,
             None,

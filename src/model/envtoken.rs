@@ -42,7 +42,7 @@ impl EnvTokens {
     /// Tokens for environment `name`: the name, its default aliases and `declared` ones.
     pub fn new(name: &str, declared: &[String]) -> Self {
         // A name that is itself a credential is masked in every output.
-        crate::secrets::redact::remember_if_secret(name);
+        crate::secrets::remember_if_secret(name);
         let mut tokens: Vec<String> = vec![name.to_ascii_lowercase()];
         for group in DEFAULT_GROUPS {
             if group.iter().any(|t| t.eq_ignore_ascii_case(name)) {

@@ -106,7 +106,7 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<(), Error> {
     let mut text = serde_json::to_string_pretty(&b).expect("a baseline serialises");
     text.push('\n');
     // A file driftcheck writes is output too: the last line of defence applies.
-    let text = crate::secrets::redact::redact(&text);
+    let text = crate::secrets::redact(&text);
     std::fs::write(path, text.as_bytes()).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,

@@ -468,7 +468,7 @@ fn secret_value_checks(sink: &mut Sink<'_>, at: usize, what: &str, rule: &Policy
         .keys
         .iter()
         .filter_map(KeyPattern::last_name)
-        .find(|k| crate::secrets::keys::is_secret_name(k))
+        .find(|k| crate::secrets::is_secret_name(k))
         && !value_checks.is_empty()
     {
         sink.error(

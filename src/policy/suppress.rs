@@ -190,7 +190,8 @@ fn inline_allows(
                             site.file.clone(),
                             i as u32 + 1,
                             format!(
-                                "`driftcheck: allow {id}` names an unknown rule{hint}; `driftcheck explain --list` lists them"
+                                "`driftcheck: allow {}` names an unknown rule{hint}; `driftcheck explain --list` lists them",
+                                crate::secrets::shown_name(id)
                             ),
                         );
                         if !bad.contains(&entry) {

@@ -21,7 +21,7 @@ pub fn write(
     let failed = commits.iter().filter(|c| !c.passed).count();
     // A path named by a credential is masked by the last-line writer.
     for p in commits.iter().flat_map(|c| &c.paths) {
-        crate::secrets::redact::remember_path_if_secret(p);
+        crate::secrets::remember_path_if_secret(p);
     }
     match format {
         OutputFormat::Json => {

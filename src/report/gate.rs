@@ -175,7 +175,10 @@ impl From<&Verdict> for GateView {
                 .map(|(commit, n)| NearMissView {
                     commit: commit.clone(),
                     line: n.line,
-                    text: n.text.clone(),
+                    // A near miss is a line of the message printed as is:
+                    // masked as free text in every format, not only the
+                    // human one.
+                    text: crate::secrets::mask_line(&n.text),
                     reason: n.reason.clone(),
                 })
                 .collect(),

@@ -184,7 +184,7 @@ fn append_step_summary(report: &Report<'_>, path: &Path) -> std::io::Result<()> 
     let mut text = Vec::new();
     markdown::write(report, &mut text).map_err(with_path)?;
     let text = String::from_utf8_lossy(&text);
-    file.write_all(crate::secrets::redact::redact(&text).as_bytes())
+    file.write_all(crate::secrets::redact(&text).as_bytes())
         .map_err(with_path)
 }
 

@@ -21,7 +21,7 @@ pub fn human(problems: &[Problem], paint: Paint) -> String {
         out.push_str(&format!(
             "{}: {}\n",
             paint.paint(Role::Error, &format!("error[{}]", p.code)),
-            paint.paint(Role::Strong, &p.message)
+            paint.paint(Role::Strong, &crate::secrets::mask_quoted_names(&p.message))
         ));
         let width = p.line.max(1).to_string().len();
         let pad = " ".repeat(width);
@@ -34,7 +34,7 @@ pub fn human(problems: &[Problem], paint: Paint) -> String {
             out.push_str(&format!(
                 "{} {bar} {}\n",
                 paint.paint(Role::Dim, &format!("{:>width$}", p.line)),
-                crate::secrets::mask_line(&source.replace('\t', " "))
+                crate::secrets::mask_source_line(&source.replace('\t', " "))
             ));
             out.push_str(&format!(
                 "{pad} {bar} {}\n",
@@ -69,6 +69,17 @@ pub fn write(
     problems: &[Problem],
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    // Names quoted in messages and source lines pass the name rule
+    // (`secrets::shown_name`) in every format, as in the human form.
+    let masked: Vec<Problem> = problems
+        .iter()
+        .map(|p| Problem {
+            message: crate::secrets::mask_quoted_names(&p.message),
+            source: p.source.as_deref().map(crate::secrets::mask_source_line),
+            ..p.clone()
+        })
+        .collect();
+    let problems = &masked[..];
     let message = crate::diagnostic::headline(problems);
     match format {
         OutputFormat::Human => Ok(()),

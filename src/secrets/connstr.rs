@@ -12,6 +12,12 @@
 //! a `,` / `&` that starts the next `name=` pair — so `password=abc,def` and
 //! `password=a&b` are masked whole, while `password=x&sslmode=require` keeps
 //! `sslmode` visible.
+//!
+//! A value that opens with a *doubled* quote (`password=''a b''`) is a quoted
+//! value nested in an outer string that escapes quotes by doubling them
+//! (postgresql.conf's `primary_conninfo = '... password=''x'' ...'`, SQL
+//! literals): it runs to the next doubled quote, or to the end when there is
+//! none. An empty value (`''` then a separator or the end) stays empty.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -66,11 +72,37 @@ pub fn query(text: &str) -> Vec<Range<usize>> {
 pub fn value_at(text: &str, start: usize) -> Option<Range<usize>> {
     let b = text.as_bytes();
     let first = *b.get(start)?;
+    let doubled = matches!(first, b'\'' | b'"')
+        && b.get(start + 1) == Some(&first)
+        && b.get(start + 2).is_some_and(|&c| {
+            c != first && !c.is_ascii_whitespace() && !matches!(c, b';' | b',' | b'&')
+        });
     let end = match first {
+        _ if doubled => doubled_end(b, start, first),
         b'\'' | b'"' | b'{' => quoted_end(b, start),
         _ => unquoted_end(b, start),
     };
     (end > start).then_some(start..end)
+}
+
+/// Past the closing doubled quote of a value opened by one, or the end. A
+/// quote inside such a value is doubled twice (`''it''''s''`): a run of
+/// quotes whose length is a multiple of 4 is escaped quotes, any other run
+/// of 2 or more closes the value (after the escaped ones it holds).
+fn doubled_end(b: &[u8], start: usize, q: u8) -> usize {
+    let mut i = start + 2;
+    while i < b.len() {
+        if b[i] != q {
+            i += 1;
+            continue;
+        }
+        let run = b[i..].iter().take_while(|&&c| c == q).count();
+        if run >= 2 && run % 4 != 0 {
+            return i + run;
+        }
+        i += run;
+    }
+    b.len()
 }
 
 /// Past the closing quote, or the end of the text when it never closes.
@@ -132,6 +164,35 @@ fn starts_pair(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A value opened by a doubled quote runs to the next doubled quote,
+    /// whatever it holds (spaces, `;`, `=`, single quotes), in every outer
+    /// string; an empty doubled-quote value stays empty.
+    #[test]
+    fn doubled_quote_values_run_to_the_doubled_close() {
+        for secret in ["5KVQfi#T753l", "a b c", "x;y=z", "p@ss:w/rd", "it's"] {
+            for q in ['\'', '"'] {
+                let quoted = secret.replace(q, &format!("{q}{q}{q}{q}"));
+                for outer in [
+                    "primary_conninfo = 'host=db user=rep password={v} sslmode=require'",
+                    "conn: \"password={v}\"",
+                    "password={v}",
+                ] {
+                    let text = outer.replace("{v}", &format!("{q}{q}{quoted}{q}{q}"));
+                    let start = text.find("password=").unwrap() + 9;
+                    let r = value_at(&text, start).expect("a value");
+                    assert!(
+                        text[r.clone()].contains(&quoted) && !text[r.end..].contains(secret),
+                        "{text} -> {:?}",
+                        &text[r]
+                    );
+                }
+            }
+        }
+        let text = "host=db password='' sslmode=require";
+        let r = value_at(text, 17).unwrap();
+        assert_eq!(&text[r], "''");
+    }
 
     fn masked(text: &str, f: fn(&str) -> Vec<Range<usize>>) -> String {
         let mut out = text.to_string();

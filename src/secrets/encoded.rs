@@ -5,7 +5,18 @@
 //! The rule: a base64 run (standard or URL-safe alphabet) of 16+ characters
 //! is decoded and the *decoded text* is classified like any value; if it
 //! holds a secret, the whole run is masked. Decoding nests (base64 of base64)
-//! to a small depth. Hand-written rather than the `base64` crate: decoding
+//! to a small depth.
+//!
+//! The same holds for the two other encodings text meets in configuration:
+//! - **hex**: a run of 16+ hex digits (even length) whose bytes are text
+//!   (UTF-8, no control characters) is an encoding of that text, decoded and
+//!   classified; a digest or random key is binary and stays visible.
+//! - **percent-encoding**: text with `%XX` escapes is decoded and classified,
+//!   repeatedly (a double-encoded `%253D` is decoded twice), with each secret
+//!   found mapped back to the escaped bytes that spell it. An escape glued to
+//!   a token (`token%3Dkey-…`) would otherwise hide its start.
+//!
+//! Hand-written rather than the `base64` crate: decoding
 //! only, tolerant of missing padding and of both alphabets at once, ~30
 //! lines, and it keeps Cargo.lock unchanged for concurrent branches.
 
@@ -29,6 +40,13 @@ fn find_at(text: &str, depth: u8) -> Vec<Range<usize>> {
     if depth == 0 || text.len() < 16 {
         return Vec::new();
     }
+    let mut out = base64_runs(text, depth);
+    out.extend(hex_runs(text, depth));
+    out.extend(percent_encoded(text, depth));
+    out
+}
+
+fn base64_runs(text: &str, depth: u8) -> Vec<Range<usize>> {
     RUN.find_iter(text)
         .filter(|m| {
             let run = m.as_str();
@@ -41,6 +59,76 @@ fn find_at(text: &str, depth: u8) -> Vec<Range<usize>> {
         .filter(|m| decode(m.as_str()).is_some_and(|d| secret_inside(&d, depth)))
         .map(|m| m.range())
         .collect()
+}
+
+static HEX_RUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[0-9A-Fa-f]{16,}").expect("valid static regex"));
+
+/// Hex runs that spell text holding a secret (see the module doc).
+fn hex_runs(text: &str, depth: u8) -> Vec<Range<usize>> {
+    HEX_RUN
+        .find_iter(text)
+        .filter(|m| m.len() % 2 == 0)
+        .filter(|m| {
+            let h = m.as_str().as_bytes();
+            let decoded: Vec<u8> = h
+                .chunks(2)
+                .map(|p| {
+                    let d = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+                    d(p[0]) * 16 + d(p[1])
+                })
+                .collect();
+            secret_inside(&decoded, depth)
+        })
+        .map(|m| m.range())
+        .collect()
+}
+
+/// Percent-encoded secrets (see the module doc), as ranges of `text`.
+fn percent_encoded(text: &str, depth: u8) -> Vec<Range<usize>> {
+    let Some((decoded, at)) = percent_decode_mapped(text) else {
+        return Vec::new();
+    };
+    let Ok(decoded) = String::from_utf8(decoded) else {
+        return Vec::new();
+    };
+    let mut found = super::values::secret_parts_plain(&decoded);
+    found.extend(find_at(&decoded, depth - 1));
+    found
+        .into_iter()
+        .filter(|r| r.start < r.end)
+        .map(|r| at[r.start]..at[r.end])
+        .collect()
+}
+
+/// `%XX` escapes decoded, with the position in `text` of every decoded
+/// byte (and one past the end); `None` when nothing is escaped.
+fn percent_decode_mapped(text: &str) -> Option<(Vec<u8>, Vec<usize>)> {
+    let b = text.as_bytes();
+    let hex = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16));
+    if !b
+        .windows(3)
+        .any(|w| w[0] == b'%' && hex(w.get(1)).is_some() && hex(w.get(2)).is_some())
+    {
+        return None;
+    }
+    let mut out = Vec::with_capacity(b.len());
+    let mut at = Vec::with_capacity(b.len() + 1);
+    let mut i = 0;
+    while i < b.len() {
+        at.push(i);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (hex(b.get(i + 1)), hex(b.get(i + 2)))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    at.push(b.len());
+    Some((out, at))
 }
 
 /// Whether decoded bytes hold a secret.
@@ -147,5 +235,99 @@ mod tests {
             assert!(find(&e).is_empty(), "{plain}");
         }
         assert!(find("ingest-service-v2-worker-pool").is_empty());
+    }
+
+    /// Percent-encoding as a URL library writes it (unreserved kept).
+    fn pct(s: &str) -> String {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    }
+
+    /// Every catalogue token, hex-encoded (both cases) or percent-encoded
+    /// once or twice after a glued `name=`, under any wrapping, is found and
+    /// the range covers the whole encoding of the token's random part.
+    #[test]
+    fn hex_and_percent_encoded_tokens_are_found() {
+        for e in super::super::catalogue::CATALOGUE {
+            let at = e.example.find(e.marker).unwrap() + e.marker.len();
+            let random = &e.example[at..];
+            if random.len() < 8 {
+                continue;
+            }
+            let hex = e
+                .example
+                .bytes()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>();
+            let once = pct(&format!("token={}", e.example));
+            let twice = pct(&once);
+            for enc in [hex.clone(), hex.to_uppercase(), once, twice] {
+                for wrap in ["{}", "blob: {} end", "\"{}\""] {
+                    let text = wrap.replace("{}", &enc);
+                    let found = find(&text);
+                    let start = text.find(&enc).unwrap();
+                    assert!(
+                        found.iter().any(|r| r.start <= start + enc.len() - 8 && r.end >= start + enc.len()),
+                        "{}: {text} -> {found:?}",
+                        e.id
+                    );
+                }
+            }
+        }
+    }
+
+    /// Binary in hex (digests, random keys) is not text and stays visible;
+    /// random text with escapes never panics and ranges stay on boundaries.
+    #[test]
+    fn digests_stay_visible_and_random_escapes_are_safe() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for len in [16, 20, 32, 64] {
+            for _ in 0..50 {
+                let hex: String = (0..len).map(|_| format!("{:02x}", next() as u8)).collect();
+                assert!(find(&hex).is_empty(), "{hex}");
+            }
+        }
+        const PIECES: &[&str] = &[
+            "%",
+            "%2",
+            "%25",
+            "%3D",
+            "%E2%82%AC",
+            "é",
+            "token",
+            "=",
+            "ghp_",
+            "R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke",
+            "%C3",
+            "41",
+            " ",
+        ];
+        for _ in 0..3000 {
+            let n = (next() % 16) as usize;
+            let text: String = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            for r in find(&text) {
+                assert!(
+                    text.is_char_boundary(r.start)
+                        && text.is_char_boundary(r.end)
+                        && r.start < r.end,
+                    "{text:?} {r:?}"
+                );
+            }
+        }
     }
 }

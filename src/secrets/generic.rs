@@ -284,12 +284,23 @@ pub fn is_random(s: &str, prefixed: bool) -> bool {
         // Letters only, one case: base32 without digits is rare; words are common.
         return false;
     }
-    let hex = b.iter().all(|c| c.is_ascii_hexdigit() || is_sep(*c));
-    if hex && !prefixed && up == 0 && matches!(n, 32 | 40 | 64 | 128) {
+    // Hex with one character out of the alphabet (24+ long, not the first:
+    // a leading letter is a type prefix, Gerrit's `I<sha>`) is hex still: a
+    // hex token one edit apart in another environment (`…a3Qf…`), which
+    // must be masked as its twin is. Only pure hex can be a digest.
+    let outliers = b
+        .iter()
+        .filter(|c| !c.is_ascii_hexdigit() && !is_sep(**c))
+        .count();
+    let pure_hex = outliers == 0;
+    let hex = pure_hex || (outliers == 1 && n >= 24 && b[0].is_ascii_hexdigit());
+    if pure_hex && !prefixed && up == 0 && matches!(n, 32 | 40 | 64 | 128) {
         return false;
     }
+    let hex_up = b.iter().any(|c| (b'A'..=b'F').contains(c));
+    let hex_lo = b.iter().any(|c| (b'a'..=b'f').contains(c));
     // The alphabet actually in use: its size bounds the entropy.
-    let k: f64 = if hex && (up == 0 || lo == 0) {
+    let k: f64 = if hex && !(hex_up && hex_lo) {
         16.0
     } else {
         (if up > 0 { 26.0 } else { 0.0 })
@@ -326,7 +337,7 @@ pub fn is_random(s: &str, prefixed: bool) -> bool {
     if dg == 0 && other == 0 && vowels * 10 >= letters * 3 && (changes as f64) < 0.45 * (nf - 1.0) {
         return false;
     }
-    up == 0 || lo == 0 || changes as f64 >= 0.2 * (nf - 1.0)
+    up == 0 || lo == 0 || (hex && !pure_hex) || changes as f64 >= 0.2 * (nf - 1.0)
 }
 
 /// Letters in words: a pronounceable run of 4+ letters (one optional
@@ -412,6 +423,35 @@ mod fingerprint_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hex tokens one edit apart (a character out of the hex alphabet at any
+    /// place, any case), bare and after a provider prefix, are random like
+    /// their twins; pure hex digests stay visible.
+    #[test]
+    fn hex_tokens_one_edit_apart_are_random() {
+        let mut g = Lcg(7);
+        for n in [24, 32, 40, 64] {
+            for _ in 0..30 {
+                let hex = g.draw(b"0123456789abcdef", n);
+                let at = g.next() % n;
+                let at = at.max(1);
+                for c in ["Q", "g", "Z", "x"] {
+                    let mut t = hex.clone();
+                    t.replace_range(at..at + 1, c);
+                    if is_random(&hex, true) {
+                        assert!(is_random(&t, false), "{t}");
+                    }
+                    if !find(&format!("dop_v1_{hex}")).is_empty() {
+                        let prefixed = format!("dop_v1_{t}");
+                        assert!(!find(&prefixed).is_empty(), "{prefixed}");
+                    }
+                }
+                if matches!(n, 32 | 40 | 64) {
+                    assert!(find(&hex).is_empty(), "a digest: {hex}");
+                }
+            }
+        }
+    }
 
     struct Lcg(u64);
     impl Lcg {

@@ -1,28 +1,56 @@
 //! Deciding what is a secret and turning scalars into masked [`Value`]s.
 //!
 //! This is the only place that sees a secret's text. It classifies by key
-//! name ([`keys`]) and value shape ([`values`]), fingerprints what is secret
-//! ([`fingerprint`]) and hands on a [`Value`] that holds the fingerprint
+//! name (`keys`) and value shape (`values`), fingerprints what is secret
+//! (`fingerprint`) and hands on a [`Value`] that holds the fingerprint
 //! instead of the text.
+//!
+//! # One way in
+//!
+//! The rest of the crate masks through this facade only; the detectors
+//! behind it are private, so a caller cannot pick a subset of the rules and
+//! mask less than the masker would (a source scan,
+//! `layering::secret_detectors_stay_behind_the_facade`, keeps it so):
+//! - **structured values and keys**: [`Masker`] (with [`Forced`], the
+//!   secrecy a position inherits, and [`Forced::for_section`]), and the
+//!   name facts the walk needs: [`is_secret_name`], [`key_is_credential`],
+//!   [`key_words`], [`argv_item_is_credential`], [`holds_secret`];
+//! - **free text**: [`mask_line`], [`Masker::text_file`], [`mask_command`]
+//!   and [`mask_command_output`] (module `text`);
+//! - **output**: the last-line writer [`Redacting`] / [`redact`] /
+//!   [`redact_error`], and [`remember`] and its kin, which teach it a
+//!   secret seen outside a value (a key name, a file name).
+//!
+//! The token catalogue ([`CATALOGUE`], [`find_tokens`]) is public data, read
+//! by the leak-corpus generator and the benchmarks.
 
-pub mod catalogue;
+mod catalogue;
 mod cmdline;
-pub mod connstr;
-pub mod encoded;
+mod connstr;
+mod encoded;
 mod fingerprint;
-pub mod generic;
+mod generic;
 mod httpauth;
-pub mod keys;
-pub mod provider;
-pub mod redact;
+mod keys;
+mod provider;
+mod redact;
+mod text;
 mod urls;
-pub mod values;
+mod values;
 
 use std::ops::Range;
 
-pub use cmdline::argv_item_is_credential as cmdline_argv_item_is_credential;
+pub use catalogue::{CATALOGUE, TokenFormat, find as find_tokens};
+pub use cmdline::argv_item_is_credential;
 pub use fingerprint::{Fingerprint, Fingerprinter};
-use keys::KeyClass;
+pub use keys::{KeyClass, is_secret_name, tokens as key_words};
+pub use provider::ProviderContext;
+pub use redact::{
+    MASK, Redacting, redact, redact_error, remember, remember_if_secret, remember_path_if_secret,
+};
+pub use text::{
+    mask_command, mask_command_output, mask_line, mask_quoted_names, mask_source_line, shown_name,
+};
 
 use crate::model::envtoken::EnvTokens;
 use crate::model::node::{Scalar, ScalarKind};
@@ -53,6 +81,24 @@ impl Forced {
     /// not: only credential-shaped values and credential slots are.
     pub fn is_secret_context(self) -> bool {
         matches!(self, Forced::Secret | Forced::Context)
+    }
+
+    /// The secrecy a map or list under `key` hands to what it holds, from
+    /// the key's name (`forced` is what the key itself inherited): under a
+    /// secret-named key, a secret context; under a provider's name
+    /// (`heroku:`, `[sendgrid]`), that provider's context. Kubernetes and
+    /// Terraform positions are the walk's (they need the siblings).
+    pub fn for_section(key: &str, forced: Forced) -> Forced {
+        if is_secret_name(key) {
+            return Forced::Context;
+        }
+        if forced == Forced::No || forced == Forced::Provider(provider::ProviderContext::Named) {
+            let p = provider::provider_context(key);
+            if p != provider::ProviderContext::None {
+                return Forced::Provider(p);
+            }
+        }
+        forced
     }
 
     /// The provider context this position gives a value.
@@ -211,18 +257,36 @@ impl Masker {
     }
 }
 
-/// A line of free text printed as is (a commit trailer, a near miss):
-/// secrets replaced by `<secret>`. A `Key: value` under a secret-named key
-/// (`Token: ...`, `Password = ...`) loses its whole value; the rest is judged
-/// as free text (credential words, command lines, token shapes).
-pub fn mask_line(text: &str) -> String {
-    // `secret_words` runs `generic::find` (through the value shapes), so
-    // only the free-text runs are added here.
-    let mut ranges = values::secret_words(text);
-    ranges.extend(values::key_value(text));
-    ranges.extend(values::random_value(text));
-    ranges.extend(generic::random_runs(text));
-    masked(text, ranges)
+/// Whether `text` holds a secret by any value rule (a catalogued token, a
+/// connection string's password, a random run, a `user:secret` pair):
+/// asked of names that are printed (a duplicate key, a list selector).
+pub fn holds_secret(text: &str) -> bool {
+    !values::secret_parts(text).is_empty()
+}
+
+/// The uncatalogued-token rule alone (random runs that look generated),
+/// for the cost benchmark's split by rule.
+pub fn find_random_tokens(text: &str) -> Vec<Range<usize>> {
+    generic::find(text)
+}
+
+/// Whether a key that is itself a credential ([`key_is_credential`]) and
+/// its value are halves of one pasted text that a parser split at its `=`
+/// or `:` (an INI continuation line `  SCRAM-SHA-256$4096:salt$key` read
+/// as `key: value`): a value rule finds a secret in the two joined back that
+/// runs into the value. A credential-looking name alone does not make its
+/// value secret (a different value per environment is not drift, so that
+/// would hide real differences under a misjudged name).
+fn joined_secret(key: &str, text: &str) -> bool {
+    if text.is_empty() || !key_is_credential(key) {
+        return false;
+    }
+    ['=', ':'].iter().any(|sep| {
+        let joined = format!("{key}{sep}{text}");
+        values::secret_parts(&joined)
+            .iter()
+            .any(|r| r.end > key.len() + 1)
+    })
 }
 
 /// Whether a key *name* is itself a credential (docs/secrets.md, "key
@@ -353,6 +417,7 @@ fn decide(
     }
     let secret_key = class == KeyClass::Secret
         || forced == Forced::Secret
+        || key.is_some_and(|k| joined_secret(k, text))
         || (forced == Forced::Context && class != KeyClass::Exempt)
         // `kubectl apply` keeps a Secret's whole manifest, data included, here.
         || (key.is_some_and(|k| k.ends_with("last-applied-configuration")) && text.contains("\"kind\":\"Secret\""));
@@ -470,329 +535,4 @@ fn value_kind(kind: ScalarKind) -> ValueKind {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn masker() -> Masker {
-        Masker::new(Fingerprinter::with_key(b"test"))
-    }
-
-    #[test]
-    fn secret_keys_mask_whole_values_and_keep_references() {
-        let m = masker();
-        let env = EnvTokens::new("prod", &[]);
-        let v = m.value(
-            Some("password"),
-            &Scalar::string("hunter2"),
-            Forced::No,
-            &env,
-        );
-        assert!(v.shown.starts_with("<secret fp="));
-        assert!(!format!("{v:?}").contains("hunter2"));
-        let r = m.value(
-            Some("password"),
-            &Scalar::string("${DB_PASSWORD}"),
-            Forced::No,
-            &env,
-        );
-        assert_eq!(
-            (&*r.shown, &r.secrecy),
-            ("${DB_PASSWORD}", &Secrecy::Reference)
-        );
-        let d = m.value(
-            Some("password"),
-            &Scalar::string("${DB_PASSWORD:-hunter2}"),
-            Forced::No,
-            &env,
-        );
-        assert!(!d.shown.contains("hunter2") && d.shown.starts_with("${DB_PASSWORD:-<secret"));
-        let b = m.value(
-            Some("password_enabled"),
-            &Scalar::of(ScalarKind::Bool, "true"),
-            Forced::No,
-            &env,
-        );
-        assert_eq!(&*b.shown, "true");
-    }
-
-    /// Random text built from the pieces the scanners react to (quotes,
-    /// escapes, separators, flags, secret words, multi-byte characters):
-    /// no input panics, every range is on character boundaries, and a
-    /// masked line never holds a catalogued token.
-    #[test]
-    fn random_text_never_panics_and_ranges_are_boundaries() {
-        const PIECES: &[&str] = &[
-            "password",
-            "=",
-            "'",
-            "\"",
-            "\\",
-            " ",
-            ":",
-            "@",
-            "://",
-            "-p",
-            "-u",
-            "mysql",
-            "curl",
-            "Authorization",
-            "auth-pass",
-            ";",
-            ",",
-            "&",
-            "?",
-            "{",
-            "}",
-            "é",
-            "日本",
-            "\u{202e}",
-            "ghp_",
-            "R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke",
-            "eyJ",
-            "-----BEGIN ",
-            "PRIVATE KEY",
-            "-----",
-            "$",
-            "${",
-            "x",
-            "Q7",
-            "==",
-            "\n",
-            "sessionid",
-            "echo",
-            "--password-stdin",
-            "AAAA",
-            "dXNlcjpwYXNz",
-            "key",
-            "token",
-            "is",
-            "kty",
-            "\"d\":",
-        ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for _ in 0..3000 {
-            let n = (next() % 24) as usize;
-            let text: String = (0..n)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
-            for r in values::secret_text(&text)
-                .into_iter()
-                .chain(values::secret_words(&text))
-            {
-                assert!(
-                    text.is_char_boundary(r.start)
-                        && text.is_char_boundary(r.end)
-                        && r.start <= r.end,
-                    "{text:?} {r:?}"
-                );
-            }
-            let masked = mask_line(&text);
-            assert!(!catalogue::contains(&masked), "{text:?} -> {masked:?}");
-            let _ = redact::redact(&text);
-            let _ = encoded::decode(&text);
-        }
-    }
-
-    /// Key names: a secret word with a random tail, in every separator and
-    /// case style, is a credential; names of settings are not.
-    #[test]
-    fn key_names_with_a_random_tail_are_credentials() {
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        let mut draw = |alphabet: &[u8], n: usize| -> String {
-            (0..n)
-                .map(|_| {
-                    rng ^= rng << 13;
-                    rng ^= rng >> 7;
-                    rng ^= rng << 17;
-                    alphabet[(rng % alphabet.len() as u64) as usize] as char
-                })
-                .collect()
-        };
-        for head in [
-            "password",
-            "token",
-            "secret",
-            "api_key",
-            "pw",
-            "DB_PASSWORD",
-            "apiKey",
-        ] {
-            for sep in ["_", "-", ".", ":"] {
-                for _ in 0..20 {
-                    let mut hex = draw(b"0123456789abcdef", 16);
-                    hex.replace_range(0..2, "a1");
-                    let mut mixed = draw(
-                        b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789",
-                        10,
-                    );
-                    mixed.replace_range(0..3, "Q7x");
-                    for tail in [hex, mixed] {
-                        let k = format!("{head}{sep}{tail}");
-                        assert!(key_is_credential(&k), "{k}");
-                    }
-                }
-            }
-        }
-        for k in [
-            "password_sha256",
-            "token_v2",
-            "secret_key_base",
-            "api_key_header",
-            "max_connections",
-            "spring.datasource.password",
-            "password_min_length",
-            "checksum/config",
-            "ReleaseNotes2024",
-            "service-2024-01-01",
-            "58d20674-8fa2-4616-a710-eb1c354edd66",
-            "us-east-1:endpoint",
-        ] {
-            assert!(!key_is_credential(k), "{k}");
-        }
-    }
-
-    /// A provider's name on an ancestor is context: credential slots and
-    /// credential shapes below it are masked, at every depth of nesting
-    /// the walk hands down; identifiers, hosts, regions and names are not.
-    #[test]
-    fn provider_sections_mask_credentials_not_settings() {
-        use provider::ProviderContext::{Named, UuidIssuer};
-        let m = masker();
-        let env = EnvTokens::new("prod", &[]);
-        let uuid = "3f9a2c7e-1b5d-4f0a-8c6e-9b2d7f1a5c8e";
-        let secret = |key: &str, text: &str, p| {
-            m.value(Some(key), &Scalar::string(text), Forced::Provider(p), &env)
-                .secrecy
-                .is_masked()
-        };
-        for p in [Named, UuidIssuer] {
-            for key in [
-                "api", "key", "live", "test", "default", "value", "write", "server",
-            ] {
-                for text in [
-                    "hunter2x9",
-                    "Zq8LmXp3Vt",
-                    "12345678",
-                    uuid,
-                    "3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e",
-                ] {
-                    assert!(secret(key, text, p), "{key}: {text} ({p:?})");
-                }
-            }
-            for key in ["note", "extra", "client", "endpoint_x"] {
-                for text in [
-                    "Xk9mQ2pL",
-                    "3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e",
-                    "a1b2c3d4e5f60718",
-                ] {
-                    assert!(secret(key, text, p), "{key}: {text} ({p:?})");
-                }
-            }
-            for (key, text) in [
-                ("region", "us-east-1"),
-                ("app", "myapp-prod"),
-                ("api", "https://api.heroku.com"),
-                ("api", "api.datadoghq.eu"),
-                ("default", "us-east-1"),
-                ("tenant_id", uuid),
-                ("commit", "3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e"),
-                ("replicas", "3"),
-                ("live", "true"),
-                ("key", "${HEROKU_API_KEY}"),
-                ("version", "Release2024"),
-            ] {
-                assert!(!secret(key, text, p), "{key}: {text} ({p:?})");
-            }
-        }
-        // A UUID under a neutral key is a credential only from a UUID issuer.
-        assert!(secret("account", uuid, UuidIssuer));
-        assert!(!secret("tenant", uuid, Named));
-        // The key's own name gives the context too (`SENDGRID_KEY`, `heroku.api`).
-        for key in ["SENDGRID_KEY", "heroku.api", "stripeLive", "DATADOG_API"] {
-            let v = m.value(Some(key), &Scalar::string("Zq8LmXp3Vt"), Forced::No, &env);
-            assert!(v.secrecy.is_masked(), "{key}");
-        }
-    }
-
-    /// `user:secret` pairs: Sidekiq's hex pair whole, a generated second
-    /// half after a name, in every placement in a line; identifiers stay.
-    #[test]
-    fn credential_pairs_by_shape() {
-        for pair in [
-            "cafebabe:deadbeef",
-            "1a2b3c4d:5e6f7a8b",
-            "ci:Zq8LmXp3Vt",
-            "deploy:Xk9mQ2pLw7Rt4Zn8",
-        ] {
-            for wrap in [
-                "{}",
-                "BUNDLE_GEMS__CONTRIBSYS__COM={}",
-                "use {} here",
-                "'{}'",
-                "redis-cli --user {}",
-                "x,{};y",
-            ] {
-                let t = wrap.replace("{}", pair);
-                let masked = masked(&t, values::secret_parts(&t));
-                let tail = &pair[pair.len() - 6..];
-                assert!(!masked.contains(tail), "{t} -> {masked}");
-            }
-        }
-        for t in [
-            "12:34:56",
-            "20240101:20241231",
-            "node:20.11.1-bookworm",
-            "registry.example.com/app:3f9a2c7e",
-            "sha256:3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e3f9a2c7e1b5d8f0a4c6e9b2d7f1a5c8e",
-            "redis:6379",
-            "app:a1b2c3d",
-            "C:\\Users\\me",
-            "fe80::1ff:fe23:4567:890a",
-            "image: myapp:Release2024",
-        ] {
-            assert!(values::secret_parts(t).is_empty(), "{t}");
-        }
-    }
-
-    #[test]
-    fn free_text_lines_lose_their_secrets() {
-        assert_eq!(mask_line("Token: hunter2x"), "Token: <secret>");
-        assert_eq!(
-            mask_line("Signed-off-by: A <a@example.com>"),
-            "Signed-off-by: A <a@example.com>"
-        );
-        assert_eq!(
-            mask_line("Note: ghp_R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke"),
-            "Note: <secret>"
-        );
-        assert_eq!(mask_line("password hunter2x"), "password <secret>");
-    }
-
-    #[test]
-    fn partial_values_normalise_the_visible_part() {
-        let m = masker();
-        let prod = EnvTokens::new("prod", &[]);
-        let staging = EnvTokens::new("staging", &[]);
-        let a = m.value(
-            Some("url"),
-            &Scalar::string("postgres://u:pw1@db.prod.internal/x"),
-            Forced::No,
-            &prod,
-        );
-        let b = m.value(
-            Some("url"),
-            &Scalar::string("postgres://u:pw1@db.staging.internal/x"),
-            Forced::No,
-            &staging,
-        );
-        assert!(a.same_as(&b), "{a:?} {b:?}");
-        assert_eq!(a.secrecy.fingerprints(), b.secrecy.fingerprints());
-        assert!(!a.shown.contains("pw1"));
-    }
-}
+mod tests;

@@ -104,7 +104,7 @@ fn looks_secret(name: &str) -> bool {
 /// a secret in a file name (`password_<random>.yaml`), a key name or any
 /// text no parser classified is masked in every output.
 pub fn redact(text: &str) -> Cow<'_, str> {
-    let mut ranges = super::catalogue::find(text);
+    let mut ranges = super::catalogue::find_whole(text);
     ranges.extend(super::generic::find(text));
     {
         let seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);

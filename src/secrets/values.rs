@@ -29,19 +29,6 @@ static EMBEDDED: LazyLock<Regex> = LazyLock::new(|| {
 static ENV_DEFAULT: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=?]([^}]*)\}$"));
 
-/// What a value's shape says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Shape {
-    /// Nothing secret-looking.
-    Plain,
-    /// These byte ranges are secret (they may cover the whole value).
-    Secret(Vec<Range<usize>>),
-    /// A reference to a secret kept elsewhere.
-    Reference,
-    /// Encrypted content.
-    Encrypted,
-}
-
 /// Whether `text` is a reference rather than a literal (Table C). `${X:-default}`
 /// is a reference whose default part is still a literal: see [`reference_default`].
 pub fn is_reference(text: &str) -> bool {

@@ -264,3 +264,64 @@ fn no_output_contains_a_secret() {
         "every malformed file in both environments"
     );
 }
+
+/// A secret pasted where a *name* belongs (an unknown key in
+/// `driftcheck.toml` or a policy, a rule id in an inline allow comment) is
+/// never quoted by the diagnostic that reports it, in any format; the
+/// problem is still reported, at its line.
+#[test]
+fn names_that_are_secrets_are_never_quoted_in_diagnostics() {
+    let cfg = "[env.staging]\nroot = \"staging\"\n[env.prod]\nroot = \"prod\"\n";
+    for (i, pw) in [
+        "Zq8LmXp3Vt7W",
+        "Xk9mQ2pLw7",
+        "R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2G",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let trees = [
+            Tree::new(&[
+                ("driftcheck.toml", &format!("{cfg}{pw} = 1\n")),
+                ("staging/a.yaml", "a: 1\n"),
+                ("prod/a.yaml", "a: 2\n"),
+            ]),
+            Tree::new(&[
+                (
+                    "driftcheck.toml",
+                    &format!("{cfg}policies = [\"p.toml\"]\n"),
+                ),
+                (
+                    "p.toml",
+                    &format!(
+                        "[[rule]]\nid = \"r{i}\"\nkeys = [\"a\"]\nexpect = \"same\"\n{pw} = \"x\"\n"
+                    ),
+                ),
+                ("staging/a.yaml", "a: 1\n"),
+                ("prod/a.yaml", "a: 2\n"),
+            ]),
+            Tree::new(&[
+                ("driftcheck.toml", cfg),
+                (
+                    "staging/a.yaml",
+                    &format!("a: 1 # driftcheck: allow {pw} -- rotated\n"),
+                ),
+                ("prod/a.yaml", "a: 2\n"),
+            ]),
+        ];
+        for tree in &trees {
+            for format in ["human", "json", "sarif", "github", "markdown"] {
+                let step_summary = tree.path().join("summary.md");
+                let vars: &[(&str, &Path)] = &[("GITHUB_STEP_SUMMARY", &step_summary)];
+                let run =
+                    driftcheck_with_env(tree.path(), &["check", "--format", format, "-v"], vars);
+                let mut all = run.all();
+                all.push_str(&std::fs::read_to_string(&step_summary).unwrap_or_default());
+                assert!(matches!(run.code, 0..=2), "{format}: {all}");
+                if let Some(piece) = leaks(&all, pw) {
+                    panic!("{format} quoted `{piece}` of {pw}:\n{all}");
+                }
+            }
+        }
+    }
+}

@@ -53,11 +53,11 @@ fn secret_part(s: &str) -> &str {
     }
     // Only a token the catalogue matches loses its marker (a short marker
     // like `pat` or `:` also occurs inside random text).
-    let Some(r) = driftcheck::secrets::catalogue::find(s).into_iter().next() else {
+    let Some(r) = driftcheck::secrets::find_tokens(s).into_iter().next() else {
         return s;
     };
     let token = &s[r];
-    driftcheck::secrets::catalogue::CATALOGUE
+    driftcheck::secrets::CATALOGUE
         .iter()
         .filter_map(|e| token.find(e.marker).map(|p| &token[p + e.marker.len()..]))
         .filter(|rest| rest.len() >= 8)

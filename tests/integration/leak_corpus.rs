@@ -11,7 +11,7 @@
 
 use std::fmt::Write as _;
 
-use driftcheck::secrets::catalogue::{CATALOGUE, find};
+use driftcheck::secrets::{CATALOGUE, find_tokens as find};
 
 use crate::harness::Tree;
 

@@ -73,7 +73,7 @@ impl<'a> Walker<'a, '_> {
                     path.push(']');
                 }
                 Seg::Id(k, id, secret) => {
-                    if *secret || !crate::secrets::values::secret_parts(id).is_empty() {
+                    if *secret || crate::secrets::holds_secret(id) {
                         push_selector(
                             &mut path,
                             k,

@@ -14,9 +14,7 @@ use crate::model::document::Doc;
 use crate::model::envtoken::EnvTokens;
 use crate::model::node::{MapEntry, Node, NodeValue, Scalar};
 use crate::model::value::Value;
-use crate::secrets::keys::is_secret_name;
-use crate::secrets::provider::{ProviderContext, provider_context};
-use crate::secrets::{Forced, Masker};
+use crate::secrets::{Forced, Masker, is_secret_name};
 
 impl<'a> Walker<'a, '_> {
     /// A known secret of this document inside a longer public string
@@ -113,17 +111,9 @@ pub(super) fn child_forced(
         return Forced::Secret;
     }
     if !matches!(child.value, NodeValue::Scalar(_)) {
-        if is_secret_name(key) {
-            return Forced::Context;
-        }
-        // A provider's section (`heroku:`, `[sendgrid]`): its name is
-        // context for every value below, as a sibling `name:` is.
-        if forced == Forced::No || forced == Forced::Provider(ProviderContext::Named) {
-            let p = provider_context(key);
-            if p != ProviderContext::None {
-                return Forced::Provider(p);
-            }
-        }
+        // A secret-named key or a provider's section (`heroku:`,
+        // `[sendgrid]`): its name is context for every value below.
+        return Forced::for_section(key, forced);
     }
     forced
 }
@@ -137,13 +127,8 @@ pub(super) fn item_forced(items: &[&Scalar], k: usize, forced: Forced) -> Forced
         !prev.contains('=') && is_secret_name(prev.trim_matches(|c: char| !c.is_alphanumeric()))
     };
     // An argv list: the argument of a credential flag (`[mysql, -pX]`, `[curl, -u, a:pw]`).
-    let argv_credential = || {
-        crate::secrets::cmdline_argv_item_is_credential(
-            items.len(),
-            |i| items[i].text.to_string(),
-            k,
-        )
-    };
+    let argv_credential =
+        || crate::secrets::argv_item_is_credential(items.len(), |i| items[i].text.to_string(), k);
     if !forced.is_secret_context() && (after_secret_word || argv_credential()) {
         Forced::Secret
     } else {
@@ -211,7 +196,7 @@ pub(super) fn known_secrets<'a>(
                         // A key name that is a credential is remembered by
                         // the last-line writer: no message may quote it.
                         if crate::secrets::key_is_credential(&e.key) {
-                            crate::secrets::redact::remember(&e.key);
+                            crate::secrets::remember(&e.key);
                             known.insert(e.key.as_str());
                         }
                         let k = match (&*e.key, sibling) {

@@ -114,7 +114,7 @@ impl<'a> Walker<'a, '_> {
         // docker-compose) often lists *names*: masked, but no reuse evidence.
         v.inferred = v.secrecy.is_masked()
             && key.is_some_and(|k| {
-                crate::secrets::keys::tokens(k)
+                crate::secrets::key_words(k)
                     .last()
                     .is_some_and(|t| t.ends_with('s'))
             });

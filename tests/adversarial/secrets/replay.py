@@ -6,7 +6,9 @@ usage: replay.py BIN [--show REGEX] [--corpus FILE.jsonl]
   (the review's 672 vectors); round3.jsonl (gen_round3.py) uses the generic
   shape: {"tree": {path: content}, "git": {base, change, message}?, "command"}.
 A vector leaks when a 6-character window of its secret (or of its base64 or
-hex encoding) appears in stdout/stderr after fingerprints are scrubbed.
+hex encoding) appears in stdout/stderr, or in the markdown step summary
+(every run has GITHUB_STEP_SUMMARY set to a file outside the repository),
+after fingerprints are scrubbed.
 """
 import base64, json, os, re, subprocess, sys, tempfile, collections
 
@@ -46,6 +48,17 @@ def write_tree(d, tree):
             f.write(content)
 
 
+def run_cmd(cmd, cwd, env):
+    """Run with GITHUB_STEP_SUMMARY set to a fresh file outside the
+    repository; the summary is part of the output."""
+    with tempfile.TemporaryDirectory() as s:
+        path = os.path.join(s, "summary.md")
+        env = dict(env, GITHUB_STEP_SUMMARY=path)
+        r = subprocess.run(cmd, cwd=cwd, capture_output=True, env=env, timeout=60)
+        summary = open(path, "rb").read() if os.path.exists(path) else b""
+    return (r.stdout + r.stderr + summary).decode("utf-8", "replace"), r.returncode
+
+
 def run_generic(v, d):
     """The generic shape (round 3): a tree, an optional repository, a command."""
     env = genv(d)
@@ -58,8 +71,7 @@ def run_generic(v, d):
         git(d, "checkout", "-qb", "change", env=env)
         write_tree(d, g["change"])
         git(d, "add", "-A", env=env); git(d, "commit", "-qm", g["message"], env=env)
-    r = subprocess.run([BIN] + v["command"], cwd=d, capture_output=True, env=env, timeout=60)
-    return (r.stdout + r.stderr).decode("utf-8", "replace"), r.returncode
+    return run_cmd([BIN] + v["command"], d, env)
 
 
 def run_one(v, d):
@@ -105,8 +117,7 @@ def run_one(v, d):
         git(d, "add", "-A", env=env)
         msg = v["staging"] if v["file"] == "COMMIT_MSG" else "change"
         git(d, "commit", "-qm", msg, env=env)
-    r = subprocess.run(cmd, cwd=d, capture_output=True, env=env, timeout=60)
-    return (r.stdout + r.stderr).decode("utf-8", "replace"), r.returncode
+    return run_cmd(cmd, d, env)
 
 def main():
     vs = [json.loads(l) for l in open(CORPUS)]
