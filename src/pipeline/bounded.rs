@@ -185,11 +185,14 @@ fn prepare(
                 }
             }
         }
+        let loaded = super::setup::load_policy_in(&config, None)?;
         if policy.is_none() {
-            policy = Some(super::setup::load_policy_in(&config, None)?);
+            policy = Some(loaded.clone());
         }
         sides.push(Side {
             tree,
+            config,
+            policy: loaded,
             scratch,
             written: HashSet::new(),
             envs: envs.iter().map(|_| Vec::new()).collect(),

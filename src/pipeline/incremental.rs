@@ -91,6 +91,9 @@ pub(super) struct ListedFile {
 /// Both sides of the change: one tree, its scratch, its listing.
 pub(super) struct Side {
     pub(super) tree: Oid,
+    /// Its config and policy, parsed once (every round compares again).
+    pub(super) config: Config,
+    pub(super) policy: crate::policy::Policy,
     pub(super) scratch: Scratch,
     pub(super) written: HashSet<String>,
     pub(super) envs: Vec<Vec<ListedFile>>,
@@ -254,11 +257,14 @@ fn prepare(
                 Err(why) => return Ok(Err(why)),
             }
         }
+        let loaded = super::setup::load_policy_in(&config, None)?;
         if policy.is_none() {
-            policy = Some(super::setup::load_policy_in(&config, None)?);
+            policy = Some(loaded.clone());
         }
         sides.push(Side {
             tree,
+            config,
+            policy: loaded,
             scratch,
             written: HashSet::new(),
             envs,
@@ -279,15 +285,13 @@ pub(super) fn compare_sides(
     for side in sides.iter_mut() {
         write_subset(repo, side, keys)?;
         let config_path = side.scratch.path().join(c.config_at);
-        let config = crate::config::load(&config_path)?;
-        let policy = super::setup::load_policy_in(&config, None)?;
         let cwd = config_path
             .parent()
             .unwrap_or(side.scratch.path())
             .to_path_buf();
         results.push(super::compare_in(
-            Some(&config),
-            &policy,
+            Some(&side.config),
+            &side.policy,
             &cwd,
             c.command,
             c.names,

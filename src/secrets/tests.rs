@@ -329,26 +329,7 @@ fn partial_values_normalise_the_visible_part() {
 #[test]
 fn names_quoted_in_messages_are_names_not_secrets() {
     let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-    let mut draw = |n: usize| -> String {
-        const A: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
-        loop {
-            let s: String = (0..n)
-                .map(|_| {
-                    rng ^= rng << 13;
-                    rng ^= rng >> 7;
-                    rng ^= rng << 17;
-                    A[(rng % A.len() as u64) as usize] as char
-                })
-                .collect();
-            let b = s.as_bytes();
-            if b.iter().any(u8::is_ascii_uppercase)
-                && b.iter().any(u8::is_ascii_lowercase)
-                && b.iter().filter(|c| c.is_ascii_digit()).count() >= 2
-            {
-                return s;
-            }
-        }
-    };
+    let mut draw = |n: usize| generated_password(&mut rng, n);
     let mut secrets: Vec<String> = (0..40).map(|i| draw(8 + i % 32)).collect();
     secrets.extend(CATALOGUE.iter().map(|e| e.example.to_string()));
     secrets.push("password_3f9a2c7e1b5d8f0a".into());
@@ -399,26 +380,7 @@ fn names_quoted_in_messages_are_names_not_secrets() {
 #[test]
 fn short_passwords_in_free_text_are_masked_wherever_they_stand() {
     let mut rng = 0x2545_f491_4f6c_dd1du64;
-    let mut draw = |n: usize| -> String {
-        const A: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
-        loop {
-            let s: String = (0..n)
-                .map(|_| {
-                    rng ^= rng << 13;
-                    rng ^= rng >> 7;
-                    rng ^= rng << 17;
-                    A[(rng % A.len() as u64) as usize] as char
-                })
-                .collect();
-            let b = s.as_bytes();
-            if b.iter().any(u8::is_ascii_uppercase)
-                && b.iter().any(u8::is_ascii_lowercase)
-                && b.iter().filter(|c| c.is_ascii_digit()).count() >= 2
-            {
-                return s;
-            }
-        }
-    };
+    let mut draw = |n: usize| generated_password(&mut rng, n);
     let mut missed = 0;
     let mut total = 0;
     for n in 12..16 {
@@ -498,4 +460,28 @@ fn text_files_mask_a_found_secret_everywhere_it_reappears() {
         .map(|v| v.shown.to_string())
         .collect();
     assert_eq!(shown[1], "hunter is a word here");
+}
+
+/// A generated password of `n` characters from `rng` (xorshift): the
+/// alphabet of password generators that leave out look-alikes, with upper
+/// and lower case and at least two digits.
+fn generated_password(rng: &mut u64, n: usize) -> String {
+    const A: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
+    loop {
+        let s: String = (0..n)
+            .map(|_| {
+                *rng ^= *rng << 13;
+                *rng ^= *rng >> 7;
+                *rng ^= *rng << 17;
+                A[(*rng % A.len() as u64) as usize] as char
+            })
+            .collect();
+        let b = s.as_bytes();
+        if b.iter().any(u8::is_ascii_uppercase)
+            && b.iter().any(u8::is_ascii_lowercase)
+            && b.iter().filter(|c| c.is_ascii_digit()).count() >= 2
+        {
+            return s;
+        }
+    }
 }
