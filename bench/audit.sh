@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # driftcheck audit vs `git log --name-only --format='%(trailers)'` on one generated history.
 #
-#   bench/audit.sh [--commits N] [--runs R] [--no-build]
+#   bench/audit.sh [--commits N] [--runs R] [--no-build]   (hyperfine if installed,
+#   else alternating runs and medians)
 #
 # Generates bench/out/history-N with ../shared/bench/gen_history.py (once), checks
 # that `driftcheck audit` agrees with REPO/.git/truth.json on every commit
@@ -34,6 +35,23 @@ echo "==> checking driftcheck audit against truth.json"
 python3 "$ROOT/bench/audit_truth.py" "$REPO" "$ROOT/bench/out/audit-$COMMITS.json"
 echo "==> timing ($RUNS runs)"
 cd "$REPO"
-hyperfine -N --warmup 2 --runs "$RUNS" --ignore-failure \
-  --command-name "driftcheck audit" "$BIN audit --format json" \
-  --command-name "git log --name-only --format=%(trailers)" "git log --name-only --format=%(trailers)"
+if command -v hyperfine >/dev/null 2>&1; then
+  hyperfine -N --warmup 2 --runs "$RUNS" --ignore-failure \
+    --command-name "driftcheck audit" "$BIN audit --format json" \
+    --command-name "git log --name-only --format=%(trailers)" "git log --name-only --format=%(trailers)"
+  exit 0
+fi
+# Without hyperfine: the two commands alternated, medians side by side.
+ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N); echo $(((e - s) / 1000)); }
+a=() g=()
+ms "$BIN" audit --format json >/dev/null
+for _ in $(seq "$RUNS"); do
+  a+=("$(ms "$BIN" audit --format json)")
+  g+=("$(ms git log --name-only --format=%\(trailers\))")
+done
+python3 - "${a[*]}" "${g[*]}" <<'PY'
+import statistics, sys
+a, g = (statistics.median(int(x) for x in s.split()) / 1000 for s in sys.argv[1:3])
+print(f"  driftcheck audit --format json             median {a:7.1f} ms  {a / g:.2f}x")
+print(f"  git log --name-only --format=%(trailers)   median {g:7.1f} ms  1.00x")
+PY
