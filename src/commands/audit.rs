@@ -39,7 +39,7 @@ pub fn run(
         )?,
         None => Review::everything(),
     };
-    let mut commits = audit(&repo, range.unwrap_or("HEAD"), &review, &mailmap)?;
+    let mut commits = audit(&repo, range.unwrap_or("HEAD"), &review)?;
     // One verdict (`--gate`): each commit as `gate --base C^ --head C`
     // judges it. Not the default yet: the gate is not incremental, so it
     // costs a full comparison per commit.

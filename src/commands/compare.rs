@@ -163,7 +163,7 @@ fn untouched(
     args: &Args,
     out: &mut dyn Write,
 ) -> Result<bool, Error> {
-    let touched = driftcheck::pipeline::change::config_in(repo, tree, at)
+    let touched = driftcheck::pipeline::change::config_in(repo, tree, at)?
         .is_none_or(|c| driftcheck::pipeline::change::touches(repo, &c, at, changed));
     if !touched && args.verbose && args.format == report::OutputFormat::Human {
         writeln!(

@@ -172,14 +172,16 @@ fn soften(repo: &Repo, verdict: &Verdict, findings: &mut [Finding]) -> bool {
     let Some(config_at) = verdict.config_at.as_deref() else {
         return false;
     };
-    let strict = repo
+    // What cannot be read stays strict.
+    let Ok(text) = repo
         .tree_of(verdict.merge_base)
-        .ok()
         .and_then(|tree| repo.blob_at(tree, config_at))
-        .and_then(|text| {
-            let text = String::from_utf8(text).ok()?;
-            driftcheck::config::parse(&text, &repo.root().join(config_at)).ok()
-        })
+    else {
+        return false;
+    };
+    let strict = text
+        .and_then(|text| String::from_utf8(text).ok())
+        .and_then(|text| driftcheck::config::parse(&text, &repo.root().join(config_at)).ok())
         .and_then(|c| c.review.and_then(|r| r.local))
         .is_some_and(|l| l == "block");
     let only_signoffs = findings
@@ -377,7 +379,7 @@ fn contributed(repo: &Repo, v: &gate::Verdict, email: &str) -> Option<String> {
     let mailmap = repo
         .tree_of(v.merge_base)
         .ok()
-        .and_then(|t| repo.blob_at(t, ".mailmap"))
+        .and_then(|t| repo.blob_at(t, ".mailmap").ok().flatten())
         .map(|b| driftcheck::gate::identity::Mailmap::parse(&String::from_utf8_lossy(&b)))
         .unwrap_or_default();
     v.contributors.get(&mailmap.canonical(email)).cloned()

@@ -86,15 +86,12 @@ pub struct AuditSignoff {
 }
 
 /// Audit `range` (`A..B`, or a single revision for its whole history).
+/// Each commit is judged with its first parent's `.mailmap`, as the gate
+/// judges it ([`Mailmaps`]).
 ///
 /// # Errors
-/// When the repository cannot answer.
-pub fn audit(
-    repo: &Repo,
-    range: &str,
-    review: &Review,
-    mailmap: &Mailmap,
-) -> Result<Vec<Audited>, Error> {
+/// When the repository cannot answer (an object it lists cannot be read).
+pub fn audit(repo: &Repo, range: &str, review: &Review) -> Result<Vec<Audited>, Error> {
     repo.require_full_history()?;
     let (base, head) = match range.split_once("..") {
         Some((a, b)) => (
@@ -113,6 +110,7 @@ pub fn audit(
     // reading goes on ([`judge_stream`]); the reader joins them at the end.
     let mut cache = git::TreeCache::default();
     let mut keys = signed::KeyCache::default();
+    let mut mailmaps = Mailmaps::default();
     let memo = std::sync::Arc::new(std::sync::Mutex::new(super::memo::Memo::load(
         &repo.common_dir(),
     )));
@@ -128,7 +126,7 @@ pub fn audit(
         .map_or(1, usize::from)
         .saturating_sub(1)
         .max(1);
-    let judge = || judge_stream(&receive, review, mailmap, &judged);
+    let judge = || judge_stream(&receive, review, &judged);
     let read = std::thread::scope(|scope| -> Result<usize, Error> {
         for _ in 0..judges {
             scope.spawn(judge);
@@ -143,8 +141,8 @@ pub fn audit(
             if n % 500 == 0 {
                 progress.show(&format!("audit: {n} of {total} commits"));
             }
-            let Some(p) = prepare(repo, c, &trees, (review, mailmap), &mut cache, &mut keys)?
-            else {
+            let caches = (&mut cache, &mut keys, &mut mailmaps);
+            let Some(p) = prepare(repo, c, &trees, review, caches)? else {
                 continue;
             };
             group.push((read, p));
@@ -186,7 +184,6 @@ pub fn audit(
 fn judge_stream<'c>(
     receive: &std::sync::Mutex<std::sync::mpsc::Receiver<Vec<(usize, Prepared<'c>)>>>,
     review: &Review,
-    mailmap: &Mailmap,
     judged: &std::sync::Mutex<Vec<(usize, Audited)>>,
 ) {
     loop {
@@ -204,10 +201,7 @@ fn judge_stream<'c>(
         if !jobs.is_empty() {
             signed::verify_jobs(&jobs);
         }
-        let out: Vec<(usize, Audited)> = group
-            .iter()
-            .map(|(n, p)| (*n, p.judge(review, mailmap)))
-            .collect();
+        let out: Vec<(usize, Audited)> = group.iter().map(|(n, p)| (*n, p.judge(review))).collect();
         if let Ok(mut j) = judged.lock() {
             j.extend(out);
         }
@@ -232,14 +226,16 @@ struct Prepared<'c> {
     signing: signed::Signing,
     /// The first parent (what a signature must name).
     base: String,
+    /// The first parent's `.mailmap`: who is who, as the gate sees it.
+    mailmap: std::sync::Arc<Mailmap>,
 }
 
 impl Prepared<'_> {
-    fn judge(&self, review: &Review, mailmap: &Mailmap) -> Audited {
+    fn judge(&self, review: &Review) -> Audited {
         let c = self.commit;
         let judged = JudgedCommit {
             review,
-            mailmap,
+            mailmap: &self.mailmap,
             signing: &self.signing,
             digest: &self.digest,
             base: &self.base,
@@ -277,13 +273,46 @@ impl Prepared<'_> {
     }
 }
 
+/// The `.mailmap` of each merge base, read once per distinct blob.
+///
+/// The rule (adversarial review 4, case 12): a commit is judged as
+/// `gate --base C^ --head C` judges it, with the first parent's `.mailmap`
+/// — never the working tree's, which a later commit may have edited (an
+/// author deleting her alias line, then signing as the alias).
+#[derive(Default)]
+struct Mailmaps(std::collections::HashMap<crate::git::Oid, std::sync::Arc<Mailmap>>);
+
+impl Mailmaps {
+    /// The `.mailmap` of `tree` (`None`: a root commit, no merge base).
+    fn at(
+        &mut self,
+        repo: &Repo,
+        tree: Option<crate::git::Oid>,
+        cache: &mut git::TreeCache,
+    ) -> Result<std::sync::Arc<Mailmap>, Error> {
+        let Some(tree) = tree else {
+            return Ok(std::sync::Arc::default());
+        };
+        let git::Slot::File(_, id) = git::slot_at(repo, tree, b".mailmap", cache)? else {
+            return Ok(std::sync::Arc::default());
+        };
+        if let Some(m) = self.0.get(&id) {
+            return Ok(m.clone());
+        }
+        // Unreadable is an error, never an empty map (`Repo::blob_at`).
+        let text = repo.blob_at(tree, ".mailmap")?.unwrap_or_default();
+        let m = std::sync::Arc::new(Mailmap::parse(&String::from_utf8_lossy(&text)));
+        self.0.insert(id, m.clone());
+        Ok(m)
+    }
+}
+
 fn prepare<'c>(
     repo: &Repo,
     c: &'c git::Commit,
     trees: &std::collections::HashMap<crate::git::Oid, crate::git::Oid>,
-    (review, mailmap): (&Review, &Mailmap),
-    cache: &mut git::TreeCache,
-    keys: &mut signed::KeyCache,
+    review: &Review,
+    (cache, keys, mailmaps): (&mut git::TreeCache, &mut signed::KeyCache, &mut Mailmaps),
 ) -> Result<Option<Prepared<'c>>, Error> {
     let guarded = |p: &str| review.guarded(p);
     let tree_of = |p: &crate::git::Oid| trees.get(p).copied().map_or_else(|| repo.tree_of(*p), Ok);
@@ -320,10 +349,11 @@ fn prepare<'c>(
             );
         }
     }
+    let mailmap = mailmaps.at(repo, first, cache)?;
     let contributors = addresses.iter().map(|e| mailmap.canonical(e)).collect();
     let signing = match c.parents.first() {
-        Some(p) if review.signing.active() => keys.at(repo, Some(tree_of(p)?), &review.signing),
-        None if review.signing.active() => keys.at(repo, None, &review.signing),
+        Some(p) if review.signing.active() => keys.at(repo, Some(tree_of(p)?), &review.signing)?,
+        None if review.signing.active() => keys.at(repo, None, &review.signing)?,
         _ => review.signing.clone(),
     };
     let base = c
@@ -340,6 +370,7 @@ fn prepare<'c>(
         addresses,
         signing,
         base,
+        mailmap,
     }))
 }
 

@@ -290,7 +290,21 @@ pub(super) fn head_config_problems(
     mailmap: &Mailmap,
     broken: &[String],
 ) -> (Vec<Finding>, Option<Config>) {
-    let Some(text) = repo.blob_at(head_tree, config_at) else {
+    let text = match repo.blob_at(head_tree, config_at) {
+        Ok(text) => text,
+        // Unreadable is not removed: the gate refuses, naming the object.
+        Err(e) => {
+            return (
+                vec![gate_finding(
+                    "gate/config",
+                    e.to_string(),
+                    "fetch every object of the change (a partial clone cannot be judged)",
+                )],
+                None,
+            );
+        }
+    };
+    let Some(text) = text else {
         return (
             vec![gate_finding(
                 "gate/config",

@@ -299,12 +299,16 @@ fn base_review(
     config_at: Option<&str>,
     base_dir: &std::path::Path,
 ) -> Result<(Mailmap, Option<config::Config>, Review), Error> {
+    // Unreadable is an error, never absent (`Repo::blob_at`).
     let mailmap = repo
-        .blob_at(ends.base_tree, ".mailmap")
+        .blob_at(ends.base_tree, ".mailmap")?
         .map(|b| Mailmap::parse(&String::from_utf8_lossy(&b)))
         .unwrap_or_default();
-    let base_config = config_at
-        .and_then(|at| Some((at, repo.blob_at(ends.base_tree, at)?)))
+    let base_text = match config_at {
+        Some(at) => repo.blob_at(ends.base_tree, at)?.map(|t| (at, t)),
+        None => None,
+    };
+    let base_config = base_text
         .map(|(at, t)| config::parse_in(&String::from_utf8_lossy(&t), base_dir, at))
         .transpose()?;
     let mut review = match &base_config {

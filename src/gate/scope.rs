@@ -81,7 +81,11 @@ impl Trees {
 /// # Errors
 /// When a scratch directory cannot be made or a tree written out.
 pub(super) fn write_out(repo: &Repo, ends: &Ends, config_at: Option<&str>) -> Result<Trees, Error> {
-    let Some(at) = config_at.filter(|at| repo.blob_at(ends.base_tree, at).is_some()) else {
+    let at = match config_at {
+        Some(at) if repo.blob_at(ends.base_tree, at)?.is_some() => Some(at),
+        _ => None,
+    };
+    let Some(at) = at else {
         // No config at the merge base: nothing is compared or read.
         return Ok(Trees {
             base: Scratch::new("base")?,

@@ -328,7 +328,10 @@ pub fn read_allowed(repo: &Repo, tree: Oid, path: &str) -> Result<AllowedSigners
             "[review] signers: `{path}` is not a regular file in the merge base's tree"
         ));
     }
-    let text = repo.blob_at(tree, path).unwrap_or_default();
+    let text = repo
+        .blob_at(tree, path)
+        .map_err(|e| format!("[review] signers: {e}"))?
+        .unwrap_or_default();
     let text = String::from_utf8(text)
         .map_err(|_| format!("{path}: allowed_signers is not valid UTF-8"))?;
     AllowedSigners::parse(&text).map_err(|(line, why)| format!("{path}:{line}: {why}"))
@@ -361,6 +364,23 @@ pub struct KeyCache {
 /// Where `.mailmap` is.
 const MAILMAP: &str = ".mailmap";
 
+/// The `.mailmap` of `tree` (`present`: the tree lists one), or why it
+/// cannot be read.
+fn read_mailmap(
+    repo: &Repo,
+    tree: Oid,
+    present: bool,
+) -> Result<Arc<super::identity::Mailmap>, crate::error::Error> {
+    let text = if present {
+        repo.blob_at(tree, MAILMAP)?.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    Ok(Arc::new(super::identity::Mailmap::parse(
+        &String::from_utf8_lossy(&text),
+    )))
+}
+
 /// `(mode, id)` of `path` in `tree`, or `(0, zero)`.
 fn entry(repo: &Repo, tree: Oid, path: &str) -> (u32, Oid) {
     repo.entry_at(tree, path).unwrap_or((0, Oid::ZERO_SHA1))
@@ -368,44 +388,56 @@ fn entry(repo: &Repo, tree: Oid, path: &str) -> (u32, Oid) {
 
 impl KeyCache {
     /// The settings with `tree`'s `allowed_signers` and `.mailmap` loaded:
-    /// an unreadable `allowed_signers` becomes the refusal of every
-    /// signature checked against it.
-    pub fn at(&mut self, repo: &Repo, tree: Option<Oid>, signing: &Signing) -> Signing {
+    /// an invalid `allowed_signers` becomes the refusal of every signature
+    /// checked against it.
+    ///
+    /// # Errors
+    /// When either file is listed but its object cannot be read: an error,
+    /// never an empty file (`Repo::blob_at`; adversarial review 4, cases
+    /// 08 and 09: read as empty, `.mailmap` let an author sign as her own
+    /// alias).
+    pub fn at(
+        &mut self,
+        repo: &Repo,
+        tree: Option<Oid>,
+        signing: &Signing,
+    ) -> Result<Signing, crate::error::Error> {
         let Some(path) = &signing.signers else {
-            return signing.clone();
+            return Ok(signing.clone());
         };
         let Some(tree) = tree else {
-            return Signing {
+            return Ok(Signing {
                 allowed: Some(Err(
                     "a root commit has no merge base to read allowed_signers from".into(),
                 )),
                 memo: None,
                 ..signing.clone()
-            };
+            });
         };
         let [signers, mailmap] = *self
             .by_tree
             .entry(tree)
             .or_insert_with(|| [entry(repo, tree, path), entry(repo, tree, MAILMAP)]);
-        let allowed = self
-            .by_blob
-            .entry(signers)
-            .or_insert_with(|| read_allowed(repo, tree, path).map(Arc::new))
-            .clone();
-        let map = self
-            .mailmaps
-            .entry(mailmap.1)
-            .or_insert_with(|| {
-                let text = (mailmap.0 != 0)
-                    .then(|| repo.blob_at(tree, MAILMAP))
-                    .flatten()
-                    .unwrap_or_default();
-                Arc::new(super::identity::Mailmap::parse(&String::from_utf8_lossy(
-                    &text,
-                )))
-            })
-            .clone();
-        Signing {
+        let allowed = match self.by_blob.get(&signers) {
+            Some(allowed) => allowed.clone(),
+            None => {
+                if signers.0 != 0 {
+                    repo.blob_at(tree, path)?;
+                }
+                let allowed = read_allowed(repo, tree, path).map(Arc::new);
+                self.by_blob.insert(signers, allowed.clone());
+                allowed
+            }
+        };
+        let map = match self.mailmaps.get(&mailmap.1) {
+            Some(map) => map.clone(),
+            None => {
+                let map = read_mailmap(repo, tree, mailmap.0 != 0)?;
+                self.mailmaps.insert(mailmap.1, map.clone());
+                map
+            }
+        };
+        Ok(Signing {
             allowed: Some(allowed),
             mailmap: map,
             memo: self
@@ -413,7 +445,7 @@ impl KeyCache {
                 .clone()
                 .map(|m| (m, format!("{}:{}", signers.1, mailmap.1))),
             ..signing.clone()
-        }
+        })
     }
 
     /// Record where `signers` and `.mailmap` are in `tree`, a commit whose

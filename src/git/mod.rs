@@ -297,6 +297,10 @@ impl Repo {
                 .collect();
         }
         let mut read: std::collections::HashMap<Oid, Commit> = std::collections::HashMap::new();
+        // Discovery order: every later step iterates it, never the map, so
+        // the order of the output is the same on every run (review 4,
+        // case 07: commits of parallel branches came out in map order).
+        let mut seen: Vec<Oid> = Vec::new();
         let mut stack = vec![head];
         while let Some(id) = stack.pop() {
             if read.contains_key(&id) {
@@ -305,21 +309,23 @@ impl Repo {
             let c = self.commit(id)?;
             stack.extend(c.parents.iter().copied());
             read.insert(id, c);
+            seen.push(id);
         }
         // Kahn's algorithm: a commit comes once all its parents have.
         let mut children: std::collections::HashMap<Oid, Vec<Oid>> =
             std::collections::HashMap::new();
         let mut waiting: std::collections::HashMap<Oid, usize> = std::collections::HashMap::new();
-        for (id, c) in &read {
+        for id in &seen {
+            let c = &read[id];
             waiting.insert(*id, c.parents.len());
             for p in &c.parents {
                 children.entry(*p).or_default().push(*id);
             }
         }
-        let mut ready: Vec<Oid> = waiting
+        let mut ready: Vec<Oid> = seen
             .iter()
-            .filter(|(_, n)| **n == 0)
-            .map(|(id, _)| *id)
+            .filter(|id| waiting[*id] == 0)
+            .copied()
             .collect();
         let mut order = Vec::with_capacity(read.len());
         while let Some(id) = ready.pop() {
@@ -423,17 +429,44 @@ impl Repo {
             .map_err(|e| git_error(&format!("commit {commit}"), &e))
     }
 
-    /// The contents of `path` in `tree`, if it is a blob there.
-    pub fn blob_at(&self, tree: Oid, path: &str) -> Option<Vec<u8>> {
-        let tree = self.repo.find_tree(tree.0).ok()?;
-        let entry = tree.get_path(Path::new(path)).ok()?;
+    /// The contents of `path` in `tree`: `None` when the tree holds no
+    /// blob there.
+    ///
+    /// The rule: a file the tree lists is read or the reading fails. An
+    /// object that cannot be read (a partial clone, `--filter=blob:none`,
+    /// whose blobs libgit2 cannot fetch; a damaged repository) is an
+    /// error, never an empty or absent file: the merge base's config,
+    /// `.mailmap` and `allowed_signers` decide who may approve, and reading
+    /// them as missing passed what a full clone refuses (adversarial review
+    /// 4, cases 08–10).
+    ///
+    /// # Errors
+    /// When the tree, or the blob it lists at `path`, cannot be read.
+    pub fn blob_at(&self, tree: Oid, path: &str) -> Result<Option<Vec<u8>>, Error> {
+        let t = self
+            .repo
+            .find_tree(tree.0)
+            .map_err(|e| git_error(&format!("tree {tree}"), &e))?;
+        let entry = match t.get_path(Path::new(path)) {
+            Ok(entry) => entry,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(git_error(&format!("{path} in tree {tree}"), &e)),
+        };
         if entry.kind() != Some(ObjectType::Blob) {
-            return None;
+            return Ok(None);
         }
         self.repo
             .find_blob(entry.id())
-            .ok()
-            .map(|b| b.content().to_vec())
+            .map(|b| Some(b.content().to_vec()))
+            .map_err(|e| {
+                Error::Git(format!(
+                    "{path} (blob {}) in tree {tree} cannot be read: {} (a partial or \
+                     damaged clone? driftcheck needs every object of the revisions it \
+                     judges: fetch them, or clone without --filter)",
+                    entry.id(),
+                    e.message()
+                ))
+            })
     }
 
     /// Whether `path` in `tree` is a regular file (a blob that is not a

@@ -87,11 +87,23 @@ pub fn touches(repo: &Repo, config: &Config, config_at: &str, changed: &[String]
         .any(|path| watched.iter().any(|w| under(path, w)) || policies.is_match(path))
 }
 
-/// The config as the new tree has it, if it has one.
-pub fn config_in(repo: &Repo, tree: crate::git::Oid, config_at: &str) -> Option<Config> {
-    let text = repo.blob_at(tree, config_at)?;
-    let text = String::from_utf8(text).ok()?;
-    config::parse(&text, &repo.root().join(config_at)).ok()
+/// The config as the new tree has it, if it has one (`None` too when it
+/// does not parse: the full check then reports why).
+///
+/// # Errors
+/// When the tree lists a config that cannot be read ([`Repo::blob_at`]).
+pub fn config_in(
+    repo: &Repo,
+    tree: crate::git::Oid,
+    config_at: &str,
+) -> Result<Option<Config>, crate::error::Error> {
+    let Some(text) = repo.blob_at(tree, config_at)? else {
+        return Ok(None);
+    };
+    let Ok(text) = String::from_utf8(text) else {
+        return Ok(None);
+    };
+    Ok(config::parse(&text, &repo.root().join(config_at)).ok())
 }
 
 /// Split `after` into (introduced, pre-existing) against `before`.

@@ -1049,3 +1049,111 @@ fn an_unreadable_history_ends_the_audit_with_an_error_not_a_hang() {
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(stderr.contains(tree), "names the object: {stderr}");
 }
+
+/// Removes the loose object `id` (the test repositories are never packed),
+/// as a partial clone (`--filter=blob:none`) or a damaged store lacks it.
+fn remove_object(r: &Repo, id: &str) {
+    let id = id.trim();
+    let object = r.root().join(".git/objects").join(&id[..2]).join(&id[2..]);
+    std::fs::remove_file(&object).expect("loose object");
+}
+
+/// Adversarial review 4 (08–10): a file the merge base lists but whose
+/// object cannot be read is an error (exit 2, naming the object), never an
+/// empty or absent file. Read as empty, the base's `.mailmap` let the
+/// author sign her own change as her alias; read as absent, the base's
+/// `driftcheck.toml` let a typed sign-off pass `signed = "required"`; an
+/// empty `allowed_signers` refused with the wrong reason.
+#[test]
+fn an_unreadable_file_at_the_merge_base_is_an_error_not_a_missing_file() {
+    const MAL_ALT: Person = Person {
+        name: "Mallory",
+        email: "mal-alt@example.com",
+    };
+    let listing = format!(
+        "ana@example.com {}\nmal-alt@example.com {}\n",
+        public(ANA_KEY),
+        public(MAL_KEY)
+    );
+    let review = format!("\n[review]\nsigners = \"{SIGNERS}\"\nsigned = \"required\"\n");
+    for lost in [".mailmap", "driftcheck.toml", SIGNERS] {
+        let r = Repo::standard_with(
+            &review,
+            &[
+                (SIGNERS, listing.as_str()),
+                (
+                    ".mailmap",
+                    "Mallory <mal@example.com> <mal-alt@example.com>\n",
+                ),
+            ],
+        );
+        // The change edits the lost file too, so only the base's copy of
+        // it is lost.
+        r.raise_timeout();
+        let edited = format!("{}\n# edited\n", r.git(&["show", &format!("main:{lost}")]));
+        r.write(lost, &edited);
+        r.commit("Raise the request timeout\n");
+        let (reviewed, sig) = approve_signed(&r, MAL_ALT, MAL_KEY);
+        let readable = timeout_with(&r, &format!("{reviewed}\n{sig}"));
+        readable.assert_refused();
+        remove_object(&r, &r.git(&["rev-parse", &format!("main:{lost}")]));
+        // (`audit` reads its review settings from the working tree: the
+        // base's config is the gate's alone.)
+        let audits = lost != "driftcheck.toml";
+        for args in [
+            &["gate", "--base", "main", "--format", "json"][..],
+            &["audit", "main..feature", "--format", "json"][..],
+        ]
+        .into_iter()
+        .filter(|a| audits || a[0] == "gate")
+        {
+            let out = r.driftcheck_in(&r.root(), args, &[]);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{lost}, {args:?}: {stderr}");
+            assert!(stderr.contains("cannot be read"), "{lost}: {stderr}");
+        }
+    }
+}
+
+/// Adversarial review 4 (12): `audit` decides who contributed with the
+/// first parent's `.mailmap`, as `gate --base C^ --head C` does, not the
+/// working tree's: a change that deletes the author's alias line and signs
+/// as the alias is the author's own approval in both.
+#[test]
+fn audit_knows_the_author_by_the_mailmap_of_the_parent_as_the_gate_does() {
+    const MAL_ALT: Person = Person {
+        name: "Mallory",
+        email: "mal-alt@example.com",
+    };
+    let listing = format!(
+        "ana@example.com {}\nmal-alt@example.com {}\n",
+        public(ANA_KEY),
+        public(MAL_KEY)
+    );
+    let review = format!("\n[review]\nsigners = \"{SIGNERS}\"\nsigned = \"required\"\n");
+    let r = Repo::standard_with(
+        &review,
+        &[
+            (SIGNERS, listing.as_str()),
+            (
+                ".mailmap",
+                "Mallory <mal@example.com> <mal-alt@example.com>\n",
+            ),
+        ],
+    );
+    r.raise_timeout();
+    r.git(&["rm", "-q", ".mailmap"]);
+    r.commit("Raise the request timeout, tidy\n");
+    let (reviewed, sig) = approve_signed_on(&r, MAL_ALT, MAL_KEY, "HEAD~1");
+    let g = timeout_with(&r, &format!("{reviewed}\n{sig}"));
+    g.assert_refused();
+    let out = r.driftcheck_in(
+        &r.root(),
+        &["audit", "main..feature", "--format", "json"],
+        &[],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let last = doc["commits"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["passed"], false, "{doc}");
+    assert_eq!(last["signoffs"][0]["counted"], false, "{doc}");
+}
