@@ -1050,6 +1050,34 @@ fn an_unreadable_history_ends_the_audit_with_an_error_not_a_hang() {
     assert!(stderr.contains(tree), "names the object: {stderr}");
 }
 
+/// Mallory's alias: the base's `.mailmap` says `mal-alt@` is Mallory, and
+/// `allowed_signers` lists her key for the alias (and Ana's for Ana).
+const MAL_ALT: Person = Person {
+    name: "Mallory",
+    email: "mal-alt@example.com",
+};
+
+/// The standard repository with `signed = "required"`, [`MAL_ALT`]'s
+/// `.mailmap` line and key at the base.
+fn alias_repo() -> Repo {
+    let listing = format!(
+        "ana@example.com {}\nmal-alt@example.com {}\n",
+        public(ANA_KEY),
+        public(MAL_KEY)
+    );
+    let review = format!("\n[review]\nsigners = \"{SIGNERS}\"\nsigned = \"required\"\n");
+    Repo::standard_with(
+        &review,
+        &[
+            (SIGNERS, listing.as_str()),
+            (
+                ".mailmap",
+                "Mallory <mal@example.com> <mal-alt@example.com>\n",
+            ),
+        ],
+    )
+}
+
 /// Removes the loose object `id` (the test repositories are never packed),
 /// as a partial clone (`--filter=blob:none`) or a damaged store lacks it.
 fn remove_object(r: &Repo, id: &str) {
@@ -1066,27 +1094,8 @@ fn remove_object(r: &Repo, id: &str) {
 /// empty `allowed_signers` refused with the wrong reason.
 #[test]
 fn an_unreadable_file_at_the_merge_base_is_an_error_not_a_missing_file() {
-    const MAL_ALT: Person = Person {
-        name: "Mallory",
-        email: "mal-alt@example.com",
-    };
-    let listing = format!(
-        "ana@example.com {}\nmal-alt@example.com {}\n",
-        public(ANA_KEY),
-        public(MAL_KEY)
-    );
-    let review = format!("\n[review]\nsigners = \"{SIGNERS}\"\nsigned = \"required\"\n");
     for lost in [".mailmap", "driftcheck.toml", SIGNERS] {
-        let r = Repo::standard_with(
-            &review,
-            &[
-                (SIGNERS, listing.as_str()),
-                (
-                    ".mailmap",
-                    "Mallory <mal@example.com> <mal-alt@example.com>\n",
-                ),
-            ],
-        );
+        let r = alias_repo();
         // The change edits the lost file too, so only the base's copy of
         // it is lost.
         r.raise_timeout();
@@ -1121,26 +1130,7 @@ fn an_unreadable_file_at_the_merge_base_is_an_error_not_a_missing_file() {
 /// as the alias is the author's own approval in both.
 #[test]
 fn audit_knows_the_author_by_the_mailmap_of_the_parent_as_the_gate_does() {
-    const MAL_ALT: Person = Person {
-        name: "Mallory",
-        email: "mal-alt@example.com",
-    };
-    let listing = format!(
-        "ana@example.com {}\nmal-alt@example.com {}\n",
-        public(ANA_KEY),
-        public(MAL_KEY)
-    );
-    let review = format!("\n[review]\nsigners = \"{SIGNERS}\"\nsigned = \"required\"\n");
-    let r = Repo::standard_with(
-        &review,
-        &[
-            (SIGNERS, listing.as_str()),
-            (
-                ".mailmap",
-                "Mallory <mal@example.com> <mal-alt@example.com>\n",
-            ),
-        ],
-    );
+    let r = alias_repo();
     r.raise_timeout();
     r.git(&["rm", "-q", ".mailmap"]);
     r.commit("Raise the request timeout, tidy\n");
