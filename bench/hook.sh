@@ -38,25 +38,8 @@ if [[ $FILES == *,* ]]; then
   done
   exit 0
 fi
-CORPUS="${DRIFTCHECK_CORPUS:-$PWD/../shared}"
-[[ -d $CORPUS/bench ]] || CORPUS=/work/shared
-out="$PWD/bench/out/hook-$FILES"
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
-export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
-if [[ ! -f $out/.ready ]]; then
-  rm -rf "$out" && mkdir -p "$out"
-  python3 "$CORPUS/bench/gen_envs.py" "$out" --files "$FILES" >/dev/null
-  rm -f "$out/manifest.json"
-  printf '[env.staging]\nroot = "staging"\n\n[env.prod]\nroot = "prod"\n' >"$out/driftcheck.toml"
-  git -C "$out" init -q -b main
-  git -C "$out" add -A
-  git -C "$out" commit -q -m "config"
-  touch "$out/.ready"
-fi
-cd "$out"
-git checkout -q main 2>/dev/null
-git reset -q --hard
+. "$PWD/bench/envs_repo.sh"
+envs_repo hook "$FILES"
 git branch -D -q change 2>/dev/null || true
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
