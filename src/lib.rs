@@ -39,6 +39,8 @@ pub mod secrets;
 mod sizes;
 pub mod source;
 pub mod strict_toml;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod trailers;
 

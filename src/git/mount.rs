@@ -204,26 +204,7 @@ mod tests {
     use crate::git::{Oid, Repo};
     use crate::source;
 
-    /// A tiny deterministic generator (xorshift): reproducible by seed.
-    struct Xorshift(u64);
-
-    impl Xorshift {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-        fn chance(&mut self, percent: usize) -> bool {
-            self.below(100) < percent
-        }
-        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-            &items[self.below(items.len())]
-        }
-    }
+    use crate::testing::Xorshift;
 
     /// Names, from ordinary to hostile. Some are skipped by the write-out
     /// (not UTF-8, empty, `.`, `..`, holding `/`); one is too long for the disk.

@@ -97,13 +97,8 @@ fn random_text_never_panics_and_ranges_are_boundaries() {
         "kty",
         "\"d\":",
     ];
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = crate::testing::Xorshift(0x2545_f491_4f6c_dd1du64);
+    let mut next = || rng.next();
     for _ in 0..3000 {
         let n = (next() % 24) as usize;
         let text: String = (0..n)
@@ -328,7 +323,7 @@ fn partial_values_normalise_the_visible_part() {
 /// the names of settings, rules, environments and paths are.
 #[test]
 fn names_quoted_in_messages_are_names_not_secrets() {
-    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    let mut rng = crate::testing::Xorshift(0x9e37_79b9_7f4a_7c15);
     let mut draw = |n: usize| generated_password(&mut rng, n);
     let mut secrets: Vec<String> = (0..40).map(|i| draw(8 + i % 32)).collect();
     secrets.extend(CATALOGUE.iter().map(|e| e.example.to_string()));
@@ -379,7 +374,7 @@ fn names_quoted_in_messages_are_names_not_secrets() {
 /// words, identifiers and ids of ordinary commit messages are not.
 #[test]
 fn short_passwords_in_free_text_are_masked_wherever_they_stand() {
-    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    let mut rng = crate::testing::Xorshift(0x2545_f491_4f6c_dd1d);
     let mut draw = |n: usize| generated_password(&mut rng, n);
     let mut missed = 0;
     let mut total = 0;
@@ -465,17 +460,10 @@ fn text_files_mask_a_found_secret_everywhere_it_reappears() {
 /// A generated password of `n` characters from `rng` (xorshift): the
 /// alphabet of password generators that leave out look-alikes, with upper
 /// and lower case and at least two digits.
-fn generated_password(rng: &mut u64, n: usize) -> String {
+fn generated_password(rng: &mut crate::testing::Xorshift, n: usize) -> String {
     const A: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
     loop {
-        let s: String = (0..n)
-            .map(|_| {
-                *rng ^= *rng << 13;
-                *rng ^= *rng >> 7;
-                *rng ^= *rng << 17;
-                A[(*rng % A.len() as u64) as usize] as char
-            })
-            .collect();
+        let s: String = (0..n).map(|_| *rng.pick(A) as char).collect();
         let b = s.as_bytes();
         if b.iter().any(u8::is_ascii_uppercase)
             && b.iter().any(u8::is_ascii_lowercase)

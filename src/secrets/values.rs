@@ -642,13 +642,8 @@ mod tests {
     #[test]
     fn short_random_passwords_but_not_short_identifiers() {
         const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::testing::Xorshift(0x9e37_79b9_7f4a_7c15u64);
+        let mut next = || rng.next();
         let (mut drawn, mut caught) = (0, 0);
         for len in 12..16 {
             for _ in 0..200 {
