@@ -12,13 +12,17 @@
 //! parent's tree (read once per distinct file, [`signed::KeyCache`]). A squash
 //! or rebase merge of a signed pull request lands as exactly that.
 //!
-//! Reading and judging overlap: the history is read in order on one
-//! thread (neighbouring commits share trees), and the other cores judge
-//! what has been read, in groups of 64 ([`judge_stream`]): a group's
-//! signatures are verified first, as one batch ([`signed::verify_jobs`],
-//! proofs kept in the verification memo), then each of its commits is
-//! judged, finding each verification already made. So verifying costs the
-//! reader nothing, and judging ends soon after reading does.
+//! Reading and judging overlap: the history is read on one thread
+//! (neighbouring commits share trees), each commit prepared as soon as its
+//! parents have been read, while the walk goes on ([`Stream`]: judging does
+//! not wait for the whole history, which is a third of the reading), and
+//! the other cores judge what has been prepared, in groups of 64
+//! ([`judge_stream`]): a group's signatures are verified first, as one
+//! batch ([`signed::verify_jobs`], proofs kept in the verification memo),
+//! then each of its commits is judged, finding each verification already
+//! made. So verifying costs the reader nothing, and judging ends soon after
+//! reading does. The output is in history order whatever the order of the
+//! work (parents before children, the same on every run).
 
 use super::identity::{Mailmap, parse_signer};
 use super::review::Review;
@@ -100,14 +104,6 @@ pub fn audit(repo: &Repo, range: &str, review: &Review) -> Result<Vec<Audited>, 
         ),
         None => (None, repo.commit_id(range)?),
     };
-    let commits = repo.history(base, head)?;
-    let trees: std::collections::HashMap<crate::git::Oid, crate::git::Oid> =
-        commits.iter().map(|c| (c.id, c.tree)).collect();
-    // One thread reads, in history order: neighbouring commits share most
-    // trees (the cache halves the reads), and libgit2's pack access
-    // serialises on a lock anyway (two threads measured slower than one).
-    // The other cores judge what has been read, in groups, while the
-    // reading goes on ([`judge_stream`]); the reader joins them at the end.
     let mut cache = git::TreeCache::default();
     let mut keys = signed::KeyCache::default();
     let mut mailmaps = Mailmaps::default();
@@ -117,9 +113,8 @@ pub fn audit(repo: &Repo, range: &str, review: &Review) -> Result<Vec<Audited>, 
     if review.signing.active() {
         keys.memo = Some(memo.clone());
     }
-    let progress = crate::progress::Progress::start(commits.len() > 2_000);
-    let total = commits.len();
-    let (send, receive) = std::sync::mpsc::channel::<Vec<(usize, Prepared<'_>)>>();
+    let mut progress = None;
+    let (send, receive) = std::sync::mpsc::channel::<Vec<Prepared>>();
     let receive = std::sync::Mutex::new(receive);
     let judged = std::sync::Mutex::new(Vec::new());
     let judges = std::thread::available_parallelism()
@@ -127,53 +122,138 @@ pub fn audit(repo: &Repo, range: &str, review: &Review) -> Result<Vec<Audited>, 
         .saturating_sub(1)
         .max(1);
     let judge = || judge_stream(&receive, review, &judged);
-    let read = std::thread::scope(|scope| -> Result<usize, Error> {
+    // One thread reads: neighbouring commits share most trees (the cache
+    // halves the reads), and libgit2's pack access serialises on a lock
+    // anyway (two threads measured slower than one). Each commit is
+    // prepared as soon as its parents have been read, while the history
+    // is still being walked, so the other cores judge from the first
+    // group on ([`judge_stream`]); the reader joins them at the end.
+    let (order, read) = std::thread::scope(|scope| -> Result<(Vec<git::Oid>, usize), Error> {
         for _ in 0..judges {
             scope.spawn(judge);
         }
         // Dropped on every way out, so the judges end.
         let send = send;
-        let mut read = 0;
+        let mut stream = Stream {
+            parents_first: base.is_some(),
+            ..Stream::default()
+        };
         // Sent a group at a time: one message per commit woke a judge per
         // commit (4,000 context switches on a 10,000-commit history).
         let mut group = Vec::with_capacity(GROUP);
-        for (n, c) in commits.iter().enumerate() {
-            if n % 500 == 0 {
-                progress.show(&format!("audit: {n} of {total} commits"));
-            }
-            let caches = (&mut cache, &mut keys, &mut mailmaps);
-            let Some(p) = prepare(repo, c, &trees, review, caches)? else {
-                continue;
+        let mut read = 0;
+        let mut walked = 0usize;
+        let mut ready =
+            |c: git::Commit, stream: &Stream, group: &mut Vec<Prepared>| -> Result<(), Error> {
+                let caches = (&mut cache, &mut keys, &mut mailmaps);
+                if let Some(p) = prepare(repo, c, &stream.trees, review, caches)? {
+                    group.push(p);
+                    read += 1;
+                    if group.len() == GROUP {
+                        // A closed channel (a judge gone) is found when counting.
+                        let _ = send.send(std::mem::replace(group, Vec::with_capacity(GROUP)));
+                    }
+                }
+                Ok(())
             };
-            group.push((read, p));
-            read += 1;
-            if group.len() == GROUP {
-                // A closed channel (a judge gone) is found when counting.
-                let _ = send.send(std::mem::replace(&mut group, Vec::with_capacity(GROUP)));
+        let order = repo.history(base, head, &mut |c| {
+            walked += 1;
+            if walked == 2_000 {
+                progress = Some(crate::progress::Progress::start(true));
             }
+            if let Some(p) = progress.as_ref().filter(|_| walked % 500 == 0) {
+                p.show(&format!("audit: {walked} commits read"));
+            }
+            for c in stream.arrive(c) {
+                ready(c, &stream, &mut group)?;
+            }
+            Ok(())
+        })?;
+        // Parents never walked (none without a base): looked up one by one.
+        for c in stream.leftovers() {
+            ready(c, &stream, &mut group)?;
         }
         if !group.is_empty() {
             let _ = send.send(group);
         }
         drop(send);
         judge();
-        Ok(read)
+        Ok((order, read))
     })?;
-    let mut judged = judged
+    drop(progress);
+    let judged = judged
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    // Fail closed: every commit read has its verdict.
+    let out = in_history_order(judged, read, &order)?;
+    if let Ok(mut m) = memo.lock() {
+        m.save();
+    }
+    Ok(out)
+}
+
+/// The verdicts in history order (`order`), failing closed unless every
+/// one of the `read` commits has its verdict.
+fn in_history_order(
+    judged: Vec<(git::Oid, Audited)>,
+    read: usize,
+    order: &[git::Oid],
+) -> Result<Vec<Audited>, Error> {
     if judged.len() != read {
         return Err(Error::Git(format!(
             "audit judged {} of {read} commits",
             judged.len()
         )));
     }
-    judged.sort_unstable_by_key(|(n, _)| *n);
-    if let Ok(mut m) = memo.lock() {
-        m.save();
-    }
+    let rank: std::collections::HashMap<git::Oid, usize> =
+        order.iter().enumerate().map(|(n, id)| (*id, n)).collect();
+    let mut judged: Vec<(usize, Audited)> = judged
+        .into_iter()
+        .map(|(id, a)| (rank.get(&id).copied().unwrap_or(usize::MAX), a))
+        .collect();
+    judged.sort_by_key(|(n, _)| *n);
     Ok(judged.into_iter().map(|(_, a)| a).collect())
+}
+
+/// Commits as the history walk hands them over, each released once every
+/// parent has been read (its tree is then known: no commit is read twice).
+#[derive(Default)]
+struct Stream {
+    /// Commit id → tree id, for every commit read.
+    trees: std::collections::HashMap<git::Oid, git::Oid>,
+    /// Commits waiting for a parent not read yet, by that parent.
+    parked: std::collections::HashMap<git::Oid, Vec<git::Commit>>,
+    /// The walk gives parents first (a range): a parent not read yet is
+    /// outside it, and nothing waits.
+    parents_first: bool,
+}
+
+impl Stream {
+    /// `c` has been read: the commits that are ready now (`c` itself once
+    /// its parents are known, and any that waited for it).
+    fn arrive(&mut self, c: git::Commit) -> Vec<git::Commit> {
+        self.trees.insert(c.id, c.tree);
+        let mut out = Vec::new();
+        let mut check = self.parked.remove(&c.id).unwrap_or_default();
+        check.push(c);
+        while let Some(c) = check.pop() {
+            let missing = (!self.parents_first)
+                .then(|| c.parents.iter().find(|p| !self.trees.contains_key(p)))
+                .flatten()
+                .copied();
+            match missing {
+                Some(p) => self.parked.entry(p).or_default().push(c),
+                None => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Commits still waiting when the walk is over (a parent outside it).
+    fn leftovers(&mut self) -> Vec<git::Commit> {
+        let mut out: Vec<git::Commit> = self.parked.drain().flat_map(|(_, v)| v).collect();
+        out.sort_by_key(|c| c.id);
+        out
+    }
 }
 
 /// Judge commits as they are read, a group of up to [`GROUP`] at a time:
@@ -181,10 +261,10 @@ pub fn audit(repo: &Repo, range: &str, review: &Review) -> Result<Vec<Audited>, 
 /// ([`signed::verify_jobs`]), so that judging each commit finds them
 /// proven. Each commit's verdict is its own; results carry their place in
 /// the history.
-fn judge_stream<'c>(
-    receive: &std::sync::Mutex<std::sync::mpsc::Receiver<Vec<(usize, Prepared<'c>)>>>,
+fn judge_stream(
+    receive: &std::sync::Mutex<std::sync::mpsc::Receiver<Vec<Prepared>>>,
     review: &Review,
-    judged: &std::sync::Mutex<Vec<(usize, Audited)>>,
+    judged: &std::sync::Mutex<Vec<(git::Oid, Audited)>>,
 ) {
     loop {
         // Take a group, then let go of the queue so another judge can take
@@ -196,12 +276,15 @@ fn judge_stream<'c>(
         };
         let jobs: Vec<signed::Job> = group
             .iter()
-            .flat_map(|(_, p)| signed::jobs(&p.signing, &p.found, &p.digest, &p.base))
+            .flat_map(|p| signed::jobs(&p.signing, &p.found, &p.digest, &p.base))
             .collect();
         if !jobs.is_empty() {
             signed::verify_jobs(&jobs);
         }
-        let out: Vec<(usize, Audited)> = group.iter().map(|(n, p)| (*n, p.judge(review))).collect();
+        let out: Vec<(git::Oid, Audited)> = group
+            .iter()
+            .map(|p| (p.commit.id, p.judge(review)))
+            .collect();
         if let Ok(mut j) = judged.lock() {
             j.extend(out);
         }
@@ -213,8 +296,8 @@ fn judge_stream<'c>(
 const GROUP: usize = 64;
 
 /// A commit that changed guarded config, read and ready to be judged.
-struct Prepared<'c> {
-    commit: &'c git::Commit,
+struct Prepared {
+    commit: git::Commit,
     changes: Vec<git::Change>,
     digest: String,
     found: Vec<trailers::Trailer>,
@@ -230,9 +313,9 @@ struct Prepared<'c> {
     mailmap: std::sync::Arc<Mailmap>,
 }
 
-impl Prepared<'_> {
+impl Prepared {
     fn judge(&self, review: &Review) -> Audited {
-        let c = self.commit;
+        let c = &self.commit;
         let judged = JudgedCommit {
             review,
             mailmap: &self.mailmap,
@@ -307,13 +390,13 @@ impl Mailmaps {
     }
 }
 
-fn prepare<'c>(
+fn prepare(
     repo: &Repo,
-    c: &'c git::Commit,
+    c: git::Commit,
     trees: &std::collections::HashMap<crate::git::Oid, crate::git::Oid>,
     review: &Review,
     (cache, keys, mailmaps): (&mut git::TreeCache, &mut signed::KeyCache, &mut Mailmaps),
-) -> Result<Option<Prepared<'c>>, Error> {
+) -> Result<Option<Prepared>, Error> {
     let guarded = |p: &str| review.guarded(p);
     let tree_of = |p: &crate::git::Oid| trees.get(p).copied().map_or_else(|| repo.tree_of(*p), Ok);
     let first = match c.parents.first() {

@@ -451,8 +451,11 @@ impl KeyCache {
     /// Record where `signers` and `.mailmap` are in `tree`, a commit whose
     /// first parent's tree is `parent` and whose guarded change from it is
     /// `changes` (compared path by path, no rename detection: a moved or
-    /// deleted file shows as its path's deletion). An unknown parent is
-    /// looked up once.
+    /// deleted file shows as its path's deletion). Either end teaches the
+    /// other, so the walk may go parents first or children first: a
+    /// path the change does not touch is where it was, one it touches is
+    /// where the change put it (or took it from). Only when neither end is
+    /// known is the parent looked up, once.
     pub fn inherit(
         &mut self,
         repo: &Repo,
@@ -463,18 +466,30 @@ impl KeyCache {
         let (Some(path), Some(parent)) = (&signing.signers, parent) else {
             return;
         };
+        let touched = |p: &str| changes.iter().find(|c| c.path == p);
+        if !self.by_tree.contains_key(&parent)
+            && let Some(&[signers, mailmap]) = self.by_tree.get(&tree)
+        {
+            let before = |p: &str, now: (u32, Oid)| match touched(p) {
+                Some(c) if c.old_mode == 0 => (0, Oid::ZERO_SHA1),
+                Some(c) => (c.old_mode, c.old_id),
+                None => now,
+            };
+            self.by_tree
+                .insert(parent, [before(path, signers), before(MAILMAP, mailmap)]);
+            return;
+        }
         let at_parent = *self
             .by_tree
             .entry(parent)
             .or_insert_with(|| [entry(repo, parent, path), entry(repo, parent, MAILMAP)]);
-        let here = |p: &str, was: (u32, Oid)| match changes.iter().find(|c| c.path == p) {
+        let here = |p: &str, was: (u32, Oid)| match touched(p) {
             Some(c) if c.new_mode == 0 => (0, Oid::ZERO_SHA1),
             Some(c) => (c.new_mode, c.new_id),
             None => was,
         };
-        self.by_tree.insert(
-            tree,
-            [here(path, at_parent[0]), here(MAILMAP, at_parent[1])],
-        );
+        self.by_tree
+            .entry(tree)
+            .or_insert([here(path, at_parent[0]), here(MAILMAP, at_parent[1])]);
     }
 }

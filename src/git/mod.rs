@@ -282,43 +282,57 @@ impl Repo {
             .map_err(|e| git_error("walking the history (is it complete?)", &e))
     }
 
-    /// Every commit reachable from `head` (not from `base`), each read once,
-    /// parents before children: what an audit of a whole history needs.
+    /// Every commit reachable from `head` (not from `base`), each read once
+    /// and handed to `visit` as it is read, so the caller can work while
+    /// the history is still being read. Returns the ids in history order,
+    /// parents before children, the same on every run.
+    ///
+    /// The order of the visits: with a `base`, parents before children
+    /// (`visit` never sees a commit before a parent in the range); without,
+    /// discovery order from `head` (a commit usually comes just before its
+    /// first parent), so a caller that needs a parent's data waits for it.
     ///
     /// # Errors
-    /// When a commit cannot be read (missing history).
-    pub fn history(&self, base: Option<Oid>, head: Oid) -> Result<Vec<Commit>, Error> {
+    /// When a commit cannot be read (missing history), or `visit` fails.
+    pub fn history(
+        &self,
+        base: Option<Oid>,
+        head: Oid,
+        visit: &mut dyn FnMut(Commit) -> Result<(), Error>,
+    ) -> Result<Vec<Oid>, Error> {
         if base.is_some() {
             // Hiding a base's history is libgit2's walk's job.
-            return self
-                .range(base, head)?
-                .into_iter()
-                .map(|id| self.commit(id))
-                .collect();
+            let order = self.range(base, head)?;
+            for id in &order {
+                visit(self.commit(*id)?)?;
+            }
+            return Ok(order);
         }
-        let mut read: std::collections::HashMap<Oid, Commit> = std::collections::HashMap::new();
+        let mut parents: std::collections::HashMap<Oid, Vec<Oid>> =
+            std::collections::HashMap::new();
         // Discovery order: every later step iterates it, never the map, so
         // the order of the output is the same on every run (review 4,
         // case 07: commits of parallel branches came out in map order).
         let mut seen: Vec<Oid> = Vec::new();
         let mut stack = vec![head];
         while let Some(id) = stack.pop() {
-            if read.contains_key(&id) {
+            if parents.contains_key(&id) {
                 continue;
             }
             let c = self.commit(id)?;
             stack.extend(c.parents.iter().copied());
-            read.insert(id, c);
+            parents.insert(id, c.parents.clone());
             seen.push(id);
+            visit(c)?;
         }
         // Kahn's algorithm: a commit comes once all its parents have.
         let mut children: std::collections::HashMap<Oid, Vec<Oid>> =
             std::collections::HashMap::new();
         let mut waiting: std::collections::HashMap<Oid, usize> = std::collections::HashMap::new();
         for id in &seen {
-            let c = &read[id];
-            waiting.insert(*id, c.parents.len());
-            for p in &c.parents {
+            let ps = &parents[id];
+            waiting.insert(*id, ps.len());
+            for p in ps {
                 children.entry(*p).or_default().push(*id);
             }
         }
@@ -327,7 +341,7 @@ impl Repo {
             .filter(|id| waiting[*id] == 0)
             .copied()
             .collect();
-        let mut order = Vec::with_capacity(read.len());
+        let mut order = Vec::with_capacity(seen.len());
         while let Some(id) = ready.pop() {
             order.push(id);
             for child in children.get(&id).into_iter().flatten() {
@@ -338,10 +352,7 @@ impl Repo {
                 }
             }
         }
-        Ok(order
-            .into_iter()
-            .filter_map(|id| read.remove(&id))
-            .collect())
+        Ok(order)
     }
 
     /// Whether `commit` descends from `ancestor`.

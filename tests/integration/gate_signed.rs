@@ -663,6 +663,21 @@ fn audit_follows_allowed_signers_through_history() {
             "{reason}"
         );
     }
+    // A whole history is walked children first, a range parents first
+    // (where each tree keeps `allowed_signers` is learnt either way): the
+    // same commits get the same verdicts, in the same order, cold or warm.
+    let audit = |range: &str| {
+        let out = r.driftcheck_in(&r.root(), &["audit", range, "--format", "json"], &[]);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["commits"].as_array().unwrap().clone()
+    };
+    let range = audit("main..feature");
+    for _ in 0..2 {
+        std::fs::remove_dir_all(r.root().join(".git/driftcheck")).ok();
+        let whole = audit("feature");
+        assert!(whole.ends_with(&range), "{whole:?}\n{range:?}");
+        assert_eq!(audit("feature"), whole, "warm");
+    }
 }
 
 /// `allowed_signers` (`lines`) at the base, `signed = "required"` and `required` sign-offs.
