@@ -161,7 +161,7 @@ pub fn audit(repo: &Repo, range: &str, review: &Review) -> Result<Vec<Audited>, 
             if walked == 2_000 {
                 progress = Some(crate::progress::Progress::start(true));
             }
-            if let Some(p) = progress.as_ref().filter(|_| walked % 500 == 0) {
+            if let Some(p) = progress.as_ref().filter(|_| walked.is_multiple_of(500)) {
                 p.show(&format!("audit: {walked} commits read"));
             }
             for c in stream.arrive(c) {
