@@ -274,6 +274,10 @@ fn judge_stream(
             let Ok(group) = queue.recv() else { return };
             group
         };
+        let mut group = group;
+        for p in &mut group {
+            p.read_trailers();
+        }
         let jobs: Vec<signed::Job> = group
             .iter()
             .flat_map(|p| signed::jobs(&p.signing, &p.found, &p.digest, &p.base))
@@ -300,6 +304,8 @@ struct Prepared {
     commit: git::Commit,
     changes: Vec<git::Change>,
     digest: String,
+    /// The message's trailers, and its contributors' addresses canonical
+    /// and as written: filled by the judge ([`Prepared::read_trailers`]).
     found: Vec<trailers::Trailer>,
     contributors: Vec<String>,
     /// Every address contributors used, as written (a key listed for any
@@ -314,6 +320,35 @@ struct Prepared {
 }
 
 impl Prepared {
+    /// Read the message's trailers and who contributed (author, committer,
+    /// co-authors, as the merge base's `.mailmap` names them). Done by the
+    /// judges, not the reader: it needs nothing from the repository.
+    fn read_trailers(&mut self) {
+        let c = &self.commit;
+        self.found = trailers::trailers_only(&c.message, Mode::CommitObject);
+        let mut addresses = vec![
+            c.author.1.to_ascii_lowercase(),
+            c.committer.1.to_ascii_lowercase(),
+        ];
+        for t in &self.found {
+            if ["Co-authored-by", "Co-developed-by"]
+                .iter()
+                .any(|k| trailers::key_matches(&t.key, k))
+            {
+                addresses.extend(
+                    super::signoffs::emails_in(&t.value)
+                        .into_iter()
+                        .map(str::to_ascii_lowercase),
+                );
+            }
+        }
+        self.contributors = addresses
+            .iter()
+            .map(|e| self.mailmap.canonical(e))
+            .collect();
+        self.addresses = addresses;
+    }
+
     fn judge(&self, review: &Review) -> Audited {
         let c = &self.commit;
         let judged = JudgedCommit {
@@ -415,25 +450,7 @@ fn prepare(
         }
     }
     let digest = super::digest::of(&changes);
-    let found = trailers::trailers_only(&c.message, Mode::CommitObject);
-    let mut addresses = vec![
-        c.author.1.to_ascii_lowercase(),
-        c.committer.1.to_ascii_lowercase(),
-    ];
-    for t in &found {
-        if ["Co-authored-by", "Co-developed-by"]
-            .iter()
-            .any(|k| trailers::key_matches(&t.key, k))
-        {
-            addresses.extend(
-                super::signoffs::emails_in(&t.value)
-                    .into_iter()
-                    .map(str::to_ascii_lowercase),
-            );
-        }
-    }
     let mailmap = mailmaps.at(repo, first, cache)?;
-    let contributors = addresses.iter().map(|e| mailmap.canonical(e)).collect();
     let signing = match c.parents.first() {
         Some(p) if review.signing.active() => keys.at(repo, Some(tree_of(p)?), &review.signing)?,
         None if review.signing.active() => keys.at(repo, None, &review.signing)?,
@@ -448,9 +465,9 @@ fn prepare(
         commit: c,
         changes,
         digest,
-        found,
-        contributors,
-        addresses,
+        found: Vec::new(),
+        contributors: Vec::new(),
+        addresses: Vec::new(),
         signing,
         base,
         mailmap,
