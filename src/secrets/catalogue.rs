@@ -278,6 +278,30 @@ pub fn find_whole(text: &str) -> Vec<std::ops::Range<usize>> {
     TOKENS.find_iter(text).map(|m| m.range()).collect()
 }
 
+/// Bytes no catalogued token holds, whatever its format (a test walks
+/// every pattern's syntax tree): a text split just after any of them
+/// splits no token, so [`find_whole_in`] over the pieces finds exactly
+/// what [`find_whole`] finds over the whole.
+pub const NEVER_IN_A_TOKEN: &[u8] = b"\"\n";
+
+/// [`find_whole`] within `span` of `text`, a span that ends at the end of
+/// `text` or just after a byte of [`NEVER_IN_A_TOKEN`]. Word boundaries
+/// at its start see the byte before it, as the whole search does.
+pub fn find_whole_in(text: &str, span: std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
+    let piece = &text[..span.end];
+    if !MARKERS.is_match(&piece[span.start..]) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut at = span.start;
+    while let Some(m) = TOKENS.find_at(piece, at) {
+        out.push(m.range());
+        // Every format has a non-empty marker: no empty match.
+        at = m.end().max(at + 1);
+    }
+    out
+}
+
 /// Bytes a token's random part is made of (every catalogue alphabet).
 fn token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/' | b'+' | b'=')
@@ -410,6 +434,46 @@ pub fn contains(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rule [`NEVER_IN_A_TOKEN`] states, proven on every format's
+    /// syntax tree: no literal and no class of any pattern admits one of
+    /// those bytes, so no match can hold one.
+    #[test]
+    fn no_format_can_hold_a_byte_the_writer_cuts_at() {
+        use regex_syntax::hir::{Class, Hir, HirKind};
+        fn admits(h: &Hir, b: u8) -> bool {
+            match h.kind() {
+                HirKind::Literal(l) => l.0.contains(&b),
+                HirKind::Class(Class::Bytes(c)) => {
+                    c.ranges().iter().any(|r| r.start() <= b && b <= r.end())
+                }
+                HirKind::Class(Class::Unicode(c)) => c
+                    .ranges()
+                    .iter()
+                    .any(|r| r.start() <= char::from(b) && char::from(b) <= r.end()),
+                HirKind::Empty | HirKind::Look(_) => false,
+                HirKind::Repetition(r) => admits(&r.sub, b),
+                HirKind::Capture(c) => admits(&c.sub, b),
+                HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(|h| admits(h, b)),
+            }
+        }
+        for e in CATALOGUE {
+            let hir = regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(&pattern(e))
+                .unwrap_or_else(|err| panic!("{}: {err}", e.id));
+            for &b in NEVER_IN_A_TOKEN {
+                assert!(!admits(&hir, b), "{} can hold {:?}", e.id, char::from(b));
+            }
+        }
+        // The same holds for the pattern the writer runs: all of them; and
+        // the walk does see what formats hold (a space, a `:`, a `$`).
+        let all = regex_syntax::parse(TOKENS.as_str()).unwrap();
+        for &b in NEVER_IN_A_TOKEN {
+            assert!(!admits(&all, b));
+        }
+        assert!(b" :$_".iter().all(|&b| admits(&all, b)));
+    }
 
     #[test]
     fn every_example_matches_its_own_entry_whole_and_carries_its_marker() {

@@ -43,10 +43,16 @@ fn is_sep(b: u8) -> bool {
 /// only shrinks when trimmed or split), so long outputs of short words
 /// build no list.
 fn runs(text: &str) -> Vec<Range<usize>> {
+    runs_in(text, 0..text.len())
+}
+
+/// [`runs`] whose start lies in `span` (the scan restarts cleanly at any
+/// byte outside the alphabet: see [`find_in`]).
+fn runs_in(text: &str, span: Range<usize>) -> Vec<Range<usize>> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
+    let mut i = span.start;
+    while i < span.end {
         if !in_alphabet(b[i]) {
             i += 1;
             continue;
@@ -80,15 +86,27 @@ fn runs(text: &str) -> Vec<Range<usize>> {
 
 /// Byte ranges of uncatalogued random tokens in `text`.
 pub fn find(text: &str) -> Vec<Range<usize>> {
-    if text.len() < MIN_BODY {
+    if !applies(text) {
         return Vec::new();
     }
-    // Certificates and public keys are long base64 on purpose.
-    if text.contains("-----BEGIN ") && !super::catalogue::is_key_file(text) {
-        return Vec::new();
-    }
+    find_in(text, 0..text.len())
+}
+
+/// Whether [`find`] looks at `text` at all: a text holding a certificate
+/// or a public key (long base64 on purpose) is left to the catalogue.
+pub(super) fn applies(text: &str) -> bool {
+    text.len() >= MIN_BODY && (!text.contains("-----BEGIN ") || super::catalogue::is_key_file(text))
+}
+
+/// What [`find`] finds in the runs that start in `span` of `text` (a text
+/// it [`applies`] to). Runs are made of the token alphabet only, so a span
+/// that ends just after a byte outside it (`"`, a line break) holds whole
+/// runs, and the spans of a text split at such bytes find, together,
+/// exactly what the whole text finds (the last-line writer's parallel
+/// passes, [`super::redact`]).
+pub(super) fn find_in(text: &str, span: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for r in runs(text) {
+    for r in runs_in(text, span) {
         let run = trim(&text[r.clone()]);
         let lead = text[r.clone()].len() - text[r.clone()].trim_start_matches(TRIM).len();
         let start = r.start + lead;
