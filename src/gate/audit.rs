@@ -398,10 +398,12 @@ impl Prepared {
 /// — never the working tree's, which a later commit may have edited (an
 /// author deleting her alias line, then signing as the alias).
 #[derive(Default)]
-struct Mailmaps(std::collections::HashMap<crate::git::Oid, std::sync::Arc<Mailmap>>);
+struct Mailmaps(std::collections::HashMap<(u32, crate::git::Oid), std::sync::Arc<Mailmap>>);
 
 impl Mailmaps {
-    /// The `.mailmap` of `tree` (`None`: a root commit, no merge base).
+    /// The `.mailmap` of `tree` (`None`: a root commit, no merge base),
+    /// looked up in that tree and keyed by the entry found
+    /// ([`signed::KeyCache`] says why).
     fn at(
         &mut self,
         repo: &Repo,
@@ -411,16 +413,13 @@ impl Mailmaps {
         let Some(tree) = tree else {
             return Ok(std::sync::Arc::default());
         };
-        let git::Slot::File(_, id) = git::slot_at(repo, tree, b".mailmap", cache)? else {
-            return Ok(std::sync::Arc::default());
-        };
-        if let Some(m) = self.0.get(&id) {
+        let entry = git::file_at(repo, tree, b".mailmap", cache)?;
+        if let Some(m) = self.0.get(&entry) {
             return Ok(m.clone());
         }
-        // Unreadable is an error, never an empty map (`Repo::blob_at`).
-        let text = repo.blob_at(tree, ".mailmap")?.unwrap_or_default();
-        let m = std::sync::Arc::new(Mailmap::parse(&String::from_utf8_lossy(&text)));
-        self.0.insert(id, m.clone());
+        // Unreadable is an error, never an empty map.
+        let m = std::sync::Arc::new(signed::mailmap_in(repo, entry)?);
+        self.0.insert(entry, m.clone());
         Ok(m)
     }
 }
@@ -439,7 +438,6 @@ fn prepare(
         None => None,
     };
     let changes = git::changes_cached(repo, first, Some(c.tree), &guarded, cache)?;
-    keys.inherit(repo, &review.signing, (c.tree, first), &changes);
     if changes.is_empty() {
         return Ok(None);
     }
@@ -452,8 +450,8 @@ fn prepare(
     let digest = super::digest::of(&changes);
     let mailmap = mailmaps.at(repo, first, cache)?;
     let signing = match c.parents.first() {
-        Some(p) if review.signing.active() => keys.at(repo, Some(tree_of(p)?), &review.signing)?,
-        None if review.signing.active() => keys.at(repo, None, &review.signing)?,
+        Some(_) if review.signing.active() => keys.at(repo, first, &review.signing, cache)?,
+        None if review.signing.active() => keys.at(repo, None, &review.signing, cache)?,
         _ => review.signing.clone(),
     };
     let base = c

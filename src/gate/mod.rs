@@ -300,10 +300,7 @@ fn base_review(
     base_dir: &std::path::Path,
 ) -> Result<(Mailmap, Option<config::Config>, Review), Error> {
     // Unreadable is an error, never absent (`Repo::blob_at`).
-    let mailmap = repo
-        .blob_at(ends.base_tree, ".mailmap")?
-        .map(|b| Mailmap::parse(&String::from_utf8_lossy(&b)))
-        .unwrap_or_default();
+    let mailmap = signed::mailmap_at(repo, ends.base_tree, &mut git::TreeCache::default())?;
     let base_text = match config_at {
         Some(at) => repo.blob_at(ends.base_tree, at)?.map(|t| (at, t)),
         None => None,

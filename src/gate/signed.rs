@@ -23,7 +23,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::git::Oid;
+use crate::git::{Oid, TreeCache};
 
 use super::memo::Memo;
 use super::signature::{self, AllowedSigners, Refusal};
@@ -321,20 +321,64 @@ fn claimed(value: &str) -> String {
 /// `allowed_signers` at `path` in `tree`.
 ///
 /// # Errors
-/// Missing, a link or directory, or a line that cannot be read.
+/// Missing, a link or directory, unreadable, or a line that cannot be read.
 pub fn read_allowed(repo: &Repo, tree: Oid, path: &str) -> Result<AllowedSigners, String> {
-    if !repo.regular_blob_at(tree, path) {
-        return Err(format!(
+    let entry = crate::git::file_at(repo, tree, path.as_bytes(), &mut TreeCache::default())
+        .map_err(|e| format!("[review] signers: {e}"))?;
+    allowed_in(repo, path, entry).map_err(|e| format!("[review] signers: {e}"))?
+}
+
+/// The `allowed_signers` that is the entry `(mode, id)` found at `path`:
+/// the outer error when the blob cannot be read (never an empty file), the
+/// inner one when it is not a regular file or cannot be parsed.
+fn allowed_in(
+    repo: &Repo,
+    path: &str,
+    (mode, id): (u32, Oid),
+) -> Result<Result<AllowedSigners, String>, crate::error::Error> {
+    if !matches!(mode, 0o100644 | 0o100755) {
+        return Ok(Err(format!(
             "[review] signers: `{path}` is not a regular file in the merge base's tree"
-        ));
+        )));
     }
-    let text = repo
-        .blob_at(tree, path)
-        .map_err(|e| format!("[review] signers: {e}"))?
-        .unwrap_or_default();
-    let text = String::from_utf8(text)
-        .map_err(|_| format!("{path}: allowed_signers is not valid UTF-8"))?;
-    AllowedSigners::parse(&text).map_err(|(line, why)| format!("{path}:{line}: {why}"))
+    let Ok(text) = String::from_utf8(repo.blob_of(id, path)?) else {
+        return Ok(Err(format!("{path}: allowed_signers is not valid UTF-8")));
+    };
+    Ok(AllowedSigners::parse(&text).map_err(|(line, why)| format!("{path}:{line}: {why}")))
+}
+
+/// The `.mailmap` that is the entry `(mode, id)` found at `.mailmap`: only
+/// a regular file is one (git ignores an in-tree `.mailmap` that is a
+/// link since 2.32), and an unreadable one is an error, never an empty map.
+///
+/// # Errors
+/// When the blob cannot be read.
+pub fn mailmap_in(
+    repo: &Repo,
+    (mode, id): (u32, Oid),
+) -> Result<super::identity::Mailmap, crate::error::Error> {
+    if !matches!(mode, 0o100644 | 0o100755) {
+        return Ok(super::identity::Mailmap::default());
+    }
+    let text = repo.blob_of(id, MAILMAP)?;
+    Ok(super::identity::Mailmap::parse(&String::from_utf8_lossy(
+        &text,
+    )))
+}
+
+/// The `.mailmap` of `tree`, as [`mailmap_in`] reads it.
+///
+/// # Errors
+/// When a tree or the blob cannot be read.
+pub fn mailmap_at(
+    repo: &Repo,
+    tree: Oid,
+    cache: &mut TreeCache,
+) -> Result<super::identity::Mailmap, crate::error::Error> {
+    mailmap_in(
+        repo,
+        crate::git::file_at(repo, tree, MAILMAP.as_bytes(), cache)?,
+    )
 }
 
 /// `allowed_signers` and `.mailmap` per tree, each read once per distinct
@@ -346,45 +390,41 @@ pub fn read_allowed(repo: &Repo, tree: Oid, path: &str) -> Result<AllowedSigners
 /// later, or in the working tree, does not change who a key speaks for.
 /// Both blob ids key the verification memo.
 ///
-/// Where the files are in each tree is learnt from the history walk too: a
-/// commit's tree holds its first parent's entries unless the commit's own
-/// (guarded) change touches the path ([`KeyCache::inherit`]), so a long
-/// history does not look the paths up in every tree.
+/// The rule for every cache here (adversarial review 5): what a tree holds
+/// at a path is looked up *in that tree*, name by name as git records the
+/// names, and the file is then read by the id that lookup found; every
+/// cache is keyed by that id. Nothing is inferred from a neighbouring tree
+/// and the change between them: a change list holds only guarded paths (an
+/// unguarded `allowed_signers` edit is not in it, so a revoked key lived
+/// on) and shows names as text (a root entry named `a/b` and the nested
+/// `a/b` look alike, so another tree's file was read under this one's id).
+/// The lookups go through the walk's [`TreeCache`], so they cost a few
+/// binary searches in trees the walk has already read.
 #[derive(Default)]
 pub struct KeyCache {
     by_blob: HashMap<(u32, Oid), Result<Arc<AllowedSigners>, String>>,
-    mailmaps: HashMap<Oid, Arc<super::identity::Mailmap>>,
+    mailmaps: HashMap<(u32, Oid), Arc<super::identity::Mailmap>>,
     /// Tree id → the `(mode, id)` of `signers` and of `.mailmap` in it
-    /// (`(0, zero)`: absent).
+    /// (`(0, zero)`: no file), as looked up in that tree.
     by_tree: HashMap<Oid, [(u32, Oid); 2]>,
     /// Verifications remembered across runs, when the caller keeps them.
     pub memo: Option<Arc<Mutex<Memo>>>,
 }
 
+/// `entry` when it is a regular file, else `(0, zero)`: neither file is
+/// read from anything else, so one key stands for every other kind (and
+/// the memo, keyed by the ids, cannot mix a file with a link of the same
+/// id).
+fn regular(entry: (u32, Oid)) -> (u32, Oid) {
+    if matches!(entry.0, 0o100644 | 0o100755) {
+        entry
+    } else {
+        (0, Oid::ZERO_SHA1)
+    }
+}
+
 /// Where `.mailmap` is.
 const MAILMAP: &str = ".mailmap";
-
-/// The `.mailmap` of `tree` (`present`: the tree lists one), or why it
-/// cannot be read.
-fn read_mailmap(
-    repo: &Repo,
-    tree: Oid,
-    present: bool,
-) -> Result<Arc<super::identity::Mailmap>, crate::error::Error> {
-    let text = if present {
-        repo.blob_at(tree, MAILMAP)?.unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    Ok(Arc::new(super::identity::Mailmap::parse(
-        &String::from_utf8_lossy(&text),
-    )))
-}
-
-/// `(mode, id)` of `path` in `tree`, or `(0, zero)`.
-fn entry(repo: &Repo, tree: Oid, path: &str) -> (u32, Oid) {
-    repo.entry_at(tree, path).unwrap_or((0, Oid::ZERO_SHA1))
-}
 
 impl KeyCache {
     /// The settings with `tree`'s `allowed_signers` and `.mailmap` loaded:
@@ -393,7 +433,7 @@ impl KeyCache {
     ///
     /// # Errors
     /// When either file is listed but its object cannot be read: an error,
-    /// never an empty file (`Repo::blob_at`; adversarial review 4, cases
+    /// never an empty file (`Repo::blob_of`; adversarial review 4, cases
     /// 08 and 09: read as empty, `.mailmap` let an author sign as her own
     /// alias).
     pub fn at(
@@ -401,6 +441,7 @@ impl KeyCache {
         repo: &Repo,
         tree: Option<Oid>,
         signing: &Signing,
+        cache: &mut TreeCache,
     ) -> Result<Signing, crate::error::Error> {
         let Some(path) = &signing.signers else {
             return Ok(signing.clone());
@@ -414,26 +455,30 @@ impl KeyCache {
                 ..signing.clone()
             });
         };
-        let [signers, mailmap] = *self
-            .by_tree
-            .entry(tree)
-            .or_insert_with(|| [entry(repo, tree, path), entry(repo, tree, MAILMAP)]);
+        let [signers, mailmap] = match self.by_tree.get(&tree) {
+            Some(found) => *found,
+            None => {
+                let found = [
+                    regular(crate::git::file_at(repo, tree, path.as_bytes(), cache)?),
+                    regular(crate::git::file_at(repo, tree, MAILMAP.as_bytes(), cache)?),
+                ];
+                self.by_tree.insert(tree, found);
+                found
+            }
+        };
         let allowed = match self.by_blob.get(&signers) {
             Some(allowed) => allowed.clone(),
             None => {
-                if signers.0 != 0 {
-                    repo.blob_at(tree, path)?;
-                }
-                let allowed = read_allowed(repo, tree, path).map(Arc::new);
+                let allowed = allowed_in(repo, path, signers)?.map(Arc::new);
                 self.by_blob.insert(signers, allowed.clone());
                 allowed
             }
         };
-        let map = match self.mailmaps.get(&mailmap.1) {
+        let map = match self.mailmaps.get(&mailmap) {
             Some(map) => map.clone(),
             None => {
-                let map = read_mailmap(repo, tree, mailmap.0 != 0)?;
-                self.mailmaps.insert(mailmap.1, map.clone());
+                let map = Arc::new(mailmap_in(repo, mailmap)?);
+                self.mailmaps.insert(mailmap, map.clone());
                 map
             }
         };
@@ -446,50 +491,5 @@ impl KeyCache {
                 .map(|m| (m, format!("{}:{}", signers.1, mailmap.1))),
             ..signing.clone()
         })
-    }
-
-    /// Record where `signers` and `.mailmap` are in `tree`, a commit whose
-    /// first parent's tree is `parent` and whose guarded change from it is
-    /// `changes` (compared path by path, no rename detection: a moved or
-    /// deleted file shows as its path's deletion). Either end teaches the
-    /// other, so the walk may go parents first or children first: a
-    /// path the change does not touch is where it was, one it touches is
-    /// where the change put it (or took it from). Only when neither end is
-    /// known is the parent looked up, once.
-    pub fn inherit(
-        &mut self,
-        repo: &Repo,
-        signing: &Signing,
-        (tree, parent): (Oid, Option<Oid>),
-        changes: &[crate::git::Change],
-    ) {
-        let (Some(path), Some(parent)) = (&signing.signers, parent) else {
-            return;
-        };
-        let touched = |p: &str| changes.iter().find(|c| c.path == p);
-        if !self.by_tree.contains_key(&parent)
-            && let Some(&[signers, mailmap]) = self.by_tree.get(&tree)
-        {
-            let before = |p: &str, now: (u32, Oid)| match touched(p) {
-                Some(c) if c.old_mode == 0 => (0, Oid::ZERO_SHA1),
-                Some(c) => (c.old_mode, c.old_id),
-                None => now,
-            };
-            self.by_tree
-                .insert(parent, [before(path, signers), before(MAILMAP, mailmap)]);
-            return;
-        }
-        let at_parent = *self
-            .by_tree
-            .entry(parent)
-            .or_insert_with(|| [entry(repo, parent, path), entry(repo, parent, MAILMAP)]);
-        let here = |p: &str, was: (u32, Oid)| match touched(p) {
-            Some(c) if c.new_mode == 0 => (0, Oid::ZERO_SHA1),
-            Some(c) => (c.new_mode, c.new_id),
-            None => was,
-        };
-        self.by_tree
-            .entry(tree)
-            .or_insert([here(path, at_parent[0]), here(MAILMAP, at_parent[1])]);
     }
 }

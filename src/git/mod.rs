@@ -85,7 +85,7 @@ pub use materialize::{
 pub use merge::{AutoMerge, auto_merge, auto_merge_tree, base_tree};
 pub use mount::{mount, mount_paths};
 pub use rebuild::{Edit, rebuilt};
-pub use tree::{Change, Slot, TreeCache, changes, changes_cached, display_name, slot_at};
+pub use tree::{Change, Slot, TreeCache, changes, changes_cached, display_name, file_at, slot_at};
 
 use crate::error::Error;
 
@@ -466,15 +466,25 @@ impl Repo {
         if entry.kind() != Some(ObjectType::Blob) {
             return Ok(None);
         }
+        self.blob_of(Oid(entry.id()), path).map(Some)
+    }
+
+    /// The contents of blob `id`, which a tree lists at `path` (named in
+    /// the error): the file [`blob_at`](Repo::blob_at) would read, for a
+    /// caller that has already looked the entry up and keys what it reads
+    /// by that id.
+    ///
+    /// # Errors
+    /// When the object cannot be read (never an empty file, as `blob_at`).
+    pub fn blob_of(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
         self.repo
-            .find_blob(entry.id())
-            .map(|b| Some(b.content().to_vec()))
+            .find_blob(id.0)
+            .map(|b| b.content().to_vec())
             .map_err(|e| {
                 Error::Git(format!(
-                    "{path} (blob {}) in tree {tree} cannot be read: {} (a partial or \
-                     damaged clone? driftcheck needs every object of the revisions it \
-                     judges: fetch them, or clone without --filter)",
-                    entry.id(),
+                    "{path} (blob {id}) cannot be read: {} (a partial or damaged clone? \
+                     driftcheck needs every object of the revisions it judges: fetch \
+                     them, or clone without --filter)",
                     e.message()
                 ))
             })

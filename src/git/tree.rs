@@ -131,6 +131,24 @@ pub fn slot_at(repo: &Repo, tree: Oid, raw: &[u8], cache: &mut TreeCache) -> Res
     Ok(Slot::Dir)
 }
 
+/// `(mode, id)` of the file, link or submodule `tree` holds at `raw`, or
+/// `(0, zero)` when it holds none there (absent, a directory, or blocked):
+/// the key under which whatever is read from that entry may be cached.
+///
+/// # Errors
+/// When a tree cannot be read.
+pub fn file_at(
+    repo: &Repo,
+    tree: Oid,
+    raw: &[u8],
+    cache: &mut TreeCache,
+) -> Result<(u32, Oid), Error> {
+    Ok(match slot_at(repo, tree, raw, cache)? {
+        Slot::File(mode, id) => (mode, id),
+        Slot::Absent | Slot::Dir | Slot::Blocked => (0, Oid::ZERO_SHA1),
+    })
+}
+
 /// The paths that differ between `old` (`None`: empty) and `new` for which
 /// `wanted(path)` holds. Submodules and symlinks are entries like files.
 ///

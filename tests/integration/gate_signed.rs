@@ -14,7 +14,7 @@ use super::gate_catalogue::{ADMIN, ANA, BO, CAROL, Gate, MAL, Person, Repo, msg}
 
 const SIGNED: &str = "signed by a key in allowed_signers";
 const TYPED: &str = "typed trailer";
-const SIGNERS: &str = ".driftcheck/allowed_signers";
+pub(crate) const SIGNERS: &str = ".driftcheck/allowed_signers";
 
 /// A deterministic ed25519 key from `seed`.
 fn private(seed: u8) -> PrivateKey {
@@ -24,7 +24,7 @@ fn private(seed: u8) -> PrivateKey {
 
 /// The key's private key file (written in the repository's temp directory,
 /// outside the repository) and its public line.
-fn key(r: &Repo, seed: u8) -> (PathBuf, String) {
+pub(crate) fn key(r: &Repo, seed: u8) -> (PathBuf, String) {
     let private = private(seed);
     let path = r.scratch(&format!("key{seed}"));
     std::fs::write(
@@ -36,24 +36,24 @@ fn key(r: &Repo, seed: u8) -> (PathBuf, String) {
 }
 
 /// The public line of the key from `seed`.
-fn public(seed: u8) -> String {
+pub(crate) fn public(seed: u8) -> String {
     private(seed).public_key().to_openssh().unwrap()
 }
 
 /// An `allowed_signers` line.
-fn line(p: Person, public: &str) -> String {
+pub(crate) fn line(p: Person, public: &str) -> String {
     format!("{} {public}\n", p.email)
 }
 
 /// Seeds of each person's key.
-const ANA_KEY: u8 = 1;
-const BO_KEY: u8 = 2;
-const MAL_KEY: u8 = 3;
-const CAROL_KEY: u8 = 4;
+pub(crate) const ANA_KEY: u8 = 1;
+pub(crate) const BO_KEY: u8 = 2;
+pub(crate) const MAL_KEY: u8 = 3;
+pub(crate) const CAROL_KEY: u8 = 4;
 
 /// The standard repository with `[review] signed = mode` and an
 /// `allowed_signers` at the base listing Ana, Bo and Mallory.
-fn repo(mode: &str) -> Repo {
+pub(crate) fn repo(mode: &str) -> Repo {
     let review = format!("\n[review]\nsigners = \"{SIGNERS}\"\nsigned = \"{mode}\"\n");
     let signers: String = [(ANA, ANA_KEY), (BO, BO_KEY), (MAL, MAL_KEY)]
         .iter()
@@ -71,7 +71,12 @@ fn approve_signed(r: &Repo, reviewer: Person, seed: u8) -> (String, String) {
 
 /// [`approve_signed`] against merge base `base` (`HEAD~1`: the commit alone).
 #[track_caller]
-fn approve_signed_on(r: &Repo, reviewer: Person, seed: u8, base: &str) -> (String, String) {
+pub(crate) fn approve_signed_on(
+    r: &Repo,
+    reviewer: Person,
+    seed: u8,
+    base: &str,
+) -> (String, String) {
     let (path, _) = key(r, seed);
     let vars = identity(r, reviewer, "");
     let out = r.driftcheck_in(

@@ -32,6 +32,7 @@ mod gate_paths;
 mod gate_retyped;
 mod gate_review;
 mod gate_signed;
+mod gate_signed_trees;
 mod generated;
 mod harness;
 mod incidents;
