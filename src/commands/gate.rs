@@ -379,8 +379,14 @@ fn contributed(repo: &Repo, v: &gate::Verdict, email: &str) -> Option<String> {
     let mailmap = repo
         .tree_of(v.merge_base)
         .ok()
-        .and_then(|t| repo.blob_at(t, ".mailmap").ok().flatten())
-        .map(|b| driftcheck::gate::identity::Mailmap::parse(&String::from_utf8_lossy(&b)))
+        .and_then(|t| {
+            driftcheck::gate::signed::mailmap_at(
+                repo,
+                t,
+                &mut driftcheck::git::TreeCache::default(),
+            )
+            .ok()
+        })
         .unwrap_or_default();
     v.contributors.get(&mailmap.canonical(email)).cloned()
 }

@@ -22,6 +22,7 @@ use std::collections::BTreeSet;
 
 use crate::git::Oid;
 
+use crate::error::Error;
 use crate::git::Repo;
 
 /// Most links followed while resolving one path (Linux's `ELOOP` limit).
@@ -55,7 +56,10 @@ pub struct Resolved {
 
 /// Resolve `path` (repository-relative, `/`-separated) in `tree`,
 /// following every link on the way.
-pub fn resolve(repo: &Repo, tree: Oid, path: &str) -> Resolved {
+///
+/// # Errors
+/// When a tree on the way is malformed or cannot be read.
+pub fn resolve(repo: &Repo, tree: Oid, path: &str) -> Result<Resolved, Error> {
     let mut done: Vec<String> = Vec::new();
     let mut todo: Vec<String> = split(path).into_iter().rev().collect();
     let mut links = Vec::new();
@@ -64,10 +68,10 @@ pub fn resolve(repo: &Repo, tree: Oid, path: &str) -> Resolved {
             "." | "" => continue,
             ".." => {
                 if done.pop().is_none() {
-                    return Resolved {
+                    return Ok(Resolved {
                         target: None,
                         links,
-                    };
+                    });
                 }
                 continue;
             }
@@ -75,7 +79,7 @@ pub fn resolve(repo: &Repo, tree: Oid, path: &str) -> Resolved {
         }
         done.push(c);
         let here = done.join("/");
-        let Some((mode, id)) = repo.entry_at(tree, &here) else {
+        let Some((mode, id)) = repo.entry_at(tree, &here)? else {
             continue;
         };
         if mode != LINK {
@@ -86,17 +90,17 @@ pub fn resolve(repo: &Repo, tree: Oid, path: &str) -> Resolved {
         let target = repo.blob(id).unwrap_or_default();
         let target = String::from_utf8_lossy(&target).into_owned();
         if target.starts_with('/') || links.len() > MAX_HOPS {
-            return Resolved {
+            return Ok(Resolved {
                 target: None,
                 links,
-            };
+            });
         }
         todo.extend(split(&target).into_iter().rev());
     }
-    Resolved {
+    Ok(Resolved {
         target: Some(done.join("/")),
         links,
-    }
+    })
 }
 
 fn split(path: &str) -> Vec<String> {
@@ -106,24 +110,29 @@ fn split(path: &str) -> Vec<String> {
 impl Closure {
     /// Guard `path` (a directory when `dir`) as `tree` resolves it: the
     /// links on the way, where it leads, and the links inside it.
-    pub fn add(&mut self, repo: &Repo, tree: Oid, path: &str, dir: bool) {
+    ///
+    /// # Errors
+    /// When a tree on the way is malformed or cannot be read.
+    pub fn add(&mut self, repo: &Repo, tree: Oid, path: &str, dir: bool) -> Result<(), Error> {
         let mut queue = vec![(path.to_string(), dir)];
         let mut seen: BTreeSet<String> = BTreeSet::new();
         while let Some((p, is_dir)) = queue.pop() {
             if !seen.insert(p.clone()) || self.everything {
                 continue;
             }
-            let r = resolve(repo, tree, &p);
+            let r = resolve(repo, tree, &p)?;
             self.links += r.links.len();
             if self.links > MAX_LINKS || r.links.len() > MAX_HOPS {
                 self.everything = true;
-                return;
+                return Ok(());
             }
             self.files.extend(r.links);
             let Some(target) = r.target else { continue };
             // What the target is in this tree (a link to a directory
             // guards the directory, whatever the config said).
-            let is_tree = repo.entry_at(tree, &target).is_some_and(|(m, _)| m == TREE);
+            let is_tree = repo
+                .entry_at(tree, &target)?
+                .is_some_and(|(m, _)| m == TREE);
             if is_dir || is_tree {
                 self.dirs.insert(target.clone());
                 for (link, _) in repo.links_under(tree, &target) {
@@ -134,6 +143,7 @@ impl Closure {
                 self.files.insert(target);
             }
         }
+        Ok(())
     }
 }
 

@@ -88,8 +88,12 @@ impl Location {
 
     /// The merge base's answer: the repository-relative path of its config
     /// in `tree`, if any.
-    pub fn in_tree(&self, repo: &Repo, tree: Oid) -> Option<String> {
-        let regular = |p: &str| repo.regular_blob_at(tree, p).then(|| p.to_string());
+    ///
+    /// # Errors
+    /// When a tree on the way is malformed or cannot be read.
+    pub fn in_tree(&self, repo: &Repo, tree: Oid) -> Result<Option<String>, Error> {
+        let regular =
+            |p: &str| Ok::<_, Error>(repo.regular_blob_at(tree, p)?.then(|| p.to_string()));
         match &self.start {
             Start::File(f) => regular(f),
             Start::Dir(d) => {
@@ -100,11 +104,11 @@ impl Location {
                     } else {
                         format!("{dir}/{}", config::FILE_NAME)
                     };
-                    if let Some(found) = regular(&candidate) {
-                        return Some(found);
+                    if let Some(found) = regular(&candidate)? {
+                        return Ok(Some(found));
                     }
                     if dir.is_empty() {
-                        return None;
+                        return Ok(None);
                     }
                     dir = dir.rsplit_once('/').map_or("", |(p, _)| p).to_string();
                 }
@@ -117,7 +121,7 @@ impl Location {
     /// # Errors
     /// When the two answers differ (exit 2, both named).
     pub fn resolve(&self, repo: &Repo, tree: Oid) -> Result<Option<String>, Error> {
-        let base = self.in_tree(repo, tree);
+        let base = self.in_tree(repo, tree)?;
         if base == self.worktree {
             return Ok(base);
         }

@@ -303,7 +303,8 @@ impl Review {
     /// `trees` (the merge base's and the head's): see [`super::links`].
     ///
     /// # Errors
-    /// When a glob made from a link target is invalid.
+    /// When a glob made from a link target is invalid, or a tree on the
+    /// way is malformed.
     pub fn follow_links(
         &mut self,
         repo: &crate::git::Repo,
@@ -313,10 +314,10 @@ impl Review {
         let mut globs: Vec<String> = Vec::new();
         for &tree in trees {
             for (path, dir) in &self.sources {
-                closure.add(repo, tree, path, *dir);
+                closure.add(repo, tree, path, *dir)?;
             }
             for g in &self.path_globs {
-                globs.extend(follow_glob(repo, tree, g, &mut closure));
+                globs.extend(follow_glob(repo, tree, g, &mut closure)?);
             }
         }
         for (i, rule) in self.rule_globs.iter().enumerate() {
@@ -324,7 +325,7 @@ impl Review {
             let mut extra: Vec<String> = rule.clone();
             for &tree in trees {
                 for g in rule {
-                    extra.extend(follow_glob(repo, tree, g, &mut own));
+                    extra.extend(follow_glob(repo, tree, g, &mut own)?);
                 }
             }
             extra.extend(own.files.iter().cloned());
@@ -440,9 +441,9 @@ fn follow_glob(
     tree: crate::git::Oid,
     glob: &str,
     closure: &mut super::links::Closure,
-) -> Vec<String> {
+) -> Result<Vec<String>, Error> {
     let (prefix, rest) = super::links::literal_prefix(glob);
-    let r = super::links::resolve(repo, tree, prefix);
+    let r = super::links::resolve(repo, tree, prefix)?;
     let mut out = Vec::new();
     if !r.links.is_empty() {
         closure.files.extend(r.links.iter().cloned());
@@ -457,10 +458,10 @@ fn follow_glob(
     // Links inside the globbed directory lead elsewhere: follow them too.
     if let Some(target) = r.target {
         for (link, _) in repo.links_under(tree, &target) {
-            closure.add(repo, tree, &link, false);
+            closure.add(repo, tree, &link, false)?;
         }
     }
-    out
+    Ok(out)
 }
 
 pub use crate::env::anchor;

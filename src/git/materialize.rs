@@ -201,7 +201,7 @@ pub type Listed = (String, u32, Oid);
 /// `None` when `dir` is not a directory of `tree`. Names that are not UTF-8
 /// are listed as [`super::display_name`] shows them.
 pub fn list_under(repo: &Repo, tree: Oid, dir: &str) -> Option<Vec<Listed>> {
-    let (mode, id) = repo.entry_at(tree, dir)?;
+    let (mode, id) = repo.entry_at(tree, dir).ok()??;
     if mode != 0o040000 {
         return None;
     }

@@ -95,6 +95,8 @@ pub struct Repo {
     root: PathBuf,
     /// Commits read once for merge-base walks (see [`graph`]).
     graph: graph::Graph,
+    /// Trees already found well formed ([`tree::well_formed`]).
+    checked: std::cell::RefCell<std::collections::HashSet<Oid>>,
 }
 
 /// A commit as the gate needs it.
@@ -151,6 +153,7 @@ impl Repo {
             repo,
             root,
             graph: graph::Graph::default(),
+            checked: std::cell::RefCell::default(),
         })
     }
 
@@ -454,19 +457,64 @@ impl Repo {
     /// # Errors
     /// When the tree, or the blob it lists at `path`, cannot be read.
     pub fn blob_at(&self, tree: Oid, path: &str) -> Result<Option<Vec<u8>>, Error> {
+        match self.lookup(tree, path)? {
+            Some((_, id, Some(ObjectType::Blob))) => self.blob_of(id, path).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The tree `id`, refused unless it is well formed
+    /// ([`tree::well_formed`]: git's order, each name once).
+    ///
+    /// # Errors
+    /// When it cannot be read or is malformed.
+    pub fn tree(&self, id: Oid) -> Result<git2::Tree<'_>, Error> {
         let t = self
             .repo
-            .find_tree(tree.0)
-            .map_err(|e| git_error(&format!("tree {tree}"), &e))?;
-        let entry = match t.get_path(Path::new(path)) {
-            Ok(entry) => entry,
-            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
-            Err(e) => return Err(git_error(&format!("{path} in tree {tree}"), &e)),
-        };
-        if entry.kind() != Some(ObjectType::Blob) {
-            return Ok(None);
+            .find_tree(id.0)
+            .map_err(|e| git_error(&format!("tree {id}"), &e))?;
+        if !self.checked.borrow().contains(&id) {
+            let named: Vec<(Vec<u8>, u32)> = t
+                .iter()
+                .map(|e| (e.name_bytes().to_vec(), e.filemode() as u32))
+                .collect();
+            tree::well_formed(id, &named, |e| (e.0.as_slice(), e.1))?;
+            self.checked.borrow_mut().insert(id);
         }
-        self.blob_of(Oid(entry.id()), path).map(Some)
+        Ok(t)
+    }
+
+    /// `(mode, id, kind)` of the entry at `path` in `tree`, found name by
+    /// name through well-formed trees (no link followed; empty and `.`
+    /// components skipped, as a path reads); `None` when there is none.
+    ///
+    /// # Errors
+    /// When a tree on the way cannot be read or is malformed.
+    fn lookup(
+        &self,
+        tree: Oid,
+        path: &str,
+    ) -> Result<Option<(u32, Oid, Option<ObjectType>)>, Error> {
+        let mut parts = path
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != ".")
+            .peekable();
+        let mut t = self.tree(tree)?;
+        while let Some(name) = parts.next() {
+            let Some(e) = t.get_name_bytes(name.as_bytes()) else {
+                return Ok(None);
+            };
+            let found = (e.filemode() as u32, Oid(e.id()), e.kind());
+            drop(e);
+            if parts.peek().is_none() {
+                return Ok(Some(found));
+            }
+            if found.2 != Some(ObjectType::Tree) {
+                return Ok(None);
+            }
+            t = self.tree(found.1)?;
+        }
+        Ok(Some((0o040000, tree, Some(ObjectType::Tree))))
     }
 
     /// The contents of blob `id`, which a tree lists at `path` (named in
@@ -492,29 +540,28 @@ impl Repo {
 
     /// Whether `path` in `tree` is a regular file (a blob that is not a
     /// link), reached without following any link.
-    pub fn regular_blob_at(&self, tree: Oid, path: &str) -> bool {
-        let Ok(tree) = self.repo.find_tree(tree.0) else {
-            return false;
-        };
-        tree.get_path(Path::new(path)).is_ok_and(|e| {
-            e.kind() == Some(ObjectType::Blob) && matches!(e.filemode(), 0o100644 | 0o100755)
-        })
+    ///
+    /// # Errors
+    /// When a tree on the way cannot be read or is malformed.
+    pub fn regular_blob_at(&self, tree: Oid, path: &str) -> Result<bool, Error> {
+        Ok(self.lookup(tree, path)?.is_some_and(|(mode, _, kind)| {
+            kind == Some(ObjectType::Blob) && matches!(mode, 0o100644 | 0o100755)
+        }))
     }
 
     /// `(mode, id)` of the entry at `path` in `tree` (no link followed).
-    pub fn entry_at(&self, tree: Oid, path: &str) -> Option<(u32, Oid)> {
-        if path.is_empty() {
-            return Some((0o040000, tree));
-        }
-        let tree = self.repo.find_tree(tree.0).ok()?;
-        let e = tree.get_path(Path::new(path)).ok()?;
-        Some((e.filemode() as u32, Oid(e.id())))
+    ///
+    /// # Errors
+    /// When a tree on the way cannot be read or is malformed.
+    pub fn entry_at(&self, tree: Oid, path: &str) -> Result<Option<(u32, Oid)>, Error> {
+        Ok(self.lookup(tree, path)?.map(|(mode, id, _)| (mode, id)))
     }
 
     /// The entries of the tree `id`: name (as [`display_name`] shows it),
     /// mode, id; in the tree's order. `None` when `id` is not a tree.
+    /// `None` too when it is malformed ([`Repo::tree`]).
     pub fn tree_entries(&self, id: Oid) -> Option<Vec<(String, u32, Oid)>> {
-        let t = self.repo.find_tree(id.0).ok()?;
+        let t = self.tree(id).ok()?;
         Some(
             t.iter()
                 .map(|e| {
@@ -536,12 +583,11 @@ impl Repo {
     /// Every symbolic link under the directory `dir` of `tree` (`""`: the
     /// whole tree), repository-relative, with its target as recorded.
     pub fn links_under(&self, tree: Oid, dir: &str) -> Vec<(String, Vec<u8>)> {
-        let Some((mode, id)) = self.entry_at(tree, dir) else {
+        let Ok(Some((mode, id))) = self.entry_at(tree, dir) else {
             return Vec::new();
         };
         let Ok(sub) = self
-            .repo
-            .find_tree(id.0)
+            .tree(id)
             .map_err(|_| ())
             .and_then(|t| if mode == 0o040000 { Ok(t) } else { Err(()) })
         else {

@@ -55,6 +55,64 @@ pub fn display_name(bytes: &[u8]) -> String {
     out
 }
 
+/// Whether the entries of tree `id`, in the order the object lists them,
+/// are a tree git itself would write: in git's order (a directory sorts as
+/// if its name ended in `/`) and each name once.
+///
+/// The rule (adversarial review 6): driftcheck looks names up only in such
+/// trees. In any other (`git fsck`: `treeNotSorted`, `duplicateEntries`)
+/// two readers can find two different entries for one name — libgit2's
+/// search over the raw order, a search over a sorted copy, `git show` —
+/// so the gate and `audit`, or git and driftcheck, judged different
+/// files, and a key the merge base had revoked verified. Every lookup
+/// ([`TreeCache`], [`Repo::blob_at`](super::Repo::blob_at) and its
+/// siblings) reads trees through this check, so each such tree is refused
+/// wherever it is read.
+///
+/// # Errors
+/// The first entry out of order or named twice.
+pub fn well_formed<T>(
+    id: Oid,
+    entries: &[T],
+    named: impl for<'a> Fn(&'a T) -> (&'a [u8], u32),
+) -> Result<(), Error> {
+    let key = |e| {
+        let (name, mode): (&[u8], u32) = named(e);
+        git_key(name, mode)
+    };
+    let mut files = std::collections::HashSet::<&[u8], foldhash::fast::RandomState>::default();
+    for (k, e) in entries.iter().enumerate() {
+        let (name, mode) = named(e);
+        let twice = if mode == 0o040000 {
+            files.contains(name)
+        } else {
+            !files.insert(name)
+        };
+        let ordered = k == 0 || key(&entries[k - 1]).cmp(key(e)).is_lt();
+        if twice || !ordered {
+            let name = display_name(name);
+            let (what, check) = if twice || key(&entries[k - 1]).eq(key(e)) {
+                ("names `{name}` twice", "duplicateEntries")
+            } else {
+                ("lists `{name}` out of git's order", "treeNotSorted")
+            };
+            return Err(Error::Git(format!(
+                "tree {id} {} (git fsck: {check}): refusing to read this revision, where two \
+                 readers could find two different entries for one name",
+                what.replace("{name}", &name)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// An entry's name as git sorts it: a directory's as if it ended in `/`.
+fn git_key(name: &[u8], mode: u32) -> impl Iterator<Item = u8> + '_ {
+    name.iter()
+        .copied()
+        .chain((mode == 0o040000).then_some(b'/'))
+}
+
 /// `(name, mode, id, is_tree)` of a tree's entries, sorted by name bytes.
 type Entries = Rc<Vec<(Vec<u8>, u32, Oid, bool)>>;
 
@@ -88,6 +146,7 @@ impl TreeCache {
                 )
             })
             .collect();
+        well_formed(id, &list, |e| (e.0.as_slice(), e.1))?;
         list.sort_by(|a, b| a.0.cmp(&b.0));
         let e: Entries = Rc::new(list);
         self.trees.insert(id, e.clone());
@@ -263,4 +322,99 @@ fn walk(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::process::Command;
+
+    use git2::ObjectType;
+
+    use super::{Oid, Repo, TreeCache, slot_at, well_formed};
+    use crate::testing::Xorshift;
+
+    /// Names that sort close together in git's order (`a` as a file sorts
+    /// before `a-b` and `a.b`, as a directory after them), so order and
+    /// duplicate checks meet every neighbourhood.
+    const NAMES: &[&str] = &["a", "a-b", "a.b", "a0", "a/", "b", "\u{e9}"];
+
+    /// `well_formed` against `git fsck` (the oracle): random trees over
+    /// [`NAMES`], files or directories, in git's order or shuffled, some
+    /// names twice, written raw; `well_formed` refuses exactly the trees
+    /// git fsck reports `treeNotSorted` or `duplicateEntries` in, and every
+    /// lookup ([`TreeCache`], [`Repo::blob_at`]) refuses those.
+    #[test]
+    #[allow(clippy::print_stderr, reason = "a skip says why")]
+    fn well_formed_is_what_git_fsck_accepts() {
+        if Command::new("git").arg("--version").output().is_err() {
+            let required = std::env::var_os("DRIFTCHECK_REQUIRE_PEERS")
+                .is_some_and(|v| !v.is_empty() && v != "0");
+            assert!(
+                !required,
+                "DRIFTCHECK_REQUIRE_PEERS is set and git is not installed"
+            );
+            eprintln!("skipped: git is not installed (the oracle, git fsck)");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let raw = git2::Repository::init(dir.path()).unwrap();
+        let repo = Repo::discover(dir.path()).unwrap();
+        let odb = raw.odb().unwrap();
+        let blob = odb.write(ObjectType::Blob, b"x\n").unwrap();
+        let empty = odb.write(ObjectType::Tree, b"").unwrap();
+        let mut rng = Xorshift(0x5eed_0006);
+        let mut trees = Vec::new();
+        for _ in 0..300 {
+            let mut entries: Vec<(Vec<u8>, u32)> = (0..rng.below(4) + 1)
+                .map(|_| {
+                    let name = rng.pick(NAMES).trim_end_matches('/').as_bytes().to_vec();
+                    (name, if rng.chance(40) { 0o040000 } else { 0o100644 })
+                })
+                .collect();
+            if rng.chance(70) {
+                entries.sort_by(|x, y| super::git_key(&x.0, x.1).cmp(super::git_key(&y.0, y.1)));
+            }
+            let mut bytes = Vec::new();
+            for (name, mode) in &entries {
+                bytes.extend_from_slice(format!("{mode:o} ").as_bytes());
+                bytes.extend_from_slice(name);
+                bytes.push(0);
+                let id = if *mode == 0o040000 { empty } else { blob };
+                bytes.extend_from_slice(id.as_bytes());
+            }
+            let id = odb.write(ObjectType::Tree, &bytes).unwrap();
+            trees.push((Oid(id), entries));
+        }
+        let out = Command::new("git")
+            .args(["fsck", "--no-dangling", "--no-progress"])
+            .current_dir(dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&out.stderr).into_owned();
+        let refused_by_git: BTreeSet<String> = report
+            .lines()
+            .filter(|l| l.contains("treeNotSorted") || l.contains("duplicateEntries"))
+            .filter_map(|l| l.strip_prefix("error in tree ")?.split(':').next())
+            .map(str::to_string)
+            .collect();
+        let (mut good, mut bad) = (0, 0);
+        for (id, entries) in &trees {
+            let ours = well_formed(*id, entries, |e| (e.0.as_slice(), e.1));
+            let git_refuses = refused_by_git.contains(&id.to_string());
+            assert_eq!(
+                ours.is_err(),
+                git_refuses,
+                "tree {id} {entries:?}: {ours:?}\n{report}"
+            );
+            let cached = slot_at(&repo, *id, b"a", &mut TreeCache::default());
+            let looked_up = repo.blob_at(*id, "a");
+            assert_eq!(cached.is_err(), git_refuses, "tree {id}: {cached:?}");
+            assert_eq!(looked_up.is_err(), git_refuses, "tree {id}: {looked_up:?}");
+            if git_refuses { bad += 1 } else { good += 1 }
+        }
+        assert!(good > 50 && bad > 50, "{good} well formed, {bad} malformed");
+    }
 }

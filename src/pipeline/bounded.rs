@@ -480,7 +480,8 @@ fn env_of(
         })
         .map(|p| p.to_string_lossy().into_owned())?;
     let root_tree = match repo.entry_at(tree, &rel_root) {
-        Some((0o040000, id)) => id,
+        Ok(Some((0o040000, id))) => id,
+        Err(why) => return Some(Err(format!("[env.{}]: {why}", e.name))),
         _ => {
             return Some(Err(format!(
                 "[env.{}] has no root directory in a tree",
@@ -491,7 +492,7 @@ fn env_of(
     let other = [c.new, c.old]
         .into_iter()
         .find(|t| *t != tree)
-        .and_then(|t| repo.entry_at(t, &rel_root))
+        .and_then(|t| repo.entry_at(t, &rel_root).ok().flatten())
         .filter(|(m, _)| *m == 0o040000)
         .map(|(_, id)| id);
     let Some(summary) = store.summary(repo, root_tree, other) else {

@@ -43,16 +43,9 @@ fn repo() -> Repo {
     Repo::standard_with(&review, &[(SIGNERS, listing(&SIGNERS_ALL).as_str())])
 }
 
-/// HEAD's tree plus a root entry `name` (which may hold `/`) holding
-/// `content`, committed on HEAD as `message` with the branch moved to it;
-/// the index is left as it was, so the next ordinary commit drops the entry
-/// again.
-fn commit_with_root_entry(r: &Repo, name: &str, content: &str, message: &str) -> String {
-    let file = r.scratch("object");
-    std::fs::write(&file, content).unwrap();
-    let blob = r.git(&["hash-object", "-w", file.to_str().unwrap()]);
-    let listed = r.git(&["ls-tree", "-z", "HEAD"]);
-    let mut entries: Vec<(String, String, String)> = listed
+/// `(mode, name, id)` of the entries of `treeish`, in the object's order.
+fn entries_of(r: &Repo, treeish: &str) -> Vec<(String, String, String)> {
+    r.git(&["ls-tree", "-z", treeish])
         .split('\0')
         .filter(|l| !l.is_empty())
         .map(|l| {
@@ -62,7 +55,55 @@ fn commit_with_root_entry(r: &Repo, name: &str, content: &str, message: &str) ->
             let id = m.nth(1).unwrap().to_string();
             (mode, name.to_string(), id)
         })
-        .collect();
+        .collect()
+}
+
+/// A tree object of `entries` exactly as given (order, names twice, `/`
+/// in a name: what no porcelain writes and a pushed object can hold).
+fn write_tree(r: &Repo, entries: &[(String, String, String)]) -> String {
+    let mut raw = Vec::new();
+    for (mode, name, id) in entries {
+        raw.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+        raw.extend(
+            (0..id.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&id[i..i + 2], 16).unwrap()),
+        );
+    }
+    let file = r.scratch("object");
+    std::fs::write(&file, raw).unwrap();
+    r.git(&[
+        "hash-object",
+        "-t",
+        "tree",
+        "-w",
+        "--literally",
+        file.to_str().unwrap(),
+    ])
+}
+
+/// A blob holding `content`.
+fn write_blob(r: &Repo, content: &str) -> String {
+    let file = r.scratch("object");
+    std::fs::write(&file, content).unwrap();
+    r.git(&["hash-object", "-w", file.to_str().unwrap()])
+}
+
+/// Commit `tree` on HEAD as `message`, the branch moved to it (the index
+/// left as it was).
+fn commit_tree(r: &Repo, tree: &str, message: &str) -> String {
+    let commit = r.git(&["commit-tree", tree, "-p", "HEAD", "-m", message]);
+    r.git(&["update-ref", "refs/heads/feature", &commit]);
+    commit
+}
+
+/// HEAD's tree plus a root entry `name` (which may hold `/`) holding
+/// `content`, committed on HEAD as `message` with the branch moved to it;
+/// the index is left as it was, so the next ordinary commit drops the entry
+/// again.
+fn commit_with_root_entry(r: &Repo, name: &str, content: &str, message: &str) -> String {
+    let blob = write_blob(r, content);
+    let mut entries = entries_of(r, "HEAD");
     entries.retain(|(_, n, _)| n != name);
     entries.push(("100644".into(), name.into(), blob));
     // Git's order: a directory sorts as if its name ended in `/`.
@@ -73,27 +114,8 @@ fn commit_with_root_entry(r: &Repo, name: &str, content: &str, message: &str) ->
         }
         k
     });
-    let mut raw = Vec::new();
-    for (mode, name, id) in &entries {
-        raw.extend_from_slice(format!("{mode} {name}\0").as_bytes());
-        raw.extend(
-            (0..id.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&id[i..i + 2], 16).unwrap()),
-        );
-    }
-    std::fs::write(&file, raw).unwrap();
-    let tree = r.git(&[
-        "hash-object",
-        "-t",
-        "tree",
-        "-w",
-        "--literally",
-        file.to_str().unwrap(),
-    ]);
-    let commit = r.git(&["commit-tree", &tree, "-p", "HEAD", "-m", message]);
-    r.git(&["update-ref", "refs/heads/feature", &commit]);
-    commit
+    let tree = write_tree(r, &entries);
+    commit_tree(r, &tree, message)
 }
 
 /// Commit what is in the working tree as `message`, then add `who`'s
@@ -256,4 +278,100 @@ fn audit_reads_each_trees_own_key_list_in_random_histories() {
     }
     println!("audit vs gate over crafted key lists: {judged} verdicts");
     assert!(judged > 0);
+}
+
+/// Adversarial review 6 (tests/adversarial/signed/review6): a tree that
+/// names an entry twice, or lists its entries out of git's order (what
+/// `git fsck` reports as `duplicateEntries`, `treeNotSorted`), let two
+/// readers find two different files for one name: audit passed what the
+/// gate refused, and the gate over the change's keys read a second
+/// `allowed_signers` that `git show` does not show. Each is now refused,
+/// exit 2 with the tree and the reason, by the gate (over the change's
+/// keys and over whole trees) and by `audit` (range and whole history).
+#[test]
+fn malformed_trees_are_refused_by_the_gate_and_audit_alike() {
+    type Craft = fn(&Repo, Vec<(String, String, String)>) -> Vec<(String, String, String)>;
+    let twice_in_dir: Craft = |r, mut root| {
+        let without = write_blob(r, &listing(&SIGNERS_ALL[..3]));
+        let with = write_blob(r, &listing(&SIGNERS_ALL));
+        let dir = write_tree(
+            r,
+            &[
+                ("100644".into(), "allowed_signers".into(), without),
+                ("100644".into(), "allowed_signers".into(), with),
+            ],
+        );
+        for e in &mut root {
+            if e.1 == ".driftcheck" {
+                e.2.clone_from(&dir);
+            }
+        }
+        root
+    };
+    let mailmap_twice: Craft = |r, mut root| {
+        let map = write_blob(
+            r,
+            &format!("{} <{}> <{}>\n", MAL.name, MAL.email, CAROL.email),
+        );
+        let empty = write_blob(r, "");
+        root.insert(0, ("100644".into(), ".mailmap".into(), map));
+        root.insert(1, ("100644".into(), ".mailmap".into(), empty));
+        root
+    };
+    let reversed: Craft = |_, mut root| {
+        root.reverse();
+        root
+    };
+    for (craft, why) in [
+        (
+            twice_in_dir,
+            "names `allowed_signers` twice (git fsck: duplicateEntries)",
+        ),
+        (
+            mailmap_twice,
+            "names `.mailmap` twice (git fsck: duplicateEntries)",
+        ),
+        (reversed, "out of git's order (git fsck: treeNotSorted)"),
+    ] {
+        let r = repo();
+        r.raise_timeout();
+        r.commit("Raise the request timeout\n");
+        let raised = entries_of(&r, "HEAD");
+        r.git(&["reset", "-q", "--hard", "HEAD~1"]);
+        let x = write_tree(&r, &craft(&r, entries_of(&r, "HEAD")));
+        commit_tree(&r, &x, "Crafted");
+        // The change: deploy/ as the raised commit has it, on the crafted tree.
+        let deploy = raised.iter().find(|e| e.1 == "deploy").unwrap().2.clone();
+        let mut c = entries_of(&r, "HEAD");
+        for e in &mut c {
+            if e.1 == "deploy" {
+                e.2.clone_from(&deploy);
+            }
+        }
+        let c = write_tree(&r, &c);
+        commit_tree(
+            &r,
+            &c,
+            &msg(&format!("Reviewed-by: {} <{}>", BO.name, BO.email)),
+        );
+        for full in ["", "1"] {
+            let g = r.gate_with(
+                &r.root(),
+                &["--base", "HEAD^", "--head", "HEAD"],
+                &[("DRIFTCHECK_GATE_FULL", full.into())],
+            );
+            // The write-out may refuse the name first, in its words ("the
+            // tree names `…` twice").
+            let said = format!("{}{}", g.stdout, g.stderr);
+            let gist = if why.contains("twice") { "twice" } else { why };
+            assert_eq!(g.code, 2, "{why} (full: {full:?})\n{}", g.show());
+            assert!(said.contains(gist), "{why}\n{}", g.show());
+        }
+        for range in ["main..feature", "feature"] {
+            let out = r.driftcheck_in(&r.root(), &["audit", range, "--format", "json"], &[]);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{why}: audit {range}\n{stderr}");
+            assert!(stderr.contains(why), "{why}: audit {range}\n{stderr}");
+        }
+    }
 }
