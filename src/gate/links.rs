@@ -135,7 +135,7 @@ impl Closure {
                 .is_some_and(|(m, _)| m == TREE);
             if is_dir || is_tree {
                 self.dirs.insert(target.clone());
-                for (link, _) in repo.links_under(tree, &target) {
+                for (link, _) in repo.links_under(tree, &target)? {
                     self.files.insert(link.clone());
                     queue.push((link, false));
                 }

@@ -457,7 +457,7 @@ fn follow_glob(
     }
     // Links inside the globbed directory lead elsewhere: follow them too.
     if let Some(target) = r.target {
-        for (link, _) in repo.links_under(tree, &target) {
+        for (link, _) in repo.links_under(tree, &target)? {
             closure.add(repo, tree, &link, false)?;
         }
     }

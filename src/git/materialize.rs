@@ -162,21 +162,24 @@ pub fn materialize_paths<'p>(
     dir: &Path,
 ) -> Result<(), Error> {
     let r = repo.raw();
-    let tree = r
-        .find_tree(tree.0)
-        .map_err(|e| super::git_error(&format!("tree {tree}"), &e))?;
+    // Every path looked up (through well-formed trees only, `Repo::tree`)
+    // before anything is written: a refusal leaves nothing behind, as
+    // `mount_paths` mounts nothing.
+    let mut found = Vec::new();
     for p in paths {
         if p.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
             continue;
         }
-        let Ok(entry) = tree.get_path(Path::new(p)) else {
+        let Some((mode, id, Some(ObjectType::Blob))) = repo.lookup(tree, p)? else {
             continue;
         };
-        if entry.kind() != Some(ObjectType::Blob) || entry.filemode() == 0o120000 {
-            continue;
+        if mode != 0o120000 {
+            found.push((p, id));
         }
+    }
+    for (p, id) in found {
         let blob = r
-            .find_blob(entry.id())
+            .find_blob(id.0)
             .map_err(|e| super::git_error("blob", &e))?;
         let path = dir.join(p);
         if let Some(parent) = path.parent() {
@@ -200,20 +203,18 @@ pub type Listed = (String, u32, Oid);
 /// the whole tree), paths relative to `dir`, without reading any blob.
 /// `None` when `dir` is not a directory of `tree`. Names that are not UTF-8
 /// are listed as [`super::display_name`] shows them.
-pub fn list_under(repo: &Repo, tree: Oid, dir: &str) -> Option<Vec<Listed>> {
-    let (mode, id) = repo.entry_at(tree, dir).ok()??;
-    if mode != 0o040000 {
-        return None;
-    }
-    let sub = repo.raw().find_tree(id.0).ok()?;
+///
+/// # Errors
+/// When a tree on the way or under `dir` is malformed ([`Repo::tree`]) or
+/// cannot be read.
+pub fn list_under(repo: &Repo, tree: Oid, dir: &str) -> Result<Option<Vec<Listed>>, Error> {
+    let Some((0o040000, id)) = repo.entry_at(tree, dir)? else {
+        return Ok(None);
+    };
     let mut out = Vec::new();
-    let _ = sub.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
-        if e.kind() == Some(ObjectType::Tree) {
-            return git2::TreeWalkResult::Ok;
-        }
-        let name = super::tree::display_name(e.name_bytes());
-        out.push((format!("{parent}{name}"), e.filemode() as u32, Oid(e.id())));
-        git2::TreeWalkResult::Ok
-    });
-    Some(out)
+    repo.walk_files(id, &mut |parent, name, mode, id| {
+        let name = super::tree::display_name(name);
+        out.push((format!("{parent}{name}"), mode, id));
+    })?;
+    Ok(Some(out))
 }

@@ -99,6 +99,9 @@ pub struct Repo {
     checked: std::cell::RefCell<std::collections::HashSet<Oid>>,
 }
 
+/// What [`Repo::walk_files`] calls for each entry: `(parent, name, mode, id)`.
+pub type Visit<'v> = dyn FnMut(&str, &[u8], u32, Oid) + 'v;
+
 /// A commit as the gate needs it.
 #[derive(Debug, Clone)]
 pub struct Commit {
@@ -582,24 +585,19 @@ impl Repo {
 
     /// Every symbolic link under the directory `dir` of `tree` (`""`: the
     /// whole tree), repository-relative, with its target as recorded.
-    pub fn links_under(&self, tree: Oid, dir: &str) -> Vec<(String, Vec<u8>)> {
-        let Ok(Some((mode, id))) = self.entry_at(tree, dir) else {
-            return Vec::new();
-        };
-        let Ok(sub) = self
-            .tree(id)
-            .map_err(|_| ())
-            .and_then(|t| if mode == 0o040000 { Ok(t) } else { Err(()) })
-        else {
-            return Vec::new();
+    ///
+    /// # Errors
+    /// When a tree under `dir` is malformed or cannot be read.
+    pub fn links_under(&self, tree: Oid, dir: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
+        let Some((0o040000, id)) = self.entry_at(tree, dir)? else {
+            return Ok(Vec::new());
         };
         let mut out = Vec::new();
-        let _ = sub.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
-            if e.filemode() == 0o120000
-                && let Some(target) = self.blob(Oid(e.id()))
+        self.walk_files(id, &mut |parent, name, mode, id| {
+            if mode == 0o120000
+                && let Some(target) = self.blob(id)
             {
-                let name = tree::display_name(e.name_bytes());
-                let path = [dir, parent.trim_end_matches('/'), &name]
+                let path = [dir, parent.trim_end_matches('/'), &display_name(name)]
                     .iter()
                     .filter(|s| !s.is_empty())
                     .copied()
@@ -607,9 +605,33 @@ impl Repo {
                     .join("/");
                 out.push((path, target));
             }
-            git2::TreeWalkResult::Ok
-        });
-        out
+        })?;
+        Ok(out)
+    }
+
+    /// Call `visit(parent, name, mode, id)` for every entry under the tree
+    /// `id` that is not a directory, in git2's pre-order (each directory's
+    /// entries in the tree's order, a subdirectory walked where it stands;
+    /// `parent`: the directories on the way, each followed by `/`), every
+    /// tree read through [`Repo::tree`].
+    ///
+    /// # Errors
+    /// When a tree is malformed or cannot be read.
+    pub fn walk_files(&self, id: Oid, visit: &mut Visit<'_>) -> Result<(), Error> {
+        self.walk_under(id, "", visit)
+    }
+
+    fn walk_under(&self, id: Oid, parent: &str, visit: &mut Visit<'_>) -> Result<(), Error> {
+        let t = self.tree(id)?;
+        for e in t.iter() {
+            if e.kind() == Some(ObjectType::Tree) {
+                let sub = format!("{parent}{}/", display_name(e.name_bytes()));
+                self.walk_under(Oid(e.id()), &sub, visit)?;
+            } else {
+                visit(parent, e.name_bytes(), e.filemode() as u32, Oid(e.id()));
+            }
+        }
+        Ok(())
     }
 
     /// A string from the repository's git configuration (identity only:

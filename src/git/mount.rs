@@ -153,22 +153,19 @@ pub fn mount_paths<'p>(
     paths: impl IntoIterator<Item = &'p str>,
     dir: &Path,
 ) -> Result<(), Error> {
-    let r = repo.raw();
-    let tree = r
-        .find_tree(tree.0)
-        .map_err(|e| super::git_error(&format!("tree {tree}"), &e))?;
     let mut found = Vec::new();
     for p in paths {
         if p.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
             continue;
         }
-        let Ok(entry) = tree.get_path(Path::new(p)) else {
+        // Looked up through well-formed trees only (`Repo::tree`).
+        let Some((mode, id, Some(ObjectType::Blob))) = repo.lookup(tree, p)? else {
             continue;
         };
-        if entry.kind() != Some(ObjectType::Blob) || entry.filemode() == 0o120000 {
+        if mode == 0o120000 {
             continue;
         }
-        found.push((p, blob_id(entry.id())?));
+        found.push((p, blob_id(id.0)?));
     }
     source::with_mount(
         dir,

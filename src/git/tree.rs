@@ -80,26 +80,30 @@ pub fn well_formed<T>(
         let (name, mode): (&[u8], u32) = named(e);
         git_key(name, mode)
     };
-    let mut files = std::collections::HashSet::<&[u8], foldhash::fast::RandomState>::default();
     for (k, e) in entries.iter().enumerate() {
         let (name, mode) = named(e);
-        let twice = if mode == 0o040000 {
-            files.contains(name)
-        } else {
-            !files.insert(name)
-        };
         let ordered = k == 0 || key(&entries[k - 1]).cmp(key(e)).is_lt();
+        // In git's order a file `n` and a directory `n` are not neighbours:
+        // between them stand only names that begin with `n` (`n-x`, `n.x`),
+        // so the look back from the directory is short.
+        let twice = ordered
+            && mode == 0o040000
+            && entries[..k]
+                .iter()
+                .rev()
+                .map(&named)
+                .take_while(|(n, _)| n.starts_with(name))
+                .any(|(n, m)| n == name && m != 0o040000);
         if twice || !ordered {
-            let name = display_name(name);
+            let shown = display_name(name);
             let (what, check) = if twice || key(&entries[k - 1]).eq(key(e)) {
-                ("names `{name}` twice", "duplicateEntries")
+                ("names", "twice (git fsck: duplicateEntries)")
             } else {
-                ("lists `{name}` out of git's order", "treeNotSorted")
+                ("lists", "out of git's order (git fsck: treeNotSorted)")
             };
             return Err(Error::Git(format!(
-                "tree {id} {} (git fsck: {check}): refusing to read this revision, where two \
-                 readers could find two different entries for one name",
-                what.replace("{name}", &name)
+                "tree {id} {what} `{shown}` {check}: refusing to read this revision, where two \
+                 readers could find two different entries for one name"
             )));
         }
     }

@@ -140,7 +140,7 @@ pub fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Plan, Error> {
     // A wide change is seen before any environment is summarised (which
     // reads every changed blob): the old tree's files, without blobs.
     if c.changed.len() > WIDE {
-        let files = crate::git::list_under(repo, c.old, "").map_or(0, |l| l.len());
+        let files = crate::git::list_under(repo, c.old, "")?.map_or(0, |l| l.len());
         if let Some(why) = too_wide(c.changed.len(), files) {
             return Ok(Plan::Full(why));
         }
@@ -404,7 +404,7 @@ pub(super) fn policy_paths(
     let anchored =
         anchored.map_err(|why| Error::config(&config.path, 0, format!("policies: {why}")))?;
     let set = env::glob_set(&anchored, config_at)?;
-    Ok(crate::git::list_under(repo, tree, "")
+    Ok(crate::git::list_under(repo, tree, "")?
         .unwrap_or_default()
         .into_iter()
         .filter(|(p, mode, _)| *mode != 0o160000 && set.is_match(p))
@@ -433,7 +433,10 @@ fn listing(
         .strip_prefix(env::lexical(top))
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .map_err(|_| format!("[env.{}] reads outside the repository", e.name))?;
+    // A malformed tree (`Repo::tree`) sends the change to the whole-tree
+    // path, which reads every entry as a checkout writes it.
     let listed = crate::git::list_under(repo, tree, &rel_root)
+        .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("[env.{}] has no root directory in a tree", e.name))?;
     let include_set = (!include.is_empty())
         .then(|| env::glob_set(include, "driftcheck.toml"))

@@ -86,7 +86,7 @@ const CONFIG: &str =
 /// The same in both environments. The lines the tests change are far enough
 /// apart for git to merge changes to two of them cleanly.
 /// A Kubernetes resource (the shipped replica rules apply to Kubernetes documents only).
-const APP: &str = "apiVersion: apps/v1
+pub(crate) const APP: &str = "apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: app

@@ -375,3 +375,83 @@ fn malformed_trees_are_refused_by_the_gate_and_audit_alike() {
         }
     }
 }
+
+/// Adversarial review 7 (tests/adversarial/signed/review7): an environment
+/// directory on the target branch whose entries are out of git's order,
+/// left unchanged by the change (same tree id at both ends, so the walk of
+/// what changed never reads it). The gate over the change's keys listed it
+/// unchecked and looked its files up with libgit2's search over the raw
+/// order, which missed `app.yaml`: a data-path drift the change introduced
+/// against it passed, while the gate over whole trees refused it. Both
+/// paths now read it through the same check and give one answer.
+#[test]
+fn an_unchanged_malformed_environment_cannot_hide_introduced_drift() {
+    let config = "[env.staging]\nroot = \"deploy/staging\"\nexclude = [\"**/*.bak\"]\n\n\
+                  [env.prod]\nroot = \"deploy/prod\"\nexclude = [\"**/*.bak\"]\n";
+    let app = super::gate_catalogue::APP;
+    let mut files = vec![
+        ("driftcheck.toml", config),
+        ("deploy/staging/app.yaml", app),
+        ("deploy/prod/app.yaml", app),
+    ];
+    let others = [
+        ("deploy/staging/f1.yaml", "kind: ConfigMap\nval: 1\n"),
+        ("deploy/prod/f1.yaml", "kind: ConfigMap\nval: 1\n"),
+        ("deploy/staging/f2.yaml", "kind: ConfigMap\nval: 2\n"),
+        ("deploy/prod/f2.yaml", "kind: ConfigMap\nval: 2\n"),
+    ];
+    files.extend_from_slice(&others);
+    let r = Repo::init(&files);
+    // X: prod's entries reordered, `app.yaml` last (landed without the gate).
+    let mut prod = entries_of(&r, "HEAD:deploy/prod");
+    prod.rotate_left(1);
+    assert_eq!(prod.last().unwrap().1, "app.yaml");
+    let prod = write_tree(&r, &prod);
+    let mut deploy = entries_of(&r, "HEAD:deploy");
+    deploy
+        .iter_mut()
+        .filter(|e| e.1 == "prod")
+        .for_each(|e| e.2.clone_from(&prod));
+    let deploy = write_tree(&r, &deploy);
+    let mut root = entries_of(&r, "HEAD");
+    root.iter_mut()
+        .filter(|e| e.1 == "deploy")
+        .for_each(|e| e.2.clone_from(&deploy));
+    let x = commit_tree(&r, &write_tree(&r, &root), "Reorder prod");
+    // C: staging's data path moved, prod's tree kept as X has it.
+    let moved = write_blob(
+        &r,
+        &app.replace("data_path: /var/lib/app", "data_path: /srv/app"),
+    );
+    let mut staging = entries_of(&r, &format!("{x}:deploy/staging"));
+    staging
+        .iter_mut()
+        .filter(|e| e.1 == "app.yaml")
+        .for_each(|e| e.2.clone_from(&moved));
+    let staging = write_tree(&r, &staging);
+    let mut deploy = entries_of(&r, &format!("{x}:deploy"));
+    deploy
+        .iter_mut()
+        .filter(|e| e.1 == "staging")
+        .for_each(|e| e.2.clone_from(&staging));
+    let deploy = write_tree(&r, &deploy);
+    let mut root = entries_of(&r, &x);
+    root.iter_mut()
+        .filter(|e| e.1 == "deploy")
+        .for_each(|e| e.2.clone_from(&deploy));
+    commit_tree(
+        &r,
+        &write_tree(&r, &root),
+        &msg(&super::gate_catalogue::reviewed_by(ANA)),
+    );
+    let gate = |full: &str| {
+        r.gate_with(
+            &r.root(),
+            &["--base", &x, "--head", "HEAD"],
+            &[("DRIFTCHECK_GATE_FULL", full.into())],
+        )
+    };
+    let (keys, whole) = (gate(""), gate("1"));
+    assert_ne!(keys.code, 0, "the change's keys:\n{}", keys.show());
+    assert_eq!(keys.code, whole.code, "{}\n{}", keys.show(), whole.show());
+}
