@@ -12,10 +12,11 @@ use std::collections::BTreeMap;
 
 use super::gate_catalogue::{ANA, BO, MAL, Repo, reviewed_by};
 
-struct Rng(u64);
+/// Xorshift64, seeded: the generated histories' dice.
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;

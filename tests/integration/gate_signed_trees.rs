@@ -18,6 +18,7 @@
 
 use std::collections::BTreeMap;
 
+use super::audit_gate::Rng;
 use super::gate_catalogue::{ANA, BO, CAROL, MAL, Person, Repo, msg};
 use super::gate_signed::{
     ANA_KEY, BO_KEY, CAROL_KEY, MAL_KEY, SIGNERS, approve_signed_on, line, public,
@@ -196,17 +197,6 @@ fn a_slash_named_copy_of_an_old_key_list_lends_no_revoked_key() {
             Some(&false),
             "{range}: {verdicts:?}"
         );
-    }
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
     }
 }
 
