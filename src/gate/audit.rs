@@ -91,7 +91,7 @@ pub struct AuditSignoff {
 
 /// Audit `range` (`A..B`, or a single revision for its whole history).
 /// Each commit is judged with its first parent's `.mailmap`, as the gate
-/// judges it ([`Mailmaps`]).
+/// judges it ([`signed::Mailmaps`]).
 ///
 /// # Errors
 /// When the repository cannot answer (an object it lists cannot be read).
@@ -106,7 +106,6 @@ pub fn audit(repo: &Repo, range: &str, review: &Review) -> Result<Vec<Audited>, 
     };
     let mut cache = git::TreeCache::default();
     let mut keys = signed::KeyCache::default();
-    let mut mailmaps = Mailmaps::default();
     let memo = std::sync::Arc::new(std::sync::Mutex::new(super::memo::Memo::load(
         &repo.common_dir(),
     )));
@@ -145,7 +144,7 @@ pub fn audit(repo: &Repo, range: &str, review: &Review) -> Result<Vec<Audited>, 
         let mut walked = 0usize;
         let mut ready =
             |c: git::Commit, stream: &Stream, group: &mut Vec<Prepared>| -> Result<(), Error> {
-                let caches = (&mut cache, &mut keys, &mut mailmaps);
+                let caches = (&mut cache, &mut keys);
                 if let Some(p) = prepare(repo, c, &stream.trees, review, caches)? {
                     group.push(p);
                     read += 1;
@@ -391,45 +390,12 @@ impl Prepared {
     }
 }
 
-/// The `.mailmap` of each merge base, read once per distinct blob.
-///
-/// The rule (adversarial review 4, case 12): a commit is judged as
-/// `gate --base C^ --head C` judges it, with the first parent's `.mailmap`
-/// — never the working tree's, which a later commit may have edited (an
-/// author deleting her alias line, then signing as the alias).
-#[derive(Default)]
-struct Mailmaps(std::collections::HashMap<(u32, crate::git::Oid), std::sync::Arc<Mailmap>>);
-
-impl Mailmaps {
-    /// The `.mailmap` of `tree` (`None`: a root commit, no merge base),
-    /// looked up in that tree and keyed by the entry found
-    /// ([`signed::KeyCache`] says why).
-    fn at(
-        &mut self,
-        repo: &Repo,
-        tree: Option<crate::git::Oid>,
-        cache: &mut git::TreeCache,
-    ) -> Result<std::sync::Arc<Mailmap>, Error> {
-        let Some(tree) = tree else {
-            return Ok(std::sync::Arc::default());
-        };
-        let entry = git::file_at(repo, tree, b".mailmap", cache)?;
-        if let Some(m) = self.0.get(&entry) {
-            return Ok(m.clone());
-        }
-        // Unreadable is an error, never an empty map.
-        let m = std::sync::Arc::new(signed::mailmap_in(repo, entry)?);
-        self.0.insert(entry, m.clone());
-        Ok(m)
-    }
-}
-
 fn prepare(
     repo: &Repo,
     c: git::Commit,
     trees: &std::collections::HashMap<crate::git::Oid, crate::git::Oid>,
     review: &Review,
-    (cache, keys, mailmaps): (&mut git::TreeCache, &mut signed::KeyCache, &mut Mailmaps),
+    (cache, keys): (&mut git::TreeCache, &mut signed::KeyCache),
 ) -> Result<Option<Prepared>, Error> {
     let guarded = |p: &str| review.guarded(p);
     let tree_of = |p: &crate::git::Oid| trees.get(p).copied().map_or_else(|| repo.tree_of(*p), Ok);
@@ -448,7 +414,7 @@ fn prepare(
         }
     }
     let digest = super::digest::of(&changes);
-    let mailmap = mailmaps.at(repo, first, cache)?;
+    let mailmap = keys.mailmaps.at(repo, first, cache)?;
     let signing = match c.parents.first() {
         Some(_) if review.signing.active() => keys.at(repo, first, &review.signing, cache)?,
         None if review.signing.active() => keys.at(repo, None, &review.signing, cache)?,

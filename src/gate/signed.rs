@@ -334,9 +334,10 @@ pub fn read_allowed(repo: &Repo, tree: Oid, path: &str) -> Result<AllowedSigners
 fn allowed_in(
     repo: &Repo,
     path: &str,
-    (mode, id): (u32, Oid),
+    entry: (u32, Oid),
 ) -> Result<Result<AllowedSigners, String>, crate::error::Error> {
-    if !matches!(mode, 0o100644 | 0o100755) {
+    let (mode, id) = regular(entry);
+    if mode == 0 {
         return Ok(Err(format!(
             "[review] signers: `{path}` is not a regular file in the merge base's tree"
         )));
@@ -355,9 +356,10 @@ fn allowed_in(
 /// When the blob cannot be read.
 pub fn mailmap_in(
     repo: &Repo,
-    (mode, id): (u32, Oid),
+    entry: (u32, Oid),
 ) -> Result<super::identity::Mailmap, crate::error::Error> {
-    if !matches!(mode, 0o100644 | 0o100755) {
+    let (mode, id) = regular(entry);
+    if mode == 0 {
         return Ok(super::identity::Mailmap::default());
     }
     let text = repo.blob_of(id, MAILMAP)?;
@@ -403,12 +405,62 @@ pub fn mailmap_at(
 #[derive(Default)]
 pub struct KeyCache {
     by_blob: HashMap<(u32, Oid), Result<Arc<AllowedSigners>, String>>,
-    mailmaps: HashMap<(u32, Oid), Arc<super::identity::Mailmap>>,
+    /// The mailmaps read so far (also `audit`'s, for contributors).
+    pub mailmaps: Mailmaps,
     /// Tree id → the `(mode, id)` of `signers` and of `.mailmap` in it
     /// (`(0, zero)`: no file), as looked up in that tree.
     by_tree: HashMap<Oid, [(u32, Oid); 2]>,
     /// Verifications remembered across runs, when the caller keeps them.
     pub memo: Option<Arc<Mutex<Memo>>>,
+}
+
+/// The `.mailmap` of each tree, read once per distinct blob: the one cache
+/// `audit` reads contributors' identities and keys' owners from (both
+/// with the commit's first parent's, as the gate reads its merge base's).
+///
+/// The rule (adversarial review 4, case 12): never the working tree's
+/// `.mailmap`, which a later commit may have edited (an author deleting
+/// her alias line, then signing as the alias).
+#[derive(Default)]
+pub struct Mailmaps(HashMap<(u32, Oid), Arc<super::identity::Mailmap>>);
+
+impl Mailmaps {
+    /// The `.mailmap` that is `entry` ([`mailmap_in`]).
+    ///
+    /// # Errors
+    /// When the blob cannot be read.
+    pub fn of(
+        &mut self,
+        repo: &Repo,
+        entry: (u32, Oid),
+    ) -> Result<Arc<super::identity::Mailmap>, crate::error::Error> {
+        let entry = regular(entry);
+        if let Some(m) = self.0.get(&entry) {
+            return Ok(m.clone());
+        }
+        let m = Arc::new(mailmap_in(repo, entry)?);
+        self.0.insert(entry, m.clone());
+        Ok(m)
+    }
+
+    /// The `.mailmap` of `tree` (`None`: a root commit, no merge base).
+    ///
+    /// # Errors
+    /// When a tree or the blob cannot be read.
+    pub fn at(
+        &mut self,
+        repo: &Repo,
+        tree: Option<Oid>,
+        cache: &mut TreeCache,
+    ) -> Result<Arc<super::identity::Mailmap>, crate::error::Error> {
+        match tree {
+            Some(tree) => self.of(
+                repo,
+                crate::git::file_at(repo, tree, MAILMAP.as_bytes(), cache)?,
+            ),
+            None => Ok(Arc::default()),
+        }
+    }
 }
 
 /// `entry` when it is a regular file, else `(0, zero)`: neither file is
@@ -474,14 +526,7 @@ impl KeyCache {
                 allowed
             }
         };
-        let map = match self.mailmaps.get(&mailmap) {
-            Some(map) => map.clone(),
-            None => {
-                let map = Arc::new(mailmap_in(repo, mailmap)?);
-                self.mailmaps.insert(mailmap, map.clone());
-                map
-            }
-        };
+        let map = self.mailmaps.of(repo, mailmap)?;
         Ok(Signing {
             allowed: Some(allowed),
             mailmap: map,

@@ -477,11 +477,8 @@ impl Repo {
             .find_tree(id.0)
             .map_err(|e| git_error(&format!("tree {id}"), &e))?;
         if !self.checked.borrow().contains(&id) {
-            let named: Vec<(Vec<u8>, u32)> = t
-                .iter()
-                .map(|e| (e.name_bytes().to_vec(), e.filemode() as u32))
-                .collect();
-            tree::well_formed(id, &named, |e| (e.0.as_slice(), e.1))?;
+            let entries: Vec<git2::TreeEntry<'_>> = t.iter().collect();
+            tree::well_formed(id, &entries, |e| (e.name_bytes(), e.filemode() as u32))?;
             self.checked.borrow_mut().insert(id);
         }
         Ok(t)
