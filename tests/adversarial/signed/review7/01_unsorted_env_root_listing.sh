@@ -18,21 +18,14 @@ PU=$(lstree $P | awk '$2!="app.yaml"'; lstree $P | awk '$2=="app.yaml"')
 PU=$(printf '%s\n' "$PU" | mktree_raw)
 PR=$PU; DEP=$(printf "40000 prod %s\n40000 staging %s\n" $PR $(git -C $R rev-parse HEAD:deploy/staging) | mktree_raw)
 ROOT=$(with_entry HEAD^{tree} deploy $DEP)
-X=$(admin commit-tree $ROOT -p HEAD -m "admin: reorder prod (no gate)"); git -C $R update-ref refs/heads/main $X
-git -C $R checkout -q -B feature $X 2>/dev/null || { git -C $R update-ref refs/heads/feature $X; git -C $R symbolic-ref HEAD refs/heads/feature; git -C $R reset -q --hard; }
+land_on_main $ROOT
 echo "  git ls-tree X:deploy/prod: $(git -C $R ls-tree --name-only X 2>/dev/null; git -C $R ls-tree --name-only $X:deploy/prod | tr '\n' ' ')  git show X:deploy/prod/app.yaml: $(git -C $R show $X:deploy/prod/app.yaml >/dev/null 2>&1 && echo found || echo MISSING); checkout has it: $(test -f $R/deploy/prod/app.yaml && echo yes)"
 git -C $R show $X:deploy/staging/app.yaml | sed "s#data_path: /var/lib/app#data_path: /srv/app#" > $W/app.tmp; AB=$(blob $W/app.tmp)
 ST=$(with_entry $X:deploy/staging app.yaml $AB)
 DEP2=$(with_entry $X:deploy staging $ST); ROOT2=$(with_entry $X^{tree} deploy $DEP2)
 sign_tree Ana ana@example.com $W/keys/ana $ROOT2 "staging data_path (prod/sub kept as on main)"
 echo "  prod id same at X and C: $([ $(git -C $R rev-parse $X:deploy/prod) = $(git -C $R rev-parse $C:deploy/prod) ] && echo yes || echo no)"
-gate main $C; sp=$GATE_RC; spout=$(python3 -c 'import json;d=json.load(open("'$W'/gate.json"));print([f["rule"] for f in d["findings"] if f["severity"]=="error"], d["gate"]["passed"])' 2>/dev/null || head -c 200 $W/gate.err)
-(cd $R && DRIFTCHECK_GATE_FULL=1 timeout 60 $DC gate --base main --head $C --format json >$W/full.json 2>$W/full.err); fu=$?
-fuout=$(python3 -c 'import json;d=json.load(open("'$W'/full.json"));print([f["rule"] for f in d["findings"] if f["severity"]=="error"])' 2>/dev/null || head -c 200 $W/full.err)
-(cd $R && timeout 60 $DC audit main..$C --gate --format json >$W/ag.json 2>$W/ag.err); ag=$?
-agout=$(python3 -c 'import json;print([(c["commit"][:8],c["passed"]) for c in json.load(open("'$W'/ag.json"))["commits"]])' 2>/dev/null || head -c 200 $W/ag.err)
-echo "  $(cd $R && $DC gate --base main --head $C -v 2>&1 | grep "^gate: compared")"
-echo "  sparse gate rc=$sp $spout | full gate rc=$fu $fuout | audit --gate rc=$ag $agout"
+compare_gates $C
 if [ $sp = 0 ] && [ $fu != 0 ]; then echo "BUG ($NAME): sparse gate passes an introduced drift error the full gate refuses (unsorted prod on main)"
 elif [ $sp != $fu ]; then echo "BUG ($NAME): sparse rc=$sp full rc=$fu differ"
 else echo "HELD ($NAME): sparse = full (rc=$sp)"; fi

@@ -25,8 +25,7 @@ XT=$(git -C $R rev-parse HEAD:deploy/prod/sub/x1)
 PU=$( { echo "40000 a0 $XT"; echo "40000 a1 $XT"; echo "100644 app.yaml $NB"; echo "100644 app.yaml $OB"; lstree $P | awk '$2!="app.yaml"'; } | mktree_raw)
 PR=$(printf "40000 sub %s\n" $PU | mktree_raw); DEP=$(printf "40000 prod %s\n40000 staging %s\n" $PR $(git -C $R rev-parse HEAD:deploy/staging) | mktree_raw)
 ROOT=$(with_entry HEAD^{tree} deploy $DEP)
-X=$(admin commit-tree $ROOT -p HEAD -m "admin: reorder prod (no gate)"); git -C $R update-ref refs/heads/main $X
-git -C $R checkout -q -B feature $X 2>/dev/null || { git -C $R update-ref refs/heads/feature $X; git -C $R symbolic-ref HEAD refs/heads/feature; git -C $R reset -q --hard; }
+land_on_main $ROOT
 echo "  git checkout of X wrote prod/sub/app.yaml data_path: $(grep data_path $R/deploy/prod/sub/app.yaml)"
 echo "  git ls-tree X:deploy/prod/sub: $(git -C $R ls-tree --name-only X 2>/dev/null; git -C $R ls-tree --name-only $X:deploy/prod/sub | tr '\n' ' ')  git show X:deploy/prod/sub/app.yaml: $(git -C $R show $X:deploy/prod/sub/app.yaml >/dev/null 2>&1 && echo found || echo MISSING); checkout has it: $(test -f $R/deploy/prod/sub/app.yaml && echo yes)"
 git -C $R show $X:deploy/staging/sub/app.yaml | sed "s#data_path: /var/lib/app#data_path: /srv/app#" > $W/app.tmp; AB=$(blob $W/app.tmp)
@@ -34,12 +33,6 @@ SS=$(with_entry $X:deploy/staging/sub app.yaml $AB); ST=$(with_entry $X:deploy/s
 DEP2=$(with_entry $X:deploy staging $ST); ROOT2=$(with_entry $X^{tree} deploy $DEP2)
 sign_tree Ana ana@example.com $W/keys/ana $ROOT2 "staging data_path (prod/sub kept as on main)"
 echo "  prod/sub id same at X and C: $([ $(git -C $R rev-parse $X:deploy/prod/sub) = $(git -C $R rev-parse $C:deploy/prod/sub) ] && echo yes || echo no)"
-gate main $C; sp=$GATE_RC; spout=$(python3 -c 'import json;d=json.load(open("'$W'/gate.json"));print([f["rule"] for f in d["findings"] if f["severity"]=="error"], d["gate"]["passed"])' 2>/dev/null || head -c 200 $W/gate.err)
-(cd $R && DRIFTCHECK_GATE_FULL=1 timeout 60 $DC gate --base main --head $C --format json >$W/full.json 2>$W/full.err); fu=$?
-fuout=$(python3 -c 'import json;d=json.load(open("'$W'/full.json"));print([f["rule"] for f in d["findings"] if f["severity"]=="error"])' 2>/dev/null || head -c 200 $W/full.err)
-(cd $R && timeout 60 $DC audit main..$C --gate --format json >$W/ag.json 2>$W/ag.err); ag=$?
-agout=$(python3 -c 'import json;print([(c["commit"][:8],c["passed"]) for c in json.load(open("'$W'/ag.json"))["commits"]])' 2>/dev/null || head -c 200 $W/ag.err)
-echo "  $(cd $R && $DC gate --base main --head $C -v 2>&1 | grep "^gate: compared")"
-echo "  sparse gate rc=$sp $spout | full gate rc=$fu $fuout | audit --gate rc=$ag $agout"
+compare_gates $C
 if { [ $sp = 0 ] && [ $fu != 0 ]; } || { [ $sp != 0 ] && [ $fu = 0 ]; }; then echo "BUG ($NAME): one of sparse (rc=$sp) / full (rc=$fu) passes"
 else echo "HELD ($NAME): both refuse (sparse rc=$sp drift finding, full rc=$fu named twice): fail-closed, exit codes differ"; fi
