@@ -73,52 +73,8 @@ fn load_into(
         return Loaded::Failed(ParseError::new(0, None, reason), None);
     }
     let result = match &file.origin {
-        Origin::Path(path) => read_limited(path, limits).and_then(|bytes| {
-            // A file of no config format that is not text (an image, a
-            // keystore) is compared by hash: never parsed, never printed.
-            if file.format == Format::Text && is_binary(&bytes) {
-                use sha2::Digest;
-                let hash = sha2::Sha256::digest(&bytes);
-                let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-                return Ok(Loaded::Binary(hex));
-            }
-            let text = formats::decode(&bytes, limits)?;
-            allow_lines(text, &file.display, allows);
-            if file.format == Format::Text {
-                return Ok(Loaded::Text(mask_text(text, &file.display, masker, env)));
-            }
-            let mut docs = formats::parse(file.format, text, limits).map_err(|mut e| {
-                // `{% if %}` / `{{ var }}`: a template, not config yet.
-                if text.contains("{%") || text.contains("{{") {
-                    e.message.push_str(
-                        " (the file is a template: compare what it renders to, with `render = [...]`)",
-                    );
-                }
-                e
-            })?;
-            if file.format == Format::Yaml {
-                docs.iter_mut()
-                    .for_each(|d| crate::model::lists::normalise(&mut d.root));
-            }
-            let mut sources = Vec::new();
-            if let (Some(root), [doc], Format::Nginx | Format::Ini) =
-                (&env.root, docs.as_mut_slice(), file.format)
-                && crate::include::has_includes(&doc.root, file.format)
-            {
-                let mut expander = Expander::new(root, limits, path, &file.display);
-                if let Err((failed_in, e)) = expander.expand(&mut doc.root, file.format) {
-                    return Ok(Loaded::Failed(e, Some(failed_in)));
-                }
-                if expander.sources.len() > 1 {
-                    sources = expander.sources;
-                }
-            }
-            let mut docs = document::documents(docs, &file.key, &file.display, &env.ids);
-            for d in &mut docs {
-                d.sources.clone_from(&sources);
-            }
-            Ok(Loaded::Docs(docs))
-        }),
+        Origin::Path(path) => read_limited(path, limits)
+            .and_then(|bytes| from_bytes(env, file, (path, &bytes), masker, limits, allows)),
         Origin::Rendered(bytes) => formats::decode(bytes, limits).and_then(|text| {
             let mut docs = formats::parse(Format::Yaml, text, limits)?;
             docs.iter_mut()
@@ -133,6 +89,98 @@ fn load_into(
         Origin::Layers(parts) => return layered(env, file, parts, limits, allows),
     };
     result.unwrap_or_else(|e| Loaded::Failed(e, None))
+}
+
+/// The bytes of `file` when they alone decide how it loads: a plain file
+/// (not layers, not rendered output, not refused) of a format that cannot
+/// include another file (nginx `include`, pgbouncer `%include` are read
+/// from INI and nginx files). Two such files of one format with equal bytes
+/// load to the same documents (`None` also when it cannot be read: the
+/// caller loads it as usual and reports why).
+pub fn self_contained_bytes(file: &EnvFile, limits: &Limits) -> Option<Vec<u8>> {
+    let Origin::Path(path) = &file.origin else {
+        return None;
+    };
+    if file.refused.is_some() || matches!(file.format, Format::Nginx | Format::Ini) {
+        return None;
+    }
+    read_limited(path, limits).ok()
+}
+
+/// [`load`] of a plain file whose bytes were read already
+/// ([`self_contained_bytes`]).
+pub fn load_bytes(
+    env: &Environment,
+    file: &EnvFile,
+    bytes: &[u8],
+    masker: &Masker,
+    limits: &Limits,
+) -> (Loaded, AllowLines) {
+    let mut allows = AllowLines::new();
+    crate::secrets::remember_path_if_secret(&file.display);
+    let loaded = match &file.origin {
+        Origin::Path(path) if file.refused.is_none() => {
+            from_bytes(env, file, (path, bytes), masker, limits, &mut allows)
+                .unwrap_or_else(|e| Loaded::Failed(e, None))
+        }
+        _ => load_into(env, file, masker, limits, &mut allows),
+    };
+    (loaded, allows)
+}
+
+/// A plain file's documents (or text, or hash) from its bytes.
+fn from_bytes(
+    env: &Environment,
+    file: &EnvFile,
+    (path, bytes): (&Path, &[u8]),
+    masker: &Masker,
+    limits: &Limits,
+    allows: &mut AllowLines,
+) -> Result<Loaded, ParseError> {
+    // A file of no config format that is not text (an image, a
+    // keystore) is compared by hash: never parsed, never printed.
+    if file.format == Format::Text && is_binary(bytes) {
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(bytes);
+        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        return Ok(Loaded::Binary(hex));
+    }
+    let text = formats::decode(bytes, limits)?;
+    allow_lines(text, &file.display, allows);
+    if file.format == Format::Text {
+        return Ok(Loaded::Text(mask_text(text, &file.display, masker, env)));
+    }
+    let mut docs = formats::parse(file.format, text, limits).map_err(|mut e| {
+        // `{% if %}` / `{{ var }}`: a template, not config yet.
+        if text.contains("{%") || text.contains("{{") {
+            e.message.push_str(
+                " (the file is a template: compare what it renders to, with `render = [...]`)",
+            );
+        }
+        e
+    })?;
+    if file.format == Format::Yaml {
+        docs.iter_mut()
+            .for_each(|d| crate::model::lists::normalise(&mut d.root));
+    }
+    let mut sources = Vec::new();
+    if let (Some(root), [doc], Format::Nginx | Format::Ini) =
+        (&env.root, docs.as_mut_slice(), file.format)
+        && crate::include::has_includes(&doc.root, file.format)
+    {
+        let mut expander = Expander::new(root, limits, path, &file.display);
+        if let Err((failed_in, e)) = expander.expand(&mut doc.root, file.format) {
+            return Ok(Loaded::Failed(e, Some(failed_in)));
+        }
+        if expander.sources.len() > 1 {
+            sources = expander.sources;
+        }
+    }
+    let mut docs = document::documents(docs, &file.key, &file.display, &env.ids);
+    for d in &mut docs {
+        d.sources.clone_from(&sources);
+    }
+    Ok(Loaded::Docs(docs))
 }
 
 /// Not text: a NUL byte in the first 8 KiB, or not UTF-8.

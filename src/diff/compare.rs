@@ -72,12 +72,31 @@ pub const AMBIGUOUS: &str = " (ambiguous YAML: ";
 /// secrets are the finding, so fingerprints come before equality), then
 /// equality, then differences that are how secrets should differ, and last
 /// the kind of an ordinary difference.
-pub(super) fn classify(names_of: &[String], path: &str, values: &[(usize, &Value)]) -> Judgement {
+///
+/// `one_environment`: the values are one environment's at two revisions
+/// (the gate's self comparisons, [`super::changes`]), where the question is
+/// only whether the value changed: different secrets are no longer "how
+/// it should be" but a rotation, a change like any other (an `on_change`
+/// rule on a password key saw every rotation as no change).
+pub(super) fn classify(
+    names_of: &[String],
+    path: &str,
+    values: &[(usize, &Value)],
+    one_environment: bool,
+) -> Judgement {
     let names = |idx: &[usize]| list(&idx.iter().map(|&i| &*names_of[i]).collect::<Vec<_>>());
     placeholders(values, &names)
         .or_else(|| shared_secrets(values, &names))
         .or_else(|| equality(values, &names))
-        .or_else(|| secret_difference(values, &names))
+        .or_else(|| {
+            secret_difference(values, &names).map(|j| match j {
+                Judgement::Same if one_environment => Judgement::Differ(
+                    Rule::Value,
+                    format!("the secret changed in {}", names(&[values[0].0])),
+                ),
+                j => j,
+            })
+        })
         .unwrap_or_else(|| difference(path, values, &names))
 }
 

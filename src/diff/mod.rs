@@ -7,6 +7,7 @@
 //! live in differently named files in different environments are set aside and
 //! matched by identity at the end.
 
+mod changes;
 mod compare;
 pub use compare::{AMBIGUOUS, TYPES_DIFFER};
 mod spelling;
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+pub use changes::changes;
 pub use compare::{Sighting, list};
 
 use crate::env::{EnvFile, Environment};
@@ -124,13 +126,13 @@ pub struct Walked {
 
 /// What one file key yields.
 #[derive(Default)]
-struct KeyOutcome {
+pub(super) struct KeyOutcome {
     found: compare::Found,
     leftovers: Vec<(usize, Doc)>,
     leaves: Vec<Leaf>,
     seen: Vec<Seen>,
-    allows: crate::load::AllowLines,
-    ok: usize,
+    pub(super) allows: crate::load::AllowLines,
+    pub(super) ok: usize,
     failed: usize,
 }
 
@@ -142,6 +144,41 @@ pub fn run(
     keep_equivalent: bool,
     interest: Option<&dyn Interest>,
 ) -> Walked {
+    let mode = Comparison {
+        keep_equivalent,
+        interest,
+        one_environment: false,
+        same_bytes_once: false,
+    };
+    run_keys(envs, masker, limits, mode)
+}
+
+/// How a comparison reads its sides.
+#[derive(Clone, Copy)]
+pub(super) struct Comparison<'i> {
+    /// Keep values equal only modulo environment names (`-v`).
+    pub keep_equivalent: bool,
+    /// What the policy wants to see.
+    pub interest: Option<&'i dyn Interest>,
+    /// The sides are one environment at two revisions ([`changes()`]).
+    pub one_environment: bool,
+    /// [`changes()`]'s shortcut: the same bytes loaded once, not compared.
+    pub same_bytes_once: bool,
+}
+
+/// [`run`] or [`changes()`], as `mode` says.
+pub(super) fn run_keys(
+    envs: &[Environment],
+    masker: &Masker,
+    limits: &Limits,
+    mode: Comparison<'_>,
+) -> Walked {
+    let Comparison {
+        keep_equivalent,
+        interest,
+        one_environment,
+        same_bytes_once,
+    } = mode;
     let names: Vec<String> = envs.iter().map(|e| e.name.clone()).collect();
     let mut keys: BTreeMap<&str, Vec<Option<&EnvFile>>> = BTreeMap::new();
     for (i, env) in envs.iter().enumerate() {
@@ -153,15 +190,11 @@ pub fn run(
     let results: Vec<KeyOutcome> = keys
         .par_iter()
         .map(|(_, files)| {
-            one_key(
-                &names,
-                envs,
-                files,
-                masker,
-                limits,
-                keep_equivalent,
-                interest,
-            )
+            if same_bytes_once && let Some(same) = changes::same_bytes(envs, files, masker, limits)
+            {
+                return same;
+            }
+            one_key(&names, envs, files, (masker, limits), mode)
         })
         .collect();
 
@@ -193,6 +226,7 @@ pub fn run(
         envs,
         masker,
         keep_equivalent,
+        one_environment,
     };
     let mut found = compare::Found::default();
     for docs in &by_kind_name(leftovers, envs.len()) {
@@ -343,10 +377,8 @@ fn one_key(
     names: &[String],
     envs: &[Environment],
     files: &[Option<&EnvFile>],
-    masker: &Masker,
-    limits: &Limits,
-    keep_equivalent: bool,
-    interest: Option<&dyn Interest>,
+    (masker, limits): (&Masker, &Limits),
+    mode: Comparison<'_>,
 ) -> KeyOutcome {
     let mut out = KeyOutcome::default();
     let loaded: Vec<Option<Loaded>> = files
@@ -400,9 +432,10 @@ fn one_key(
         names,
         envs,
         masker,
-        keep_equivalent,
+        keep_equivalent: mode.keep_equivalent,
+        one_environment: mode.one_environment,
     };
-    structured(&ctx, files, loaded, interest, &mut out);
+    structured(&ctx, files, loaded, mode.interest, &mut out);
     out
 }
 

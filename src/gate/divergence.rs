@@ -49,7 +49,12 @@ pub(super) fn self_diff(base: &Config, head: &Config, partial: bool) -> Result<S
         ) else {
             continue;
         };
-        let outcome = diff::run(&[be, he], &masker, &Limits::default(), false, None);
+        let outcome = diff::changes(
+            &[be, he],
+            &masker,
+            &Limits::default(),
+            super::scope::reference_path(),
+        );
         let changes = outcome.findings.into_iter().filter(|f| !unchanged(f));
         out.insert(b.name.clone(), changes.collect());
     }
@@ -63,9 +68,11 @@ pub(super) fn self_diff(base: &Config, head: &Config, partial: bool) -> Result<S
 /// `drift/placeholder` (a placeholder on a side). Where both sides show the
 /// same value they report what the change did not touch, and counting them
 /// made every finding about any file holding a secret or a placeholder
-/// "introduced" by any change at all. A real change to such a value still
-/// shows (the sides' values differ, or a value, key or file finding).
-fn unchanged(f: &Finding) -> bool {
+/// "introduced" by any change at all (and `on_change` rules ask for
+/// review of a secret nobody touched, [`super::on_change`]). A real change
+/// to such a value still shows (the sides' values differ, or a value, key
+/// or file finding).
+pub(super) fn unchanged(f: &Finding) -> bool {
     if !matches!(
         f.rule.as_str(),
         "drift/credential-reused" | "drift/placeholder"

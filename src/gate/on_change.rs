@@ -62,28 +62,15 @@ pub fn requirements(
             continue;
         };
         let tokens = crate::model::envtoken::EnvTokens::new(&b.name, &b.aliases);
-        let outcome = diff::run(&[be, he], &masker, &Limits::default(), false, None);
+        let outcome = diff::changes(
+            &[be, he],
+            &masker,
+            &Limits::default(),
+            super::scope::reference_path(),
+        );
         for r in rules.iter().filter(|r| env_applies(&r.envs, &tokens)) {
             let Some(change) = r.on_change else { continue };
-            for f in &outcome.findings {
-                // Rules judge the effective value of a change, never a file's
-                // appearance or deletion by itself (docs/policies.md, "Scope"):
-                // deleting a patch whose effect was an increase is not a
-                // decrease, and a playbook rename is no replica change.
-                // Kubernetes resources align by identity wherever they live,
-                // so moving one to another file is still compared value by value.
-                if f.rule == "drift/missing-file"
-                    || r.keys.is_empty()
-                    || r.key_match(f.key.as_ref()).is_none()
-                    || !r.covers(f)
-                {
-                    continue;
-                }
-                if !r.files.matches(&f.file, &f.file)
-                    && !sites(f).any(|s| r.files.matches(&f.file, &s.file))
-                {
-                    continue;
-                }
+            for f in outcome.findings.iter().filter(|f| judged_by(r, f)) {
                 if let Some(what) = changed(change, f) {
                     let review_of = r.review.clone().unwrap_or(crate::policy::rules::ReviewAsk {
                         required: 1,
@@ -117,6 +104,28 @@ pub fn requirements(
 
 fn sites(f: &Finding) -> impl Iterator<Item = &Site> {
     f.envs.iter().filter_map(|(_, s)| s.as_ref())
+}
+
+/// Whether rule `r` judges self-comparison finding `f`: a change of a
+/// value in the rule's keys, documents and files. Rules judge the
+/// effective value of a change, never a file's appearance or deletion by
+/// itself (docs/policies.md, "Scope"): deleting a patch whose effect was an
+/// increase is not a decrease, and a playbook rename is no replica change.
+/// Kubernetes resources align by identity wherever they live, so moving one
+/// to another file is still compared value by value. What a value *is* on
+/// both sides (the same secret, the same placeholder) is no change
+/// ([`super::divergence::unchanged`]): a password key's `on_change = "any"`
+/// asked for review whenever the file holding it was compared.
+fn judged_by(r: &crate::policy::PolicyRule, f: &Finding) -> bool {
+    if super::divergence::unchanged(f)
+        || f.rule == "drift/missing-file"
+        || r.keys.is_empty()
+        || r.key_match(f.key.as_ref()).is_none()
+        || !r.covers(f)
+    {
+        return false;
+    }
+    r.files.matches(&f.file, &f.file) || sites(f).any(|s| r.files.matches(&f.file, &s.file))
 }
 
 /// How the value at a finding changed from base (first site) to head

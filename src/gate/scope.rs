@@ -37,8 +37,16 @@ use crate::git::scratch::Scratch;
 use crate::git::{self, Repo};
 use crate::pipeline::incremental::{self, ChangeToJudge, Plan};
 
-/// Set to anything but `0` or empty: the gate always writes out whole trees.
+/// Set to anything but `0` or empty: the gate takes its reference path, the
+/// one the property tests hold the others to: whole trees written out, and
+/// each environment compared with itself at every file key, the unchanged
+/// ones too ([`crate::diff::changes`]).
 pub const FORCE_FULL: &str = "DRIFTCHECK_GATE_FULL";
+
+/// Whether [`FORCE_FULL`] is set.
+pub(super) fn reference_path() -> bool {
+    std::env::var(FORCE_FULL).is_ok_and(|v| !v.is_empty() && v != "0")
+}
 
 /// The two ends written out.
 pub(super) struct Trees {
@@ -112,7 +120,7 @@ pub(super) fn write_out(repo: &Repo, ends: &Ends, config_at: Option<&str>) -> Re
 
 /// The subset write-out, or why there is none.
 fn sparse(repo: &Repo, ends: &Ends, at: &str) -> Result<Result<Trees, String>, Error> {
-    if std::env::var(FORCE_FULL).is_ok_and(|v| !v.is_empty() && v != "0") {
+    if reference_path() {
         return Ok(Err(format!("{FORCE_FULL} is set")));
     }
     if ends.own_merge {

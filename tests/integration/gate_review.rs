@@ -333,6 +333,96 @@ fn replica_removal_needs_two_signoffs() {
     }
 }
 
+/// Rule: a change-aware rule judges what the change did to a value, and
+/// what a value *is* on both sides (the same secret, the same placeholder)
+/// is no change. An `on_change = "any"` rule on a password key asked for
+/// two sign-offs ("db.password changed in prod") whenever the file holding
+/// the password was compared, though the change touched another key or
+/// another file; a rotated password or placeholder must still ask. Each
+/// case on both paths: the keys the change can affect and the whole trees
+/// (`DRIFTCHECK_GATE_FULL`, which also compares unchanged files).
+#[test]
+fn on_change_rules_ask_only_for_values_the_change_changed() {
+    let policy = "[[rule]]\nid = \"secret-change\"\ndescription = \"d\"\nfiles = [\"**/*.yaml\"]\nkeys = [\"db.password\", \"db.token\"]\non_change = \"any\"\nreview = { required = 2 }\nseverity = \"error\"\n";
+    let app = |env: &str| {
+        format!(
+            "db:\n  password: \"Zq8#vT2m!Lp4wXr9\"\n  token: \"${{DB_TOKEN}}\"\n  host: db.{env}.internal\n"
+        )
+    };
+    let (staging, prod) = (app("staging"), app("prod"));
+    let config = format!("policies = [\"policies/*.toml\"]\n{CONFIG}");
+    let files = [
+        ("driftcheck.toml", config.as_str()),
+        ("policies/secret.toml", policy),
+        ("deploy/staging/app.yaml", staging.as_str()),
+        ("deploy/prod/app.yaml", prod.as_str()),
+        ("deploy/staging/other.yaml", "timeout: 30\n"),
+        ("deploy/prod/other.yaml", "timeout: 30\n"),
+    ];
+    let asks = |g: &super::gate_catalogue::Gate| {
+        g.requirements()
+            .iter()
+            .any(|m| m["source"].as_str().unwrap().contains("secret-change"))
+    };
+    let both = |r: &Repo, file: &str, from: &str, to: &str| {
+        for env in ["staging", "prod"] {
+            r.replace(&format!("deploy/{env}/{file}"), from, to);
+        }
+    };
+    type Change<'a> = &'a dyn Fn(&Repo);
+    let cases: [(&str, Change<'_>, bool); 4] = [
+        (
+            "another file",
+            &|r| both(r, "other.yaml", "timeout: 30", "timeout: 60"),
+            false,
+        ),
+        (
+            "another key of the file",
+            &|r| both(r, "app.yaml", ".internal", ".internal.example"),
+            false,
+        ),
+        (
+            "the password rotated",
+            &|r| {
+                r.replace(
+                    "deploy/prod/app.yaml",
+                    "Zq8#vT2m!Lp4wXr9",
+                    "Hk3$wQ9z@Vn6yTb2",
+                )
+            },
+            true,
+        ),
+        (
+            "the placeholder renamed",
+            &|r| r.replace("deploy/prod/app.yaml", "DB_TOKEN", "DB_TOKEN_V2"),
+            true,
+        ),
+    ];
+    for (what, change, ask) in cases {
+        let r = Repo::init(&files);
+        change(&r);
+        r.commit(&msg(&reviewed_by(ANA)));
+        for full in ["0", "1"] {
+            let g = r.gate_with(
+                &r.root(),
+                &["--base", "main"],
+                &[("DRIFTCHECK_GATE_FULL", full.into())],
+            );
+            assert_eq!(
+                asks(&g),
+                ask,
+                "{what}, DRIFTCHECK_GATE_FULL={full}: {}",
+                g.show()
+            );
+            if ask {
+                g.assert_refused();
+            } else {
+                g.assert_passed();
+            }
+        }
+    }
+}
+
 // --- identity ---------------------------------------------------------------------
 
 /// A `Co-authored-by` line that is not exactly `Name <email>` (a comment

@@ -123,7 +123,7 @@ impl<'a> Walker<'a, '_> {
             .enumerate()
             .filter_map(|(i, v)| v.as_ref().map(|v| (i, v)))
             .collect();
-        let verdict = match classify(self.ctx.names, path, &present) {
+        let verdict = match classify(self.ctx.names, path, &present, self.ctx.one_environment) {
             // `-v` comes here with values the quick path would have found
             // equivalent: the same answer, whatever the verbosity.
             Judgement::Differ(Rule::Value | Rule::DataPath | Rule::Flag, _)

@@ -42,6 +42,9 @@ pub struct Ctx<'a> {
     /// Keep each value that differs only by environment name (for `-v`);
     /// otherwise they are only counted.
     pub keep_equivalent: bool,
+    /// The sides are one environment at two revisions: a value that
+    /// differs is a change, a secret's too ([`super::changes`]).
+    pub one_environment: bool,
 }
 
 /// One step of a key path, kept unrendered while the walk goes on.

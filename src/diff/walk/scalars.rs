@@ -29,6 +29,11 @@ impl<'a> Walker<'a, '_> {
                 && s.tag == first.tag
                 && s.ambiguity == first.ambiguity
         });
+        // One environment at two revisions: an equal value is no change,
+        // whatever it is (a secret left alone is not a secret reused).
+        if equal && self.ctx.one_environment {
+            return;
+        }
         if equal {
             let masker = self.ctx.masker;
             // Equal scalars under one key name: asking once is enough.
@@ -69,7 +74,10 @@ impl<'a> Walker<'a, '_> {
             .iter()
             .enumerate()
             .all(|(a, (_, x))| present[a + 1..].iter().all(|(_, y)| x.text != y.text));
+        // Distinct secrets are how environments should differ, but within
+        // one environment they are a rotation: a change to judge.
         if distinct
+            && !self.ctx.one_environment
             && present
                 .iter()
                 .all(|&(i, s)| masker.is_whole_secret(keys.get(i), s, self.forced_for(s, forced)))

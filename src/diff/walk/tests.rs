@@ -37,6 +37,7 @@ fn diff(staging: &str, prod: &str) -> Vec<(String, String)> {
         envs: &envs,
         masker: &masker,
         keep_equivalent: false,
+        one_environment: false,
     };
     let mut found = Found::default();
     super::documents(&ctx, &[Some(&docs[0][0]), Some(&docs[1][0])], &mut found);
