@@ -86,7 +86,13 @@ pub(super) fn classify(
 ) -> Judgement {
     let names = |idx: &[usize]| list(&idx.iter().map(|&i| &*names_of[i]).collect::<Vec<_>>());
     placeholders(values, &names)
-        .or_else(|| shared_secrets(values, &names))
+        // Within one environment the same secret on both sides is not a
+        // secret shared: the value is judged as any other.
+        .or_else(|| {
+            (!one_environment)
+                .then(|| shared_secrets(values, &names))
+                .flatten()
+        })
         .or_else(|| equality(values, &names))
         .or_else(|| {
             secret_difference(values, &names).map(|j| match j {

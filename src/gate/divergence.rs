@@ -86,8 +86,11 @@ pub(super) fn unchanged(f: &Finding) -> bool {
     }
 }
 
-/// One side of an environment, named `label`, with no aliases.
-fn side(
+/// One side of an environment, named `label`, read as written
+/// ([`crate::pipeline::setup::environment_as_written`]: no name tokens, the
+/// label's included). `None` when it cannot be listed there (added or
+/// removed by the change).
+pub(super) fn side(
     c: &Config,
     e: &EnvConfig,
     label: &str,
@@ -96,9 +99,8 @@ fn side(
     let mut e = e.clone();
     e.name = label.to_string();
     e.aliases.clear();
-    let one = std::slice::from_ref(&e);
-    match crate::pipeline::setup::environments_of(&c.root, one, &c.formats, partial) {
-        Ok(mut envs) => Ok(envs.pop()),
+    match crate::pipeline::setup::environment_as_written(&c.root, &e, &c.formats, partial) {
+        Ok(env) => Ok(Some(env)),
         Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. } | Error::NothingCompared { .. }) => {
             Ok(None)
         }

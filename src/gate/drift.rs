@@ -101,7 +101,11 @@ fn without(mut c: Config, skip: &[String]) -> Config {
 ///   in one environment only, is introduced ([`divergence::respellings`]);
 /// - an environment the head's config adds has no base: every finding it
 ///   is part of is introduced.
-pub(super) fn introduced(s: &Sides<'_>) -> Result<(Vec<Finding>, Vec<Finding>), Error> {
+///
+/// Also returns what the change did to each environment (the merge base's
+/// [`divergence::SelfDiff`]), so `on_change` rules judge the same
+/// comparison instead of making it again.
+pub(super) fn introduced(s: &Sides<'_>) -> Result<Introduced, Error> {
     // Without inline allows on either side: an allow comment is part of the
     // change it would waive (pre-existing allowed drift matches as
     // pre-existing; policy waivers, read from the base, still apply).
@@ -184,8 +188,13 @@ pub(super) fn introduced(s: &Sides<'_>) -> Result<(Vec<Finding>, Vec<Finding>), 
     for f in new_environments(s, &at) {
         add(&mut new, f);
     }
-    Ok((new, pre))
+    let changes = bases.into_iter().next().map(|(_, diffs, _)| diffs);
+    Ok((new, pre, changes))
 }
+
+/// Findings introduced, pre-existing, and what the change did to each
+/// environment at the merge base ([`introduced`]).
+pub(super) type Introduced = (Vec<Finding>, Vec<Finding>, Option<divergence::SelfDiff>);
 
 /// The findings of the aligned head (renamed and moved files and documents
 /// put back where the base had them), or none when nothing moved.

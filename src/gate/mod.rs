@@ -355,7 +355,7 @@ pub fn evaluate_with(
     }
     let digest = digest::of(&changes);
 
-    let (mut introduced, preexisting, policy, head_config) = compare_ends(
+    let ((mut introduced, preexisting, self_diff), policy, head_config) = compare_ends(
         repo,
         &ends,
         base_config.as_ref().zip(config_at.as_deref()),
@@ -367,12 +367,17 @@ pub fn evaluate_with(
         introduced.extend(drift::unreadable(repo, ends.head_tree, &changes, &review));
     }
 
-    let mut requirements = match (&base_config, &head_config, &policy) {
-        (Some(b), Some(h), Some(p)) => {
-            requirements(&review, &changes, Some((b, h, p)), trees.sparse())?
-        }
-        _ => requirements(&review, &changes, None, false)?,
+    let judged = match (&base_config, &head_config, &policy) {
+        (Some(base), Some(head), Some(policy)) => Some(on_change::BothSides {
+            base,
+            head,
+            policy,
+            partial: trees.sparse(),
+            changes: self_diff.as_ref(),
+        }),
+        _ => None,
     };
+    let mut requirements = requirements(&review, &changes, judged.as_ref())?;
 
     let range = range::Range::read(&range::Inputs {
         repo,
@@ -430,8 +435,7 @@ pub fn evaluate_with(
 /// Findings introduced and pre-existing, the policy, and the merge base's
 /// config read against the head.
 type DriftAtBothEnds = (
-    Vec<Finding>,
-    Vec<Finding>,
+    drift::Introduced,
     Option<crate::policy::Policy>,
     Option<config::Config>,
 );
@@ -449,7 +453,7 @@ fn compare_ends(
     mailmap: &Mailmap,
 ) -> Result<DriftAtBothEnds, Error> {
     let Some((c, at)) = base else {
-        return Ok((Vec::new(), Vec::new(), None, None));
+        return Ok(((Vec::new(), Vec::new(), None), None, None));
     };
     let (base_dir, head_dir) = trees.dirs();
     let policy = drift::load_policy(c, base_dir)?;
@@ -468,7 +472,7 @@ fn compare_ends(
             drift::head_config_problems(repo, (ends.head_tree, at), head_dir, mailmap, &broken);
         (broken, problems, own)
     };
-    let (mut introduced, preexisting) = if compare_drift {
+    let (mut introduced, preexisting, changes) = if compare_drift {
         let merged = merged_in(repo, ends)?;
         let mut bases = vec![base_dir];
         bases.extend(merged.iter().map(Scratch::path));
@@ -485,10 +489,14 @@ fn compare_ends(
             broken: &broken,
         })?
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), None)
     };
     introduced.extend(problems);
-    Ok((introduced, preexisting, Some(policy), Some(head_config)))
+    Ok((
+        (introduced, preexisting, changes),
+        Some(policy),
+        Some(head_config),
+    ))
 }
 
 /// What the change asks for: `[review]`, each `[[review.rule]]` matching a
@@ -496,8 +504,7 @@ fn compare_ends(
 fn requirements(
     review: &Review,
     changes: &[Change],
-    configs: Option<(&config::Config, &config::Config, &crate::policy::Policy)>,
-    partial: bool,
+    judged: Option<&on_change::BothSides<'_>>,
 ) -> Result<Vec<Requirement>, Error> {
     let mut out: Vec<Requirement> = Vec::new();
     if changes.is_empty() {
@@ -516,8 +523,8 @@ fn requirements(
             out.push(req);
         }
     }
-    if let Some((b, h, p)) = configs {
-        out.extend(on_change::requirements(b, h, p, review, partial)?);
+    if let Some(j) = judged {
+        out.extend(on_change::requirements(j, review)?);
     }
     Ok(out)
 }

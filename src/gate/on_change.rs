@@ -6,28 +6,39 @@
 use super::review::{Requirement, Review};
 use crate::config::Config;
 use crate::diff;
-use crate::env::Environment;
 use crate::error::Error;
 use crate::finding::{Finding, Shown, Site};
 use crate::formats::Limits;
 use crate::policy::{OnChange, Policy, env_applies};
 use crate::secrets::{Fingerprinter, Masker};
 
-/// The review the change-aware rules ask for, between `base` and `head`
-/// (the same config read against the two trees). `partial`: the trees
-/// are sparse ([`super::scope`]): an environment with no file there has
-/// nothing the change touched.
+/// What the change-aware rules judge.
+pub struct BothSides<'a> {
+    /// The config read against the merge base.
+    pub base: &'a Config,
+    /// The same config read against the head.
+    pub head: &'a Config,
+    /// The merge base's policy.
+    pub policy: &'a Policy,
+    /// The trees are sparse ([`super::scope`]): an environment with no file
+    /// there has nothing the change touched.
+    pub partial: bool,
+    /// What the change did to each environment, when the drift half has
+    /// compared each with itself already ([`super::drift::introduced`]):
+    /// the same comparison, not made twice (on a change touching every
+    /// file it was a fifth of the gate's time).
+    pub changes: Option<&'a super::divergence::SelfDiff>,
+}
+
+/// The review the change-aware rules ask for, between `j.base` and
+/// `j.head`.
 ///
 /// # Errors
 /// When an environment cannot be listed.
-pub fn requirements(
-    base: &Config,
-    head: &Config,
-    policy: &Policy,
-    review: &Review,
-    partial: bool,
-) -> Result<Vec<Requirement>, Error> {
-    let rules: Vec<&crate::policy::PolicyRule> = policy
+pub fn requirements(j: &BothSides<'_>, review: &Review) -> Result<Vec<Requirement>, Error> {
+    let (base, head, partial) = (j.base, j.head, j.partial);
+    let rules: Vec<&crate::policy::PolicyRule> = j
+        .policy
         .rules
         .iter()
         .filter(|r| r.on_change.is_some())
@@ -38,39 +49,33 @@ pub fn requirements(
     let masker = Masker::new(Fingerprinter::random().map_err(|e| Error::Random(e.to_string()))?);
     let mut out = Vec::new();
     for (b, h) in base.envs.iter().zip(&head.envs) {
-        let pair = |c: &Config,
-                    e: &crate::config::EnvConfig,
-                    label: &str|
-         -> Result<Option<Environment>, Error> {
-            let mut e = e.clone();
-            let name = e.name.clone();
-            e.name = label.to_string();
-            e.aliases.push(name);
-            match crate::pipeline::setup::environments_of(
-                &c.root,
-                std::slice::from_ref(&e),
-                &c.formats,
-                partial,
-            ) {
-                Ok(mut envs) => Ok(envs.pop()),
-                // An environment added or removed by the change: every key is added or removed.
-                Err(Error::EmptyEnv { .. } | Error::EnvRoot { .. }) => Ok(None),
-                Err(other) => Err(other),
+        let compared;
+        let findings = match j.changes {
+            Some(changes) => match changes.get(&b.name) {
+                Some(found) => found,
+                None => continue,
+            },
+            None => {
+                let side = super::divergence::side;
+                let (Some(be), Some(he)) = (
+                    side(base, b, "base", partial)?,
+                    side(head, h, "head", partial)?,
+                ) else {
+                    continue;
+                };
+                compared = diff::changes(
+                    &[be, he],
+                    &masker,
+                    &Limits::default(),
+                    super::scope::reference_path(),
+                );
+                &compared.findings
             }
         };
-        let (Some(be), Some(he)) = (pair(base, b, "base")?, pair(head, h, "head")?) else {
-            continue;
-        };
         let tokens = crate::model::envtoken::EnvTokens::new(&b.name, &b.aliases);
-        let outcome = diff::changes(
-            &[be, he],
-            &masker,
-            &Limits::default(),
-            super::scope::reference_path(),
-        );
         for r in rules.iter().filter(|r| env_applies(&r.envs, &tokens)) {
             let Some(change) = r.on_change else { continue };
-            for f in outcome.findings.iter().filter(|f| judged_by(r, f)) {
+            for f in findings.iter().filter(|f| judged_by(r, f)) {
                 if let Some(what) = changed(change, f) {
                     let review_of = r.review.clone().unwrap_or(crate::policy::rules::ReviewAsk {
                         required: 1,

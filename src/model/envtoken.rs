@@ -66,6 +66,17 @@ impl EnvTokens {
         }
     }
 
+    /// No tokens at all: nothing is read as an environment's name. An
+    /// environment compared with itself is read this way (its two sides'
+    /// labels are not names, and a value respelled is a change).
+    pub fn none() -> Self {
+        EnvTokens {
+            tokens: Vec::new(),
+            compound: Vec::new(),
+            lengths: 0,
+        }
+    }
+
     /// The tokens of several environments at once: identities (key names,
     /// Kubernetes names, file names) are normalised with every environment's
     /// names, so a copy of prod named `orders-prod` still aligns with prod.

@@ -271,6 +271,42 @@ pub fn environments_of(
         .iter()
         .map(|c| EnvTokens::new(&c.name, &c.aliases))
         .collect();
+    listed(root, selected, overrides, partial, tokens)
+}
+
+/// One environment read **as written**: no name tokens at all, so no
+/// spelling of any name is read as `{env}` in its file keys, document
+/// identities or values. The gate compares an environment with itself this
+/// way (`gate::divergence`): a value respelled (`/data/prod` to
+/// `/data/production`) is a change, and the labels of the two sides are no
+/// names a value or a file could spell.
+///
+/// # Errors
+/// As [`environments`].
+pub fn environment_as_written(
+    root: &Path,
+    e: &EnvConfig,
+    overrides: &FormatOverrides,
+    partial: bool,
+) -> Result<Environment, Error> {
+    let mut one = listed(
+        root,
+        std::slice::from_ref(e),
+        overrides,
+        partial,
+        vec![EnvTokens::none()],
+    )?;
+    Ok(one.remove(0))
+}
+
+/// [`environments_of`] with each environment's tokens given.
+fn listed(
+    root: &Path,
+    selected: &[EnvConfig],
+    overrides: &FormatOverrides,
+    partial: bool,
+    tokens: Vec<EnvTokens>,
+) -> Result<Vec<Environment>, Error> {
     let ids = EnvTokens::union(&tokens.iter().collect::<Vec<_>>());
     // Environments are listed in parallel: on large trees listing is the
     // only serial stage before comparison.

@@ -343,10 +343,10 @@ fn replica_removal_needs_two_signoffs() {
 /// (`DRIFTCHECK_GATE_FULL`, which also compares unchanged files).
 #[test]
 fn on_change_rules_ask_only_for_values_the_change_changed() {
-    let policy = "[[rule]]\nid = \"secret-change\"\ndescription = \"d\"\nfiles = [\"**/*.yaml\"]\nkeys = [\"db.password\", \"db.token\"]\non_change = \"any\"\nreview = { required = 2 }\nseverity = \"error\"\n";
+    let policy = "[[rule]]\nid = \"secret-change\"\ndescription = \"d\"\nfiles = [\"**/*.yaml\"]\nkeys = [\"db.password\", \"db.token\", \"db.bucket\"]\non_change = \"any\"\nreview = { required = 2 }\nseverity = \"error\"\n";
     let app = |env: &str| {
         format!(
-            "db:\n  password: \"Zq8#vT2m!Lp4wXr9\"\n  token: \"${{DB_TOKEN}}\"\n  host: db.{env}.internal\n"
+            "db:\n  password: \"Zq8#vT2m!Lp4wXr9\"\n  token: \"${{DB_TOKEN}}\"\n  host: db.{env}.internal\n  bucket: s3://b-gate-merge-base-side\n"
         )
     };
     let (staging, prod) = (app("staging"), app("prod"));
@@ -370,7 +370,7 @@ fn on_change_rules_ask_only_for_values_the_change_changed() {
         }
     };
     type Change<'a> = &'a dyn Fn(&Repo);
-    let cases: [(&str, Change<'_>, bool); 4] = [
+    let cases: [(&str, Change<'_>, bool); 6] = [
         (
             "another file",
             &|r| both(r, "other.yaml", "timeout: 30", "timeout: 60"),
@@ -395,6 +395,24 @@ fn on_change_rules_ask_only_for_values_the_change_changed() {
         (
             "the placeholder renamed",
             &|r| r.replace("deploy/prod/app.yaml", "DB_TOKEN", "DB_TOKEN_V2"),
+            true,
+        ),
+        // The same text, another type: a change (adversarial review 8).
+        (
+            "the password tagged",
+            &|r| r.replace("deploy/prod/app.yaml", "password: ", "password: !!binary "),
+            true,
+        ),
+        // The self comparison's side labels are no environment names.
+        (
+            "a value spelling the side labels",
+            &|r| {
+                r.replace(
+                    "deploy/prod/app.yaml",
+                    "b-gate-merge-base-side",
+                    "b-gate-head-side",
+                )
+            },
             true,
         ),
     ];

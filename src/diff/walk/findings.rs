@@ -140,6 +140,16 @@ impl<'a> Walker<'a, '_> {
             {
                 Judgement::SameModuloEnv
             }
+            // One environment at two revisions: values that read alike but
+            // are not written alike (a tag, a type, an ambiguity) changed.
+            Judgement::Same | Judgement::SameModuloEnv
+                if self.ctx.one_environment && !super::identical(nodes) =>
+            {
+                Judgement::Differ(
+                    Rule::Value,
+                    "the value changed (its type, tag or spelling)".to_string(),
+                )
+            }
             v => v,
         };
         match verdict {

@@ -134,6 +134,31 @@ struct Walker<'a, 'c> {
     known_lengths: u64,
 }
 
+/// Whether every side holds the node, written alike: the same shape, keys
+/// in the same order, scalars with the same text, kind, tag and ambiguity
+/// (lines aside). Within one environment anything else is a change.
+fn identical(nodes: &[Option<&Node>]) -> bool {
+    fn same(a: &Node, b: &Node) -> bool {
+        match (&a.value, &b.value) {
+            (NodeValue::Scalar(x), NodeValue::Scalar(y)) => x == y,
+            (NodeValue::Seq(x), NodeValue::Seq(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+            }
+            (NodeValue::Map(x), NodeValue::Map(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y)
+                        .all(|(a, b)| a.key == b.key && same(&a.value, &b.value))
+            }
+            _ => false,
+        }
+    }
+    match nodes.split_first() {
+        Some((Some(first), rest)) => rest.iter().all(|n| n.is_some_and(|n| same(first, n))),
+        _ => false,
+    }
+}
+
 fn scalar(n: &Node) -> Option<&Scalar> {
     match &n.value {
         NodeValue::Scalar(s) => Some(s),

@@ -64,6 +64,10 @@ impl<'a> Walker<'a, '_> {
         keys: Keys<'_>,
         forced: Forced,
     ) -> bool {
+        // Within one environment every difference is a change.
+        if self.ctx.one_environment {
+            return false;
+        }
         let masker = self.ctx.masker;
         let present: Vec<(usize, &Scalar)> = nodes
             .iter()
@@ -147,7 +151,12 @@ impl<'a> Walker<'a, '_> {
         };
         let equal = present
             .all(|(_, l)| l.len() == first.len() && l.iter().zip(first).all(|(a, b)| same(a, b)));
-        if equal {
+        // One environment at two revisions: only lists written alike to the
+        // item's tag are unchanged.
+        if self.ctx.one_environment && super::identical(nodes) {
+            return;
+        }
+        if equal && !self.ctx.one_environment {
             let masker = self.ctx.masker;
             let secret = nodes.iter().enumerate().any(|(i, n)| {
                 n.is_some_and(|n| {
