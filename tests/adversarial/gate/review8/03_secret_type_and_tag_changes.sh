@@ -4,17 +4,9 @@
 # diff::changes reports a secret kept as text as drift/credential-reused with equal
 # shown values (<secret fp=X> on both sides), which divergence::unchanged then drops.
 . "$(dirname "$0")/prelude.inc"
-POL='[[rule]]
-id = "watched-change"
-description = "watched keys need two sign-offs to change"
-keys = ["**.password", "**.api_key", "**.dsn", "**.tokens", "**.lookup", "**.bucket", "**.ports"]
-on_change = "any"
-review = { required = 2 }
-severity = "error"
-'
+POL=$(policy watched-change any "**.password" "**.api_key" "**.dsn" "**.tokens" "**.lookup" "**.bucket" "**.ports")
 case_() { # NAME BASE HEAD [no]
-  new_repo "$1"; W driftcheck.toml "policies = [\"policies/*.toml\"]
-$CONFIG"; W policies/w.toml "$POL"
+  with_policy "$1"
   W deploy/staging/app.yaml "$2"; W deploy/prod/app.yaml "$2"; W deploy/prod/other.yaml "timeout: 30
 "; W deploy/staging/other.yaml "timeout: 30
 "; base
@@ -22,8 +14,7 @@ $CONFIG"; W policies/w.toml "$POL"
   if [ "${4:-}" = no ]; then no_req "$1" "watched-change"; else need_req "$1" "watched-change"; fi
 }
 # control: an unrelated file changes, the secret is left alone: no review (old asked: over-eager)
-new_repo control; W driftcheck.toml "policies = [\"policies/*.toml\"]
-$CONFIG"; W policies/w.toml "$POL"
+with_policy control
 for e in staging prod; do W deploy/$e/app.yaml 'db:
   password: "Zq8vT2mLp4wXr9Kd7Q"
 '; W deploy/$e/other.yaml 'timeout: 30

@@ -3,17 +3,9 @@
 # "gate-merge-base-side" / "gate-head-side" (src/gate/divergence.rs BEFORE/AFTER), whose
 # own names are still normalised to {env} on each side.
 . "$(dirname "$0")/prelude.inc"
-POL='[[rule]]
-id = "watched-change"
-description = "watched keys need two sign-offs to change"
-keys = ["**.bucket", "**.data_dir", "**.hosts"]
-on_change = "any"
-review = { required = 2 }
-severity = "error"
-'
+POL=$(policy watched-change any "**.bucket" "**.data_dir" "**.hosts")
 case_() { # NAME BASE HEAD [no]
-  new_repo "$1"; W driftcheck.toml "policies = [\"policies/*.toml\"]
-$CONFIG"; W policies/w.toml "$POL"
+  with_policy "$1"
   W deploy/staging/app.yaml "$2"; W deploy/prod/app.yaml "$2"; base
   W deploy/prod/app.yaml "$3"; change "$1"
   if [ "${4:-}" = no ]; then no_req "$1" "watched-change"; else need_req "$1" "watched-change"; fi

@@ -4,16 +4,8 @@
 # includes, symlinks) must still show a decrease, on the default path and with
 # DRIFTCHECK_GATE_FULL=1.
 . "$(dirname "$0")/prelude.inc"
-POL='[[rule]]
-id = "conn-decrease"
-description = "lowering connection limits needs two sign-offs"
-keys = ["**.max_client_conn", "**.worker_connections", "**.max_conns"]
-on_change = "decrease"
-review = { required = 2 }
-severity = "error"
-'
-setup() { new_repo "$1"; W driftcheck.toml "policies = [\"policies/*.toml\"]
-$CONFIG"; W policies/c.toml "$POL"; }
+POL=$(policy conn-decrease decrease "**.max_client_conn" "**.worker_connections" "**.max_conns")
+setup() { with_policy "$1"; }
 # A. pgbouncer %include: pgbouncer.ini unchanged, the included file lowers max_client_conn
 setup ini_include
 for e in staging prod; do W deploy/$e/pgbouncer.ini '[pgbouncer]
