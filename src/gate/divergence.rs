@@ -26,8 +26,23 @@ const BEFORE: &str = "gate-merge-base-side";
 const AFTER: &str = "gate-head-side";
 
 /// Per environment (by its config name): the findings of comparing its
-/// merge-base side with its head side. Each is a change the change made.
-pub(super) type SelfDiff = HashMap<String, Vec<Finding>>;
+/// merge-base side with its head side, read as written. Each is a change
+/// the change made.
+pub(super) struct SelfDiff {
+    changes: HashMap<String, Vec<Finding>>,
+    /// Every environment's name tokens, as the cross-environment comparison
+    /// spells file keys, document identities and key names with them
+    /// (`values-prod.yaml` is `values-{env}.yaml` there): a change is
+    /// matched against a finding in the finding's spelling too ([`touched`]).
+    ids: EnvTokens,
+}
+
+impl std::ops::Deref for SelfDiff {
+    type Target = HashMap<String, Vec<Finding>>;
+    fn deref(&self) -> &Self::Target {
+        &self.changes
+    }
+}
 
 /// Compare every environment of `base` with the same environment of
 /// `head` (the same config text read against the other tree). An
@@ -41,7 +56,15 @@ pub(super) type SelfDiff = HashMap<String, Vec<Finding>>;
 /// in a way other than being absent.
 pub(super) fn self_diff(base: &Config, head: &Config, partial: bool) -> Result<SelfDiff, Error> {
     let masker = Masker::new(Fingerprinter::random().map_err(|e| Error::Random(e.to_string()))?);
-    let mut out = SelfDiff::new();
+    let tokens: Vec<EnvTokens> = head
+        .envs
+        .iter()
+        .map(|e| EnvTokens::new(&e.name, &e.aliases))
+        .collect();
+    let mut out = SelfDiff {
+        changes: HashMap::new(),
+        ids: EnvTokens::union(&tokens.iter().collect::<Vec<_>>()),
+    };
     for (b, h) in base.envs.iter().zip(&head.envs) {
         let (Some(be), Some(he)) = (
             side(base, b, BEFORE, partial)?,
@@ -56,7 +79,7 @@ pub(super) fn self_diff(base: &Config, head: &Config, partial: bool) -> Result<S
             super::scope::reference_path(),
         );
         let changes = outcome.findings.into_iter().filter(|f| !unchanged(f));
-        out.insert(b.name.clone(), changes.collect());
+        out.changes.insert(b.name.clone(), changes.collect());
     }
     Ok(out)
 }
@@ -124,12 +147,23 @@ fn related(a: Option<&str>, b: Option<&str>) -> bool {
 
 /// Whether the change touched what `f` is about in environment `env`: its
 /// file (added, removed), its document, its key or a key inside or around it.
+///
+/// Rule: a change (read as written) is matched against `f` as written and
+/// as the cross-environment comparison spells it, with every environment's
+/// names read as `{env}`: a data path changed in `prod/values-prod.yaml`
+/// is a change to the finding about `values-{env}.yaml` (it passed as
+/// pre-existing while the same change in `app.yaml` was introduced).
 pub(super) fn touched(diffs: &SelfDiff, env: &str, f: &Finding) -> bool {
+    let spelt = |s: &str| diffs.ids.normalize(s).into_owned();
+    let same = |g: Option<&str>, f: Option<&str>| g == f || g.map(spelt).as_deref() == f;
     diffs.get(env).is_some_and(|changes| {
         changes.iter().any(|g| {
-            g.file == f.file
-                && (g.document.is_none() || f.document.is_none() || g.document == f.document)
-                && related(g.key.as_deref(), f.key.as_deref())
+            same(Some(&g.file), Some(&f.file))
+                && (g.document.is_none()
+                    || f.document.is_none()
+                    || same(g.document.as_deref(), f.document.as_deref()))
+                && (related(g.key.as_deref(), f.key.as_deref())
+                    || related(g.key.as_deref().map(spelt).as_deref(), f.key.as_deref()))
         })
     })
 }

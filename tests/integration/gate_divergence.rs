@@ -277,3 +277,56 @@ fn an_environment_broken_at_the_base_blocks_nothing_and_is_new_when_fixed() {
         }
     }
 }
+
+/// Rule: a change is matched against the drift it touches in the drift's
+/// own spelling, where every environment's name reads `{env}`. A data path
+/// that already differed (pre-existing) and is changed again in
+/// `prod/values-prod.yaml`, or in a document whose identity spells the
+/// environment, passed as pre-existing, while the same change in
+/// `app.yaml` was introduced. Each case on both paths.
+#[test]
+fn a_change_to_drift_in_a_file_or_document_named_for_its_environment_is_introduced() {
+    let doc = |env: &str, path: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-{env}\n  namespace: team-{env}\ndata:\n  data_path: {path}\n"
+        )
+    };
+    let cases: [(&str, String, String); 2] = [
+        (
+            "values-{env}.yaml",
+            "data_path: /srv/a\n".into(),
+            "data_path: /srv/b\n".into(),
+        ),
+        (
+            "cm-{env}.yaml",
+            doc("staging", "/srv/a"),
+            doc("prod", "/srv/b"),
+        ),
+    ];
+    for (name, staging, prod) in cases {
+        let (s_file, p_file) = (
+            format!("deploy/staging/{}", name.replace("{env}", "staging")),
+            format!("deploy/prod/{}", name.replace("{env}", "prod")),
+        );
+        let r = Repo::standard_with("", &[(&s_file, &staging), (&p_file, &prod)]);
+        r.replace(&p_file, "/srv/b", "/srv/c");
+        r.commit(&msg(&both()));
+        for full in ["0", "1"] {
+            let g = r.gate_with(
+                &r.root(),
+                &["--base", "main"],
+                &[("DRIFTCHECK_GATE_FULL", full.into())],
+            );
+            let introduced = g.json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == "drift/data-path");
+            assert!(
+                introduced && g.code == 1,
+                "{name}, DRIFTCHECK_GATE_FULL={full}: the changed data path is not introduced:\n{}",
+                g.show()
+            );
+        }
+    }
+}
