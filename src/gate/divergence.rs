@@ -35,6 +35,10 @@ pub(super) struct SelfDiff {
     /// (`values-prod.yaml` is `values-{env}.yaml` there): a change is
     /// matched against a finding in the finding's spelling too ([`touched`]).
     ids: EnvTokens,
+    /// Per environment, each file key (as written and as spelt with `ids`)
+    /// to its changes: [`touched`] is asked once per finding, and a change
+    /// to every file made it findings × changes.
+    by_file: HashMap<String, HashMap<String, Vec<usize>>>,
 }
 
 impl std::ops::Deref for SelfDiff {
@@ -64,6 +68,7 @@ pub(super) fn self_diff(base: &Config, head: &Config, partial: bool) -> Result<S
     let mut out = SelfDiff {
         changes: HashMap::new(),
         ids: EnvTokens::union(&tokens.iter().collect::<Vec<_>>()),
+        by_file: HashMap::new(),
     };
     for (b, h) in base.envs.iter().zip(&head.envs) {
         let (Some(be), Some(he)) = (
@@ -79,7 +84,17 @@ pub(super) fn self_diff(base: &Config, head: &Config, partial: bool) -> Result<S
             super::scope::reference_path(),
         );
         let changes = outcome.findings.into_iter().filter(|f| !unchanged(f));
-        out.changes.insert(b.name.clone(), changes.collect());
+        let changes: Vec<Finding> = changes.collect();
+        let mut by_file: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, g) in changes.iter().enumerate() {
+            let spelt = out.ids.normalize(&g.file);
+            if spelt != g.file {
+                by_file.entry(spelt.into_owned()).or_default().push(i);
+            }
+            by_file.entry(g.file.clone()).or_default().push(i);
+        }
+        out.by_file.insert(b.name.clone(), by_file);
+        out.changes.insert(b.name.clone(), changes);
     }
     Ok(out)
 }
@@ -156,15 +171,18 @@ fn related(a: Option<&str>, b: Option<&str>) -> bool {
 pub(super) fn touched(diffs: &SelfDiff, env: &str, f: &Finding) -> bool {
     let spelt = |s: &str| diffs.ids.normalize(s).into_owned();
     let same = |g: Option<&str>, f: Option<&str>| g == f || g.map(spelt).as_deref() == f;
-    diffs.get(env).is_some_and(|changes| {
-        changes.iter().any(|g| {
-            same(Some(&g.file), Some(&f.file))
-                && (g.document.is_none()
-                    || f.document.is_none()
-                    || same(g.document.as_deref(), f.document.as_deref()))
-                && (related(g.key.as_deref(), f.key.as_deref())
-                    || related(g.key.as_deref().map(spelt).as_deref(), f.key.as_deref()))
-        })
+    let (Some(changes), Some(at)) = (
+        diffs.get(env),
+        diffs.by_file.get(env).and_then(|m| m.get(&f.file)),
+    ) else {
+        return false;
+    };
+    at.iter().map(|&i| &changes[i]).any(|g| {
+        (g.document.is_none()
+            || f.document.is_none()
+            || same(g.document.as_deref(), f.document.as_deref()))
+            && (related(g.key.as_deref(), f.key.as_deref())
+                || related(g.key.as_deref().map(spelt).as_deref(), f.key.as_deref()))
     })
 }
 
