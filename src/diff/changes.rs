@@ -5,6 +5,8 @@ use super::{Comparison, KeyOutcome, Walked, run_keys};
 use crate::env::{EnvFile, Environment};
 use crate::formats::Limits;
 use crate::load::Loaded;
+use crate::model::document::Doc;
+use crate::model::node::{Node, NodeValue};
 use crate::secrets::Masker;
 
 /// Compare the two sides of **one environment** (its merge-base side and
@@ -69,4 +71,44 @@ pub(super) fn same_bytes(
         ok: 2,
         ..KeyOutcome::default()
     })
+}
+
+/// What a document one side lacks is compared with, in a self comparison:
+/// an empty document of the same identity, so that each value the document
+/// held (or holds) is reported at its own path, removed (or added).
+///
+/// Rule: a value goes or comes with whatever holds it ([`changes`]'s key
+/// walk does the same for maps). A Kubernetes resource aligns by identity
+/// wherever it lives, so one the environment no longer has was deleted, or
+/// renamed (`web-prod` to `web-production`): its `spec.replicas` is gone,
+/// a removal that a decrease rule judges (a resource renamed with fewer
+/// replicas passed). A document a stream lost, in a file both sides have,
+/// likewise. A file one side lacks is not: a file's appearance or deletion
+/// by itself is no change of value (docs/policies.md, "Scope"); its
+/// resources still are, as they align by identity.
+pub(super) fn nothing_like(docs: &[Option<&Doc>]) -> Option<Doc> {
+    let mut present = docs.iter().flatten();
+    let first = present.next()?;
+    if present.next().is_some() || docs.len() != 2 {
+        return None;
+    }
+    Some(Doc {
+        id: first.id.clone(),
+        key: first.key.clone(),
+        file: first.file.clone(),
+        line: first.line,
+        root: Node {
+            value: NodeValue::Map(Vec::new()),
+            line: first.root.line,
+        },
+        sources: first.sources.clone(),
+    })
+}
+
+/// `docs` with `nothing` standing in for the side that lacks the document.
+pub(super) fn or_nothing<'d>(
+    docs: &[Option<&'d Doc>],
+    nothing: Option<&'d Doc>,
+) -> Vec<Option<&'d Doc>> {
+    docs.iter().map(|d| d.or(nothing)).collect()
 }

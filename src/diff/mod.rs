@@ -234,9 +234,12 @@ pub(super) fn run_keys(
         if let Some(f) = missing_document(&names, &refs) {
             found.findings.push(f);
         }
+        let nothing = one_environment
+            .then(|| changes::nothing_like(&refs))
+            .flatten();
         compare_documents(
             &ctx,
-            &refs,
+            &changes::or_nothing(&refs, nothing.as_ref()),
             interest,
             &mut found,
             &mut out.leaves,
@@ -562,12 +565,16 @@ fn structured(
             continue;
         }
         let refs: Vec<Option<&Doc>> = docs.iter().map(Option::as_ref).collect();
+        let mut nothing = None;
         if !file_missing {
             out.found.findings.extend(missing_document(names, &refs));
+            if ctx.one_environment {
+                nothing = changes::nothing_like(&refs);
+            }
         }
         compare_documents(
             ctx,
-            &refs,
+            &changes::or_nothing(&refs, nothing.as_ref()),
             interest,
             &mut out.found,
             &mut out.leaves,

@@ -157,6 +157,7 @@ pub fn merge(base: &mut Node, over: Node) {
 /// normalised path used for alignment, `file` the path as written, `ids` the
 /// tokens of every compared environment.
 pub fn documents(docs: Vec<Document>, file_key: &str, file: &str, ids: &EnvTokens) -> Vec<Doc> {
+    let docs = list_items(docs);
     let count = docs.len();
     let mut out: Vec<Doc> = Vec::with_capacity(count);
     for (i, doc) in docs.into_iter().enumerate() {
@@ -189,6 +190,69 @@ pub fn documents(docs: Vec<Document>, file_key: &str, file: &str, ids: &EnvToken
             root: doc.root,
             sources: Vec::new(),
         });
+    }
+    out
+}
+
+/// A stream with every Kubernetes list (`kind: List`, or any kind ending
+/// in `List`, holding `items`) replaced by its items, lists inside lists
+/// too.
+///
+/// Rule: what `kubectl apply` creates from a list is each item (nested
+/// lists flattened), so each is a resource with its own identity, aligned
+/// wherever it lives like any other (a list compared as one document
+/// paired its items by position, and a resource moved into or out of a
+/// list was a different document). An item without an identity is a
+/// document of the file like any other, by position; it never keeps its
+/// siblings from being resources (a list kept whole hid them all).
+fn list_items(docs: Vec<Document>) -> Vec<Document> {
+    fn is_list(root: &Node) -> bool {
+        let NodeValue::Map(m) = &root.value else {
+            return false;
+        };
+        let text = |k: &str| {
+            m.iter()
+                .find(|e| e.key == k)
+                .and_then(|e| match &e.value.value {
+                    NodeValue::Scalar(s) => Some(s.text.as_str()),
+                    _ => None,
+                })
+        };
+        text("apiVersion").is_some()
+            && text("kind").is_some_and(|k| k.ends_with("List"))
+            && m.iter()
+                .any(|e| e.key == "items" && matches!(e.value.value, NodeValue::Seq(_)))
+    }
+    fn flatten(root: Node, depth: usize, out: &mut Vec<Document>) {
+        if depth > 16 || !is_list(&root) {
+            out.push(Document {
+                line: root.line,
+                root,
+            });
+            return;
+        }
+        let NodeValue::Map(m) = root.value else {
+            unreachable!("a list is a map")
+        };
+        for e in m {
+            if let (true, NodeValue::Seq(items)) = (e.key == "items", e.value.value) {
+                for item in items {
+                    flatten(item, depth + 1, out);
+                }
+                break;
+            }
+        }
+    }
+    if !docs.iter().any(|d| is_list(&d.root)) {
+        return docs;
+    }
+    let mut out = Vec::with_capacity(docs.len());
+    for d in docs {
+        if is_list(&d.root) {
+            flatten(d.root, 0, &mut out);
+        } else {
+            out.push(d);
+        }
     }
     out
 }

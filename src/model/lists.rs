@@ -57,14 +57,29 @@ fn scalar_text(n: &Node) -> Option<&str> {
     }
 }
 
+/// Tags that only say "a string" (`!!str`, its long form, the
+/// non-specific `!`): they change nothing a `KEY=VALUE` string is.
+pub fn is_string_tag(tag: &str) -> bool {
+    matches!(tag, "!!str" | "!" | "!<tag:yaml.org,2002:str>")
+}
+
 /// `[A=1, B=2]` → `{A: "1", B: "2"}` when every item is `KEY=VALUE` with a unique key.
+///
+/// Rule: a rewrite never loses what a value is. An item with an explicit
+/// tag other than a string's (`!!binary b2s=`: bytes, not the text) is not
+/// a `KEY=VALUE` pair, so
+/// its list stays a list (the map held the text alone, and an item gaining
+/// `!!binary` changed nothing anyone could see).
 fn key_value_map(items: &[Node]) -> Option<Vec<MapEntry>> {
     if items.is_empty() {
         return None;
     }
     let mut out: Vec<MapEntry> = Vec::with_capacity(items.len());
     for item in items {
-        let text = scalar_text(item)?;
+        let text = match &item.value {
+            NodeValue::Scalar(s) if s.tag.as_deref().is_none_or(is_string_tag) => s.text.as_str(),
+            _ => return None,
+        };
         let (k, v) = text.split_once('=')?;
         let name = k.trim_start_matches('-');
         let valid = !name.is_empty()

@@ -484,13 +484,11 @@ impl Interest for PolicyInterest<'_> {
     }
 
     fn may_want(&self, selectors: &[usize], name: &str) -> bool {
-        if self.name_lengths & (1 << name.len().min(63)) == 0 {
-            return false;
-        }
-        selectors.iter().any(|&i| match &self.last_names[i] {
-            None => true,
-            Some(names) => names.iter().any(|n| n.eq_ignore_ascii_case(name)),
-        })
+        // `db.password` in a properties file is also `password` under `db`
+        // ([`pattern::KeyPattern::matches`]).
+        let last = name.rsplit('.').next().unwrap_or(name);
+        self.may_want_name(selectors, name)
+            || (last.len() < name.len() && self.may_want_name(selectors, last))
     }
 
     fn keys(&self, selectors: &[usize], key: &KeyPath) -> Vec<usize> {
@@ -499,5 +497,17 @@ impl Interest for PolicyInterest<'_> {
             .copied()
             .filter(|&i| self.selectors[i].key_matches(key))
             .collect()
+    }
+}
+
+impl PolicyInterest<'_> {
+    fn may_want_name(&self, selectors: &[usize], name: &str) -> bool {
+        if self.name_lengths & (1 << name.len().min(63)) == 0 {
+            return false;
+        }
+        selectors.iter().any(|&i| match &self.last_names[i] {
+            None => true,
+            Some(names) => names.iter().any(|n| n.eq_ignore_ascii_case(name)),
+        })
     }
 }

@@ -114,8 +114,39 @@ impl KeyPattern {
 
     /// Whether the pattern matches a key path (its segments, parsed once
     /// per path however many patterns ask).
+    ///
+    /// Rule: a key holding `.` also matches as the segments it spells, in
+    /// any format: `db.password` in a properties file (or a Spring YAML
+    /// key written `spring.datasource.password:`) is the setting a
+    /// pattern `db.password` names, as Spring binds it and a reader reads
+    /// it (a rule on `db.password` missed it, a password rotation passed).
     pub fn matches(&self, path: &KeyPath) -> bool {
         let segs = path.segments();
+        if self.matches_segments(segs) {
+            return true;
+        }
+        if !segs.iter().any(|s| s.name.contains('.')) {
+            return false;
+        }
+        let mut spelt: Vec<Segment<'_>> = Vec::with_capacity(segs.len() + 2);
+        for s in segs {
+            let mut pieces = s.name.split('.').peekable();
+            while let Some(piece) = pieces.next() {
+                let last = pieces.peek().is_none();
+                spelt.push(Segment {
+                    name: piece.into(),
+                    selectors: if last {
+                        s.selectors.clone()
+                    } else {
+                        Vec::new()
+                    },
+                });
+            }
+        }
+        self.matches_segments(&spelt)
+    }
+
+    fn matches_segments(&self, segs: &[Segment<'_>]) -> bool {
         if let Some(last) = &self.last
             && segs
                 .last()
@@ -248,6 +279,18 @@ mod tests {
             "http.server[api.example.com:443].location[/api/].proxy_next_upstream"
         ));
         assert!(m(r#"env["a.b"]"#, r#"env["a.b"]"#));
+    }
+
+    #[test]
+    fn a_key_holding_dots_matches_as_the_segments_it_spells() {
+        assert!(m("db.password", r#"["db.password"]"#));
+        assert!(m("**.password", r#"["spring.datasource.password"]"#));
+        assert!(m("spring.datasource.*", r#"["spring.datasource.url"]"#));
+        assert!(m("a.b.c[name=x].d", r#"a["b.c"][name=x].d"#));
+        assert!(m(r#"["db.password"]"#, r#"["db.password"]"#));
+        assert!(!m("db.password", r#"["db.password.old"]"#));
+        assert!(!m("db.pass", r#"["db.password"]"#));
+        assert!(!m("password", r#"["db.password"]"#));
     }
 
     #[test]

@@ -382,3 +382,43 @@ fn ingress_hosts_are_learned_per_environment() {
         assert!(keys[0].ends_with("port.number"), "{}", r.all());
     }
 }
+
+/// The same text under another tag is another value (`!!binary b2s=` is
+/// bytes, `"b2s="` text; a custom `!Ref` names something else), in a
+/// scalar and in a list item, which a `KEY=VALUE` list no longer hides;
+/// tags that only say the type (`!!str`, its long form, the non-specific
+/// `!`) are no difference (adversarial reviews 8 and 9).
+#[test]
+fn a_tag_is_part_of_the_value() {
+    let cases: [(&str, &str, Option<&str>); 7] = [
+        ("k: \"b2s=\"\n", "k: !!binary b2s=\n", Some("k")),
+        ("k: Bucket\n", "k: !Ref Bucket\n", Some("k")),
+        (
+            "l:\n  - \"A=1\"\n  - \"b2s=\"\n",
+            "l:\n  - \"A=1\"\n  - !!binary b2s=\n",
+            Some("l"),
+        ),
+        ("k: foo\n", "k: !!str foo\n", None),
+        ("k: foo\n", "k: !<tag:yaml.org,2002:str> foo\n", None),
+        ("k: \"1\"\n", "k: ! 1\n", None),
+        ("l:\n  - FOO=1\n", "l:\n  - !!str FOO=1\n", None),
+    ];
+    for (staging, prod, reported) in cases {
+        let t = Tree::new(&[
+            ("deploy/staging/app.yaml", staging),
+            ("deploy/prod/app.yaml", prod),
+        ]);
+        let r = t.run(&["diff", "staging", "prod", "--format", "json"]);
+        let v = json(&r);
+        let keys: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["key"].as_str())
+            .collect();
+        match reported {
+            Some(key) => assert!(keys.contains(&key), "{staging:?} vs {prod:?}: {}", r.all()),
+            None => assert!(keys.is_empty(), "{staging:?} vs {prod:?}: {}", r.all()),
+        }
+    }
+}

@@ -1492,10 +1492,21 @@ fn c11_renames_across_the_scope_boundary() {
         vec![("deploy/prod/app.yaml".to_string(), "D".to_string())]
     );
     g.assert_short_of_signoffs(0);
-    // The moved file held prod's `replicas`, but a file's deletion by itself
-    // is no replica decrease (issue 13: pack rules judge effective values):
-    // the change needs the ordinary review, one sign-off.
+    // The moved file held prod's Deployment `app`: moving it out of prod
+    // deletes the object, and its `replicas` with it, which the shipped
+    // decrease rule judges (docs/policies.md, "Scope": a value goes with
+    // whatever holds it): two sign-offs, not the ordinary one.
     r.amend(&msg(&reviewed_by(ANA)));
+    let g = r.gate_main();
+    g.assert_refused();
+    assert!(
+        g.requirements().iter().any(|q| q["source"]
+            .as_str()
+            .is_some_and(|s| s.contains("`k8s-replica-decrease`: replicas removed in prod"))),
+        "{}",
+        g.show()
+    );
+    r.amend(&msg(&format!("{}\n{}", reviewed_by(ANA), reviewed_by(BO))));
     r.gate_main().assert_passed();
 
     let r = Repo::standard_with("", &[("tmp/x.yaml", "timeout: 1\n")]);

@@ -9,16 +9,9 @@
 
 use std::ffi::OsString;
 
-use super::gate_catalogue::{ADMIN, ANA, BO, MAL, Repo, msg, reviewed_by};
-
-const APP: &str = "replicas: 3
-data_path: /var/lib/app
-log_level: info
-db:
-  pool_size: 10
-  max_conns: 100
-timeout: 30
-";
+// The standard layout's `app.yaml`: a resolution written from another copy
+// (one without the Kubernetes header) deletes the resource, and its replicas.
+use super::gate_catalogue::{ADMIN, ANA, APP, BO, MAL, Repo, msg, reviewed_by};
 
 /// Local hooks refuse (not warn about) a missing sign-off.
 const LOCAL_BLOCK: &str = "\n[review]\nlocal = \"block\"\n";

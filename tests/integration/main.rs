@@ -33,6 +33,7 @@ mod gate_retyped;
 mod gate_review;
 mod gate_signed;
 mod gate_signed_trees;
+mod gate_vanishing;
 mod generated;
 mod harness;
 mod incidents;

@@ -17,8 +17,12 @@ fn pack_requirements(g: &crate::gate_catalogue::Gate) -> Vec<String> {
         .collect()
 }
 
-/// Deleting, renaming or moving files that are not Kubernetes resources, or
-/// deleting a patch file, asks for the ordinary review only.
+/// Deleting, renaming or moving files that are not Kubernetes resources,
+/// or renaming one that is, asks for the ordinary review only. Deleting a
+/// Deployment from a plain environment deletes the object: its replicas
+/// are removed, which the decrease rule judges (a patch file deleted from
+/// a rendered environment is judged by its effect instead,
+/// `rendered_overlays_get_the_kubernetes_rules`).
 #[test]
 fn file_deletions_and_renames_outside_the_domain_need_one_signoff() {
     let files: &[(&str, &str)] = &[
@@ -55,6 +59,18 @@ fn file_deletions_and_renames_outside_the_domain_need_one_signoff() {
             }
             r.commit(&msg(&reviewed_by(ANA)));
             let g = r.gate_main();
+            if (*name, how) == ("replicas.yml", "delete") {
+                let asked = pack_requirements(&g);
+                assert!(
+                    asked
+                        .iter()
+                        .any(|s| s.contains("spec.replicas removed in prod")),
+                    "{name} {how}: {}",
+                    g.show()
+                );
+                g.assert_refused();
+                continue;
+            }
             assert!(
                 pack_requirements(&g).is_empty(),
                 "{name} {how}: {}",

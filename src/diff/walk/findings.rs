@@ -21,6 +21,32 @@ impl<'a> Walker<'a, '_> {
             .any(|(n, d)| d.is_some() && n.is_none())
     }
 
+    /// Whether a node some side lacks is reported as one finding at its own
+    /// path (`key exists in … only`) rather than walked into.
+    ///
+    /// Rule (one environment at two revisions, [`crate::diff::changes`]): a
+    /// value goes or comes with whatever holds it, so a map, or a list
+    /// holding maps or lists, that one side lacks is walked, and each value
+    /// under it is reported at its own path. Deleting `spec` deletes
+    /// `spec.replicas`: a rule on `spec.replicas` judges it (one finding at
+    /// `spec` was matched by no rule, and a decrease made by deleting the
+    /// block passed). Across environments one finding at the top of what is
+    /// missing is what a reader acts on, so it stays one.
+    pub(super) fn reported_whole(&self, nodes: &[Option<&Node>]) -> bool {
+        use crate::model::node::NodeValue;
+        if !self.missing(nodes) {
+            return false;
+        }
+        !self.ctx.one_environment
+            || !nodes.iter().flatten().any(|n| match &n.value {
+                NodeValue::Map(m) => !m.is_empty(),
+                NodeValue::Seq(items) => items
+                    .iter()
+                    .any(|i| !matches!(i.value, NodeValue::Scalar(_))),
+                NodeValue::Scalar(_) => false,
+            })
+    }
+
     pub(super) fn missing_key(
         &mut self,
         path: &[Seg<'a>],
@@ -150,6 +176,15 @@ impl<'a> Walker<'a, '_> {
                     "the value changed (its type, tag or spelling)".to_string(),
                 )
             }
+            // Across environments, the same text under different tags
+            // (`!!binary b2s=` is bytes, `"b2s="` text) is read differently.
+            Judgement::Same if !self.ctx.one_environment => match tags_differ(nodes) {
+                Some(tags) => Judgement::Differ(
+                    Rule::Value,
+                    format!("written alike but tagged differently ({tags})"),
+                ),
+                None => Judgement::Same,
+            },
             v => v,
         };
         match verdict {
@@ -211,4 +246,40 @@ impl<'a> Walker<'a, '_> {
             .collect();
         f
     }
+}
+
+/// The tags of scalars that are written alike but tagged differently
+/// (`!!binary vs none`; [`core_tag`]s aside), or `None`. Only scalars: a
+/// list's items' tags are compared by [`super::identical`] within one
+/// environment.
+fn tags_differ(nodes: &[Option<&Node>]) -> Option<String> {
+    let tags: Vec<Option<&str>> = nodes
+        .iter()
+        .flatten()
+        .map(|n| {
+            // Core schema tags only say the type, which is compared anyway.
+            scalar(n).map(|s| s.tag.as_deref().filter(|t| !core_tag(t)))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let first = tags.first()?;
+    if tags.iter().all(|t| t == first) {
+        return None;
+    }
+    let mut shown: Vec<&str> = tags.iter().map(|t| t.unwrap_or("none")).collect();
+    shown.dedup();
+    Some(shown.join(" vs "))
+}
+
+/// A core schema tag in either spelling (`!!int`, `!<tag:yaml.org,2002:int>`)
+/// or the non-specific `!`: it only says the type, which is compared anyway.
+fn core_tag(tag: &str) -> bool {
+    let name = tag
+        .strip_prefix("!<tag:yaml.org,2002:")
+        .and_then(|t| t.strip_suffix('>'))
+        .or_else(|| tag.strip_prefix("!!"))
+        .unwrap_or(tag);
+    matches!(
+        name,
+        "!" | "!<!>" | "str" | "int" | "float" | "bool" | "null"
+    )
 }

@@ -85,7 +85,7 @@ impl<'a> Walker<'a, '_> {
                 Some((n, m)) => child_forced(m, key, n, forced),
                 None => forced,
             };
-            if self.missing(&child) {
+            if self.reported_whole(&child) {
                 self.missing_key(path, &child, keys, forced);
             } else {
                 self.node(&child, keys, path, forced);

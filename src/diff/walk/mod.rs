@@ -229,6 +229,40 @@ impl<'a> Walker<'a, '_> {
             // A map in one environment, a scalar in another: report, do not descend.
             let values = self.values(nodes, keys, forced);
             self.judge(path, nodes, &values);
+            if self.ctx.one_environment {
+                self.holders_alone(nodes, keys, path, forced);
+            }
+        }
+    }
+
+    /// One environment at two revisions, a map or a list on one side and
+    /// another shape on the other (`spec: {replicas: 5}` to `spec: null`,
+    /// `[]` or `""`): besides the change of type, each value the map or
+    /// list holds is walked against nothing, so it is reported removed (or
+    /// added) at its own path, as when the holder is deleted
+    /// ([`findings`]' `reported_whole`): a decrease rule on
+    /// `spec.replicas` judges it (it saw one type change at `spec`).
+    fn holders_alone(
+        &mut self,
+        nodes: &[Option<&'a Node>],
+        keys: Keys<'_>,
+        path: &mut Vec<Seg<'a>>,
+        forced: Forced,
+    ) {
+        for (i, n) in nodes.iter().enumerate() {
+            let Some(n) = n else { continue };
+            let alone: Vec<Option<&'a Node>> =
+                (0..nodes.len()).map(|j| (j == i).then_some(*n)).collect();
+            match &n.value {
+                NodeValue::Map(m) if !m.is_empty() => self.node(&alone, keys, path, forced),
+                NodeValue::Seq(items) if !all_scalars(items) => {
+                    self.node(&alone, keys, path, forced);
+                }
+                NodeValue::Seq(items) if !items.is_empty() => {
+                    self.missing_key(path, &alone, keys, forced);
+                }
+                _ => {}
+            }
         }
     }
 }

@@ -113,7 +113,9 @@ impl<'a> Walker<'a, '_> {
         }
         let envs = self.ctx.envs;
         let norm0 = envs[i0].tokens.normalize(&first.text);
-        let alike = |s: &Scalar| s.kind == first.kind && s.ambiguity == first.ambiguity;
+        let alike = |s: &Scalar| {
+            s.kind == first.kind && s.ambiguity == first.ambiguity && s.tag == first.tag
+        };
         present[1..]
             .iter()
             .all(|&(i, s)| alike(s) && envs[i].tokens.normalize(&s.text) == norm0)
@@ -146,7 +148,9 @@ impl<'a> Walker<'a, '_> {
             return;
         };
         let same = |a: &Node, b: &Node| match (scalar(a), scalar(b)) {
-            (Some(a), Some(b)) => a.text == b.text && a.kind == b.kind,
+            // Equal only when written alike to the tag (`!!binary b2s=` is
+            // bytes, `"b2s="` text), as single scalars are.
+            (Some(a), Some(b)) => a == b,
             _ => false,
         };
         let equal = present

@@ -94,7 +94,7 @@ impl<'a> Walker<'a, '_> {
         path: &mut Vec<Seg<'a>>,
         forced: Forced,
     ) {
-        if self.missing(child) {
+        if self.reported_whole(child) {
             self.missing_key(path, child, keys, forced);
         } else {
             self.node(child, keys, path, forced);
