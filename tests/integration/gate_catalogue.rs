@@ -371,6 +371,23 @@ impl Repo {
         }
     }
 
+    /// `driftcheck gate --base main` on both paths: the keys the change can
+    /// affect, and the reference path (`DRIFTCHECK_GATE_FULL=1`: whole
+    /// trees, every key), each labelled with its variable's value.
+    pub(crate) fn gate_both_paths(&self) -> Vec<(&'static str, Gate)> {
+        ["0", "1"]
+            .into_iter()
+            .map(|full| {
+                let g = self.gate_with(
+                    &self.root(),
+                    &["--base", "main"],
+                    &[("DRIFTCHECK_GATE_FULL", full.into())],
+                );
+                (full, g)
+            })
+            .collect()
+    }
+
     /// A user's global git config: written to `<tmp>/<who>/.gitconfig`, and
     /// the variables that make both git and libgit2 read it.
     pub(crate) fn user_config(&self, who: &str, text: &str) -> Vec<(&'static str, OsString)> {

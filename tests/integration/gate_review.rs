@@ -420,12 +420,7 @@ fn on_change_rules_ask_only_for_values_the_change_changed() {
         let r = Repo::init(&files);
         change(&r);
         r.commit(&msg(&reviewed_by(ANA)));
-        for full in ["0", "1"] {
-            let g = r.gate_with(
-                &r.root(),
-                &["--base", "main"],
-                &[("DRIFTCHECK_GATE_FULL", full.into())],
-            );
+        for (full, g) in r.gate_both_paths() {
             assert_eq!(
                 asks(&g),
                 ask,

@@ -41,12 +41,7 @@ fn decrease_asked(g: &Gate) -> bool {
 /// The gate on both paths, with a peer's one sign-off on the change.
 fn judge(r: &Repo, what: &str, check: &dyn Fn(&Gate) -> Result<(), String>) {
     r.commit(&msg(&reviewed_by(ANA)));
-    for full in ["0", "1"] {
-        let g = r.gate_with(
-            &r.root(),
-            &["--base", "main"],
-            &[("DRIFTCHECK_GATE_FULL", full.into())],
-        );
+    for (full, g) in r.gate_both_paths() {
         if let Err(why) = check(&g) {
             panic!("{what}, DRIFTCHECK_GATE_FULL={full}: {why}\n{}", g.show());
         }
