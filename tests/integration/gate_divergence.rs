@@ -311,12 +311,7 @@ fn a_change_to_drift_in_a_file_or_document_named_for_its_environment_is_introduc
         let r = Repo::standard_with("", &[(&s_file, &staging), (&p_file, &prod)]);
         r.replace(&p_file, "/srv/b", "/srv/c");
         r.commit(&msg(&both()));
-        for full in ["0", "1"] {
-            let g = r.gate_with(
-                &r.root(),
-                &["--base", "main"],
-                &[("DRIFTCHECK_GATE_FULL", full.into())],
-            );
+        for (full, g) in r.gate_both_paths() {
             let introduced = g.json["findings"]
                 .as_array()
                 .unwrap()
