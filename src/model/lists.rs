@@ -57,18 +57,12 @@ fn scalar_text(n: &Node) -> Option<&str> {
     }
 }
 
-/// Tags that only say "a string" (`!!str`, its long form, the
-/// non-specific `!`): they change nothing a `KEY=VALUE` string is.
-pub fn is_string_tag(tag: &str) -> bool {
-    matches!(tag, "!!str" | "!" | "!<tag:yaml.org,2002:str>")
-}
-
 /// `[A=1, B=2]` → `{A: "1", B: "2"}` when every item is `KEY=VALUE` with a unique key.
 ///
-/// Rule: a rewrite never loses what a value is. An item with an explicit
-/// tag other than a string's (`!!binary b2s=`: bytes, not the text) is not
-/// a `KEY=VALUE` pair, so
-/// its list stays a list (the map held the text alone, and an item gaining
+/// Rule: a rewrite never loses what a value is. An item with a tag other
+/// than a string's ([`Scalar::core_tag`]: `!!str`, `!`) is not a
+/// `KEY=VALUE` pair (`!!binary b2s=` is bytes, not the text), so its list
+/// stays a list (the map held the text alone, and an item gaining
 /// `!!binary` changed nothing anyone could see).
 fn key_value_map(items: &[Node]) -> Option<Vec<MapEntry>> {
     if items.is_empty() {
@@ -77,7 +71,11 @@ fn key_value_map(items: &[Node]) -> Option<Vec<MapEntry>> {
     let mut out: Vec<MapEntry> = Vec::with_capacity(items.len());
     for item in items {
         let text = match &item.value {
-            NodeValue::Scalar(s) if s.tag.as_deref().is_none_or(is_string_tag) => s.text.as_str(),
+            NodeValue::Scalar(s)
+                if s.tag.is_none() || matches!(s.core_tag(), Some("str" | "!")) =>
+            {
+                s.text.as_str()
+            }
             _ => return None,
         };
         let (k, v) = text.split_once('=')?;
@@ -177,5 +175,23 @@ mod tests {
             norm("env_file:\n  - ./.env\n  - path: ./b\n    required: false\n"),
             "\"{env_file: [{path: ./.env}, {path: ./b, required: false}]}\""
         );
+    }
+
+    #[test]
+    fn a_tag_other_than_a_strings_keeps_the_list_a_list() {
+        for string in ["!!str", "!", "!<tag:yaml.org,2002:str>"] {
+            assert_eq!(
+                norm(&format!("env:\n  - A=1\n  - {string} B=2\n")),
+                "\"{env: {A: 1, B: 2}}\"",
+                "{string}"
+            );
+        }
+        for other in ["!!binary", "!Ref", "!!int", "!<tag:example.com,2000:x>"] {
+            assert_eq!(
+                norm(&format!("env:\n  - A=1\n  - {other} B=2\n")),
+                "\"{env: [A=1, B=2]}\"",
+                "{other}"
+            );
+        }
     }
 }

@@ -66,6 +66,30 @@ pub struct Scalar {
 }
 
 impl Scalar {
+    /// The core schema type its tag names (`str`, `int`, `float`, `bool`,
+    /// `null`), in either spelling (`!!int`, `!<tag:yaml.org,2002:int>`),
+    /// or `!` for the non-specific tag (`! 1`: a string). `None` when it
+    /// has no tag or another one (`!!binary`, `!Ref`). Such a tag only
+    /// says the type, which is compared anyway; any other changes what the
+    /// text is (`!!binary b2s=` is bytes).
+    pub fn core_tag(&self) -> Option<&str> {
+        let tag = self.tag.as_deref()?;
+        let name = tag
+            .strip_prefix("!<tag:yaml.org,2002:")
+            .and_then(|t| t.strip_suffix('>'))
+            .or_else(|| tag.strip_prefix("!!"))
+            .unwrap_or(tag);
+        match name {
+            "!" | "!<!>" => Some("!"),
+            "str" | "int" | "float" | "bool" | "null" => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Whether its tag is one [`Self::core_tag`] does not explain.
+    pub fn other_tag(&self) -> Option<&str> {
+        self.tag.as_deref().filter(|_| self.core_tag().is_none())
+    }
     /// A plain string scalar with no ambiguity or tag.
     pub fn string(text: impl Into<String>) -> Self {
         Scalar {

@@ -249,17 +249,15 @@ impl<'a> Walker<'a, '_> {
 }
 
 /// The tags of scalars that are written alike but tagged differently
-/// (`!!binary vs none`; [`core_tag`]s aside), or `None`. Only scalars: a
+/// (`!!binary vs none`; tags that only say the type aside,
+/// [`crate::model::node::Scalar::core_tag`]), or `None`. Only scalars: a
 /// list's items' tags are compared by [`super::identical`] within one
 /// environment.
 fn tags_differ(nodes: &[Option<&Node>]) -> Option<String> {
     let tags: Vec<Option<&str>> = nodes
         .iter()
         .flatten()
-        .map(|n| {
-            // Core schema tags only say the type, which is compared anyway.
-            scalar(n).map(|s| s.tag.as_deref().filter(|t| !core_tag(t)))
-        })
+        .map(|n| scalar(n).map(|s| s.other_tag()))
         .collect::<Option<Vec<_>>>()?;
     let first = tags.first()?;
     if tags.iter().all(|t| t == first) {
@@ -268,18 +266,4 @@ fn tags_differ(nodes: &[Option<&Node>]) -> Option<String> {
     let mut shown: Vec<&str> = tags.iter().map(|t| t.unwrap_or("none")).collect();
     shown.dedup();
     Some(shown.join(" vs "))
-}
-
-/// A core schema tag in either spelling (`!!int`, `!<tag:yaml.org,2002:int>`)
-/// or the non-specific `!`: it only says the type, which is compared anyway.
-fn core_tag(tag: &str) -> bool {
-    let name = tag
-        .strip_prefix("!<tag:yaml.org,2002:")
-        .and_then(|t| t.strip_suffix('>'))
-        .or_else(|| tag.strip_prefix("!!"))
-        .unwrap_or(tag);
-    matches!(
-        name,
-        "!" | "!<!>" | "str" | "int" | "float" | "bool" | "null"
-    )
 }
