@@ -751,3 +751,35 @@ fn a_baseline_survives_line_shifts_and_fails_on_changed_values() {
     );
     assert_eq!(t.run(&["check", "--baseline", "baseline.json"]).code, 2);
 }
+
+/// A key holding dots is matched as the segments it spells, in every
+/// format, by value checks too (the values a policy reads are collected by
+/// its keys' last names: `db.url` is also `url`): a properties file, a
+/// Spring YAML key written whole and the nested spelling are one setting;
+/// `mydb.url` is another.
+#[test]
+fn a_key_holding_dots_is_checked_as_the_path_it_spells() {
+    let policy = "[[rule]]\nid = \"no-localhost\"\nkeys = [\"db.url\"]\nenvs = [\"prod\"]\nforbid = 'localhost'\n";
+    let cases = [
+        ("app.properties", "db.url=jdbc:h2:localhost\n", true),
+        ("app.yaml", "db.url: jdbc:h2:localhost\n", true),
+        ("app.yaml", "db:\n  url: jdbc:h2:localhost\n", true),
+        ("app.yaml", "spring:\n  db.url: jdbc:h2:localhost\n", false),
+        ("app.properties", "mydb.url=jdbc:h2:localhost\n", false),
+    ];
+    for (file, prod, fires) in cases {
+        let staging = prod.replace("localhost", "db.internal");
+        let t = Tree::new(&[
+            ("driftcheck.toml", CONFIG),
+            (&format!("staging/{file}"), &staging),
+            (&format!("prod/{file}"), prod),
+            ("policies/team.toml", policy),
+        ]);
+        let (_, v) = check(&t);
+        assert_eq!(
+            rules(&v).contains(&"no-localhost".to_string()),
+            fires,
+            "{file}: {prod:?}\n{v}"
+        );
+    }
+}

@@ -61,25 +61,19 @@ new_repo s4; W driftcheck.toml "$CONFIG"; W deploy/staging/web.yaml "$(dep '')";
 W deploy/prod/web.yaml "$(dep '!!binary ' | sed 's/--port=8080/LS1wb3J0PTgwODA=/')"; change x; no_req "!!binary item added to args, args.replicas unchanged" k8s-replica-decrease
 # A decrease in a KEY=VALUE list made while tagging another item `!!str` (the list stops being read as a map,
 # and a map turned list is one type change at `environment`, never walked).
-POL=$(policy workers decrease '**.environment.WORKERS'); with_policy s5; for e in staging prod; do W deploy/$e/compose.yaml 'services:
+POL=$(policy workers decrease '**.environment.WORKERS')
+workers() { # NAME SECOND_ITEM LABEL: WORKERS=8 -> 2 in prod, the second item written as given
+  with_policy "$1"; for e in staging prod; do W deploy/$e/compose.yaml 'services:
   web:
     environment:
       - WORKERS=8
       - MODE=a
-'; done; base; W deploy/prod/compose.yaml 'services:
+'; done; base; W deploy/prod/compose.yaml "services:
   web:
     environment:
       - WORKERS=2
-      - !!str MODE=a
-'; change x; need_req "WORKERS=8 -> 2 while another item gains !!str" workers
-POL=$(policy workers decrease '**.environment.WORKERS'); with_policy s6; for e in staging prod; do W deploy/$e/compose.yaml 'services:
-  web:
-    environment:
-      - WORKERS=8
-      - MODE=a
-'; done; base; W deploy/prod/compose.yaml 'services:
-  web:
-    environment:
-      - WORKERS=2
-      - MODE=a
-'; change x; need_req "control: WORKERS=8 -> 2 alone" workers
+      - $2
+"; change x; need_req "$3" workers
+}
+workers s5 '!!str MODE=a' "WORKERS=8 -> 2 while another item gains !!str"
+workers s6 'MODE=a' "control: WORKERS=8 -> 2 alone"
