@@ -19,6 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("DRIFTCHECK_CORPUS", ROOT.parent / "shared")) / "realworld" / "repos"
 BIN = os.environ.get("DRIFTCHECK_BIN", str(ROOT / "target" / "debug" / "driftcheck"))
 VERBOSE = "-v" in sys.argv
+# --check: exit 1 unless every `must` row is reported, no finding is judged wrong or left
+# unjudged, init and diff-without-config are right in every case (CI runs this: a change that
+# costs a real repository a true finding, or adds one nobody judged, is seen the day it lands).
+CHECK = "--check" in sys.argv
 
 
 def rows(name):
@@ -201,6 +205,14 @@ def main():
           f"unjudged {itot['?']}; missed {itot['missed']}")
     print(f"init right (the envs EXPECTED.md names, compared at least as well as the hand-written config): {tot['init_ok']} of {tot['init_n']} cases")
     print(f"diff without config right (same, or exit 2 where EXPECTED.md allows it): {tot['nc_ok']} of {tot['nc_n']}")
+    if CHECK:
+        bad = [name for name, n in (("missed", tot["missed"] + itot["missed"]), ("wrong", tot["wrong"] + itot["wrong"]),
+                                    ("unjudged", tot["?"] + itot["?"]), ("init not right", tot["init_n"] - tot["init_ok"]),
+                                    ("diff without config not right", tot["nc_n"] - tot["nc_ok"])) if n]
+        if bad or not cases:
+            print(f"realworld.py --check: FAILED ({', '.join(bad) or 'no cases found'}); rerun with -v for the findings")
+            sys.exit(1)
+        print("realworld.py --check: ok")
 
 
 if __name__ == "__main__":

@@ -347,21 +347,91 @@ pub fn is_random(s: &str, prefixed: bool) -> bool {
         _ => 3,
     };
     let changes = b.windows(2).filter(|w| class(w[0]) != class(w[1])).count();
+    if few_number_switches(b) || words_and_numbers(s) {
+        return false;
+    }
     // Only mixed case can be CamelCase; lowercase with digits is judged by
     // entropy and words alone (base32 has few digits).
-    // Letters only: CamelCase English has about 38% vowels and changes
-    // case every few letters; a uniform draw about 19% and every other.
+    // Letters only (separators skipped: `env_vars.NameSidekiqEcdhe`):
+    // CamelCase English has about 38% vowels and changes case every few
+    // letters; a uniform draw about 19% and every other.
     let vowels = b.iter().filter(|&&c| vowel(c)).count();
-    if dg == 0 && other == 0 && vowels * 10 >= letters * 3 && (changes as f64) < 0.45 * (nf - 1.0) {
+    let case_changes = b
+        .iter()
+        .filter(|c| c.is_ascii_alphabetic())
+        .map(u8::is_ascii_uppercase)
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter(|w| w[0] != w[1])
+        .count();
+    if dg == 0
+        && vowels * 10 >= letters * 3
+        && (case_changes as f64) < 0.45 * (letters as f64 - 1.0)
+    {
         return false;
     }
     up == 0 || lo == 0 || (hex && !pure_hex) || changes as f64 >= 0.2 * (nf - 1.0)
 }
 
+/// Whether letters and digits take turns far less often than a random
+/// draw would (the rule, docs/secrets.md "uncatalogued tokens"): in a draw
+/// where a share `p` of the letters-and-digits are digits, neighbours
+/// differ in class about `2p(1-p)` of the time; an identifier switches only
+/// between its words and its numbers (`lon1-72645-do-user-4455684-0`, a
+/// managed database's host). Separators are skipped, so they neither add
+/// switches nor hide them. Fewer than a third of the expected switches is
+/// not random. Asked only where the test has power: digits a quarter to
+/// three quarters of the text (hex, lowercase base36, numbered names) and
+/// 6+ switches expected; a draw then falls that short about once in
+/// several hundred, and a token with a few digits (base62) is never asked.
+fn few_number_switches(b: &[u8]) -> bool {
+    let alnum: Vec<bool> = b
+        .iter()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(u8::is_ascii_digit)
+        .collect();
+    let m = alnum.len();
+    let digits = alnum.iter().filter(|&&d| d).count();
+    if m < 2 || digits == 0 || digits == m {
+        return false;
+    }
+    let p = digits as f64 / m as f64;
+    let expected = 2.0 * p * (1.0 - p) * (m - 1) as f64;
+    if !(0.25..=0.75).contains(&p) || expected < 6.0 {
+        return false;
+    }
+    let switches = alnum.windows(2).filter(|w| w[0] != w[1]).count();
+    (switches as f64) * 3.0 < expected
+}
+
+/// Whether `s` is three or more parts between separators, each a number
+/// or a word in one of the cases identifiers use (`9993310-gcm-514461`,
+/// `RAILS_7336_SMTP_DB`, `ip-10-0-12-7`, `Web-Api-2`): how identifiers and
+/// host names are built. A draw's parts mix letters and digits, and its
+/// letters mix cases (`xQvB`).
+fn words_and_numbers(s: &str) -> bool {
+    let parts: Vec<&[u8]> = s
+        .as_bytes()
+        .split(|c| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let word = |p: &[u8]| {
+        p.iter().all(u8::is_ascii_lowercase)
+            || p.iter().all(u8::is_ascii_uppercase)
+            || (p[0].is_ascii_uppercase() && p[1..].iter().all(u8::is_ascii_lowercase))
+    };
+    parts.len() >= 3
+        && parts
+            .iter()
+            .all(|p| p.iter().all(u8::is_ascii_digit) || word(p))
+}
+
 /// Letters in words: a pronounceable run of 4+ letters (one optional
-/// capital, then lowercase: `Service`, `deployment`), or a whole part
-/// between separators that is 3+ lowercase letters with a vowel (`nginx`,
-/// `api`). A random draw rarely spells either; an identifier is made of them.
+/// capital, then lowercase: `Service`, `deployment`; or all capitals:
+/// `HIGH`, the `NULL` of `aNULL`), or a whole part between separators that
+/// is 3+ letters of one case with a vowel (`nginx`, `api`, `HOST`). A
+/// random draw rarely spells either; an identifier is made of them, in any
+/// case style (`RAILS_CACHE_REDIS_HOST`, `HTTPServer`).
 pub(crate) fn wordy(s: &str) -> usize {
     let b = s.as_bytes();
     let mut total = 0;
@@ -372,6 +442,23 @@ pub(crate) fn wordy(s: &str) -> usize {
             continue;
         }
         let start = i;
+        let caps = b[i..].iter().take_while(|c| c.is_ascii_uppercase()).count();
+        if caps >= 2 {
+            // The last capital begins the next word when lowercase follows
+            // (`HTTPServer`): that is a word boundary too.
+            let camel = b.get(i + caps).is_some_and(u8::is_ascii_lowercase);
+            let end = if camel { i + caps - 1 } else { i + caps };
+            let w = &b[start..end];
+            let whole_part = (start == 0 || !b[start - 1].is_ascii_alphanumeric())
+                && (camel || end == b.len() || !b[end].is_ascii_alphanumeric());
+            if (w.len() >= 4 && pronounceable(w))
+                || (whole_part && w.len() >= 3 && w.iter().any(|&c| vowel(c)))
+            {
+                total += w.len();
+            }
+            i = end;
+            continue;
+        }
         i += 1;
         while i < b.len() && b[i].is_ascii_lowercase() {
             i += 1;
@@ -379,7 +466,14 @@ pub(crate) fn wordy(s: &str) -> usize {
         let w = &b[start..i];
         let whole_part = (start == 0 || !b[start - 1].is_ascii_alphanumeric())
             && (i == b.len() || !b[i].is_ascii_alphanumeric());
+        // A three-letter word glued to a number or a capital (`End915`,
+        // `Web318Kafka`, `maxRetries`): a draw spells one about once in 70
+        // positions, an identifier at every short word.
+        let camel_word = w.len() == 3
+            && (start == 0 || !b[start - 1].is_ascii_alphabetic() || b[start].is_ascii_uppercase())
+            && pronounceable(w);
         if (w.len() >= 4 && pronounceable(w))
+            || camel_word
             || (whole_part
                 && w.len() >= 3
                 && w.iter().all(u8::is_ascii_lowercase)
@@ -494,6 +588,87 @@ mod tests {
     const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     const B32L: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
     const HEX: &[u8] = b"0123456789abcdef";
+    const B36L: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+
+    /// Identifiers a configuration prints as key names and values, made of
+    /// words and numbers in every case style and separator (a generated
+    /// family): never a random run. Found on real repositories: Ansible's
+    /// `rails__env_vars.RAILS_CACHE_REDIS_HOST` and a managed database's
+    /// host `private-db-redis-lon1-72645-do-user-4455684-0…` were masked,
+    /// and nginx's `HIGH:!aNULL:!MD5` was reported as a reused credential.
+    #[test]
+    fn identifiers_of_words_and_numbers_are_not_random_in_any_case_style() {
+        const WORDS: &[&str] = &[
+            "rails", "cache", "redis", "host", "sidekiq", "client", "server", "postgres",
+            "password", "db", "user", "private", "do", "lon", "env", "vars", "max", "pool", "size",
+            "timeout", "replica", "primary", "kafka", "broker", "topic", "api", "gateway",
+            "service", "account", "region", "cluster", "node", "worker", "queue", "mail", "smtp",
+            "port", "bucket", "storage", "secret", "name", "ref", "log", "level", "feature",
+            "flag", "enable", "high", "null", "md", "ecdhe", "rsa", "aes", "gcm", "sha", "retry",
+            "backoff", "limit", "app", "web", "front", "end",
+        ];
+        let mut rng = Lcg(11);
+        let mut seen = 0;
+        for _ in 0..4000 {
+            let n = 2 + rng.next() % 5;
+            let style = rng.next() % 6;
+            let mut parts: Vec<String> = Vec::new();
+            let mut used: Vec<&str> = Vec::new();
+            for _ in 0..n {
+                let w = WORDS[rng.next() % WORDS.len()];
+                if used.contains(&w) {
+                    continue;
+                }
+                used.push(w);
+                let w = match style {
+                    0 | 1 => w.to_uppercase(),
+                    4 => {
+                        let mut c = w.chars();
+                        c.next()
+                            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                            .unwrap_or_default()
+                    }
+                    _ => w.to_string(),
+                };
+                parts.push(w);
+                // Numbers: a region's index, a port, an account or cluster id.
+                // CamelCase glues numbers of a few digits only (`Http2`, `V3`).
+                if rng.next().is_multiple_of(3) {
+                    let digits = 1 + rng.next() % if style == 4 { 3 } else { 8 };
+                    parts.push(
+                        (0..digits)
+                            .map(|_| char::from(b'0' + (rng.next() % 10) as u8))
+                            .collect(),
+                    );
+                }
+            }
+            let sep = ["_", "__", "-", ".", "", ":"][style];
+            let text = parts.join(sep);
+            if text.len() < MIN_BODY {
+                continue;
+            }
+            seen += 1;
+            for placed in [
+                text.clone(),
+                format!("rails__env_vars.{text}"),
+                format!("{text}.db.example.com"),
+            ] {
+                assert!(find(&placed).is_empty(), "{placed}: {:?}", find(&placed));
+            }
+        }
+        assert!(seen > 2000, "{seen}");
+        for v in [
+            "rails__env_vars.RAILS_CACHE_REDIS_HOST",
+            "rails__env_vars.SIDEKIQ_CLIENT_REDIS_HOST",
+            "private-db-redis-lon1-72645-do-user-4455684-0.db.ondigitalocean.com",
+            "private-db-postgresql-lon1-10864-do-user-4455684-0.db.ondigitalocean.com",
+            "HIGH:!aNULL:!MD5",
+            "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:HIGH:!aNULL:!MD5",
+        ] {
+            assert!(find(v).is_empty(), "{v}: {:?}", find(v));
+            assert!(!super::super::values::looks_random(v), "{v}");
+        }
+    }
 
     /// Random draws from every alphabet, at several lengths, in every
     /// placement: found (at least 97% of each family; a random draw can
@@ -509,6 +684,7 @@ mod tests {
             ("alnum", ALNUM, 32, 3),
             ("letters", LETTERS, 32, 7),
             ("base32", B32L, 40, 7),
+            ("base36", B36L, 32, 3),
         ] {
             for n in [min, min + 8, 64, 100, 700] {
                 for place in [

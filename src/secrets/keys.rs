@@ -355,11 +355,32 @@ pub fn names_uuid_credential(name: &str) -> bool {
         && !is_digest_name(name)
 }
 
-/// Whether high entropy under this key is expected (the entropy fallback is skipped).
+/// Whether high entropy under this key is expected (the entropy fallback is skipped):
+/// a digest or identifier, or the public half of a key pair.
 pub fn is_digest_name(name: &str) -> bool {
-    tokens(name)
-        .iter()
-        .any(|t| DIGEST_TOKENS.contains(&t.as_str()))
+    let t = tokens(name);
+    t.iter().any(|t| DIGEST_TOKENS.contains(&t.as_str())) || public_half(&t)
+}
+
+/// Whether a key names the public half of a credential pair ([`public_half`]).
+pub fn names_public_half(name: &str) -> bool {
+    public_half(&tokens(name))
+}
+
+/// The public half of a credential pair, documented as safe to publish: a
+/// CAPTCHA site key (reCAPTCHA, hCaptcha, Turnstile: `site_key`, `sitekey`,
+/// embedded in every page), a publishable key (Stripe, Clerk), a public
+/// key. Its value is compared and shown like any setting; a catalogued
+/// secret token or key file pasted under it is still masked (those rules
+/// run under every name), and its secret twin (`secret_key`) is secret by
+/// name.
+fn public_half(t: &[String]) -> bool {
+    let n = t.len();
+    let last = t.last().map_or("", String::as_str);
+    matches!(last, "sitekey" | "pubkey" | "publickey" | "publishablekey")
+        || (n >= 2
+            && last == "key"
+            && matches!(t[n - 2].as_str(), "site" | "public" | "publishable"))
 }
 
 /// Words that make a key a measure (`token_validity_in_seconds`,

@@ -449,6 +449,20 @@ fn decide(
     {
         return Decision::Parts(vec![default]);
     }
+    // The public half of a pair (`recaptcha_site_key`, `publishable_key`)
+    // is random by design: only a catalogued token or a key file pasted
+    // under it is secret (docs/secrets.md, "key names").
+    if key.is_some_and(keys::names_public_half) {
+        if catalogue::is_key_file(text) {
+            return Decision::Secret;
+        }
+        let parts = catalogue::find(text);
+        return if parts.is_empty() {
+            Decision::Public
+        } else {
+            Decision::Parts(parts)
+        };
+    }
     let parts = values::secret_text(text);
     if !parts.is_empty() {
         // A part found inside a value that is random as a whole (a

@@ -25,10 +25,43 @@ const MIN_LEN: usize = 4;
 
 static SEEN: LazyLock<Mutex<HashSet<Box<str>>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
 
+/// Remembered secrets that are words ([`is_word`]), masked where they stand
+/// alone ([`stands_alone`]).
+static WORDS: LazyLock<Mutex<HashSet<Box<str>>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+
+/// Whether a secret is a word, or words run together: ASCII letters only,
+/// mostly pronounceable (`mall`, `druid`, `postgres`, `changeme`). A weak
+/// password like that is also a word of the repository's own names (the
+/// `mall-admin` module, the `spring.datasource.druid` key), and masking it
+/// inside them would leave every path and key unreadable. A random run of
+/// letters (`qXzvBnMkLp`) is not a word and is masked wherever it appears.
+fn is_word(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_alphabetic()) && super::generic::wordy(s) * 2 >= s.len()
+}
+
+/// Whether `text[r]` stands alone: no letter, digit, `_`, `-`, `.` or `/`
+/// touches it, the bytes that glue a word into an identifier or a path.
+/// Wherever a value is quoted (`password: druid`, `"druid"`, `pw=druid`,
+/// `root:druid@db`), it stands alone and is masked.
+fn stands_alone(text: &str, r: &std::ops::Range<usize>) -> bool {
+    let glue = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/');
+    let b = text.as_bytes();
+    let before = r.start.checked_sub(1).map(|i| b[i]);
+    !before.is_some_and(glue) && !b.get(r.end).copied().is_some_and(glue)
+}
+
 /// Remember a secret seen in this run (called for every fingerprinted text).
 pub fn remember(secret: &str) {
     let s = secret.trim();
     if s.len() < MIN_LEN || s.len() > 1 << 20 {
+        return;
+    }
+    if is_word(s) {
+        // Every printed form of a word is the word itself.
+        WORDS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(s.into());
         return;
     }
     if SEEN
@@ -105,29 +138,12 @@ fn looks_secret(name: &str) -> bool {
 /// text no parser classified is masked in every output.
 pub fn redact(text: &str) -> Cow<'_, str> {
     let mut ranges = rules(text);
-    {
-        let seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
-        if !seen.is_empty() {
-            let patterns: Vec<&str> = seen.iter().map(|s| &**s).collect();
-            // A DFA costs states × byte classes to build: quick for many
-            // short secrets, quadratic-looking for a few long ones (a
-            // 10,000-character value masked whole). Past 4 KB of patterns,
-            // or one over 256 bytes, the contiguous NFA (linear to build)
-            // does the search.
-            let (total, longest) = patterns
-                .iter()
-                .fold((0, 0), |(t, l), p| (t + p.len(), l.max(p.len())));
-            let kind = (total > 4096 || longest > 256)
-                .then_some(aho_corasick::AhoCorasickKind::ContiguousNFA);
-            if let Ok(ac) = aho_corasick::AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .kind(kind)
-                .build(&patterns)
-            {
-                ranges.extend(ac.find_iter(text).map(|m| m.range()));
-            }
-        }
-    }
+    ranges.extend(remembered(&SEEN, text));
+    ranges.extend(
+        remembered(&WORDS, text)
+            .into_iter()
+            .filter(|r| stands_alone(text, r)),
+    );
     if ranges.is_empty() {
         return Cow::Borrowed(text);
     }
@@ -147,6 +163,30 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[at..]);
     Cow::Owned(out)
+}
+
+/// Where the secrets in `set` occur in `text`.
+fn remembered(set: &Mutex<HashSet<Box<str>>>, text: &str) -> Vec<std::ops::Range<usize>> {
+    let seen = set.lock().unwrap_or_else(PoisonError::into_inner);
+    if seen.is_empty() {
+        return Vec::new();
+    }
+    let patterns: Vec<&str> = seen.iter().map(|s| &**s).collect();
+    // A DFA costs states × byte classes to build: quick for many short
+    // secrets, quadratic-looking for a few long ones (a 10,000-character
+    // value masked whole). Past 4 KB of patterns, or one over 256 bytes,
+    // the contiguous NFA (linear to build) does the search.
+    let (total, longest) = patterns
+        .iter()
+        .fold((0, 0), |(t, l), p| (t + p.len(), l.max(p.len())));
+    let kind =
+        (total > 4096 || longest > 256).then_some(aho_corasick::AhoCorasickKind::ContiguousNFA);
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .kind(kind)
+        .build(&patterns)
+        .map(|ac| ac.find_iter(text).map(|m| m.range()).collect())
+        .unwrap_or_default()
 }
 
 /// Below this size the rules run on one thread.
@@ -352,6 +392,49 @@ mod tests {
                 assert_eq!(got, whole, "round {round}, {n} pieces");
             }
         }
+    }
+
+    /// A weak password that is a word (macrozheng/mall: the rabbitmq
+    /// password `mall`, druid's login password `druid`) is masked wherever
+    /// it stands as a value, in every placement a writer quotes one, and
+    /// not inside the repository's own names (`mall-admin/…`,
+    /// `spring.datasource.druid.…`). A random run of letters is masked
+    /// everywhere.
+    #[test]
+    fn a_secret_that_is_a_word_is_masked_where_it_stands_alone() {
+        for word in ["druid", "mall", "postgres", "Changeme"] {
+            remember(word);
+            for placed in [
+                "login-password: {}",
+                "\"{}\"",
+                "'{}'",
+                "pw={};x",
+                "mysql://root:{}@db:3306",
+                "{}",
+                "a {}\nb",
+                "prod: {}  (was {})",
+                "--password {}",
+                "[{}]",
+                "{},other",
+            ] {
+                let text = placed.replace("{}", word);
+                let out = redact(&text);
+                assert!(!out.contains(word), "{text} -> {out}");
+            }
+            for glued in [
+                "{}-admin/src/main/resources/application-dev.yml:14",
+                "spring.datasource.{}.stat-view-servlet.login-password",
+                "{}_host",
+                "services/{}/values.yaml",
+                "my{}",
+                "{}2",
+            ] {
+                let text = glued.replace("{}", word);
+                assert_eq!(redact(&text), text);
+            }
+        }
+        remember("qXzvBnMkLpRt");
+        assert_eq!(redact("config/qXzvBnMkLpRt.yaml"), "config/<secret>.yaml");
     }
 
     #[test]

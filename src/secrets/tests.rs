@@ -473,3 +473,33 @@ fn generated_password(rng: &mut crate::testing::Xorshift, n: usize) -> String {
         }
     }
 }
+
+/// The public half of a pair is a setting (libertarian-party/ansible's
+/// `partynest__recaptcha_site_key` differs per environment and must be
+/// reported, in the same form on both sides); a catalogued token or a key
+/// file pasted under such a name is still secret, and the secret twin is
+/// secret by name.
+#[test]
+fn the_public_half_of_a_pair_is_compared_like_a_setting() {
+    let m = masker();
+    let env = EnvTokens::new("prod", &[]);
+    let site = "6LfqvL0UAAAAAJ28mP5C8zBQkXiYsYQwy3ZkLbuO";
+    for key in [
+        "partynest__recaptcha_site_key",
+        "RECAPTCHA_SITE_KEY",
+        "hcaptcha.sitekey",
+        "turnstileSiteKey",
+        "stripe_publishable_key",
+        "publicKey",
+    ] {
+        let v = m.value(Some(key), &Scalar::string(site), Forced::No, &env);
+        assert_eq!(v.secrecy, Secrecy::Public, "{key}");
+        let token = "ghp_R2d9Xk3Lq8Wm4Zt7Vb1Np6Hs5Jc0Fy2Ga9Ke";
+        let t = m.value(Some(key), &Scalar::string(token), Forced::No, &env);
+        assert!(!t.shown.contains("R2d9Xk3"), "{key}: {}", t.shown);
+    }
+    for key in ["recaptcha_secret_key", "site_secret", "sitekey_secret"] {
+        let v = m.value(Some(key), &Scalar::string(site), Forced::No, &env);
+        assert!(v.shown.starts_with("<secret fp="), "{key}: {}", v.shown);
+    }
+}
