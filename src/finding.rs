@@ -49,11 +49,13 @@ pub enum Rule {
     Placeholder,
     /// `drift/binary`
     Binary,
+    /// `drift/duplicate-object`
+    DuplicateObject,
 }
 
 impl Rule {
     /// Every built-in rule, in documentation order.
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 11] = [
         Rule::DataPath,
         Rule::CredentialReused,
         Rule::SecretLiteral,
@@ -64,6 +66,7 @@ impl Rule {
         Rule::ParseError,
         Rule::Placeholder,
         Rule::Binary,
+        Rule::DuplicateObject,
     ];
 
     /// The stable id.
@@ -79,6 +82,7 @@ impl Rule {
             Rule::ParseError => "parse/error",
             Rule::Placeholder => "drift/placeholder",
             Rule::Binary => "drift/binary",
+            Rule::DuplicateObject => "drift/duplicate-object",
         }
     }
 
@@ -90,7 +94,9 @@ impl Rule {
     /// The default severity (SPEC §6).
     pub fn severity(self) -> Severity {
         match self {
-            Rule::DataPath | Rule::CredentialReused | Rule::ParseError => Severity::Error,
+            Rule::DataPath | Rule::CredentialReused | Rule::ParseError | Rule::DuplicateObject => {
+                Severity::Error
+            }
             Rule::SecretLiteral
             | Rule::Flag
             | Rule::MissingKey
@@ -121,6 +127,9 @@ impl Rule {
             Rule::Placeholder => {
                 "a value is a placeholder (`changeme`, `!!!SET X!!!`, `your api key`) in some environment"
             }
+            Rule::DuplicateObject => {
+                "one environment defines a Kubernetes object twice (what runs depends on the order files are applied in)"
+            }
         }
     }
 
@@ -148,6 +157,9 @@ impl Rule {
             }
             Rule::Placeholder => {
                 "set a real value (its own in each environment, from your secret store), or keep the placeholder out of deployed config"
+            }
+            Rule::DuplicateObject => {
+                "define each object once per environment: merge the copies, or delete one (a patch belongs under a kustomization)"
             }
         }
     }
@@ -214,6 +226,16 @@ impl Rule {
                 "## Why is this bad?\nA placeholder that reaches a deployment is a default password or a broken\n",
                 "integration.\n\n",
                 "## Example\n    local/.postgres:      POSTGRES_PASSWORD=!!!SET POSTGRES_PASSWORD!!!\n    production/.postgres: POSTGRES_PASSWORD=!!!SET POSTGRES_PASSWORD!!!\n",
+            ),
+            Rule::DuplicateObject => concat!(
+                "## What it does\nReports a Kubernetes object (API group, kind, namespace, name, as written) that one\n",
+                "environment's plain files define twice, at the later copy, naming the first. A copy without a\n",
+                "namespace matches a copy with one. Files under a directory holding a `kustomization.yaml` are\n",
+                "kustomize inputs (patches name the object they patch) and are not asked; nor are layered\n",
+                "environments.\n\n",
+                "## Why is this bad?\n`kubectl apply -f dir` applies both and keeps the last it reads, while a comparison\n",
+                "sees one: a second copy with fewer replicas in `z-override.yaml` scales production down\n",
+                "unseen. Kustomize refuses such a build.\n",
             ),
         }
     }

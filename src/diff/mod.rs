@@ -9,6 +9,7 @@
 
 mod changes;
 mod compare;
+pub mod duplicates;
 pub use compare::{AMBIGUOUS, TYPES_DIFFER};
 mod spelling;
 mod text;
@@ -119,6 +120,10 @@ pub struct Walked {
     /// Kubernetes resources not present in every environment at their own
     /// file key: they were matched by identity across files.
     pub leftovers: Vec<DocId>,
+    /// The Kubernetes objects each environment's documents define (for
+    /// [`duplicates`]; an incremental run searches for other copies of the
+    /// ones a change adds).
+    pub defined: Vec<duplicates::Defined>,
     /// Inline `driftcheck: allow` lines met while reading the files
     /// (`load::AllowLines`), for the suppression step.
     pub allows: crate::load::AllowLines,
@@ -129,6 +134,7 @@ pub struct Walked {
 pub(super) struct KeyOutcome {
     found: compare::Found,
     leftovers: Vec<(usize, Doc)>,
+    defined: Vec<duplicates::Defined>,
     leaves: Vec<Leaf>,
     seen: Vec<Seen>,
     pub(super) allows: crate::load::AllowLines,
@@ -211,6 +217,7 @@ pub(super) fn run_keys(
         out.leaves.extend(r.leaves);
         out.seen.extend(r.seen);
         out.allows.extend(r.allows);
+        out.defined.extend(r.defined);
         for (i, doc) in r.leftovers {
             let slot = leftovers
                 .entry(doc.id.clone())
@@ -250,6 +257,10 @@ pub(super) fn run_keys(
     out.findings.extend(found.findings);
     out.findings
         .extend(reused_elsewhere(&names, masker, &sightings));
+    if !one_environment {
+        out.findings
+            .extend(duplicates::findings(&names, envs, &out.defined));
+    }
     out.sightings = sightings;
     out.equivalent.extend(found.equivalent);
     out.equivalent_count += found.equivalent_count;
@@ -543,6 +554,9 @@ fn structured(
             }
             for d in docs {
                 has_plain_doc |= !d.id.is_resource();
+                if !ctx.one_environment {
+                    out.defined.extend(duplicates::defined(i, &d));
+                }
                 let slot = by_id
                     .entry(d.id.clone())
                     .or_insert_with(|| vec![None; ctx.envs.len()]);

@@ -327,6 +327,22 @@ pub(super) fn fragments_of(
             fragments.push(f.as_bytes().to_vec());
         }
     }
+    // An object a file defines that it did not define before (a file
+    // added, a document added or renamed) may be a second copy of one
+    // defined anywhere else in its environment (`diff::duplicates`): every
+    // file that may name it comes along.
+    let old: HashSet<(usize, &str, &crate::diff::duplicates::ObjectName)> = before
+        .outcome
+        .defined
+        .iter()
+        .map(|d| (d.env, d.file.as_str(), &d.object))
+        .collect();
+    for d in &after.outcome.defined {
+        if !old.contains(&(d.env, d.file.as_str(), &d.object)) {
+            let f = fragment(d.name(), 3).ok_or("an object name without a literal fragment")?;
+            fragments.push(f.as_bytes().to_vec());
+        }
+    }
     fragments.sort();
     fragments.dedup();
     Ok((fragments, secrets))

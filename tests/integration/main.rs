@@ -24,6 +24,7 @@ mod gate_batches;
 mod gate_catalogue;
 mod gate_crisscross;
 mod gate_divergence;
+mod gate_duplicates;
 mod gate_identity;
 mod gate_incremental;
 mod gate_merges;
