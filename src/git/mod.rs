@@ -89,6 +89,9 @@ pub use tree::{Change, Slot, TreeCache, changes, changes_cached, display_name, f
 
 use crate::error::Error;
 
+/// A tree entry: `(mode, id, kind)`.
+type Entry = (u32, Oid, Option<ObjectType>);
+
 /// An opened repository.
 pub struct Repo {
     repo: Repository,
@@ -515,6 +518,48 @@ impl Repo {
             t = self.tree(found.1)?;
         }
         Ok(Some((0o040000, tree, Some(ObjectType::Tree))))
+    }
+
+    /// [`lookup`](Repo::lookup) for many paths of one tree, each directory
+    /// read once: a directory of 10,000 files is a tree object of 400 KB,
+    /// over libgit2's cache limit for trees, and looking each file up from
+    /// the root parsed it again per file (a subset of 2,700 files took 4 s
+    /// of a gate's 8).
+    ///
+    /// # Errors
+    /// As [`lookup`](Repo::lookup).
+    pub(crate) fn lookup_all<'p>(
+        &self,
+        tree: Oid,
+        paths: impl IntoIterator<Item = &'p str>,
+    ) -> Result<Vec<(&'p str, Option<Entry>)>, Error> {
+        let mut dirs: std::collections::HashMap<String, Option<git2::Tree<'_>>> =
+            std::collections::HashMap::new();
+        let mut out = Vec::new();
+        for p in paths {
+            let parts: Vec<&str> = p
+                .split('/')
+                .filter(|c| !c.is_empty() && *c != ".")
+                .collect();
+            let Some((name, parents)) = parts.split_last() else {
+                out.push((p, Some((0o040000, tree, Some(ObjectType::Tree)))));
+                continue;
+            };
+            let dir = parents.join("/");
+            if !dirs.contains_key(&dir) {
+                let t = match self.lookup(tree, &dir)? {
+                    Some((_, id, Some(ObjectType::Tree))) => Some(self.tree(id)?),
+                    _ => None,
+                };
+                dirs.insert(dir.clone(), t);
+            }
+            let found = dirs[&dir].as_ref().and_then(|t| {
+                t.get_name_bytes(name.as_bytes())
+                    .map(|e| (e.filemode() as u32, Oid(e.id()), e.kind()))
+            });
+            out.push((p, found));
+        }
+        Ok(out)
     }
 
     /// The contents of blob `id`, which a tree lists at `path` (named in

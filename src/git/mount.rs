@@ -154,12 +154,12 @@ pub fn mount_paths<'p>(
     dir: &Path,
 ) -> Result<(), Error> {
     let mut found = Vec::new();
-    for p in paths {
-        if p.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
-            continue;
-        }
-        // Looked up through well-formed trees only (`Repo::tree`).
-        let Some((mode, id, Some(ObjectType::Blob))) = repo.lookup(tree, p)? else {
+    let wanted = paths
+        .into_iter()
+        .filter(|p| !p.split('/').any(|c| c.is_empty() || c == "." || c == ".."));
+    // Looked up through well-formed trees only (`Repo::tree`).
+    for (p, entry) in repo.lookup_all(tree, wanted)? {
+        let Some((mode, id, Some(ObjectType::Blob))) = entry else {
             continue;
         };
         if mode == 0o120000 {

@@ -104,15 +104,17 @@ pub(super) fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Option<Plan>, 
         };
         fragments.retain(|f| !scanned.contains(f));
         if !fragments.is_empty() {
-            let finders: Vec<memchr::memmem::Finder<'_>> =
-                fragments.iter().map(memchr::memmem::Finder::new).collect();
+            let search = match super::incremental::any_of(&fragments) {
+                Ok(s) => s,
+                Err(why) => return Ok(Some(Plan::Full(why))),
+            };
             for (side, envs) in sides.iter_mut().zip(envs.iter_mut()) {
                 for (i, e) in envs.iter_mut().enumerate() {
                     let root = e.root_tree;
                     for (rel, id) in store.candidates(repo, root, &fragments) {
                         let hit = *confirmed.entry(id).or_insert_with(|| {
                             let bytes = repo.blob(id).unwrap_or_default();
-                            finders.iter().any(|f| f.find(&bytes).is_some())
+                            search.is_match(&bytes)
                         });
                         if hit && let Some(k) = resolve_file(repo, side, e, i, &rel) {
                             hits.insert(k);

@@ -386,6 +386,19 @@ pub(super) fn too_wide(changed: usize, files: usize) -> Option<Unbounded> {
     })
 }
 
+/// One search for every fragment at once. A subset holds thousands of
+/// secrets, each searched for in every candidate file: one `memmem` pass
+/// per fragment per file made a Deployment added to one environment of
+/// 20,000 files take 25 s (8,000 fragments); an Aho-Corasick automaton
+/// reads each file once whatever the number of fragments.
+///
+/// # Errors
+/// When the automaton cannot be built (a reason to judge the change whole).
+pub(super) fn any_of(fragments: &[Vec<u8>]) -> Result<aho_corasick::AhoCorasick, Unbounded> {
+    aho_corasick::AhoCorasick::new(fragments)
+        .map_err(|e| format!("the fragments to search for are too many: {e}"))
+}
+
 /// Whether `after` reports a waiver or policy rule unused that `before`
 /// did not: a finding about the whole policy, which only the full
 /// computation can judge.
@@ -554,8 +567,7 @@ fn scan(
         hosts: BTreeSet::new(),
         opaque: BTreeSet::new(),
     };
-    let finders: Vec<memchr::memmem::Finder<'_>> =
-        fragments.iter().map(memchr::memmem::Finder::new).collect();
+    let search = any_of(fragments)?;
     let mut hits = BTreeSet::new();
     let mut confirmed: HashMap<Oid, bool> = HashMap::new();
     for side in sides {
@@ -581,7 +593,7 @@ fn scan(
                 if fragments.iter().any(|f| fact.may_hold(f)) {
                     let hit = *confirmed.entry(e.id).or_insert_with(|| {
                         let bytes = repo.blob(e.id).unwrap_or_default();
-                        finders.iter().any(|f| f.find(&bytes).is_some())
+                        search.is_match(&bytes)
                     });
                     if hit {
                         hits.insert(e.key.clone());
