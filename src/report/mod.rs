@@ -92,6 +92,23 @@ pub fn write(
     opts: &Options,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    // The repository's names this report prints: a weak password that is
+    // also a word of them stays readable there, and only there.
+    for f in report.findings.iter().chain(report.equivalent) {
+        crate::secrets::remember_names(
+            std::iter::once(f.file.as_str())
+                .chain(f.key.as_ref().map(|k| k.as_str()))
+                .chain(f.document.as_deref())
+                .chain(
+                    f.envs
+                        .iter()
+                        .filter_map(|(_, s)| s.as_ref().map(|s| s.file.as_str())),
+                ),
+        );
+    }
+    if let Some(g) = report.gate {
+        crate::secrets::remember_names(g.changes.iter().map(|c| c.path.as_str()));
+    }
     match format {
         OutputFormat::Human => human::write(report, opts, out),
         OutputFormat::Json => json::write(report, opts, out),

@@ -347,7 +347,12 @@ pub fn is_random(s: &str, prefixed: bool) -> bool {
         _ => 3,
     };
     let changes = b.windows(2).filter(|w| class(w[0]) != class(w[1])).count();
-    if few_number_switches(b) || words_and_numbers(s) {
+    // Both shapes say "identifier" only when its letters read as words
+    // (more than three quarters of them, for the first):
+    // digits then random letters (`57342722752968134548huzdrkmhtk…`, an
+    // account id glued to a secret) and groups of random letters
+    // (`EAESO-29975-AIGJQ-…`, a licence key) are draws (adversarial review).
+    if (!pure_hex && few_number_switches(b) && wordy(s) * 4 > letters * 3) || words_and_numbers(s) {
         return false;
     }
     // Only mixed case can be CamelCase; lowercase with digits is judged by
@@ -406,19 +411,23 @@ fn few_number_switches(b: &[u8]) -> bool {
 
 /// Whether `s` is three or more parts between separators, each a number
 /// or a word in one of the cases identifiers use (`9993310-gcm-514461`,
-/// `RAILS_7336_SMTP_DB`, `ip-10-0-12-7`, `Web-Api-2`): how identifiers and
-/// host names are built. A draw's parts mix letters and digits, and its
-/// letters mix cases (`xQvB`).
+/// `RAILS_7336_DB`, `ip-10-0-12-7`, `Web-Api-2`): how identifiers and host
+/// names are built. A draw's parts mix letters and digits, its letters mix
+/// cases (`xQvB`), and its letter groups do not read (`AIGJQ`).
 fn words_and_numbers(s: &str) -> bool {
     let parts: Vec<&[u8]> = s
         .as_bytes()
         .split(|c| !c.is_ascii_alphanumeric())
         .filter(|p| !p.is_empty())
         .collect();
+    // A word: one case (or Capitalized), and pronounceable when longer
+    // than three letters (licence keys are groups of random letters, often
+    // drawn without vowels so as never to spell one).
     let word = |p: &[u8]| {
-        p.iter().all(u8::is_ascii_lowercase)
+        (p.iter().all(u8::is_ascii_lowercase)
             || p.iter().all(u8::is_ascii_uppercase)
-            || (p[0].is_ascii_uppercase() && p[1..].iter().all(u8::is_ascii_lowercase))
+            || (p[0].is_ascii_uppercase() && p[1..].iter().all(u8::is_ascii_lowercase)))
+            && (p.len() <= 3 || reads(p))
     };
     parts.len() >= 3
         && parts
@@ -429,7 +438,8 @@ fn words_and_numbers(s: &str) -> bool {
 /// Letters in words: a pronounceable run of 4+ letters (one optional
 /// capital, then lowercase: `Service`, `deployment`; or all capitals:
 /// `HIGH`, the `NULL` of `aNULL`), or a whole part between separators that
-/// is 3+ letters of one case with a vowel (`nginx`, `api`, `HOST`). A
+/// is 3+ lowercase letters with a vowel (`nginx`, `api`) or 3 capitals with
+/// one (`API`). A
 /// random draw rarely spells either; an identifier is made of them, in any
 /// case style (`RAILS_CACHE_REDIS_HOST`, `HTTPServer`).
 pub(crate) fn wordy(s: &str) -> usize {
@@ -451,8 +461,14 @@ pub(crate) fn wordy(s: &str) -> usize {
             let w = &b[start..end];
             let whole_part = (start == 0 || !b[start - 1].is_ascii_alphanumeric())
                 && (camel || end == b.len() || !b[end].is_ascii_alphanumeric());
-            if (w.len() >= 4 && pronounceable(w))
-                || (whole_part && w.len() >= 3 && w.iter().any(|&c| vowel(c)))
+            // Longer groups of capitals must read (`REDIS`, not `AIGJQ`):
+            // licence keys are groups of random capitals. Inside a word
+            // they count when they end it (`aNULL`): capitals between a
+            // lowercase letter and a digit are a draw's alternation
+            // (`OXVboJORUINX3`).
+            let ends = end == b.len() || !b[end].is_ascii_alphanumeric() || camel;
+            if (w.len() >= 4 && reads(w) && (whole_part || ends))
+                || (whole_part && w.len() == 3 && w.iter().any(|&c| vowel(c)))
             {
                 total += w.len();
             }
@@ -489,18 +505,45 @@ fn vowel(c: u8) -> bool {
     matches!(c | 0x20, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
-/// The ~150 most frequent letter pairs of English text: a word is made of
+/// The ~250 most frequent letter pairs of English text (`eu` added: `QUEUE`): a word is made of
 /// them; a random draw of letters hits one about a fifth of the time.
-const COMMON_BIGRAMS: &str = "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns di fo ho pe ec pr no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol rt po we na ul ni ts mo ow pa im mi ai sh ir su id os iv ia am fi ci vi pl ig tu ev ld ry mp fe bl ab gh ty op wo sa ay ex ke fr oo av ag if ap gr od bo sp rd do uc bu ei ov by rm ep tt oc fa ef cu rn sc gi da yo cr cl du ga qu ue ff ba ey ls va um pp ua up lu go ht ru ug ds lt pi rc rr eg au ck ew mu br bi pt ak pu ui rg ib tl ny ki rk ys ob mm fu ph og ms ye ud mb ip ub oi rl gu dr hr cc tw ft wn nu af hu nn eo vo rv nf xp gn sm fl iz ok nl my gl aw ju oa eq sy sl ps jo lf nv je nk kn gs dy hy ze ks xt";
+const COMMON_BIGRAMS: &str = "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns di fo ho pe ec pr no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol rt po we na ul ni ts mo ow pa im mi ai sh ir su id os iv ia am fi ci vi pl ig tu ev ld ry mp fe bl ab gh ty op wo sa ay ex ke fr oo av ag if ap gr od bo sp rd do uc bu ei ov by rm ep tt oc fa ef cu rn sc gi da yo cr cl du ga qu ue ff ba ey ls va um pp ua up lu go ht ru ug ds lt pi rc rr eg au ck ew mu br bi pt ak pu ui rg ib tl ny ki rk ys ob mm fu ph og ms ye ud mb ip ub oi rl gu dr hr cc tw ft wn nu af hu nn eo vo rv nf xp gn sm fl iz ok nl my gl aw ju oa eq sy sl ps jo lf nv je nk kn gs dy hy ze ks xt eu";
 
 /// Whether a letter run reads as English: vowels in it and at least three
 /// quarters of its letter pairs among the common ones.
-fn pronounceable(w: &[u8]) -> bool {
+/// [`pronounceable`], strictly for short groups: a group of up to six
+/// letters reads only when every pair is a common one (`REDIS`, `HOST`,
+/// `NULL`). Three common pairs of four is what a random group of capitals
+/// spells one time in eight (`EAESO`, `LBEAC`: licence-key groups).
+fn reads(w: &[u8]) -> bool {
+    if w.len() > 6 {
+        return pronounceable(w);
+    }
+    w.iter().any(|&c| vowel(c))
+        && w.windows(2).all(|p| {
+            let (a, b) = (p[0].to_ascii_lowercase(), p[1].to_ascii_lowercase());
+            a.is_ascii_lowercase() && b.is_ascii_lowercase() && common_pair(a, b)
+        })
+}
+
+pub(super) fn pronounceable(w: &[u8]) -> bool {
     let vowels = w.iter().filter(|&&c| vowel(c)).count();
     if vowels * 5 < w.len() {
         return false;
     }
     let pairs = w.len() - 1;
+    let common = w
+        .windows(2)
+        .filter(|p| {
+            let (a, b) = (p[0].to_ascii_lowercase(), p[1].to_ascii_lowercase());
+            a.is_ascii_lowercase() && b.is_ascii_lowercase() && common_pair(a, b)
+        })
+        .count();
+    common * 4 >= pairs * 3
+}
+
+/// Whether `ab` (lowercase letters) is one of [`COMMON_BIGRAMS`].
+fn common_pair(a: u8, b: u8) -> bool {
     // The list as a 26×26 table, built once: a lookup per pair.
     static TABLE: std::sync::LazyLock<[bool; 26 * 26]> = std::sync::LazyLock::new(|| {
         let mut t = [false; 26 * 26];
@@ -509,16 +552,7 @@ fn pronounceable(w: &[u8]) -> bool {
         }
         t
     });
-    let common = w
-        .windows(2)
-        .filter(|p| {
-            let (a, b) = (p[0].to_ascii_lowercase(), p[1].to_ascii_lowercase());
-            a.is_ascii_lowercase()
-                && b.is_ascii_lowercase()
-                && TABLE[usize::from(a - b'a') * 26 + usize::from(b - b'a')]
-        })
-        .count();
-    common * 4 >= pairs * 3
+    TABLE[usize::from(a - b'a') * 26 + usize::from(b - b'a')]
 }
 
 #[cfg(test)]
@@ -596,16 +630,23 @@ mod tests {
     /// `rails__env_vars.RAILS_CACHE_REDIS_HOST` and a managed database's
     /// host `private-db-redis-lon1-72645-do-user-4455684-0…` were masked,
     /// and nginx's `HIGH:!aNULL:!MD5` was reported as a reused credential.
+    ///
+    /// Limit, on the safe side: an acronym of four or more letters without
+    /// a vowel (`SMTP`) reads as a group of random letters, as licence keys
+    /// are drawn, so a name of such acronyms and long numbers
+    /// (`MD_1577774_SMTP_0683`) stays masked; so do brand names in capitals
+    /// that do not read as English (`KAFKA`, `SIDEKIQ`) when they are most
+    /// of a name. The family leaves them out.
     #[test]
     fn identifiers_of_words_and_numbers_are_not_random_in_any_case_style() {
         const WORDS: &[&str] = &[
-            "rails", "cache", "redis", "host", "sidekiq", "client", "server", "postgres",
+            "rails", "cache", "redis", "host", "worker", "client", "server", "postgres",
             "password", "db", "user", "private", "do", "lon", "env", "vars", "max", "pool", "size",
-            "timeout", "replica", "primary", "kafka", "broker", "topic", "api", "gateway",
-            "service", "account", "region", "cluster", "node", "worker", "queue", "mail", "smtp",
-            "port", "bucket", "storage", "secret", "name", "ref", "log", "level", "feature",
-            "flag", "enable", "high", "null", "md", "ecdhe", "rsa", "aes", "gcm", "sha", "retry",
-            "backoff", "limit", "app", "web", "front", "end",
+            "timeout", "replica", "primary", "stream", "broker", "topic", "api", "gateway",
+            "service", "account", "region", "cluster", "node", "worker", "queue", "mail", "port",
+            "bucket", "storage", "secret", "name", "ref", "log", "level", "feature", "flag",
+            "enable", "high", "null", "md", "rsa", "aes", "gcm", "sha", "retry", "backoff",
+            "limit", "app", "web", "front", "end",
         ];
         let mut rng = Lcg(11);
         let mut seen = 0;
@@ -632,9 +673,11 @@ mod tests {
                 };
                 parts.push(w);
                 // Numbers: a region's index, a port, an account or cluster id.
-                // CamelCase glues numbers of a few digits only (`Http2`, `V3`).
-                if rng.next().is_multiple_of(3) {
-                    let digits = 1 + rng.next() % if style == 4 { 3 } else { 8 };
+                // CamelCase glues a version of a digit or two, at its end
+                // (`HttpClient2`, `ApiV3`).
+                let last = parts.len() >= n;
+                if rng.next().is_multiple_of(3) && (style != 4 || last) {
+                    let digits = 1 + rng.next() % if style == 4 { 2 } else { 8 };
                     parts.push(
                         (0..digits)
                             .map(|_| char::from(b'0' + (rng.next() % 10) as u8))

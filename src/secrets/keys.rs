@@ -355,11 +355,11 @@ pub fn names_uuid_credential(name: &str) -> bool {
         && !is_digest_name(name)
 }
 
-/// Whether high entropy under this key is expected (the entropy fallback is skipped):
-/// a digest or identifier, or the public half of a key pair.
+/// Whether high entropy under this key is expected (the entropy fallback is skipped).
 pub fn is_digest_name(name: &str) -> bool {
-    let t = tokens(name);
-    t.iter().any(|t| DIGEST_TOKENS.contains(&t.as_str())) || public_half(&t)
+    tokens(name)
+        .iter()
+        .any(|t| DIGEST_TOKENS.contains(&t.as_str()))
 }
 
 /// Whether a key names the public half of a credential pair ([`public_half`]).
@@ -367,20 +367,24 @@ pub fn names_public_half(name: &str) -> bool {
     public_half(&tokens(name))
 }
 
-/// The public half of a credential pair, documented as safe to publish: a
-/// CAPTCHA site key (reCAPTCHA, hCaptcha, Turnstile: `site_key`, `sitekey`,
-/// embedded in every page), a publishable key (Stripe, Clerk), a public
-/// key. Its value is compared and shown like any setting; a catalogued
-/// secret token or key file pasted under it is still masked (those rules
-/// run under every name), and its secret twin (`secret_key`) is secret by
-/// name.
+/// A CAPTCHA site key's name (`site_key`, `sitekey`, `RECAPTCHA_SITE_KEY`):
+/// the public half of a pair, embedded in every page that shows the
+/// widget. Not when another word makes it a secret (`private_site_key`,
+/// `hmac_site_key`, `REST_AUTH_SITE_KEY`, `site_key_secret`): adversarial
+/// review found those holding secrets.
 fn public_half(t: &[String]) -> bool {
     let n = t.len();
-    let last = t.last().map_or("", String::as_str);
-    matches!(last, "sitekey" | "pubkey" | "publickey" | "publishablekey")
-        || (n >= 2
-            && last == "key"
-            && matches!(t[n - 2].as_str(), "site" | "public" | "publishable"))
+    let site = match t.last().map(String::as_str) {
+        Some("sitekey") => n - 1,
+        Some("key") if n >= 2 && t[n - 2] == "site" => n - 2,
+        _ => return false,
+    };
+    !t[..site].iter().any(|w| {
+        SECRET_TOKENS.contains(&w.as_str())
+            || KEY_QUALIFIERS.contains(&w.as_str())
+            || secret_compound(w)
+            || matches!(w.as_str(), "private" | "master" | "admin" | "auth" | "hmac")
+    })
 }
 
 /// Words that make a key a measure (`token_validity_in_seconds`,

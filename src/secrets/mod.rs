@@ -46,7 +46,8 @@ pub use fingerprint::{Fingerprint, Fingerprinter};
 pub use keys::{KeyClass, is_secret_name, tokens as key_words};
 pub use provider::ProviderContext;
 pub use redact::{
-    MASK, Redacting, redact, redact_error, remember, remember_if_secret, remember_path_if_secret,
+    MASK, Redacting, redact, redact_error, remember, remember_if_secret, remember_names,
+    remember_path_if_secret,
 };
 pub use text::{
     mask_command, mask_command_output, mask_line, mask_quoted_names, mask_source_line, shown_name,
@@ -449,19 +450,12 @@ fn decide(
     {
         return Decision::Parts(vec![default]);
     }
-    // The public half of a pair (`recaptcha_site_key`, `publishable_key`)
-    // is random by design: only a catalogued token or a key file pasted
-    // under it is secret (docs/secrets.md, "key names").
-    if key.is_some_and(keys::names_public_half) {
-        if catalogue::is_key_file(text) {
-            return Decision::Secret;
-        }
-        let parts = catalogue::find(text);
-        return if parts.is_empty() {
-            Decision::Public
-        } else {
-            Decision::Parts(parts)
-        };
+    // A CAPTCHA site key is public by design (docs/secrets.md, "public
+    // halves"): shown when the name says so *and* the value has a site
+    // key's documented shape; anything else under that name is judged by
+    // every rule below (a URL with a password, a generated string).
+    if key.is_some_and(keys::names_public_half) && site_key_shape(text.trim()) {
+        return Decision::Public;
     }
     let parts = values::secret_text(text);
     if !parts.is_empty() {
@@ -500,6 +494,18 @@ fn decide(
         return Decision::Secret;
     }
     Decision::Public
+}
+
+/// A CAPTCHA site key as its provider documents it: reCAPTCHA (`6L` and 38
+/// more of `[A-Za-z0-9_-]`), Turnstile (`0x4` and 19 or more). hCaptcha's
+/// are UUIDs, shown anyway.
+fn site_key_shape(text: &str) -> bool {
+    let tail_ok = |t: &str| {
+        t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    (text.len() == 40 && text.starts_with("6L") && tail_ok(&text[2..]))
+        || (text.len() >= 22 && text.len() <= 64 && text.starts_with("0x4") && tail_ok(&text[3..]))
 }
 
 /// The provider rule (docs/secrets.md, "provider sections"): under a key

@@ -25,29 +25,63 @@ const MIN_LEN: usize = 4;
 
 static SEEN: LazyLock<Mutex<HashSet<Box<str>>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
 
-/// Remembered secrets that are words ([`is_word`]), masked where they stand
-/// alone ([`stands_alone`]).
+/// Remembered secrets that are words ([`is_word`]): masked everywhere
+/// except inside a name the report prints ([`remember_names`]).
 static WORDS: LazyLock<Mutex<HashSet<Box<str>>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
 
+/// Names the report prints as the repository's structure: file paths, file
+/// keys, key paths, resource names ([`remember_names`]).
+static NAMES: LazyLock<Mutex<HashSet<Box<str>>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+
 /// Whether a secret is a word, or words run together: ASCII letters only,
-/// mostly pronounceable (`mall`, `druid`, `postgres`, `changeme`). A weak
-/// password like that is also a word of the repository's own names (the
-/// `mall-admin` module, the `spring.datasource.druid` key), and masking it
-/// inside them would leave every path and key unreadable. A random run of
-/// letters (`qXzvBnMkLp`) is not a word and is masked wherever it appears.
+/// pronounceable as a whole (vowels, and common English letter pairs) (`mall`, `druid`, `postgres`,
+/// `changeme`). A weak password like that is also a word of the
+/// repository's own names (the `mall-admin` module, the
+/// `spring.datasource.druid` key), and masking it inside them left every
+/// path and key of the report unreadable. Random letters of one case
+/// (`xkqzvbnmwrtpaeyu`) are not words (adversarial review: a looser test
+/// let them through).
 fn is_word(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_alphabetic()) && super::generic::wordy(s) * 2 >= s.len()
+    s.bytes().all(|b| b.is_ascii_alphabetic()) && super::generic::pronounceable(s.as_bytes())
 }
 
-/// Whether `text[r]` stands alone: no letter, digit, `_`, `-`, `.` or `/`
-/// touches it, the bytes that glue a word into an identifier or a path.
-/// Wherever a value is quoted (`password: druid`, `"druid"`, `pw=druid`,
-/// `root:druid@db`), it stands alone and is masked.
-fn stands_alone(text: &str, r: &std::ops::Range<usize>) -> bool {
-    let glue = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/');
-    let b = text.as_bytes();
-    let before = r.start.checked_sub(1).map(|i| b[i]);
-    !before.is_some_and(glue) && !b.get(r.end).copied().is_some_and(glue)
+/// Teach the writer the names a report prints as structure (a finding's
+/// file, file key, key path, resource; a changed path): a word secret
+/// ([`is_word`]) inside one of them is shown there, and masked everywhere
+/// else (`scott/tiger@orcl`, `password: tiger`, a message quoting it).
+pub fn remember_names<'a>(names: impl IntoIterator<Item = &'a str>) {
+    let mut set = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+    for n in names {
+        if n.len() >= MIN_LEN && !set.contains(n) {
+            set.insert(n.into());
+        }
+    }
+}
+
+/// Where the printed names that hold a word secret occur in `text`.
+fn name_spans(text: &str, words: &[std::ops::Range<usize>]) -> Vec<std::ops::Range<usize>> {
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let secrets: Vec<Box<str>> = WORDS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .cloned()
+        .collect();
+    let names: Vec<Box<str>> = NAMES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .filter(|n| secrets.iter().any(|w| n.contains(&**w)))
+        .cloned()
+        .collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    aho_corasick::AhoCorasick::new(names.iter().map(|n| n.as_bytes()))
+        .map(|ac| ac.find_overlapping_iter(text).map(|m| m.range()).collect())
+        .unwrap_or_default()
 }
 
 /// Remember a secret seen in this run (called for every fingerprinted text).
@@ -139,10 +173,12 @@ fn looks_secret(name: &str) -> bool {
 pub fn redact(text: &str) -> Cow<'_, str> {
     let mut ranges = rules(text);
     ranges.extend(remembered(&SEEN, text));
+    let words = remembered(&WORDS, text);
+    let names = name_spans(text, &words);
     ranges.extend(
-        remembered(&WORDS, text)
+        words
             .into_iter()
-            .filter(|r| stands_alone(text, r)),
+            .filter(|r| !names.iter().any(|n| n.start <= r.start && r.end <= n.end)),
     );
     if ranges.is_empty() {
         return Cow::Borrowed(text);
@@ -395,14 +431,20 @@ mod tests {
     }
 
     /// A weak password that is a word (macrozheng/mall: the rabbitmq
-    /// password `mall`, druid's login password `druid`) is masked wherever
-    /// it stands as a value, in every placement a writer quotes one, and
-    /// not inside the repository's own names (`mall-admin/…`,
-    /// `spring.datasource.druid.…`). A random run of letters is masked
-    /// everywhere.
+    /// password `mall`, druid's login password `druid`) is shown inside
+    /// the names a report prints (`mall-admin/…`, `spring.datasource.druid.…`)
+    /// and masked everywhere else, in every placement a writer quotes a
+    /// value, glued or not (adversarial review: `scott/tiger@orcl` printed
+    /// the password when glue characters decided). Random letters of one
+    /// case are not words and are masked everywhere.
     #[test]
-    fn a_secret_that_is_a_word_is_masked_where_it_stands_alone() {
-        for word in ["druid", "mall", "postgres", "Changeme"] {
+    fn a_secret_that_is_a_word_is_shown_only_inside_printed_names() {
+        remember_names([
+            "mall-admin/src/main/resources/application-dev.yml",
+            "mall-admin/src/main/resources/application-{env}.yml",
+            "spring.datasource.druid.stat-view-servlet.login-password",
+        ]);
+        for word in ["druid", "mall", "tiger"] {
             remember(word);
             for placed in [
                 "login-password: {}",
@@ -410,31 +452,41 @@ mod tests {
                 "'{}'",
                 "pw={};x",
                 "mysql://root:{}@db:3306",
+                "scott/{}@orcl",
+                "cmd: scott/{}@orcl --verbose",
                 "{}",
                 "a {}\nb",
-                "prod: {}  (was {})",
                 "--password {}",
                 "[{}]",
                 "{},other",
+                "pass {}-",
+                "x.{}.y",
+                "services/{}/values.yaml",
+                "{}_host",
             ] {
                 let text = placed.replace("{}", word);
                 let out = redact(&text);
                 assert!(!out.contains(word), "{text} -> {out}");
             }
-            for glued in [
-                "{}-admin/src/main/resources/application-dev.yml:14",
-                "spring.datasource.{}.stat-view-servlet.login-password",
-                "{}_host",
-                "services/{}/values.yaml",
-                "my{}",
-                "{}2",
-            ] {
-                let text = glued.replace("{}", word);
-                assert_eq!(redact(&text), text);
-            }
         }
-        remember("qXzvBnMkLpRt");
-        assert_eq!(redact("config/qXzvBnMkLpRt.yaml"), "config/<secret>.yaml");
+        for name in [
+            "mall-admin/src/main/resources/application-dev.yml:14",
+            "  key: spring.datasource.druid.stat-view-servlet.login-password",
+            "mall-admin/src/main/resources/application-{env}.yml",
+        ] {
+            assert_eq!(redact(name), name);
+        }
+        // Outside the name, the same text is masked.
+        assert_eq!(
+            redact("mall-admin/src/main/resources/application-dev.yml password: mall"),
+            "mall-admin/src/main/resources/application-dev.yml password: <secret>"
+        );
+        remember("xkqzvbnmwrtpaeyu");
+        remember_names(["config/xkqzvbnmwrtpaeyu.yaml"]);
+        assert_eq!(
+            redact("config/xkqzvbnmwrtpaeyu.yaml"),
+            "config/<secret>.yaml"
+        );
     }
 
     #[test]
