@@ -83,15 +83,7 @@ pub(super) fn defined(env: usize, doc: &Doc) -> Option<Defined> {
     let NodeValue::Map(m) = &doc.root.value else {
         return None;
     };
-    let text = |entries: &[crate::model::node::MapEntry], k: &str| {
-        entries
-            .iter()
-            .find(|e| e.key == k)
-            .and_then(|e| match &e.value.value {
-                NodeValue::Scalar(s) if !s.text.is_empty() => Some(s.text.clone()),
-                _ => None,
-            })
-    };
+    let text = crate::model::document::scalar_text;
     let api = text(m, "apiVersion")?;
     let kind = text(m, "kind")?;
     let NodeValue::Map(meta) = &m.iter().find(|e| e.key == "metadata")?.value.value else {

@@ -257,20 +257,24 @@ fn list_items(docs: Vec<Document>) -> Vec<Document> {
     out
 }
 
+/// The text of the non-empty scalar under `k` in a map's `entries` (a
+/// Kubernetes object's `apiVersion`, `kind`, `metadata.name`).
+pub fn scalar_text(entries: &[MapEntry], k: &str) -> Option<String> {
+    entries
+        .iter()
+        .find(|e| e.key == k)
+        .and_then(|e| match &e.value.value {
+            NodeValue::Scalar(s) if !s.text.is_empty() => Some(s.text.clone()),
+            _ => None,
+        })
+}
+
 /// `Kind/namespace/name` of a Kubernetes-like document, normalised.
 fn resource_identity(root: &Node, ids: &EnvTokens) -> Option<String> {
     let NodeValue::Map(m) = &root.value else {
         return None;
     };
-    let get = |entries: &[MapEntry], k: &str| {
-        entries
-            .iter()
-            .find(|e| e.key == k)
-            .and_then(|e| match &e.value.value {
-                NodeValue::Scalar(s) if !s.text.is_empty() => Some(s.text.clone()),
-                _ => None,
-            })
-    };
+    let get = scalar_text;
     get(m, "apiVersion")?;
     let kind = get(m, "kind")?;
     let meta = m.iter().find(|e| e.key == "metadata")?;
