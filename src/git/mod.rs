@@ -90,7 +90,7 @@ pub use tree::{Change, Slot, TreeCache, changes, changes_cached, display_name, f
 use crate::error::Error;
 
 /// A tree entry: `(mode, id, kind)`.
-type Entry = (u32, Oid, Option<ObjectType>);
+type TreeEntryFacts = (u32, Oid, Option<ObjectType>);
 
 /// An opened repository.
 pub struct Repo {
@@ -532,7 +532,7 @@ impl Repo {
         &self,
         tree: Oid,
         paths: impl IntoIterator<Item = &'p str>,
-    ) -> Result<Vec<(&'p str, Option<Entry>)>, Error> {
+    ) -> Result<Vec<(&'p str, Option<TreeEntryFacts>)>, Error> {
         let mut dirs: std::collections::HashMap<String, Option<git2::Tree<'_>>> =
             std::collections::HashMap::new();
         let mut out = Vec::new();

@@ -37,6 +37,7 @@ mod redact;
 mod text;
 mod urls;
 mod values;
+mod words;
 
 use std::ops::Range;
 

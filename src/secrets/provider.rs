@@ -352,8 +352,7 @@ pub(super) fn short_random(text: &str) -> bool {
     let changes = b.windows(2).filter(|w| class(w[0]) != class(w[1])).count();
     seen.iter().all(|&s| s)
         && changes * 5 >= (b.len() - 1) * 2
-        && super::generic::wordy(text) * 3
-            < b.iter().filter(|c| c.is_ascii_alphabetic()).count() * 2
+        && super::words::wordy(text) * 3 < b.iter().filter(|c| c.is_ascii_alphabetic()).count() * 2
 }
 
 #[cfg(test)]

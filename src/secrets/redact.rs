@@ -42,7 +42,7 @@ static NAMES: LazyLock<Mutex<HashSet<Box<str>>>> = LazyLock::new(|| Mutex::new(H
 /// (`xkqzvbnmwrtpaeyu`) are not words (adversarial review: a looser test
 /// let them through).
 fn is_word(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_alphabetic()) && super::generic::pronounceable(s.as_bytes())
+    s.bytes().all(|b| b.is_ascii_alphabetic()) && super::words::pronounceable(s.as_bytes())
 }
 
 /// Teach the writer the names a report prints as structure (a finding's
