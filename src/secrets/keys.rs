@@ -383,7 +383,6 @@ fn public_half(t: &[String]) -> bool {
         SECRET_TOKENS.contains(&w.as_str())
             || KEY_QUALIFIERS.contains(&w.as_str())
             || secret_compound(w)
-            || matches!(w.as_str(), "private" | "master" | "admin" | "auth" | "hmac")
     })
 }
 

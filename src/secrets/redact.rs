@@ -34,8 +34,8 @@ static WORDS: LazyLock<Mutex<HashSet<Box<str>>>> = LazyLock::new(|| Mutex::new(H
 static NAMES: LazyLock<Mutex<HashSet<Box<str>>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
 
 /// Whether a secret is a word, or words run together: ASCII letters only,
-/// pronounceable as a whole (vowels, and common English letter pairs) (`mall`, `druid`, `postgres`,
-/// `changeme`). A weak password like that is also a word of the
+/// pronounceable as a whole (vowels, and common English letter pairs:
+/// `mall`, `druid`, `postgres`, `changeme`). A weak password like that is also a word of the
 /// repository's own names (the `mall-admin` module, the
 /// `spring.datasource.druid` key), and masking it inside them left every
 /// path and key of the report unreadable. Random letters of one case
@@ -59,10 +59,7 @@ pub fn remember_names<'a>(names: impl IntoIterator<Item = &'a str>) {
 }
 
 /// Where the printed names that hold a word secret occur in `text`.
-fn name_spans(text: &str, words: &[std::ops::Range<usize>]) -> Vec<std::ops::Range<usize>> {
-    if words.is_empty() {
-        return Vec::new();
-    }
+fn name_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     let secrets: Vec<Box<str>> = WORDS
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -174,7 +171,11 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     let mut ranges = rules(text);
     ranges.extend(remembered(&SEEN, text));
     let words = remembered(&WORDS, text);
-    let names = name_spans(text, &words);
+    let names = if words.is_empty() {
+        Vec::new()
+    } else {
+        name_spans(text)
+    };
     ranges.extend(
         words
             .into_iter()
