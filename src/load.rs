@@ -277,3 +277,37 @@ fn io_error(e: &std::io::Error) -> ParseError {
 pub fn mask_text(text: &str, file_name: &str, masker: &Masker, env: &Environment) -> Vec<Value> {
     masker.text_file(text, file_name, &env.tokens)
 }
+
+/// Learn the secrets of `file` from its text, as a file of no known format
+/// is masked ([`mask_text`]), without comparing anything.
+///
+/// Rule: every file read is learnt for masking before anything about it is
+/// printed. The walk learns a file's secrets as it compares its values;
+/// when a side of a file key fails to load, the key is not walked, so
+/// neither the failing file's secrets nor its counterparts' were learnt, and
+/// a parse error quoting the text (a duplicate key spelt with the password,
+/// `scott/tiger@db`) printed a secret the files held (adversarial review
+/// `review-words/04`). Unreadable text learns nothing and is not an error
+/// here: the load reports it.
+pub fn learn_secrets(env: &Environment, file: &EnvFile, masker: &Masker, limits: &Limits) {
+    let paths: Vec<&Path> = match &file.origin {
+        Origin::Path(p) => vec![p.as_path()],
+        Origin::Layers(parts) => parts.iter().map(|(_, p)| p.as_path()).collect(),
+        Origin::Rendered(bytes) => {
+            if let Ok(text) = formats::decode(bytes, limits) {
+                masker.learn_text(text, &file.display);
+                mask_text(text, &file.display, masker, env);
+            }
+            return;
+        }
+    };
+    for p in paths {
+        if let Ok(bytes) = read_limited(p, limits)
+            && !is_binary(&bytes)
+            && let Ok(text) = formats::decode(&bytes, limits)
+        {
+            masker.learn_text(text, &file.display);
+            mask_text(text, &file.display, masker, env);
+        }
+    }
+}

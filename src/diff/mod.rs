@@ -193,39 +193,31 @@ pub(super) fn run_keys(
         }
     }
     let keys: Vec<(&str, Vec<Option<&EnvFile>>)> = keys.into_iter().collect();
-    let results: Vec<KeyOutcome> = keys
-        .par_iter()
-        .map(|(_, files)| {
-            if same_bytes_once && let Some(same) = changes::same_bytes(envs, files, masker, limits)
-            {
-                return same;
-            }
-            one_key(&names, envs, files, (masker, limits), mode)
-        })
-        .collect();
-
     let mut out = Walked::default();
     let mut leftovers: BTreeMap<DocId, Vec<Option<Doc>>> = BTreeMap::new();
     let mut sightings = Vec::new();
-    for r in results {
-        sightings.extend(r.found.sightings);
-        out.findings.extend(r.found.findings);
-        out.equivalent.extend(r.found.equivalent);
-        out.equivalent_count += r.found.equivalent_count;
-        out.files_ok += r.ok;
-        out.files_failed += r.failed;
-        out.leaves.extend(r.leaves);
-        out.seen.extend(r.seen);
-        out.allows.extend(r.allows);
-        out.defined.extend(r.defined);
-        for (i, doc) in r.leftovers {
-            let slot = leftovers
-                .entry(doc.id.clone())
-                .or_insert_with(|| vec![None; envs.len()]);
-            if slot[i].is_none() {
-                slot[i] = Some(doc);
-            }
-        }
+    // In chunks, merged as they come: a `KeyOutcome` is some twenty
+    // vectors, mostly empty, and one per key held until the end was 19 MB
+    // of a 60 MB peak on 20,000 keys (`bench/gate.sh`, heaptrack).
+    for chunk in keys.chunks(KEYS_AT_ONCE) {
+        let results: Vec<KeyOutcome> = chunk
+            .par_iter()
+            .map(|(_, files)| {
+                if same_bytes_once
+                    && let Some(same) = changes::same_bytes(envs, files, masker, limits)
+                {
+                    return same;
+                }
+                one_key(&names, envs, files, (masker, limits), mode)
+            })
+            .collect();
+        merge(
+            &mut out,
+            &mut leftovers,
+            &mut sightings,
+            results,
+            envs.len(),
+        );
     }
     out.leftovers = leftovers.keys().cloned().collect();
     let ctx = walk::Ctx {
@@ -268,6 +260,40 @@ pub(super) fn run_keys(
         crate::finding::sort(list);
     }
     out
+}
+
+/// Keys compared at once ([`run_keys`]): enough for every thread to stay
+/// busy, few enough that their outcomes are small next to the documents.
+const KEYS_AT_ONCE: usize = 512;
+
+/// Fold the outcomes of some keys into `out`, in key order.
+fn merge(
+    out: &mut Walked,
+    leftovers: &mut BTreeMap<DocId, Vec<Option<Doc>>>,
+    sightings: &mut Vec<Sighting>,
+    results: Vec<KeyOutcome>,
+    n: usize,
+) {
+    for r in results {
+        sightings.extend(r.found.sightings);
+        out.findings.extend(r.found.findings);
+        out.equivalent.extend(r.found.equivalent);
+        out.equivalent_count += r.found.equivalent_count;
+        out.files_ok += r.ok;
+        out.files_failed += r.failed;
+        out.leaves.extend(r.leaves);
+        out.seen.extend(r.seen);
+        out.allows.extend(r.allows);
+        out.defined.extend(r.defined);
+        for (i, doc) in r.leftovers {
+            let slot = leftovers
+                .entry(doc.id.clone())
+                .or_insert_with(|| vec![None; n]);
+            if slot[i].is_none() {
+                slot[i] = Some(doc);
+            }
+        }
+    }
 }
 
 /// Kubernetes resources left unpaired whose identities differ only by
@@ -419,7 +445,15 @@ fn one_key(
             None => {}
         }
     }
+    let ctx = walk::Ctx {
+        names,
+        envs,
+        masker,
+        keep_equivalent: mode.keep_equivalent,
+        one_environment: mode.one_environment,
+    };
     if any_failed {
+        learn_unwalked(&ctx, files, loaded, limits);
         return out;
     }
 
@@ -442,15 +476,35 @@ fn one_key(
         texts(names, files, &loaded, &mut out.found);
         return out;
     }
-    let ctx = walk::Ctx {
-        names,
-        envs,
-        masker,
-        keep_equivalent: mode.keep_equivalent,
-        one_environment: mode.one_environment,
-    };
     structured(&ctx, files, loaded, mode.interest, &mut out);
     out
+}
+
+/// A key not compared because a side failed to load: learn the secrets of
+/// every side before a message quotes the files ([`crate::load::learn_secrets`]
+/// has the rule). Every side's text is read as a file of no known format,
+/// and each document that loaded is walked against itself (every value is
+/// classified as in a comparison; the findings are dropped).
+fn learn_unwalked(
+    ctx: &walk::Ctx<'_>,
+    files: &[Option<&EnvFile>],
+    loaded: Vec<Option<Loaded>>,
+    limits: &Limits,
+) {
+    for (i, f) in files.iter().enumerate() {
+        if let Some(f) = f {
+            crate::load::learn_secrets(&ctx.envs[i], f, ctx.masker, limits);
+        }
+    }
+    let mut dropped = compare::Found::default();
+    for l in loaded.iter().flatten() {
+        if let Loaded::Docs(docs) = l {
+            for d in docs {
+                let refs = vec![Some(d); ctx.envs.len()];
+                walk::documents(ctx, &refs, &mut dropped);
+            }
+        }
+    }
 }
 
 /// The finding for one environment's copy that could not be read or parsed.

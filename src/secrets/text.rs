@@ -149,6 +149,34 @@ impl Masker {
     }
 }
 
+impl Masker {
+    /// Learn, so that every output masks them, the secrets the line rules
+    /// of [`Masker::text_file`] find in `text`, each piece on its own: a
+    /// file that is not compared (it fails to parse) is read this way before
+    /// a message quotes it. Masking merges overlapping pieces (`password:`
+    /// at a line's start masks the rest of the line), and only the merged
+    /// text was learnt: the password alone, quoted again by a parse error,
+    /// was not masked there.
+    pub fn learn_text(&self, text: &str, file_name: &str) {
+        let name = file_name.to_ascii_lowercase();
+        let layout = CredentialLayout {
+            pgpass: name.ends_with("pgpass"),
+            htpasswd: name.contains("htpasswd"),
+        };
+        for r in catalogue::find(text) {
+            self.fingerprint(&text[r]);
+        }
+        for line in text.lines() {
+            for r in line_ranges(line, layout) {
+                let piece = line[r].trim_matches(['"', '\'', '`']);
+                if !piece.is_empty() {
+                    self.fingerprint(piece);
+                }
+            }
+        }
+    }
+}
+
 /// File layouts with a credential field of their own.
 #[derive(Clone, Copy)]
 struct CredentialLayout {
@@ -162,6 +190,7 @@ struct CredentialLayout {
 fn line_ranges(line: &str, layout: CredentialLayout) -> Vec<Range<usize>> {
     let mut ranges = values::secret_words(line);
     ranges.extend(values::key_value(line));
+    ranges.extend(inline_pairs(line));
     ranges.extend(values::random_value(line));
     ranges.extend(password_words(line));
     let trimmed = line.trim_start();
@@ -188,6 +217,61 @@ fn line_ranges(line: &str, layout: CredentialLayout) -> Vec<Range<usize>> {
         }
     }
     ranges
+}
+
+/// Pairs inside a line under a secret-named key, wherever they stand
+/// (`{"password": "x", "user": "y"}`, `db(password=x, host=y)`): the
+/// value's range. [`values::key_value`] reads only a line's first pair; a
+/// JSON or flow-style object on one line held its password after the
+/// first key (a file that does not parse is read this way, and its parse
+/// error quoted the password: adversarial review `review-words/04`).
+fn inline_pairs(line: &str) -> Vec<Range<usize>> {
+    let b = line.as_bytes();
+    let name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
+    let mut out = Vec::new();
+    for (at, _) in line.match_indices([':', '=']) {
+        // The key: a name just before, quoted or not.
+        let mut end = at;
+        while end > 0 && b[end - 1] == b' ' {
+            end -= 1;
+        }
+        let quoted = end > 0 && matches!(b[end - 1], b'"' | b'\'');
+        if quoted {
+            end -= 1;
+        }
+        let mut start = end;
+        while start > 0 && name(b[start - 1]) {
+            start -= 1;
+        }
+        if start == end || !super::keys::is_secret_name(&line[start..end]) {
+            continue;
+        }
+        // The value: a quoted string to its quote, or a bare word to the
+        // next separator.
+        let rest = &line[at + 1..];
+        let lead = rest.len() - rest.trim_start().len();
+        let from = at + 1 + lead;
+        let (from, to) = match b.get(from) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let close = line[from + 1..]
+                    .find(q as char)
+                    .map_or(line.len(), |i| from + 1 + i);
+                (from + 1, close)
+            }
+            Some(_) => {
+                let stop = line[from..]
+                    .find([',', '}', ']', ')', ' ', ';'])
+                    .map_or(line.len(), |i| from + i);
+                (from, stop)
+            }
+            None => continue,
+        };
+        let value = &line[from..to];
+        if !value.is_empty() && !values::is_reference(value) {
+            out.push(from..to);
+        }
+    }
+    out
 }
 
 /// A secret found once in a file is masked wherever it reappears there

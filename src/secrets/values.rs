@@ -300,7 +300,21 @@ pub fn secret_words(text: &str) -> Vec<Range<usize>> {
             continue;
         }
         if prev_secret && !is_reference(word.trim_matches(['"', '\'', ';'])) {
-            out.push(start..end);
+            // The value without the quotes and brackets around it
+            // (`password: druid}` in a one-line object): the masked text is
+            // what is learnt, and `druid}` did not mask `druid` elsewhere.
+            let inner = word.trim_start_matches(['"', '\'', '`', '{', '[', '(']);
+            let inner = inner.trim_end_matches(['"', '\'', '`', ',', ';', '}', ']', ')']);
+            if inner.is_empty() {
+                out.push(start..end);
+            } else {
+                let from = start
+                    + (word.len()
+                        - word
+                            .trim_start_matches(['"', '\'', '`', '{', '[', '('])
+                            .len());
+                out.push(from..from + inner.len());
+            }
         }
         // Two-word names in prose: `API key X`, `access token X`.
         let masked_now = prev_secret;

@@ -49,6 +49,7 @@ mod no_repository;
 mod outputs;
 mod pack;
 mod pack_domain;
+mod parse_error_secrets;
 mod placeholders;
 mod policies;
 mod properties;
