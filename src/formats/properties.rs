@@ -339,7 +339,7 @@ mod tests {
         let e = parse("a=1\nb=2\na=3\n", &Limits::default()).unwrap_err();
         assert_eq!(
             (e.line, e.message.as_str()),
-            (3, "duplicate key `a` (first defined on line 1)")
+            (3, "duplicate key (first defined on line 1)")
         );
         // Escaping does not hide a duplicate: both spell the key `a b`.
         assert!(parse("a\\ b=1\na\\u0020b=2\n", &Limits::default()).is_err());

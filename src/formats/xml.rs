@@ -71,11 +71,13 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError>
                 limits.max_nodes
             ),
             other => {
-                // roxmltree messages end in " at LINE:COL"; keep the description only.
+                // roxmltree messages end in " at LINE:COL"; keep the
+                // description only, without what it quotes of the file (an
+                // entity's name is the text after a `&`, a password's tail:
+                // `super::quoted_punctuation_only`).
                 let s = other.to_string();
-                s.rsplit_once(" at ")
-                    .map_or(s.clone(), |(m, _)| m.to_string())
-                    .to_lowercase()
+                let described = s.rsplit_once(" at ").map_or(s.as_str(), |(m, _)| m);
+                super::quoted_punctuation_only(described).to_lowercase()
             }
         };
         ParseError::new(pos.row, Some(pos.col), message)
@@ -238,6 +240,22 @@ mod tests {
         };
         assert_eq!((r[0].key.as_str(), r[1].key.as_str()), ("s", "t"));
         assert!(matches!(&r[0].value.value, NodeValue::Seq(items) if items.len() == 200_000));
+    }
+
+    #[test]
+    fn errors_quote_no_text_of_the_file() {
+        // An unescaped `&` in a password: roxmltree names the "entity".
+        for text in [
+            "<c><password>r7Tq&W2xZ9kLm4P;</password></c>",
+            "<c password=\"x&mallowdruid;\"/>",
+            "<c><password>&Zq8LmXp3Kd9Vb2Nw7Rt4;</password></c>",
+            "<c><druid></mallow></c>",
+        ] {
+            let e = parse(text, &Limits::default()).unwrap_err().to_string();
+            for piece in ["w2xz", "mallow", "druid", "zq8l"] {
+                assert!(!e.to_lowercase().contains(piece), "{text}: {e}");
+            }
+        }
     }
 
     #[test]

@@ -94,6 +94,9 @@ pub(super) fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Option<Plan>, 
     let mut confirmed: HashMap<Oid, bool> = HashMap::new();
     for _round in 0..WORK {
         close(repo, &mut sides, &mut envs, &mut keys);
+        if let Some(why) = super::incremental::too_wide_subset(keys.len(), envs[0].len(), files) {
+            return Ok(Some(Plan::Full(why)));
+        }
         let (after, before) = match compare_sides(repo, &mut sides, &keys, c)? {
             Ok(v) => v,
             Err(why) => return Ok(Some(Plan::Full(why))),

@@ -237,7 +237,11 @@ impl Store {
         id: Oid,
         fragments: &[Vec<u8>],
     ) -> Vec<(String, Oid)> {
-        let buckets: Vec<u16> = fragments.iter().map(|f| blobfacts::bucket(f)).collect();
+        let wanted = blobfacts::Wanted::new(fragments);
+        let any_run = |runs: &[u8]| {
+            runs.chunks_exact(2)
+                .any(|p| wanted.has(u16::from_le_bytes([p[0], p[1]])))
+        };
         let mut out = Vec::new();
         let mut todo = vec![(String::new(), id)];
         while let Some((prefix, t)) = todo.pop() {
@@ -246,21 +250,7 @@ impl Store {
             };
             let mut r = Reader(&s.blobs);
             while let Some((name, bid, flags, runs)) = skip_blob(&mut r) {
-                let has = |b: u16| {
-                    // Runs are sorted: binary search over the stored pairs.
-                    let (mut lo, mut hi) = (0, runs.len() / 2);
-                    while lo < hi {
-                        let mid = (lo + hi) / 2;
-                        let v = u16::from_le_bytes([runs[2 * mid], runs[2 * mid + 1]]);
-                        match v.cmp(&b) {
-                            std::cmp::Ordering::Less => lo = mid + 1,
-                            std::cmp::Ordering::Greater => hi = mid,
-                            std::cmp::Ordering::Equal => return true,
-                        }
-                    }
-                    false
-                };
-                if flags & blobfacts::MANY != 0 || buckets.iter().any(|b| has(*b)) {
+                if flags & blobfacts::MANY != 0 || any_run(runs) {
                     let (Ok(name), Ok(bid)) = (std::str::from_utf8(name), Oid::from_bytes(bid))
                     else {
                         continue;
