@@ -10,6 +10,7 @@
 mod changes;
 mod compare;
 pub mod duplicates;
+mod unwalked;
 pub use compare::{AMBIGUOUS, TYPES_DIFFER};
 mod spelling;
 mod text;
@@ -439,7 +440,7 @@ fn one_key(
                 let file = files[i].expect("loaded implies present");
                 out.failed += 1;
                 any_failed = true;
-                failed_load(&names[i], file, e, layer.as_deref(), &mut out.found);
+                unwalked::failed_load(&names[i], file, e, layer.as_deref(), &mut out.found);
             }
             Some(_) => out.ok += 1,
             None => {}
@@ -453,7 +454,7 @@ fn one_key(
         one_environment: mode.one_environment,
     };
     if any_failed {
-        learn_unwalked(&ctx, files, loaded, limits);
+        unwalked::learn_unwalked(&ctx, files, loaded, limits);
         return out;
     }
 
@@ -478,89 +479,6 @@ fn one_key(
     }
     structured(&ctx, files, loaded, mode.interest, &mut out);
     out
-}
-
-/// A key not compared because a side failed to load: learn the secrets of
-/// every side before a message quotes the files ([`crate::load::learn_secrets`]
-/// has the rule). Every side's text is read as a file of no known format,
-/// and each document that loaded is walked against itself (every value is
-/// classified as in a comparison; the findings are dropped).
-fn learn_unwalked(
-    ctx: &walk::Ctx<'_>,
-    files: &[Option<&EnvFile>],
-    loaded: Vec<Option<Loaded>>,
-    limits: &Limits,
-) {
-    for (i, f) in files.iter().enumerate() {
-        if let Some(f) = f {
-            crate::load::learn_secrets(&ctx.envs[i], f, ctx.masker, limits);
-        }
-    }
-    let mut dropped = compare::Found::default();
-    for l in loaded.iter().flatten() {
-        if let Loaded::Docs(docs) = l {
-            for d in docs {
-                let refs = vec![Some(d); ctx.envs.len()];
-                walk::documents(ctx, &refs, &mut dropped);
-            }
-        }
-    }
-}
-
-/// The finding for one environment's copy that could not be read or parsed.
-/// A link whose target is not there yet is missing config, not broken
-/// config, and one finding per missing link target names every environment
-/// whose link it is.
-fn failed_load(
-    env: &str,
-    file: &EnvFile,
-    e: &crate::formats::ParseError,
-    layer: Option<&str>,
-    found: &mut compare::Found,
-) {
-    let msg = match (file.refused, e.col) {
-        (Some(reason), _) => format!("not read: {reason}"),
-        (None, Some(col)) => {
-            format!("cannot parse {} (column {col}): {}", file.format, e.message)
-        }
-        (None, None) => format!("cannot parse {}: {}", file.format, e.message),
-    };
-    let rule = if file.refused == Some(crate::env::BROKEN_LINK) {
-        Rule::MissingFile
-    } else {
-        Rule::ParseError
-    };
-    let value = match (&file.origin, rule) {
-        (crate::env::Origin::Path(p), Rule::MissingFile) => crate::env::link_text(p)
-            .map(|t| crate::finding::Shown::Value(format!("-> {t} (missing)"))),
-        _ => None,
-    };
-    let site = (
-        env.to_string(),
-        Some(Site {
-            file: layer.map_or_else(|| file.display.clone(), str::to_string),
-            line: e.line,
-            value,
-        }),
-    );
-    if rule == Rule::MissingFile
-        && let Some(f) = found
-            .findings
-            .iter_mut()
-            .find(|f| f.rule == Rule::MissingFile.id() && f.file == file.key)
-    {
-        f.envs.push(site);
-        return;
-    }
-    let mut f = Finding::builtin(rule, msg, file.key.clone());
-    if rule == Rule::MissingFile {
-        f.help = Some(
-            "create the link's target (e.g. from its *.example file), or remove the link"
-                .to_string(),
-        );
-    }
-    f.envs = vec![site];
-    found.findings.push(f);
 }
 
 /// Text files (every copy loaded as lines): a missing copy, then line by line.
@@ -662,6 +580,13 @@ fn compare_documents(
     seen: &mut Vec<Seen>,
 ) {
     let known = walk::documents(ctx, docs, found);
+    // A document some environment lacks is not compared value by value:
+    // learn its secrets all the same (`learn_document`).
+    if !ctx.one_environment && docs.iter().any(Option::is_none) {
+        for d in docs.iter().flatten() {
+            unwalked::learn_document(ctx, d);
+        }
+    }
     if let Some(interest) = interest {
         leaves_of(ctx, docs, &known, interest, leaves, seen);
     }

@@ -166,15 +166,73 @@ impl Masker {
         for r in catalogue::find(text) {
             self.fingerprint(&text[r]);
         }
-        for line in text.lines() {
+        let lines: Vec<&str> = text.lines().collect();
+        // pgbouncer's `userlist.txt`: `"user" "password"` per line.
+        if name.contains("userlist") {
+            for line in &lines {
+                if let Some(password) = line.split('"').nth(3).filter(|p| !p.is_empty()) {
+                    self.fingerprint(password);
+                }
+            }
+        }
+        for (i, line) in lines.iter().enumerate() {
             for r in line_ranges(line, layout) {
                 let piece = line[r].trim_matches(['"', '\'', '`']);
                 if !piece.is_empty() {
                     self.fingerprint(piece);
                 }
             }
+            if opens_secret_value(line)
+                && let Some(next) = lines[i + 1..].iter().find(|l| !l.trim().is_empty())
+            {
+                let value = next.trim().trim_end_matches('\\');
+                let value = value.strip_prefix("value:").map_or(value, str::trim);
+                let value = value.trim_matches(['"', '\'', '`', ',']);
+                if !value.is_empty() && !value.starts_with('<') {
+                    self.fingerprint(value);
+                }
+            }
         }
     }
+}
+
+/// Whether `line` opens a secret-named value that continues on the next
+/// line: the key with nothing after its `:` or `=` but a YAML block
+/// indicator (`|`, `>-`), a continuation `\`, a heredoc (`<<EOT`) or an
+/// opening quote; an element `<password>` with no text; a Kubernetes
+/// `name: DB_PASSWORD` whose `value:` follows. Used to learn, not to mask:
+/// a file that fails to parse is read by the text rules, which read one
+/// line at a time (adversarial review `review-parse/03`).
+fn opens_secret_value(line: &str) -> bool {
+    let t = line.trim().trim_start_matches("- ");
+    if let Some(open) = t
+        .strip_suffix('>')
+        .and_then(|r| r.rsplit_once('<'))
+        .map(|(_, tag)| tag)
+    {
+        return !open.contains(['/', ' ', '?', '!']) && super::keys::is_secret_name(open);
+    }
+    let Some(at) = t.find([':', '=']) else {
+        return false;
+    };
+    let (key, rest) = (t[..at].trim().trim_matches(['"', '\'']), t[at + 1..].trim());
+    if key == "name" {
+        let named = rest.trim_matches(['"', '\'']);
+        return !named.is_empty() && super::keys::is_secret_name(named);
+    }
+    if key.is_empty() || key.contains(char::is_whitespace) || !super::keys::is_secret_name(key) {
+        return false;
+    }
+    let block = rest.starts_with(['|', '>'])
+        && rest[1..]
+            .chars()
+            .all(|c| matches!(c, '-' | '+' | '0'..='9'));
+    rest.is_empty()
+        || block
+        || rest == "\\"
+        || rest == "\""
+        || rest == "'"
+        || rest.starts_with("<<")
 }
 
 /// File layouts with a credential field of their own.

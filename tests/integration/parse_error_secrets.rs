@@ -112,3 +112,88 @@ fn a_parse_error_never_prints_a_secret_of_its_key() {
         .count();
     assert_eq!(parse_errors, failing, "{json}");
 }
+
+/// `(file, its content in staging, in prod)` holding the password `@` in
+/// prod where the comparison does not show it value by value: `None` is no
+/// file.
+type Holder = (&'static str, Option<&'static str>, &'static str);
+
+/// Where a secret is read but not printed by any finding.
+const HOLDERS: &[Holder] = &[
+    // Different secrets at one key: how environments should differ.
+    ("app.yaml", Some("password: other1\n"), "password: @\n"),
+    (
+        "app.json",
+        Some("{\"db\": {\"password\": \"o\"}}\n"),
+        "{\"db\": {\"password\": \"@\"}}\n",
+    ),
+    // A file only production has, and a Kubernetes Secret in it.
+    ("only.yaml", None, "password: @\n"),
+    (
+        "secret.yaml",
+        None,
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: @\n",
+    ),
+    // Files that do not parse, the secret on the line after its key.
+    (
+        "block.yaml",
+        Some("password: x\n"),
+        "password: |\n  @\nbad: [\n",
+    ),
+    (
+        "heredoc.tf",
+        Some("password = \"x\"\n"),
+        "password = <<EOT\n@\nEOT\nx = {\n",
+    ),
+    (
+        "env.yaml",
+        Some("password: x\n"),
+        "env:\n  - name: DB_PASSWORD\n    value: @\nbad: [\n",
+    ),
+    (
+        "app.xml",
+        Some("<c><password>x</password></c>\n"),
+        "<c><password>\n@\n</password></d>\n",
+    ),
+    (
+        "userlist.txt",
+        Some("\"scott\" \"x\"\n"),
+        "\"scott\" \"@\"\n\"bob\" \"x\n",
+    ),
+];
+
+#[test]
+fn a_secret_is_masked_elsewhere_though_no_finding_shows_it() {
+    let mut rng = Lcg(0x5eed_0405);
+    for (i, (file, staging, prod)) in HOLDERS.iter().enumerate() {
+        for password in [word(&mut rng), rng.alnum(14)] {
+            let t = Tree::new(&[(
+                "driftcheck.toml",
+                "[env.staging]\nroot = \"staging\"\n[env.prod]\nroot = \"prod\"\n",
+            )]);
+            if let Some(s) = staging {
+                t.write(&format!("staging/{file}"), s);
+            }
+            t.write(&format!("prod/{file}"), &prod.replace('@', &password));
+            // Another file prints it, glued into a connection string.
+            t.write("staging/run.yaml", "cmd: \"connect scott/x@db\"\n");
+            t.write(
+                "prod/run.yaml",
+                &format!("cmd: \"connect scott/{password}@db\"\n"),
+            );
+            for format in ["human", "json", "github"] {
+                let out = t
+                    .run(&["diff", "staging", "prod", "-v", "--format", format])
+                    .all();
+                assert!(
+                    !out.contains(password.as_str()),
+                    "holder {i} ({file}): {password} printed:\n{out}"
+                );
+                assert!(
+                    out.contains("scott/"),
+                    "the value is still reported:\n{out}"
+                );
+            }
+        }
+    }
+}

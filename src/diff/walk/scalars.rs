@@ -86,6 +86,13 @@ impl<'a> Walker<'a, '_> {
                 .iter()
                 .all(|&(i, s)| masker.is_whole_secret(keys.get(i), s, self.forced_for(s, forced)))
         {
+            // Settled without a masked value, but learnt for masking all
+            // the same: a secret is masked wherever else it is printed
+            // (`scott/<password>@db` in another file) whether or not a
+            // finding shows it here (adversarial review `review-parse/03`).
+            for (_, s) in &present {
+                crate::secrets::remember(&s.text);
+            }
             return true;
         }
         if self.ctx.keep_equivalent {

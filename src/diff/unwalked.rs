@@ -1,0 +1,102 @@
+//! What the comparison does not walk value by value: a file that cannot be
+//! read or parsed (its finding), and the secrets learnt for masking there
+//! and in documents only some environments have.
+
+use super::{Doc, EnvFile, Limits, Loaded, compare, walk};
+use crate::finding::{Finding, Rule, Site};
+
+/// A key not compared because a side failed to load: learn the secrets of
+/// every side before a message quotes the files ([`crate::load::learn_secrets`]
+/// has the rule). Every side's text is read as a file of no known format,
+/// and each document that loaded is walked against itself (every value is
+/// classified as in a comparison; the findings are dropped).
+pub(super) fn learn_unwalked(
+    ctx: &walk::Ctx<'_>,
+    files: &[Option<&EnvFile>],
+    loaded: Vec<Option<Loaded>>,
+    limits: &Limits,
+) {
+    for (i, f) in files.iter().enumerate() {
+        if let Some(f) = f {
+            crate::load::learn_secrets(&ctx.envs[i], f, ctx.masker, limits);
+        }
+    }
+    for l in loaded.iter().flatten() {
+        if let Loaded::Docs(docs) = l {
+            for d in docs {
+                learn_document(ctx, d);
+            }
+        }
+    }
+}
+
+/// Learn the secrets of `doc` for masking: walked against itself in every
+/// environment, each value classified as in a comparison, the findings
+/// dropped.
+///
+/// Rule: every secret read is learnt, whether or not a finding shows it,
+/// so it is masked wherever else it is printed (`scott/<password>@db` in
+/// another file's value, a parse error). A document only some environments
+/// have (a file or a Kubernetes `Secret` in production only), and a file
+/// key a side of which fails to load, are not compared value by value, and
+/// their secrets were printed elsewhere (adversarial review `review-parse/03`).
+pub(super) fn learn_document(ctx: &walk::Ctx<'_>, doc: &Doc) {
+    let refs = vec![Some(doc); ctx.envs.len()];
+    walk::documents(ctx, &refs, &mut compare::Found::default());
+}
+
+/// The finding for one environment's copy that could not be read or parsed.
+/// A link whose target is not there yet is missing config, not broken
+/// config, and one finding per missing link target names every environment
+/// whose link it is.
+pub(super) fn failed_load(
+    env: &str,
+    file: &EnvFile,
+    e: &crate::formats::ParseError,
+    layer: Option<&str>,
+    found: &mut compare::Found,
+) {
+    let msg = match (file.refused, e.col) {
+        (Some(reason), _) => format!("not read: {reason}"),
+        (None, Some(col)) => {
+            format!("cannot parse {} (column {col}): {}", file.format, e.message)
+        }
+        (None, None) => format!("cannot parse {}: {}", file.format, e.message),
+    };
+    let rule = if file.refused == Some(crate::env::BROKEN_LINK) {
+        Rule::MissingFile
+    } else {
+        Rule::ParseError
+    };
+    let value = match (&file.origin, rule) {
+        (crate::env::Origin::Path(p), Rule::MissingFile) => crate::env::link_text(p)
+            .map(|t| crate::finding::Shown::Value(format!("-> {t} (missing)"))),
+        _ => None,
+    };
+    let site = (
+        env.to_string(),
+        Some(Site {
+            file: layer.map_or_else(|| file.display.clone(), str::to_string),
+            line: e.line,
+            value,
+        }),
+    );
+    if rule == Rule::MissingFile
+        && let Some(f) = found
+            .findings
+            .iter_mut()
+            .find(|f| f.rule == Rule::MissingFile.id() && f.file == file.key)
+    {
+        f.envs.push(site);
+        return;
+    }
+    let mut f = Finding::builtin(rule, msg, file.key.clone());
+    if rule == Rule::MissingFile {
+        f.help = Some(
+            "create the link's target (e.g. from its *.example file), or remove the link"
+                .to_string(),
+        );
+    }
+    f.envs = vec![site];
+    found.findings.push(f);
+}
