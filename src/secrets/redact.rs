@@ -208,7 +208,18 @@ fn remembered(set: &Mutex<HashSet<Box<str>>>, text: &str) -> Vec<std::ops::Range
     if seen.is_empty() {
         return Vec::new();
     }
-    let patterns: Vec<&str> = seen.iter().map(|s| &**s).collect();
+    // Only the secrets that may be in `text` (most never are: findings show
+    // fingerprints): an automaton over every secret read in a repository
+    // of 20,000 files per environment was 67 MB of a 76 MB peak.
+    let grams = Grams::of(text.as_bytes());
+    let patterns: Vec<&str> = seen
+        .iter()
+        .map(|s| &**s)
+        .filter(|p| grams.may_hold(p.as_bytes()))
+        .collect();
+    if patterns.is_empty() {
+        return Vec::new();
+    }
     // A DFA costs states × byte classes to build: quick for many short
     // secrets, quadratic-looking for a few long ones (a 10,000-character
     // value masked whole). Past 4 KB of patterns, or one over 256 bytes,
@@ -224,6 +235,47 @@ fn remembered(set: &Mutex<HashSet<Box<str>>>, text: &str) -> Vec<std::ops::Range
         .build(&patterns)
         .map(|ac| ac.find_iter(text).map(|m| m.range()).collect())
         .unwrap_or_default()
+}
+
+/// The 4-byte windows of a text, hashed into a bitset sized to the text: a
+/// secret (4 bytes or more, [`MIN_LEN`]) whose first or last window is not
+/// set is not in the text. False positives only keep a secret in the
+/// search.
+struct Grams {
+    bits: Vec<u64>,
+    mask: u32,
+}
+
+impl Grams {
+    fn of(text: &[u8]) -> Grams {
+        let size = (text.len().saturating_mul(16))
+            .next_power_of_two()
+            .clamp(1 << 10, 1 << 24);
+        let mut g = Grams {
+            bits: vec![0; size / 64],
+            mask: u32::try_from(size - 1).unwrap_or(u32::MAX),
+        };
+        for w in text.windows(4) {
+            let h = g.slot(w);
+            g.bits[h / 64] |= 1 << (h % 64);
+        }
+        g
+    }
+
+    fn slot(&self, w: &[u8]) -> usize {
+        let x = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        (x.wrapping_mul(0x9E37_79B1).rotate_left(13) & self.mask) as usize
+    }
+
+    fn has(&self, w: &[u8]) -> bool {
+        let h = self.slot(w);
+        self.bits[h / 64] & (1 << (h % 64)) != 0
+    }
+
+    /// Whether `pattern` may be in the text.
+    fn may_hold(&self, pattern: &[u8]) -> bool {
+        pattern.len() >= 4 && self.has(&pattern[..4]) && self.has(&pattern[pattern.len() - 4..])
+    }
 }
 
 /// Below this size the rules run on one thread.
@@ -357,6 +409,38 @@ impl<W: Write> Drop for Redacting<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_window_filter_keeps_every_secret_in_the_text() {
+        // No false negative: every piece of 4 bytes or more of a text, at
+        // every size of bitset, passes; a piece not in a short text mostly
+        // does not.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut rejected = 0;
+        for len in [4usize, 17, 300, 5_000, 70_000] {
+            let text: Vec<u8> = (0..len)
+                .map(|_| b"ab:/@xyZ019-_"[(next() % 13) as usize])
+                .collect();
+            let g = Grams::of(&text);
+            for _ in 0..200 {
+                let start = (next() as usize) % (len - 3);
+                let end = start + 4 + (next() as usize) % (len - start - 3);
+                assert!(g.may_hold(&text[start..end]), "{len} {start}..{end}");
+            }
+            if len == 17 {
+                rejected += (0..200)
+                    .filter(|i| !g.may_hold(format!("Q{i:05}").as_bytes()))
+                    .count();
+            }
+        }
+        assert!(rejected > 190, "{rejected}");
+    }
 
     #[test]
     fn remembered_secrets_are_masked_in_every_form() {
