@@ -53,6 +53,7 @@ pub use redact::{
 pub use text::{
     mask_command, mask_command_output, mask_line, mask_quoted_names, mask_source_line, shown_name,
 };
+pub use values::is_reference;
 
 use crate::model::envtoken::EnvTokens;
 use crate::model::node::{Scalar, ScalarKind};

@@ -87,6 +87,15 @@ pub fn remember(secret: &str) {
     if s.len() < MIN_LEN || s.len() > 1 << 20 {
         return;
     }
+    // A literal word under a secret-named key (`MYSQL_RANDOM_ROOT_PASSWORD:
+    // "true"`) is not a secret anyone can leak, and masking it masked every
+    // flag of the report (adversarial review 2).
+    if ["true", "false", "null", "none"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(s))
+    {
+        return;
+    }
     if is_word(s) {
         // Every printed form of a word is the word itself.
         WORDS

@@ -184,16 +184,35 @@ impl Masker {
             }
             if opens_secret_value(line)
                 && let Some(next) = lines[i + 1..].iter().find(|l| !l.trim().is_empty())
+                && let Some(value) = next_line_value(next)
             {
-                let value = next.trim().trim_end_matches('\\');
-                let value = value.strip_prefix("value:").map_or(value, str::trim);
-                let value = value.trim_matches(['"', '\'', '`', ',']);
-                if !value.is_empty() && !value.starts_with('<') {
-                    self.fingerprint(value);
-                }
+                self.fingerprint(value);
             }
         }
     }
+}
+
+/// The value a line after [`opens_secret_value`] holds, if it can be a
+/// literal secret: the line itself, or what follows `value:`; not another
+/// key (`valueFrom:`, `host: db`), a comment, a reference (`${X}`,
+/// `$(X)`, `{{ .Values.x }}`) or a literal word (`true`). Learning any of
+/// those masked them across the whole report (adversarial review 2: every
+/// `true` after `MYSQL_RANDOM_ROOT_PASSWORD`).
+fn next_line_value(line: &str) -> Option<&str> {
+    let t = line.trim().trim_end_matches('\\').trim();
+    let t = match t.split_once(':') {
+        Some((key, rest)) if key.trim_matches(['"', '\'']) == "value" => rest.trim(),
+        Some((key, _)) if !key.contains(char::is_whitespace) && !key.contains(['/', '@']) => {
+            return None;
+        }
+        _ => t,
+    };
+    let v = t.trim_matches(['"', '\'', '`', ',']);
+    let literal = ["true", "false", "null", "none", "yes", "no", "on", "off"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(v));
+    let opener = v.starts_with(['<', '#', '{', '[', '$', '%', '(', '|', '>', '&', '*', '!']);
+    (v.len() >= 4 && !literal && !opener && !values::is_reference(v)).then_some(v)
 }
 
 /// Whether `line` opens a secret-named value that continues on the next

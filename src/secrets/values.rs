@@ -59,9 +59,34 @@ pub fn is_reference(text: &str) -> bool {
             "from_env:",
             "from_zk:",
             "incl:",
+            // A file holding the secret (`file:///run/secrets/db`).
+            "file://",
         ]
         .iter()
         .any(|p| t.starts_with(p))
+        || wrapped_reference(t, var)
+}
+
+/// The secret stores' and tools' own reference syntaxes, each whole:
+/// Symfony `%env(DB_PASSWORD)%`, CloudFormation `{{resolve:secretsmanager:…}}`,
+/// Concourse `((db_password))`, Azure App Service
+/// `@Microsoft.KeyVault(SecretUri=…)`, Octopus `#{Db.Password}`, and
+/// `env:DB_PASS`. Read as secrets, they were masked in findings, and once
+/// every secret read was learnt, masked across the report (adversarial
+/// review 2).
+fn wrapped_reference(t: &str, var: impl Fn(&str) -> bool) -> bool {
+    let inner_is = |open: &str, close: &str, ok: &dyn Fn(char) -> bool| {
+        t.strip_prefix(open)
+            .and_then(|r| r.strip_suffix(close))
+            .is_some_and(|inner| !inner.is_empty() && inner.chars().all(ok))
+    };
+    let name = |c: char| c.is_ascii_alphanumeric() || "_.-:/".contains(c);
+    inner_is("%env(", ")%", &|c| name(c) || c == '(' || c == ')')
+        || (t.starts_with("{{resolve:") && t.ends_with("}}") && !t.contains(char::is_whitespace))
+        || inner_is("((", "))", &name)
+        || (t.starts_with("@Microsoft.KeyVault(") && t.ends_with(')'))
+        || inner_is("#{", "}", &|c| name(c) || c == ' ')
+        || t.strip_prefix("env:").is_some_and(&var)
 }
 
 /// The byte range of the default in `${X:-default}`, if it has a non-empty one.

@@ -451,9 +451,11 @@ fn windows(secret: &str) -> Vec<String> {
     out
 }
 
-/// Output without fingerprints (12+ hex digits would match hex windows by chance).
+/// Output without fingerprints (12+ hex digits would match hex windows by
+/// chance), also where a summary cut one short (`<secret fp=778555c…`: a
+/// random key's fingerprint matched a window of a secret of digits).
 fn scrub(output: &str) -> String {
-    regex::Regex::new(r"[0-9a-f]{12,64}")
+    regex::Regex::new(r"fp=[0-9a-f]{1,64}|[0-9a-f]{12,64}")
         .unwrap()
         .replace_all(output, "#")
         .into_owned()

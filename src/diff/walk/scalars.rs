@@ -91,7 +91,9 @@ impl<'a> Walker<'a, '_> {
             // (`scott/<password>@db` in another file) whether or not a
             // finding shows it here (adversarial review `review-parse/03`).
             for (_, s) in &present {
-                crate::secrets::remember(&s.text);
+                if !crate::secrets::is_reference(&s.text) {
+                    crate::secrets::remember(&s.text);
+                }
             }
             return true;
         }
