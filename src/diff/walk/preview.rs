@@ -68,7 +68,8 @@ impl<'a> Walker<'a, '_> {
                     out.push_str(&e.key);
                     out.push_str(": ");
                     let f = child_forced(entries, &e.key, &e.value, forced);
-                    self.write(i, &e.value, Some(&e.key), f, out, depth + 1);
+                    let k = super::secrecy::pair_key(entries, &e.key);
+                    self.write(i, &e.value, Some(k), f, out, depth + 1);
                 }
                 out.push('}');
             }

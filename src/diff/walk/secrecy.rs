@@ -184,14 +184,6 @@ pub(super) fn known_secrets<'a>(
                 }
                 NodeValue::Seq(items) => stack.extend(items.iter().map(|i| (i, key, forced))),
                 NodeValue::Map(entries) => {
-                    let sibling = entries
-                        .iter()
-                        .find_map(|e| match (&*e.key, &e.value.value) {
-                            ("name" | "key" | "@name" | "@key", NodeValue::Scalar(s)) => {
-                                Some(s.text.as_str())
-                            }
-                            _ => None,
-                        });
                     for e in entries {
                         // A key name that is a credential is remembered by
                         // the last-line writer: no message may quote it.
@@ -199,10 +191,7 @@ pub(super) fn known_secrets<'a>(
                             crate::secrets::remember(&e.key);
                             known.insert(e.key.as_str());
                         }
-                        let k = match (&*e.key, sibling) {
-                            ("value" | "valueFrom" | "@value", Some(name)) => name,
-                            _ => e.key.as_str(),
-                        };
+                        let k = pair_key(entries, &e.key);
                         stack.push((
                             &e.value,
                             Some(k),
@@ -214,4 +203,22 @@ pub(super) fn known_secrets<'a>(
         }
     }
     (known, sightings)
+}
+
+/// The name a map entry's value is classified under: its own key, or for
+/// the `value` of a name/value pair (`{name: DB_PASSWORD, value: x}`,
+/// Kubernetes `env`, XML `@name`/`@value`) the pair's name. Every reader
+/// of a value's secrecy uses it: a missing item's preview read `value`
+/// alone and printed a password of five letters (adversarial review 2).
+pub(super) fn pair_key<'a>(entries: &'a [MapEntry], key: &'a str) -> &'a str {
+    if !matches!(key, "value" | "valueFrom" | "@value") {
+        return key;
+    }
+    entries
+        .iter()
+        .find_map(|e| match (&*e.key, &e.value.value) {
+            ("name" | "key" | "@name" | "@key", NodeValue::Scalar(s)) => Some(s.text.as_str()),
+            _ => None,
+        })
+        .unwrap_or(key)
 }

@@ -1,3 +1,6 @@
+//! Secrets read where no finding shows them are learnt, and masked wherever
+//! they are printed: a parse error, another file's value, a preview.
+//!
 //! A file that fails to parse is never compared, and its parse error quotes
 //! the file's text (a duplicate key, a bad token). Rule
 //! (`load::learn_secrets`): every side of such a key is learnt for masking
@@ -192,6 +195,57 @@ fn a_secret_is_masked_elsewhere_though_no_finding_shows_it() {
                 assert!(
                     out.contains("scott/"),
                     "the value is still reported:\n{out}"
+                );
+            }
+        }
+    }
+}
+
+/// A name/value pair only one environment has is printed whole in its
+/// missing-key finding (`{name: DB_PASSWORD, value: …}`): its value is
+/// classified under the pair's name, at every length (a password of five
+/// letters or fewer was shown: adversarial review 2).
+#[test]
+fn a_pair_only_one_environment_has_masks_its_value_in_the_preview() {
+    let shapes: &[(&str, &str, &str)] = &[
+        (
+            "d.yaml",
+            "env:\n  - name: LOG\n    value: info\n",
+            "env:\n  - name: LOG\n    value: info\n  - name: DB_PASSWORD\n    value: @\n",
+        ),
+        (
+            "task.json",
+            "{\"environment\": [{\"name\": \"LOG\", \"value\": \"info\"}]}\n",
+            "{\"environment\": [{\"name\": \"LOG\", \"value\": \"info\"}, {\"name\": \"API_TOKEN\", \"value\": \"@\"}]}\n",
+        ),
+        (
+            "values.yaml",
+            "extraEnv:\n  - name: LOG\n    value: info\n",
+            "extraEnv:\n  - name: LOG\n    value: info\n  - value: @\n    name: SMTP_PASS\n",
+        ),
+    ];
+    let mut rng = Lcg(0x5eed_0406);
+    for (file, staging, prod) in shapes {
+        for password in [
+            "root",
+            "admin",
+            "druid",
+            "mallow",
+            &word(&mut rng),
+            &rng.alnum(9),
+        ] {
+            let t = Tree::new(&[(
+                "driftcheck.toml",
+                "[env.staging]\nroot = \"staging\"\n[env.prod]\nroot = \"prod\"\n",
+            )]);
+            t.write(&format!("staging/{file}"), staging);
+            t.write(&format!("prod/{file}"), &prod.replace('@', password));
+            for format in ["human", "json"] {
+                let out = t.run(&["check", "--format", format]).all();
+                assert!(out.contains("missing-key"), "{file}: {out}");
+                assert!(
+                    !out.contains(password),
+                    "{file}: {password} printed:\n{out}"
                 );
             }
         }
