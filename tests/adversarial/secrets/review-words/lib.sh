@@ -13,7 +13,7 @@ runall() {
     "$BIN" diff staging prod -v --color never 2>&1
   )
 }
-# verdict CASE SECRET DIR : LEAK if output contains SECRET (or any 6+ window if WIN=1)
+# verdict CASE SECRET DIR : LEAK if output contains SECRET
 verdict() {
   local c=$1 s=$2 d=$3 out
   out=$(runall "$d")
