@@ -185,7 +185,7 @@ fn duplicate_error(text: &str, lines: &HclLines, offset: usize) -> ParseError {
     else {
         return generic();
     };
-    super::duplicate_key(name, line, lines.line(first))
+    super::duplicate_key(line, lines.line(first))
 }
 
 /// Start of the span of `s`, if it has one.

@@ -226,7 +226,7 @@ impl std::error::Error for ParseError {}
 /// a word no shape rule can tell from a name) was printed (adversarial
 /// reviews `review-words/04`, `review-parse`). The two lines locate it.
 /// Messages from other parsers keep only quoted punctuation ([`quoted_punctuation_only`]).
-pub(crate) fn duplicate_key(_key: &str, line: u32, first: u32) -> ParseError {
+pub(crate) fn duplicate_key(line: u32, first: u32) -> ParseError {
     ParseError::new(
         line,
         None,
@@ -269,11 +269,11 @@ pub(crate) struct KeySet {
 }
 
 impl KeySet {
-    /// Record `key` at `line`, or fail naming the line it was first defined on.
-    /// Key names are shown (escaped); values never are.
+    /// Record `key` at `line`, or fail naming the line it was first defined
+    /// on (never the key: [`duplicate_key`]).
     pub(crate) fn insert(&mut self, key: &str, line: u32) -> Result<(), ParseError> {
         if let Some(&first) = self.seen.get(key) {
-            return Err(duplicate_key(key, line, first));
+            return Err(duplicate_key(line, first));
         }
         self.seen.insert(key.to_string(), line);
         Ok(())

@@ -67,7 +67,7 @@ impl YamlKeySet {
     /// Record `key` at `line`; on a duplicate, the error for it.
     fn insert(&mut self, key: &str, line: u32) -> Result<(), ParseError> {
         if let Some(first) = self.get(key) {
-            return Err(duplicate_key(key, line, first));
+            return Err(super::duplicate_key(line, first));
         }
         match &mut self.index {
             Some(index) => {
@@ -82,11 +82,6 @@ impl YamlKeySet {
         }
         Ok(())
     }
-}
-
-/// The error for `key` defined a second time at `line`, first at `first`.
-fn duplicate_key(key: &str, line: u32, first: u32) -> ParseError {
-    super::duplicate_key(key, line, first)
 }
 
 /// The error for a stream with more documents than `limits` allow.
