@@ -9,7 +9,8 @@ use crate::finding::{Finding, Rule, Site};
 /// every side before a message quotes the files ([`crate::load::learn_secrets`]
 /// has the rule). Every side's text is read as a file of no known format,
 /// and each document that loaded is walked against itself (every value is
-/// classified as in a comparison; the findings are dropped).
+/// classified as in a comparison; the findings are dropped), and so is what
+/// a side that failed to parse still holds ([`crate::load::recovered`]).
 pub(super) fn learn_unwalked(
     ctx: &walk::Ctx<'_>,
     files: &[Option<&EnvFile>],
@@ -19,6 +20,11 @@ pub(super) fn learn_unwalked(
     for (i, f) in files.iter().enumerate() {
         if let Some(f) = f {
             crate::load::learn_secrets(&ctx.envs[i], f, ctx.masker, limits);
+        }
+        if let (Some(f), Some(Some(Loaded::Failed(..)))) = (f, loaded.get(i)) {
+            for d in crate::load::recovered(&ctx.envs[i], f, limits) {
+                learn_document(ctx, &d);
+            }
         }
     }
     for l in loaded.iter().flatten() {

@@ -82,7 +82,17 @@ fn name_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Remember a secret seen in this run (called for every fingerprinted text).
+///
+/// A secret is remembered in every form it may be written in elsewhere,
+/// and that includes the text it encodes: a value that is base64 of text
+/// ([`decoded_text`]: Kubernetes `data:`, `BASIC_AUTH_B64`) is remembered
+/// decoded too, since the same password is typed in plain in a command
+/// line or a URL of another file (adversarial review 3: only the encoded
+/// form was learnt, and `scott/<password>@db` printed it).
 pub fn remember(secret: &str) {
+    if let Some(text) = decoded_text(secret.trim()) {
+        remember(&text);
+    }
     let s = secret.trim();
     if s.len() < MIN_LEN || s.len() > 1 << 20 {
         return;
@@ -136,6 +146,28 @@ pub fn remember(secret: &str) {
             seen.insert(f.into_boxed_str());
         }
     }
+}
+
+/// The text a base64 value spells: at least 8 characters of one base64
+/// alphabet with a length base64 can have, decoding to printable UTF-8 (no
+/// control characters but line breaks and tabs) of [`MIN_LEN`] or more.
+/// Random bytes decode to text this clean about once in millions, so a
+/// token or a word that happens to be base64-shaped is not decoded into
+/// noise that would be masked.
+fn decoded_text(s: &str) -> Option<String> {
+    let body = s.trim_end_matches('=');
+    if s.len() < 8
+        || s.len() - body.len() > 2
+        || (s.len() != body.len() && !s.len().is_multiple_of(4))
+    {
+        return None;
+    }
+    let bytes = super::encoded::decode(s)?;
+    let text = String::from_utf8(bytes).ok()?;
+    let clean = text
+        .chars()
+        .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'));
+    (clean && text.trim().len() >= MIN_LEN).then_some(text)
 }
 
 /// Remember a name from the configuration (an environment's name, an
@@ -418,6 +450,58 @@ impl<W: Write> Drop for Redacting<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Base64 of text decodes to it; words, identifiers and random tokens
+    /// (base64-shaped too) decode to nothing, so learning a secret's
+    /// decoded form adds no noise to mask.
+    #[test]
+    fn only_base64_of_text_is_decoded() {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let b64 = |s: &[u8]| {
+            let mut out = String::new();
+            for c in s.chunks(3) {
+                let n = c.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - c.len()));
+                for i in 0..=c.len() {
+                    out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                }
+                out.push_str(&"=".repeat(3 - c.len()));
+            }
+            out
+        };
+        for text in ["admin", "druid", "scott:tiger", "S3cr3t!pass", "ümlaut-pw"] {
+            assert_eq!(decoded_text(&b64(text.as_bytes())).as_deref(), Some(text));
+            let unpadded = b64(text.as_bytes()).trim_end_matches('=').to_string();
+            let want = (unpadded.len() >= 8).then_some(text);
+            assert_eq!(decoded_text(&unpadded).as_deref(), want);
+        }
+        for word in [
+            "password",
+            "changeme",
+            "postgres",
+            "Administrator",
+            "mallAdmin",
+        ] {
+            assert_eq!(decoded_text(word), None, "{word}");
+        }
+        // Random tokens of every length: almost none decode to clean text.
+        let mut x: u64 = 0x05ee_db64;
+        let mut decoded = 0;
+        for n in 0..4000 {
+            let token: String = (0..8 + n % 40)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    A[(x % 62) as usize] as char
+                })
+                .collect();
+            decoded += usize::from(decoded_text(&token).is_some());
+        }
+        assert!(
+            decoded <= 4,
+            "{decoded} of 4000 random tokens decoded to text"
+        );
+    }
 
     #[test]
     fn the_window_filter_keeps_every_secret_in_the_text() {

@@ -163,6 +163,58 @@ const HOLDERS: &[Holder] = &[
         Some("\"scott\" \"x\"\n"),
         "\"scott\" \"@\"\n\"bob\" \"x\n",
     ),
+    // Files that do not parse, the secret in a shape only a parser reads
+    // (`load::recovered`, adversarial review `review-learnt/01`).
+    (
+        "comment.yaml",
+        Some("password: x\n"),
+        "password: | # rotated monthly\n  @\nzz: 1\nzz: 2\n",
+    ),
+    (
+        "between.yaml",
+        Some("password: x\n"),
+        "env:\n  - name: DB_PASSWORD\n    # from vault\n    value: @\nzz: 1\nzz: 2\n",
+    ),
+    (
+        "flow.yaml",
+        Some("password: x\n"),
+        "env:\n  - {name: DB_PASSWORD, value: @}\nzz: 1\nzz: 2\n",
+    ),
+    (
+        "first.yaml",
+        Some("password: x\n"),
+        "env:\n  - value: >-\n      @\n    name: DB_PASSWORD\nzz: 1\nzz: 2\n",
+    ),
+    (
+        "cfn.yaml",
+        Some("password: x\n"),
+        "Environment:\n  - Name: DB_PASSWORD\n    Value: @\nzz: 1\nzz: 2\n",
+    ),
+    (
+        "task.json",
+        Some("{\"password\": \"x\"}\n"),
+        "{\"env\": [{\"name\": \"DB_PASSWORD\", \"value\": \"@\"}], }\n",
+    ),
+    (
+        "list.json",
+        Some("{\"password\": \"x\"}\n"),
+        "{\"passwords\": [\n  \"@\"\n], }\n",
+    ),
+    (
+        "env.tf",
+        Some("password = \"x\"\n"),
+        "env = [{ name = \"DB_PASSWORD\", value = \"@\" }]\nx = {\n",
+    ),
+    (
+        "triple.toml",
+        Some("password = \"x\"\n"),
+        "password = '''\n@'''\nx = \n",
+    ),
+    (
+        "cont.properties",
+        Some("db.password=x\n"),
+        "db.password=\\\n  @\nx=\\u12\n",
+    ),
 ];
 
 #[test]
@@ -246,6 +298,124 @@ fn a_pair_only_one_environment_has_masks_its_value_in_the_preview() {
                 assert!(
                     !out.contains(password),
                     "{file}: {password} printed:\n{out}"
+                );
+            }
+        }
+    }
+}
+
+/// A name/value pair is read as one however its keys are spelt
+/// (`walk::secrecy::pair_key`): CloudFormation and SSM `Name`/`Value`, AWS
+/// CLI `ParameterKey`/`ParameterValue`, tags `Key`/`Value`. The list may be
+/// matched by position, so no key of the value's path names the secret
+/// (adversarial review `review-learnt/02`); a word password glued into
+/// another file's value is masked there too.
+#[test]
+fn a_pair_is_read_as_one_in_every_spelling() {
+    let spellings: &[(&str, &str)] = &[
+        (
+            "task.yaml",
+            "Environment:\n  - Name: DB_PASSWORD\n    Value: @\n",
+        ),
+        ("tags.yaml", "Tags:\n  - Key: api_token\n    Value: @\n"),
+        (
+            "ssm.yaml",
+            "Parameters:\n  - Name: /app/db/password\n    Value: @\n",
+        ),
+        (
+            "params.json",
+            "[{\"ParameterKey\": \"DbPassword\", \"ParameterValue\": \"@\"}]\n",
+        ),
+        (
+            "options.json",
+            "[{\"Namespace\": \"aws:rds\", \"OptionName\": \"DBPassword\", \"OptionValue\": \"@\"}]\n",
+        ),
+        (
+            "app.xml",
+            "<c><add key=\"SmtpPassword\" value=\"@\"/></c>\n",
+        ),
+    ];
+    let mut rng = Lcg(0x5eed_0407);
+    for (file, prod) in spellings {
+        for password in ["admin", "druid", &word(&mut rng), &rng.alnum(14)] {
+            let t = Tree::new(&[(
+                "driftcheck.toml",
+                "[env.staging]\nroot = \"staging\"\n[env.prod]\nroot = \"prod\"\n",
+            )]);
+            t.write(&format!("staging/{file}"), &prod.replace('@', "xyzw"));
+            t.write(&format!("prod/{file}"), &prod.replace('@', password));
+            t.write("staging/run.yaml", "cmd: \"connect scott/x@db\"\n");
+            t.write(
+                "prod/run.yaml",
+                &format!("cmd: \"connect scott/{password}@db\"\n"),
+            );
+            for format in ["human", "json", "github"] {
+                let out = t
+                    .run(&["diff", "staging", "prod", "-v", "--format", format])
+                    .all();
+                assert!(
+                    !out.contains(password),
+                    "{file}: {password} printed:\n{out}"
+                );
+                assert!(
+                    out.contains("scott/"),
+                    "{file} {password}: the value is still reported:\n{out}"
+                );
+            }
+        }
+    }
+}
+
+/// A secret is learnt in the text it encodes too (`redact::remember`): a
+/// Kubernetes `Secret`'s `data` holds base64, and the same password typed
+/// in plain in another file is masked there, whether both environments
+/// hold it, they differ, or one has the Secret (adversarial review
+/// `review-learnt/02`).
+#[test]
+fn a_base64_secret_is_masked_in_plain_elsewhere() {
+    let b64 = |s: &str| {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for c in s.as_bytes().chunks(3) {
+            let n = c.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - c.len()));
+            for i in 0..=c.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            }
+            out.push_str(&"=".repeat(3 - c.len()));
+        }
+        out
+    };
+    let secret = |data: &str| {
+        format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: {data}\n")
+    };
+    let mut rng = Lcg(0x5eed_0408);
+    for password in ["admin", "druid", &word(&mut rng), &rng.alnum(14)] {
+        let encoded = b64(password);
+        for staging in [Some(secret(&encoded)), Some(secret(&b64("xyzw"))), None] {
+            let t = Tree::new(&[(
+                "driftcheck.toml",
+                "[env.staging]\nroot = \"staging\"\n[env.prod]\nroot = \"prod\"\n",
+            )]);
+            if let Some(s) = &staging {
+                t.write("staging/s.yaml", s);
+            }
+            t.write("prod/s.yaml", &secret(&encoded));
+            t.write("staging/run.yaml", "cmd: \"connect scott/x@db\"\n");
+            t.write(
+                "prod/run.yaml",
+                &format!("cmd: \"connect scott/{password}@db\"\n"),
+            );
+            for format in ["human", "json"] {
+                let out = t
+                    .run(&["diff", "staging", "prod", "-v", "--format", format])
+                    .all();
+                assert!(
+                    !out.contains(password) && !out.contains(&encoded),
+                    "{password}: printed:\n{out}"
+                );
+                assert!(
+                    out.contains("scott/"),
+                    "{password}: the value is still reported:\n{out}"
                 );
             }
         }

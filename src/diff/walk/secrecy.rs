@@ -115,6 +115,13 @@ pub(super) fn child_forced(
         // `[sendgrid]`): its name is context for every value below.
         return Forced::for_section(key, forced);
     }
+    // The scalar value of a pair named as a secret (`{Name: DB_PASSWORD,
+    // Value: x}`): the list it sits in may be matched by position, so no
+    // key of its path names the secret (review 3, CloudFormation).
+    let named = pair_key(siblings, key);
+    if !std::ptr::eq(named, key) && is_secret_name(named) {
+        return Forced::Secret;
+    }
     forced
 }
 
@@ -206,19 +213,44 @@ pub(super) fn known_secrets<'a>(
 }
 
 /// The name a map entry's value is classified under: its own key, or for
-/// the `value` of a name/value pair (`{name: DB_PASSWORD, value: x}`,
-/// Kubernetes `env`, XML `@name`/`@value`) the pair's name. Every reader
-/// of a value's secrecy uses it: a missing item's preview read `value`
-/// alone and printed a password of five letters (adversarial review 2).
+/// the value of a name/value pair the pair's name. Every reader of a
+/// value's secrecy uses it: a missing item's preview read `value` alone and
+/// printed a password of five letters (adversarial review 2).
+///
+/// The rule, case-insensitive, so that every spelling of the pattern reads
+/// alike (Kubernetes `env`, XML `@name`/`@value`, CloudFormation and SSM
+/// `Name`/`Value`, AWS CLI `ParameterKey`/`ParameterValue`, tags
+/// `Key`/`Value`; review 3 found the capitalised ones printed):
+/// - a *value slot* is a key that is `value`, `valueFrom` or ends in
+///   `value` after a prefix (`ParameterValue`, `secret_value`);
+/// - its *name slot* is the sibling spelt with the same prefix and `name` or
+///   `key` (`ParameterKey`), else a sibling that is `name` or `key`;
+/// - the name slot's scalar text is the name the value is judged under.
 pub(super) fn pair_key<'a>(entries: &'a [MapEntry], key: &'a str) -> &'a str {
-    if !matches!(key, "value" | "valueFrom" | "@value") {
+    let lower = key.trim_start_matches('@').to_ascii_lowercase();
+    let prefix = if lower == "valuefrom" {
+        ""
+    } else if let Some(p) = lower.strip_suffix("value") {
+        p.trim_end_matches(['_', '-', '.'])
+    } else {
         return key;
-    }
-    entries
-        .iter()
-        .find_map(|e| match (&*e.key, &e.value.value) {
-            ("name" | "key" | "@name" | "@key", NodeValue::Scalar(s)) => Some(s.text.as_str()),
+    };
+    let name_of = |want: &dyn Fn(&str) -> bool| {
+        entries.iter().find_map(|e| match &e.value.value {
+            NodeValue::Scalar(s) if want(&e.key.trim_start_matches('@').to_ascii_lowercase()) => {
+                Some(s.text.as_str())
+            }
             _ => None,
         })
+    };
+    let slot = |k: &str, p: &str| {
+        k.strip_prefix(p)
+            .map(|rest| rest.trim_start_matches(['_', '-', '.']))
+            .is_some_and(|rest| rest == "name" || rest == "key")
+    };
+    (!prefix.is_empty())
+        .then(|| name_of(&|k| slot(k, prefix)))
+        .flatten()
+        .or_else(|| name_of(&|k| slot(k, "")))
         .unwrap_or(key)
 }

@@ -37,6 +37,6 @@ toml-triple-literal|app.toml|password = "x"\n|password = '''\n@'''\nx = \n
 xml-tag-attribute|app.xml|<c><password>x</password></c>\n|<c><password type="plain">\n@\n</password></d>\n
 xml-cdata-nextline|app.xml|<c><password>x</password></c>\n|<c><password>\n<![CDATA[@]]>\n</password></d>\n
 xml-cdata-1line|app.xml|<c><password>x</password></c>\n|<c><password><![CDATA[@]]></password></d>\n
-props-cont-2nd-line|app.properties|db.password=x\n|db.password=ab\\\\\n  @\nx=\\\\u12\n
+props-cont-2nd-line|app.properties|db.password=x\n|db.password=\\\n  @\nx=\\u12\n
 CASES
 done
