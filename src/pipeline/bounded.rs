@@ -101,7 +101,7 @@ pub(super) fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Option<Plan>, 
             Ok(v) => v,
             Err(why) => return Ok(Some(Plan::Full(why))),
         };
-        let (mut fragments, secrets) = match fragments_of(&after, &before) {
+        let (mut fragments, searched) = match fragments_of(&after, &before) {
             Ok(v) => v,
             Err(why) => return Ok(Some(Plan::Full(why))),
         };
@@ -129,7 +129,7 @@ pub(super) fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Option<Plan>, 
         }
         let mut grown = keys.clone();
         grown.extend(hosts.iter().cloned());
-        if secrets {
+        if searched {
             grown.extend(opaque.iter().cloned());
         }
         grown.extend(hits.iter().cloned());

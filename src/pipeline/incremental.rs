@@ -192,7 +192,7 @@ pub fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Plan, Error> {
             Ok(v) => v,
             Err(why) => return Ok(Plan::Full(why)),
         };
-        let (mut fragments, secrets) = match fragments_of(&after, &before) {
+        let (mut fragments, searched) = match fragments_of(&after, &before) {
             Ok(v) => v,
             Err(why) => return Ok(Plan::Full(why)),
         };
@@ -211,7 +211,7 @@ pub fn judge(repo: &Repo, c: &ChangeToJudge<'_>) -> Result<Plan, Error> {
         let facts = facts.as_ref().expect("scanned once");
         let mut grown = keys.clone();
         grown.extend(facts.hosts.iter().cloned());
-        if secrets {
+        if searched {
             grown.extend(facts.opaque.iter().cloned());
         }
         grown.extend(hits.iter().cloned());
@@ -314,20 +314,28 @@ pub(super) fn compare_sides(
 
 /// The literal fragments to search every blob for (sorted, unique): each
 /// secret seen and each resource matched across files, at either tree; and
-/// whether any secret was seen.
+/// whether any was wanted.
+///
+/// Rule: a literal search finds only the literal spelling, so whenever one
+/// is made, the files that may spell text otherwise (escapes, line
+/// continuations, percent-encoding, `Secret` base64: [`Facts::opaque`])
+/// come along too. A secret was the first case; an object's name is the
+/// same (a duplicate whose first copy is named `"w\x65b"` was missed).
 pub(super) fn fragments_of(
     after: &Compared,
     before: &Compared,
 ) -> Result<(Vec<Vec<u8>>, bool), Unbounded> {
     let mut fragments: Vec<Vec<u8>> = Vec::new();
-    let mut secrets = false;
+    // Whether any literal search is made.
+    let mut searched = false;
     for c in [&after.outcome, &before.outcome] {
         for s in &c.sightings {
-            secrets = true;
+            searched = true;
             let f = fragment(&s.text, 6).ok_or("a secret without a literal fragment")?;
             fragments.push(f.as_bytes().to_vec());
         }
         for id in &c.leftovers {
+            searched = true;
             let name = id.doc.rsplit('/').next().unwrap_or("");
             let f = fragment(name, 3).ok_or("a resource name without a literal fragment")?;
             fragments.push(f.as_bytes().to_vec());
@@ -345,13 +353,14 @@ pub(super) fn fragments_of(
         .collect();
     for d in &after.outcome.defined {
         if !old.contains(&(d.env, d.file.as_str(), &d.object)) {
+            searched = true;
             let f = fragment(d.name(), 3).ok_or("an object name without a literal fragment")?;
             fragments.push(f.as_bytes().to_vec());
         }
     }
     fragments.sort();
     fragments.dedup();
-    Ok((fragments, secrets))
+    Ok((fragments, searched))
 }
 
 /// Repository-relative paths of the policy files `config` names in `tree`.

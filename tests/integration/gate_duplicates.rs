@@ -26,9 +26,14 @@ fn dep(name: &str, replicas: u32) -> String {
 
 /// Both environments with `web` (5 replicas) and 16 other files each.
 fn repo() -> Repo {
+    repo_with(&dep("web", 5))
+}
+
+/// [`repo`] with `web.yaml` holding `web` as given.
+fn repo_with(web: &str) -> Repo {
     let mut files: Vec<(String, String)> = vec![("driftcheck.toml".into(), CONFIG.into())];
     for env in ["staging", "prod"] {
-        files.push((format!("deploy/{env}/web.yaml"), dep("web", 5)));
+        files.push((format!("deploy/{env}/web.yaml"), web.to_string()));
         for i in 0..16 {
             files.push((
                 format!("deploy/{env}/svc-{i:02}.yaml"),
@@ -111,6 +116,15 @@ fn a_second_copy_of_an_object_is_refused_wherever_it_is_added() {
     let r = repo();
     r.write("deploy/prod/svc-07.yaml", &dep("web", 1));
     judge(&r, "another object renamed to an existing one", 1);
+
+    // The first copy's name spelt with escapes: no literal `web` in its
+    // bytes, so the search for files naming it must take every file that
+    // may spell text otherwise (`incremental::fragments_of`).
+    for spelt in ["\"w\\x65b\"", "\"w\\u0065b\"", "\"w\\\n     eb\""] {
+        let r = repo_with(&object("apps/v1", "Deployment", spelt, None, 5));
+        r.write("deploy/prod/z-override.yaml", &dep("web", 1));
+        judge(&r, &format!("a copy of an object named {spelt}"), 1);
+    }
 }
 
 #[test]
