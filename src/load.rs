@@ -191,8 +191,8 @@ const RECOVERY_MAX_BYTES: usize = 1 << 20;
 
 /// The documents of a file that fails to parse, read from what is left
 /// after small edits where each parse error points ([`repairs`]). Used only
-/// to learn the file's secrets for masking (`learn_unwalked` in
-/// [`crate::diff`]); nothing recovered is compared or printed.
+/// to learn the file's secrets for masking (the comparison's
+/// `learn_unwalked`); nothing recovered is compared or printed.
 ///
 /// Rule: a parse error names where the text stops making sense, and the
 /// lines around it are still config. Their secrets are in shapes only a

@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 
 use crate::model::envtoken::EnvTokens;
-use crate::model::node::{Document, MapEntry, Node, NodeValue};
+use crate::model::node::{Document, MapEntry, Node, NodeValue, Scalar};
 
 /// Keys that identify an item in a list of maps, in order of preference.
 /// `@` is the identity a parser gives a block (nginx `location /api`, a
@@ -205,23 +205,63 @@ pub fn documents(docs: Vec<Document>, file_key: &str, file: &str, ids: &EnvToken
 /// list was a different document). An item without an identity is a
 /// document of the file like any other, by position; it never keeps its
 /// siblings from being resources (a list kept whole hid them all).
+///
+/// An item of a typed list (`kind: DeploymentList`) with neither `kind` nor
+/// `apiVersion` is given the list's apiVersion and its kind less `List`,
+/// as Kubernetes' own list decoding does (apimachinery's unstructured
+/// `decodeToList`: "API server doesn't set each item's APIVersion and
+/// Kind"), so it is the Deployment `kubectl apply` creates, with its
+/// identity (a duplicate or a drifted copy of it was not recognised).
 fn list_items(docs: Vec<Document>) -> Vec<Document> {
+    fn text<'a>(m: &'a [MapEntry], k: &str) -> Option<&'a str> {
+        m.iter()
+            .find(|e| e.key == k)
+            .and_then(|e| match &e.value.value {
+                NodeValue::Scalar(s) => Some(s.text.as_str()),
+                _ => None,
+            })
+    }
     fn is_list(root: &Node) -> bool {
         let NodeValue::Map(m) = &root.value else {
             return false;
         };
-        let text = |k: &str| {
-            m.iter()
-                .find(|e| e.key == k)
-                .and_then(|e| match &e.value.value {
-                    NodeValue::Scalar(s) => Some(s.text.as_str()),
-                    _ => None,
-                })
-        };
-        text("apiVersion").is_some()
-            && text("kind").is_some_and(|k| k.ends_with("List"))
+        text(m, "apiVersion").is_some()
+            && text(m, "kind").is_some_and(|k| k.ends_with("List"))
             && m.iter()
                 .any(|e| e.key == "items" && matches!(e.value.value, NodeValue::Seq(_)))
+    }
+    /// The item with the typed list's kind and apiVersion, when it has
+    /// neither.
+    fn typed(mut item: Node, list: &[MapEntry]) -> Node {
+        let (Some(api), Some(kind)) = (text(list, "apiVersion"), text(list, "kind")) else {
+            return item;
+        };
+        let kind = kind.strip_suffix("List").unwrap_or(kind);
+        let line = list
+            .iter()
+            .find(|e| e.key == "kind")
+            .map_or(item.line, |e| e.line);
+        if let NodeValue::Map(m) = &mut item.value
+            && !kind.is_empty()
+            && text(m, "kind").is_none_or(str::is_empty)
+            && text(m, "apiVersion").is_none_or(str::is_empty)
+        {
+            m.retain(|e| e.key != "kind" && e.key != "apiVersion");
+            for (key, value) in [("kind", kind), ("apiVersion", api)] {
+                m.insert(
+                    0,
+                    MapEntry {
+                        key: key.into(),
+                        line,
+                        value: Node {
+                            value: NodeValue::Scalar(Scalar::string(value)),
+                            line,
+                        },
+                    },
+                );
+            }
+        }
+        item
     }
     fn flatten(root: Node, depth: usize, out: &mut Vec<Document>) {
         if depth > 16 || !is_list(&root) {
@@ -231,15 +271,16 @@ fn list_items(docs: Vec<Document>) -> Vec<Document> {
             });
             return;
         }
-        let NodeValue::Map(m) = root.value else {
+        let NodeValue::Map(mut m) = root.value else {
             unreachable!("a list is a map")
         };
-        for e in m {
-            if let (true, NodeValue::Seq(items)) = (e.key == "items", e.value.value) {
-                for item in items {
-                    flatten(item, depth + 1, out);
-                }
-                break;
+        let Some(at) = m.iter().position(|e| e.key == "items") else {
+            unreachable!("a list has items")
+        };
+        let items = std::mem::replace(&mut m[at].value.value, NodeValue::Seq(Vec::new()));
+        if let NodeValue::Seq(items) = items {
+            for item in items {
+                flatten(typed(item, &m), depth + 1, out);
             }
         }
     }

@@ -113,6 +113,15 @@ fn a_second_copy_of_an_object_is_refused_wherever_it_is_added() {
     );
     judge(&r, "a copy inside a List", 1);
 
+    // A typed list's items carry neither kind nor apiVersion: Kubernetes
+    // gives them the list's (`model::document::list_items`).
+    let r = repo();
+    r.write(
+        "deploy/prod/z-override.yaml",
+        "apiVersion: apps/v1\nkind: DeploymentList\nitems:\n  - metadata:\n      name: web\n    spec:\n      replicas: 1\n",
+    );
+    judge(&r, "a copy inside a DeploymentList, its kind left out", 1);
+
     let r = repo();
     r.write("deploy/prod/svc-07.yaml", &dep("web", 1));
     judge(&r, "another object renamed to an existing one", 1);
@@ -135,6 +144,20 @@ fn objects_that_only_share_a_name_are_not_duplicates() {
         &object("v1", "Service", "web", None, 0),
     );
     judge(&r, "a Service beside the Deployment of the same name", 0);
+
+    let r = repo();
+    r.write(
+        "deploy/prod/web-svc.yaml",
+        "apiVersion: v1\nkind: ServiceList\nitems:\n  - metadata:\n      name: web\n    spec:\n      replicas: 1\n",
+    );
+    judge(&r, "a ServiceList item of the Deployment's name", 0);
+
+    let r = repo();
+    r.write(
+        "deploy/prod/kindless.yaml",
+        "apiVersion: v1\nkind: List\nitems:\n  - metadata:\n      name: web\n    spec:\n      replicas: 1\n",
+    );
+    judge(&r, "a plain List item without a kind", 0);
 
     let r = repo();
     r.write(
