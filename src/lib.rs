@@ -31,6 +31,7 @@ pub mod paths;
 pub mod pipeline;
 pub mod policy;
 pub mod progress;
+pub mod recover;
 pub mod registry;
 pub mod render;
 pub mod report;

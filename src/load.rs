@@ -183,119 +183,6 @@ fn from_bytes(
     Ok(Loaded::Docs(docs))
 }
 
-/// How many edits [`recovered`] makes to a text before it gives up.
-const RECOVERY_ROUNDS: usize = 16;
-
-/// The largest text [`recovered`] edits and parses again.
-const RECOVERY_MAX_BYTES: usize = 1 << 20;
-
-/// The documents of a file that fails to parse, read from what is left
-/// after small edits where each parse error points ([`repairs`]). Used only
-/// to learn the file's secrets for masking (the comparison's
-/// `learn_unwalked`); nothing recovered is compared or printed.
-///
-/// Rule: a parse error names where the text stops making sense, and the
-/// lines around it are still config. Their secrets are in shapes only a
-/// parser reads (block scalars, flow maps, name/value pairs, a value after
-/// a comment line), so the line rules of [`Masker::learn_text`] alone
-/// missed them and another file printed them (adversarial review
-/// `review-learnt/01`).
-pub fn recovered(env: &Environment, file: &EnvFile, limits: &Limits) -> Vec<Doc> {
-    if file.format == Format::Text || file.refused.is_some() {
-        return Vec::new();
-    }
-    let paths: Vec<&Path> = match &file.origin {
-        Origin::Path(p) => vec![p.as_path()],
-        Origin::Layers(parts) => parts.iter().map(|(_, p)| p.as_path()).collect(),
-        Origin::Rendered(_) => Vec::new(),
-    };
-    let mut out = Vec::new();
-    for p in paths {
-        let Ok(bytes) = read_limited(p, limits) else {
-            continue;
-        };
-        let Ok(text) = formats::decode(&bytes, limits) else {
-            continue;
-        };
-        // Up to 3 parses an edit: a large broken file keeps the text rules.
-        if text.len() > RECOVERY_MAX_BYTES {
-            continue;
-        }
-        if let Some(mut docs) = parse_recovering(file.format, text, limits) {
-            if file.format == Format::Yaml {
-                docs.iter_mut()
-                    .for_each(|d| crate::model::lists::normalise(&mut d.root));
-            }
-            out.extend(document::documents(
-                docs,
-                &file.key,
-                &file.display,
-                &env.ids,
-            ));
-        }
-    }
-    out
-}
-
-/// [`recovered`]'s search over one text: each round tries the
-/// [`repairs`] of the current error in order and keeps the first that
-/// parses, else the first that moves the error elsewhere.
-fn parse_recovering(format: Format, text: &str, limits: &Limits) -> Option<Vec<Document>> {
-    let mut text = text.to_string();
-    let mut e = match formats::parse(format, &text, limits) {
-        Ok(docs) => return Some(docs),
-        Err(e) => e,
-    };
-    for _ in 0..RECOVERY_ROUNDS {
-        let mut next = None;
-        for candidate in repairs(&text, &e) {
-            match formats::parse(format, &candidate, limits) {
-                Ok(docs) => return Some(docs),
-                Err(moved) if (moved.line, moved.col) != (e.line, e.col) => {
-                    next = Some((candidate, moved));
-                    break;
-                }
-                Err(_) => {}
-            }
-        }
-        (text, e) = next?;
-    }
-    None
-}
-
-/// The edits tried where a parse error points, smallest first: the
-/// punctuation just before its column dropped (a trailing comma, a stray
-/// bracket), its line blanked (a duplicate key, a broken escape), the text
-/// cut before its line (an unclosed block at the end).
-fn repairs(text: &str, e: &ParseError) -> Vec<String> {
-    let at = e.line as usize;
-    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
-    if at == 0 || at > lines.len() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    if let Some(col) = e.col {
-        let line = lines[at - 1];
-        let before = line
-            .char_indices()
-            .take_while(|(i, _)| *i + 1 < col as usize)
-            .filter(|(_, c)| !c.is_whitespace())
-            .last();
-        if let Some((i, c)) = before.filter(|(_, c)| c.is_ascii_punctuation()) {
-            let edited = format!("{}{}", &line[..i], &line[i + c.len_utf8()..]);
-            let mut copy = lines.clone();
-            copy[at - 1] = &edited;
-            out.push(copy.concat());
-        }
-    }
-    let mut blanked = lines.clone();
-    blanked[at - 1] = "\n";
-    out.push(blanked.concat());
-    lines.truncate(at - 1);
-    out.push(lines.concat());
-    out
-}
-
 /// Not text: a NUL byte in the first 8 KiB, or not UTF-8.
 fn is_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
@@ -365,7 +252,7 @@ fn layered(
 
 /// One bounded read (never more than the limit plus one byte, however
 /// large the file is), from the disk or a mounted revision alike.
-fn read_limited(path: &Path, limits: &Limits) -> Result<Vec<u8>, ParseError> {
+pub(crate) fn read_limited(path: &Path, limits: &Limits) -> Result<Vec<u8>, ParseError> {
     crate::source::read_limited(path, limits.max_file_bytes)
         .map_err(|e| io_error(&e))?
         .ok_or_else(|| {

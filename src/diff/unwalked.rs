@@ -4,13 +4,16 @@
 
 use super::{Doc, EnvFile, Limits, Loaded, compare, walk};
 use crate::finding::{Finding, Rule, Site};
+use crate::model::node::{Node, NodeValue};
+use crate::secrets::Forced;
 
 /// A key not compared because a side failed to load: learn the secrets of
 /// every side before a message quotes the files ([`crate::load::learn_secrets`]
 /// has the rule). Every side's text is read as a file of no known format,
 /// and each document that loaded is walked against itself (every value is
-/// classified as in a comparison; the findings are dropped), and so is what
-/// a side that failed to parse still holds ([`crate::load::recovered`]).
+/// classified as in a comparison; the findings are dropped); what a side
+/// that failed to parse still holds is learnt by its own keys
+/// ([`learn_recovered`]).
 pub(super) fn learn_unwalked(
     ctx: &walk::Ctx<'_>,
     files: &[Option<&EnvFile>],
@@ -22,8 +25,8 @@ pub(super) fn learn_unwalked(
             crate::load::learn_secrets(&ctx.envs[i], f, ctx.masker, limits);
         }
         if let (Some(f), Some(Some(Loaded::Failed(..)))) = (f, loaded.get(i)) {
-            for d in crate::load::recovered(&ctx.envs[i], f, limits) {
-                learn_document(ctx, &d);
+            for d in crate::recover::recovered(&ctx.envs[i], f, limits) {
+                learn_recovered(ctx, &ctx.envs[i], &d.root);
             }
         }
     }
@@ -49,6 +52,34 @@ pub(super) fn learn_unwalked(
 pub(super) fn learn_document(ctx: &walk::Ctx<'_>, doc: &Doc) {
     let refs = vec![Some(doc); ctx.envs.len()];
     walk::documents(ctx, &refs, &mut compare::Found::default());
+}
+
+/// Learn the secrets of a document recovered from a file that fails to
+/// parse ([`crate::recover::recovered`]): each scalar classified under its own
+/// key, or its pair's name ([`walk::pair_key`]), a list item under its
+/// list's key, never under a section it seems to sit in.
+///
+/// Rule: the edits that make a broken file parse can move lines into
+/// another section (a broken TOML `[network` header blanked puts `region`
+/// under `[secrets]`), so secrecy a value would inherit from where it sits
+/// is not evidence there, while its own key still is (adversarial review 4:
+/// `eu-west-3a` learnt and masked across the report).
+fn learn_recovered(ctx: &walk::Ctx<'_>, env: &crate::env::Environment, root: &Node) {
+    let mut stack: Vec<(&Node, Option<&str>)> = vec![(root, None)];
+    while let Some((node, key)) = stack.pop() {
+        match &node.value {
+            NodeValue::Scalar(s) => {
+                // Classifying a secret fingerprints it, which remembers it.
+                let _ = ctx.masker.value(key, s, Forced::No, &env.ids);
+            }
+            NodeValue::Seq(items) => stack.extend(items.iter().map(|n| (n, key))),
+            NodeValue::Map(entries) => stack.extend(
+                entries
+                    .iter()
+                    .map(|e| (&e.value, Some(walk::pair_key(entries, &e.key)))),
+            ),
+        }
+    }
 }
 
 /// The finding for one environment's copy that could not be read or parsed.

@@ -47,8 +47,8 @@ pub use fingerprint::{Fingerprint, Fingerprinter};
 pub use keys::{KeyClass, is_secret_name, tokens as key_words};
 pub use provider::ProviderContext;
 pub use redact::{
-    MASK, Redacting, redact, redact_error, remember, remember_if_secret, remember_names,
-    remember_path_if_secret,
+    MASK, Redacting, redact, redact_error, remember, remember_decoded, remember_if_secret,
+    remember_names, remember_path_if_secret,
 };
 pub use text::{
     mask_command, mask_command_output, mask_line, mask_quoted_names, mask_source_line, shown_name,
@@ -209,6 +209,11 @@ impl Masker {
                 )
             }
             Decision::Secret => {
+                // Secret by its own key or its own shape, not by where it
+                // sits ([`redact::remember_decoded`]).
+                if class == KeyClass::Secret || forced == Forced::No {
+                    redact::remember_decoded(text);
+                }
                 let fp = self.fp.fingerprint(text);
                 Value::new(kind, format!("<secret fp={fp}>"), None, Secrecy::Secret(fp))
             }

@@ -81,18 +81,40 @@ fn name_spans(text: &str) -> Vec<std::ops::Range<usize>> {
         .unwrap_or_default()
 }
 
-/// Remember a secret seen in this run (called for every fingerprinted text).
+/// Remember the text a secret encodes ([`decoded_text`]), for a secret
+/// under a key that names a credential (`password: YWRtaW4=` in a
+/// Kubernetes `Secret`'s `data`) or secret by its own shape (a random
+/// `BASIC_AUTH_B64`), and the password of a `user:password` it spells
+/// (basic auth, a registry's `auth`): the same password is
+/// typed in plain in a command line or a URL of another file (adversarial
+/// review 3: only the encoded form was learnt, and `scott/<password>@db`
+/// printed it).
 ///
-/// A secret is remembered in every form it may be written in elsewhere,
-/// and that includes the text it encodes: a value that is base64 of text
-/// ([`decoded_text`]: Kubernetes `data:`, `BASIC_AUTH_B64`) is remembered
-/// decoded too, since the same password is typed in plain in a command
-/// line or a URL of another file (adversarial review 3: only the encoded
-/// form was learnt, and `scott/<password>@db` printed it).
-pub fn remember(secret: &str) {
-    if let Some(text) = decoded_text(secret.trim()) {
-        remember(&text);
+/// Only there: every field of a `Secret`'s `data` is secret by where it
+/// sits, and decoding them all learnt `postgres`, `5432` and an
+/// environment's own name from `DB_HOST` or `ENVIRONMENT`, masking them
+/// all over the report (adversarial review 4).
+pub fn remember_decoded(secret: &str) {
+    // Twice: base64 of base64 is how some charts store a `Secret`'s data.
+    let mut text = secret.trim().to_string();
+    for _ in 0..2 {
+        let Some(decoded) = decoded_text(&text) else {
+            return;
+        };
+        remember(&decoded);
+        // `user:password`, as basic auth and a registry's `auth` encode it.
+        if let Some((user, password)) = decoded.trim().split_once(':')
+            && !user.is_empty()
+            && !decoded.trim().contains(char::is_whitespace)
+        {
+            remember(password);
+        }
+        text = decoded.trim().to_string();
     }
+}
+
+/// Remember a secret seen in this run (called for every fingerprinted text).
+pub fn remember(secret: &str) {
     let s = secret.trim();
     if s.len() < MIN_LEN || s.len() > 1 << 20 {
         return;

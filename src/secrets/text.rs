@@ -133,6 +133,11 @@ impl Masker {
                     return std::iter::once(0..line.len()).collect();
                 }
                 let mut r = line_ranges(line, layout);
+                // A value a secret-named word introduces: its decoded text
+                // too (`password_b64 <base64>`, [`super::remember_decoded`]).
+                for piece in &r {
+                    super::remember_decoded(&line[piece.clone()]);
+                }
                 r.extend(split.iter().filter_map(|r| {
                     let (start, end) = (r.start.max(at), r.end.min(at + line.len()));
                     (start < end).then(|| start - at..end - at)
@@ -180,6 +185,7 @@ impl Masker {
                 let piece = line[r].trim_matches(['"', '\'', '`']);
                 if !piece.is_empty() {
                     self.fingerprint(piece);
+                    super::remember_decoded(piece);
                 }
             }
             if opens_secret_value(line)

@@ -29,6 +29,20 @@ fn word(rng: &mut Lcg) -> String {
         .collect()
 }
 
+/// Standard base64 with padding, as Kubernetes writes a `Secret`'s `data`.
+fn b64(s: &str) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in s.as_bytes().chunks(3) {
+        let n = c.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - c.len()));
+        for i in 0..=c.len() {
+            out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+        out.push_str(&"=".repeat(3 - c.len()));
+    }
+    out
+}
+
 /// `(extension, valid file holding the password, failing file quoting it)`.
 /// `@` stands for the password.
 const CASES: &[(&str, &str, &str)] = &[
@@ -334,6 +348,18 @@ fn a_pair_is_read_as_one_in_every_spelling() {
             "app.xml",
             "<c><add key=\"SmtpPassword\" value=\"@\"/></c>\n",
         ),
+        (
+            "props.xml",
+            "<properties><entry key=\"db.password\">@</entry><entry key=\"a\">1</entry></properties>\n",
+        ),
+        (
+            "site.xml",
+            "<configuration><property name=\"db.password\">@</property></configuration>\n",
+        ),
+        (
+            "beanstalk.yaml",
+            "option_settings:\n  - OptionName: DB_PASSWORD\n    Value: @\n",
+        ),
     ];
     let mut rng = Lcg(0x5eed_0407);
     for (file, prod) in spellings {
@@ -373,18 +399,6 @@ fn a_pair_is_read_as_one_in_every_spelling() {
 /// `review-learnt/02`).
 #[test]
 fn a_base64_secret_is_masked_in_plain_elsewhere() {
-    let b64 = |s: &str| {
-        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for c in s.as_bytes().chunks(3) {
-            let n = c.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - c.len()));
-            for i in 0..=c.len() {
-                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            }
-            out.push_str(&"=".repeat(3 - c.len()));
-        }
-        out
-    };
     let secret = |data: &str| {
         format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: {data}\n")
     };
@@ -416,6 +430,167 @@ fn a_base64_secret_is_masked_in_plain_elsewhere() {
                 assert!(
                     out.contains("scott/"),
                     "{password}: the value is still reported:\n{out}"
+                );
+            }
+        }
+    }
+}
+
+/// Files of one environment: `(path, content)`.
+type Files = Vec<(&'static str, String)>;
+
+/// What the new learning must not mask (adversarial review 4,
+/// `tests/adversarial/secrets/review-recover/02`): a prefixed `*Value`
+/// beside a name that only mentions a token is a setting, and its drift is
+/// shown; a public field of a `Secret`'s `data` is not decoded into a
+/// secret (`DB_HOST`, an environment's own name); a broken file's
+/// recovered structure does not make a value secret by moving it under
+/// `[secrets]`.
+#[test]
+fn learning_masks_no_public_value() {
+    let secret = |key: &str, value: &str| {
+        format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  {key}: {}\n",
+            b64(value)
+        )
+    };
+    // (files in staging, files in prod, text that must be printed)
+    let cases: Vec<(Files, Files, &str)> = vec![
+        (
+            vec![(
+                "a.yaml",
+                "alerts:\n  - name: auth_token_failures\n    thresholdValue: \"250\"\n".into(),
+            )],
+            vec![(
+                "a.yaml",
+                "alerts:\n  - name: auth_token_failures\n    thresholdValue: \"500\"\n".into(),
+            )],
+            "250",
+        ),
+        (
+            vec![(
+                "t.yaml",
+                "params:\n  - name: SESSION_TOKEN\n    maxValue: PT8H\n".into(),
+            )],
+            vec![(
+                "t.yaml",
+                "params:\n  - name: SESSION_TOKEN\n    maxValue: PT12H\n".into(),
+            )],
+            "PT8H",
+        ),
+        (
+            vec![
+                ("s.yaml", secret("DB_HOST", "postgres")),
+                ("app.yaml", "a: 'postgres'\n".into()),
+            ],
+            vec![
+                ("s.yaml", secret("DB_HOST", "postgres")),
+                ("app.yaml", "a: 'postgres-x'\n".into()),
+            ],
+            "postgres",
+        ),
+        (
+            vec![
+                ("s.yaml", secret("ENVIRONMENT", "prod")),
+                ("app.yaml", "a: 1\n".into()),
+            ],
+            vec![
+                ("s.yaml", secret("ENVIRONMENT", "prod")),
+                ("app.yaml", "a: 2\n".into()),
+            ],
+            "staging vs prod",
+        ),
+        (
+            vec![
+                ("d.toml", "[secrets]\n".into()),
+                ("app.yaml", "a: 'eu-west-3a'\n".into()),
+            ],
+            vec![
+                (
+                    "d.toml",
+                    "[secrets]\napi_key = \"env:API_KEY\"\n[network\nregion = \"eu-west-3a\"\n"
+                        .into(),
+                ),
+                ("app.yaml", "a: 'eu-west-3a-x'\n".into()),
+            ],
+            "eu-west-3a",
+        ),
+    ];
+    for (staging, prod, shown) in &cases {
+        let t = Tree::new(&[(
+            "driftcheck.toml",
+            "[env.staging]\nroot = \"staging\"\n[env.prod]\nroot = \"prod\"\n",
+        )]);
+        for (f, c) in staging {
+            t.write(&format!("staging/{f}"), c);
+        }
+        for (f, c) in prod {
+            t.write(&format!("prod/{f}"), c);
+        }
+        let out = t.run(&["diff", "staging", "prod", "-v"]).all();
+        assert!(out.contains(shown), "{shown} is masked:\n{out}");
+    }
+}
+
+/// Encoded and broken shapes the same rules reach (review 4): base64 of
+/// base64, base64 of `user:password`, a `password_b64` line of a text
+/// file, a JSON trailing comma before a closing bracket on the next line,
+/// Helm template lines in a values file.
+#[test]
+fn encoded_and_broken_shapes_are_learnt() {
+    let mut rng = Lcg(0x5eed_0409);
+    for password in [word(&mut rng), rng.alnum(14)] {
+        let shapes: Vec<(&str, String)> = vec![
+            (
+                "s.yaml",
+                format!(
+                    "kind: Secret\napiVersion: v1\ndata:\n  password: {}\n",
+                    b64(&b64(&password))
+                ),
+            ),
+            (
+                "s2.yaml",
+                format!(
+                    "kind: Secret\napiVersion: v1\ndata:\n  auth: {}\n",
+                    b64(&format!("scott:{password}"))
+                ),
+            ),
+            ("app.txt", format!("password_b64 {}\n", b64(&password))),
+            (
+                "task.json",
+                format!(
+                    "{{\"env\": [\n  {{\"name\": \"DB_PASSWORD\", \"value\": \"{password}\"}},\n],\n}}\n"
+                ),
+            ),
+            (
+                "values.yaml",
+                format!(
+                    "env:\n{{{{- if .Values.db }}}}\n  - name: DB_PASSWORD\n    value: {password}\n{{{{- end }}}}\n"
+                ),
+            ),
+        ];
+        for (file, prod) in &shapes {
+            let t = Tree::new(&[(
+                "driftcheck.toml",
+                "[env.staging]\nroot = \"staging\"\n[env.prod]\nroot = \"prod\"\n",
+            )]);
+            t.write(&format!("prod/{file}"), prod);
+            t.write("staging/run.yaml", "cmd: \"connect scott/x@db\"\n");
+            t.write(
+                "prod/run.yaml",
+                &format!("cmd: \"connect scott/{password}@db\"\n"),
+            );
+            for format in ["human", "json"] {
+                let out = t
+                    .run(&["diff", "staging", "prod", "-v", "--format", format])
+                    .all();
+                assert!(
+                    !out.contains(&password),
+                    "{file}: {password} printed:\n{out}"
+                );
+                assert!(
+                    out.contains("scott/"),
+                    "{file}: the value is still reported:\n{out}"
                 );
             }
         }

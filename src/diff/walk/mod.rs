@@ -22,6 +22,7 @@ mod tests;
 mod values;
 
 pub(super) use leaves::collect as leaves;
+pub(super) use secrecy::pair_key;
 
 use super::compare::{Found, Sighting, shown};
 use crate::env::Environment;

@@ -90,9 +90,12 @@ impl<'a> Walker<'a, '_> {
             // the same: a secret is masked wherever else it is printed
             // (`scott/<password>@db` in another file) whether or not a
             // finding shows it here (adversarial review `review-parse/03`).
-            for (_, s) in &present {
+            for &(i, s) in &present {
                 if !crate::secrets::is_reference(&s.text) {
                     crate::secrets::remember(&s.text);
+                    if keys.get(i).is_some_and(crate::secrets::is_secret_name) {
+                        crate::secrets::remember_decoded(&s.text);
+                    }
                 }
             }
             return true;

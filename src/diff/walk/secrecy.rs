@@ -219,16 +219,21 @@ pub(super) fn known_secrets<'a>(
 ///
 /// The rule, case-insensitive, so that every spelling of the pattern reads
 /// alike (Kubernetes `env`, XML `@name`/`@value`, CloudFormation and SSM
-/// `Name`/`Value`, AWS CLI `ParameterKey`/`ParameterValue`, tags
-/// `Key`/`Value`; review 3 found the capitalised ones printed):
-/// - a *value slot* is a key that is `value`, `valueFrom` or ends in
-///   `value` after a prefix (`ParameterValue`, `secret_value`);
-/// - its *name slot* is the sibling spelt with the same prefix and `name` or
-///   `key` (`ParameterKey`), else a sibling that is `name` or `key`;
-/// - the name slot's scalar text is the name the value is judged under.
-pub(super) fn pair_key<'a>(entries: &'a [MapEntry], key: &'a str) -> &'a str {
+/// `Name`/`Value`, tags `Key`/`Value`, Beanstalk `OptionName`/`Value`, AWS
+/// CLI `ParameterKey`/`ParameterValue`; review 3 found the capitalised ones
+/// printed):
+/// - a bare `value` or `valueFrom`, or an XML element's text (Java's
+///   `<entry key="db.password">…</entry>`, `<property name="…">…`), takes
+///   its name from a sibling that is `name`, `key` or `variable`, or ends in
+///   `name` or `key`;
+/// - a prefixed `<p>Value` is a value slot only beside `<p>Name` or `<p>Key`
+///   (`ParameterValue` beside `ParameterKey`). Without one, it is the
+///   entry's own setting: `{name: auth_token_failures, thresholdValue: 250}`
+///   is a threshold, and reading it as the token's value hid its drift
+///   (review 4).
+pub(in crate::diff) fn pair_key<'a>(entries: &'a [MapEntry], key: &'a str) -> &'a str {
     let lower = key.trim_start_matches('@').to_ascii_lowercase();
-    let prefix = if lower == "valuefrom" {
+    let prefix = if matches!(lower.as_str(), "valuefrom" | "#text") {
         ""
     } else if let Some(p) = lower.strip_suffix("value") {
         p.trim_end_matches(['_', '-', '.'])
@@ -243,14 +248,15 @@ pub(super) fn pair_key<'a>(entries: &'a [MapEntry], key: &'a str) -> &'a str {
             _ => None,
         })
     };
-    let slot = |k: &str, p: &str| {
-        k.strip_prefix(p)
-            .map(|rest| rest.trim_start_matches(['_', '-', '.']))
-            .is_some_and(|rest| rest == "name" || rest == "key")
-    };
-    (!prefix.is_empty())
-        .then(|| name_of(&|k| slot(k, prefix)))
-        .flatten()
-        .or_else(|| name_of(&|k| slot(k, "")))
+    if !prefix.is_empty() {
+        let slot = |k: &str| {
+            k.strip_prefix(prefix)
+                .map(|rest| rest.trim_start_matches(['_', '-', '.']))
+                .is_some_and(|rest| rest == "name" || rest == "key")
+        };
+        return name_of(&slot).unwrap_or(key);
+    }
+    name_of(&|k| matches!(k, "name" | "key" | "variable"))
+        .or_else(|| name_of(&|k| k.ends_with("name") || k.ends_with("key")))
         .unwrap_or(key)
 }
