@@ -35,7 +35,7 @@ static RECOVERY_BUDGET: std::sync::atomic::AtomicUsize =
 /// a comment line), so the line rules of [`crate::secrets::Masker::learn_text`] alone
 /// missed them and another file printed them (adversarial review
 /// `review-learnt/01`).
-pub fn recovered(env: &Environment, file: &EnvFile, limits: &Limits) -> Vec<Doc> {
+pub fn recovered(env: &Environment, file: &EnvFile, limits: &Limits) -> Vec<Recovered> {
     if file.format == Format::Text || file.refused.is_some() {
         return Vec::new();
     }
@@ -55,20 +55,29 @@ pub fn recovered(env: &Environment, file: &EnvFile, limits: &Limits) -> Vec<Doc>
         if text.len() > RECOVERY_MAX_BYTES {
             continue;
         }
-        if let Some(mut docs) = parse_recovering(file.format, text, limits) {
+        if let Some((mut docs, intact)) = parse_recovering(file.format, text, limits) {
             if file.format == Format::Yaml {
                 docs.iter_mut()
                     .for_each(|d| crate::model::lists::normalise(&mut d.root));
             }
-            out.extend(document::documents(
-                docs,
-                &file.key,
-                &file.display,
-                &env.ids,
-            ));
+            out.extend(
+                document::documents(docs, &file.key, &file.display, &env.ids)
+                    .into_iter()
+                    .map(|doc| Recovered { doc, intact }),
+            );
         }
     }
     out
+}
+
+/// A document [`recovered`] read.
+pub struct Recovered {
+    /// The document.
+    pub doc: Doc,
+    /// Whether only commas were dropped to read it: every line is where the
+    /// file put it, so a value's section is evidence of its secrecy (a
+    /// blanked or cut line can move the lines after it into another one).
+    pub intact: bool,
 }
 
 /// One parse of [`recovered`]'s, charged to the run's budget (`None` once
@@ -95,46 +104,56 @@ fn budgeted_parse(
 /// that moves it furthest on. Cutting the text before the error is the
 /// last resort of a round, and of the search: it parses at once and drops
 /// everything after it.
-fn parse_recovering(format: Format, text: &str, limits: &Limits) -> Option<Vec<Document>> {
+fn parse_recovering(format: Format, text: &str, limits: &Limits) -> Option<(Vec<Document>, bool)> {
     let position = |e: &ParseError| (e.line, e.col.unwrap_or(0));
     let mut text = text.to_string();
+    let mut intact = true;
     let mut e = match budgeted_parse(format, &text, limits)? {
-        Ok(docs) => return Some(docs),
+        Ok(docs) => return Some((docs, intact)),
         Err(e) => e,
     };
     'rounds: for _ in 0..RECOVERY_ROUNDS {
         let at = position(&e);
         let (edits, cut) = repairs(&text, &e)?;
-        let mut moved: Option<(String, ParseError)> = None;
-        for candidate in edits {
+        let mut moved: Option<(String, ParseError, bool)> = None;
+        for (candidate, keeps) in edits {
             match budgeted_parse(format, &candidate, limits)? {
-                Ok(docs) => return Some(docs),
+                Ok(docs) => return Some((docs, intact && keeps)),
                 Err(next) if next.line > e.line => {
                     (text, e) = (candidate, next);
+                    intact &= keeps;
                     continue 'rounds;
                 }
                 Err(next) if position(&next) > at => {
                     if moved
                         .as_ref()
-                        .is_none_or(|(_, m)| position(&next) > position(m))
+                        .is_none_or(|(_, m, _)| position(&next) > position(m))
                     {
-                        moved = Some((candidate, next));
+                        moved = Some((candidate, next, keeps));
                     }
                 }
                 Err(_) => {}
             }
         }
         (text, e) = match moved {
-            Some(m) => m,
+            Some((candidate, next, keeps)) => {
+                intact &= keeps;
+                (candidate, next)
+            }
             None => match budgeted_parse(format, &cut, limits)? {
-                Ok(docs) => return Some(docs),
-                Err(next) if position(&next) != at => (cut, next),
+                Ok(docs) => return Some((docs, false)),
+                Err(next) if position(&next) != at => {
+                    intact = false;
+                    (cut, next)
+                }
                 Err(_) => return None,
             },
         };
     }
     let (_, cut) = repairs(&text, &e)?;
-    budgeted_parse(format, &cut, limits)?.ok()
+    budgeted_parse(format, &cut, limits)?
+        .ok()
+        .map(|docs| (docs, false))
 }
 
 /// The edits tried where a parse error points, smallest first: the
@@ -142,7 +161,8 @@ fn parse_recovering(format: Format, text: &str, limits: &Limits) -> Option<Vec<D
 /// space to earlier lines (a trailing comma, `},` before `]`), and its line
 /// blanked (a duplicate key, a broken escape, a template line); and apart,
 /// the text cut before its line (an unclosed block at the end).
-fn repairs(text: &str, e: &ParseError) -> Option<(Vec<String>, String)> {
+/// Each edit says whether it keeps every line where it was (a dropped comma).
+fn repairs(text: &str, e: &ParseError) -> Option<(Vec<(String, bool)>, String)> {
     let at = e.line as usize;
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     if at == 0 || at > lines.len() {
@@ -161,11 +181,12 @@ fn repairs(text: &str, e: &ParseError) -> Option<(Vec<String>, String)> {
             .rev()
             .find(|(_, c)| !c.is_whitespace());
         if let Some((i, c)) = before.filter(|(_, c)| c.is_ascii_punctuation()) {
-            edits.push(format!("{}{}", &text[..i], &text[i + c.len_utf8()..]));
+            let edited = format!("{}{}", &text[..i], &text[i + c.len_utf8()..]);
+            edits.push((edited, c == ','));
         }
     }
     let end = start + lines[at - 1].len();
-    edits.push(format!("{}\n{}", &text[..start], &text[end..]));
+    edits.push((format!("{}\n{}", &text[..start], &text[end..]), false));
     Some((edits, text[..start].to_string()))
 }
 
@@ -194,7 +215,7 @@ mod tests {
         ];
         for (format, text) in cases {
             let docs = parse_recovering(*format, text, &Limits::default());
-            let docs = docs.unwrap_or_else(|| panic!("{format:?} not recovered: {text}"));
+            let (docs, _) = docs.unwrap_or_else(|| panic!("{format:?} not recovered: {text}"));
             assert!(format!("{docs:?}").contains("s3cret"), "{text}: {docs:?}");
         }
     }
@@ -206,7 +227,9 @@ mod tests {
         let many: String = (0..200)
             .map(|i| format!("zz: {i}\nv{i}: s3cret{i}\n"))
             .collect();
-        let docs = parse_recovering(Format::Yaml, &many, &Limits::default()).expect("a prefix");
+        let (docs, intact) =
+            parse_recovering(Format::Yaml, &many, &Limits::default()).expect("a prefix");
+        assert!(!intact);
         let text = format!("{docs:?}");
         assert!(
             text.contains("s3cret0") && text.contains("s3cret16"),

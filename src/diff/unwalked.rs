@@ -12,7 +12,8 @@ use crate::secrets::Forced;
 /// has the rule). Every side's text is read as a file of no known format,
 /// and each document that loaded is walked against itself (every value is
 /// classified as in a comparison; the findings are dropped); what a side
-/// that failed to parse still holds is learnt by its own keys
+/// that failed to parse still holds is learnt the same way when only commas
+/// were dropped to read it, else by each value's own key
 /// ([`learn_recovered`]).
 pub(super) fn learn_unwalked(
     ctx: &walk::Ctx<'_>,
@@ -25,8 +26,12 @@ pub(super) fn learn_unwalked(
             crate::load::learn_secrets(&ctx.envs[i], f, ctx.masker, limits);
         }
         if let (Some(f), Some(Some(Loaded::Failed(..)))) = (f, loaded.get(i)) {
-            for d in crate::recover::recovered(&ctx.envs[i], f, limits) {
-                learn_recovered(ctx, &ctx.envs[i], &d.root);
+            for r in crate::recover::recovered(&ctx.envs[i], f, limits) {
+                if r.intact {
+                    learn_document(ctx, &r.doc);
+                } else {
+                    learn_recovered(ctx, &ctx.envs[i], &r.doc.root);
+                }
             }
         }
     }

@@ -21,7 +21,7 @@ broken-k8s-env#staging/app.yaml=password: x\n ;; prod/app.yaml=env:\n  - name: D
 broken-json-nested#staging/app.json={"password": "x"}\n ;; prod/app.json={"password": {"value": "@"}, }\n ;; staging/run.yaml=cmd: a\n ;; prod/run.yaml=cmd: "scott/@@db"\n
 ctl-userlist#staging/userlist.txt="scott" "x"\n ;; prod/userlist.txt="scott" "@"\n ;; staging/run.yaml=cmd: a\n ;; prod/run.yaml=cmd: "scott/@@db"\n
 broken-userlist#staging/userlist.txt="scott" "x"\n ;; prod/userlist.txt="scott" "@"\n"bob" "x\n ;; staging/run.yaml=cmd: a\n ;; prod/run.yaml=cmd: "scott/@@db"\n
-broken-props-cont#staging/app.properties=db.password=x\n ;; prod/app.properties=db.password=\\\\\n  @\nx=\\\\u12\n ;; staging/run.yaml=cmd: a\n ;; prod/run.yaml=cmd: "scott/@@db"\n
+broken-props-cont#staging/app.properties=db.password=x\n ;; prod/app.properties=db.password=\\\n  @\nx=\\u12\n ;; staging/run.yaml=cmd: a\n ;; prod/run.yaml=cmd: "scott/@@db"\n
 broken-env-multiline#staging/.env=DB_PASSWORD=x\n ;; prod/.env=DB_PASSWORD="\n@\n"\nX=1\nX=2\n ;; staging/run.yaml=cmd: a\n ;; prod/run.yaml=cmd: "scott/@@db"\n
 broken-hcl-heredoc#staging/main.tf=password = "x"\n ;; prod/main.tf=password = <<EOT\n@\nEOT\nx = {\n ;; staging/run.yaml=cmd: a\n ;; prod/run.yaml=cmd: "scott/@@db"\n
 broken-xml-nextline#staging/app.xml=<c><password>x</password></c>\n ;; prod/app.xml=<c><password>\n@\n</password></d>\n ;; staging/run.yaml=cmd: a\n ;; prod/run.yaml=cmd: "scott/@@db"\n
